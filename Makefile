@@ -1,0 +1,60 @@
+# Gotong: one entry point for developers and CI.
+#   make run    stack + services + demo federation, then the URLs to open
+#   make test   lint, types, and every test against the real stack (what CI runs)
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+UV_VERSION := 0.9.30
+UV := .tools/bin/uv
+PY := .venv/bin/python
+STACK := .venv/bin/gotong-stack
+SRC_DIRS := shared/src tools/devstack/src services/members/src services/inventory/src \
+            services/payments/src services/reporting/src
+
+.PHONY: help setup up down status lint typecheck test test-unit run stop bench
+
+help:
+	@echo "make run     start the stack and services, seed a demo federation, print URLs"
+	@echo "make test    ruff, mypy --strict, unit + integration + end-to-end tests"
+	@echo "make up|down|status   the local PostgreSQL + Kafka stack only"
+	@echo "make stop    stop the services started by 'make run' (the stack keeps running)"
+
+# uv is installed into a project-local venv so a fresh machine needs only python3.
+$(UV):
+	@python3 -m venv .tools
+	@.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+.venv/.synced: $(UV) uv.lock pyproject.toml $(wildcard */pyproject.toml */*/pyproject.toml)
+	@$(UV) sync --frozen --quiet
+	@touch $@
+
+setup: .venv/.synced
+
+up: setup
+	@$(STACK) up
+
+down: setup
+	@$(STACK) down
+
+status: setup
+	@$(STACK) status
+
+lint: setup
+	@.venv/bin/ruff check .
+
+typecheck: setup
+	@.venv/bin/mypy $(SRC_DIRS)
+
+test-unit: setup
+	@.venv/bin/pytest -m unit -q
+
+# Everything CI runs. The stack is started by the same code as 'make up';
+# a missing PostgreSQL or Kafka fails the run, it is never skipped.
+test: lint typecheck up
+	@.venv/bin/pytest -q -p no:cacheprovider
+
+run: up
+	@$(PY) -m gotong_devstack.run
+
+stop: setup
+	@$(PY) -m gotong_devstack.run --stop

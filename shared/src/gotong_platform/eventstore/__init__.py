@@ -1,0 +1,18 @@
+"""Event store on PostgreSQL (events + outbox in one transaction)."""
+
+from gotong_platform.eventstore.schema import CONSUMER_V1, EVENT_STORE_V1
+from gotong_platform.eventstore.store import (
+    NewEvent,
+    PostgresEventStore,
+    RecordedEvent,
+    row_to_envelope,
+)
+
+__all__ = [
+    "CONSUMER_V1",
+    "EVENT_STORE_V1",
+    "NewEvent",
+    "PostgresEventStore",
+    "RecordedEvent",
+    "row_to_envelope",
+]

@@ -1,0 +1,56 @@
+"""Schema migrations with Alembic (no ORM), applied when a process starts.
+
+Each service keeps plain-SQL revisions in its own ``migrations/`` folder whose
+``env.py`` calls ``run_migrations_in_env``. Alembic runs on SQLAlchemy's
+asyncpg dialect, so no second PostgreSQL driver is needed. A transaction-level
+advisory lock makes concurrent starts (API and relay together) take turns.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, text
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
+
+__all__ = ["run_migrations_in_env", "sqlalchemy_url", "upgrade"]
+
+_MIGRATION_LOCK_KEY = 0x60706F6E67_02
+
+
+def sqlalchemy_url(dsn: str) -> str:
+    """``postgresql://...`` as SQLAlchemy's asyncpg dialect spells it."""
+    for prefix in ("postgresql://", "postgres://"):
+        if dsn.startswith(prefix):
+            return "postgresql+asyncpg://" + dsn.removeprefix(prefix)
+    return dsn
+
+
+def _upgrade(connection: Connection, cfg: Config) -> None:
+    cfg.attributes["connection"] = connection
+    command.upgrade(cfg, "head")
+
+
+async def upgrade(dsn: str, script_location: Path) -> None:
+    """Bring the database at ``dsn`` to the newest revision in ``script_location``."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(script_location))
+    engine = create_async_engine(sqlalchemy_url(dsn), poolclass=NullPool)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK_KEY})"))
+            await conn.run_sync(_upgrade, cfg)
+    finally:
+        await engine.dispose()
+
+
+def run_migrations_in_env(context: Any) -> None:
+    """The body of every service's ``env.py``: run on the connection we were given."""
+    connection = context.config.attributes["connection"]
+    context.configure(connection=connection, target_metadata=None)
+    with context.begin_transaction():
+        context.run_migrations()

@@ -1,0 +1,222 @@
+"""The outbox relay: every committed event reaches Kafka at least once, in stream order.
+
+Design, and the traps it avoids:
+
+* **Commit order is not sequence order.** The relay never tails "position >
+  last seen". It reads every *visible* outbox row in position order and deletes
+  rows once Kafka acknowledged them, so a transaction that took a low position
+  but committed late is simply found on a later pass. Within one stream a
+  later version cannot commit before an earlier one (the unique stream-version
+  index makes the second writer wait), so position order is stream order.
+* **One active relay per service.** A session-level advisory lock elects it;
+  a second relay process waits as a hot standby and takes over when the
+  first one's connection dies.
+* **Crash between send and bookkeeping.** Rows are deleted only after Kafka
+  acknowledged the whole batch. A crash in between re-sends that batch:
+  duplicates (at most one batch), never a loss. Consumers de-duplicate on the
+  event id.
+* **Kafka down.** Sends fail, rows stay, the relay backs off and retries with
+  a fresh producer; the backlog drains when Kafka returns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from opentelemetry import trace
+
+from gotong_platform.envelope import Envelope, encode_kafka_headers
+from gotong_platform.eventstore.store import row_to_envelope
+from gotong_platform.telemetry.metrics import PlatformMetrics
+from gotong_platform.telemetry.tracing import context_from_traceparent, current_trace_headers
+
+__all__ = ["OutboxRelay", "RelayConfig"]
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer("gotong.relay")
+
+_FETCH = """
+SELECT o.position, o.topic, o.payload::text AS value, e.event_id, e.stream_id,
+       e.stream_version, e.event_type, e.schema_version, e.cooperative_id, e.occurred_at,
+       e.business_date, e.recorded_at, e.global_position, e.correlation_id, e.causation_id,
+       e.command_id, e.actor, e.traceparent, e.tracestate
+FROM outbox o JOIN events e ON e.event_id = o.event_id
+ORDER BY o.position
+LIMIT $1
+"""
+_DELETE = "DELETE FROM outbox WHERE position = ANY($1::bigint[])"
+_BACKLOG = """
+SELECT count(*), extract(epoch FROM now() - min(e.recorded_at))
+FROM outbox o JOIN events e ON e.event_id = o.event_id
+"""
+
+# Any 64-bit constant works; it only has to be the same for every relay of a
+# service, and each service has its own database.
+_RELAY_LOCK_KEY = 0x60706F6E67_01
+
+
+@dataclass(frozen=True, slots=True)
+class RelayConfig:
+    source: str
+    batch_size: int = 500
+    idle_sleep_s: float = 0.01
+    max_backoff_s: float = 5.0
+    standby_poll_s: float = 1.0
+
+
+ProducerFactory = Callable[[], AIOKafkaProducer]
+
+
+class OutboxRelay:
+    """Publishes one service's outbox to Kafka. ``run()`` until ``stop()``."""
+
+    def __init__(
+        self,
+        *,
+        dsn: str,
+        producer_factory: ProducerFactory,
+        config: RelayConfig,
+        metrics: PlatformMetrics | None = None,
+        after_send: Callable[[int], Awaitable[None]] | None = None,
+    ) -> None:
+        self._dsn = dsn
+        self._producer_factory = producer_factory
+        self._config = config
+        self._metrics = metrics
+        # Test hook: runs after Kafka acknowledged a batch and before its rows
+        # are deleted, where a crash is most interesting.
+        self._after_send = after_send
+        self._stopping = asyncio.Event()
+        self.is_leader = False
+        self.published = 0
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def run(self) -> None:
+        conn: asyncpg.Connection = await asyncpg.connect(self._dsn)
+        try:
+            await self._become_leader(conn)
+            if self._stopping.is_set():
+                return
+            await self._publish_loop(conn)
+        finally:
+            self.is_leader = False
+            with contextlib.suppress(Exception):
+                await conn.close()
+
+    async def _become_leader(self, conn: asyncpg.Connection) -> None:
+        while not self._stopping.is_set():
+            if await conn.fetchval("SELECT pg_try_advisory_lock($1)", _RELAY_LOCK_KEY):
+                self.is_leader = True
+                log.info("relay is active", extra={"fields": {"service": self._config.source}})
+                return
+            await self._sleep(self._config.standby_poll_s)
+
+    async def _publish_loop(self, conn: asyncpg.Connection) -> None:
+        producer: AIOKafkaProducer | None = None
+        backoff = 0.1
+        try:
+            while not self._stopping.is_set():
+                try:
+                    if producer is None:
+                        producer = self._producer_factory()
+                        await producer.start()
+                    sent = await self._publish_batch(conn, producer)
+                    backoff = 0.1
+                    if sent < self._config.batch_size:
+                        await self._sleep(self._config.idle_sleep_s)
+                except (asyncpg.PostgresError, asyncpg.InterfaceError):
+                    raise  # lost our database: the process supervisor restarts us
+                except Exception as exc:
+                    # Kafka is unavailable or refused the batch. The rows are still
+                    # in the outbox; a fresh producer avoids reusing a sequence
+                    # state the broker may have forgotten.
+                    log.warning(
+                        "publish failed; will retry",
+                        extra={"fields": {"error": repr(exc), "backoff_s": backoff}},
+                    )
+                    if producer is not None:
+                        with contextlib.suppress(Exception):
+                            await producer.stop()
+                        producer = None
+                    await self._sleep(backoff)
+                    backoff = min(backoff * 2, self._config.max_backoff_s)
+        finally:
+            if producer is not None:
+                with contextlib.suppress(Exception):
+                    await producer.stop()
+
+    async def _publish_batch(self, conn: asyncpg.Connection, producer: AIOKafkaProducer) -> int:
+        rows = await conn.fetch(_FETCH, self._config.batch_size)
+        if not rows:
+            return 0
+        futures = [await self._send(producer, row) for row in rows]
+        # Awaiting every future before any bookkeeping: either the whole batch
+        # was acknowledged or none of it is deleted.
+        await asyncio.gather(*futures)
+        if self._after_send is not None:
+            await self._after_send(len(rows))
+        await conn.execute(_DELETE, [r["position"] for r in rows])
+        self.published += len(rows)
+        if self._metrics is not None:
+            self._metrics.relay_published.labels(self._config.source).inc(len(rows))
+        return len(rows)
+
+    async def _send(self, producer: AIOKafkaProducer, row: asyncpg.Record) -> Awaitable[Any]:
+        env = row_to_envelope(self._config.source, row)
+        parent = context_from_traceparent(env.traceparent, env.tracestate)
+        with tracer.start_as_current_span(
+            f"publish {env.event_type}",
+            context=parent,
+            kind=trace.SpanKind.PRODUCER,
+            attributes={
+                "messaging.system": "kafka",
+                "messaging.destination.name": row["topic"],
+                "messaging.message.id": str(env.event_id),
+                "gotong.stream_id": env.stream_id,
+            },
+        ):
+            # The headers carry the publish span, a child of the request span,
+            # so consumers join the same trace one hop further down.
+            traceparent, tracestate = current_trace_headers()
+            headers = encode_kafka_headers(
+                _with_trace(env, traceparent or env.traceparent, tracestate or env.tracestate)
+            )
+            future: Awaitable[Any] = await producer.send(
+                row["topic"],
+                value=row["value"].encode(),
+                key=env.stream_id.encode(),
+                headers=headers,
+            )
+            return future
+
+    async def backlog(self, conn: asyncpg.Connection) -> tuple[int, float]:
+        count, age = await conn.fetchrow(_BACKLOG)
+        return int(count), float(age or 0.0)
+
+    async def _sleep(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+
+
+def _with_trace(env: Envelope, traceparent: str | None, tracestate: str | None) -> Envelope:
+    return dataclasses.replace(env, traceparent=traceparent, tracestate=tracestate)
+
+
+async def measure_backlog(dsn: str) -> tuple[int, float]:
+    """(events waiting, age in seconds of the oldest) for metrics and tests."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        count, age = await conn.fetchrow(_BACKLOG)
+        return int(count), float(age or 0.0)
+    finally:
+        await conn.close()

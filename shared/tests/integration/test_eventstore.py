@@ -1,0 +1,88 @@
+"""Event store on real PostgreSQL: append, load, optimistic concurrency."""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+import pytest
+
+from gotong_platform.db import create_pool
+from gotong_platform.domain import ConcurrencyConflict
+from gotong_platform.eventstore import PostgresEventStore
+
+from .helpers import a_new_event, install_schema
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def pool(database_factory):  # type: ignore[no-untyped-def]
+    dsn = await database_factory("es")
+    pool = await create_pool(dsn, min_size=1, max_size=30)
+    async with pool.acquire() as conn:
+        await install_schema(conn)
+    yield pool
+    await pool.close()
+
+
+async def test_append_then_load_returns_events_in_version_order(pool: asyncpg.Pool) -> None:
+    store = PostgresEventStore(source="test", topic="t")
+    async with pool.acquire() as conn, conn.transaction():
+        first = await store.append(conn, "s-1", 0, [a_new_event(), a_new_event()])
+        second = await store.append(conn, "s-1", 2, [a_new_event(payload={"n": 3})])
+    async with pool.acquire() as conn:
+        loaded = await store.load(conn, "s-1")
+        outbox = await conn.fetchval("SELECT count(*) FROM outbox")
+    assert [r.envelope.stream_version for r in loaded] == [1, 2, 3]
+    assert [e.stream_version for e in first + second] == [1, 2, 3]
+    assert loaded[2].payload == {"n": 3}
+    positions = [r.envelope.global_position for r in loaded]
+    assert positions == sorted(positions)
+    assert outbox == 3
+
+
+async def test_unpublished_events_are_stored_but_not_queued(pool: asyncpg.Pool) -> None:
+    store = PostgresEventStore(source="test", topic="t")
+    async with pool.acquire() as conn, conn.transaction():
+        await store.append(conn, "s-2", 0, [a_new_event(public_payload=None), a_new_event()])
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM events WHERE stream_id='s-2'") == 2
+        assert await conn.fetchval("SELECT count(*) FROM outbox") == 1
+
+
+async def test_concurrent_writers_on_one_stream_one_wins_no_lost_update(
+    pool: asyncpg.Pool,
+) -> None:
+    store = PostgresEventStore(source="test", topic="t")
+    async with pool.acquire() as conn, conn.transaction():
+        await store.append(conn, "s-3", 0, [a_new_event()])
+
+    async def writer(i: int) -> bool:
+        try:
+            async with pool.acquire() as conn, conn.transaction():
+                await store.append(conn, "s-3", 1, [a_new_event(payload={"writer": i})])
+                await asyncio.sleep(0.01)  # hold the transaction open: real overlap
+            return True
+        except ConcurrencyConflict:
+            return False
+
+    results = await asyncio.gather(*(writer(i) for i in range(20)))
+    assert results.count(True) == 1
+    async with pool.acquire() as conn:
+        loaded = await store.load(conn, "s-3")
+        queued = await conn.fetchval("SELECT count(*) FROM outbox")
+    assert [r.envelope.stream_version for r in loaded] == [1, 2]
+    # The losers left nothing behind: no event, no outbox row.
+    assert queued == 2
+
+
+async def test_failed_transaction_leaves_neither_event_nor_outbox_row(pool: asyncpg.Pool) -> None:
+    store = PostgresEventStore(source="test", topic="t")
+    with pytest.raises(RuntimeError):
+        async with pool.acquire() as conn, conn.transaction():
+            await store.append(conn, "s-4", 0, [a_new_event()])
+            raise RuntimeError("the handler failed after appending")
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM events WHERE stream_id='s-4'") == 0
+        assert await conn.fetchval("SELECT count(*) FROM outbox") == 0
