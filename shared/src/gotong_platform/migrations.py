@@ -16,8 +16,9 @@ from alembic.config import Config
 from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
+from sqlalchemy.util import await_only
 
-__all__ = ["run_migrations_in_env", "sqlalchemy_url", "upgrade"]
+__all__ = ["execute_script", "run_migrations_in_env", "sqlalchemy_url", "upgrade"]
 
 _MIGRATION_LOCK_KEY = 0x60706F6E67_02
 
@@ -54,3 +55,19 @@ def run_migrations_in_env(context: Any) -> None:
     context.configure(connection=connection, target_metadata=None)
     with context.begin_transaction():
         context.run_migrations()
+
+
+def execute_script(sql: str) -> None:
+    """Run a multi-statement SQL script inside an Alembic revision.
+
+    ``op.execute`` goes through a prepared statement, which PostgreSQL allows
+    only one command; asyncpg's plain ``execute`` (simple query protocol) takes
+    a whole script. We are inside SQLAlchemy's greenlet here, so ``await_only``
+    can drive the coroutine.
+    """
+    from alembic import op
+
+    raw = op.get_bind().connection.dbapi_connection
+    if raw is None:
+        raise RuntimeError("no database connection for the migration")
+    await_only(raw.driver_connection.execute(sql))  # type: ignore[attr-defined]

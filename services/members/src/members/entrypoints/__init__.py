@@ -1,0 +1,1 @@
+"""Entry points: the HTTP API and the process commands (api, relay, migrate)."""

@@ -1,0 +1,99 @@
+"""Composition root of the members service: ``create_app(settings)``.
+
+The lifespan owns every resource (migrations, pool, Kafka topic, telemetry)
+and releases it on shutdown. Nothing is built at import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import asyncpg
+from fastapi import FastAPI
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.responses import Response
+
+from gotong_platform.auth import TokenVerifier, read_key_file
+from gotong_platform.db import create_pool
+from gotong_platform.eventstore import PostgresEventStore
+from gotong_platform.http import UnhandledErrorMiddleware, health_router, install_problem_handlers
+from gotong_platform.migrations import upgrade
+from gotong_platform.outbox import measure_backlog
+from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
+
+from members.adapters.pii import NikProtector
+from members.adapters.repository import MembersRepository
+from members.application.service import MembersService
+from members.entrypoints.api import AppContext, build_router
+from members.settings import MembersSettings
+
+__all__ = ["create_app", "token_verifier"]
+
+
+class _Directory:
+    """Where each cooperative is, for the central tenancy check."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    async def regency_of(self, cooperative_id: str) -> str | None:
+        regency: str | None = await self._pool.fetchval(
+            "SELECT regency_code FROM cooperatives WHERE cooperative_id = $1", cooperative_id)
+        return regency
+
+
+def token_verifier(settings: MembersSettings) -> TokenVerifier:
+    if settings.jwt_key is not None:
+        return TokenVerifier(settings.jwt_key.get_secret_value().encode())
+    if settings.jwt_key_file is not None:
+        return TokenVerifier(read_key_file(settings.jwt_key_file))
+    raise ValueError("set GOTONG_MEMBERS_JWT_KEY_FILE or GOTONG_MEMBERS_JWT_KEY")
+
+
+def create_app(settings: MembersSettings) -> FastAPI:
+    configure_logging(settings.log_level)
+    configure_tracing("members", otlp_endpoint=settings.otlp_endpoint)
+    metrics = PlatformMetrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await upgrade(settings.database_url, settings.migrations_dir)
+        pool = await create_pool(settings.database_url, max_size=settings.pool_max_size)
+        try:
+            store = PostgresEventStore(source="members", topic=settings.topic)
+            service = MembersService(MembersRepository(store),
+                                     NikProtector(settings.nik_key.get_secret_value()),
+                                     settings.min_age_years)
+            app.state.members = AppContext(pool=pool, service=service)
+            app.state.cooperative_directory = _Directory(pool)
+            yield
+        finally:
+            await pool.close()
+
+    app = FastAPI(
+        title="Gotong members service",
+        version="0.1.0",
+        description="Cooperatives of the federation and their members (anggota).",
+        lifespan=lifespan,
+    )
+    app.state.token_verifier = token_verifier(settings)
+    install_problem_handlers(app)
+    app.add_middleware(UnhandledErrorMiddleware)
+
+    async def check_postgres() -> None:
+        await app.state.members.pool.fetchval("SELECT 1")
+
+    app.include_router(health_router({"postgres": check_postgres}))
+    app.include_router(build_router())
+
+    @app.get("/metrics", include_in_schema=False)
+    async def prometheus() -> Response:
+        backlog, age = await measure_backlog(settings.database_url)
+        metrics.outbox_backlog.labels("members").set(backlog)
+        metrics.outbox_oldest_age.labels("members").set(age)
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="health,ready,metrics")
+    return app

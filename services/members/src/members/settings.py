@@ -1,0 +1,34 @@
+"""Settings of the members service (environment prefix ``GOTONG_MEMBERS_``).
+
+Built in the composition root (``main.py``), never at import.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["MembersSettings"]
+
+_MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+
+
+class MembersSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GOTONG_MEMBERS_", extra="ignore")
+
+    database_url: str = "postgresql://postgres@127.0.0.1:55432/gotong_members"
+    kafka_bootstrap: str = "127.0.0.1:59092"
+    topic: str = "gotong.members.events"
+    topic_partitions: int = 3
+    # Base64 of 32 random bytes; HKDF derives the NIK hash key and the NIK
+    # encryption key from it. No default: a service must be given its secret.
+    nik_key: SecretStr
+    jwt_key_file: Path | None = None
+    jwt_key: SecretStr | None = None
+    otlp_endpoint: str | None = None
+    min_age_years: int = Field(default=17, ge=0, le=100)
+    migrations_dir: Path = _MIGRATIONS
+    pool_max_size: int = 20
+    log_level: str = "INFO"

@@ -1,0 +1,38 @@
+"""Authentication and tenancy policy, free of any web framework.
+
+``tokens`` turns a bearer token into a ``Principal``; ``policy`` decides what
+that principal may read, write and do. The HTTP edge enforcing it lives in
+``gotong_platform.http``.
+"""
+
+from gotong_platform.auth.claims import AUDIENCE, ISSUER
+from gotong_platform.auth.keys import KeyFileError, create_key_file, read_key_file
+from gotong_platform.auth.policy import Action, can_act, can_read, can_write
+from gotong_platform.auth.principal import InvalidPrincipal, Principal, Role
+from gotong_platform.auth.tokens import (
+    InvalidToken,
+    SigningKey,
+    TokenIssuer,
+    TokenVerifier,
+    VerificationKey,
+)
+
+__all__ = [
+    "AUDIENCE",
+    "ISSUER",
+    "Action",
+    "InvalidPrincipal",
+    "InvalidToken",
+    "KeyFileError",
+    "Principal",
+    "Role",
+    "SigningKey",
+    "TokenIssuer",
+    "TokenVerifier",
+    "VerificationKey",
+    "can_act",
+    "can_read",
+    "can_write",
+    "create_key_file",
+    "read_key_file",
+]

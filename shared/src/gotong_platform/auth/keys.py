@@ -1,0 +1,49 @@
+"""The development HS256 key file: random bytes, base64, readable by the owner only."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import secrets
+from pathlib import Path
+
+from gotong_platform.auth.tokens import MIN_SECRET_BYTES
+
+__all__ = ["KeyFileError", "create_key_file", "read_key_file"]
+
+
+class KeyFileError(Exception):
+    """The key file is missing or unusable; the message names the file, never the key."""
+
+
+def create_key_file(path: Path) -> bool:
+    """Write a fresh random key to ``path``; False (and no change) if it already exists."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # O_EXCL with the mode in the same call: the key is never readable by
+        # others, not even between creating the file and a later chmod, and
+        # two concurrent callers cannot both write (the loser keeps the winner's).
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "w", encoding="ascii") as file:
+        file.write(base64.b64encode(secrets.token_bytes(MIN_SECRET_BYTES)).decode() + "\n")
+    return True
+
+
+def read_key_file(path: Path) -> bytes:
+    """The key stored in ``path`` by ``create_key_file``."""
+    try:
+        text = path.read_text(encoding="ascii")
+    except FileNotFoundError:
+        raise KeyFileError(f"key file not found: {path} (run: gotong-token init-key)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KeyFileError(f"cannot read key file {path}: {type(exc).__name__}") from None
+    try:
+        key = base64.b64decode(text.strip(), validate=True)
+    except binascii.Error:
+        raise KeyFileError(f"key file {path} does not hold base64") from None
+    if len(key) < MIN_SECRET_BYTES:
+        raise KeyFileError(f"key in {path} is shorter than {MIN_SECRET_BYTES} bytes")
+    return key

@@ -1,0 +1,99 @@
+"""Tenancy and permissions: the ONE place they are decided.
+
+Pure functions over a ``Principal``; the HTTP edge (``gotong_platform.http.tenancy``)
+enforces them centrally so no route decides tenancy on its own.
+
+Cooperative access (``can_read`` / ``can_write``)::
+
+    role              read                                      write
+    ----------------  ----------------------------------------  ----------------
+    federation_admin  every cooperative                         every cooperative
+    regional_officer  cooperatives whose regency code starts    never
+                      with its region (province "32" or
+                      regency "3201")
+    coop_admin        its own cooperative only                  its own only
+    coop_clerk        its own cooperative only                  its own only
+    partner           the cooperatives it subscribed to         never
+
+Role-level actions (``can_act``)::
+
+    action                        roles allowed
+    ----------------------------  ----------------------
+    register_cooperative          federation_admin
+    manage_federation_membership  federation_admin
+    submit_application            coop_admin, coop_clerk
+    decide_membership             coop_admin
+    read                          every role
+
+``decide_membership`` covers admit, reject, suspend, reinstate and exit. A
+role-level action is checked in addition to, never instead of, cooperative
+access: a coop_admin may decide membership only in its own cooperative.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from types import MappingProxyType
+from typing import assert_never
+
+from gotong_platform.auth.principal import Principal, Role
+
+__all__ = ["Action", "can_act", "can_read", "can_write"]
+
+
+class Action(StrEnum):
+    REGISTER_COOPERATIVE = "register_cooperative"
+    MANAGE_FEDERATION_MEMBERSHIP = "manage_federation_membership"
+    SUBMIT_APPLICATION = "submit_application"
+    DECIDE_MEMBERSHIP = "decide_membership"
+    READ = "read"
+
+
+_ALLOWED_ROLES = MappingProxyType(
+    {
+        Action.REGISTER_COOPERATIVE: frozenset({Role.FEDERATION_ADMIN}),
+        Action.MANAGE_FEDERATION_MEMBERSHIP: frozenset({Role.FEDERATION_ADMIN}),
+        Action.SUBMIT_APPLICATION: frozenset({Role.COOP_ADMIN, Role.COOP_CLERK}),
+        Action.DECIDE_MEMBERSHIP: frozenset({Role.COOP_ADMIN}),
+        Action.READ: frozenset(Role),
+    }
+)
+
+
+def can_read(principal: Principal, cooperative_id: str, regency_code: str) -> bool:
+    """May ``principal`` read cooperative ``cooperative_id`` located in ``regency_code``?
+
+    ``regency_code`` is the cooperative's 4-digit Kemendagri regency code.
+    """
+    match principal.role:
+        case Role.FEDERATION_ADMIN:
+            return True
+        case Role.REGIONAL_OFFICER:
+            # An empty prefix would match every regency; ``Principal`` already
+            # refuses one, but tenancy is worth the second check.
+            region = principal.region
+            return region is not None and region != "" and regency_code.startswith(region)
+        case Role.COOP_ADMIN | Role.COOP_CLERK:
+            return cooperative_id == principal.cooperative_id
+        case Role.PARTNER:
+            return cooperative_id in principal.cooperatives
+        case _:
+            assert_never(principal.role)
+
+
+def can_write(principal: Principal, cooperative_id: str) -> bool:
+    """May ``principal`` change cooperative ``cooperative_id``'s data?"""
+    match principal.role:
+        case Role.FEDERATION_ADMIN:
+            return True
+        case Role.COOP_ADMIN | Role.COOP_CLERK:
+            return cooperative_id == principal.cooperative_id
+        case Role.REGIONAL_OFFICER | Role.PARTNER:
+            return False
+        case _:
+            assert_never(principal.role)
+
+
+def can_act(principal: Principal, action: Action) -> bool:
+    """May ``principal``'s role perform ``action`` at all (tenancy aside)?"""
+    return principal.role in _ALLOWED_ROLES[action]

@@ -1,0 +1,71 @@
+"""The HTTP edge every service shares: problem+json errors, authentication,
+central tenancy enforcement, Idempotency-Key handling and health probes.
+
+A service's ``create_app`` typically does::
+
+    app.state.token_verifier = verifier
+    app.state.cooperative_directory = directory
+    install_problem_handlers(app)
+    app.include_router(health_router({"postgres": check_postgres}))
+"""
+
+from gotong_platform.http.health import ReadinessCheck, health_router
+from gotong_platform.http.idempotency import (
+    IDEMPOTENCY_DDL,
+    IDEMPOTENCY_KEY_HEADER,
+    REPLAYED_HEADER,
+    IdempotencyKeyReused,
+    IdempotencyRequest,
+    StoredResponse,
+    begin,
+    complete,
+    idempotency_key,
+    replay_response,
+    request_hash,
+)
+from gotong_platform.http.problems import install_problem_handlers
+from gotong_platform.http.responses import (
+    PROBLEM_MEDIA_TYPE,
+    PROBLEM_TYPE_BASE,
+    HTTPProblem,
+    problem_response,
+)
+from gotong_platform.http.security import PrincipalDep, current_principal
+from gotong_platform.http.tenancy import (
+    CooperativeDirectory,
+    CooperativeScopeDep,
+    Scope,
+    cooperative_scope,
+    require_action,
+)
+from gotong_platform.http.unhandled import UnhandledErrorMiddleware, trace_id_of
+
+__all__ = [
+    "IDEMPOTENCY_DDL",
+    "IDEMPOTENCY_KEY_HEADER",
+    "PROBLEM_MEDIA_TYPE",
+    "PROBLEM_TYPE_BASE",
+    "REPLAYED_HEADER",
+    "CooperativeDirectory",
+    "CooperativeScopeDep",
+    "HTTPProblem",
+    "IdempotencyKeyReused",
+    "IdempotencyRequest",
+    "PrincipalDep",
+    "ReadinessCheck",
+    "Scope",
+    "StoredResponse",
+    "UnhandledErrorMiddleware",
+    "begin",
+    "complete",
+    "cooperative_scope",
+    "current_principal",
+    "health_router",
+    "idempotency_key",
+    "install_problem_handlers",
+    "problem_response",
+    "replay_response",
+    "request_hash",
+    "require_action",
+    "trace_id_of",
+]

@@ -1,0 +1,52 @@
+"""Authentication at the edge: ``Authorization: Bearer <token>`` to a ``Principal``.
+
+The app's composition root stores the verifier on ``app.state.token_verifier``;
+nothing here reads settings or keys.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from gotong_platform.auth.principal import Principal
+from gotong_platform.auth.tokens import InvalidToken, TokenVerifier
+from gotong_platform.http.responses import HTTPProblem
+
+__all__ = ["PrincipalDep", "current_principal"]
+
+# auto_error=False: FastAPI's own error is not a problem body; the scheme is
+# still declared so OpenAPI documents the bearer requirement.
+_bearer = HTTPBearer(auto_error=False)
+
+
+async def current_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None:
+        raise _unauthorized("a bearer token is required", 'Bearer realm="gotong"')
+    try:
+        return _verifier(request).verify(credentials.credentials)
+    except InvalidToken as exc:
+        # RFC 6750 §3: an invalid token is named in WWW-Authenticate.
+        raise _unauthorized(exc.reason, 'Bearer realm="gotong", error="invalid_token"') from exc
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+
+
+def _verifier(request: Request) -> TokenVerifier:
+    verifier = getattr(request.app.state, "token_verifier", None)
+    if not isinstance(verifier, TokenVerifier):
+        # A wiring fault, not a client error: let it surface as a 500.
+        raise RuntimeError("app.state.token_verifier is not set to a TokenVerifier")
+    return verifier
+
+
+def _unauthorized(detail: str, challenge: str) -> HTTPProblem:
+    return HTTPProblem(
+        401, "Unauthorized", detail, "unauthorized", headers={"WWW-Authenticate": challenge}
+    )

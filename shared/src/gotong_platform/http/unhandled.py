@@ -1,0 +1,72 @@
+"""The last line of defence: an unexpected exception becomes a 500 problem with a trace id.
+
+A plain ASGI middleware rather than an ``Exception`` handler: Starlette runs
+such a handler in its outermost middleware and then RE-RAISES, so the server
+logs the error a second time and test clients see the exception instead of
+the response. Here the error is logged once, with the trace id the client gets.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+
+from opentelemetry import trace
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gotong_platform.http.responses import problem_response
+
+__all__ = ["UnhandledErrorMiddleware", "trace_id_of"]
+
+logger = logging.getLogger(__name__)
+
+_TRACEPARENT = re.compile(r"[0-9a-f]{2}-(?P<trace_id>[0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}")
+_INVALID_TRACE_ID = "0" * 32
+
+
+def trace_id_of(scope: Scope) -> str:
+    """The current OpenTelemetry trace id, else the caller's W3C traceparent, else a fresh one."""
+    context = trace.get_current_span().get_span_context()
+    if context.is_valid:
+        return format(context.trace_id, "032x")
+    match = _TRACEPARENT.fullmatch(Headers(scope=scope).get("traceparent", "").strip())
+    if match and match["trace_id"] != _INVALID_TRACE_ID:
+        return match["trace_id"]
+    # Still worth an id: it ties the client's report to the log line.
+    return secrets.token_hex(16)
+
+
+class UnhandledErrorMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        response_started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal response_started
+            response_started = response_started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            if response_started:
+                raise  # part of a response is on the wire; it cannot be replaced now
+            trace_id = trace_id_of(scope)
+            logger.exception(
+                "unhandled error on %s %s (trace_id=%s)", scope["method"], scope["path"], trace_id
+            )
+            response = problem_response(
+                500,
+                "Internal Server Error",
+                "an unexpected error occurred; quote the trace id when reporting it",
+                "internal-error",
+                trace_id=trace_id,
+            )
+            await response(scope, receive, send)

@@ -1,0 +1,146 @@
+"""Consumer runner on real Kafka and PostgreSQL: exactly-once effects, dead letters."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+from typing import Any
+
+import asyncpg
+import orjson
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from gotong_platform.consumer import ConsumedEvent, ConsumerRunner, RunnerConfig
+from gotong_platform.db import create_pool
+from gotong_platform.envelope import Envelope, encode_kafka_headers
+from gotong_platform.ids import uuid7
+from gotong_platform.kafka import dead_letter_topic, make_consumer, make_producer
+
+from .helpers import install_schema, read_topic
+
+pytestmark = pytest.mark.integration
+
+
+def an_envelope(stream: str, version: int, **overrides: Any) -> Envelope:
+    fields: dict[str, Any] = {
+        "event_id": uuid7(), "event_type": "Counted", "schema_version": 1, "source": "test",
+        "stream_id": stream, "stream_version": version, "cooperative_id": "cooperative-x",
+        "occurred_at": datetime.now(UTC), "business_date": date(2026, 11, 28),
+        "recorded_at": datetime.now(UTC),
+    }
+    fields.update(overrides)
+    return Envelope(**fields)
+
+
+async def counting_handler(conn: asyncpg.Connection, event: ConsumedEvent) -> None:
+    if event.data.get("explode"):
+        raise ValueError("this event cannot be applied")
+    await conn.execute(
+        "INSERT INTO counts (stream_id, n) VALUES ($1, $2) "
+        "ON CONFLICT (stream_id) DO UPDATE SET n = counts.n + EXCLUDED.n",
+        event.envelope.stream_id, int(event.data["n"]),
+    )
+
+
+class Env:
+    def __init__(self, pool: asyncpg.Pool, topic: str, bootstrap: str) -> None:
+        self.pool, self.topic, self.bootstrap = pool, topic, bootstrap
+        self.producer: AIOKafkaProducer = make_producer(bootstrap, client_id="test-producer")
+
+    def runner(self, name: str = "counter") -> ConsumerRunner:
+        return ConsumerRunner(
+            pool=self.pool,
+            consumer=make_consumer(self.bootstrap, group_id=None, client_id=name),
+            dlq_producer=make_producer(self.bootstrap, client_id=f"{name}-dlq"),
+            handler=counting_handler,
+            config=RunnerConfig(consumer=name, topics=(self.topic,), group_id=None,
+                                max_attempts=3, retry_backoff_s=0.01),
+        )
+
+    async def send(self, env: Envelope, data: Any) -> None:
+        await self.producer.send_and_wait(
+            self.topic, value=orjson.dumps(data), key=env.stream_id.encode(),
+            headers=encode_kafka_headers(env),
+        )
+
+    async def counts(self) -> dict[str, int]:
+        async with self.pool.acquire() as conn:
+            rows = await conn.fetch("SELECT stream_id, n FROM counts")
+        return {r["stream_id"]: r["n"] for r in rows}
+
+
+@pytest.fixture
+async def env(database_factory, topic_factory, kafka_bootstrap) -> AsyncIterator[Env]:  # type: ignore[no-untyped-def]
+    dsn = await database_factory("consumer")
+    pool = await create_pool(dsn, min_size=1, max_size=10)
+    async with pool.acquire() as conn:
+        await install_schema(conn)
+        await conn.execute("CREATE TABLE counts (stream_id text PRIMARY KEY, n int NOT NULL)")
+    e = Env(pool, await topic_factory("consumer"), kafka_bootstrap)
+    await e.producer.start()
+    yield e
+    await e.producer.stop()
+    await pool.close()
+
+
+async def drain(runner: ConsumerRunner, expected_offsets: int, timeout_s: float = 30) -> None:
+    async with asyncio.timeout(timeout_s):
+        while sum(runner.positions.values()) < expected_offsets:
+            await runner.poll_once()
+
+
+async def test_duplicate_deliveries_change_nothing(env: Env) -> None:
+    envelopes = [an_envelope("s-1", v) for v in range(1, 6)]
+    for e in envelopes:
+        await env.send(e, {"n": 1})
+    for e in envelopes[:3]:  # the relay re-sent three of them
+        await env.send(e, {"n": 1})
+    runner = env.runner()
+    await runner.start()
+    try:
+        await drain(runner, 8)
+    finally:
+        await runner.close()
+    assert await env.counts() == {"s-1": 5}
+
+
+async def test_restart_resumes_from_stored_position_without_double_apply(env: Env) -> None:
+    for v in range(1, 11):
+        await env.send(an_envelope("s-2", v), {"n": 1})
+    first = env.runner()
+    await first.start()
+    try:
+        await drain(first, 10)
+    finally:
+        await first.close()  # Kafka offsets are never the source of truth here
+    for v in range(11, 16):
+        await env.send(an_envelope("s-2", v), {"n": 1})
+    second = env.runner()
+    await second.start()
+    try:
+        await drain(second, 15)
+    finally:
+        await second.close()
+    assert await env.counts() == {"s-2": 15}
+
+
+async def test_poison_events_go_to_dead_letter_topic_and_healthy_ones_flow(env: Env) -> None:
+    await env.send(an_envelope("s-3", 1), {"n": 1})
+    await env.producer.send_and_wait(env.topic, value=b"not json", key=b"s-3",
+                                     headers=[("ce_specversion", b"1.0")])
+    await env.send(an_envelope("s-3", 2), {"n": 1, "explode": True})
+    await env.send(an_envelope("s-3", 3), {"n": 1})
+    runner = env.runner()
+    await runner.start()
+    try:
+        await drain(runner, 4)
+    finally:
+        await runner.close()
+    assert await env.counts() == {"s-3": 2}
+    assert runner.dead_lettered == 2
+    dead = await read_topic(env.bootstrap, dead_letter_topic(env.topic), expected=2)
+    assert len(dead) == 2
+    errors = [dict(r.headers)["gotong_error"].decode() for r in dead]
+    assert any("cannot be applied" in e for e in errors)

@@ -1,0 +1,65 @@
+"""A principal only exists in the shape its role requires."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from gotong_platform.auth import InvalidPrincipal, Principal, Role
+
+pytestmark = pytest.mark.unit
+
+VALID = {
+    "federation admin": {"role": Role.FEDERATION_ADMIN},
+    "province officer": {"role": Role.REGIONAL_OFFICER, "region": "32"},
+    "regency officer": {"role": Role.REGIONAL_OFFICER, "region": "3201"},
+    "coop admin": {"role": Role.COOP_ADMIN, "cooperative_id": "kop-a"},
+    "coop clerk": {"role": Role.COOP_CLERK, "cooperative_id": "kop-a"},
+    "partner": {"role": Role.PARTNER, "cooperatives": frozenset({"kop-a"})},
+    "partner without subscriptions": {"role": Role.PARTNER},
+}
+
+INVALID = {
+    "empty subject": {"role": Role.FEDERATION_ADMIN, "subject": ""},
+    "clerk without cooperative": {"role": Role.COOP_CLERK},
+    "admin with empty cooperative": {"role": Role.COOP_ADMIN, "cooperative_id": ""},
+    "officer without region": {"role": Role.REGIONAL_OFFICER},
+    "officer with 1 digit": {"role": Role.REGIONAL_OFFICER, "region": "3"},
+    "officer with 3 digits": {"role": Role.REGIONAL_OFFICER, "region": "320"},
+    "officer with 6 digits": {"role": Role.REGIONAL_OFFICER, "region": "320101"},
+    "officer with dotted code": {"role": Role.REGIONAL_OFFICER, "region": "32.01"},
+    "officer with non-ASCII digits": {"role": Role.REGIONAL_OFFICER, "region": "\u0663\u0662"},
+    "officer with a cooperative": {
+        "role": Role.REGIONAL_OFFICER,
+        "region": "32",
+        "cooperative_id": "kop-a",
+    },
+    "admin with a region": {"role": Role.FEDERATION_ADMIN, "region": "32"},
+    "clerk with subscriptions": {
+        "role": Role.COOP_CLERK,
+        "cooperative_id": "kop-a",
+        "cooperatives": frozenset({"kop-b"}),
+    },
+    "partner with a cooperative": {"role": Role.PARTNER, "cooperative_id": "kop-a"},
+    "partner with an empty id": {"role": Role.PARTNER, "cooperatives": frozenset({""})},
+}
+
+
+@pytest.mark.parametrize("case", VALID)
+def test_consistent_principals_are_built(case: str) -> None:
+    fields: dict[str, Any] = {"subject": "u-1"} | VALID[case]
+    assert Principal(**fields).role is fields["role"]
+
+
+@pytest.mark.parametrize("case", INVALID)
+def test_inconsistent_principals_are_refused(case: str) -> None:
+    fields: dict[str, Any] = {"subject": "u-1"} | INVALID[case]
+    with pytest.raises(InvalidPrincipal):
+        Principal(**fields)
+
+
+def test_principal_is_immutable() -> None:
+    principal = Principal(subject="u-1", role=Role.COOP_CLERK, cooperative_id="kop-a")
+    with pytest.raises(AttributeError):
+        principal.cooperative_id = "kop-b"  # type: ignore[misc]

@@ -1,0 +1,117 @@
+"""Resolved settings: where the stack lives, which ports, and which servers were given.
+
+Everything comes from environment variables so that `make`, CI and tests configure the
+stack the same way; `gotong-stack env` prints the result for shells.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from gotong_devstack.errors import PrerequisiteError
+
+# The pinned broker. 4.4.0 is the newest release on Maven Central and passes the aiokafka
+# 0.14.0 compatibility test (tests/test_kafka_compat.py); change both together.
+KAFKA_VERSION = "4.4.0"
+
+DEFAULT_PG_PORT = 55432
+# Fixed, non-default ports so a developer's own Kafka on 9092 never collides with ours.
+KAFKA_PORT = 59092
+KAFKA_CONTROLLER_PORT = 59093
+LOOPBACK = "127.0.0.1"
+
+SERVICE_DATABASES = (
+    "gotong_members",
+    "gotong_inventory",
+    "gotong_payments",
+    "gotong_reporting",
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    # None when no checkout was found; only an error once something local is needed, so
+    # `env` and given servers work from anywhere.
+    stack_root: Path | None
+    cache_dir: Path
+    pg_port: int
+    kafka_version: str
+    # Set when the user points us at servers that already exist: we then only check them.
+    pg_admin_dsn_given: str | None
+    kafka_bootstrap_given: str | None
+
+    @property
+    def pg_admin_dsn(self) -> str:
+        if self.pg_admin_dsn_given:
+            return self.pg_admin_dsn_given
+        return f"postgresql://postgres@{LOOPBACK}:{self.pg_port}/postgres"
+
+    @property
+    def kafka_bootstrap(self) -> str:
+        return self.kafka_bootstrap_given or f"{LOOPBACK}:{KAFKA_PORT}"
+
+    @property
+    def stack_dir(self) -> Path:
+        if self.stack_root is None:
+            raise PrerequisiteError(
+                "cannot find the repository root from the current directory; "
+                "run inside the checkout or set GOTONG_STACK_DIR"
+            )
+        return self.stack_root
+
+    @property
+    def pg_dir(self) -> Path:
+        return self.stack_dir / "pg"
+
+    @property
+    def kafka_dir(self) -> Path:
+        return self.stack_dir / "kafka"
+
+
+def find_repo_root(start: Path) -> Path | None:
+    """Walk up to the workspace root (the uv workspace pyproject, or the git checkout)."""
+    for directory in (start, *start.parents):
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file() and "[tool.uv.workspace]" in pyproject.read_text("utf-8"):
+            return directory
+        # `.git` is a file in a git worktree, hence exists() rather than is_dir().
+        if (directory / ".git").exists():
+            return directory
+    return None
+
+
+def _stack_dir() -> Path | None:
+    given = os.environ.get("GOTONG_STACK_DIR")
+    if given:
+        return Path(given).expanduser().resolve()
+    # cwd first (the usual case); the package's own location covers tests run from elsewhere.
+    root = find_repo_root(Path.cwd()) or find_repo_root(Path(__file__).resolve().parent)
+    return None if root is None else root / ".stack"
+
+
+def _port(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        port = int(raw)
+    except ValueError:
+        port = -1
+    if not 1 <= port <= 65535:
+        raise PrerequisiteError(f"{name}={raw!r} is not a TCP port number")
+    return port
+
+
+def load_settings() -> Settings:
+    cache_root = os.environ.get("GOTONG_CACHE_DIR") or str(Path.home() / ".cache" / "gotong")
+    return Settings(
+        stack_root=_stack_dir(),
+        cache_dir=Path(cache_root).expanduser().resolve(),
+        pg_port=_port("GOTONG_PG_PORT", DEFAULT_PG_PORT),
+        # An escape hatch for trying another broker release; the pin above is the contract.
+        kafka_version=os.environ.get("GOTONG_KAFKA_VERSION") or KAFKA_VERSION,
+        pg_admin_dsn_given=os.environ.get("GOTONG_PG_ADMIN_DSN") or None,
+        kafka_bootstrap_given=os.environ.get("GOTONG_KAFKA_BOOTSTRAP") or None,
+    )

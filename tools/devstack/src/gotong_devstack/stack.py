@@ -1,0 +1,169 @@
+"""The whole stack: bring PostgreSQL and Kafka up or down together, and report on them."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from gotong_devstack import kafka_libs
+from gotong_devstack.errors import PrerequisiteError, StackError
+from gotong_devstack.java import find_java
+from gotong_devstack.kafka import KafkaStatus, LocalBroker, check_given_bootstrap
+from gotong_devstack.postgres import LocalCluster, PgStatus, check_given_server, find_binaries
+from gotong_devstack.proc import Report, file_lock, quiet
+from gotong_devstack.settings import KAFKA_PORT, Settings, load_settings
+
+
+@dataclass(frozen=True)
+class StackInfo:
+    """What clients need to reach the stack. kafka_version is None for a given broker."""
+
+    pg_admin_dsn: str
+    kafka_bootstrap: str
+    kafka_version: str | None
+
+
+@dataclass(frozen=True)
+class ComponentStatus:
+    name: str
+    running: bool
+    pid: int | None
+    port: int | None
+    version: str | None
+    detail: str
+
+
+def info(settings: Settings) -> StackInfo:
+    version = None if settings.kafka_bootstrap_given else settings.kafka_version
+    return StackInfo(settings.pg_admin_dsn, settings.kafka_bootstrap, version)
+
+
+def _lock(settings: Settings) -> Path:
+    return settings.stack_dir / "lock"
+
+
+def _needs_local(settings: Settings) -> bool:
+    return not (settings.pg_admin_dsn_given and settings.kafka_bootstrap_given)
+
+
+def up(settings: Settings, report: Report = quiet) -> StackInfo:
+    """Start whatever is not running yet; a no-op (plus checks) when all is up."""
+    if settings.pg_admin_dsn_given:
+        _require_up(check_given_server(settings.pg_admin_dsn), "postgresql", report)
+    if settings.kafka_bootstrap_given:
+        _require_up(check_given_bootstrap(settings.kafka_bootstrap), "kafka", report)
+    if not _needs_local(settings):
+        return info(settings)
+    with file_lock(_lock(settings)):
+        cluster = None if settings.pg_admin_dsn_given else LocalCluster(settings, find_binaries())
+        broker = None if settings.kafka_bootstrap_given else LocalBroker(settings)
+        # Everything that can fail for want of a tool, a free port or the classpath is
+        # checked before anything starts, so such a failure never leaves half a stack.
+        if cluster is not None and cluster.running_pid() is None:
+            cluster.check_port_free()
+        kafka_launch: tuple[str, Path] | None = None
+        if broker is not None and not broker.is_current():
+            java = find_java()
+            kafka_libs.require_maven_or_warm(settings.cache_dir, settings.kafka_version)
+            if broker.running_pid() is None:
+                broker.check_ports_free()
+            libs = kafka_libs.ensure_libs(settings.cache_dir, settings.kafka_version, report)
+            kafka_launch = (java, libs)
+
+        if cluster is not None:
+            cluster.start(report)
+        if kafka_launch is not None and broker is not None:
+            broker.start(*kafka_launch, report)
+        elif broker is not None:
+            report(f"kafka: already running on {settings.kafka_bootstrap}")
+    return info(settings)
+
+
+def _require_up(status: PgStatus | KafkaStatus, name: str, report: Report) -> None:
+    if not status.running:
+        raise StackError(status.detail)
+    report(f"{name}: {status.detail} answers")
+
+
+def down(settings: Settings, report: Report = quiet) -> None:
+    if not _needs_local(settings):
+        report("nothing local to stop: both servers are given by settings")
+        return
+    with file_lock(_lock(settings)):
+        if settings.kafka_bootstrap_given:
+            report("kafka: given by GOTONG_KAFKA_BOOTSTRAP, not stopped")
+        else:
+            LocalBroker(settings).stop(report)
+        if settings.pg_admin_dsn_given:
+            report("postgresql: given by GOTONG_PG_ADMIN_DSN, not stopped")
+        elif not settings.pg_dir.exists():
+            report("postgresql: not running")
+        else:
+            LocalCluster(settings, find_binaries()).stop(report)
+
+
+def kafka_start(settings: Settings, report: Report = quiet) -> None:
+    _require_local_kafka(settings)
+    java = find_java()
+    kafka_libs.require_maven_or_warm(settings.cache_dir, settings.kafka_version)
+    with file_lock(_lock(settings)):
+        libs = kafka_libs.ensure_libs(settings.cache_dir, settings.kafka_version, report)
+        LocalBroker(settings).start(java, libs, report)
+
+
+def kafka_stop(settings: Settings, report: Report = quiet) -> None:
+    _require_local_kafka(settings)
+    with file_lock(_lock(settings)):
+        LocalBroker(settings).stop(report)
+
+
+def _require_local_kafka(settings: Settings) -> None:
+    if settings.kafka_bootstrap_given:
+        raise PrerequisiteError(
+            "kafka-start/kafka-stop manage only the local broker, but GOTONG_KAFKA_BOOTSTRAP "
+            f"is set ({settings.kafka_bootstrap_given}); unset it to use the local one"
+        )
+
+
+def status(settings: Settings) -> list[ComponentStatus]:
+    return [_pg_status(settings), _kafka_status(settings)]
+
+
+def _pg_status(settings: Settings) -> ComponentStatus:
+    try:
+        if settings.pg_admin_dsn_given:
+            pg = check_given_server(settings.pg_admin_dsn)
+            return ComponentStatus("postgresql", pg.running, None, None, pg.version, pg.detail)
+        pg = LocalCluster(settings, find_binaries()).status()
+    except PrerequisiteError as exc:
+        return ComponentStatus("postgresql", False, None, None, None, str(exc))
+    return ComponentStatus(
+        "postgresql", pg.running, pg.pid, settings.pg_port, pg.version, pg.detail
+    )
+
+
+def _kafka_status(settings: Settings) -> ComponentStatus:
+    if settings.kafka_bootstrap_given:
+        given = check_given_bootstrap(settings.kafka_bootstrap)
+        return ComponentStatus("kafka", given.running, None, None, None, given.detail)
+    broker = LocalBroker(settings).status()
+    return ComponentStatus(
+        "kafka", broker.running, broker.pid, KAFKA_PORT, broker.version, broker.detail
+    )
+
+
+def ensure_stack(report: Report = quiet) -> StackInfo:
+    """For test suites: bring the stack up if needed and say how to reach it.
+
+    Safe to call from many processes at once (pytest-xdist workers): starts are serialised
+    by a lock and are no-ops once everything runs. Raises StackError (PrerequisiteError
+    for a missing tool or bad setting) with a message meant for people.
+    """
+    return up(load_settings(), report)
+
+
+def timed_up(settings: Settings, report: Report) -> tuple[StackInfo, float]:
+    started = time.monotonic()
+    result = up(settings, report)
+    return result, time.monotonic() - started

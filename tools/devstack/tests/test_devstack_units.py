@@ -1,0 +1,113 @@
+"""Pure parts of the stack manager: settings, parsing, generated files. No processes started."""
+
+from __future__ import annotations
+
+import base64
+import stat
+from pathlib import Path
+
+import pytest
+from gotong_devstack import cli
+from gotong_devstack.errors import PrerequisiteError
+from gotong_devstack.java import java_major
+from gotong_devstack.kafka import LocalBroker, new_cluster_id
+from gotong_devstack.kafka_libs import is_warm, pom_path
+from gotong_devstack.postgres import redact
+from gotong_devstack.proc import split_host_port
+from gotong_devstack.settings import KAFKA_VERSION, find_repo_root, load_settings
+
+pytestmark = pytest.mark.unit
+
+
+def test_repo_root_is_the_uv_workspace(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.uv.workspace]\nmembers = ["a"]\n')
+    member = tmp_path / "a" / "b"
+    member.mkdir(parents=True)
+    (tmp_path / "a" / "pyproject.toml").write_text('[project]\nname = "a"\n')
+    assert find_repo_root(member) == tmp_path
+
+
+def test_settings_follow_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOTONG_STACK_DIR", str(tmp_path / "stack"))
+    monkeypatch.setenv("GOTONG_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("GOTONG_PG_PORT", "55999")
+    monkeypatch.delenv("GOTONG_PG_ADMIN_DSN", raising=False)
+    monkeypatch.delenv("GOTONG_KAFKA_BOOTSTRAP", raising=False)
+    monkeypatch.delenv("GOTONG_KAFKA_VERSION", raising=False)
+    settings = load_settings()
+    assert settings.pg_dir == tmp_path / "stack" / "pg"
+    assert settings.pg_admin_dsn == "postgresql://postgres@127.0.0.1:55999/postgres"
+    assert settings.kafka_bootstrap == "127.0.0.1:59092"
+    assert settings.kafka_version == KAFKA_VERSION
+
+
+def test_bad_port_setting_is_a_prerequisite_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOTONG_PG_PORT", "http")
+    with pytest.raises(PrerequisiteError, match="GOTONG_PG_PORT"):
+        load_settings()
+
+
+def test_env_prints_given_values(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GOTONG_PG_ADMIN_DSN", "postgresql://app:p w@db:5432/postgres")
+    monkeypatch.setenv("GOTONG_KAFKA_BOOTSTRAP", "k1:9092,k2:9092")
+    assert cli.main(["env"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "export GOTONG_PG_ADMIN_DSN='postgresql://app:p w@db:5432/postgres'",
+        "export GOTONG_KAFKA_BOOTSTRAP=k1:9092,k2:9092",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        ("127.0.0.1:59092", ("127.0.0.1", 59092)),
+        ("broker", ("broker", 9092)),
+        ("[::1]:9093", ("::1", 9093)),
+    ],
+)
+def test_split_host_port(address: str, expected: tuple[str, int]) -> None:
+    assert split_host_port(address, 9092) == expected
+
+
+def test_cluster_id_is_a_kafka_uuid() -> None:
+    for _ in range(200):
+        cluster_id = new_cluster_id()
+        assert len(cluster_id) == 22
+        assert not cluster_id.startswith("-")
+        assert len(base64.urlsafe_b64decode(cluster_id + "==")) == 16
+
+
+def test_redact_hides_passwords() -> None:
+    assert redact("postgresql://app:s3cret@db/x") == "postgresql://app:***@db/x"
+    assert redact("postgresql://postgres@127.0.0.1:55432/postgres").endswith("/postgres")
+
+
+def test_java_version_parsing(tmp_path: Path) -> None:
+    for banner, major in [
+        ('openjdk version "17.0.15" 2025-04-15', 17),
+        ('java version "1.8.0_392"', 8),
+    ]:
+        fake = tmp_path / "java"
+        fake.write_text(f"#!/bin/sh\necho '{banner}' >&2\n")
+        fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+        assert java_major(str(fake)) == major
+
+
+def test_server_properties_single_node_kraft(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GOTONG_STACK_DIR", str(tmp_path))
+    text = LocalBroker(load_settings())._server_properties()
+    props = dict(line.split("=", 1) for line in text.splitlines() if not line.startswith("#"))
+    assert props["process.roles"] == "broker,controller"
+    assert props["controller.quorum.bootstrap.servers"] == "127.0.0.1:59093"
+    assert props["log.dirs"] == str(tmp_path / "kafka" / "data")
+    assert props["auto.create.topics.enable"] == "false"
+    assert props["log.retention.ms"] == "-1"
+
+
+def test_pom_is_found_and_cold_cache_is_not_warm(tmp_path: Path) -> None:
+    assert "<artifactId>kafka_2.13</artifactId>" in pom_path().read_text()
+    assert not is_warm(tmp_path, KAFKA_VERSION)
