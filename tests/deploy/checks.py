@@ -32,16 +32,24 @@ CONSUMED_TOPICS = ("gotong.members.events", "gotong.inventory.events", "gotong.p
 DEAD_LETTER_SUFFIX = ".dlt"
 INGRESS_NAMESPACES = frozenset({"ingress-nginx", "monitoring"})
 # Egress that carries no business data: name resolution and telemetry.
-INFRA_EGRESS = {"kube-system": (53,), "observability": (4317,)}
+INFRA_EGRESS = {"kube-system": (53,), "observability": (4318,)}
 # Operations a workload's KafkaUser may hold: topics and ACLs are the operators' business.
 CLIENT_OPERATIONS = frozenset({"Read", "Write", "Describe", "DescribeConfigs"})
-SENSITIVE_NAME = re.compile(r"(PASSWORD|SECRET|TOKEN|_KEY|DATABASE_URL|_URI|_DSN)", re.I)
+# Settings that hold a secret value (a *_FILE setting holds a path to one: that is fine).
+SENSITIVE_NAME = re.compile(
+    r"(PASSWORD|SECRET|TOKEN|_KEY|DATABASE_URL|_URI|_DSN)(?!.*_FILE$)", re.IGNORECASE
+)
+# asyncpg pool size when GOTONG_<SVC>_POOL_MAX_SIZE is not set (the settings' default).
+DEFAULT_POOL_MAX_SIZE = 20
+# Connections kept free for superusers, replication and the operator.
+RESERVED_CONNECTIONS = 10
 # Kinds whose schema ships with kubernetes-validate (the rest must be in CRD_SCHEMAS).
 CORE_GROUPS = frozenset({"v1", "apps/v1", "policy/v1", "networking.k8s.io/v1"})
 CLUSTER_SCOPED = frozenset({"Namespace"})
 
 
 # --- small helpers -------------------------------------------------------------------------
+
 
 def name_of(doc: Doc) -> str:
     return str(doc.get("metadata", {}).get("name", "?"))
@@ -62,8 +70,16 @@ def by_name(docs: Iterable[Doc], kind: str) -> dict[str, Doc]:
 def quantity_bytes(value: str | int) -> int:
     """A Kubernetes memory quantity ("256Mi", "2Gi", "512M", "1048576") in bytes."""
     text = str(value)
-    units = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40,
-             "k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12}
+    units = {
+        "Ki": 2**10,
+        "Mi": 2**20,
+        "Gi": 2**30,
+        "Ti": 2**40,
+        "k": 10**3,
+        "M": 10**6,
+        "G": 10**9,
+        "T": 10**12,
+    }
     for suffix, factor in units.items():
         if text.endswith(suffix):
             return int(float(text[: -len(suffix)]) * factor)
@@ -188,6 +204,7 @@ def acl_grants(user: Doc, resource_type: str, name: str, operation: str) -> bool
 
 # --- schema validation ---------------------------------------------------------------------
 
+
 def schema_problems(docs: list[Doc], kubernetes_version: str) -> list[str]:
     """Every document is valid: core kinds against the Kubernetes OpenAPI schemas bundled in
     kubernetes-validate (strict: unknown fields fail), custom resources against CRD_SCHEMAS."""
@@ -228,6 +245,7 @@ def identity_problems(docs: list[Doc]) -> list[str]:
 
 # --- secrets -------------------------------------------------------------------------------
 
+
 def secret_problems(docs: list[Doc]) -> list[str]:
     """No secret value is written in the manifests: Secrets come from the operators or the
     cluster's secret management, and workloads only reference them."""
@@ -253,6 +271,7 @@ def secret_problems(docs: list[Doc]) -> list[str]:
 
 
 # --- workloads -----------------------------------------------------------------------------
+
 
 def expected_deployments() -> set[str]:
     names = set()
@@ -301,9 +320,12 @@ def resource_problems(deployment: Doc, container: Doc) -> list[str]:
     if limit is not None and quantity_bytes(limit) > MEMORY_LIMIT_MAX:
         problems.append(f"{where}: memory limit {limit} above 256Mi (target <= 200 MB RSS)")
     request = resources.get("requests", {}).get("memory")
-    if limit is not None and request is not None:
-        if quantity_bytes(request) > quantity_bytes(limit):
-            problems.append(f"{where}: memory request above the limit")
+    if (
+        limit is not None
+        and request is not None
+        and (quantity_bytes(request) > quantity_bytes(limit))
+    ):
+        problems.append(f"{where}: memory request above the limit")
     return problems
 
 
@@ -326,11 +348,12 @@ def workload_problems(docs: list[Doc]) -> list[str]:
             problems += hardening_problems(deployment, container)
             problems += resource_problems(deployment, container)
             image = container.get("image", "")
-            if not re.fullmatch(rf"{IMAGE_REPOSITORY}/{service}:[\w.-]+(@sha256:[0-9a-f]{{64}})?",
-                                image):
+            if not re.fullmatch(
+                rf"{IMAGE_REPOSITORY}/{service}:[\w.-]+(@sha256:[0-9a-f]{{64}})?", image
+            ):
                 problems.append(f"{ref(deployment)}: image {image!r} is not a tagged {service}")
-            command = container.get("command")
-            if command != ["python", "-m", service, process]:
+            command = container.get("command") or []
+            if command[:4] != ["python", "-m", service, process]:
                 problems.append(f"{ref(deployment)}: command {command!r}")
     return problems
 
@@ -366,6 +389,28 @@ def probe_problems(deployment: Doc, container: Doc) -> list[str]:
     return problems
 
 
+def bind_problems(deployment: Doc, container: Doc) -> list[str]:
+    """uvicorn listens on 127.0.0.1:8001 unless told: the command must say 0.0.0.0:8000."""
+    command = container.get("command") or []
+    options = dict(zip(command[4::2], command[5::2], strict=False))
+    if options.get("--host") != "0.0.0.0" or options.get("--port") != str(API_PORT):  # noqa: S104
+        return [f"{ref(deployment)}: API does not listen on 0.0.0.0:{API_PORT}: {command}"]
+    return []
+
+
+def jwt_key_problems(deployment: Doc, container: Doc) -> list[str]:
+    """The JWT verification key file lies in a mounted Secret volume."""
+    service, _ = service_and_process(deployment)
+    entry = env_value(container, f"GOTONG_{service.upper()}_JWT_KEY_FILE") or {}
+    path = str(entry.get("value", ""))
+    volumes = {v["name"]: v for v in deployment["spec"]["template"]["spec"].get("volumes", [])}
+    for mount in container.get("volumeMounts", []):
+        volume = volumes.get(mount["name"], {})
+        if path.startswith(mount["mountPath"].rstrip("/") + "/") and "secret" in volume:
+            return []
+    return [f"{ref(deployment)}: JWT key file {path!r} is not in a mounted Secret"]
+
+
 def api_problems(docs: list[Doc]) -> list[str]:
     """Each API: port 8000, /ready and /health probes, Prometheus scraping of /metrics, a
     Service in front and a PodDisruptionBudget."""
@@ -377,14 +422,22 @@ def api_problems(docs: list[Doc]) -> list[str]:
         labels = pod_labels(deployment)
         (container,) = containers(deployment)
         problems += probe_problems(deployment, container)
+        problems += bind_problems(deployment, container)
+        problems += jwt_key_problems(deployment, container)
         annotations = deployment["spec"]["template"]["metadata"].get("annotations", {})
-        wanted = {"prometheus.io/scrape": "true", "prometheus.io/port": str(API_PORT),
-                  "prometheus.io/path": "/metrics"}
+        wanted = {
+            "prometheus.io/scrape": "true",
+            "prometheus.io/port": str(API_PORT),
+            "prometheus.io/path": "/metrics",
+        }
         for key, value in wanted.items():
             if annotations.get(key) != value:
                 problems.append(f"{ref(deployment)}: annotation {key} is not {value!r}")
-        fronting = [s for s in services if selector_matches(
-            {"matchLabels": s["spec"].get("selector", {})}, labels)]
+        fronting = [
+            s
+            for s in services
+            if selector_matches({"matchLabels": s["spec"].get("selector", {})}, labels)
+        ]
         if len(fronting) != 1:
             problems.append(f"{ref(deployment)}: {len(fronting)} Services select its pods")
         for service in fronting:
@@ -394,14 +447,18 @@ def api_problems(docs: list[Doc]) -> list[str]:
         if not any(selector_matches(b["spec"]["selector"], labels) for b in budgets):
             problems.append(f"{ref(deployment)}: no PodDisruptionBudget")
     for budget in budgets:
-        selected = [d for d in of_kind(docs, "Deployment")
-                    if selector_matches(budget["spec"]["selector"], pod_labels(d))]
+        selected = [
+            d
+            for d in of_kind(docs, "Deployment")
+            if selector_matches(budget["spec"]["selector"], pod_labels(d))
+        ]
         if [service_and_process(d)[1] for d in selected] != ["api"]:
             problems.append(f"{ref(budget)}: must select exactly one API Deployment")
     return problems
 
 
 # --- PostgreSQL (CloudNativePG) ------------------------------------------------------------
+
 
 def database_problems(docs: list[Doc]) -> list[str]:
     """One CloudNativePG cluster per service, used only by that service through the Secret the
@@ -426,21 +483,62 @@ def database_problems(docs: list[Doc]) -> list[str]:
         if standbys >= 1 and synchronous is None:
             problems.append(f"{ref(cluster)}: standbys without synchronous replication")
         if synchronous is not None and synchronous["number"] > standbys:
-            problems.append(f"{ref(cluster)}: {synchronous['number']} synchronous standbys "
-                            f"wanted, {standbys} exist")
+            problems.append(
+                f"{ref(cluster)}: {synchronous['number']} synchronous standbys "
+                f"wanted, {standbys} exist"
+            )
         parameters = spec.get("postgresql", {}).get("parameters", {})
         wal_volume = spec.get("walStorage", spec["storage"])["size"]
         if "max_wal_size" in parameters and (
             postgres_size_bytes(parameters["max_wal_size"]) >= quantity_bytes(wal_volume)
         ):
             problems.append(f"{ref(cluster)}: max_wal_size does not fit the WAL volume")
+    problems += connection_budget_problems(docs)
     for backup in of_kind(docs, "ScheduledBackup"):
         if backup["spec"]["cluster"]["name"] not in clusters:
             problems.append(f"{ref(backup)}: unknown cluster")
     return problems
 
 
+def most_pods(deployment: Doc, docs: list[Doc]) -> int:
+    """The most pods a Deployment can run at once: its replicas (or its KEDA maximum), plus
+    the surge pod of a rolling update."""
+    spec = deployment["spec"]
+    replicas = int(spec.get("replicas", 1))
+    for scaled in of_kind(docs, "ScaledObject"):
+        if scaled["spec"]["scaleTargetRef"]["name"] == name_of(deployment):
+            replicas = int(scaled["spec"].get("maxReplicaCount", 100))
+    strategy = spec.get("strategy", {})
+    surge = 0 if strategy.get("type") == "Recreate" else 1
+    return replicas + surge
+
+
+def connection_budget_problems(docs: list[Doc]) -> list[str]:
+    """At full scale, a service's pools fit in its PostgreSQL's max_connections."""
+    problems = []
+    clusters = by_name(docs, "Cluster")
+    for service in SERVICES:
+        cluster = clusters.get(f"gotong-{service}-db")
+        if cluster is None:
+            continue
+        parameters = cluster["spec"].get("postgresql", {}).get("parameters", {})
+        available = int(parameters.get("max_connections", "100")) - RESERVED_CONNECTIONS
+        wanted = 0
+        for deployment in of_kind(docs, "Deployment"):
+            if service_and_process(deployment)[0] != service:
+                continue
+            (container,) = containers(deployment)
+            pool = setting(container, docs, f"GOTONG_{service.upper()}_POOL_MAX_SIZE")
+            wanted += most_pods(deployment, docs) * int(pool or DEFAULT_POOL_MAX_SIZE)
+        if wanted > available:
+            problems.append(
+                f"{ref(cluster)}: pools may open {wanted} connections, {available} available"
+            )
+    return problems
+
+
 # --- Kafka (Strimzi) -----------------------------------------------------------------------
+
 
 def kafka_problems(docs: list[Doc]) -> list[str]:
     """A KRaft cluster with persistent storage, durable topics that keep events forever, and
@@ -543,8 +641,9 @@ def acl_problems(docs: list[Doc]) -> list[str]:
             problems.append(f"KafkaUser/gotong-{service}: missing")
             continue
         own = f"gotong.{service}.events"
-        may_write = {own} | ({t + DEAD_LETTER_SUFFIX for t in CONSUMED_TOPICS}
-                             if service == "reporting" else set())
+        may_write = {own} | (
+            {t + DEAD_LETTER_SUFFIX for t in CONSUMED_TOPICS} if service == "reporting" else set()
+        )
         if not acl_grants(user, "topic", own, "Write"):
             problems.append(f"{ref(user)}: cannot write its own topic {own}")
         for topic in topics:
@@ -601,6 +700,7 @@ def credential_problems(docs: list[Doc], users: dict[str, Doc]) -> list[str]:
 
 # --- scaling (KEDA) ------------------------------------------------------------------------
 
+
 def keda_problems(docs: list[Doc]) -> list[str]:
     """reporting-consumer scales on its group's lag, at most one consumer per partition."""
     problems = []
@@ -631,8 +731,10 @@ def keda_problems(docs: list[Doc]) -> list[str]:
         problems.append(f"{ref(scaled_object)}: triggers on {trigger_topics}, consumes {consumed}")
     partitions = [topics[t]["spec"]["partitions"] for t in trigger_topics if t in topics]
     if partitions and spec.get("maxReplicaCount") != min(partitions):
-        problems.append(f"{ref(scaled_object)}: maxReplicaCount {spec.get('maxReplicaCount')} "
-                        f"is not the partition count {min(partitions)}")
+        problems.append(
+            f"{ref(scaled_object)}: maxReplicaCount {spec.get('maxReplicaCount')} "
+            f"is not the partition count {min(partitions)}"
+        )
     for trigger in triggers:
         metadata = trigger["metadata"]
         if metadata["consumerGroup"] != group:
@@ -646,9 +748,10 @@ def keda_problems(docs: list[Doc]) -> list[str]:
             problems.append(f"{ref(scaled_object)}: TriggerAuthentication missing")
             continue
         for entry in auth["spec"].get("env", []):
-            if entry.get("containerName") != container["name"] or env_value(
-                container, entry["name"]
-            ) is None:
+            if (
+                entry.get("containerName") != container["name"]
+                or env_value(container, entry["name"]) is None
+            ):
                 problems.append(f"{ref(auth)}: {entry['name']} is not in the consumer's env")
         for entry in auth["spec"].get("secretTargetRef", []):
             if entry["parameter"] == "password" and entry["name"] != "gotong-reporting":
@@ -657,6 +760,7 @@ def keda_problems(docs: list[Doc]) -> list[str]:
 
 
 # --- network policies ----------------------------------------------------------------------
+
 
 def peer_kind(peer: Doc, service: str, docs: list[Doc]) -> str | None:
     """What an egress peer is: kafka, own-db, or infra:<namespace>; None if anything else."""

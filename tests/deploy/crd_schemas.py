@@ -61,8 +61,10 @@ def resource(api_version: str, kind: str, spec: Schema, labels: Schema | None = 
 
 
 RESOURCES: Schema = closed(
-    {"requests": {"type": "object", "additionalProperties": QUANTITY},
-     "limits": {"type": "object", "additionalProperties": QUANTITY}}
+    {
+        "requests": {"type": "object", "additionalProperties": QUANTITY},
+        "limits": {"type": "object", "additionalProperties": QUANTITY},
+    }
 )
 
 # --- Strimzi (kafka.strimzi.io/v1) -------------------------------------------------------
@@ -202,8 +204,17 @@ ACL_RULE: Schema = closed(
             "type": "array",
             "minItems": 1,
             "items": enum(
-                "Read", "Write", "Create", "Delete", "Alter", "Describe", "ClusterAction",
-                "AlterConfigs", "DescribeConfigs", "IdempotentWrite", "All",
+                "Read",
+                "Write",
+                "Create",
+                "Delete",
+                "Alter",
+                "Describe",
+                "ClusterAction",
+                "AlterConfigs",
+                "DescribeConfigs",
+                "IdempotentWrite",
+                "All",
             ),
         },
     },

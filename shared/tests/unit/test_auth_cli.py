@@ -6,7 +6,6 @@ import stat
 from pathlib import Path
 
 import pytest
-
 from gotong_platform.auth import Role, TokenVerifier, read_key_file
 from gotong_platform.auth.cli import main
 
@@ -110,7 +109,9 @@ def test_mint_without_a_key_file_says_how_to_create_one(
 ) -> None:
     missing = tmp_path / "nope.key"
     err = run_failing(["mint", "--role", "federation_admin", "--key-file", str(missing)], capsys)
-    assert err == f"gotong-token: error: key file not found: {missing} (run: gotong-token init-key)\n"
+    assert (
+        err == f"gotong-token: error: key file not found: {missing} (run: gotong-token init-key)\n"
+    )
 
 
 @pytest.mark.parametrize("content", ["not base64!!", "c2hvcnQ="])

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from gotong_platform.auth import Action, Principal, Role, can_act, can_read, can_write
 from hypothesis import given
 from hypothesis import strategies as st
-
-from gotong_platform.auth import Action, Principal, Role, can_act, can_read, can_write
 
 pytestmark = pytest.mark.unit
 
@@ -25,7 +24,14 @@ PRINCIPALS = {
 # Target columns: the cooperative (own = the principal's own or subscribed one)
 # and its regency: 3201 Kab. Bogor, 3204 Kab. Bandung (same province, Jawa
 # Barat "32"), 3301 Kab. Cilacap (Jawa Tengah, outside the region).
-TARGETS = [(OWN, "3201"), (OWN, "3204"), (OWN, "3301"), (OTHER, "3201"), (OTHER, "3204"), (OTHER, "3301")]
+TARGETS = [
+    (OWN, "3201"),
+    (OWN, "3204"),
+    (OWN, "3301"),
+    (OTHER, "3201"),
+    (OTHER, "3204"),
+    (OTHER, "3301"),
+]
 Y, N = True, False
 #                     own:3201 own:3204 own:3301 oth:3201 oth:3204 oth:3301
 READ = {
@@ -102,9 +108,7 @@ def test_partner_reads_only_its_subscriptions_and_never_writes(
     assert can_write(principal, coop) is False
 
 
-@given(
-    region=st.from_regex(r"[0-9]{2}([0-9]{2})?", fullmatch=True), coop=ids, regency=regencies
-)
+@given(region=st.from_regex(r"[0-9]{2}([0-9]{2})?", fullmatch=True), coop=ids, regency=regencies)
 def test_regional_officer_reads_by_prefix_and_never_writes(
     region: str, coop: str, regency: str
 ) -> None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from gotong_platform.auth import InvalidPrincipal, Principal, Role
 
 pytestmark = pytest.mark.unit
 
-VALID = {
+VALID: dict[str, dict[str, Any]] = {
     "federation admin": {"role": Role.FEDERATION_ADMIN},
     "province officer": {"role": Role.REGIONAL_OFFICER, "region": "32"},
     "regency officer": {"role": Role.REGIONAL_OFFICER, "region": "3201"},
@@ -20,7 +19,7 @@ VALID = {
     "partner without subscriptions": {"role": Role.PARTNER},
 }
 
-INVALID = {
+INVALID: dict[str, dict[str, Any]] = {
     "empty subject": {"role": Role.FEDERATION_ADMIN, "subject": ""},
     "clerk without cooperative": {"role": Role.COOP_CLERK},
     "admin with empty cooperative": {"role": Role.COOP_ADMIN, "cooperative_id": ""},

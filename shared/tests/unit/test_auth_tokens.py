@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,7 +15,6 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
-
 from gotong_platform.auth import (
     AUDIENCE,
     ISSUER,
@@ -68,9 +68,7 @@ def test_hs256_round_trip_keeps_every_claim(role: Role) -> None:
 
 def test_issued_token_carries_the_documented_claims() -> None:
     now = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
-    token = TokenIssuer(KEY).issue(
-        a_principal(Role.PARTNER), ttl=timedelta(hours=2), now=now
-    )
+    token = TokenIssuer(KEY).issue(a_principal(Role.PARTNER), ttl=timedelta(hours=2), now=now)
     claims = jwt.decode(token, options={"verify_signature": False})
     assert claims["iss"] == "gotong"
     assert claims["aud"] == "gotong-api"
@@ -118,7 +116,7 @@ def none_algorithm_token() -> str:
     return hand_made_token({"alg": "none", "typ": "JWT"})
 
 
-REJECTED = {
+REJECTED: dict[str, tuple[Callable[[], str], str]] = {
     "expired": (lambda: raw_token(exp=int(datetime.now(UTC).timestamp()) - 120), "token expired"),
     "issued in the future": (
         lambda: raw_token(iat=int(datetime.now(UTC).timestamp()) + 3600),
@@ -210,7 +208,7 @@ def test_short_hmac_keys_are_refused() -> None:
 
 
 def test_small_rsa_keys_are_refused() -> None:
-    small = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    small = rsa.generate_private_key(public_exponent=65537, key_size=1024)  # noqa: S505 (weak on purpose)
     with pytest.raises(ValueError, match="2048 bits"):
         TokenVerifier(small.public_key())
 

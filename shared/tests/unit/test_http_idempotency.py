@@ -8,7 +8,6 @@ from typing import Annotated, Any
 import httpx
 import pytest
 from fastapi import Depends, FastAPI
-
 from gotong_platform.http import (
     IdempotencyKeyReused,
     IdempotencyRequest,
@@ -75,7 +74,7 @@ async def test_missing_key_is_400(client: httpx.AsyncClient) -> None:
     ids=["too long", "latin-1", "tab", "DEL"],
 )
 async def test_unusable_key_is_400(client: httpx.AsyncClient, key: bytes) -> None:
-    response = await client.post(URL, json={}, headers={"Idempotency-Key": key})
+    response = await client.post(URL, json={}, headers=[(b"Idempotency-Key", key)])
     assert response.status_code == 400
     assert response.json()["code"] == "idempotency-key-invalid"
 

@@ -9,7 +9,6 @@ from typing import Annotated, Any
 import httpx
 import pytest
 from fastapi import APIRouter, Depends, FastAPI
-
 from gotong_platform.auth import Action, Principal, Role, TokenIssuer, TokenVerifier
 from gotong_platform.http import (
     CooperativeScopeDep,
@@ -75,16 +74,16 @@ async def client(directory: FakeDirectory) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-def bearer(role: Role, **fields: Any) -> dict[str, str]:
-    principal = Principal(subject=f"u-{secrets.token_hex(3)}", role=role, **fields)
+def bearer(**fields: Any) -> dict[str, str]:
+    principal = Principal(subject=f"u-{secrets.token_hex(3)}", **fields)
     return {"Authorization": f"Bearer {TokenIssuer(KEY).issue(principal)}"}
 
 
-CLERK = {"role": Role.COOP_CLERK, "cooperative_id": OWN}
-ADMIN = {"role": Role.COOP_ADMIN, "cooperative_id": OWN}
-OFFICER = {"role": Role.REGIONAL_OFFICER, "region": "32"}
-PARTNER = {"role": Role.PARTNER, "cooperatives": frozenset({OWN})}
-FEDERATION = {"role": Role.FEDERATION_ADMIN}
+CLERK: dict[str, Any] = {"role": Role.COOP_CLERK, "cooperative_id": OWN}
+ADMIN: dict[str, Any] = {"role": Role.COOP_ADMIN, "cooperative_id": OWN}
+OFFICER: dict[str, Any] = {"role": Role.REGIONAL_OFFICER, "region": "32"}
+PARTNER: dict[str, Any] = {"role": Role.PARTNER, "cooperatives": frozenset({OWN})}
+FEDERATION: dict[str, Any] = {"role": Role.FEDERATION_ADMIN}
 
 
 async def test_own_cooperative_is_readable(client: httpx.AsyncClient) -> None:
@@ -130,7 +129,9 @@ async def test_partner_reads_its_subscription_but_never_writes(client: httpx.Asy
 
 
 @pytest.mark.parametrize(("caller", "status"), [(CLERK, 200), (ADMIN, 200), (FEDERATION, 200)])
-async def test_writers_write(client: httpx.AsyncClient, caller: dict[str, Any], status: int) -> None:
+async def test_writers_write(
+    client: httpx.AsyncClient, caller: dict[str, Any], status: int
+) -> None:
     response = await client.post(f"/cooperatives/{OWN}/members", headers=bearer(**caller))
     assert response.status_code == status
 

@@ -18,7 +18,7 @@ from starlette.responses import Response
 from gotong_platform.auth import TokenVerifier, read_key_file
 from gotong_platform.db import create_pool
 from gotong_platform.eventstore import PostgresEventStore
-from gotong_platform.http import UnhandledErrorMiddleware, health_router, install_problem_handlers
+from gotong_platform.http import health_router, install_problem_handlers
 from gotong_platform.migrations import upgrade
 from gotong_platform.outbox import measure_backlog
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
@@ -80,7 +80,6 @@ def create_app(settings: MembersSettings) -> FastAPI:
     )
     app.state.token_verifier = token_verifier(settings)
     install_problem_handlers(app)
-    app.add_middleware(UnhandledErrorMiddleware)
 
     async def check_postgres() -> None:
         await app.state.members.pool.fetchval("SELECT 1")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
+from gotong_platform.domain import DomainError
 from members.domain import (
     AdmitMember,
     ApplicationNotPending,
@@ -15,6 +17,7 @@ from members.domain import (
     ExitReason,
     MemberAdmitted,
     MemberApplicationRejected,
+    MemberEvent,
     MemberExited,
     MemberNotActive,
     MemberNotFound,
@@ -58,6 +61,7 @@ REINSTATE = ReinstateMember(reinstated_on=LATER)
 EXIT = ExitMember(exited_on=LATER, reason=ExitReason.DECEASED, note="Ahli waris: anak")
 NOT_ADMITTED = [MemberStatus.APPLIED, MemberStatus.REJECTED]
 GONE = [MemberStatus.REJECTED, MemberStatus.EXITED]
+Decider = Callable[..., list[MemberEvent]]
 
 
 # --- happy paths -----------------------------------------------------------------
@@ -65,7 +69,7 @@ GONE = [MemberStatus.REJECTED, MemberStatus.EXITED]
 
 def test_a_full_membership_from_application_to_exit() -> None:
     member = a_member(MemberStatus.APPLIED)
-    steps = [
+    steps: list[tuple[Decider, object]] = [
         (admit_member, AdmitMember(admitted_on=APPLIED_ON, member_no=" TM-0042 ")),
         (suspend_member, SuspendMember(suspended_on=APPLIED_ON, reason="Menunggak")),
         (reinstate_member, ReinstateMember(reinstated_on=LATER)),
@@ -74,7 +78,7 @@ def test_a_full_membership_from_application_to_exit() -> None:
     ]
     history = []
     for decide, command in steps:
-        events = decide(member, command, today=TODAY)  # type: ignore[operator]
+        events = decide(member, command, today=TODAY)
         member = fold_member(member, events)
         history.append(member.status)
 
@@ -184,8 +188,8 @@ def test_a_suspended_member_may_exit_with_a_date_before_the_suspension() -> None
         (exit_member, EXIT),
     ],
 )
-def test_commands_on_an_unknown_member_are_refused(decide: object, command: object) -> None:
-    refused(MemberNotFound, decide, None, command, today=TODAY)  # type: ignore[arg-type]
+def test_commands_on_an_unknown_member_are_refused(decide: Decider, command: object) -> None:
+    refused(MemberNotFound, decide, None, command, today=TODAY)
 
 
 # --- admission -----------------------------------------------------------------
@@ -212,11 +216,11 @@ def test_admission_after_today_is_refused() -> None:
     ("member_no", "error"), [(" ", RequiredFieldMissing), ("9" * 51, TextTooLong)]
 )
 def test_admission_needs_a_member_number_of_at_most_50_characters(
-    member_no: str, error: type[Exception]
+    member_no: str, error: type[DomainError]
 ) -> None:
     command = AdmitMember(admitted_on=LATER, member_no=member_no)
 
-    refused(error, admit_member, a_member(MemberStatus.APPLIED), command, today=TODAY)  # type: ignore[arg-type]
+    refused(error, admit_member, a_member(MemberStatus.APPLIED), command, today=TODAY)
 
 
 # --- rejection -----------------------------------------------------------------
@@ -231,11 +235,11 @@ def test_only_a_pending_application_can_be_rejected(status: MemberStatus) -> Non
     ("reason", "error"), [("", RequiredFieldMissing), ("x" * 501, TextTooLong)]
 )
 def test_a_rejection_needs_a_reason_of_at_most_500_characters(
-    reason: str, error: type[Exception]
+    reason: str, error: type[DomainError]
 ) -> None:
     command = RejectApplication(rejected_on=LATER, reason=reason)
 
-    refused(error, reject_application, a_member(MemberStatus.APPLIED), command, today=TODAY)  # type: ignore[arg-type]
+    refused(error, reject_application, a_member(MemberStatus.APPLIED), command, today=TODAY)
 
 
 def test_rejection_before_the_application_is_refused() -> None:
@@ -284,11 +288,11 @@ def test_suspension_after_today_is_refused() -> None:
     ("reason", "error"), [("", RequiredFieldMissing), ("x" * 501, TextTooLong)]
 )
 def test_a_suspension_needs_a_reason_of_at_most_500_characters(
-    reason: str, error: type[Exception]
+    reason: str, error: type[DomainError]
 ) -> None:
     command = SuspendMember(suspended_on=LATER, reason=reason)
 
-    refused(error, suspend_member, a_member(), command, today=TODAY)  # type: ignore[arg-type]
+    refused(error, suspend_member, a_member(), command, today=TODAY)
 
 
 # --- reinstatement -------------------------------------------------------------
@@ -355,8 +359,9 @@ def test_replaying_the_stream_gives_the_same_state() -> None:
     coop = a_cooperative()
     events = list(apply(coop))
     member = fold_member(None, events)
-    for decide, command in [(admit_member, ADMIT), (exit_member, EXIT)]:
-        new = decide(member, command, today=TODAY)  # type: ignore[operator]
+    steps: list[tuple[Decider, object]] = [(admit_member, ADMIT), (exit_member, EXIT)]
+    for decide, command in steps:
+        new = decide(member, command, today=TODAY)
         events += new
         member = fold_member(member, new)
 

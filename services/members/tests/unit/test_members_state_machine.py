@@ -70,7 +70,7 @@ days = st.dates(min_value=date(2019, 6, 1), max_value=TODAY + timedelta(days=3))
 # Later dates are drawn relative to the member's last status change, so that runs go
 # deep into the lifecycle; a negative offset or one past TODAY must be refused.
 offsets = st.integers(min_value=-10, max_value=60)
-# Mostly valid, so that runs get deep into the lifecycle; sometimes blank or too long.
+# Mostly valid texts and numbers; sometimes blank or too long.
 texts = st.sampled_from(["Menunggak simpanan wajib"] * 4 + ["", "  ", "x" * 501])
 member_nos = st.sampled_from(["TM-1"] * 4 + [" ", "9" * 51])
 BAD_FIELDS: dict[str, Any] = {

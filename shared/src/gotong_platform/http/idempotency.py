@@ -95,7 +95,10 @@ class IdempotencyKeyReused(InvalidInput):
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class StoredResponse:
-    """The response first given for a key, returned again on every replay."""
+    """The response first given for a key, returned again on every replay.
+
+    Equal as JSON to the first; jsonb does not keep the order of object keys.
+    """
 
     status_code: int
     body: Any

@@ -23,7 +23,7 @@ def _say(message: str) -> None:
 
 def cmd_up(settings: Settings) -> int:
     result, elapsed = stack.timed_up(settings, _say)
-    _say(f"stack up in {elapsed:.1f}s")
+    _say(f"stack up in {elapsed:.2f}s")
     _say(f"  GOTONG_PG_ADMIN_DSN={result.pg_admin_dsn}")
     _say(f"  GOTONG_KAFKA_BOOTSTRAP={result.kafka_bootstrap}")
     return 0

@@ -10,6 +10,7 @@ import shlex
 import shutil
 import stat
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from gotong_devstack.errors import PrerequisiteError, StackError
@@ -49,7 +50,7 @@ class Binaries:
     def tool(self, name: str) -> str:
         return str(self.bindir / name)
 
-    @property
+    @cached_property
     def version(self) -> str:
         result = run([self.tool("pg_ctl"), "--version"])
         match = re.search(r"(\d+(?:\.\d+)?)", result.stdout)

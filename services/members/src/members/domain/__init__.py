@@ -13,12 +13,20 @@ from members.domain.codec import (
     cooperative_event_from_payload,
     member_event_from_payload,
 )
-from members.domain.cooperative import (
-    Cooperative,
-    FederationPeriod,
+from members.domain.commands import (
+    AdmitMember,
+    ApplyForMembership,
+    ExitMember,
     JoinFederation,
     LeaveFederation,
     RegisterCooperative,
+    ReinstateMember,
+    RejectApplication,
+    SuspendMember,
+)
+from members.domain.cooperative import (
+    Cooperative,
+    FederationPeriod,
     evolve_cooperative,
     join_federation,
     leave_federation,
@@ -67,13 +75,7 @@ from members.domain.events import (
 )
 from members.domain.member import (
     MIN_AGE_YEARS,
-    AdmitMember,
-    ApplyForMembership,
-    ExitMember,
     Member,
-    ReinstateMember,
-    RejectApplication,
-    SuspendMember,
     admit_member,
     apply_for_membership,
     evolve_member,

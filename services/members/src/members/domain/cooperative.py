@@ -17,6 +17,7 @@ from datetime import date
 from typing import assert_never
 
 from members.domain import checks, region
+from members.domain.commands import JoinFederation, LeaveFederation, RegisterCooperative
 from members.domain.errors import (
     AlreadyInFederation,
     CooperativeAlreadyRegistered,
@@ -36,9 +37,6 @@ from members.domain.values import CoopType, Loop, TimeZone
 __all__ = [
     "Cooperative",
     "FederationPeriod",
-    "JoinFederation",
-    "LeaveFederation",
-    "RegisterCooperative",
     "evolve_cooperative",
     "join_federation",
     "leave_federation",
@@ -49,33 +47,6 @@ __all__ = [
 NAME_MAX = 200
 LEGAL_NUMBER_MAX = 100
 REASON_MAX = 500
-
-
-# --- commands ------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True)
-class RegisterCooperative:
-    name: str
-    legal_registration_number: str  # nomor badan hukum
-    coop_type: CoopType
-    province_code: str
-    regency_code: str
-    time_zone: TimeZone
-    fiscal_year_start_month: int
-    registered_on: date
-    loop: Loop = Loop.CLOSED
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True)
-class JoinFederation:
-    effective_date: date
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True)
-class LeaveFederation:
-    effective_date: date
-    reason: str
 
 
 # --- state ---------------------------------------------------------------------
@@ -94,6 +65,8 @@ class FederationPeriod:
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class Cooperative:
+    """A registered cooperative: its region, time zone and federation history."""
+
     cooperative_id: str
     name: str
     legal_registration_number: str

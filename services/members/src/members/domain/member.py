@@ -1,10 +1,13 @@
 """A member (anggota) of one cooperative, as a decider.
 
-Lifecycle::
+Lifecycle (REJECTED and EXITED are final)::
 
-    (none) ─apply─▶ APPLIED ─admit─▶ ADMITTED ◀─reinstate─┐
-                       │                │  └──suspend──▶ SUSPENDED
-                       └─reject─▶ REJECTED   └──exit──▶ EXITED ◀─exit─┘
+    apply            admit              suspend
+    ─────▶ APPLIED ─────────▶ ADMITTED ─────────▶ SUSPENDED
+              │                 │  ◀─────────────    │
+              │ reject          │ exit   reinstate   │ exit
+              ▼                 ▼                    │
+           REJECTED           EXITED ◀───────────────┘
 
 Command functions take the current state (``None`` before the application), the
 command and the cooperative's business date ``today``; they return the new events or
@@ -19,6 +22,14 @@ from datetime import date
 from typing import assert_never
 
 from members.domain import checks, region
+from members.domain.commands import (
+    AdmitMember,
+    ApplyForMembership,
+    ExitMember,
+    ReinstateMember,
+    RejectApplication,
+    SuspendMember,
+)
 from members.domain.cooperative import Cooperative
 from members.domain.errors import (
     ApplicantTooYoung,
@@ -47,13 +58,7 @@ from members.domain.values import ExitReason, Gender, MemberStatus
 
 __all__ = [
     "MIN_AGE_YEARS",
-    "AdmitMember",
-    "ApplyForMembership",
-    "ExitMember",
     "Member",
-    "ReinstateMember",
-    "RejectApplication",
-    "SuspendMember",
     "admit_member",
     "apply_for_membership",
     "evolve_member",
@@ -76,57 +81,13 @@ MEMBER_NO_MAX = 50
 TEXT_MAX = 500
 
 
-# --- commands ------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True)
-class ApplyForMembership:
-    cooperative_id: str
-    full_name: str
-    # Personal data (UU PDP): kept out of repr so a logged command does not leak it.
-    nik: str = dataclasses.field(repr=False)
-    gender: Gender
-    birth_date: date
-    village_code: str  # Kemendagri desa/kelurahan code, 10 digits
-    applied_on: date
-    occupation: str | None = None
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True)
-class AdmitMember:
-    admitted_on: date
-    member_no: str  # the cooperative's own number sequence, assigned by the caller
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True)
-class RejectApplication:
-    rejected_on: date
-    reason: str
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True)
-class SuspendMember:
-    suspended_on: date
-    reason: str
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True)
-class ReinstateMember:
-    reinstated_on: date
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True)
-class ExitMember:
-    exited_on: date
-    reason: ExitReason
-    note: str | None = None
-
-
 # --- state ---------------------------------------------------------------------
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class Member:
+    """What the deciders need to know about one member; the rest stays in the events."""
+
     member_id: str
     cooperative_id: str
     status: MemberStatus
@@ -352,7 +313,7 @@ def _now(member: Member) -> str:
     since = member.status_since.isoformat()
     match member.status:
         case MemberStatus.APPLIED:
-            return f"this application is still pending since {since}"
+            return f"this application has been pending since {since}"
         case MemberStatus.ADMITTED:
             return f"this person has been an active member since {since}"
         case MemberStatus.SUSPENDED:

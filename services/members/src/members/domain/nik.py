@@ -9,7 +9,7 @@ Layout, digit positions counted from 1::
     |  |  |  day of birth, plus 40 for women (01..31 men, 41..71 women)
     |  |  district (kecamatan) of registration
     |  regency (kabupaten/kota) of registration
-    province of registration, 11..94
+    province of registration, 11..96
 
 The NIK is specific personal data under UU PDP 27/2022: this module checks it and
 forgets it. Nothing here stores it, returns it whole, or writes it into an error.

@@ -18,9 +18,9 @@ __all__ = [
     "village_code",
 ]
 
-# 11 (Aceh) .. 94. Kemendagri has since numbered the 2022 Papua provinces up to 96
-# (Papua Pegunungan 95, Papua Barat Daya 96); widen this bound when they are served.
-PROVINCE_CODE_RANGE = range(11, 95)
+# 11 (Aceh) .. 96: the 2022 Papua provinces took 93-96 (Papua Selatan 93, Papua Tengah 94,
+# Papua Pegunungan 95, Papua Barat Daya 96); the villages we serve include theirs.
+PROVINCE_CODE_RANGE = range(11, 97)
 
 
 def _is_digits(value: str, length: int) -> bool:

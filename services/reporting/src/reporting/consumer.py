@@ -1,0 +1,59 @@
+"""The read-model consumer: builds the live version, or a new one for a rebuild."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+import orjson
+
+from gotong_platform.consumer import ConsumerRunner, RunnerConfig
+from gotong_platform.db import create_pool
+from gotong_platform.kafka import create_topics, make_consumer, make_producer
+from gotong_platform.telemetry import PlatformMetrics
+
+from reporting import queries
+from reporting.projection.members import apply_event
+from reporting.projection.schema import checked_schema_name
+from reporting.settings import ReportingSettings
+
+__all__ = ["CONSUMER_NAME", "build_runner", "report_snapshot", "schema_pool"]
+
+CONSUMER_NAME = "readmodel"
+
+
+async def schema_pool(settings: ReportingSettings, schema: str) -> asyncpg.Pool:
+    return await create_pool(settings.database_url, max_size=5,
+                             server_settings={"search_path": checked_schema_name(schema)})
+
+
+async def build_runner(
+    settings: ReportingSettings, pool: asyncpg.Pool, *, group_id: str | None,
+    metrics: PlatformMetrics | None = None, client_id: str = "reporting",
+) -> ConsumerRunner:
+    await create_topics(settings.kafka_bootstrap, settings.topics,
+                        partitions=settings.topic_partitions)
+    return ConsumerRunner(
+        pool=pool,
+        consumer=make_consumer(settings.kafka_bootstrap, group_id=group_id, client_id=client_id),
+        dlq_producer=make_producer(settings.kafka_bootstrap, client_id=f"{client_id}-dlq"),
+        handler=apply_event,
+        config=RunnerConfig(consumer=CONSUMER_NAME, topics=settings.topics, group_id=group_id),
+        metrics=metrics,
+    )
+
+
+async def report_snapshot(pool: asyncpg.Pool) -> bytes:
+    """Every report the API can show, serialised canonically (for rebuild == live)."""
+    async with pool.acquire() as conn:
+        coops = [r["cooperative_id"] for r in
+                 await conn.fetch("SELECT cooperative_id FROM cooperatives ORDER BY 1")]
+        regions = sorted({r["regency_code"][:n] for r in
+                          await conn.fetch("SELECT regency_code FROM cooperatives")
+                          for n in (2, 4)})
+        snapshot: dict[str, Any] = {
+            "federation": await queries.federation_summary(conn),
+            "regions": {r: await queries.region_summary(conn, r) for r in regions},
+            "cooperatives": {c: await queries.cooperative_summary(conn, c) for c in coops},
+        }
+    return orjson.dumps(snapshot, option=orjson.OPT_SORT_KEYS)

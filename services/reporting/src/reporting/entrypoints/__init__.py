@@ -1,0 +1,1 @@
+"""Entry points: the report API and the process commands (api, consumer, rebuild)."""

@@ -1,0 +1,69 @@
+"""Composition root of the reporting API: ``create_app(settings)``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.responses import Response
+
+from gotong_platform.auth import TokenVerifier, read_key_file
+from gotong_platform.db import create_pool
+from gotong_platform.http import health_router, install_problem_handlers
+from gotong_platform.migrations import upgrade
+from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
+
+from reporting.entrypoints.api import LiveReadModel, build_router
+from reporting.projection.versions import ensure_live
+from reporting.settings import ReportingSettings
+
+__all__ = ["create_app", "token_verifier"]
+
+
+def token_verifier(settings: ReportingSettings) -> TokenVerifier:
+    if settings.jwt_key is not None:
+        return TokenVerifier(settings.jwt_key.get_secret_value().encode())
+    if settings.jwt_key_file is not None:
+        return TokenVerifier(read_key_file(settings.jwt_key_file))
+    raise ValueError("set GOTONG_REPORTING_JWT_KEY_FILE or GOTONG_REPORTING_JWT_KEY")
+
+
+def create_app(settings: ReportingSettings, metrics: PlatformMetrics | None = None) -> FastAPI:
+    configure_logging(settings.log_level)
+    configure_tracing("reporting", otlp_endpoint=settings.otlp_endpoint)
+    registry = (metrics or PlatformMetrics()).registry
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await upgrade(settings.database_url, settings.migrations_dir)
+        pool = await create_pool(settings.database_url)
+        try:
+            await ensure_live(pool)
+            model = LiveReadModel(pool)
+            app.state.read_model = model
+            app.state.cooperative_directory = model
+            yield
+        finally:
+            await pool.close()
+
+    app = FastAPI(title="Gotong reporting service", version="0.1.0",
+                  description="The regional federation view, fed by events.",
+                  lifespan=lifespan)
+    app.state.token_verifier = token_verifier(settings)
+    install_problem_handlers(app)
+
+    async def check_postgres() -> None:
+        await app.state.read_model.pool.fetchval("SELECT 1")
+
+    app.include_router(health_router({"postgres": check_postgres}))
+    app.include_router(build_router())
+
+    @app.get("/metrics", include_in_schema=False)
+    async def prometheus() -> Response:
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="health,ready,metrics")
+    return app

@@ -1,0 +1,1 @@
+"""The federation read model: tables, the event handler, and version management."""

@@ -1,0 +1,52 @@
+"""DDL of one read-model version, created inside its own PostgreSQL schema."""
+
+from __future__ import annotations
+
+import re
+
+from gotong_platform.eventstore import CONSUMER_V1
+
+__all__ = ["READ_MODEL_DDL", "checked_schema_name"]
+
+READ_MODEL_DDL = CONSUMER_V1 + """
+CREATE TABLE cooperatives (
+    cooperative_id  text PRIMARY KEY,
+    name            text NOT NULL,
+    coop_type       text NOT NULL,
+    province_code   text NOT NULL,
+    regency_code    text NOT NULL,
+    time_zone       text NOT NULL,
+    in_federation   boolean NOT NULL DEFAULT false,
+    joined_on       date,
+    left_on         date
+);
+CREATE INDEX cooperatives_by_regency ON cooperatives (regency_code);
+CREATE TABLE members (
+    member_id       text PRIMARY KEY,
+    cooperative_id  text NOT NULL,
+    status          text NOT NULL,
+    gender          text NOT NULL,
+    village_code    text NOT NULL,
+    age_band        text,
+    applied_on      date NOT NULL,
+    admitted_on     date,
+    status_since    date NOT NULL
+);
+CREATE INDEX members_by_cooperative ON members (cooperative_id, status, gender);
+-- Data freshness: the last event seen from each cooperative, by both clocks.
+CREATE TABLE freshness (
+    cooperative_id     text PRIMARY KEY,
+    last_recorded_at   timestamptz NOT NULL,
+    last_business_date date NOT NULL,
+    events             bigint NOT NULL
+);
+"""
+
+_NAME = re.compile(r"^rm_[a-z0-9_]{1,40}$")
+
+
+def checked_schema_name(name: str) -> str:
+    """Schema names are interpolated into SQL, so only our own pattern is accepted."""
+    if not _NAME.match(name):
+        raise ValueError(f"not a read-model schema name: {name!r}")
+    return name

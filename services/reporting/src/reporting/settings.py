@@ -1,0 +1,27 @@
+"""Settings of the reporting service (environment prefix ``GOTONG_REPORTING_``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["ReportingSettings"]
+
+_MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+
+
+class ReportingSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GOTONG_REPORTING_", extra="ignore")
+
+    database_url: str = "postgresql://postgres@127.0.0.1:55432/gotong_reporting"
+    kafka_bootstrap: str = "127.0.0.1:59092"
+    topics: tuple[str, ...] = ("gotong.members.events",)
+    topic_partitions: int = 3
+    consumer_group: str = "gotong.reporting.readmodel"
+    jwt_key_file: Path | None = None
+    jwt_key: SecretStr | None = None
+    otlp_endpoint: str | None = None
+    migrations_dir: Path = _MIGRATIONS
+    log_level: str = "INFO"
