@@ -168,7 +168,9 @@ async def test_admitted_member_reaches_the_federation_view_in_one_trace(
     http = [s for s in spans if s.name.startswith("POST /cooperatives/{cooperative_id}/members/"
                                                   "{member_id}/admit") and s.parent is None]
     publish = [s for s in spans if s.name == "publish MemberAdmitted"]
-    assert http and publish and consume_spans
+    assert http
+    assert publish
+    assert consume_spans
     trace_ids = {s.context.trace_id for s in http + publish + consume_spans}
     assert len(trace_ids) == 1
     assert headers["traceparent"].decode().split("-")[1] == format(trace_ids.pop(), "032x")

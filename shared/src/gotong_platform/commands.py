@@ -15,6 +15,7 @@ from typing import Any
 import asyncpg
 from starlette.responses import JSONResponse
 
+from gotong_platform.db import DbConnection
 from gotong_platform.http.idempotency import IdempotencyRequest, begin, complete, replay_response
 from gotong_platform.ids import uuid7
 from gotong_platform.telemetry.tracing import current_trace_headers
@@ -43,7 +44,7 @@ class CommandMeta:
                    traceparent=traceparent, tracestate=tracestate)
 
 
-Work = Callable[[asyncpg.Connection], Awaitable[tuple[int, Any]]]
+Work = Callable[[DbConnection], Awaitable[tuple[int, Any]]]
 
 
 async def execute_command(

@@ -7,12 +7,20 @@ large share of the write path, and the stdlib encoder is several times slower.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 import orjson
 
-__all__ = ["create_pool", "init_connection", "json_dumps"]
+__all__ = ["DbConnection", "create_pool", "init_connection", "json_dumps"]
+
+if TYPE_CHECKING:
+    from asyncpg.pool import PoolConnectionProxy
+
+    # What handlers receive: a plain connection or one borrowed from a pool.
+    DbConnection = asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]
+else:
+    DbConnection = Any
 
 
 def json_dumps(value: Any) -> str:

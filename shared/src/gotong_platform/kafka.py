@@ -6,6 +6,7 @@ aiokafka's defaults are unsafe for us (acks=1, no idempotence, auto-commit,
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -74,9 +75,8 @@ async def create_topics(
                         )
                     )
         for new in wanted:
-            try:
+            # Another process may create it between our list and create.
+            with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics([new])
-            except TopicAlreadyExistsError:
-                pass  # another process created it between our list and create
     finally:
         await admin.close()

@@ -70,4 +70,4 @@ def execute_script(sql: str) -> None:
     raw = op.get_bind().connection.dbapi_connection
     if raw is None:
         raise RuntimeError("no database connection for the migration")
-    await_only(raw.driver_connection.execute(sql))  # type: ignore[attr-defined]
+    await_only(raw.driver_connection.execute(sql))

@@ -79,10 +79,13 @@ async def test_concurrent_writers_on_one_stream_one_wins_no_lost_update(
 
 async def test_failed_transaction_leaves_neither_event_nor_outbox_row(pool: asyncpg.Pool) -> None:
     store = PostgresEventStore(source="test", topic="t")
-    with pytest.raises(RuntimeError):
+    async def failing_command() -> None:
         async with pool.acquire() as conn, conn.transaction():
             await store.append(conn, "s-4", 0, [a_new_event()])
             raise RuntimeError("the handler failed after appending")
+
+    with pytest.raises(RuntimeError):
+        await failing_command()
     async with pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM events WHERE stream_id='s-4'") == 0
         assert await conn.fetchval("SELECT count(*) FROM outbox") == 0

@@ -19,6 +19,7 @@ import asyncpg
 import orjson
 import pytest
 import pytest_asyncio
+
 from gotong_platform.domain import RuleViolated
 from gotong_platform.http import (
     IDEMPOTENCY_DDL,

@@ -6,6 +6,7 @@ import stat
 from pathlib import Path
 
 import pytest
+
 from gotong_platform.auth import Role, TokenVerifier, read_key_file
 from gotong_platform.auth.cli import main
 

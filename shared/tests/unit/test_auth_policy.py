@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from gotong_platform.auth import Action, Principal, Role, can_act, can_read, can_write
 from hypothesis import given
 from hypothesis import strategies as st
+
+from gotong_platform.auth import Action, Principal, Role, can_act, can_read, can_write
 
 pytestmark = pytest.mark.unit
 

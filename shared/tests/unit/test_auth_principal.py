@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from gotong_platform.auth import InvalidPrincipal, Principal, Role
 
 pytestmark = pytest.mark.unit

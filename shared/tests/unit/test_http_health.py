@@ -7,6 +7,7 @@ import asyncio
 import httpx
 import pytest
 from fastapi import FastAPI
+
 from gotong_platform.http import ReadinessCheck, health_router
 
 pytestmark = pytest.mark.unit

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import httpx
 import pytest
 from fastapi import Depends, FastAPI
+
 from gotong_platform.http import (
     IdempotencyKeyReused,
     IdempotencyRequest,

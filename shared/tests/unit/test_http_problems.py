@@ -9,6 +9,8 @@ from typing import Annotated, Any
 import httpx
 import pytest
 from fastapi import FastAPI, HTTPException
+from pydantic import BaseModel, Field
+
 from gotong_platform.domain import (
     ConcurrencyConflict,
     DomainError,
@@ -17,7 +19,6 @@ from gotong_platform.domain import (
     RuleViolated,
 )
 from gotong_platform.http import install_problem_handlers, problem_response
-from pydantic import BaseModel, Field
 
 pytestmark = pytest.mark.unit
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import httpx
 import pytest
 from fastapi import APIRouter, Depends, FastAPI
+
 from gotong_platform.auth import Action, Principal, Role, TokenIssuer, TokenVerifier
 from gotong_platform.http import (
     CooperativeScopeDep,

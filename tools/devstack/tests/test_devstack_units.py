@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
+
 from gotong_devstack import cli
 from gotong_devstack.errors import PrerequisiteError
 from gotong_devstack.java import java_major

@@ -4,7 +4,6 @@ Revision ID: 0001
 Revises:
 """
 
-from alembic import op
 from gotong_platform.eventstore import EVENT_STORE_V1
 from gotong_platform.http.idempotency import IDEMPOTENCY_DDL
 from gotong_platform.migrations import execute_script

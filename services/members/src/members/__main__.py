@@ -56,7 +56,7 @@ def main() -> None:
     sub.add_parser("relay", help="publish the outbox to Kafka")
     sub.add_parser("migrate", help="apply database migrations and exit")
     args = parser.parse_args()
-    settings = MembersSettings()  # type: ignore[call-arg]  # values come from the environment
+    settings = MembersSettings()  # values come from the environment
     if args.command == "api":
         _api(settings, args.host, args.port)
     elif args.command == "relay":

@@ -22,7 +22,6 @@ from gotong_platform.http import health_router, install_problem_handlers
 from gotong_platform.migrations import upgrade
 from gotong_platform.outbox import measure_backlog
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
-
 from members.adapters.pii import NikProtector
 from members.adapters.repository import MembersRepository
 from members.application.service import MembersService

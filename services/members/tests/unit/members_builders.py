@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 import pytest
+
 from gotong_platform.domain import DomainError
 from members.domain import (
     AdmitMember,

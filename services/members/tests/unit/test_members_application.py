@@ -6,6 +6,21 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from members_builders import (
+    APPLIED_ON,
+    BIRTH_DATE,
+    JOINED_ON,
+    TODAY,
+    a_cooperative,
+    a_member,
+    a_nik,
+    an_application,
+    apply,
+    fold_member,
+    new_id,
+    refused,
+)
+
 from gotong_platform.domain import event_payload
 from members.domain import (
     ApplicantTooYoung,
@@ -24,20 +39,6 @@ from members.domain import (
     TextTooLong,
     VillageOutsideRegency,
     apply_for_membership,
-)
-from members_builders import (
-    APPLIED_ON,
-    BIRTH_DATE,
-    JOINED_ON,
-    TODAY,
-    a_cooperative,
-    a_member,
-    a_nik,
-    an_application,
-    apply,
-    fold_member,
-    new_id,
-    refused,
 )
 
 pytestmark = pytest.mark.unit

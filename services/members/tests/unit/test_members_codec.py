@@ -6,9 +6,11 @@ import json
 from typing import Any
 
 import pytest
-from gotong_platform.domain import DomainEvent, event_payload
 from hypothesis import given
 from hypothesis import strategies as st
+from members_builders import a_cooperative, apply
+
+from gotong_platform.domain import DomainEvent, event_payload
 from members.domain import (
     COOPERATIVE_EVENTS,
     MEMBER_EVENTS,
@@ -18,7 +20,6 @@ from members.domain import (
     cooperative_event_from_payload,
     member_event_from_payload,
 )
-from members_builders import a_cooperative, apply
 
 pytestmark = pytest.mark.unit
 

@@ -5,6 +5,18 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from members_builders import (
+    JOINED_ON,
+    REGISTERED_ON,
+    TODAY,
+    a_cooperative,
+    a_registered_cooperative,
+    a_registration,
+    fold_cooperative,
+    new_id,
+    refused,
+)
+
 from gotong_platform.domain import DomainError
 from members.domain import (
     AlreadyInFederation,
@@ -30,17 +42,6 @@ from members.domain import (
     leave_federation,
     register_cooperative,
     replay_cooperative,
-)
-from members_builders import (
-    JOINED_ON,
-    REGISTERED_ON,
-    TODAY,
-    a_cooperative,
-    a_registered_cooperative,
-    a_registration,
-    fold_cooperative,
-    new_id,
-    refused,
 )
 
 pytestmark = pytest.mark.unit

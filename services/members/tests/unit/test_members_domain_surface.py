@@ -7,8 +7,9 @@ import re
 import sys
 from pathlib import Path
 
-import members.domain
 import pytest
+
+import members.domain
 from gotong_platform.domain import DomainError, InvalidInput, NotFound, RuleViolated
 from members.domain import errors
 

@@ -6,6 +6,18 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
+from members_builders import (
+    ADMITTED_ON,
+    APPLIED_ON,
+    SUSPENDED_ON,
+    TODAY,
+    a_cooperative,
+    a_member,
+    apply,
+    fold_member,
+    refused,
+)
+
 from gotong_platform.domain import DomainError
 from members.domain import (
     AdmitMember,
@@ -38,17 +50,6 @@ from members.domain import (
     reject_application,
     replay_member,
     suspend_member,
-)
-from members_builders import (
-    ADMITTED_ON,
-    APPLIED_ON,
-    SUSPENDED_ON,
-    TODAY,
-    a_cooperative,
-    a_member,
-    apply,
-    fold_member,
-    refused,
 )
 
 pytestmark = pytest.mark.unit

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from gotong_platform.domain import DomainError
 from hypothesis import given
 from hypothesis import strategies as st
+from members_builders import a_nik
+
+from gotong_platform.domain import DomainError
 from members.domain import (
     Gender,
     InvalidNik,
@@ -16,7 +18,6 @@ from members.domain import (
     check_nik_matches,
     parse_nik,
 )
-from members_builders import a_nik
 
 pytestmark = pytest.mark.unit
 

@@ -13,10 +13,20 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from gotong_platform.domain import DomainError
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from members_builders import (
+    TODAY,
+    a_cooperative,
+    a_registration,
+    an_application,
+    fold_cooperative,
+    fold_member,
+    new_id,
+)
+
+from gotong_platform.domain import DomainError
 from members.domain import (
     AdmitMember,
     ExitMember,
@@ -41,15 +51,6 @@ from members.domain import (
     replay_cooperative,
     replay_member,
     suspend_member,
-)
-from members_builders import (
-    TODAY,
-    a_cooperative,
-    a_registration,
-    an_application,
-    fold_cooperative,
-    fold_member,
-    new_id,
 )
 
 pytestmark = pytest.mark.unit

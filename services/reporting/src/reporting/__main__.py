@@ -22,7 +22,6 @@ async def _consume(settings: ReportingSettings) -> None:
     from gotong_platform.db import create_pool
     from gotong_platform.migrations import upgrade
     from gotong_platform.telemetry import configure_logging, configure_tracing
-
     from reporting.consumer import build_runner, schema_pool
     from reporting.projection.versions import ensure_live
 

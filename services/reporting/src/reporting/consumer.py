@@ -11,7 +11,6 @@ from gotong_platform.consumer import ConsumerRunner, RunnerConfig
 from gotong_platform.db import create_pool
 from gotong_platform.kafka import create_topics, make_consumer, make_producer
 from gotong_platform.telemetry import PlatformMetrics
-
 from reporting import queries
 from reporting.projection.members import apply_event
 from reporting.projection.schema import checked_schema_name

@@ -15,7 +15,6 @@ from gotong_platform.db import create_pool
 from gotong_platform.http import health_router, install_problem_handlers
 from gotong_platform.migrations import upgrade
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
-
 from reporting.entrypoints.api import LiveReadModel, build_router
 from reporting.projection.versions import ensure_live
 from reporting.settings import ReportingSettings

@@ -10,6 +10,8 @@ from typing import Any
 
 import asyncpg
 
+from gotong_platform.db import DbConnection
+
 __all__ = ["cooperative_summary", "federation_summary", "region_summary"]
 
 _STATUSES = ("applied", "admitted", "suspended", "rejected", "exited")
@@ -56,7 +58,7 @@ def _coop(r: asyncpg.Record) -> dict[str, Any]:
     }
 
 
-async def cooperative_summary(conn: asyncpg.Connection, cooperative_id: str
+async def cooperative_summary(conn: DbConnection, cooperative_id: str
                               ) -> dict[str, Any] | None:
     coop = await conn.fetchrow(_COOPS.format(where="c.cooperative_id = $1"), cooperative_id)
     if coop is None:
@@ -65,7 +67,7 @@ async def cooperative_summary(conn: asyncpg.Connection, cooperative_id: str
     return {"cooperative": _coop(coop), "members": _member_counts(counts)}
 
 
-async def region_summary(conn: asyncpg.Connection, region: str) -> dict[str, Any]:
+async def region_summary(conn: DbConnection, region: str) -> dict[str, Any]:
     """A province (2 digits) or a regency (4 digits): cooperatives whose code starts with it."""
     where = "c.regency_code LIKE $1 || '%'"
     coops = await conn.fetch(_COOPS.format(where=where), region)
@@ -83,7 +85,7 @@ async def region_summary(conn: asyncpg.Connection, region: str) -> dict[str, Any
     }
 
 
-async def federation_summary(conn: asyncpg.Connection) -> dict[str, Any]:
+async def federation_summary(conn: DbConnection) -> dict[str, Any]:
     counts = await conn.fetch(_COUNTS.format(where="c.in_federation"))
     provinces = await conn.fetch(
         """SELECT c.province_code, count(DISTINCT c.cooperative_id)::int AS cooperatives,

@@ -12,7 +12,6 @@ import time
 
 from gotong_platform.db import create_pool
 from gotong_platform.migrations import upgrade
-
 from reporting.consumer import build_runner, report_snapshot, schema_pool
 from reporting.projection.versions import create_version, live_schema, switch_live
 from reporting.settings import ReportingSettings

@@ -27,7 +27,13 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPa
 from aiokafka.abc import ConsumerRebalanceListener
 from opentelemetry import trace
 
-from gotong_platform.envelope import Envelope, EnvelopeDecodeError, decode_data, decode_kafka_headers
+from gotong_platform.db import DbConnection
+from gotong_platform.envelope import (
+    Envelope,
+    EnvelopeDecodeError,
+    decode_data,
+    decode_kafka_headers,
+)
 from gotong_platform.kafka import dead_letter_topic
 from gotong_platform.telemetry.metrics import PlatformMetrics
 from gotong_platform.telemetry.tracing import context_from_traceparent
@@ -50,7 +56,7 @@ class ConsumedEvent:
 class Handler(Protocol):
     """Applies one event inside the runner's transaction. Raise to refuse it."""
 
-    async def __call__(self, conn: asyncpg.Connection, event: ConsumedEvent) -> None: ...
+    async def __call__(self, conn: DbConnection, event: ConsumedEvent) -> None: ...
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -220,7 +226,7 @@ class ConsumerRunner:
                 await asyncio.sleep(self._config.retry_backoff_s * attempt)
         await self._dead_letter(tp, record, last_error)
 
-    async def _apply(self, conn: asyncpg.Connection, record: ConsumerRecord[bytes, bytes]) -> None:
+    async def _apply(self, conn: DbConnection, record: ConsumerRecord[bytes, bytes]) -> None:
         try:
             envelope = decode_kafka_headers(list(record.headers))
             data = decode_data(record.value)
@@ -245,7 +251,7 @@ class ConsumerRunner:
                 partition=record.partition, offset=record.offset,
             ))
 
-    async def _save_position(self, conn: asyncpg.Connection, tp: TopicPartition, nxt: int) -> None:
+    async def _save_position(self, conn: DbConnection, tp: TopicPartition, nxt: int) -> None:
         await conn.execute(_POSITION, self._config.consumer, tp.topic, tp.partition, nxt)
 
     def _advance(self, tp: TopicPartition, nxt: int, n: int) -> None:

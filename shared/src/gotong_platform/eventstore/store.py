@@ -15,7 +15,7 @@ from typing import Any
 
 import asyncpg
 
-from gotong_platform.db import json_dumps
+from gotong_platform.db import DbConnection, json_dumps
 from gotong_platform.domain import ConcurrencyConflict
 from gotong_platform.envelope import Envelope
 
@@ -92,7 +92,7 @@ class PostgresEventStore:
 
     async def append(
         self,
-        conn: asyncpg.Connection,
+        conn: DbConnection,
         stream_id: str,
         expected_version: int,
         events: Sequence[NewEvent],
@@ -159,7 +159,7 @@ class PostgresEventStore:
         ]
 
     async def load(
-        self, conn: asyncpg.Connection, stream_id: str, after_version: int = 0
+        self, conn: DbConnection, stream_id: str, after_version: int = 0
     ) -> list[RecordedEvent]:
         """The stream's events after ``after_version``, in version order."""
         rows = await conn.fetch(_LOAD, stream_id, after_version)

@@ -33,6 +33,7 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 from opentelemetry import trace
 
+from gotong_platform.db import DbConnection
 from gotong_platform.envelope import Envelope, encode_kafka_headers
 from gotong_platform.eventstore.store import row_to_envelope
 from gotong_platform.telemetry.metrics import PlatformMetrics
@@ -102,7 +103,7 @@ class OutboxRelay:
         self._stopping.set()
 
     async def run(self) -> None:
-        conn: asyncpg.Connection = await asyncpg.connect(self._dsn)
+        conn: DbConnection = await asyncpg.connect(self._dsn)
         try:
             await self._become_leader(conn)
             if self._stopping.is_set():
@@ -113,7 +114,7 @@ class OutboxRelay:
             with contextlib.suppress(Exception):
                 await conn.close()
 
-    async def _become_leader(self, conn: asyncpg.Connection) -> None:
+    async def _become_leader(self, conn: DbConnection) -> None:
         while not self._stopping.is_set():
             if await conn.fetchval("SELECT pg_try_advisory_lock($1)", _RELAY_LOCK_KEY):
                 self.is_leader = True
@@ -121,7 +122,7 @@ class OutboxRelay:
                 return
             await self._sleep(self._config.standby_poll_s)
 
-    async def _publish_loop(self, conn: asyncpg.Connection) -> None:
+    async def _publish_loop(self, conn: DbConnection) -> None:
         producer: AIOKafkaProducer | None = None
         backoff = 0.1
         try:
@@ -155,7 +156,7 @@ class OutboxRelay:
                 with contextlib.suppress(Exception):
                     await producer.stop()
 
-    async def _publish_batch(self, conn: asyncpg.Connection, producer: AIOKafkaProducer) -> int:
+    async def _publish_batch(self, conn: DbConnection, producer: AIOKafkaProducer) -> int:
         rows = await conn.fetch(_FETCH, self._config.batch_size)
         if not rows:
             return 0
@@ -199,10 +200,6 @@ class OutboxRelay:
             )
             return future
 
-    async def backlog(self, conn: asyncpg.Connection) -> tuple[int, float]:
-        count, age = await conn.fetchrow(_BACKLOG)
-        return int(count), float(age or 0.0)
-
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
@@ -216,7 +213,9 @@ async def measure_backlog(dsn: str) -> tuple[int, float]:
     """(events waiting, age in seconds of the oldest) for metrics and tests."""
     conn = await asyncpg.connect(dsn)
     try:
-        count, age = await conn.fetchrow(_BACKLOG)
-        return int(count), float(age or 0.0)
+        row = await conn.fetchrow(_BACKLOG)
+        if row is None:  # an aggregate always returns one row
+            return 0, 0.0
+        return int(row[0]), float(row[1] or 0.0)
     finally:
         await conn.close()

@@ -7,7 +7,7 @@ the test errors; it never skips.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -27,10 +27,10 @@ def dsn_for_database(admin_dsn: str, database: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def stack() -> Iterator[object]:
+def stack() -> object:
     from gotong_devstack import ensure_stack
 
-    yield ensure_stack()
+    return ensure_stack()
 
 
 @pytest.fixture(scope="session")

@@ -11,11 +11,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
+
 from gotong_platform.commands import CommandMeta
+from gotong_platform.db import DbConnection
 from gotong_platform.domain import event_payload
 from gotong_platform.eventstore import NewEvent, PostgresEventStore
 from gotong_platform.ids import uuid7
-
 from members.application.publishing import (
     business_date_of,
     cooperative_contract,
@@ -54,23 +55,29 @@ class MembersRepository:
         self.store = store
 
     async def load_cooperative(
-        self, conn: asyncpg.Connection, cooperative_id: str
+        self, conn: DbConnection, cooperative_id: str
     ) -> tuple[Cooperative | None, int]:
         recorded = await self.store.load(conn, cooperative_id)
-        events = [cooperative_event_from_payload(
-            r.envelope.event_type, r.payload, schema_version=r.envelope.schema_version) for r in recorded]
+        events = [
+            cooperative_event_from_payload(
+                r.envelope.event_type, r.payload, schema_version=r.envelope.schema_version)
+            for r in recorded
+        ]
         return replay_cooperative(events), len(events)
 
     async def load_member(
-        self, conn: asyncpg.Connection, member_id: str
+        self, conn: DbConnection, member_id: str
     ) -> tuple[Member | None, int]:
         recorded = await self.store.load(conn, member_id)
-        events = [member_event_from_payload(
-            r.envelope.event_type, r.payload, schema_version=r.envelope.schema_version) for r in recorded]
+        events = [
+            member_event_from_payload(
+                r.envelope.event_type, r.payload, schema_version=r.envelope.schema_version)
+            for r in recorded
+        ]
         return replay_member(events), len(events)
 
     async def save_cooperative(
-        self, conn: asyncpg.Connection, state: Cooperative, version: int,
+        self, conn: DbConnection, state: Cooperative, version: int,
         events: Sequence[CooperativeEvent], meta: CommandMeta,
     ) -> int:
         new = [_new_event(event_payload(e), cooperative_contract(e), e, state.cooperative_id,
@@ -97,7 +104,7 @@ class MembersRepository:
         return version
 
     async def save_member(
-        self, conn: asyncpg.Connection, before: Member | None, version: int,
+        self, conn: DbConnection, before: Member | None, version: int,
         events: Sequence[MemberEvent], meta: CommandMeta, full_name: str | None = None,
     ) -> tuple[Member, int]:
         new: list[NewEvent] = []
@@ -129,7 +136,7 @@ class MembersRepository:
                                state.member_id)
         return state, version
 
-    async def next_member_no(self, conn: asyncpg.Connection, cooperative_id: str) -> str:
+    async def next_member_no(self, conn: DbConnection, cooperative_id: str) -> str:
         """The cooperative's next member number; the row lock serialises admissions."""
         number: int = await conn.fetchval(
             """
@@ -142,7 +149,7 @@ class MembersRepository:
         return f"{number:05d}"
 
     async def store_nik(
-        self, conn: asyncpg.Connection, member_id: str, cooperative_id: str, nik_hash: str,
+        self, conn: DbConnection, member_id: str, cooperative_id: str, nik_hash: str,
         cipher: bytes,
     ) -> bool:
         """False when an open membership of this cooperative already has the NIK."""
@@ -155,6 +162,6 @@ class MembersRepository:
             return False
         return True
 
-    async def legal_number_taken(self, conn: asyncpg.Connection, number: str) -> bool:
+    async def legal_number_taken(self, conn: DbConnection, number: str) -> bool:
         return bool(await conn.fetchval(
             "SELECT 1 FROM cooperatives WHERE legal_registration_number = $1", number))

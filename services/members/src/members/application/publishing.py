@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from gotong_platform.contracts import EventContract
 from gotong_platform.contracts import members as c
-
 from members.domain import (
     CooperativeEvent,
     CooperativeJoinedFederation,
@@ -30,7 +30,7 @@ __all__ = ["business_date_of", "cooperative_contract", "member_contract"]
 
 
 def cooperative_contract(event: CooperativeEvent) -> dict[str, Any]:
-    contract: c.EventContract
+    contract: EventContract
     match event:
         case CooperativeRegistered():
             contract = c.CooperativeRegisteredV1(
@@ -48,12 +48,12 @@ def cooperative_contract(event: CooperativeEvent) -> dict[str, Any]:
             contract = c.CooperativeLeftFederationV1(
                 cooperative_id=event.cooperative_id, effective_date=event.effective_date,
                 reason=event.reason)
-    return contract.model_dump(mode="json")
+    return _dump(contract)
 
 
 def member_contract(event: MemberEvent, member: Member) -> dict[str, Any]:
     """``member`` is the state after ``event``: it supplies gender and village."""
-    contract: c.EventContract
+    contract: EventContract
     match event:
         case MemberApplied():
             contract = c.MemberAppliedV1(
@@ -81,7 +81,12 @@ def member_contract(event: MemberEvent, member: Member) -> dict[str, Any]:
             contract = c.MemberExitedV1(
                 cooperative_id=event.cooperative_id, member_id=event.member_id,
                 exited_on=event.exited_on, reason=event.reason.value)
-    return contract.model_dump(mode="json")
+    return _dump(contract)
+
+
+def _dump(contract: EventContract) -> dict[str, Any]:
+    data: dict[str, Any] = contract.model_dump(mode="json")
+    return data
 
 
 def business_date_of(event: CooperativeEvent | MemberEvent) -> date:

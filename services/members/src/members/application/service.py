@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-import asyncpg
 from gotong_platform.commands import CommandMeta
+from gotong_platform.db import DbConnection
 from gotong_platform.ids import new_id
-
 from members.adapters.pii import NikProtector
 from members.adapters.repository import MembersRepository
 from members.application.errors import DuplicateLegalRegistration, DuplicateNik
@@ -62,7 +61,7 @@ class MembersService:
     min_age_years: int
 
     async def register_cooperative(
-        self, conn: asyncpg.Connection, command: RegisterCooperative, meta: CommandMeta
+        self, conn: DbConnection, command: RegisterCooperative, meta: CommandMeta
     ) -> tuple[Cooperative, int]:
         if await self.repo.legal_number_taken(conn, command.legal_registration_number.strip()):
             raise DuplicateLegalRegistration(
@@ -73,7 +72,7 @@ class MembersService:
         return await self._save_cooperative(conn, None, 0, events, meta)
 
     async def join_federation(
-        self, conn: asyncpg.Connection, cooperative_id: str, command: JoinFederation,
+        self, conn: DbConnection, cooperative_id: str, command: JoinFederation,
         meta: CommandMeta,
     ) -> tuple[Cooperative, int]:
         state, version = await self._cooperative(conn, cooperative_id)
@@ -81,7 +80,7 @@ class MembersService:
         return await self._save_cooperative(conn, state, version, events, meta)
 
     async def leave_federation(
-        self, conn: asyncpg.Connection, cooperative_id: str, command: LeaveFederation,
+        self, conn: DbConnection, cooperative_id: str, command: LeaveFederation,
         meta: CommandMeta,
     ) -> tuple[Cooperative, int]:
         state, version = await self._cooperative(conn, cooperative_id)
@@ -89,7 +88,7 @@ class MembersService:
         return await self._save_cooperative(conn, state, version, events, meta)
 
     async def apply(
-        self, conn: asyncpg.Connection, command: ApplyForMembership, meta: CommandMeta
+        self, conn: DbConnection, command: ApplyForMembership, meta: CommandMeta
     ) -> tuple[Member, int]:
         cooperative, _ = await self._cooperative(conn, command.cooperative_id)
         member_id = new_id("member")
@@ -108,7 +107,7 @@ class MembersService:
         return member, version
 
     async def admit(
-        self, conn: asyncpg.Connection, cooperative_id: str, member_id: str,
+        self, conn: DbConnection, cooperative_id: str, member_id: str,
         admitted_on: date | None, meta: CommandMeta,
     ) -> tuple[Member, int]:
         cooperative, _ = await self._cooperative(conn, cooperative_id)
@@ -123,7 +122,7 @@ class MembersService:
         return await self.repo.save_member(conn, state, version, events, meta)
 
     async def change(
-        self, conn: asyncpg.Connection, cooperative_id: str, member_id: str,
+        self, conn: DbConnection, cooperative_id: str, member_id: str,
         command: MemberCommand, meta: CommandMeta,
     ) -> tuple[Member, int]:
         cooperative, _ = await self._cooperative(conn, cooperative_id)
@@ -141,7 +140,7 @@ class MembersService:
         return await self.repo.save_member(conn, state, version, events, meta)
 
     async def _cooperative(
-        self, conn: asyncpg.Connection, cooperative_id: str
+        self, conn: DbConnection, cooperative_id: str
     ) -> tuple[Cooperative, int]:
         state, version = await self.repo.load_cooperative(conn, cooperative_id)
         if state is None:
@@ -149,7 +148,7 @@ class MembersService:
         return state, version
 
     async def _member(
-        self, conn: asyncpg.Connection, cooperative_id: str, member_id: str
+        self, conn: DbConnection, cooperative_id: str, member_id: str
     ) -> tuple[Member, int]:
         state, version = await self.repo.load_member(conn, member_id)
         # A member of another cooperative is "not found", never "forbidden".
@@ -158,7 +157,7 @@ class MembersService:
         return state, version
 
     async def _save_cooperative(
-        self, conn: asyncpg.Connection, state: Cooperative | None, version: int,
+        self, conn: DbConnection, state: Cooperative | None, version: int,
         events: list[CooperativeEvent], meta: CommandMeta,
     ) -> tuple[Cooperative, int]:
         new_state = state

@@ -18,7 +18,6 @@ from datetime import date
 from typing import Any, TypeVar
 
 from gotong_platform.domain import DomainEvent
-
 from members.domain.events import (
     CooperativeEvent,
     CooperativeJoinedFederation,

@@ -16,7 +16,6 @@ import dataclasses
 from datetime import date
 
 from gotong_platform.domain import DomainEvent
-
 from members.domain.values import CoopType, ExitReason, Gender, Loop, TimeZone
 
 __all__ = [

@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse
 
 from gotong_platform.auth import Action, Principal, can_read
 from gotong_platform.commands import CommandMeta, execute_command
+from gotong_platform.db import DbConnection
 from gotong_platform.http import (
     HTTPProblem,
     IdempotencyRequest,
@@ -27,7 +28,6 @@ from gotong_platform.http import (
     idempotency_key,
     require_action,
 )
-
 from members.application.service import MemberCommand, MembersService, today_in
 from members.domain import (
     ApplyForMembership,
@@ -60,6 +60,7 @@ Ctx = Annotated[AppContext, Depends(_ctx)]
 Idem = Annotated[IdempotencyRequest, Depends(idempotency_key)]
 ScopeDep = Annotated[Scope, Depends(cooperative_scope)]
 Correlation = Annotated[str | None, Header(alias="X-Correlation-Id")]
+_STATUS_PATTERN = "^(applied|admitted|suspended|rejected|exited)$"
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "not found or not visible"}}
 
 
@@ -68,7 +69,7 @@ def _meta(principal: Principal, idem: IdempotencyRequest, correlation: str | Non
                                correlation=correlation)
 
 
-async def _today(conn: asyncpg.Connection, cooperative_id: str) -> date:
+async def _today(conn: DbConnection, cooperative_id: str) -> date:
     tz = await conn.fetchval("SELECT time_zone FROM cooperatives WHERE cooperative_id = $1",
                              cooperative_id)
     if tz is None:
@@ -103,7 +104,7 @@ def _federation_router() -> APIRouter:
         )
         meta = _meta(principal, idem, correlation)
 
-        async def work(conn: asyncpg.Connection) -> tuple[int, Any]:
+        async def work(conn: DbConnection) -> tuple[int, Any]:
             state, version = await ctx.service.register_cooperative(conn, command, meta)
             return 201, s.CooperativeOut.of(state, version).model_dump(mode="json")
 
@@ -145,7 +146,7 @@ def _cooperative_routes(router: APIRouter) -> None:
         """The cooperative joins the federation from ``effective_date`` (default today)."""
         meta = _meta(scope.principal, idem, correlation)
 
-        async def work(conn: asyncpg.Connection) -> tuple[int, Any]:
+        async def work(conn: DbConnection) -> tuple[int, Any]:
             day = body.effective_date or await _today(conn, scope.cooperative_id)
             state, version = await ctx.service.join_federation(
                 conn, scope.cooperative_id, JoinFederation(effective_date=day), meta)
@@ -161,7 +162,7 @@ def _cooperative_routes(router: APIRouter) -> None:
         """The cooperative leaves the federation on ``effective_date`` (default today)."""
         meta = _meta(scope.principal, idem, correlation)
 
-        async def work(conn: asyncpg.Connection) -> tuple[int, Any]:
+        async def work(conn: DbConnection) -> tuple[int, Any]:
             day = body.effective_date or await _today(conn, scope.cooperative_id)
             state, version = await ctx.service.leave_federation(
                 conn, scope.cooperative_id,
@@ -180,7 +181,7 @@ def _application_routes(router: APIRouter) -> None:
         """Record an application (calon anggota). The NIK is checked, encrypted, hashed."""
         meta = _meta(scope.principal, idem, correlation)
 
-        async def work(conn: asyncpg.Connection) -> tuple[int, Any]:
+        async def work(conn: DbConnection) -> tuple[int, Any]:
             command = ApplyForMembership(
                 cooperative_id=scope.cooperative_id, full_name=body.full_name, nik=body.nik,
                 gender=Gender(body.gender), birth_date=body.birth_date,
@@ -197,7 +198,7 @@ def _application_routes(router: APIRouter) -> None:
     @router.get("/members", response_model=s.MemberList, tags=["members"])
     async def list_members(
         scope: ScopeDep, ctx: Ctx,
-        status: Annotated[str | None, Query(pattern="^(applied|admitted|suspended|rejected|exited)$")] = None,
+        status: Annotated[str | None, Query(pattern=_STATUS_PATTERN)] = None,
         after: Annotated[str | None, Query(max_length=80)] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
     ) -> dict[str, Any]:
@@ -229,7 +230,7 @@ def _decision_routes(router: APIRouter) -> None:
         """Reject, suspend, reinstate and exit share one shape."""
         meta = _meta(scope.principal, idem, correlation)
 
-        async def work(conn: asyncpg.Connection) -> tuple[int, Any]:
+        async def work(conn: DbConnection) -> tuple[int, Any]:
             command = build(await _today(conn, scope.cooperative_id))
             member, version = await ctx.service.change(
                 conn, scope.cooperative_id, member_id, command, meta)
@@ -245,7 +246,7 @@ def _decision_routes(router: APIRouter) -> None:
         """Admit an applicant as anggota; the next member number is assigned."""
         meta = _meta(scope.principal, idem, correlation)
 
-        async def work(conn: asyncpg.Connection) -> tuple[int, Any]:
+        async def work(conn: DbConnection) -> tuple[int, Any]:
             member, version = await ctx.service.admit(
                 conn, scope.cooperative_id, member_id, body.admitted_on, meta)
             return 200, s.MemberOut.of(member, version).model_dump(mode="json")

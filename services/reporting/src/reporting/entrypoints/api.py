@@ -14,8 +14,8 @@ import asyncpg
 from fastapi import APIRouter, Depends, Path, Request
 
 from gotong_platform.auth import Principal, Role
+from gotong_platform.db import DbConnection
 from gotong_platform.http import HTTPProblem, PrincipalDep, Scope, cooperative_scope
-
 from reporting import queries
 from reporting.projection.schema import checked_schema_name
 from reporting.projection.versions import live_schema
@@ -32,7 +32,7 @@ class LiveReadModel:
         self.pool = pool
 
     @asynccontextmanager
-    async def connection(self) -> AsyncIterator[asyncpg.Connection]:
+    async def connection(self) -> AsyncIterator[DbConnection]:
         async with self.pool.acquire() as conn, conn.transaction(readonly=True):
             schema = await live_schema(conn)
             if schema is None:

@@ -7,17 +7,17 @@ may add new events without breaking this consumer.
 
 from __future__ import annotations
 
-import asyncpg
 from pydantic import ValidationError
 
 from gotong_platform.consumer import ConsumedEvent
 from gotong_platform.contracts import contract_for
 from gotong_platform.contracts import members as c
+from gotong_platform.db import DbConnection
 
 __all__ = ["apply_event"]
 
 
-async def apply_event(conn: asyncpg.Connection, event: ConsumedEvent) -> None:
+async def apply_event(conn: DbConnection, event: ConsumedEvent) -> None:
     env = event.envelope
     cls = contract_for(env.source, env.event_type, env.schema_version)
     await conn.execute(
@@ -43,7 +43,7 @@ async def apply_event(conn: asyncpg.Connection, event: ConsumedEvent) -> None:
     await _apply(conn, contract)
 
 
-async def _apply(conn: asyncpg.Connection, e: object) -> None:  # noqa: C901 - one case per event
+async def _apply(conn: DbConnection, e: object) -> None:
     match e:
         case c.CooperativeRegisteredV1():
             await conn.execute(
@@ -80,7 +80,7 @@ async def _apply(conn: asyncpg.Connection, e: object) -> None:  # noqa: C901 - o
             await _status(conn, e.member_id, "exited", e.exited_on)
 
 
-async def _status(conn: asyncpg.Connection, member_id: str, status: str, since: object,
+async def _status(conn: DbConnection, member_id: str, status: str, since: object,
                   *, admitted: bool = False) -> None:
     await conn.execute(
         """UPDATE members SET status = $2, status_since = $3,

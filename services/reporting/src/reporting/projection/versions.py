@@ -9,12 +9,13 @@ from datetime import UTC, datetime
 
 import asyncpg
 
+from gotong_platform.db import DbConnection
 from reporting.projection.schema import READ_MODEL_DDL, checked_schema_name
 
 __all__ = ["create_version", "ensure_live", "live_schema", "switch_live"]
 
 
-async def live_schema(conn: asyncpg.Connection | asyncpg.Pool) -> str | None:
+async def live_schema(conn: DbConnection | asyncpg.Pool) -> str | None:
     name: str | None = await conn.fetchval(
         "SELECT schema_name FROM read_models WHERE status = 'live'")
     return name
