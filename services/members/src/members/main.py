@@ -52,6 +52,9 @@ def token_verifier(settings: MembersSettings) -> TokenVerifier:
 
 
 def create_app(settings: MembersSettings) -> FastAPI:
+    if settings.nik_key is None:
+        raise ValueError("set GOTONG_MEMBERS_NIK_KEY (base64 of 32 random bytes)")
+    nik = NikProtector(settings.nik_key.get_secret_value())
     configure_logging(settings.log_level)
     configure_tracing("members", otlp_endpoint=settings.otlp_endpoint)
     metrics = PlatformMetrics()
@@ -63,7 +66,7 @@ def create_app(settings: MembersSettings) -> FastAPI:
         try:
             store = PostgresEventStore(source="members", topic=settings.topic)
             service = MembersService(MembersRepository(store),
-                                     NikProtector(settings.nik_key.get_secret_value()),
+                                     nik,
                                      settings.min_age_years)
             app.state.members = AppContext(pool=pool, service=service)
             app.state.cooperative_directory = _Directory(pool)

@@ -23,8 +23,9 @@ class MembersSettings(BaseSettings):
     topic: str = "gotong.members.events"
     topic_partitions: int = 3
     # Base64 of 32 random bytes; HKDF derives the NIK hash key and the NIK
-    # encryption key from it. No default: a service must be given its secret.
-    nik_key: SecretStr
+    # encryption key from it. No default: the API refuses to start without it
+    # (the relay does not need it).
+    nik_key: SecretStr | None = None
     jwt_key_file: Path | None = None
     jwt_key: SecretStr | None = None
     otlp_endpoint: str | None = None

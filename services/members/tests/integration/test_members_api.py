@@ -200,3 +200,30 @@ async def test_unknown_fields_are_refused(api: Api) -> None:
     response = await api.post(f"/cooperatives/{coop}/members",
                               an_application(status="admitted", member_no="00009"), clerk)
     assert response.status_code == 422
+
+
+async def test_ids_of_other_stream_kinds_are_not_found_not_errors(api: Api) -> None:
+    coop, _ = await federation_with_coop(api)
+    boss = api.token("coop_admin", cooperative_id=coop)
+    response = await api.post(f"/cooperatives/{coop}/members/{coop}/admit", {}, boss)
+    assert response.status_code == 404
+    assert response.json()["code"] == "member-not-found"
+
+
+async def test_racing_registrations_of_one_legal_number_give_one_201_and_409s(api: Api) -> None:
+    admin = api.token("federation_admin")
+    answers = await asyncio.gather(*(
+        api.post("/cooperatives", a_cooperative(legal_registration_number="AHU-RACE"), admin)
+        for _ in range(5)))
+    assert sorted(a.status_code for a in answers) == [201, 409, 409, 409, 409]
+
+
+async def test_regional_officers_see_members_without_names(api: Api) -> None:
+    coop, _ = await federation_with_coop(api)
+    clerk = api.token("coop_clerk", cooperative_id=coop)
+    await api.post(f"/cooperatives/{coop}/members", an_application(), clerk)
+    own = await api.client.get(f"/cooperatives/{coop}/members", headers=clerk)
+    officer = api.token("regional_officer", region="53")
+    theirs = await api.client.get(f"/cooperatives/{coop}/members", headers=officer)
+    assert own.json()["items"][0]["full_name"] == "Maria Ndapa"
+    assert theirs.json()["items"][0]["full_name"] is None

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import signal
+
+import asyncpg
 
 from reporting.settings import ReportingSettings
 
@@ -29,19 +32,40 @@ async def _consume(settings: ReportingSettings) -> None:
     configure_tracing("reporting-consumer", otlp_endpoint=settings.otlp_endpoint)
     await upgrade(settings.database_url, settings.migrations_dir)
     admin = await create_pool(settings.database_url, max_size=2)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stopping.set)
     try:
-        schema = await ensure_live(admin)
+        # Follow the live version: after a rebuild is switched live, this process
+        # moves its writes to the new schema (which continues from its own positions).
+        while not stopping.is_set():
+            schema = await ensure_live(admin)
+            pool = await schema_pool(settings, schema)
+            try:
+                runner = await build_runner(settings, pool, group_id=settings.consumer_group)
+                task = asyncio.create_task(runner.run())
+                while not task.done():
+                    done = await _wait_change(admin, schema, stopping)
+                    if done:
+                        runner.stop()
+                        break
+                await task
+            finally:
+                await pool.close()
     finally:
         await admin.close()
-    pool = await schema_pool(settings, schema)
-    try:
-        runner = await build_runner(settings, pool, group_id=settings.consumer_group)
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, runner.stop)
-        await runner.run()
-    finally:
-        await pool.close()
+
+
+async def _wait_change(admin: asyncpg.Pool, schema: str, stopping: asyncio.Event) -> bool:
+    """True once the process should stop or the live version is no longer ``schema``."""
+    from reporting.projection.versions import live_schema
+
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stopping.wait(), timeout=2.0)
+    if stopping.is_set():
+        return True
+    return await live_schema(admin) != schema
 
 
 async def _rebuild(settings: ReportingSettings, switch: bool) -> int:

@@ -71,7 +71,9 @@ async def region_summary(conn: DbConnection, region: str) -> dict[str, Any]:
     """A province (2 digits) or a regency (4 digits): cooperatives whose code starts with it."""
     where = "c.regency_code LIKE $1 || '%'"
     coops = await conn.fetch(_COOPS.format(where=where), region)
-    counts = await conn.fetch(_COUNTS.format(where=where), region)
+    # Member totals cover cooperatives in the federation, as the federation view does,
+    # so regions add up to the federation; the list still shows those that left.
+    counts = await conn.fetch(_COUNTS.format(where=where + " AND c.in_federation"), region)
     per = []
     for c in coops:
         rows = await conn.fetch(_COUNTS.format(where="m.cooperative_id = $1"),

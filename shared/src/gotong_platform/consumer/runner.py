@@ -10,7 +10,9 @@ whenever partitions are assigned.
 
 A record whose handler keeps failing (a poison event) is retried a bounded
 number of times, then copied to the dead-letter topic with the error, marked
-processed, and the partition moves on: healthy events keep flowing.
+processed, and the partition moves on: healthy events keep flowing. Transient
+database errors (deadlock, timeout, fail-over) are retried without limit
+instead: the event is fine and must not be lost from the read model.
 """
 
 from __future__ import annotations
@@ -204,7 +206,9 @@ class ConsumerRunner:
 
     async def _process_one(self, tp: TopicPartition, record: ConsumerRecord[bytes, bytes]) -> None:
         last_error: BaseException | None = None
-        for attempt in range(1, self._config.max_attempts + 1):
+        attempt = 0
+        while attempt < self._config.max_attempts:
+            attempt += 1
             try:
                 async with self._pool.acquire() as conn, conn.transaction():
                     await self._apply(conn, record)
@@ -216,6 +220,14 @@ class ConsumerRunner:
                 break  # undecodable: retrying cannot help
             except (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, OSError):
                 raise
+            except _TRANSIENT as exc:
+                # Deadlocks, timeouts, a fail-over in progress: the same event would
+                # apply later, so dead-lettering it would make live differ from a
+                # rebuild. Retry without limit; the lag metric shows a stuck partition.
+                log.warning("transient database error; retrying",
+                            extra={"fields": {"offset": record.offset, "error": repr(exc)}})
+                attempt = 0
+                await asyncio.sleep(min(self._config.retry_backoff_s * 20, 2.0))
             except Exception as exc:
                 last_error = exc
                 log.warning(
@@ -275,6 +287,9 @@ class ConsumerRunner:
         )
         async with self._pool.acquire() as conn, conn.transaction():
             await self._save_position(conn, tp, record.offset + 1)
+            event_id = _event_id(record)
+            if event_id is not None:  # a later duplicate of it is skipped, not applied
+                await conn.execute(_SEEN, self._config.consumer, event_id)
         self.positions[tp] = record.offset + 1
         self.dead_lettered += 1
         if self._metrics is not None:
@@ -312,6 +327,24 @@ class ConsumerRunner:
         """Consume until every partition reached ``targets`` (used by rebuilds and tests)."""
         while not all(self.positions.get(tp, 0) >= off for tp, off in targets.items()):
             await self.poll_once()
+
+
+_TRANSIENT = (
+    asyncpg.exceptions.DeadlockDetectedError,
+    asyncpg.exceptions.SerializationError,
+    asyncpg.exceptions.LockNotAvailableError,
+    asyncpg.exceptions.QueryCanceledError,
+    asyncpg.exceptions.AdminShutdownError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.TooManyConnectionsError,
+)
+
+
+def _event_id(record: ConsumerRecord[bytes, bytes]) -> Any:
+    try:
+        return decode_kafka_headers(list(record.headers)).event_id
+    except EnvelopeDecodeError:
+        return None
 
 
 class _Poison(Exception):

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from aiokafka import AIOKafkaProducer
 from opentelemetry import trace
 
 from gotong_platform.db import DbConnection
-from gotong_platform.envelope import Envelope, encode_kafka_headers
+from gotong_platform.envelope import encode_kafka_headers
 from gotong_platform.eventstore.store import row_to_envelope
 from gotong_platform.telemetry.metrics import PlatformMetrics
 from gotong_platform.telemetry.tracing import context_from_traceparent, current_trace_headers
@@ -189,9 +190,12 @@ class OutboxRelay:
             # The headers carry the publish span, a child of the request span,
             # so consumers join the same trace one hop further down.
             traceparent, tracestate = current_trace_headers()
-            headers = encode_kafka_headers(
-                _with_trace(env, traceparent or env.traceparent, tracestate or env.tracestate)
-            )
+            headers = encode_kafka_headers(dataclasses.replace(
+                env,
+                traceparent=traceparent or env.traceparent,
+                tracestate=tracestate or env.tracestate,
+                command_id=_public_command_id(env.command_id),
+            ))
             future: Awaitable[Any] = await producer.send(
                 row["topic"],
                 value=row["value"].encode(),
@@ -205,8 +209,12 @@ class OutboxRelay:
             await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
 
 
-def _with_trace(env: Envelope, traceparent: str | None, tracestate: str | None) -> Envelope:
-    return dataclasses.replace(env, traceparent=traceparent, tracestate=tracestate)
+def _public_command_id(command_id: str | None) -> str | None:
+    """The Idempotency-Key is client text (a device might build it from a NIK or phone
+    number), so partners get a digest: still equal for events of one command."""
+    if command_id is None:
+        return None
+    return hashlib.sha256(command_id.encode()).hexdigest()[:32]
 
 
 async def measure_backlog(dsn: str) -> tuple[int, float]:

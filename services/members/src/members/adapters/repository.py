@@ -17,6 +17,7 @@ from gotong_platform.db import DbConnection
 from gotong_platform.domain import event_payload
 from gotong_platform.eventstore import NewEvent, PostgresEventStore
 from gotong_platform.ids import uuid7
+from members.application.errors import DuplicateLegalRegistration
 from members.application.publishing import (
     business_date_of,
     cooperative_contract,
@@ -25,6 +26,7 @@ from members.application.publishing import (
 from members.domain import (
     Cooperative,
     CooperativeEvent,
+    FederationPeriod,
     Member,
     MemberEvent,
     cooperative_event_from_payload,
@@ -57,6 +59,8 @@ class MembersRepository:
     async def load_cooperative(
         self, conn: DbConnection, cooperative_id: str
     ) -> tuple[Cooperative | None, int]:
+        if not cooperative_id.startswith("cooperative-"):
+            return None, 0  # another kind of stream: "not found", not a decoding error
         recorded = await self.store.load(conn, cooperative_id)
         events = [
             cooperative_event_from_payload(
@@ -68,6 +72,8 @@ class MembersRepository:
     async def load_member(
         self, conn: DbConnection, member_id: str
     ) -> tuple[Member | None, int]:
+        if not member_id.startswith("member-"):
+            return None, 0
         recorded = await self.store.load(conn, member_id)
         events = [
             member_event_from_payload(
@@ -85,6 +91,19 @@ class MembersRepository:
         await self.store.append(conn, state.cooperative_id, version, new)
         version += len(new)
         period = state.current_period
+        try:
+            await self._upsert_cooperative(conn, state, period, version)
+        except asyncpg.UniqueViolationError as exc:
+            # Two registrations with one legal number raced past the service's check.
+            raise DuplicateLegalRegistration(
+                "Another cooperative is already registered under this legal registration "
+                "number.") from exc
+        return version
+
+    async def _upsert_cooperative(
+        self, conn: DbConnection, state: Cooperative, period: FederationPeriod | None,
+        version: int,
+    ) -> None:
         await conn.execute(
             """
             INSERT INTO cooperatives (cooperative_id, name, legal_registration_number,
@@ -101,7 +120,6 @@ class MembersRepository:
             state.registered_on, period is not None,
             period.joined_on if period else None, state.last_left_on, version,
         )
-        return version
 
     async def save_member(
         self, conn: DbConnection, before: Member | None, version: int,

@@ -16,7 +16,7 @@ import asyncpg
 from fastapi import APIRouter, Depends, Header, Query, Request
 from starlette.responses import JSONResponse
 
-from gotong_platform.auth import Action, Principal, can_read
+from gotong_platform.auth import Action, Principal, Role, can_read
 from gotong_platform.commands import CommandMeta, execute_command
 from gotong_platform.db import DbConnection
 from gotong_platform.http import (
@@ -75,6 +75,16 @@ async def _today(conn: DbConnection, cooperative_id: str) -> date:
     if tz is None:
         raise HTTPProblem(404, "Not Found", "cooperative not found", "cooperative-not-found")
     return today_in(TimeZone(tz))
+
+
+_SEES_NAMES = frozenset({Role.FEDERATION_ADMIN, Role.COOP_ADMIN, Role.COOP_CLERK})
+
+
+def _visible(member: dict[str, Any], principal: Principal) -> dict[str, Any]:
+    """Names are for the cooperative's staff; regional officers and partners get none."""
+    if principal.role not in _SEES_NAMES:
+        member["full_name"] = None
+    return member
 
 
 def build_router() -> APIRouter:
@@ -207,7 +217,7 @@ def _application_routes(router: APIRouter) -> None:
                AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR member_id > $3)
                ORDER BY member_id LIMIT $4""",
             scope.cooperative_id, status, after, limit)
-        items = [dict(r) for r in rows]
+        items = [_visible(dict(r), scope.principal) for r in rows]
         return {"items": items,
                 "next_cursor": items[-1]["member_id"] if len(items) == limit else None}
 
@@ -218,7 +228,7 @@ def _application_routes(router: APIRouter) -> None:
             scope.cooperative_id, member_id)
         if row is None:
             raise HTTPProblem(404, "Not Found", "member not found", "member-not-found")
-        return dict(row)
+        return _visible(dict(row), scope.principal)
 
 
 def _decision_routes(router: APIRouter) -> None:

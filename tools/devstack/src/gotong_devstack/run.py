@@ -1,0 +1,510 @@
+"""`make run` / `make stop`: the service processes on the local stack, plus a demo federation.
+
+    python -m gotong_devstack.run          start what is not running, seed the demo, print URLs
+    python -m gotong_devstack.run --stop   stop the processes `make run` started
+
+`make up` has started PostgreSQL and Kafka already (`make run` depends on it). This module
+only adds, under the stack directory (`.stack/`):
+
+* `dev-jwt.key` (made by `gotong-token init-key`) and `dev-nik.key` (base64 of 32 random
+  bytes, mode 0600): development secrets, created once and then kept;
+* one background process per service role, in its own session, with its output in
+  `logs/<name>.log` (the previous run's in `<name>.log.1`) and its pid in `run/<name>.pid`.
+  A pid file that names a live process of that role means "already running": it is left
+  alone, so `make run` can be repeated.
+
+Exit codes: 0 done; 1 something failed (a log tail or the API's problem+json is printed);
+2 a prerequisite is missing (the stack is not up, the venv lacks `gotong-token`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from gotong_devstack import demo
+from gotong_devstack.errors import PrerequisiteError, StackError
+from gotong_devstack.proc import (
+    file_tail,
+    port_open,
+    process_alive,
+    process_cmdline,
+    read_pid,
+    split_host_port,
+)
+from gotong_devstack.settings import LOOPBACK, Settings, load_settings
+
+MEMBERS_PORT = 8001
+REPORTING_PORT = 8004
+MEMBERS_URL = f"http://{LOOPBACK}:{MEMBERS_PORT}"
+REPORTING_URL = f"http://{LOOPBACK}:{REPORTING_PORT}"
+SUMMARY_PATH = "/federation/summary"
+
+HEALTH_TIMEOUT = 60.0
+SUMMARY_TIMEOUT = 30.0
+STOP_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    args: tuple[str, ...]  # after `python`
+    env_prefix: str
+    database: str
+    port: int | None = None  # set for the HTTP APIs, which are waited for on /health
+    nik_key: bool = False
+
+    @property
+    def health_url(self) -> str | None:
+        return None if self.port is None else f"http://{LOOPBACK}:{self.port}/health"
+
+
+SERVICES: tuple[Service, ...] = (
+    Service("members-api", ("-m", "members", "api", "--port", str(MEMBERS_PORT)),
+            "GOTONG_MEMBERS_", "gotong_members", port=MEMBERS_PORT, nik_key=True),
+    Service("members-relay", ("-m", "members", "relay"),
+            "GOTONG_MEMBERS_", "gotong_members", nik_key=True),
+    Service("reporting-consumer", ("-m", "reporting", "consumer"),
+            "GOTONG_REPORTING_", "gotong_reporting"),
+    Service("reporting-api", ("-m", "reporting", "api", "--port", str(REPORTING_PORT)),
+            "GOTONG_REPORTING_", "gotong_reporting", port=REPORTING_PORT),
+)
+
+
+def _say(message: str = "") -> None:
+    print(message, flush=True)
+
+
+def _warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr, flush=True)
+
+
+class RunError(StackError):
+    """A failure whose explanation has already been printed in full (log tail, problem)."""
+
+
+# --- paths and settings -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Paths:
+    stack: Path
+
+    @property
+    def root(self) -> Path:
+        return self.stack.parent
+
+    @property
+    def jwt_key(self) -> Path:
+        return self.stack / "dev-jwt.key"
+
+    @property
+    def nik_key(self) -> Path:
+        return self.stack / "dev-nik.key"
+
+    @property
+    def logs(self) -> Path:
+        return self.stack / "logs"
+
+    @property
+    def run(self) -> Path:
+        return self.stack / "run"
+
+    def log(self, service: Service) -> Path:
+        return self.logs / f"{service.name}.log"
+
+    def pid_file(self, service: Service) -> Path:
+        return self.run / f"{service.name}.pid"
+
+
+def service_dsn(admin_dsn: str, database: str) -> str:
+    """The admin DSN with its database replaced (host, port, user and options kept)."""
+    parts = urlsplit(admin_dsn)
+    if parts.scheme not in ("postgresql", "postgres") or not parts.netloc:
+        raise PrerequisiteError(
+            "the PostgreSQL admin DSN must be a postgresql://user@host:port/db URL"
+        )
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+def _display(path: Path) -> str:
+    """`path` relative to the current directory when it lies below it (shorter to read)."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _tool(name: str) -> Path:
+    # The console scripts sit next to the venv's python. sys.executable is not resolved:
+    # the venv's bin/python is a symlink to the base interpreter, whose bin has no scripts.
+    path = Path(sys.executable).parent / name
+    if not path.is_file():
+        raise PrerequisiteError(f"{path} not found: run `make setup` first")
+    return path
+
+
+# --- the stack ----------------------------------------------------------------------
+
+
+def check_stack(settings: Settings) -> None:
+    """PostgreSQL and Kafka must answer; starting them is `make up`'s job, not ours."""
+    pg = urlsplit(settings.pg_admin_dsn)
+    pg_host, pg_port = pg.hostname or LOOPBACK, pg.port or 5432
+    first_broker = settings.kafka_bootstrap.split(",")[0]
+    kafka_host, kafka_port = split_host_port(first_broker, 9092)
+    down = [f"PostgreSQL ({pg_host}:{pg_port})"] if not port_open(pg_host, pg_port) else []
+    if not port_open(kafka_host, kafka_port):
+        down.append(f"Kafka ({kafka_host}:{kafka_port})")
+    if down:
+        raise PrerequisiteError(f"{' and '.join(down)} not answering: run `make up` first")
+
+
+# --- secrets ------------------------------------------------------------------------
+
+
+def ensure_secrets(paths: Paths) -> str:
+    """Create the development keys if missing; return the NIK key (base64)."""
+    if not paths.jwt_key.exists():
+        result = subprocess.run(  # noqa: S603 - fixed argv
+            [str(_tool("gotong-token")), "init-key", "--key-file", str(paths.jwt_key)],
+            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60, check=False,
+        )
+        if result.returncode != 0:
+            raise StackError(f"gotong-token init-key failed: {result.stderr.strip()}")
+        _say(f"created {_display(paths.jwt_key)}")
+    if not paths.nik_key.exists():
+        paths.stack.mkdir(parents=True, exist_ok=True)
+        try:
+            # O_EXCL with the mode: never readable by others, and a concurrent run cannot
+            # overwrite a key the other one already handed to a service.
+            fd = os.open(paths.nik_key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(base64.b64encode(os.urandom(32)).decode() + "\n")
+            _say(f"created {_display(paths.nik_key)}")
+    key = paths.nik_key.read_text("ascii").strip()
+    if len(base64.b64decode(key, validate=True)) < 32:
+        raise StackError(f"{paths.nik_key} must hold base64 of at least 32 bytes")
+    return key
+
+
+# --- processes ----------------------------------------------------------------------
+
+
+def service_env(
+    service: Service, settings: Settings, paths: Paths, nik_key: str,
+    base: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    env = dict(os.environ if base is None else base)
+    p = service.env_prefix
+    # An inline key from the developer's shell would win over the key file in the services,
+    # and the demo's tokens (signed with the file) would then be refused.
+    env.pop(f"{p}JWT_KEY", None)
+    env.update({
+        f"{p}DATABASE_URL": service_dsn(settings.pg_admin_dsn, service.database),
+        f"{p}KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
+        f"{p}JWT_KEY_FILE": str(paths.jwt_key.resolve()),
+        "PYTHONUNBUFFERED": "1",  # so the logs are current when we show their tail
+    })
+    if service.nik_key:
+        env[f"{p}NIK_KEY"] = nik_key
+    return env
+
+
+def running_pid(service: Service, paths: Paths) -> int | None:
+    """The pid in the service's pid file if that process is alive and runs this role."""
+    pid = read_pid(paths.pid_file(service))
+    if pid is None or not process_alive(pid):
+        return None
+    cmdline = process_cmdline(pid)
+    # A pid can be reused by an unrelated process after a reboot or a crash: check the role.
+    if cmdline is None or cmdline[-len(service.args):] != list(service.args):
+        return None
+    return pid
+
+
+@dataclass
+class Started:
+    service: Service
+    pid: int
+    child: subprocess.Popen[bytes] | None  # None when it was already running
+
+    def alive(self) -> bool:
+        if self.child is not None:
+            return self.child.poll() is None
+        return process_alive(self.pid)
+
+
+def start_services(
+    services: Sequence[Service], settings: Settings, paths: Paths, nik_key: str
+) -> list[Started]:
+    paths.logs.mkdir(parents=True, exist_ok=True)
+    paths.run.mkdir(parents=True, exist_ok=True)
+    started: list[Started] = []
+    for service in services:
+        pid = running_pid(service, paths)
+        if pid is not None:
+            _say(f"{service.name}: already running (pid {pid})")
+            started.append(Started(service, pid, None))
+            continue
+        if service.port is not None and port_open(LOOPBACK, service.port):
+            raise StackError(
+                f"port {service.port} is in use by a process `make run` did not start; "
+                f"stop it, then run `make run` again"
+            )
+        log = paths.log(service)
+        if log.exists():
+            log.replace(log.with_name(log.name + ".1"))
+        with log.open("ab") as output:
+            child = subprocess.Popen(  # noqa: S603 - fixed argv
+                [sys.executable, *service.args],
+                cwd=paths.root,
+                env=service_env(service, settings, paths, nik_key),
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                # Its own session: Ctrl-C in the terminal of `make run` does not reach it,
+                # and it keeps running after we exit.
+                start_new_session=True,
+            )
+        paths.pid_file(service).write_text(f"{child.pid}\n", "ascii")
+        _say(f"{service.name}: started (pid {child.pid}), log {_display(log)}")
+        started.append(Started(service, child.pid, child))
+    return started
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2.0) as response:  # noqa: S310 - local http
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+def _failed(item: Started, paths: Paths, what: str) -> RunError:
+    log = paths.log(item.service)
+    print(f"{item.service.name}: {what}; the end of {_display(log)}:", file=sys.stderr)
+    print(file_tail(log, 40), file=sys.stderr, flush=True)
+    return RunError(f"{item.service.name} did not start; `make stop` stops the others")
+
+
+def wait_healthy(started: Sequence[Started], paths: Paths, timeout: float) -> None:
+    """Every API answers /health and every process is still alive, or RunError."""
+    deadline = time.monotonic() + timeout
+    waiting = [s for s in started if s.service.health_url is not None]
+    while True:
+        for item in started:
+            if not item.alive():
+                raise _failed(item, paths, "exited")
+        waiting = [s for s in waiting if not _healthy(s.service.health_url or "")]
+        if not waiting:
+            break
+        if time.monotonic() > deadline:
+            item = waiting[0]
+            raise _failed(item, paths, f"no answer on {item.service.health_url} "
+                                       f"within {timeout:.0f} s")
+        time.sleep(0.5)
+    # A consumer or relay that crashes on start (a bad setting) does so within a moment.
+    time.sleep(1.0)
+    for item in started:
+        if not item.alive():
+            raise _failed(item, paths, "exited")
+
+
+def stop_services(services: Sequence[Service], paths: Paths, timeout: float) -> None:
+    """SIGTERM every process we started, SIGKILL what is left after `timeout`. Idempotent."""
+    pids: dict[str, int] = {}
+    for service in reversed(services):
+        pid_file = paths.pid_file(service)
+        pid = running_pid(service, paths)
+        if pid is None:
+            if pid_file.exists():
+                pid_file.unlink(missing_ok=True)
+                _say(f"{service.name}: not running (removed a stale pid file)")
+            else:
+                _say(f"{service.name}: not running")
+            continue
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+        pids[service.name] = pid
+    deadline = time.monotonic() + timeout
+    while any(process_alive(pid) for pid in pids.values()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    for service in reversed(services):
+        if service.name not in pids:
+            continue
+        pid = pids[service.name]
+        how = "stopped"
+        if process_alive(pid):
+            try:
+                os.kill(pid, signal.SIGKILL)
+                how = f"killed (no exit within {timeout:.0f} s of SIGTERM)"
+            except ProcessLookupError:
+                pass
+        paths.pid_file(service).unlink(missing_ok=True)
+        _say(f"{service.name}: {how} (pid {pid})")
+
+
+# --- tokens -------------------------------------------------------------------------
+
+
+def make_mint(paths: Paths) -> demo.Mint:
+    cli = _tool("gotong-token")
+
+    def mint(role: str, subject: str, cooperative_id: str | None) -> str:
+        argv = [str(cli), "mint", "--role", role, "--subject", subject,
+                "--key-file", str(paths.jwt_key)]
+        if cooperative_id is not None:
+            argv += ["--cooperative", cooperative_id]
+        result = subprocess.run(  # noqa: S603 - fixed argv
+            argv, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+            check=False,
+        )
+        if result.returncode != 0 or not result.stdout.strip():
+            raise StackError(f"gotong-token mint failed: {result.stderr.strip()}")
+        return result.stdout.strip()
+
+    return mint
+
+
+# --- seeding and the summary -------------------------------------------------------
+
+
+def seed_demo(paths: Paths) -> tuple[tuple[demo.DemoCoop, ...], demo.Mint]:
+    try:
+        federation = demo.build_demo(demo.business_today())
+    except ValueError as exc:
+        raise PrerequisiteError(str(exc)) from None
+    mint = make_mint(paths)
+    _say(f"seeding the demo federation through {MEMBERS_URL} ...")
+    try:
+        result = demo.seed(federation, MEMBERS_URL, mint)
+    except demo.ApiError as exc:
+        print(f"seeding failed: {exc}", file=sys.stderr)
+        print(exc.pretty_body(), file=sys.stderr)
+        problem = exc.problem or {}
+        if problem.get("code") == "idempotency-key-reused":
+            print(
+                "the demo data changed since these databases were seeded; start afresh: "
+                "make stop && make down && rm -rf .stack && make run",
+                file=sys.stderr,
+            )
+        print(f"(service logs: {_display(paths.logs)})", file=sys.stderr, flush=True)
+        raise RunError("seeding the demo federation failed") from None
+    _say(f"  {result.created} requests created data, {result.replayed} were replays "
+         f"of an earlier run")
+    for coop in federation:
+        spec = coop.spec
+        counts = demo.status_counts([coop])
+        detail = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+        _say(f"  {spec.name} ({spec.coop_type}; {spec.regency.name} {spec.regency.code}, "
+             f"{spec.regency.time_zone}): {len(coop.applicants)} applicants: {detail}")
+    return federation, mint
+
+
+def check_summary(federation: Sequence[demo.DemoCoop], mint: demo.Mint, timeout: float) -> None:
+    """Wait until the reporting read model has caught up; warn (never fail) otherwise."""
+    expected = demo.status_counts(federation)["admitted"]
+    token = mint("federation_admin", demo.ADMIN_SUBJECT, None)
+    deadline = time.monotonic() + timeout
+    seen: int | None = None
+    problem = ""
+    while True:
+        try:
+            reply = demo.call(REPORTING_URL, "GET", SUMMARY_PATH, token=token, timeout=5.0)
+        except demo.ApiError as exc:
+            problem = f"{exc}: {exc.body[:300]}"
+        else:
+            seen = demo.admitted_in_summary(reply.data)
+            if seen is None:
+                _warn(f"{REPORTING_URL}{SUMMARY_PATH} has no members.by_status.admitted; "
+                      f"not checking the projection")
+                return
+            if seen == expected:
+                coops = reply.data.get("cooperatives") if isinstance(reply.data, dict) else None
+                where = f" in {coops} cooperatives" if coops is not None else ""
+                _say(f"reporting: {seen} admitted members{where}, as seeded")
+                return
+        if time.monotonic() > deadline:
+            break
+        time.sleep(1.0)
+    if seen is None:
+        _warn(f"the reporting summary did not answer within {timeout:.0f} s ({problem})")
+    else:
+        _warn(f"after {timeout:.0f} s the reporting summary shows {seen} admitted members, "
+              f"{expected} were seeded: the projection may still be catching up, or the "
+              f"databases hold more than the demo (see the reporting-consumer log)")
+
+
+def print_urls(paths: Paths) -> None:
+    venv_token = _display(_tool("gotong-token"))
+    key = _display(paths.jwt_key)
+    _say()
+    _say("Gotong is running:")
+    _say(f"  members API docs    {MEMBERS_URL}/docs")
+    _say(f"  reporting API docs  {REPORTING_URL}/docs")
+    _say(f"  federation summary  {REPORTING_URL}{SUMMARY_PATH}  (needs a bearer token)")
+    _say("A token for the APIs:")
+    _say(f"  {venv_token} mint --role federation_admin --key-file {key}")
+    _say(f'  curl -H "Authorization: Bearer $({venv_token} mint --role federation_admin '
+         f'--key-file {key})" {REPORTING_URL}{SUMMARY_PATH}')
+    _say(f"Logs: {_display(paths.logs)}/   Stop the services: make stop "
+         f"(the stack keeps running; make down stops it)")
+
+
+# --- entry point --------------------------------------------------------------------
+
+
+def run(settings: Settings) -> int:
+    paths = Paths(settings.stack_dir)
+    check_stack(settings)
+    nik_key = ensure_secrets(paths)
+    started = start_services(SERVICES, settings, paths, nik_key)
+    wait_healthy(started, paths, HEALTH_TIMEOUT)
+    federation, mint = seed_demo(paths)
+    check_summary(federation, mint, SUMMARY_TIMEOUT)
+    print_urls(paths)
+    return 0
+
+
+def stop(settings: Settings) -> int:
+    stop_services(SERVICES, Paths(settings.stack_dir), STOP_TIMEOUT)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m gotong_devstack.run",
+        description="Start the Gotong services on the local stack and seed a demo federation.",
+    )
+    parser.add_argument("--stop", action="store_true",
+                        help="stop the service processes started by `make run`")
+    args = parser.parse_args(argv)
+    command = "stop" if args.stop else "run"
+    try:
+        settings = load_settings()
+        return stop(settings) if args.stop else run(settings)
+    except StackError as exc:  # RunError too: its details were printed when it happened
+        print(f"make {command}: {exc}", file=sys.stderr, flush=True)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
