@@ -30,7 +30,14 @@ async def _consume(settings: ReportingSettings) -> None:
 
     configure_logging(settings.log_level)
     configure_tracing("reporting-consumer", otlp_endpoint=settings.otlp_endpoint)
+    from prometheus_client import start_http_server
+
+    from gotong_platform.telemetry import PlatformMetrics
+
     await upgrade(settings.database_url, settings.migrations_dir)
+    metrics = PlatformMetrics()
+    start_http_server(settings.consumer_metrics_port, addr=settings.consumer_metrics_host,
+                      registry=metrics.registry)
     admin = await create_pool(settings.database_url, max_size=2)
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -43,7 +50,8 @@ async def _consume(settings: ReportingSettings) -> None:
             schema = await ensure_live(admin)
             pool = await schema_pool(settings, schema)
             try:
-                runner = await build_runner(settings, pool, group_id=settings.consumer_group)
+                runner = await build_runner(settings, pool, group_id=settings.consumer_group,
+                                            metrics=metrics)
                 task = asyncio.create_task(runner.run())
                 while not task.done():
                     done = await _wait_change(admin, schema, stopping)

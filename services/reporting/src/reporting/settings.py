@@ -25,3 +25,6 @@ class ReportingSettings(BaseSettings):
     otlp_endpoint: str | None = None
     migrations_dir: Path = _MIGRATIONS
     log_level: str = "INFO"
+    # Prometheus endpoint of the consumer process (consumer lag, processed, dead-lettered).
+    consumer_metrics_port: int = 9104
+    consumer_metrics_host: str = "127.0.0.1"  # 0.0.0.0 in a pod, so Prometheus can scrape
