@@ -22,7 +22,10 @@ def _member_counts(rows: list[asyncpg.Record]) -> dict[str, Any]:
     matrix: dict[str, dict[str, int]] = {s: {"L": 0, "P": 0} for s in _STATUSES}
     for r in rows:
         by_status[r["status"]] = by_status.get(r["status"], 0) + r["n"]
-        matrix.setdefault(r["status"], {"L": 0, "P": 0})[r["gender"]] += r["n"]
+        # gender is unknown only until the member's application event arrives
+        gender = r["gender"] or "unknown"
+        cell = matrix.setdefault(r["status"], {"L": 0, "P": 0})
+        cell[gender] = cell.get(gender, 0) + r["n"]
     active = matrix["admitted"]
     return {
         "by_status": by_status,

@@ -9,28 +9,32 @@ from gotong_platform.eventstore import CONSUMER_V1
 __all__ = ["READ_MODEL_DDL", "checked_schema_name"]
 
 READ_MODEL_DDL = CONSUMER_V1 + """
+-- Rows may be created by any event of their stream, in any order: columns that
+-- only some events carry are nullable, and `*_version` keeps the latest state.
 CREATE TABLE cooperatives (
-    cooperative_id  text PRIMARY KEY,
-    name            text NOT NULL,
-    coop_type       text NOT NULL,
-    province_code   text NOT NULL,
-    regency_code    text NOT NULL,
-    time_zone       text NOT NULL,
-    in_federation   boolean NOT NULL DEFAULT false,
-    joined_on       date,
-    left_on         date
+    cooperative_id      text PRIMARY KEY,
+    name                text,
+    coop_type           text,
+    province_code       text,
+    regency_code        text,
+    time_zone           text,
+    in_federation       boolean NOT NULL DEFAULT false,
+    joined_on           date,
+    left_on             date,
+    federation_version  integer NOT NULL DEFAULT 0
 );
 CREATE INDEX cooperatives_by_regency ON cooperatives (regency_code);
 CREATE TABLE members (
     member_id       text PRIMARY KEY,
     cooperative_id  text NOT NULL,
     status          text NOT NULL,
-    gender          text NOT NULL,
-    village_code    text NOT NULL,
+    status_since    date NOT NULL,
+    version         integer NOT NULL,
+    gender          text,
+    village_code    text,
     age_band        text,
-    applied_on      date NOT NULL,
-    admitted_on     date,
-    status_since    date NOT NULL
+    applied_on      date,
+    admitted_on     date
 );
 CREATE INDEX members_by_cooperative ON members (cooperative_id, status, gender);
 -- Data freshness: the last event seen from each cooperative, by both clocks.
