@@ -1,0 +1,221 @@
+"""Published events of the inventory service (topic ``gotong.inventory.events``).
+
+Quantities are integers in the product's base unit (grams, pieces or
+millilitres); money is integer rupiah. A price is ``price_idr`` per ``per_qty``
+base units (e.g. Rp 45.000 per 1000 g), because a price per gram is fractional.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from gotong_platform.contracts.base import EventContract, register
+
+__all__ = [
+    "INVENTORY_TOPIC",
+    "GoodsReceivedV1",
+    "ProduceReceivedFromMemberV1",
+    "ProductDefinedV1",
+    "ProductPriceSetV1",
+    "SaleCompletedV1",
+    "SaleLine",
+    "SalePayment",
+    "SaleRecordedV1",
+    "SaleVoidedV1",
+    "StockAdjustedV1",
+    "StockIssuedV1",
+    "StockReturnedV1",
+    "StockTransferredInV1",
+    "StockTransferredOutV1",
+    "WarehouseRegisteredV1",
+]
+
+INVENTORY_TOPIC = "gotong.inventory.events"
+Category = Literal["farm_produce", "handicraft", "staple_goods", "farm_inputs"]
+PaymentMethod = Literal["cash", "qris", "transfer", "credit"]
+BuyerType = Literal["member", "non_member"]
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class _Inventory(EventContract):
+    source: ClassVar[str] = "inventory"
+    cooperative_id: str
+
+
+@register
+class WarehouseRegisteredV1(_Inventory):
+    event_type: ClassVar[str] = "WarehouseRegistered"
+    warehouse_id: str
+    name: str
+    kind: Literal["warehouse", "cold_storage", "shop"]
+    capacity_kg: int | None = None
+
+
+@register
+class ProductDefinedV1(_Inventory):
+    event_type: ClassVar[str] = "ProductDefined"
+    product_id: str
+    sku: str
+    name: str
+    category: Category
+    base_unit: Literal["g", "pcs", "ml"]
+    lot_tracking: Literal["none", "lot", "lot_expiry"]
+
+
+@register
+class ProductPriceSetV1(_Inventory):
+    event_type: ClassVar[str] = "ProductPriceSet"
+    product_id: str
+    price_list: Literal["member", "non_member", "buy_from_member"]
+    price_idr: int = Field(ge=0)
+    per_qty: int = Field(gt=0)
+    effective_from: date
+
+
+@register
+class GoodsReceivedV1(_Inventory):
+    event_type: ClassVar[str] = "GoodsReceived"
+    warehouse_id: str
+    product_id: str
+    qty: int = Field(gt=0)
+    cost_idr: int = Field(ge=0)
+    lot_id: str | None = None
+    expiry_date: date | None = None
+    business_date: date
+
+
+@register
+class ProduceReceivedFromMemberV1(_Inventory):
+    """Produce bought from a member: payments pays it out, with deductions."""
+
+    event_type: ClassVar[str] = "ProduceReceivedFromMember"
+    receipt_id: str
+    warehouse_id: str
+    product_id: str
+    member_id: str
+    gross_qty_g: int = Field(ge=0)
+    net_qty_g: int = Field(gt=0)
+    grade: str
+    lot_id: str
+    price_idr: int = Field(ge=0)
+    per_qty: int = Field(gt=0)
+    amount_idr: int = Field(ge=0)
+    business_date: date
+    recorded_offline: bool = False
+
+
+@register
+class StockIssuedV1(_Inventory):
+    event_type: ClassVar[str] = "StockIssued"
+    warehouse_id: str
+    product_id: str
+    reason: str
+    reference: str
+    qty: int = Field(gt=0)
+    cost_idr: int
+    went_negative: bool = False
+    business_date: date
+
+
+@register
+class StockReturnedV1(_Inventory):
+    event_type: ClassVar[str] = "StockReturned"
+    warehouse_id: str
+    product_id: str
+    reference: str
+    qty: int = Field(gt=0)
+    cost_idr: int
+    business_date: date
+
+
+@register
+class StockAdjustedV1(_Inventory):
+    event_type: ClassVar[str] = "StockAdjusted"
+    warehouse_id: str
+    product_id: str
+    qty_delta: int
+    reason: Literal["damaged", "rotten", "expired", "lost", "count_correction"]
+    value_idr: int
+    business_date: date
+
+
+@register
+class StockTransferredOutV1(_Inventory):
+    event_type: ClassVar[str] = "StockTransferredOut"
+    transfer_id: str
+    warehouse_id: str
+    product_id: str
+    to_warehouse_id: str
+    to_cooperative_id: str
+    qty: int = Field(gt=0)
+    cost_idr: int
+    business_date: date
+
+
+@register
+class StockTransferredInV1(_Inventory):
+    event_type: ClassVar[str] = "StockTransferredIn"
+    transfer_id: str
+    warehouse_id: str
+    product_id: str
+    from_warehouse_id: str
+    from_cooperative_id: str
+    qty_sent: int = Field(gt=0)
+    qty_received: int = Field(ge=0)
+    shrinkage_qty: int = Field(ge=0)
+    cost_idr: int
+    business_date: date
+
+
+class SaleLine(_Part):
+    product_id: str
+    category: Category
+    qty: int = Field(gt=0)
+    price_idr: int = Field(ge=0)
+    per_qty: int = Field(gt=0)
+    line_total_idr: int = Field(ge=0)
+
+
+class SalePayment(_Part):
+    method: PaymentMethod
+    amount_idr: int = Field(gt=0)
+
+
+@register
+class SaleRecordedV1(_Inventory):
+    """A sale at the shop. ``buyer_type`` matters for SHU (member-sourced surplus)."""
+
+    event_type: ClassVar[str] = "SaleRecorded"
+    sale_id: str
+    warehouse_id: str
+    buyer_type: BuyerType
+    member_id: str | None = None
+    lines: tuple[SaleLine, ...]
+    discount_idr: int = Field(ge=0)
+    total_idr: int = Field(ge=0)
+    payments: tuple[SalePayment, ...]
+    business_date: date
+    receipt_no: str | None = None
+    recorded_offline: bool = False
+
+
+@register
+class SaleCompletedV1(_Inventory):
+    event_type: ClassVar[str] = "SaleCompleted"
+    sale_id: str
+
+
+@register
+class SaleVoidedV1(_Inventory):
+    """The sale was compensated: its stock is returned (StockReturned) and it no longer counts."""
+
+    event_type: ClassVar[str] = "SaleVoided"
+    sale_id: str
+    reason_code: str
+    detail: str
