@@ -23,9 +23,17 @@ Role-level actions (``can_act``)::
     manage_federation_membership  federation_admin
     submit_application            coop_admin, coop_clerk
     decide_membership             coop_admin
+    record_transaction            coop_admin, coop_clerk
+    manage_setup                  coop_admin, federation_admin
+    approve_finance               coop_admin
     read                          every role
 
-``decide_membership`` covers admit, reject, suspend, reinstate and exit. A
+``decide_membership`` covers admit, reject, suspend, reinstate and exit.
+``record_transaction`` is the till and the collector: sales, deposits,
+repayments, produce receipts, stock movements, offline sync. ``manage_setup``
+is warehouses, catalogue, prices and savings policy. ``approve_finance`` is the
+checker's side of maker-checker: approving, disbursing and writing off loans,
+withdrawals. A
 role-level action is checked in addition to, never instead of, cooperative
 access: a coop_admin may decide membership only in its own cooperative.
 """
@@ -46,6 +54,9 @@ class Action(StrEnum):
     MANAGE_FEDERATION_MEMBERSHIP = "manage_federation_membership"
     SUBMIT_APPLICATION = "submit_application"
     DECIDE_MEMBERSHIP = "decide_membership"
+    RECORD_TRANSACTION = "record_transaction"
+    MANAGE_SETUP = "manage_setup"
+    APPROVE_FINANCE = "approve_finance"
     READ = "read"
 
 
@@ -55,6 +66,9 @@ _ALLOWED_ROLES = MappingProxyType(
         Action.MANAGE_FEDERATION_MEMBERSHIP: frozenset({Role.FEDERATION_ADMIN}),
         Action.SUBMIT_APPLICATION: frozenset({Role.COOP_ADMIN, Role.COOP_CLERK}),
         Action.DECIDE_MEMBERSHIP: frozenset({Role.COOP_ADMIN}),
+        Action.RECORD_TRANSACTION: frozenset({Role.COOP_ADMIN, Role.COOP_CLERK}),
+        Action.MANAGE_SETUP: frozenset({Role.COOP_ADMIN, Role.FEDERATION_ADMIN}),
+        Action.APPROVE_FINANCE: frozenset({Role.COOP_ADMIN}),
         Action.READ: frozenset(Role),
     }
 )

@@ -1,0 +1,61 @@
+"""A consumer process as every service runs it: ``python -m <service> consumer``.
+
+The effects of each event are written with its position in the service's own
+database, so a service's consumer writes its own event store and outbox in the
+same transaction as the position: a reaction to another service's event is
+itself published exactly once per consumed event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Mapping, Sequence
+
+from gotong_platform.consumer.runner import ConsumedEvent, ConsumerRunner, Handler, RunnerConfig
+from gotong_platform.db import DbConnection, create_pool
+from gotong_platform.kafka import create_topics, make_consumer, make_producer
+from gotong_platform.telemetry import PlatformMetrics
+
+__all__ = ["by_source", "run_consumer_process"]
+
+
+def by_source(handlers: Mapping[str, Handler]) -> Handler:
+    """One handler per producing service (the envelope's source); others are ignored."""
+
+    async def route(conn: DbConnection, event: ConsumedEvent) -> None:
+        handler = handlers.get(event.envelope.source)
+        if handler is not None:
+            await handler(conn, event)
+
+    return route
+
+
+async def run_consumer_process(
+    *, dsn: str, bootstrap: str, topics: Sequence[str], group_id: str, consumer: str,
+    handler: Handler, partitions: int = 3, metrics_port: int | None = None,
+    metrics_host: str = "127.0.0.1",
+) -> None:
+    """Consume ``topics`` into the database at ``dsn`` until SIGTERM/SIGINT."""
+    metrics = PlatformMetrics()
+    if metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        start_http_server(metrics_port, addr=metrics_host, registry=metrics.registry)
+    await create_topics(bootstrap, topics, partitions=partitions)
+    pool = await create_pool(dsn, max_size=5)
+    try:
+        runner = ConsumerRunner(
+            pool=pool,
+            consumer=make_consumer(bootstrap, group_id=group_id, client_id=consumer),
+            dlq_producer=make_producer(bootstrap, client_id=f"{consumer}-dlq"),
+            handler=handler,
+            config=RunnerConfig(consumer=consumer, topics=tuple(topics), group_id=group_id),
+            metrics=metrics,
+        )
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, runner.stop)
+        await runner.run()
+    finally:
+        await pool.close()
