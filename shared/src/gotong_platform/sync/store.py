@@ -1,0 +1,196 @@
+"""The ``device_facts`` table: every fact a device uploaded, keyed by its ``device_seq``.
+
+One row per (cooperative, device, device_seq), and a ``client_id`` is unique per
+cooperative. The row is claimed (inserted with ``status`` NULL) at the start of
+the item's transaction and completed (status, code, result, flags) at its end,
+so other transactions only ever see completed rows; SQL text in, text out for
+jsonb, so it works whatever JSON codec the connection has.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+import orjson
+
+from gotong_platform.db import DbConnection
+
+__all__ = [
+    "DEVICE_SYNC_DDL",
+    "FactKey",
+    "StoredFact",
+    "claim_fact",
+    "complete_fact",
+    "missing_ranges",
+    "present_ranges",
+    "read_claimants",
+]
+
+DEVICE_SYNC_DDL = """
+CREATE TABLE IF NOT EXISTS device_facts (
+    cooperative_id text        NOT NULL,
+    device_id      text        NOT NULL,
+    device_seq     bigint      NOT NULL CHECK (device_seq >= 1),
+    client_id      text        NOT NULL,
+    fact_type      text        NOT NULL,
+    -- NULL only inside the transaction that claimed the row.
+    status         text        CHECK (status IN ('accepted', 'rejected')),
+    code           text,
+    detail         text,
+    result         jsonb,
+    flags          text[]      NOT NULL DEFAULT '{}',
+    occurred_at    timestamptz NOT NULL,
+    business_date  date        NOT NULL,
+    received_at    timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (cooperative_id, device_id, device_seq)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS device_facts_client_id
+    ON device_facts (cooperative_id, client_id);
+"""
+
+# No conflict target: a clash on the primary key or on the client_id index
+# both leave the row alone. A concurrent upload of the same item blocks here
+# until the first transaction ends (see ``claim_fact``).
+_CLAIM = """
+INSERT INTO device_facts (cooperative_id, device_id, device_seq, client_id, fact_type,
+                          occurred_at, business_date)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT DO NOTHING
+RETURNING true
+"""
+_READ = """
+SELECT device_id, device_seq, client_id, fact_type, status, code, detail,
+       result::text AS result, flags
+FROM device_facts
+WHERE cooperative_id = $1 AND ((device_id = $2 AND device_seq = $3) OR client_id = $4)
+"""
+_COMPLETE = """
+UPDATE device_facts
+SET status = $4, code = $5, detail = $6, result = $7::text::jsonb, flags = $8
+WHERE cooperative_id = $1 AND device_id = $2 AND device_seq = $3 AND status IS NULL
+"""
+# Gaps and islands: within a run of consecutive numbers, seq - row_number() is
+# constant, so each group is one run of received numbers.
+_ISLANDS = """
+SELECT min(device_seq) AS lo, max(device_seq) AS hi
+FROM (
+    SELECT device_seq, device_seq - row_number() OVER (ORDER BY device_seq) AS island
+    FROM device_facts
+    WHERE cooperative_id = $1 AND device_id = $2
+) numbered
+GROUP BY island
+ORDER BY lo
+"""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FactKey:
+    """Where a fact sits: its device's own numbering within a cooperative."""
+
+    cooperative_id: str
+    device_id: str
+    device_seq: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class StoredFact:
+    """A completed row of ``device_facts`` (what the first upload was answered)."""
+
+    device_id: str
+    device_seq: int
+    client_id: str
+    fact_type: str
+    status: str
+    code: str | None
+    detail: str | None
+    result: dict[str, Any] | None
+    flags: list[str]
+
+
+async def claim_fact(
+    conn: DbConnection,
+    key: FactKey,
+    *,
+    client_id: str,
+    fact_type: str,
+    occurred_at: datetime,
+    business_date: date,
+) -> bool:
+    """Insert the row in the current transaction; False if the seq or client_id is taken.
+
+    Under READ COMMITTED a concurrent claim of the same seq or client_id waits
+    for the first transaction: if it commits, this returns False and
+    ``read_claimants`` (a new statement, a new snapshot) sees its row; if it
+    rolls back, this claim succeeds.
+    """
+    claimed = await conn.fetchval(
+        _CLAIM, key.cooperative_id, key.device_id, key.device_seq, client_id, fact_type,
+        occurred_at, business_date,
+    )
+    return bool(claimed)
+
+
+async def read_claimants(conn: DbConnection, key: FactKey, client_id: str) -> list[StoredFact]:
+    """The committed rows holding this (device, seq) or this client_id (at most two)."""
+    rows = await conn.fetch(_READ, key.cooperative_id, key.device_id, key.device_seq, client_id)
+    facts = []
+    for row in rows:
+        if row["status"] is None:
+            raise RuntimeError("a device fact was claimed twice in one transaction")
+        facts.append(StoredFact(
+            device_id=row["device_id"], device_seq=row["device_seq"],
+            client_id=row["client_id"], fact_type=row["fact_type"], status=row["status"],
+            code=row["code"], detail=row["detail"],
+            result=None if row["result"] is None else orjson.loads(row["result"]),
+            flags=list(row["flags"]),
+        ))
+    return facts
+
+
+async def complete_fact(
+    conn: DbConnection,
+    key: FactKey,
+    *,
+    status: str,
+    code: str | None,
+    detail: str | None,
+    result_json: str | None,
+    flags: Sequence[str],
+) -> None:
+    """Store the answer on the row claimed earlier in this transaction."""
+    outcome = await conn.execute(
+        _COMPLETE, key.cooperative_id, key.device_id, key.device_seq, status, code, detail,
+        result_json, list(flags),
+    )
+    if outcome != "UPDATE 1":
+        raise RuntimeError("complete_fact() without a matching claim_fact() in this transaction")
+
+
+async def present_ranges(
+    conn: DbConnection, *, cooperative_id: str, device_id: str
+) -> list[tuple[int, int]]:
+    """The received device_seq numbers of a device as sorted inclusive ranges."""
+    rows = await conn.fetch(_ISLANDS, cooperative_id, device_id)
+    return [(int(row["lo"]), int(row["hi"])) for row in rows]
+
+
+def missing_ranges(present: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Inclusive ranges of the numbers from 1 up to the highest present one that are absent.
+
+    ``present`` holds inclusive ranges in any order; they may overlap or touch.
+
+    >>> missing_ranges([(1, 2), (5, 5)])
+    [(3, 4)]
+    """
+    gaps: list[tuple[int, int]] = []
+    next_expected = 1
+    for lo, hi in sorted(present):
+        if lo > hi:
+            raise ValueError(f"not a range: ({lo}, {hi})")
+        if lo > next_expected:
+            gaps.append((next_expected, lo - 1))
+        next_expected = max(next_expected, hi + 1)
+    return gaps
