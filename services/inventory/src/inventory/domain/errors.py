@@ -1,0 +1,370 @@
+"""Why the inventory domain refuses a command: one class per broken rule.
+
+The base class sets the HTTP kind (``InvalidInput`` → 422, ``RuleViolated`` → 409,
+``NotFound`` → 404); ``code`` is the stable slug a client switches on; the detail is
+a sentence for the clerk.
+"""
+
+from __future__ import annotations
+
+from gotong_platform.domain import InvalidInput, NotFound, RuleViolated
+
+__all__ = [
+    "AmountNegative",
+    "CountCorrectionNeedsCount",
+    "CountedQuantityNegative",
+    "CreditNeedsMember",
+    "DateInFuture",
+    "DiscountExceedsSubtotal",
+    "DuplicateLotInCount",
+    "EventSequenceError",
+    "ExpiredStockNotSellable",
+    "ExpiryBeforeHarvest",
+    "ExpiryNotTracked",
+    "InsufficientStock",
+    "InvalidShelfLife",
+    "InvalidSku",
+    "InvalidTare",
+    "IssueAlreadyRecorded",
+    "IssueAlreadyReturned",
+    "IssueNotFound",
+    "LineTotalMismatch",
+    "LotExpiryMismatch",
+    "LotIdRequired",
+    "LotNotFound",
+    "LotNotTracked",
+    "MemberIdForNonMember",
+    "MemberIdRequired",
+    "NoPriceOnDate",
+    "PaymentNotPositive",
+    "PaymentsDoNotMatchTotal",
+    "PriceBackdated",
+    "PriceNotPositive",
+    "PricingQtyNotPositive",
+    "ProductAlreadyDefined",
+    "ProductNotFound",
+    "ProductNotWeighed",
+    "QuantityNotPositive",
+    "ReceivedQuantityOutOfRange",
+    "RequiredFieldMissing",
+    "SaleAlreadyRecorded",
+    "SaleAlreadyVoided",
+    "SaleHasNoLines",
+    "SaleNotFound",
+    "TextTooLong",
+    "TransferAlreadyReceived",
+    "TransferAlreadySent",
+    "TransferHasNoLines",
+    "TransferToSameWarehouse",
+    "WarehouseAlreadyRegistered",
+    "WarehouseCapacityNotPositive",
+    "WarehouseNotFound",
+]
+
+
+# --- the command's own values are wrong (422) ---------------------------------
+
+
+class RequiredFieldMissing(InvalidInput):
+    """A required text field is empty or only spaces."""
+
+    code = "required-field-missing"
+
+
+class TextTooLong(InvalidInput):
+    """A text field is longer than its limit."""
+
+    code = "text-too-long"
+
+
+class DateInFuture(InvalidInput):
+    """A business or harvest date lies after the cooperative's business date."""
+
+    code = "date-in-future"
+
+
+class WarehouseCapacityNotPositive(InvalidInput):
+    """A warehouse capacity, when given, is a whole number of kilograms above zero."""
+
+    code = "warehouse-capacity-not-positive"
+
+
+class InvalidSku(InvalidInput):
+    """A SKU is letters, digits, '.', '-' or '_' only (it is printed on labels and scanned)."""
+
+    code = "invalid-sku"
+
+
+class InvalidShelfLife(InvalidInput):
+    """Shelf life is a number of days above zero, for a product tracked with expiry only."""
+
+    code = "invalid-shelf-life"
+
+
+class PriceNotPositive(InvalidInput):
+    """A list price is a whole number of rupiah above zero."""
+
+    code = "price-not-positive"
+
+
+class PricingQtyNotPositive(InvalidInput):
+    """A price is for a quantity of base units above zero (e.g. Rp 45.000 per 1000 g)."""
+
+    code = "pricing-qty-not-positive"
+
+
+class PriceBackdated(InvalidInput):
+    """A price may not take effect before today: past receipts and sales were priced already."""
+
+    code = "price-backdated"
+
+
+class QuantityNotPositive(InvalidInput):
+    """A quantity moved, sold or weighed is a whole number of base units above zero."""
+
+    code = "quantity-not-positive"
+
+
+class CountedQuantityNegative(InvalidInput):
+    """A counted quantity is zero or more."""
+
+    code = "counted-quantity-negative"
+
+
+class AmountNegative(InvalidInput):
+    """A rupiah amount (cost, unit price, discount) is zero or more."""
+
+    code = "amount-negative"
+
+
+class LotIdRequired(InvalidInput):
+    """Stock of a lot-tracked product names its lot."""
+
+    code = "lot-id-required"
+
+
+class LotNotTracked(InvalidInput):
+    """A lot was named for a product that is not tracked by lot."""
+
+    code = "lot-not-tracked"
+
+
+class ExpiryNotTracked(InvalidInput):
+    """An expiry date was given for a product that is not tracked with expiry dates."""
+
+    code = "expiry-not-tracked"
+
+
+class ExpiryBeforeHarvest(InvalidInput):
+    """A lot cannot expire before it was harvested."""
+
+    code = "expiry-before-harvest"
+
+
+class InvalidTare(InvalidInput):
+    """The tare (sacks, crates) is zero or more and less than the gross weight."""
+
+    code = "invalid-tare"
+
+
+class CountCorrectionNeedsCount(InvalidInput):
+    """A count correction comes from a stock count (stock opname), not a manual adjustment."""
+
+    code = "count-correction-needs-count"
+
+
+class DuplicateLotInCount(InvalidInput):
+    """A stock count names each lot once."""
+
+    code = "duplicate-lot-in-count"
+
+
+class TransferHasNoLines(InvalidInput):
+    """A transfer received carries the lines that were sent."""
+
+    code = "transfer-has-no-lines"
+
+
+class TransferToSameWarehouse(InvalidInput):
+    """A transfer goes to another warehouse."""
+
+    code = "transfer-to-same-warehouse"
+
+
+class ReceivedQuantityOutOfRange(InvalidInput):
+    """The quantity a transfer delivered lies between zero and the quantity sent."""
+
+    code = "received-quantity-out-of-range"
+
+
+class SaleHasNoLines(InvalidInput):
+    """A sale sells at least one line."""
+
+    code = "sale-has-no-lines"
+
+
+class LineTotalMismatch(InvalidInput):
+    """A sale line's total is its quantity priced by ``line_amount`` (rounded half up)."""
+
+    code = "line-total-mismatch"
+
+
+class DiscountExceedsSubtotal(InvalidInput):
+    """A discount is at most the sum of the line totals."""
+
+    code = "discount-exceeds-subtotal"
+
+
+class PaymentNotPositive(InvalidInput):
+    """Each payment is a whole number of rupiah above zero."""
+
+    code = "payment-not-positive"
+
+
+class PaymentsDoNotMatchTotal(InvalidInput):
+    """The payments of a sale add up to its total exactly."""
+
+    code = "payments-do-not-match-total"
+
+
+class MemberIdRequired(InvalidInput):
+    """A sale to a member names the member (it counts towards their SHU)."""
+
+    code = "member-id-required"
+
+
+class MemberIdForNonMember(InvalidInput):
+    """A sale to a non-member names no member."""
+
+    code = "member-id-for-non-member"
+
+
+class CreditNeedsMember(InvalidInput):
+    """Only a member can buy on credit (bayar tempo): a non-member leaves no debtor."""
+
+    code = "credit-needs-member"
+
+
+# --- the current state forbids the command (409) -----------------------------
+
+
+class WarehouseAlreadyRegistered(RuleViolated):
+    """The warehouse is already registered."""
+
+    code = "warehouse-already-registered"
+
+
+class ProductAlreadyDefined(RuleViolated):
+    """The product is already defined."""
+
+    code = "product-already-defined"
+
+
+class ProductNotWeighed(RuleViolated):
+    """Produce bought from members is weighed: the product's base unit must be grams."""
+
+    code = "product-not-weighed"
+
+
+class NoPriceOnDate(RuleViolated):
+    """The price list has no price in effect on the business date."""
+
+    code = "no-price-on-date"
+
+
+class LotExpiryMismatch(RuleViolated):
+    """A receipt into a known lot must carry that lot's expiry date."""
+
+    code = "lot-expiry-mismatch"
+
+
+class InsufficientStock(RuleViolated):
+    """An online issue, transfer or write-off asks for more than is on hand."""
+
+    code = "insufficient-stock"
+
+
+class ExpiredStockNotSellable(RuleViolated):
+    """An online sale would have to hand out expired lots."""
+
+    code = "expired-stock-not-sellable"
+
+
+class IssueAlreadyRecorded(RuleViolated):
+    """An issue with this id is already in the ledger."""
+
+    code = "issue-already-recorded"
+
+
+class IssueAlreadyReturned(RuleViolated):
+    """The stock of this issue was already put back."""
+
+    code = "issue-already-returned"
+
+
+class TransferAlreadySent(RuleViolated):
+    """A transfer with this id already left this warehouse."""
+
+    code = "transfer-already-sent"
+
+
+class TransferAlreadyReceived(RuleViolated):
+    """A transfer with this id was already received here."""
+
+    code = "transfer-already-received"
+
+
+class SaleAlreadyRecorded(RuleViolated):
+    """A sale is already recorded under this id."""
+
+    code = "sale-already-recorded"
+
+
+class SaleAlreadyVoided(RuleViolated):
+    """The sale was voided already; a void happens once."""
+
+    code = "sale-already-voided"
+
+
+# --- the thing named does not exist (404) -------------------------------------
+
+
+class WarehouseNotFound(NotFound):
+    """No warehouse is registered under this id."""
+
+    code = "warehouse-not-found"
+
+
+class ProductNotFound(NotFound):
+    """No product is defined under this id."""
+
+    code = "product-not-found"
+
+
+class LotNotFound(NotFound):
+    """The ledger holds no lot under this id."""
+
+    code = "lot-not-found"
+
+
+class IssueNotFound(NotFound):
+    """The ledger holds no issue under this id."""
+
+    code = "issue-not-found"
+
+
+class SaleNotFound(NotFound):
+    """No sale is recorded under this id."""
+
+    code = "sale-not-found"
+
+
+# --- not a clerk's mistake -----------------------------------------------------
+
+
+class EventSequenceError(ValueError):
+    """A stored stream cannot be folded (e.g. it does not start with its creation event).
+
+    This is corrupt data or a programming error, never a refused command, so it is
+    deliberately not a ``DomainError``: the edge must answer 500, not 4xx.
+    """
