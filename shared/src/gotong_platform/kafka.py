@@ -8,21 +8,52 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
-__all__ = ["create_topics", "dead_letter_topic", "make_consumer", "make_producer"]
+__all__ = ["KafkaAuth", "create_topics", "dead_letter_topic", "make_consumer", "make_producer"]
+
+
+@dataclass(frozen=True, slots=True)
+class KafkaAuth:
+    """How clients authenticate: plaintext locally, SCRAM over SASL in the cluster.
+
+    Per-service users let the broker's ACLs decide which topics a service may
+    write and read (see deploy/k8s).
+    """
+
+    security_protocol: str = "PLAINTEXT"
+    sasl_mechanism: str | None = None
+    username: str | None = None
+    password: str | None = None
+
+    def client_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"security_protocol": self.security_protocol}
+        if self.sasl_mechanism:
+            kwargs |= {"sasl_mechanism": self.sasl_mechanism,
+                       "sasl_plain_username": self.username,
+                       "sasl_plain_password": self.password}
+        if self.security_protocol.endswith("SSL"):
+            from aiokafka.helpers import create_ssl_context
+
+            kwargs["ssl_context"] = create_ssl_context()
+        return kwargs
 
 
 def dead_letter_topic(topic: str) -> str:
     return f"{topic}.dlt"
 
 
-def make_producer(bootstrap: str, *, client_id: str) -> AIOKafkaProducer:
+def make_producer(
+    bootstrap: str, *, client_id: str, auth: KafkaAuth | None = None
+) -> AIOKafkaProducer:
     """Idempotent, acks=all: the broker de-duplicates retries and keeps partition order."""
     return AIOKafkaProducer(
+        **(auth or KafkaAuth()).client_kwargs(),
         bootstrap_servers=bootstrap,
         client_id=client_id,
         acks="all",
@@ -35,10 +66,12 @@ def make_producer(bootstrap: str, *, client_id: str) -> AIOKafkaProducer:
 
 
 def make_consumer(
-    bootstrap: str, *, group_id: str | None, client_id: str, max_poll_records: int = 500
+    bootstrap: str, *, group_id: str | None, client_id: str, max_poll_records: int = 500,
+    auth: KafkaAuth | None = None,
 ) -> AIOKafkaConsumer:
     """Manual offsets (the read model stores them), ``earliest`` for new groups."""
     return AIOKafkaConsumer(
+        **(auth or KafkaAuth()).client_kwargs(),
         bootstrap_servers=bootstrap,
         group_id=group_id,
         client_id=client_id,
@@ -51,14 +84,16 @@ def make_consumer(
 
 
 async def create_topics(
-    bootstrap: str, topics: Iterable[str], *, partitions: int = 3, replication: int = 1
+    bootstrap: str, topics: Iterable[str], *, partitions: int = 3, replication: int = 1,
+    auth: KafkaAuth | None = None,
 ) -> None:
     """Create domain-event topics (and their dead-letter topics) if missing.
 
     Retention is forever (``retention.ms=-1``) and the topics are not compacted,
     so read models and partners can replay from offset 0.
     """
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="gotong-admin")
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="gotong-admin",
+                                **(auth or KafkaAuth()).client_kwargs())
     await admin.start()
     try:
         existing = set(await admin.list_topics())

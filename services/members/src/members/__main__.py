@@ -28,11 +28,12 @@ async def _relay(settings: MembersSettings) -> None:
     configure_tracing("members-relay", otlp_endpoint=settings.otlp_endpoint)
     await upgrade(settings.database_url, settings.migrations_dir)
     await create_topics(settings.kafka_bootstrap, [settings.topic],
-                        partitions=settings.topic_partitions)
+                        partitions=settings.topic_partitions, auth=settings.kafka_auth())
     relay = OutboxRelay(
         dsn=settings.database_url,
         producer_factory=lambda: make_producer(settings.kafka_bootstrap,
-                                               client_id="members-relay"),
+                                               client_id="members-relay",
+                                               auth=settings.kafka_auth()),
         config=RelayConfig(source="members"),
     )
     loop = asyncio.get_running_loop()

@@ -8,18 +8,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from gotong_platform.settings import KafkaClientSettings
 
 __all__ = ["MembersSettings"]
 
 _MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
-class MembersSettings(BaseSettings):
+class MembersSettings(KafkaClientSettings):
     model_config = SettingsConfigDict(env_prefix="GOTONG_MEMBERS_", extra="ignore")
 
     database_url: str = "postgresql://postgres@127.0.0.1:55432/gotong_members"
-    kafka_bootstrap: str = "127.0.0.1:59092"
     topic: str = "gotong.members.events"
     topic_partitions: int = 3
     # Base64 of 32 random bytes; HKDF derives the NIK hash key and the NIK

@@ -30,12 +30,15 @@ async def build_runner(
     settings: ReportingSettings, pool: asyncpg.Pool, *, group_id: str | None,
     metrics: PlatformMetrics | None = None, client_id: str = "reporting",
 ) -> ConsumerRunner:
+    auth = settings.kafka_auth()
     await create_topics(settings.kafka_bootstrap, settings.topics,
-                        partitions=settings.topic_partitions)
+                        partitions=settings.topic_partitions, auth=auth)
     return ConsumerRunner(
         pool=pool,
-        consumer=make_consumer(settings.kafka_bootstrap, group_id=group_id, client_id=client_id),
-        dlq_producer=make_producer(settings.kafka_bootstrap, client_id=f"{client_id}-dlq"),
+        consumer=make_consumer(settings.kafka_bootstrap, group_id=group_id, client_id=client_id,
+                               auth=auth),
+        dlq_producer=make_producer(settings.kafka_bootstrap, client_id=f"{client_id}-dlq",
+                                   auth=auth),
         handler=apply_event,
         config=RunnerConfig(consumer=CONSUMER_NAME, topics=settings.topics, group_id=group_id),
         metrics=metrics,

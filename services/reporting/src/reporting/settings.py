@@ -5,18 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic import SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from gotong_platform.settings import KafkaClientSettings
 
 __all__ = ["ReportingSettings"]
 
 _MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
-class ReportingSettings(BaseSettings):
+class ReportingSettings(KafkaClientSettings):
     model_config = SettingsConfigDict(env_prefix="GOTONG_REPORTING_", extra="ignore")
 
     database_url: str = "postgresql://postgres@127.0.0.1:55432/gotong_reporting"
-    kafka_bootstrap: str = "127.0.0.1:59092"
     topics: tuple[str, ...] = ("gotong.members.events",)
     topic_partitions: int = 3
     consumer_group: str = "gotong.reporting.readmodel"

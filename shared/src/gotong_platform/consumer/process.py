@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 
 from gotong_platform.consumer.runner import ConsumedEvent, ConsumerRunner, Handler, RunnerConfig
 from gotong_platform.db import DbConnection, create_pool
-from gotong_platform.kafka import create_topics, make_consumer, make_producer
+from gotong_platform.kafka import KafkaAuth, create_topics, make_consumer, make_producer
 from gotong_platform.telemetry import PlatformMetrics
 
 __all__ = ["by_source", "run_consumer_process"]
@@ -34,7 +34,7 @@ def by_source(handlers: Mapping[str, Handler]) -> Handler:
 async def run_consumer_process(
     *, dsn: str, bootstrap: str, topics: Sequence[str], group_id: str, consumer: str,
     handler: Handler, partitions: int = 3, metrics_port: int | None = None,
-    metrics_host: str = "127.0.0.1",
+    metrics_host: str = "127.0.0.1", auth: KafkaAuth | None = None,
 ) -> None:
     """Consume ``topics`` into the database at ``dsn`` until SIGTERM/SIGINT."""
     metrics = PlatformMetrics()
@@ -42,13 +42,13 @@ async def run_consumer_process(
         from prometheus_client import start_http_server
 
         start_http_server(metrics_port, addr=metrics_host, registry=metrics.registry)
-    await create_topics(bootstrap, topics, partitions=partitions)
+    await create_topics(bootstrap, topics, partitions=partitions, auth=auth)
     pool = await create_pool(dsn, max_size=5)
     try:
         runner = ConsumerRunner(
             pool=pool,
-            consumer=make_consumer(bootstrap, group_id=group_id, client_id=consumer),
-            dlq_producer=make_producer(bootstrap, client_id=f"{consumer}-dlq"),
+            consumer=make_consumer(bootstrap, group_id=group_id, client_id=consumer, auth=auth),
+            dlq_producer=make_producer(bootstrap, client_id=f"{consumer}-dlq", auth=auth),
             handler=handler,
             config=RunnerConfig(consumer=consumer, topics=tuple(topics), group_id=group_id),
             metrics=metrics,
