@@ -1,0 +1,92 @@
+"""``python -m payments api|relay|consumer|migrate``: one process per role, as in production."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+
+from payments.settings import PaymentsSettings
+
+
+def _api(settings: PaymentsSettings, host: str, port: int) -> None:
+    import uvicorn
+
+    from payments.main import create_app
+
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning",
+                access_log=False)
+
+
+async def _relay(settings: PaymentsSettings) -> None:
+    from gotong_platform.kafka import create_topics, make_producer
+    from gotong_platform.migrations import upgrade
+    from gotong_platform.outbox import OutboxRelay, RelayConfig
+    from gotong_platform.telemetry import configure_logging, configure_tracing
+
+    configure_logging(settings.log_level)
+    configure_tracing("payments-relay", otlp_endpoint=settings.otlp_endpoint)
+    await upgrade(settings.database_url, settings.migrations_dir)
+    await create_topics(settings.kafka_bootstrap, [settings.topic],
+                        partitions=settings.topic_partitions, auth=settings.kafka_auth())
+    relay = OutboxRelay(
+        dsn=settings.database_url,
+        producer_factory=lambda: make_producer(settings.kafka_bootstrap,
+                                               client_id="payments-relay",
+                                               auth=settings.kafka_auth()),
+        config=RelayConfig(source="payments"),
+    )
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, relay.stop)
+    await relay.run()
+
+
+async def _consumer(settings: PaymentsSettings) -> None:
+    """The reactions: members and inventory events into payments' own store and outbox."""
+    from gotong_platform.consumer.process import run_consumer_process
+    from gotong_platform.migrations import upgrade
+    from gotong_platform.telemetry import configure_logging, configure_tracing
+    from payments.main import build_services
+
+    configure_logging(settings.log_level)
+    configure_tracing("payments-consumer", otlp_endpoint=settings.otlp_endpoint)
+    await upgrade(settings.database_url, settings.migrations_dir)
+    await run_consumer_process(
+        dsn=settings.database_url, bootstrap=settings.kafka_bootstrap,
+        topics=settings.consumed_topics, group_id=settings.consumer_group,
+        consumer="payments-reactions", handler=build_services(settings).reactions.handler(),
+        partitions=settings.topic_partitions, metrics_port=settings.consumer_metrics_port,
+        metrics_host=settings.consumer_metrics_host, auth=settings.kafka_auth(),
+    )
+
+
+async def _migrate(settings: PaymentsSettings) -> None:
+    from gotong_platform.migrations import upgrade
+
+    await upgrade(settings.database_url, settings.migrations_dir)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m payments")
+    sub = parser.add_subparsers(dest="command", required=True)
+    api = sub.add_parser("api", help="serve the HTTP API")
+    api.add_argument("--host", default="127.0.0.1")
+    api.add_argument("--port", type=int, default=8003)
+    sub.add_parser("relay", help="publish the outbox to Kafka")
+    sub.add_parser("consumer", help="react to members and inventory events")
+    sub.add_parser("migrate", help="apply database migrations and exit")
+    args = parser.parse_args()
+    settings = PaymentsSettings()  # values come from the environment
+    if args.command == "api":
+        _api(settings, args.host, args.port)
+    elif args.command == "relay":
+        asyncio.run(_relay(settings))
+    elif args.command == "consumer":
+        asyncio.run(_consumer(settings))
+    else:
+        asyncio.run(_migrate(settings))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Adapters: the only code of the payments service that talks to PostgreSQL."""

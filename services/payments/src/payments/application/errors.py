@@ -1,0 +1,34 @@
+"""Rules the application layer enforces with facts from outside one aggregate."""
+
+from gotong_platform.domain import InvalidInput, NotFound, RuleViolated
+
+__all__ = [
+    "InvalidFactPayload",
+    "InvalidSavingsPolicy",
+    "MemberNotActive",
+    "SavingsAccountsNotOpened",
+]
+
+
+class SavingsAccountsNotOpened(NotFound):
+    """The member has no savings accounts here (they open when the member is admitted)."""
+
+    code = "savings-accounts-not-found"
+
+
+class MemberNotActive(RuleViolated):
+    """Online deposits are taken from admitted members only (not applicants or former ones)."""
+
+    code = "member-not-active"
+
+
+class InvalidSavingsPolicy(InvalidInput):
+    """Pokok and wajib are at least Rp 1 and wajib falls due on day 1 to 28 of the month."""
+
+    code = "invalid-savings-policy"
+
+
+class InvalidFactPayload(InvalidInput):
+    """An offline fact's payload does not have the shape its type needs."""
+
+    code = "invalid-fact-payload"

@@ -1,0 +1,110 @@
+"""Paying a member for produce (a receipt in inventory), after deductions.
+
+Deductions, in this order (``payments.domain.plan_payout`` caps them at the gross):
+
+1. each active loan's instalments due by the end of the receipt's month (overdue ones
+   and this month's, with the penalty a repayment that day charges), oldest loan first;
+2. the simpanan wajib arrears.
+
+They become a ``LoanRepaymentReceived`` and a ``SavingsDeposited`` with channel
+``produce_deduction``; ``net_paid + deductions == gross``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+
+from gotong_platform.contracts.inventory import ProduceReceivedFromMemberV1
+from gotong_platform.db import DbConnection
+from payments.adapters.events import Origin
+from payments.adapters.records_repository import RecordsRepository
+from payments.application.events import ProducePayoutMade
+from payments.application.loan_service import LoanService
+from payments.application.savings_service import SavingsService, account_id_for
+from payments.domain import (
+    DeductionRequest,
+    DeductionType,
+    DepositChannel,
+    DepositSavings,
+    Loan,
+    PayoutPlan,
+    ReceiveRepayment,
+    RepaymentChannel,
+    SavingsType,
+    plan_payout,
+)
+from payments.domain.dates import add_months
+from payments.domain.repayment import penalty_charges
+
+__all__ = ["ProducePayouts", "due_this_month"]
+
+
+def due_this_month(loan: Loan, day: date) -> int:
+    """What the borrower should pay on ``day``: every instalment due by the end of ``day``'s
+    month (principal, interest and penalty still unpaid) and the penalty a repayment on
+    ``day`` would charge first.
+    """
+    month_end = add_months(day.replace(day=1), 1) - timedelta(days=1)
+    owed = sum(i.principal_due_idr + i.interest_due_idr + i.penalty_due_idr
+               for i in loan.instalments if i.due_date <= month_end)
+    charged = penalty_charges(loan.instalments, loan.penalty_bp_per_month, day)
+    return owed + sum(c.penalty_idr for c in charged)
+
+
+@dataclasses.dataclass(frozen=True)
+class ProducePayouts:
+    savings: SavingsService
+    loans: LoanService
+    records: RecordsRepository
+
+    async def pay(
+        self, conn: DbConnection, receipt: ProduceReceivedFromMemberV1, origin: Origin
+    ) -> bool:
+        """Pay the receipt out once; False when it was already paid (a repeated delivery)."""
+        coop, member, day = receipt.cooperative_id, receipt.member_id, receipt.business_date
+        requests = await self._deductions(conn, coop, member, day)
+        plan = (plan_payout(receipt.amount_idr, requests) if receipt.amount_idr > 0
+                else PayoutPlan(gross_idr=0, deductions_applied=(), net_paid_idr=0))
+        event = ProducePayoutMade(
+            cooperative_id=coop, payout_id=f"payout-{receipt.receipt_id}",
+            receipt_id=receipt.receipt_id, member_id=member, gross_idr=plan.gross_idr,
+            deductions=plan.deductions_applied, net_paid_idr=plan.net_paid_idr,
+            business_date=day)
+        if not await self.records.save_payout(conn, event, origin):
+            return False
+        for deduction in plan.deductions_applied:
+            if deduction.applied_idr == 0:
+                continue
+            if deduction.deduction_type is DeductionType.LOAN_INSTALMENT:
+                await self.loans.change(conn, coop, deduction.ref, ReceiveRepayment(
+                    amount_idr=deduction.applied_idr, paid_on=day,
+                    channel=RepaymentChannel.PRODUCE_DEDUCTION,
+                    recorded_offline=receipt.recorded_offline, reference=receipt.receipt_id),
+                    origin)
+            else:
+                await self.savings.deposit(conn, coop, member, SavingsType.WAJIB, DepositSavings(
+                    amount_idr=deduction.applied_idr, channel=DepositChannel.PRODUCE_DEDUCTION,
+                    business_date=day, reference=receipt.receipt_id,
+                    recorded_offline=receipt.recorded_offline), origin)
+        return True
+
+    async def _deductions(
+        self, conn: DbConnection, cooperative_id: str, member_id: str, day: date
+    ) -> list[DeductionRequest]:
+        requests: list[DeductionRequest] = []
+        for loan_id in await self.loans.repo.active_loans_of(conn, cooperative_id, member_id):
+            loan, _ = await self.loans.repo.load(conn, loan_id)
+            # A receipt dated before the disbursement owes nothing to that loan yet.
+            if loan is None or loan.disbursed_on is None or loan.disbursed_on > day:
+                continue
+            if (due := due_this_month(loan, day)) > 0:
+                requests.append(DeductionRequest(deduction_type=DeductionType.LOAN_INSTALMENT,
+                                                 ref=loan_id, amount_idr=due))
+        wajib, _ = await self.savings.repo.load(conn,
+                                                account_id_for(member_id, SavingsType.WAJIB))
+        if (wajib is not None and wajib.cooperative_id == cooperative_id
+                and wajib.arrears_idr > 0 and wajib.opened_on <= day):
+            requests.append(DeductionRequest(deduction_type=DeductionType.SIMPANAN_WAJIB,
+                                             ref=wajib.account_id, amount_idr=wajib.arrears_idr))
+        return requests

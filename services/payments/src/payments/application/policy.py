@@ -1,0 +1,71 @@
+"""A cooperative's savings policy: the simpanan pokok amount, the monthly wajib, its due day.
+
+Set per cooperative by its pengurus (``POST .../savings-policy``). Until one is set the
+documented default applies: pokok Rp 50.000, wajib Rp 10.000 due on the 10th, the
+amounts of a 2025 Koperasi Desa Merah Putih (handbook §1.2). The due day stops at 28
+so every month has it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+from gotong_platform.domain import DomainEvent
+from payments.application.errors import InvalidSavingsPolicy
+from payments.domain.dates import period_start
+from payments.domain.errors import InvalidPeriod
+
+__all__ = [
+    "DEFAULT_SAVINGS_POLICY",
+    "SavingsPolicy",
+    "SavingsPolicySet",
+    "set_savings_policy",
+    "wajib_due_date",
+]
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class SavingsPolicy:
+    pokok_idr: int
+    wajib_idr: int
+    wajib_due_day: int
+
+
+DEFAULT_SAVINGS_POLICY = SavingsPolicy(pokok_idr=50_000, wajib_idr=10_000, wajib_due_day=10)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class SavingsPolicySet(DomainEvent):
+    """The pengurus set the cooperative's savings policy (not published: internal setup)."""
+
+    event_type = "SavingsPolicySet"
+    schema_version = 1
+
+    cooperative_id: str
+    pokok_idr: int
+    wajib_idr: int
+    wajib_due_day: int
+    set_on: date
+    set_by: str
+
+
+def set_savings_policy(
+    policy: SavingsPolicy, *, cooperative_id: str, set_on: date, set_by: str
+) -> SavingsPolicySet:
+    if policy.pokok_idr <= 0 or policy.wajib_idr <= 0:
+        raise InvalidSavingsPolicy("Simpanan pokok and wajib must each be at least Rp 1.")
+    if not 1 <= policy.wajib_due_day <= 28:
+        raise InvalidSavingsPolicy("Simpanan wajib falls due on a day from 1 to 28.")
+    return SavingsPolicySet(
+        cooperative_id=cooperative_id, pokok_idr=policy.pokok_idr, wajib_idr=policy.wajib_idr,
+        wajib_due_day=policy.wajib_due_day, set_on=set_on, set_by=set_by,
+    )
+
+
+def wajib_due_date(period: str, policy: SavingsPolicy) -> date:
+    """The day ``period``'s (YYYY-MM) wajib falls due under ``policy``."""
+    start = period_start(period)
+    if start is None:
+        raise InvalidPeriod(f"The period must be written YYYY-MM; it is {period!r}.")
+    return start.replace(day=policy.wajib_due_day)

@@ -1,0 +1,155 @@
+"""Use cases of simpanan: the policy, accounts, deposits, withdrawals, wajib billing.
+
+Each: load, decide (pure domain), save. The API runs them inside
+``gotong_platform.commands.execute_command`` (one transaction with the
+Idempotency-Key); the reactions and the offline sync run them in their own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+from gotong_platform.db import DbConnection
+from gotong_platform.directory import Directory
+from payments.adapters.events import Origin
+from payments.adapters.records_repository import RecordsRepository
+from payments.adapters.savings_repository import SavingsRepository
+from payments.application.errors import MemberNotActive, SavingsAccountsNotOpened
+from payments.application.policy import (
+    DEFAULT_SAVINGS_POLICY,
+    SavingsPolicy,
+    set_savings_policy,
+    wajib_due_date,
+)
+from payments.domain import (
+    BillWajib,
+    DepositSavings,
+    OpenSavingsAccount,
+    SavingsAccount,
+    SavingsType,
+    WajibAlreadyBilled,
+    WithdrawSavings,
+    bill_wajib,
+    deposit_savings,
+    open_savings_account,
+    withdraw_savings,
+)
+
+__all__ = ["SavingsService", "WajibBilling", "account_id_for"]
+
+
+def account_id_for(member_id: str, savings_type: SavingsType) -> str:
+    """One account per member and type, so its id follows from them (reactions repeat safely)."""
+    return f"savings-{member_id}-{savings_type.value}"
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class WajibBilling:
+    period: str
+    amount_idr: int
+    due_date: date
+    billed: int
+    skipped: int  # already billed for the period
+
+
+@dataclasses.dataclass(frozen=True)
+class SavingsService:
+    repo: SavingsRepository
+    records: RecordsRepository
+
+    async def policy(self, conn: DbConnection, cooperative_id: str) -> SavingsPolicy:
+        return (await self.current_policy(conn, cooperative_id))[0]
+
+    async def current_policy(
+        self, conn: DbConnection, cooperative_id: str
+    ) -> tuple[SavingsPolicy, bool]:
+        """The policy in force, and whether it is the default (none set yet)."""
+        policy, _ = await self.records.policy(conn, cooperative_id)
+        return (DEFAULT_SAVINGS_POLICY, True) if policy is None else (policy, False)
+
+    async def set_policy(
+        self, conn: DbConnection, cooperative_id: str, policy: SavingsPolicy, today: date,
+        origin: Origin,
+    ) -> SavingsPolicy:
+        _, version = await self.records.policy(conn, cooperative_id)
+        event = set_savings_policy(policy, cooperative_id=cooperative_id, set_on=today,
+                                   set_by=origin.meta.actor)
+        await self.records.save_policy(conn, event, version, origin)
+        return policy
+
+    async def open_accounts(
+        self, conn: DbConnection, cooperative_id: str, member_id: str, opened_on: date,
+        origin: Origin,
+    ) -> int:
+        """Open the member's pokok, wajib and sukarela accounts; how many were new."""
+        pokok_idr = (await self.policy(conn, cooperative_id)).pokok_idr
+        opened = 0
+        for kind in SavingsType:
+            events = open_savings_account(
+                None, OpenSavingsAccount(member_id=member_id, savings_type=kind,
+                                         opened_on=opened_on),
+                account_id=account_id_for(member_id, kind), cooperative_id=cooperative_id,
+                pokok_amount_idr=pokok_idr)
+            if await self.repo.create(conn, events, origin) is not None:
+                opened += 1
+        return opened
+
+    async def deposit(
+        self, conn: DbConnection, cooperative_id: str, member_id: str, kind: SavingsType,
+        command: DepositSavings, origin: Origin, *, require_active_member: bool = False,
+    ) -> tuple[SavingsAccount, int]:
+        """Pay in. A clerk's online deposit (``require_active_member``) needs an admitted
+        member; cash recorded offline and payout deductions are facts, taken as they come.
+        """
+        state, version = await self.account(conn, cooperative_id, member_id, kind)
+        if require_active_member:
+            member = await Directory(conn).member(member_id)
+            if member is None or not member.is_active:
+                raise MemberNotActive(
+                    "Deposits are taken from admitted members only; this member is "
+                    f"{member.status if member else 'unknown here'}.")
+        events = deposit_savings(state, command)
+        return await self.repo.save(conn, state, version, events, origin)
+
+    async def withdraw(
+        self, conn: DbConnection, cooperative_id: str, member_id: str,
+        command: WithdrawSavings, origin: Origin,
+    ) -> tuple[SavingsAccount, int]:
+        """Take sukarela out: a member who left may still withdraw it (it is not capital)."""
+        state, version = await self.account(conn, cooperative_id, member_id,
+                                            SavingsType.SUKARELA)
+        events = withdraw_savings(state, command)
+        return await self.repo.save(conn, state, version, events, origin)
+
+    async def bill_wajib(
+        self, conn: DbConnection, cooperative_id: str, period: str, origin: Origin
+    ) -> WajibBilling:
+        """Bill the period's wajib to every admitted member, each account once per period."""
+        policy = await self.policy(conn, cooperative_id)
+        due = wajib_due_date(period, policy)
+        billed = skipped = 0
+        for account_id in await self.repo.wajib_accounts_of_active_members(conn, cooperative_id):
+            state, version = await self.repo.load(conn, account_id)
+            try:
+                events = bill_wajib(state, BillWajib(period=period, amount_idr=policy.wajib_idr,
+                                                     due_date=due))
+            except WajibAlreadyBilled:
+                skipped += 1
+                continue
+            await self.repo.save(conn, state, version, events, origin)
+            billed += 1
+        return WajibBilling(period=period, amount_idr=policy.wajib_idr, due_date=due,
+                            billed=billed, skipped=skipped)
+
+    async def account(
+        self, conn: DbConnection, cooperative_id: str, member_id: str, kind: SavingsType
+    ) -> tuple[SavingsAccount, int]:
+        account_id = await self.repo.account_id_of(conn, cooperative_id, member_id, kind)
+        state, version = (None, 0) if account_id is None else await self.repo.load(conn,
+                                                                                    account_id)
+        if state is None:
+            raise SavingsAccountsNotOpened(
+                "This member has no savings accounts here; they open when the member is "
+                "admitted.")
+        return state, version

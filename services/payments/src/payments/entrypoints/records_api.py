@@ -1,0 +1,67 @@
+"""Routes over what other services' events caused (sale payments, payouts, exit refunds),
+and the offline batch sync of field devices.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+
+from gotong_platform.auth import Action
+from gotong_platform.http import HTTPProblem, require_action
+from gotong_platform.sync import SyncBatch, SyncBatchResult, process_batch
+from payments.entrypoints import schemas as s
+from payments.entrypoints.deps import Correlation, Ctx, ScopeDep
+
+__all__ = ["records_routes"]
+
+
+def records_routes(router: APIRouter) -> None:
+    @router.get("/sales/{sale_id}/payment", response_model=s.SalePaymentOut, tags=["sales"])
+    async def sale_payment(scope: ScopeDep, sale_id: str, ctx: Ctx) -> dict[str, Any]:
+        """Whether the sale's payment was recorded, or refused and why."""
+        row = await ctx.pool.fetchrow(
+            "SELECT * FROM sale_payments WHERE cooperative_id = $1 AND sale_id = $2",
+            scope.cooperative_id, sale_id)
+        if row is None:
+            raise HTTPProblem(404, "Not Found", "no payment recorded for this sale (yet)",
+                              "sale-payment-not-found")
+        return dict(row)
+
+    @router.get("/payouts", response_model=list[s.PayoutOut], tags=["payouts"])
+    async def payouts(
+        scope: ScopeDep, ctx: Ctx,
+        member_id: Annotated[str | None, Query(max_length=100)] = None,
+    ) -> list[dict[str, Any]]:
+        """Produce payouts with their deductions, newest business date first."""
+        rows = await ctx.pool.fetch(
+            "SELECT * FROM payouts WHERE cooperative_id = $1 "
+            "AND ($2::text IS NULL OR member_id = $2) ORDER BY business_date DESC, receipt_id",
+            scope.cooperative_id, member_id)
+        return [dict(r) for r in rows]
+
+    @router.get("/members/{member_id}/exit-refund", response_model=s.ExitRefundOut,
+                tags=["savings"])
+    async def exit_refund(scope: ScopeDep, member_id: str, ctx: Ctx) -> dict[str, Any]:
+        """The refund of simpanan pokok and wajib made when the member left."""
+        row = await ctx.pool.fetchrow(
+            "SELECT * FROM exit_refunds WHERE cooperative_id = $1 AND member_id = $2",
+            scope.cooperative_id, member_id)
+        if row is None:
+            raise HTTPProblem(404, "Not Found", "no exit refund for this member",
+                              "exit-refund-not-found")
+        return dict(row)
+
+    @router.post("/sync", response_model=SyncBatchResult, tags=["sync"],
+                 dependencies=[Depends(require_action(Action.RECORD_TRANSACTION))])
+    async def sync(scope: ScopeDep, batch: SyncBatch, ctx: Ctx,
+                   correlation: Correlation = None) -> SyncBatchResult:
+        """Upload facts recorded offline: ``savings_deposit`` and ``loan_repayment``.
+
+        No Idempotency-Key: every item carries its own ``client_id`` and ``device_seq``,
+        so re-uploading a batch answers ``duplicate`` per item and changes nothing.
+        """
+        return await process_batch(ctx.pool, cooperative_id=scope.cooperative_id, batch=batch,
+                                   handlers=ctx.offline.handlers(),
+                                   actor=scope.principal.subject, correlation=correlation)

@@ -1,0 +1,113 @@
+"""Composition root of the payments service: ``create_app(settings)`` and ``build_services``.
+
+The lifespan owns every resource (migrations, pool, telemetry) and releases it on
+shutdown. The consumer process builds the same services (``build_services``). Nothing
+is built at import.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.responses import Response
+
+from gotong_platform.auth import TokenVerifier, read_key_file
+from gotong_platform.db import create_pool
+from gotong_platform.directory import Directory
+from gotong_platform.eventstore import PostgresEventStore
+from gotong_platform.http import health_router, install_problem_handlers
+from gotong_platform.migrations import upgrade
+from gotong_platform.outbox import measure_backlog
+from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
+from payments.adapters.loan_repository import LoanRepository
+from payments.adapters.records_repository import RecordsRepository
+from payments.adapters.savings_repository import SavingsRepository
+from payments.application.exit_refunds import ExitRefunds
+from payments.application.loan_service import LoanService
+from payments.application.offline import OfflineFacts
+from payments.application.payouts import ProducePayouts
+from payments.application.reactions import Reactions
+from payments.application.savings_service import SavingsService
+from payments.entrypoints.api import AppContext, build_router
+from payments.settings import PaymentsSettings
+
+__all__ = ["Services", "build_services", "create_app", "token_verifier"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Services:
+    savings: SavingsService
+    loans: LoanService
+    offline: OfflineFacts
+    reactions: Reactions
+
+
+def build_services(settings: PaymentsSettings) -> Services:
+    store = PostgresEventStore(source="payments", topic=settings.topic)
+    records = RecordsRepository(store)
+    savings = SavingsService(SavingsRepository(store), records)
+    loans = LoanService(LoanRepository(store))
+    reactions = Reactions(savings=savings, records=records,
+                          payouts=ProducePayouts(savings, loans, records),
+                          refunds=ExitRefunds(savings, loans, records))
+    return Services(savings=savings, loans=loans, offline=OfflineFacts(savings, loans),
+                    reactions=reactions)
+
+
+def token_verifier(settings: PaymentsSettings) -> TokenVerifier:
+    if settings.jwt_key is not None:
+        return TokenVerifier(settings.jwt_key.get_secret_value().encode())
+    if settings.jwt_key_file is not None:
+        return TokenVerifier(read_key_file(settings.jwt_key_file))
+    raise ValueError("set GOTONG_PAYMENTS_JWT_KEY_FILE or GOTONG_PAYMENTS_JWT_KEY")
+
+
+def create_app(settings: PaymentsSettings) -> FastAPI:
+    configure_logging(settings.log_level)
+    configure_tracing("payments", otlp_endpoint=settings.otlp_endpoint)
+    metrics = PlatformMetrics()
+    services = build_services(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await upgrade(settings.database_url, settings.migrations_dir)
+        pool = await create_pool(settings.database_url, max_size=settings.pool_max_size)
+        try:
+            app.state.payments = AppContext(pool=pool, savings=services.savings,
+                                            loans=services.loans, offline=services.offline)
+            # The local copy of the members directory (fed by the consumer) decides tenancy.
+            app.state.cooperative_directory = Directory(pool)
+            yield
+        finally:
+            await pool.close()
+
+    app = FastAPI(
+        title="Gotong payments service",
+        version="0.1.0",
+        description="Simpanan (member savings), pinjaman (micro-loans), payments for shop "
+        "sales, payouts for produce bought from members, and exit refunds.",
+        lifespan=lifespan,
+    )
+    app.state.token_verifier = token_verifier(settings)
+    install_problem_handlers(app)
+
+    async def check_postgres() -> None:
+        await app.state.payments.pool.fetchval("SELECT 1")
+
+    app.include_router(health_router({"postgres": check_postgres}))
+    app.include_router(build_router())
+
+    @app.get("/metrics", include_in_schema=False)
+    async def prometheus() -> Response:
+        backlog, age = await measure_backlog(settings.database_url)
+        metrics.outbox_backlog.labels("payments").set(backlog)
+        metrics.outbox_oldest_age.labels("payments").set(age)
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="health,ready,metrics")
+    return app

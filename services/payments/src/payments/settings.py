@@ -1,0 +1,41 @@
+"""Settings of the payments service (environment prefix ``GOTONG_PAYMENTS_``).
+
+Built in the composition root (``main.py``, ``__main__.py``), never at import.
+Kafka's bootstrap servers and SASL settings come from ``KafkaClientSettings``
+(``GOTONG_PAYMENTS_KAFKA_BOOTSTRAP``, default 127.0.0.1:59092, ``..._KAFKA_SASL_*``).
+The savings policy (pokok, wajib, due day) is not a setting: it is set per
+cooperative through the API (``application.policy`` holds the default).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import SettingsConfigDict
+
+from gotong_platform.settings import KafkaClientSettings
+
+__all__ = ["PaymentsSettings"]
+
+_MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+
+
+class PaymentsSettings(KafkaClientSettings):
+    model_config = SettingsConfigDict(env_prefix="GOTONG_PAYMENTS_", extra="ignore")
+
+    database_url: str = "postgresql://postgres@127.0.0.1:55432/gotong_payments"
+    topic: str = "gotong.payments.events"
+    # The reactions consume the members directory and inventory's sales and receipts.
+    consumed_topics: tuple[str, ...] = ("gotong.members.events", "gotong.inventory.events")
+    consumer_group: str = "gotong.payments.reactions"
+    topic_partitions: int = 3
+    jwt_key_file: Path | None = None
+    jwt_key: SecretStr | None = None
+    otlp_endpoint: str | None = None
+    migrations_dir: Path = _MIGRATIONS
+    pool_max_size: int = 20
+    log_level: str = "INFO"
+    # Prometheus endpoint of the consumer process (lag, processed, dead-lettered).
+    consumer_metrics_port: int = 9103
+    consumer_metrics_host: str = "127.0.0.1"  # 0.0.0.0 in a pod, so Prometheus can scrape

@@ -1,0 +1,25 @@
+"""A payments app on a fresh real PostgreSQL database, driven over ASGI."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest_asyncio
+from payments_harness import JWT_KEY, Api
+
+from gotong_platform.auth import TokenIssuer
+from payments.main import build_services, create_app
+from payments.settings import PaymentsSettings
+
+
+@pytest_asyncio.fixture
+async def api(database_factory) -> AsyncIterator[Api]:  # type: ignore[no-untyped-def]
+    dsn = await database_factory("payments")
+    settings = PaymentsSettings(database_url=dsn, jwt_key=JWT_KEY)
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://payments") as client:
+            yield Api(client, settings, TokenIssuer(JWT_KEY.encode()),
+                      app.state.payments.pool, build_services(settings).reactions)
