@@ -67,7 +67,7 @@ def test_wajib_falls_due_on_the_policy_day_of_the_period() -> None:
         wajib_due_date("2026-2", policy)
 
 
-UNPUBLISHED = {"LoanRejected", "LoanPenaltyCharged", "LoanRepaid"}
+UNPUBLISHED = {"LoanPenaltyCharged"}
 
 
 @pytest.mark.parametrize("event_type", sorted({*SAVINGS_EVENTS, *LOAN_EVENTS, *SALE_EVENTS}))

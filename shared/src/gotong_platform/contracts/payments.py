@@ -22,6 +22,8 @@ __all__ = [
     "LoanClosedV1",
     "LoanDisbursedV1",
     "LoanOverpaidV1",
+    "LoanRejectedV1",
+    "LoanRepaidV1",
     "LoanRepaymentReceivedV1",
     "LoanRestructuredV1",
     "LoanWrittenOffV1",
@@ -123,6 +125,14 @@ class LoanAppliedV1(_Payments):
 
 
 @register
+class LoanRejectedV1(_Payments):
+    event_type: ClassVar[str] = "LoanRejected"
+    loan_id: str
+    member_id: str
+    business_date: date
+
+
+@register
 class LoanApprovedV1(_Payments):
     event_type: ClassVar[str] = "LoanApproved"
     loan_id: str
@@ -166,6 +176,8 @@ class LoanOverpaidV1(_Payments):
     member_id: str
     excess_idr: int = Field(gt=0)
     business_date: date
+    after_closure: bool = Field(
+        default=False, description="offline cash taken for a loan already closed")
 
 
 @register
@@ -184,6 +196,18 @@ class LoanWrittenOffV1(_Payments):
     loan_id: str
     member_id: str
     outstanding_principal_idr: int = Field(ge=0)
+    interest_idr: int = Field(default=0, ge=0)
+    penalty_idr: int = Field(default=0, ge=0)
+    business_date: date
+
+
+@register
+class LoanRepaidV1(_Payments):
+    """Everything owed was paid; ``LoanClosed`` follows."""
+
+    event_type: ClassVar[str] = "LoanRepaid"
+    loan_id: str
+    member_id: str
     business_date: date
 
 
@@ -249,4 +273,6 @@ class MemberExitRefundedV1(_Payments):
     wajib_idr: int = Field(ge=0)
     offset_idr: int = Field(ge=0)
     refund_idr: int = Field(ge=0)
+    unrecovered_idr: int = Field(default=0, ge=0,
+                                 description="debt the savings did not cover")
     business_date: date

@@ -1,8 +1,7 @@
 """From internal domain events to published contracts (what partners may see).
 
-Not published (no contract): ``LoanRejected``, ``LoanPenaltyCharged`` (the penalty
-shows in the repayment's allocation), ``LoanRepaid`` (``LoanClosed`` follows) and
-``SavingsPolicySet`` (internal setup). The mapping drops receipt references and who
+Not published: ``LoanPenaltyCharged`` (the penalty shows in the repayment's
+allocation) and ``SavingsPolicySet`` (internal setup). The mapping drops receipt references and who
 approved what: user ids stay home.
 """
 
@@ -100,18 +99,24 @@ def loan_contract(event: LoanEvent) -> dict[str, Any] | None:
                 excess_idr=event.excess_idr, channel=event.channel.value, business_date=day,
                 recorded_offline=event.recorded_offline)
         case LoanOverpaid():
-            contract = c.LoanOverpaidV1(**ids, excess_idr=event.excess_idr, business_date=day)
+            contract = c.LoanOverpaidV1(**ids, excess_idr=event.excess_idr, business_date=day,
+                                        after_closure=event.after_closure)
         case LoanRestructured():
             contract = c.LoanRestructuredV1(
                 **ids, outstanding_principal_idr=event.outstanding_principal_idr,
                 business_date=day, schedule=_schedule(event.schedule))
         case LoanWrittenOff():
             contract = c.LoanWrittenOffV1(**ids, outstanding_principal_idr=event.principal_idr,
-                                          business_date=day)
+                                          interest_idr=event.interest_idr,
+                                          penalty_idr=event.penalty_idr, business_date=day)
         case LoanClosed():
             contract = c.LoanClosedV1(**ids, business_date=day)
-        case LoanRejected() | LoanPenaltyCharged() | LoanRepaid():
-            return None
+        case LoanRejected():
+            contract = c.LoanRejectedV1(**ids, business_date=day)
+        case LoanRepaid():
+            contract = c.LoanRepaidV1(**ids, business_date=day)
+        case LoanPenaltyCharged():
+            return None  # the penalty shows in the repayment's allocation
     return _dump(contract)
 
 
@@ -146,7 +151,8 @@ def refund_contract(event: MemberExitRefunded) -> dict[str, Any]:
     return _dump(c.MemberExitRefundedV1(
         cooperative_id=event.cooperative_id, member_id=event.member_id,
         pokok_idr=event.pokok_idr, wajib_idr=event.wajib_idr, offset_idr=event.offset_idr,
-        refund_idr=event.refund_idr, business_date=event.business_date))
+        refund_idr=event.refund_idr, unrecovered_idr=event.unrecovered_idr,
+        business_date=event.business_date))
 
 
 def _schedule(schedule: tuple[Instalment, ...]) -> tuple[c.Instalment, ...]:
