@@ -1,0 +1,93 @@
+"""``python -m inventory api|relay|consumer|migrate``: one process per role, as in production."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+
+from inventory.settings import InventorySettings
+
+
+def _api(settings: InventorySettings, host: str, port: int) -> None:
+    import uvicorn
+
+    from inventory.main import create_app
+
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning",
+                access_log=False)
+
+
+async def _relay(settings: InventorySettings) -> None:
+    from gotong_platform.kafka import create_topics, make_producer
+    from gotong_platform.migrations import upgrade
+    from gotong_platform.outbox import OutboxRelay, RelayConfig
+    from gotong_platform.telemetry import configure_logging, configure_tracing
+
+    configure_logging(settings.log_level)
+    configure_tracing("inventory-relay", otlp_endpoint=settings.otlp_endpoint)
+    await upgrade(settings.database_url, settings.migrations_dir)
+    await create_topics(settings.kafka_bootstrap, [settings.topic],
+                        partitions=settings.topic_partitions)
+    relay = OutboxRelay(
+        dsn=settings.database_url,
+        producer_factory=lambda: make_producer(settings.kafka_bootstrap,
+                                               client_id="inventory-relay"),
+        config=RelayConfig(source="inventory"),
+    )
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, relay.stop)
+    await relay.run()
+
+
+async def _consume(settings: InventorySettings) -> None:
+    """The members directory and the reactions to sale payments, in one consumer."""
+    from gotong_platform.consumer.process import run_consumer_process
+    from gotong_platform.migrations import upgrade
+    from gotong_platform.telemetry import configure_logging, configure_tracing
+    from inventory.adapters.repository import InventoryRepository
+    from inventory.application.reactions import consumer_handler
+    from inventory.main import event_store
+
+    configure_logging(settings.log_level)
+    configure_tracing("inventory-consumer", otlp_endpoint=settings.otlp_endpoint)
+    await upgrade(settings.database_url, settings.migrations_dir)
+    await run_consumer_process(
+        dsn=settings.database_url, bootstrap=settings.kafka_bootstrap,
+        topics=settings.consumed_topics, group_id=settings.consumer_group,
+        consumer="inventory-reactions",
+        handler=consumer_handler(InventoryRepository(event_store(settings))),
+        partitions=settings.topic_partitions, metrics_port=settings.consumer_metrics_port,
+        metrics_host=settings.consumer_metrics_host)
+
+
+async def _migrate(settings: InventorySettings) -> None:
+    from gotong_platform.migrations import upgrade
+
+    await upgrade(settings.database_url, settings.migrations_dir)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m inventory")
+    sub = parser.add_subparsers(dest="command", required=True)
+    api = sub.add_parser("api", help="serve the HTTP API")
+    api.add_argument("--host", default="127.0.0.1")
+    api.add_argument("--port", type=int, default=8002)
+    sub.add_parser("relay", help="publish the outbox to Kafka")
+    sub.add_parser("consumer", help="keep the members directory; react to sale payments")
+    sub.add_parser("migrate", help="apply database migrations and exit")
+    args = parser.parse_args()
+    settings = InventorySettings()  # values come from the environment
+    if args.command == "api":
+        _api(settings, args.host, args.port)
+    elif args.command == "relay":
+        asyncio.run(_relay(settings))
+    elif args.command == "consumer":
+        asyncio.run(_consume(settings))
+    else:
+        asyncio.run(_migrate(settings))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Adapters: the only code of the service that talks to PostgreSQL."""

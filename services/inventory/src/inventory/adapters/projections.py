@@ -1,0 +1,186 @@
+"""Query tables of the inventory service, refreshed in the transaction of the events.
+
+Each function writes what one saved stream now says; the event store stays the truth
+and these rows can be rebuilt from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import asyncpg
+import orjson
+
+from gotong_platform.db import DbConnection, json_dumps
+from inventory.application.errors import DuplicateSku
+from inventory.domain import (
+    BaseUnit,
+    Product,
+    ProductPriceSet,
+    SaleCompleted,
+    SaleEvent,
+    SaleRecorded,
+    SaleVoided,
+    StockIssued,
+    StockLedger,
+    StockLine,
+    StockTransferredOut,
+    Warehouse,
+    event_to_payload,
+)
+
+__all__ = [
+    "add_sale_flags",
+    "add_sale_issue",
+    "average_per_qty",
+    "insert_product",
+    "insert_warehouse",
+    "mark_transfer_received",
+    "project_sale",
+    "project_stock",
+    "record_transfer_out",
+    "stock_lines",
+    "upsert_price",
+]
+
+
+def average_per_qty(base_unit: BaseUnit) -> int:
+    """The quantity an average cost is shown for: per kg / litre, or per piece."""
+    return 1 if base_unit is BaseUnit.PIECE else 1000
+
+
+async def insert_warehouse(conn: DbConnection, w: Warehouse) -> None:
+    await conn.execute(
+        "INSERT INTO warehouses (warehouse_id, cooperative_id, name, kind, capacity_kg) "
+        "VALUES ($1, $2, $3, $4, $5)",
+        w.warehouse_id, w.cooperative_id, w.name, w.kind.value, w.capacity_kg)
+
+
+async def insert_product(conn: DbConnection, p: Product) -> None:
+    try:
+        await conn.execute(
+            """INSERT INTO products (product_id, cooperative_id, sku, name, category, base_unit,
+                   lot_tracking, shelf_life_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""",
+            p.product_id, p.cooperative_id, p.sku, p.name, p.category.value, p.base_unit.value,
+            p.lot_tracking.value, p.shelf_life_days)
+    except asyncpg.UniqueViolationError as exc:
+        # Two definitions of one SKU raced past the service's check.
+        raise DuplicateSku(f"Another product of this cooperative has SKU {p.sku}.") from exc
+
+
+async def upsert_price(conn: DbConnection, e: ProductPriceSet) -> None:
+    # Of two prices with one effective date the later wins (as ``latest_price`` decides).
+    await conn.execute(
+        """INSERT INTO prices (product_id, price_list, effective_from, price_idr, per_qty)
+           VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (product_id, price_list, effective_from)
+           DO UPDATE SET price_idr = EXCLUDED.price_idr, per_qty = EXCLUDED.per_qty""",
+        e.product_id, e.price_list.value, e.effective_from, e.price_idr, e.per_qty)
+
+
+async def project_stock(
+    conn: DbConnection, ledger: StockLedger, *, product: Product, cooperative_id: str,
+    version: int,
+) -> None:
+    per_qty = average_per_qty(product.base_unit)
+    await conn.execute(
+        """INSERT INTO stock_levels (warehouse_id, product_id, cooperative_id, on_hand, value_idr,
+               average_cost_idr, average_per_qty, negative, version)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           ON CONFLICT (warehouse_id, product_id) DO UPDATE SET on_hand = EXCLUDED.on_hand,
+               value_idr = EXCLUDED.value_idr, average_cost_idr = EXCLUDED.average_cost_idr,
+               negative = EXCLUDED.negative, version = EXCLUDED.version""",
+        ledger.warehouse_id, ledger.product_id, cooperative_id, ledger.on_hand,
+        ledger.value_idr, ledger.average_cost_idr(per_qty), per_qty, ledger.negative_flagged,
+        version)
+    await conn.execute("DELETE FROM stock_lots WHERE warehouse_id = $1 AND product_id = $2",
+                       ledger.warehouse_id, ledger.product_id)
+    lots = [lot for lot in ledger.lots.values() if lot.qty != 0]
+    if lots:
+        await conn.executemany(
+            """INSERT INTO stock_lots (warehouse_id, product_id, lot_id, seq, qty, expiry_date,
+                   harvest_date) VALUES ($1, $2, $3, $4, $5, $6, $7)""",
+            [(ledger.warehouse_id, ledger.product_id, lot.lot_id, lot.seq, lot.qty,
+              lot.expiry_date, lot.harvest_date) for lot in lots])
+
+
+async def add_sale_issue(conn: DbConnection, issue: StockIssued) -> None:
+    """Remember which ledger an issue of a sale took from, for the sale's compensation."""
+    await conn.execute(
+        "INSERT INTO sale_issues (sale_id, warehouse_id, product_id, issue_id) "
+        "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        issue.reference, issue.warehouse_id, issue.product_id, issue.issue_id)
+
+
+async def project_sale(
+    conn: DbConnection, event: SaleEvent, version: int, flags: Sequence[str] = ()
+) -> None:
+    match event:
+        case SaleRecorded():
+            payload = event_to_payload(event)
+            await conn.execute(
+                """INSERT INTO sales (sale_id, cooperative_id, warehouse_id, status, buyer_type,
+                       member_id, lines, discount_idr, total_idr, payments, receipt_no,
+                       business_date, recorded_offline, flags, version)
+                   VALUES ($1, $2, $3, 'recorded', $4, $5, $6, $7, $8, $9, $10, $11, $12,
+                           $13, $14)""",
+                event.sale_id, event.cooperative_id, event.warehouse_id,
+                event.buyer_type.value, event.member_id, json_dumps(payload["lines"]),
+                event.discount_idr, event.total_idr, json_dumps(payload["payments"]),
+                event.receipt_no, event.business_date, event.recorded_offline, list(flags),
+                version)
+        case SaleCompleted():
+            await conn.execute(
+                "UPDATE sales SET status = 'completed', version = $2 WHERE sale_id = $1",
+                event.sale_id, version)
+        case SaleVoided():
+            await conn.execute(
+                """UPDATE sales SET status = 'voided', void_reason = $2, void_detail = $3,
+                       version = $4 WHERE sale_id = $1""",
+                event.sale_id, event.reason_code.value, event.detail, version)
+
+
+async def add_sale_flags(conn: DbConnection, sale_id: str, flags: Sequence[str]) -> None:
+    await conn.execute(
+        """UPDATE sales SET flags = ARRAY(SELECT DISTINCT unnest(flags || $2::text[]))
+           WHERE sale_id = $1""", sale_id, list(flags))
+
+
+async def record_transfer_out(
+    conn: DbConnection, event: StockTransferredOut, *, from_cooperative_id: str
+) -> None:
+    lines = [{"lot_id": line.lot_id, "qty": line.qty, "cost_idr": line.cost_idr,
+              "expiry_date": line.expiry_date.isoformat() if line.expiry_date else None}
+             for line in event.lines]
+    await conn.execute(
+        """INSERT INTO transfer_lines (transfer_id, product_id, from_warehouse_id,
+               from_cooperative_id, to_warehouse_id, to_cooperative_id, qty_sent, lines,
+               sent_on, status)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'sent')""",
+        event.transfer_id, event.product_id, event.warehouse_id, from_cooperative_id,
+        event.to_warehouse_id, event.to_cooperative_id, sum(line.qty for line in event.lines),
+        json_dumps(lines), event.business_date)
+
+
+async def mark_transfer_received(
+    conn: DbConnection, transfer_id: str, product_id: str, *, received_product_id: str,
+    qty_received: int, received_on: date,
+) -> None:
+    await conn.execute(
+        """UPDATE transfer_lines SET status = 'received', received_product_id = $3,
+               qty_received = $4, received_on = $5
+           WHERE transfer_id = $1 AND product_id = $2""",
+        transfer_id, product_id, received_product_id, qty_received, received_on)
+
+
+def stock_lines(stored: Any) -> tuple[StockLine, ...]:
+    """The lines of a transfer as stored by ``record_transfer_out`` (jsonb, decoded or not,
+    whatever codec the connection has)."""
+    raw: list[dict[str, Any]] = orjson.loads(stored) if isinstance(stored, str) else stored
+    return tuple(
+        StockLine(lot_id=line["lot_id"], qty=int(line["qty"]), cost_idr=int(line["cost_idr"]),
+                  expiry_date=(date.fromisoformat(line["expiry_date"])
+                               if line.get("expiry_date") else None))
+        for line in raw)

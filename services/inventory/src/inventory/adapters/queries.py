@@ -1,0 +1,128 @@
+"""Reads of the query tables for the API (JSON-ready dicts shaped as the API schemas)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import asyncpg
+import orjson
+
+from gotong_platform.db import DbConnection
+
+__all__ = [
+    "list_products",
+    "list_sales",
+    "list_warehouses",
+    "sale",
+    "stock_levels",
+    "transfer",
+]
+
+Db = DbConnection | asyncpg.Pool
+
+
+async def list_warehouses(db: Db, cooperative_id: str) -> list[dict[str, Any]]:
+    rows = await db.fetch("SELECT * FROM warehouses WHERE cooperative_id = $1 ORDER BY name",
+                          cooperative_id)
+    return [dict(r) for r in rows]
+
+
+async def list_products(db: Db, cooperative_id: str, product_id: str | None = None
+                        ) -> list[dict[str, Any]]:
+    """The cooperative's products (or the one ``product_id``) with every price set."""
+    rows = await db.fetch(
+        """SELECT * FROM products WHERE cooperative_id = $1
+               AND ($2::text IS NULL OR product_id = $2) ORDER BY sku""",
+        cooperative_id, product_id)
+    prices = await db.fetch(
+        """SELECT p.* FROM prices p JOIN products USING (product_id)
+           WHERE cooperative_id = $1 AND ($2::text IS NULL OR product_id = $2)
+           ORDER BY price_list, effective_from""", cooperative_id, product_id)
+    by_product: dict[str, list[dict[str, Any]]] = {}
+    for price in prices:
+        by_product.setdefault(price["product_id"], []).append(dict(price))
+    return [{**dict(r), "prices": by_product.get(r["product_id"], [])} for r in rows]
+
+
+async def stock_levels(
+    db: Db, warehouse_id: str, product_ids: Sequence[str] | None = None
+) -> list[dict[str, Any]]:
+    """Per product in the warehouse: on hand, value, average cost, flag, lots (FEFO order)."""
+    rows = await db.fetch(
+        """SELECT s.*, p.sku, p.name, p.base_unit FROM stock_levels s JOIN products p
+               USING (product_id)
+           WHERE s.warehouse_id = $1 AND ($2::text[] IS NULL OR s.product_id = ANY($2))
+           ORDER BY p.sku""",
+        warehouse_id, None if product_ids is None else list(product_ids))
+    # The order stock leaves in: first expiry first (lots without a date after the dated
+    # ones), else first received first.
+    lots = await db.fetch(
+        "SELECT * FROM stock_lots WHERE warehouse_id = $1 ORDER BY expiry_date NULLS LAST, seq",
+        warehouse_id)
+    by_product: dict[str, list[dict[str, Any]]] = {}
+    for lot in lots:
+        by_product.setdefault(lot["product_id"], []).append(
+            {k: lot[k] for k in ("lot_id", "qty", "expiry_date", "harvest_date")})
+    return [
+        {"warehouse_id": r["warehouse_id"], "product_id": r["product_id"], "sku": r["sku"],
+         "name": r["name"], "base_unit": r["base_unit"], "on_hand": r["on_hand"],
+         "value_idr": r["value_idr"], "average_cost_idr": r["average_cost_idr"],
+         "average_cost_per_qty": r["average_per_qty"], "negative": r["negative"],
+         "lots": by_product.get(r["product_id"], [])}
+        for r in rows]
+
+
+async def sale(db: Db, cooperative_id: str, sale_id: str) -> dict[str, Any] | None:
+    row = await db.fetchrow("SELECT * FROM sales WHERE cooperative_id = $1 AND sale_id = $2",
+                            cooperative_id, sale_id)
+    return None if row is None else _sale(row)
+
+
+async def list_sales(db: Db, cooperative_id: str, business_date: date | None,
+                     limit: int) -> list[dict[str, Any]]:
+    rows = await db.fetch(
+        """SELECT * FROM sales WHERE cooperative_id = $1
+               AND ($2::date IS NULL OR business_date = $2)
+           ORDER BY business_date DESC, sale_id DESC LIMIT $3""",
+        cooperative_id, business_date, limit)
+    return [_sale(r) for r in rows]
+
+
+async def transfer(db: Db, cooperative_id: str, transfer_id: str) -> dict[str, Any] | None:
+    """The transfer as its sender or its receiver sees it (``None`` for anyone else)."""
+    rows = await db.fetch(
+        """SELECT * FROM transfer_lines WHERE transfer_id = $1
+               AND $2 IN (from_cooperative_id, to_cooperative_id) ORDER BY product_id""",
+        transfer_id, cooperative_id)
+    if not rows:
+        return None
+    first = rows[0]
+    return {
+        **{k: first[k] for k in ("transfer_id", "from_warehouse_id", "from_cooperative_id",
+                                 "to_warehouse_id", "to_cooperative_id", "status", "sent_on",
+                                 "received_on")},
+        "lines": [{"product_id": r["product_id"], "qty_sent": r["qty_sent"],
+                   "received_product_id": r["received_product_id"],
+                   "qty_received": r["qty_received"],
+                   "shrinkage_qty": (None if r["qty_received"] is None
+                                     else r["qty_sent"] - r["qty_received"])}
+                  for r in rows],
+    }
+
+
+def _sale(row: Any) -> dict[str, Any]:
+    out = {k: row[k] for k in (
+        "sale_id", "cooperative_id", "warehouse_id", "status", "buyer_type", "member_id",
+        "discount_idr", "total_idr", "receipt_no", "business_date", "recorded_offline",
+        "void_reason", "void_detail")}
+    out["lines"] = _json(row["lines"])
+    out["payments"] = _json(row["payments"])
+    out["flags"] = list(row["flags"])
+    return out
+
+
+def _json(value: Any) -> Any:
+    """A jsonb value whatever codec the connection has (decoded, or JSON text)."""
+    return orjson.loads(value) if isinstance(value, str) else value

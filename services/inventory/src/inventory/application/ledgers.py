@@ -1,0 +1,26 @@
+"""One move on one stock ledger: load, decide (pure domain), save with its query rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from gotong_platform.db import DbConnection
+from inventory.adapters.repository import InventoryRepository, Provenance
+from inventory.domain import Product, StockEvent, StockLedger, Warehouse
+
+__all__ = ["Decide", "move_stock"]
+
+Decide = Callable[[StockLedger], list[StockEvent]]
+
+
+async def move_stock(
+    conn: DbConnection, repo: InventoryRepository, warehouse: Warehouse, product: Product,
+    decide: Decide, provenance: Provenance, *, source_cooperative_id: str | None = None,
+) -> tuple[StockLedger, list[StockEvent]]:
+    """The ledger after the move, and the events it took."""
+    ledger, version = await repo.load_stock(conn, warehouse.warehouse_id, product.product_id)
+    events = decide(ledger)
+    after, _ = await repo.save_stock(
+        conn, ledger, version, events, product=product, cooperative_id=warehouse.cooperative_id,
+        provenance=provenance, source_cooperative_id=source_cooperative_id)
+    return after, events

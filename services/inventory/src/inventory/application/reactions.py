@@ -1,0 +1,143 @@
+"""Reactions to the payments service's answer about a sale (``python -m inventory consumer``).
+
+- ``SalePaymentRecorded`` completes the sale; nothing happens if it is already completed
+  or voided (the domain's ``complete_sale`` returns no events then).
+- ``SalePaymentRefused`` compensates: the sale is voided (``payment_failed``, with the
+  payments service's reason code and detail, so the clerk sees why) and every stock issue
+  of the sale is returned exactly (``StockReturned``). A refusal that arrives for a sale
+  already COMPLETED is applied as a void too: the payments service has the last word on
+  whether the sale was paid, and a void after completion is a transition the sale allows.
+  Whatever order the two answers arrive in, the sale ends voided with its stock back.
+
+The runner calls a reaction inside its transaction with the consumed position and event
+id, so the events written here (event store + outbox) exist exactly once per consumed
+event. A repeated delivery is skipped by the runner; a second refusal for a voided sale
+finds nothing left to do (returned issues are skipped), so compensation is idempotent
+in itself too. Lost races on a ledger are retried in a savepoint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from gotong_platform.commands import CommandMeta
+from gotong_platform.consumer import ConsumedEvent, Handler
+from gotong_platform.consumer.process import by_source
+from gotong_platform.contracts import contract_for
+from gotong_platform.contracts import payments as p
+from gotong_platform.db import DbConnection
+from gotong_platform.directory import apply_members_event
+from gotong_platform.envelope import Envelope
+from inventory.adapters.repository import InventoryRepository, Provenance
+from inventory.application.clock import business_date
+from inventory.application.errors import CooperativeNotKnown
+from inventory.application.retry import retry_on_conflict
+from inventory.domain import (
+    CompleteSale,
+    ProductNotFound,
+    ReturnStock,
+    Sale,
+    SaleNotFound,
+    SaleStatus,
+    VoidReason,
+    VoidSale,
+    complete_sale,
+    return_stock,
+    void_sale,
+)
+
+__all__ = ["ACTOR", "PaymentReactions", "consumer_handler"]
+
+ACTOR = "inventory-reactions"
+_DETAIL_MAX = 500  # the domain's limit on a void's detail
+
+
+def consumer_handler(repo: InventoryRepository) -> Handler:
+    """Everything the inventory consumer applies, routed by the producing service."""
+    return by_source({"members": apply_members_event, "payments": PaymentReactions(repo)})
+
+
+@dataclass(frozen=True)
+class PaymentReactions:
+    repo: InventoryRepository
+
+    async def __call__(self, conn: DbConnection, event: ConsumedEvent) -> None:
+        env = event.envelope
+        cls = contract_for(env.source, env.event_type, env.schema_version)
+        if cls is None:
+            return  # savings, loans, payouts: not inventory's business
+        fact = cls.model_validate(event.data)
+        match fact:
+            case p.SalePaymentRecordedV1():
+                await retry_on_conflict(conn, lambda: self.complete(conn, fact, env))
+            case p.SalePaymentRefusedV1():
+                await retry_on_conflict(conn, lambda: self.compensate(conn, fact, env))
+
+    async def complete(self, conn: DbConnection, fact: p.SalePaymentRecordedV1,
+                       env: Envelope) -> None:
+        sale, version = await self._sale(conn, fact.sale_id, fact.cooperative_id)
+        today = await _today(conn, sale.cooperative_id, env)
+        events = complete_sale(sale, CompleteSale(payment_ref=str(env.event_id),
+                                                  completed_on=env.business_date), today=today)
+        if events:
+            await self.repo.save_sale(conn, sale, version, events, categories={},
+                                      provenance=_provenance(env))
+
+    async def compensate(self, conn: DbConnection, fact: p.SalePaymentRefusedV1,
+                         env: Envelope) -> None:
+        sale, version = await self._sale(conn, fact.sale_id, fact.cooperative_id)
+        today = await _today(conn, sale.cooperative_id, env)
+        provenance = _provenance(env)
+        if sale.status is not SaleStatus.VOIDED:
+            detail = f"{fact.reason_code}: {fact.detail}"[:_DETAIL_MAX]
+            events = void_sale(sale, VoidSale(reason_code=VoidReason.PAYMENT_FAILED,
+                                              voided_on=today, detail=detail), today=today)
+            sale, _ = await self.repo.save_sale(conn, sale, version, events, categories={},
+                                                provenance=provenance)
+        await self._return_issues(conn, sale, today, provenance)
+
+    async def _return_issues(self, conn: DbConnection, sale: Sale, today: date,
+                             provenance: Provenance) -> None:
+        rows = await conn.fetch(
+            # Ledgers in product order, as the sale took them (no deadlocks).
+            """SELECT product_id, issue_id FROM sale_issues WHERE sale_id = $1
+               ORDER BY product_id, issue_id""", sale.sale_id)
+        for row in rows:
+            ledger, version = await self.repo.load_stock(conn, sale.warehouse_id,
+                                                         row["product_id"])
+            if row["issue_id"] in ledger.returned_issue_ids:
+                continue  # put back by an earlier delivery
+            product, _ = await self.repo.load_product(conn, row["product_id"])
+            if product is None:
+                raise ProductNotFound(f"Sale {sale.sale_id} names an unknown product.")
+            events = return_stock(ledger, ReturnStock(issue_id=row["issue_id"],
+                                                      business_date=today), today=today)
+            await self.repo.save_stock(conn, ledger, version, events, product=product,
+                                       cooperative_id=sale.cooperative_id,
+                                       provenance=provenance)
+
+    async def _sale(self, conn: DbConnection, sale_id: str, cooperative_id: str
+                    ) -> tuple[Sale, int]:
+        sale, version = await self.repo.load_sale(conn, sale_id)
+        # An answer about a sale this service never recorded (or another cooperative's)
+        # is refused: the runner retries it, then dead-letters it for someone to look at.
+        if sale is None or sale.cooperative_id != cooperative_id:
+            raise SaleNotFound(f"No sale {sale_id} of {cooperative_id} is recorded here.")
+        return sale, version
+
+
+async def _today(conn: DbConnection, cooperative_id: str, env: Envelope) -> date:
+    """The cooperative's business date; the answer's own date if the directory lags."""
+    try:
+        return await business_date(conn, cooperative_id)
+    except CooperativeNotKnown:
+        return env.business_date
+
+
+def _provenance(env: Envelope) -> Provenance:
+    """A reaction continues the flow of the event it answers (correlation, trace)."""
+    meta = CommandMeta.current(
+        actor=ACTOR, command_id=str(env.event_id),
+        correlation=str(env.correlation_id) if env.correlation_id else None)
+    return Provenance.now(meta, causation_id=env.event_id)

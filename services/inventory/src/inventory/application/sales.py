@@ -1,0 +1,169 @@
+"""Recording a sale at the shop: ONE command writes the sale and issues its stock.
+
+The sale (stream ``sale-<uuid>``) and one ``StockIssued`` per line (reason ``sale``,
+reference the sale id, issue id ``<sale id>/<line no>``) are appended in the caller's
+transaction, so a refused line leaves nothing behind. Prices come from the price list
+of the buyer type (member / non-member) on the sale's business date; the till cannot
+set them.
+
+Online the shop may not sell what it does not hold (409 naming the product) and a
+member buyer must be active in the directory (422). Offline the goods were already
+handed over: the sale is accepted, and flagged ``went_negative`` or
+``member_unverified`` for the clerk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+
+from gotong_platform.db import DbConnection
+from gotong_platform.ids import new_id
+from inventory.adapters.repository import InventoryRepository, Provenance
+from inventory.application.errors import NoListPrice
+from inventory.application.ledgers import move_stock
+from inventory.application.lookups import (
+    is_active_member,
+    product_in,
+    require_active_member,
+    warehouse_in,
+)
+from inventory.application.stock import FLAG_MEMBER_UNVERIFIED
+from inventory.domain import (
+    BuyerType,
+    IssueReason,
+    IssueStock,
+    PriceList,
+    Product,
+    RecordSale,
+    Sale,
+    SaleLine,
+    SalePayment,
+    StockIssued,
+    Warehouse,
+    issue_stock,
+    record_sale,
+)
+
+__all__ = [
+    "FLAG_ISSUED_EXPIRED",
+    "FLAG_WENT_NEGATIVE",
+    "OrderLine",
+    "RecordedSale",
+    "SaleOrder",
+    "SalesService",
+]
+
+FLAG_WENT_NEGATIVE = "went_negative"
+FLAG_ISSUED_EXPIRED = "issued_expired"
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderLine:
+    product_id: str
+    qty: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class SaleOrder:
+    """What the till sends: no prices, only products and quantities."""
+
+    warehouse_id: str
+    buyer_type: BuyerType
+    member_id: str | None
+    lines: tuple[OrderLine, ...]
+    payments: tuple[SalePayment, ...]
+    business_date: date
+    discount_idr: int = 0
+    receipt_no: str | None = None
+    device_id: str | None = None
+    recorded_offline: bool = False
+
+
+@dataclass(frozen=True)
+class RecordedSale:
+    sale: Sale
+    issues: list[StockIssued]
+    flags: list[str]
+
+
+@dataclass(frozen=True)
+class SalesService:
+    repo: InventoryRepository
+
+    async def record(
+        self, conn: DbConnection, cooperative_id: str, order: SaleOrder, today: date,
+        provenance: Provenance,
+    ) -> RecordedSale:
+        warehouse = await warehouse_in(conn, self.repo, cooperative_id, order.warehouse_id)
+        products = {line.product_id: (await product_in(conn, self.repo, cooperative_id,
+                                                       line.product_id))[0]
+                    for line in order.lines}
+        sale_id = new_id("sale")
+        events = record_sale(None, self._command(cooperative_id, order, products),
+                             sale_id=sale_id, today=today)
+        flags = await self._buyer_flags(conn, cooperative_id, order)
+        issues = await self._issue(conn, warehouse, products, order, sale_id, today, provenance)
+        if any(issue.went_negative for issue in issues):
+            flags.append(FLAG_WENT_NEGATIVE)
+        if any(issue.issued_expired for issue in issues):
+            flags.append(FLAG_ISSUED_EXPIRED)
+        categories = {pid: product.category for pid, product in products.items()}
+        sale, _ = await self.repo.save_sale(conn, None, 0, events, categories=categories,
+                                            provenance=provenance, flags=flags)
+        return RecordedSale(sale=sale, issues=issues, flags=flags)
+
+    def _command(self, cooperative_id: str, order: SaleOrder,
+                 products: dict[str, Product]) -> RecordSale:
+        price_list = (PriceList.MEMBER if order.buyer_type is BuyerType.MEMBER
+                      else PriceList.NON_MEMBER)
+        return RecordSale(
+            cooperative_id=cooperative_id, warehouse_id=order.warehouse_id,
+            buyer_type=order.buyer_type, member_id=order.member_id,
+            lines=tuple(_priced(products[line.product_id], line.qty, price_list,
+                                order.business_date) for line in order.lines),
+            payments=order.payments, business_date=order.business_date,
+            discount_idr=order.discount_idr, receipt_no=order.receipt_no,
+            device_id=order.device_id, recorded_offline=order.recorded_offline)
+
+    async def _buyer_flags(self, conn: DbConnection, cooperative_id: str,
+                           order: SaleOrder) -> list[str]:
+        if order.buyer_type is not BuyerType.MEMBER or order.member_id is None:
+            return []
+        if await is_active_member(conn, cooperative_id, order.member_id):
+            return []
+        if not order.recorded_offline:
+            await require_active_member(conn, cooperative_id, order.member_id)
+        return [FLAG_MEMBER_UNVERIFIED]
+
+    async def _issue(
+        self, conn: DbConnection, warehouse: Warehouse, products: dict[str, Product],
+        order: SaleOrder, sale_id: str, today: date, provenance: Provenance,
+    ) -> list[StockIssued]:
+        issues: list[StockIssued] = []
+        # Ledgers in product order, in every transaction that writes several: two sales
+        # racing over the same products then wait for each other instead of deadlocking.
+        numbered = sorted(enumerate(order.lines, start=1), key=lambda nl: nl[1].product_id)
+        for n, line in numbered:
+            product = products[line.product_id]
+            command = IssueStock(issue_id=f"{sale_id}/{n}", reason=IssueReason.SALE,
+                                 reference=sale_id, qty=line.qty,
+                                 business_date=order.business_date,
+                                 recorded_offline=order.recorded_offline)
+            _, events = await move_stock(
+                conn, self.repo, warehouse, product,
+                partial(issue_stock, command=command, product=product, today=today),
+                provenance)
+            issues.extend(e for e in events if isinstance(e, StockIssued))
+        return issues
+
+
+def _priced(product: Product, qty: int, price_list: PriceList, day: date) -> SaleLine:
+    price = product.price_on(price_list, day)
+    if price is None:
+        raise NoListPrice(f"{product.name} has no {price_list.value.replace('_', '-')} price "
+                          f"on {day.isoformat()}.")
+    return SaleLine(product_id=product.product_id, qty=qty, price_idr=price.price_idr,
+                    per_qty=price.per_qty, line_total_idr=price.amount(qty))
+

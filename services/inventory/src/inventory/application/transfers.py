@@ -1,0 +1,150 @@
+"""Use cases of transfers between warehouses, also between cooperatives of the federation.
+
+Dispatch takes stock out of the sending ledgers at cost (``StockTransferredOut``) and
+records one ``transfer_lines`` row per product. Receipt, at the receiving warehouse,
+takes in every line sent and writes off what did not arrive (``StockAdjusted(lost)``,
+the shrinkage). Between cooperatives the goods arrive as the receiving cooperative's
+product with the same SKU: each cooperative keeps its own catalogue and prices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from typing import Any
+
+from gotong_platform.db import DbConnection
+from gotong_platform.directory import Directory
+from inventory.adapters import projections
+from inventory.adapters.repository import InventoryRepository, Provenance
+from inventory.application.errors import (
+    DuplicateProductLine,
+    OutsideFederation,
+    ProductNotInCatalogue,
+    TransferLinesMismatch,
+    TransferNotFound,
+)
+from inventory.application.ledgers import move_stock
+from inventory.application.lookups import product_in, warehouse_in
+from inventory.domain import (
+    Product,
+    ReceiveTransfer,
+    StockTransferredOut,
+    TransferAlreadyReceived,
+    TransferStockOut,
+    Warehouse,
+    WarehouseNotFound,
+    receive_transfer,
+    transfer_stock_out,
+)
+
+__all__ = ["TransferService"]
+
+
+@dataclass(frozen=True)
+class TransferService:
+    repo: InventoryRepository
+
+    async def dispatch(
+        self, conn: DbConnection, cooperative_id: str, warehouse_id: str,
+        to_warehouse_id: str, lines: Sequence[tuple[str, int]], transfer_id: str,
+        today: date, provenance: Provenance,
+    ) -> None:
+        source = await warehouse_in(conn, self.repo, cooperative_id, warehouse_id)
+        target = await self.repo.load_warehouse(conn, to_warehouse_id)
+        if target is None:
+            raise WarehouseNotFound("No warehouse of the federation has this id.")
+        await self._check_federation(conn, source, target)
+        _each_product_once([product_id for product_id, _ in lines])
+        for product_id, qty in sorted(lines):  # ledgers in product order (no deadlocks)
+            product, _ = await product_in(conn, self.repo, cooperative_id, product_id)
+            command = TransferStockOut(
+                transfer_id=transfer_id, to_warehouse_id=target.warehouse_id,
+                to_cooperative_id=target.cooperative_id, qty=qty, business_date=today)
+            _, events = await move_stock(
+                conn, self.repo, source, product,
+                partial(transfer_stock_out, command=command, product=product, today=today),
+                provenance)
+            for e in events:
+                if isinstance(e, StockTransferredOut):
+                    await projections.record_transfer_out(conn, e,
+                                                          from_cooperative_id=cooperative_id)
+
+    async def receive(
+        self, conn: DbConnection, cooperative_id: str, warehouse_id: str, transfer_id: str,
+        received: Mapping[str, int], today: date, provenance: Provenance,
+    ) -> None:
+        """``received``: the quantity that arrived per product id as sent."""
+        target = await warehouse_in(conn, self.repo, cooperative_id, warehouse_id)
+        rows = await self._incoming(conn, transfer_id, target)
+        if any(row["status"] == "received" for row in rows):
+            raise TransferAlreadyReceived(f"Transfer {transfer_id} was already received here.")
+        sent = {row["product_id"] for row in rows}
+        if set(received) != sent:
+            raise TransferLinesMismatch(
+                f"The transfer sent {len(sent)} product(s): list each once with the "
+                f"quantity received ({', '.join(sorted(sent))}).")
+        for row in rows:
+            product = await self._receiving_product(conn, row["product_id"], cooperative_id)
+            command = ReceiveTransfer(
+                transfer_id=transfer_id, from_warehouse_id=row["from_warehouse_id"],
+                lines=projections.stock_lines(row["lines"]),
+                qty_received=received[row["product_id"]], business_date=today)
+            await move_stock(
+                conn, self.repo, target, product,
+                partial(receive_transfer, command=command, product=product, today=today),
+                provenance, source_cooperative_id=row["from_cooperative_id"])
+            await projections.mark_transfer_received(
+                conn, transfer_id, row["product_id"], received_product_id=product.product_id,
+                qty_received=command.qty_received, received_on=today)
+
+    async def _check_federation(
+        self, conn: DbConnection, source: Warehouse, target: Warehouse
+    ) -> None:
+        if source.cooperative_id == target.cooperative_id:
+            return
+        directory = Directory(conn)
+        for cooperative_id in (source.cooperative_id, target.cooperative_id):
+            facts = await directory.cooperative(cooperative_id)
+            if facts is None or not facts.in_federation:
+                raise OutsideFederation(
+                    "Stock moves between cooperatives only while both are members of the "
+                    "federation.")
+
+    async def _incoming(
+        self, conn: DbConnection, transfer_id: str, target: Warehouse
+    ) -> list[Any]:
+        # FOR UPDATE: two receipts of one transfer take turns; the second sees "received".
+        rows = await conn.fetch(
+            """SELECT * FROM transfer_lines WHERE transfer_id = $1 AND to_warehouse_id = $2
+               AND to_cooperative_id = $3 ORDER BY product_id FOR UPDATE""",
+            transfer_id, target.warehouse_id, target.cooperative_id)
+        if not rows:
+            raise TransferNotFound("No transfer under this id is on its way to this warehouse.")
+        return list(rows)
+
+    async def _receiving_product(
+        self, conn: DbConnection, sent_product_id: str, cooperative_id: str
+    ) -> Product:
+        sent, _ = await self.repo.load_product(conn, sent_product_id)
+        if sent is None:
+            raise TransferNotFound("The transfer names a product that no longer exists.")
+        if sent.cooperative_id == cooperative_id:
+            return sent
+        own = await conn.fetchval(
+            "SELECT product_id FROM products WHERE cooperative_id = $1 AND sku = $2",
+            cooperative_id, sent.sku)
+        if own is None:
+            raise ProductNotInCatalogue(
+                f"This cooperative has no product with SKU {sent.sku} ({sent.name}); define "
+                "it before receiving the transfer.")
+        product, _ = await product_in(conn, self.repo, cooperative_id, own)
+        return product
+
+
+def _each_product_once(product_ids: Sequence[str]) -> None:
+    if len(set(product_ids)) != len(product_ids):
+        raise DuplicateProductLine("A transfer names each product once; add up the quantities.")
+

@@ -1,0 +1,1 @@
+"""Entry points: the HTTP API (routes per concern), the offline sync handlers."""

@@ -1,0 +1,75 @@
+"""What every route shares: the app context, the dependencies, and running a command.
+
+``run_command`` is ``execute_command`` (one transaction for the Idempotency-Key, the
+events and the answer) plus what every inventory command needs first: the
+cooperative's business date and the provenance of the events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any
+
+import asyncpg
+from fastapi import Depends, Header, Request
+from starlette.responses import JSONResponse
+
+from gotong_platform.commands import CommandMeta, execute_command
+from gotong_platform.db import DbConnection
+from gotong_platform.http import IdempotencyRequest, Scope, cooperative_scope, idempotency_key
+from inventory.adapters.repository import Provenance
+from inventory.application.catalogue import CatalogueService
+from inventory.application.clock import business_date
+from inventory.application.sales import SalesService
+from inventory.application.stock import StockService
+from inventory.application.transfers import TransferService
+
+__all__ = [
+    "NOT_FOUND",
+    "AppContext",
+    "Correlation",
+    "Ctx",
+    "Idem",
+    "ScopeDep",
+    "Work",
+    "run_command",
+]
+
+
+@dataclass(frozen=True)
+class AppContext:
+    pool: asyncpg.Pool
+    catalogue: CatalogueService
+    stock: StockService
+    transfers: TransferService
+    sales: SalesService
+
+
+def _ctx(request: Request) -> AppContext:
+    ctx: AppContext = request.app.state.inventory
+    return ctx
+
+
+Ctx = Annotated[AppContext, Depends(_ctx)]
+Idem = Annotated[IdempotencyRequest, Depends(idempotency_key)]
+ScopeDep = Annotated[Scope, Depends(cooperative_scope)]
+Correlation = Annotated[str | None, Header(alias="X-Correlation-Id")]
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "not found or not visible"}}
+
+# A command's body: (connection, business date, provenance) -> (status, JSON body).
+Work = Callable[[DbConnection, date, Provenance], Awaitable[tuple[int, Any]]]
+
+
+async def run_command(ctx: AppContext, scope: Scope, idem: IdempotencyRequest,
+                      correlation: str | None, work: Work) -> JSONResponse:
+    meta = CommandMeta.current(actor=scope.principal.subject, command_id=idem.key,
+                               correlation=correlation)
+
+    async def inside(conn: DbConnection) -> tuple[int, Any]:
+        today = await business_date(conn, scope.cooperative_id)
+        return await work(conn, today, Provenance.now(meta))
+
+    return await execute_command(ctx.pool, scope=scope.principal.subject, idempotency=idem,
+                                 work=inside)

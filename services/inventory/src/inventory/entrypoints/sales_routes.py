@@ -1,0 +1,80 @@
+"""Routes of the shop: record a sale (and issue its stock), see a sale and a day's sales."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from starlette.responses import JSONResponse
+
+from gotong_platform.auth import Action
+from gotong_platform.db import DbConnection
+from gotong_platform.http import HTTPProblem, require_action
+from inventory.adapters import queries
+from inventory.adapters.repository import Provenance
+from inventory.application.sales import OrderLine, SaleOrder
+from inventory.domain import BuyerType, PaymentMethod, SalePayment
+from inventory.entrypoints import schemas as s
+from inventory.entrypoints.deps import Correlation, Ctx, Idem, ScopeDep, run_command
+
+__all__ = ["sale_order", "sales_routes"]
+
+
+def sales_routes(router: APIRouter) -> None:
+    record = [Depends(require_action(Action.RECORD_TRANSACTION))]
+
+    @router.post("/sales", status_code=201, response_model=s.SaleOut, dependencies=record,
+                 tags=["sales"])
+    async def record_sale(scope: ScopeDep, body: s.SaleIn, ctx: Ctx, idem: Idem,
+                          correlation: Correlation = None) -> JSONResponse:
+        """Record a sale and issue its stock in one transaction.
+
+        Prices come from the member or non-member list of today; the payments must add up
+        to the total. Selling more than is on hand is refused (409, the product named);
+        a member buyer must be an active member (422 ``not-an-active-member``). The sale
+        is ``recorded`` until the payments service answers: then ``completed``, or
+        ``voided`` with its reason (see ``GET /sales/{sale_id}``).
+        """
+
+        async def work(conn: DbConnection, today: date, prov: Provenance) -> tuple[int, Any]:
+            order = sale_order(body, business_date=today, offline=False)
+            recorded = await ctx.sales.record(conn, scope.cooperative_id, order, today, prov)
+            return 201, await _sale_out(conn, scope.cooperative_id, recorded.sale.sale_id)
+
+        return await run_command(ctx, scope, idem, correlation, work)
+
+    @router.get("/sales/{sale_id}", response_model=s.SaleOut, tags=["sales"])
+    async def get_sale(scope: ScopeDep, sale_id: str, ctx: Ctx) -> dict[str, Any]:
+        found = await queries.sale(ctx.pool, scope.cooperative_id, sale_id)
+        if found is None:
+            raise HTTPProblem(404, "Not Found", "sale not found", "sale-not-found")
+        return found
+
+    @router.get("/sales", response_model=s.SaleList, tags=["sales"])
+    async def list_sales(
+        scope: ScopeDep, ctx: Ctx, business_date: date | None = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    ) -> dict[str, Any]:
+        """The sales of a business date (newest first), or the latest ones."""
+        return {"items": await queries.list_sales(ctx.pool, scope.cooperative_id,
+                                                  business_date, limit)}
+
+
+def sale_order(body: s.SaleIn, *, business_date: date, offline: bool,
+               device_id: str | None = None) -> SaleOrder:
+    return SaleOrder(
+        warehouse_id=body.warehouse_id, buyer_type=BuyerType(body.buyer_type),
+        member_id=body.member_id,
+        lines=tuple(OrderLine(product_id=line.product_id, qty=line.qty) for line in body.lines),
+        payments=tuple(SalePayment(method=PaymentMethod(p.method), amount_idr=p.amount_idr)
+                       for p in body.payments),
+        business_date=business_date, discount_idr=body.discount_idr,
+        receipt_no=body.receipt_no, device_id=device_id, recorded_offline=offline)
+
+
+async def _sale_out(conn: DbConnection, cooperative_id: str, sale_id: str) -> dict[str, Any]:
+    found = await queries.sale(conn, cooperative_id, sale_id)
+    if found is None:
+        raise HTTPProblem(404, "Not Found", "sale not found", "sale-not-found")
+    return s.SaleOut.model_validate(found).model_dump(mode="json")

@@ -1,0 +1,154 @@
+"""Routes of the stock ledgers of one warehouse: receipts, write-offs, counts, stock on hand.
+
+Every movement is dated the cooperative's business date (today in its time zone);
+a fact recorded offline comes through ``/sync`` and keeps its own date.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel
+from starlette.responses import JSONResponse
+
+from gotong_platform.auth import Action
+from gotong_platform.db import DbConnection
+from gotong_platform.http import require_action
+from gotong_platform.ids import new_id
+from inventory.adapters import queries
+from inventory.adapters.repository import Provenance
+from inventory.application.lookups import warehouse_in
+from inventory.domain import (
+    AdjustmentReason,
+    AdjustStock,
+    CountedLot,
+    CountStock,
+    ReceiveGoods,
+    ReceiveProduce,
+)
+from inventory.entrypoints import schemas as s
+from inventory.entrypoints.deps import Correlation, Ctx, Idem, ScopeDep, run_command
+
+__all__ = ["stock_routes"]
+
+
+def stock_routes(router: APIRouter) -> None:
+    record = [Depends(require_action(Action.RECORD_TRANSACTION))]
+
+    @router.post("/warehouses/{warehouse_id}/goods-receipts", status_code=201,
+                 response_model=s.ReceiptOut, dependencies=record, tags=["stock"])
+    async def receive_goods(scope: ScopeDep, warehouse_id: str, body: s.GoodsReceiptIn,
+                            ctx: Ctx, idem: Idem, correlation: Correlation = None
+                            ) -> JSONResponse:
+        """Goods from a supplier, at the receipt's total cost (moving-average valuation)."""
+
+        async def work(conn: DbConnection, today: date, prov: Provenance) -> tuple[int, Any]:
+            command = ReceiveGoods(
+                receipt_id=new_id("receipt"), qty=body.qty, total_cost_idr=body.total_cost_idr,
+                business_date=today, lot_id=body.lot_id, harvest_date=body.harvest_date,
+                expiry_date=body.expiry_date, supplier_ref=body.supplier_ref)
+            await ctx.stock.receive_goods(conn, scope.cooperative_id, warehouse_id,
+                                          body.product_id, command, today, prov)
+            return 201, dump(s.ReceiptOut, {
+                "receipt_id": command.receipt_id,
+                "stock": await level(conn, warehouse_id, body.product_id)})
+
+        return await run_command(ctx, scope, idem, correlation, work)
+
+    @router.post("/warehouses/{warehouse_id}/produce-receipts", status_code=201,
+                 response_model=s.ProduceReceiptOut, dependencies=record, tags=["stock"])
+    async def receive_produce(scope: ScopeDep, warehouse_id: str, body: s.ProduceReceiptIn,
+                              ctx: Ctx, idem: Idem, correlation: Correlation = None
+                              ) -> JSONResponse:
+        """A member's harvest, weighed and bought at today's buy-from-member price."""
+
+        async def work(conn: DbConnection, today: date, prov: Provenance) -> tuple[int, Any]:
+            command = produce_command(body, business_date=today, offline=False)
+            receipt = await ctx.stock.receive_produce(conn, scope.cooperative_id, warehouse_id,
+                                                      body.product_id, command, today, prov)
+            e = receipt.event
+            return 201, dump(s.ProduceReceiptOut, {
+                "receipt_id": e.receipt_id, "member_id": e.member_id, "net_qty_g": e.net_qty_g,
+                "price_idr": e.price_idr, "per_qty": e.per_qty, "amount_idr": e.amount_idr,
+                "flags": receipt.flags,
+                "stock": await level(conn, warehouse_id, body.product_id)})
+
+        return await run_command(ctx, scope, idem, correlation, work)
+
+    @router.post("/warehouses/{warehouse_id}/adjustments", status_code=201,
+                 response_model=s.AdjustmentOut, dependencies=record, tags=["stock"])
+    async def adjust(scope: ScopeDep, warehouse_id: str, body: s.AdjustmentIn, ctx: Ctx,
+                     idem: Idem, correlation: Correlation = None) -> JSONResponse:
+        """Write off damaged, rotten, expired or lost stock at the moving-average cost."""
+
+        async def work(conn: DbConnection, today: date, prov: Provenance) -> tuple[int, Any]:
+            command = AdjustStock(adjustment_id=new_id("adjustment"), qty=body.qty,
+                                  reason=AdjustmentReason(body.reason), business_date=today,
+                                  lot_id=body.lot_id)
+            await ctx.stock.adjust(conn, scope.cooperative_id, warehouse_id, body.product_id,
+                                   command, today, prov)
+            return 201, dump(s.AdjustmentOut, {
+                "adjustment_id": command.adjustment_id,
+                "stock": await level(conn, warehouse_id, body.product_id)})
+
+        return await run_command(ctx, scope, idem, correlation, work)
+
+    @router.post("/warehouses/{warehouse_id}/stock-counts", status_code=201,
+                 response_model=s.StockCountOut, dependencies=record, tags=["stock"])
+    async def count(scope: ScopeDep, warehouse_id: str, body: s.StockCountIn, ctx: Ctx,
+                    idem: Idem, correlation: Correlation = None) -> JSONResponse:
+        """Stock opname: the ledgers of the products listed become what was counted."""
+
+        async def work(conn: DbConnection, today: date, prov: Provenance) -> tuple[int, Any]:
+            count_id = new_id("count")
+            results = await ctx.stock.count(conn, scope.cooperative_id, warehouse_id,
+                                            count_commands(body, count_id, today), today, prov)
+            corrections = sum(len(events) - 1 for _, events in results)  # minus StockCounted
+            products = [ledger.product_id for ledger, _ in results]
+            return 201, dump(s.StockCountOut, {
+                "count_id": count_id, "corrections": corrections,
+                "stock": await queries.stock_levels(conn, warehouse_id, products)})
+
+        return await run_command(ctx, scope, idem, correlation, work)
+
+    @router.get("/warehouses/{warehouse_id}/stock", response_model=list[s.StockLevelOut],
+                tags=["stock"])
+    async def stock(scope: ScopeDep, warehouse_id: str, ctx: Ctx) -> list[dict[str, Any]]:
+        """Per product: on hand, value, average cost, negative flag, lots with expiry."""
+        async with ctx.pool.acquire() as conn:
+            await warehouse_in(conn, ctx.stock.repo, scope.cooperative_id, warehouse_id)
+            return await queries.stock_levels(conn, warehouse_id)
+
+
+def dump(model: type[BaseModel], data: dict[str, Any]) -> Any:
+    """The JSON-ready answer (stored with the Idempotency-Key, so dates as strings)."""
+    return model.model_validate(data).model_dump(mode="json")
+
+
+async def level(conn: DbConnection, warehouse_id: str, product_id: str) -> dict[str, Any]:
+    levels = await queries.stock_levels(conn, warehouse_id, [product_id])
+    return levels[0]
+
+
+def produce_command(body: s.ProduceReceiptIn, *, business_date: date,
+                    offline: bool) -> ReceiveProduce:
+    """No price: the buy-from-member list of the business date applies."""
+    return ReceiveProduce(
+        receipt_id=new_id("produce"), member_id=body.member_id, gross_qty_g=body.gross_qty_g,
+        tare_g=body.tare_g, lot_id=body.lot_id, harvest_date=body.harvest_date,
+        business_date=business_date, grade=body.grade, recorded_offline=offline)
+
+
+def count_commands(body: s.StockCountIn, count_id: str, today: date
+                   ) -> list[tuple[str, CountStock]]:
+    """One count per product listed, in product order (ledgers are written in that order
+    by every command, so concurrent ones never deadlock)."""
+    by_product: defaultdict[str, list[CountedLot]] = defaultdict(list)
+    for line in body.lines:
+        by_product[line.product_id].append(CountedLot(lot_id=line.lot_id, qty=line.counted_qty))
+    return [(product_id, CountStock(count_id=count_id, counted=tuple(lots),
+                                    business_date=today))
+            for product_id, lots in sorted(by_product.items(), key=lambda kv: kv[0])]

@@ -1,0 +1,104 @@
+"""``POST /cooperatives/{id}/sync``: facts a shop till or a collector's phone recorded offline.
+
+Two fact types, each payload shaped like its online POST:
+
+- ``sale``: like ``POST /sales``; priced from the list of the fact's business date. The
+  goods were handed over, so stock may go below zero (flag ``went_negative``), and an
+  unknown or inactive member is accepted (flag ``member_unverified``).
+- ``produce_receipt``: like ``POST /warehouses/{wh}/produce-receipts`` plus the
+  ``warehouse_id``; flagged ``member_unverified`` the same way.
+
+Each fact keeps its own ``occurred_at`` and ``business_date``. No Idempotency-Key: every
+item carries its own client id and device sequence number, and ``process_batch``
+records each at most once (resending the batch answers ``duplicate``).
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field, ValidationError
+
+from gotong_platform.auth import Action
+from gotong_platform.db import DbConnection
+from gotong_platform.http import require_action
+from gotong_platform.sync import (
+    HandlerOutcome,
+    ItemHandler,
+    SyncBatch,
+    SyncBatchResult,
+    SyncContext,
+    SyncItem,
+    process_batch,
+)
+from inventory.adapters.repository import Provenance
+from inventory.application.clock import business_date
+from inventory.application.errors import InvalidFactPayload
+from inventory.application.retry import retry_on_conflict
+from inventory.entrypoints import schemas as s
+from inventory.entrypoints.deps import AppContext, Correlation, Ctx, ScopeDep
+from inventory.entrypoints.sales_routes import sale_order
+from inventory.entrypoints.stock_routes import produce_command
+
+__all__ = ["sync_handlers", "sync_routes"]
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+class ProduceFactIn(s.ProduceReceiptIn):
+    warehouse_id: s.Id = Field(description="where the produce was taken in")
+
+
+def sync_routes(router: APIRouter) -> None:
+    @router.post("/sync", response_model=SyncBatchResult, tags=["sync"],
+                 dependencies=[Depends(require_action(Action.RECORD_TRANSACTION))])
+    async def sync(scope: ScopeDep, batch: SyncBatch, ctx: Ctx,
+                   correlation: Correlation = None) -> SyncBatchResult:
+        """Upload a device's offline facts: one result per item, and the seq gaps."""
+        return await process_batch(
+            ctx.pool, cooperative_id=scope.cooperative_id, batch=batch,
+            handlers=sync_handlers(ctx), actor=scope.principal.subject, correlation=correlation)
+
+
+def sync_handlers(ctx: AppContext) -> dict[str, ItemHandler]:
+    async def sale(conn: DbConnection, item: SyncItem, context: SyncContext) -> HandlerOutcome:
+        body = _parse(s.SaleIn, item)
+        order = sale_order(body, business_date=item.business_date, offline=True,
+                           device_id=context.device_id)
+        today = await business_date(conn, context.cooperative_id)
+        provenance = Provenance(meta=context.meta, occurred_at=item.occurred_at)
+        recorded = await retry_on_conflict(conn, lambda: ctx.sales.record(
+            conn, context.cooperative_id, order, today, provenance))
+        return HandlerOutcome(
+            result={"sale_id": recorded.sale.sale_id, "total_idr": recorded.sale.total_idr},
+            flags=recorded.flags)
+
+    async def produce_receipt(conn: DbConnection, item: SyncItem,
+                              context: SyncContext) -> HandlerOutcome:
+        body = _parse(ProduceFactIn, item)
+        command = produce_command(body, business_date=item.business_date, offline=True)
+        today = await business_date(conn, context.cooperative_id)
+        provenance = Provenance(meta=context.meta, occurred_at=item.occurred_at)
+        receipt = await retry_on_conflict(conn, lambda: ctx.stock.receive_produce(
+            conn, context.cooperative_id, body.warehouse_id, body.product_id, command, today,
+            provenance))
+        e = receipt.event
+        return HandlerOutcome(
+            result={"receipt_id": e.receipt_id, "net_qty_g": e.net_qty_g,
+                    "amount_idr": e.amount_idr},
+            flags=receipt.flags)
+
+    return {"sale": sale, "produce_receipt": produce_receipt}
+
+
+def _parse(model: type[_M], item: SyncItem) -> _M:
+    try:
+        return model.model_validate(item.payload)
+    except ValidationError as exc:
+        # Where and what only: the submitted values stay out of the stored answer.
+        where = sorted({".".join(str(p) for p in error["loc"]) or "payload"
+                        for error in exc.errors()})
+        raise InvalidFactPayload(
+            f"The {item.type} payload is not valid at: {', '.join(where)}.") from exc
+

@@ -1,0 +1,92 @@
+"""Composition root of the inventory service: ``create_app(settings)``.
+
+The lifespan owns every resource (migrations, pool) and releases it on shutdown.
+Nothing is built at import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.responses import Response
+
+from gotong_platform.auth import TokenVerifier, read_key_file
+from gotong_platform.db import create_pool
+from gotong_platform.directory import Directory
+from gotong_platform.eventstore import PostgresEventStore
+from gotong_platform.http import health_router, install_problem_handlers
+from gotong_platform.migrations import upgrade
+from gotong_platform.outbox import measure_backlog
+from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
+from inventory.adapters.repository import InventoryRepository
+from inventory.application.catalogue import CatalogueService
+from inventory.application.sales import SalesService
+from inventory.application.stock import StockService
+from inventory.application.transfers import TransferService
+from inventory.entrypoints.api import AppContext, build_router
+from inventory.settings import InventorySettings
+
+__all__ = ["create_app", "event_store", "token_verifier"]
+
+
+def token_verifier(settings: InventorySettings) -> TokenVerifier:
+    if settings.jwt_key is not None:
+        return TokenVerifier(settings.jwt_key.get_secret_value().encode())
+    if settings.jwt_key_file is not None:
+        return TokenVerifier(read_key_file(settings.jwt_key_file))
+    raise ValueError("set GOTONG_INVENTORY_JWT_KEY_FILE or GOTONG_INVENTORY_JWT_KEY")
+
+
+def event_store(settings: InventorySettings) -> PostgresEventStore:
+    return PostgresEventStore(source="inventory", topic=settings.topic)
+
+
+def create_app(settings: InventorySettings) -> FastAPI:
+    configure_logging(settings.log_level)
+    configure_tracing("inventory", otlp_endpoint=settings.otlp_endpoint)
+    metrics = PlatformMetrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await upgrade(settings.database_url, settings.migrations_dir)
+        pool = await create_pool(settings.database_url, max_size=settings.pool_max_size)
+        try:
+            repo = InventoryRepository(event_store(settings))
+            app.state.inventory = AppContext(
+                pool=pool, catalogue=CatalogueService(repo), stock=StockService(repo),
+                transfers=TransferService(repo), sales=SalesService(repo))
+            # The local copy of the members directory, fed by the consumer.
+            app.state.cooperative_directory = Directory(pool)
+            yield
+        finally:
+            await pool.close()
+
+    app = FastAPI(
+        title="Gotong inventory service",
+        version="0.1.0",
+        description="Warehouses, catalogue and price lists, stock ledgers (lots, FEFO, "
+                    "moving-average cost), the cooperative's shop, offline sync.",
+        lifespan=lifespan,
+    )
+    app.state.token_verifier = token_verifier(settings)
+    install_problem_handlers(app)
+
+    async def check_postgres() -> None:
+        await app.state.inventory.pool.fetchval("SELECT 1")
+
+    app.include_router(health_router({"postgres": check_postgres}))
+    app.include_router(build_router())
+
+    @app.get("/metrics", include_in_schema=False)
+    async def prometheus() -> Response:
+        backlog, age = await measure_backlog(settings.database_url)
+        metrics.outbox_backlog.labels("inventory").set(backlog)
+        metrics.outbox_oldest_age.labels("inventory").set(age)
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="health,ready,metrics")
+    return app
