@@ -81,6 +81,7 @@ class ProductPriceSetV1(_Inventory):
 @register
 class GoodsReceivedV1(_Inventory):
     event_type: ClassVar[str] = "GoodsReceived"
+    receipt_id: str | None = None
     warehouse_id: str
     product_id: str
     qty: int = Field(gt=0)
@@ -88,6 +89,8 @@ class GoodsReceivedV1(_Inventory):
     lot_id: str | None = None
     expiry_date: date | None = None
     business_date: date
+    settlement_variance_idr: int = Field(
+        default=0, description="cost correction when stock arriving settles an oversell")
 
 
 @register
@@ -108,11 +111,14 @@ class ProduceReceivedFromMemberV1(_Inventory):
     amount_idr: int = Field(ge=0)
     business_date: date
     recorded_offline: bool = False
+    settlement_variance_idr: int = Field(
+        default=0, description="cost correction when stock arriving settles an oversell")
 
 
 @register
 class StockIssuedV1(_Inventory):
     event_type: ClassVar[str] = "StockIssued"
+    issue_id: str | None = None
     warehouse_id: str
     product_id: str
     reason: str
@@ -126,23 +132,32 @@ class StockIssuedV1(_Inventory):
 @register
 class StockReturnedV1(_Inventory):
     event_type: ClassVar[str] = "StockReturned"
+    issue_id: str | None = Field(default=None, description="the issue this return reverses")
     warehouse_id: str
     product_id: str
     reference: str
     qty: int = Field(gt=0)
     cost_idr: int
     business_date: date
+    settlement_variance_idr: int = Field(
+        default=0, description="cost correction when stock arriving settles an oversell")
+
 
 
 @register
 class StockAdjustedV1(_Inventory):
     event_type: ClassVar[str] = "StockAdjusted"
+    adjustment_id: str | None = None
     warehouse_id: str
     product_id: str
+    lot_id: str | None = None
     qty_delta: int
     reason: Literal["damaged", "rotten", "expired", "lost", "count_correction"]
-    value_idr: int
+    value_idr: int = Field(description="unsigned; the direction is the sign of qty_delta")
     business_date: date
+    settlement_variance_idr: int = Field(
+        default=0, description="cost correction when stock arriving settles an oversell")
+
 
 
 @register
@@ -171,6 +186,9 @@ class StockTransferredInV1(_Inventory):
     shrinkage_qty: int = Field(ge=0)
     cost_idr: int
     business_date: date
+    settlement_variance_idr: int = Field(
+        default=0, description="cost correction when stock arriving settles an oversell")
+
 
 
 class SaleLine(_Part):
@@ -218,4 +236,4 @@ class SaleVoidedV1(_Inventory):
     event_type: ClassVar[str] = "SaleVoided"
     sale_id: str
     reason_code: str
-    detail: str
+    detail: str = ""

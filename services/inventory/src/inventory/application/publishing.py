@@ -1,8 +1,8 @@
 """From internal domain events to published contracts (what partners and reporting see).
 
-Quantities and costs are published per (warehouse, product) movement as totals: the lot
-lines, the settlement variance and the document ids stay inside the service (see the
-contracts in ``gotong_platform.contracts.inventory``). ``StockCounted`` has no contract:
+Quantities and costs are published per (warehouse, product) movement as totals with the
+document ids and the settlement variance; the per-lot lines stay inside the service (see
+the contracts in ``gotong_platform.contracts.inventory``). ``StockCounted`` has no contract:
 what a count changed is published as its ``StockAdjusted(count_correction)`` events.
 """
 
@@ -84,7 +84,8 @@ def stock_contract(
                 cooperative_id=cooperative_id, warehouse_id=event.warehouse_id,
                 product_id=event.product_id, qty=event.qty, cost_idr=event.total_cost_idr,
                 lot_id=event.lot_id, expiry_date=event.expiry_date,
-                business_date=event.business_date)
+                business_date=event.business_date, receipt_id=event.receipt_id,
+                settlement_variance_idr=event.settlement_variance_idr)
         case ProduceReceivedFromMember():
             contract = c.ProduceReceivedFromMemberV1(
                 cooperative_id=cooperative_id, receipt_id=event.receipt_id,
@@ -92,28 +93,32 @@ def stock_contract(
                 member_id=event.member_id, gross_qty_g=event.gross_qty_g,
                 net_qty_g=event.net_qty_g, grade=event.grade or UNGRADED, lot_id=event.lot_id,
                 price_idr=event.price_idr, per_qty=event.per_qty, amount_idr=event.amount_idr,
-                business_date=event.business_date, recorded_offline=event.recorded_offline)
+                business_date=event.business_date, recorded_offline=event.recorded_offline,
+                settlement_variance_idr=event.settlement_variance_idr)
         case StockIssued():
             contract = c.StockIssuedV1(
                 cooperative_id=cooperative_id, warehouse_id=event.warehouse_id,
                 product_id=event.product_id, reason=event.reason.value,
                 reference=event.reference, qty=sum(line.qty for line in event.lines),
                 cost_idr=sum(line.cost_idr for line in event.lines),
-                went_negative=event.went_negative, business_date=event.business_date)
+                went_negative=event.went_negative, business_date=event.business_date,
+                issue_id=event.issue_id)
         case StockReturned():
             contract = c.StockReturnedV1(
                 cooperative_id=cooperative_id, warehouse_id=event.warehouse_id,
                 product_id=event.product_id, reference=event.reference,
                 qty=sum(line.qty for line in event.lines),
                 cost_idr=sum(line.cost_idr for line in event.lines),
-                business_date=event.business_date)
+                business_date=event.business_date, issue_id=event.issue_id,
+                settlement_variance_idr=event.settlement_variance_idr)
         case StockAdjusted():
             # value_idr is unsigned, as in the domain: its direction is qty_delta's.
             contract = c.StockAdjustedV1(
                 cooperative_id=cooperative_id, warehouse_id=event.warehouse_id,
                 product_id=event.product_id, qty_delta=event.qty_delta,
                 reason=event.reason.value, value_idr=event.value_idr,
-                business_date=event.business_date)
+                business_date=event.business_date, adjustment_id=event.adjustment_id,
+                lot_id=event.lot_id, settlement_variance_idr=event.settlement_variance_idr)
         case StockCounted():
             return None  # internal: its corrections are published as StockAdjusted
         case StockTransferredOut():
@@ -134,7 +139,8 @@ def stock_contract(
                 qty_sent=sum(line.qty for line in event.lines),
                 qty_received=event.qty_received, shrinkage_qty=event.shrinkage_qty,
                 cost_idr=sum(line.cost_idr for line in event.lines),
-                business_date=event.business_date)
+                business_date=event.business_date,
+                settlement_variance_idr=event.settlement_variance_idr)
         case _:
             assert_never(event)
     return _dump(contract)
