@@ -28,11 +28,12 @@ async def _relay(settings: InventorySettings) -> None:
     configure_tracing("inventory-relay", otlp_endpoint=settings.otlp_endpoint)
     await upgrade(settings.database_url, settings.migrations_dir)
     await create_topics(settings.kafka_bootstrap, [settings.topic],
-                        partitions=settings.topic_partitions)
+                        partitions=settings.topic_partitions, auth=settings.kafka_auth())
     relay = OutboxRelay(
         dsn=settings.database_url,
         producer_factory=lambda: make_producer(settings.kafka_bootstrap,
-                                               client_id="inventory-relay"),
+                                               client_id="inventory-relay",
+                                               auth=settings.kafka_auth()),
         config=RelayConfig(source="inventory"),
     )
     loop = asyncio.get_running_loop()
@@ -59,7 +60,7 @@ async def _consume(settings: InventorySettings) -> None:
         consumer="inventory-reactions",
         handler=consumer_handler(InventoryRepository(event_store(settings))),
         partitions=settings.topic_partitions, metrics_port=settings.consumer_metrics_port,
-        metrics_host=settings.consumer_metrics_host)
+        metrics_host=settings.consumer_metrics_host, auth=settings.kafka_auth())
 
 
 async def _migrate(settings: InventorySettings) -> None:

@@ -8,18 +8,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic import SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from gotong_platform.settings import KafkaClientSettings
 
 __all__ = ["InventorySettings"]
 
 _MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
-class InventorySettings(BaseSettings):
+class InventorySettings(KafkaClientSettings):
     model_config = SettingsConfigDict(env_prefix="GOTONG_INVENTORY_", extra="ignore")
 
     database_url: str = "postgresql://postgres@127.0.0.1:55432/gotong_inventory"
-    kafka_bootstrap: str = "127.0.0.1:59092"
     topic: str = "gotong.inventory.events"
     # What the consumer reacts to: the members directory and the sales' payments.
     consumed_topics: tuple[str, ...] = ("gotong.members.events", "gotong.payments.events")
