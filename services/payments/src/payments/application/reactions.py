@@ -24,7 +24,7 @@ from gotong_platform.contracts import EventContract, contract_for
 from gotong_platform.contracts import inventory as inv
 from gotong_platform.contracts import members as mem
 from gotong_platform.db import DbConnection
-from gotong_platform.directory import apply_members_event
+from gotong_platform.directory import Directory, apply_members_event
 from gotong_platform.domain import DomainError
 from payments.adapters.events import Origin
 from payments.adapters.records_repository import RecordsRepository
@@ -73,11 +73,31 @@ class Reactions:
         origin = _origin(event)
         match _contract(event):
             case inv.SaleRecordedV1() as e:
+                decision = await _credit_refusal(conn, e) or _sale_payment(e)
                 await self.records.save_sale_payment(
-                    conn, _sale_payment(e), total_idr=e.total_idr,
+                    conn, decision, total_idr=e.total_idr,
                     business_date=e.business_date, origin=origin)
             case inv.ProduceReceivedFromMemberV1() as e:
                 await self.payouts.pay(conn, e, origin)
+
+
+CREDIT_FOR_INACTIVE_MEMBER = "credit-for-inactive-member-refused"
+
+
+async def _credit_refusal(conn: DbConnection, sale: inv.SaleRecordedV1) -> SaleEvent | None:
+    """Kasbon (credit) is for active members. A till offline may not know that the
+    buyer was suspended or left; payments does, and refuses so inventory voids the
+    sale. A member payments has not heard of yet (its copy lags) is given the
+    benefit of the doubt: the till knew her."""
+    if sale.member_id is None or not any(p.method == "credit" for p in sale.payments):
+        return None
+    member = await Directory(conn).member(sale.member_id)
+    if member is None or member.is_active:
+        return None
+    return SalePaymentRefused(
+        sale_id=sale.sale_id, cooperative_id=sale.cooperative_id,
+        reason_code=CREDIT_FOR_INACTIVE_MEMBER,
+        detail=f"Kasbon (credit) is only for active members; this member is {member.status}.")
 
 
 def _sale_payment(sale: inv.SaleRecordedV1) -> SaleEvent:

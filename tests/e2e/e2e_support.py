@@ -1,0 +1,172 @@
+"""Every service of Gotong wired together in one test: real PostgreSQL and Kafka.
+
+Each service gets a fresh database and fresh topics; its API runs over ASGI,
+its relay and its consumer run as tasks with the same code as their process
+entry points. Consumers can be paused and resumed to arrange late arrivals.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest_asyncio
+from aiokafka import AIOKafkaProducer
+
+from gotong_platform.auth import Principal, Role, TokenIssuer
+from gotong_platform.consumer import ConsumerRunner, Handler, RunnerConfig
+from gotong_platform.db import create_pool
+from gotong_platform.kafka import make_consumer, make_producer
+from gotong_platform.outbox import OutboxRelay, RelayConfig
+from inventory.adapters.repository import InventoryRepository
+from inventory.application.reactions import consumer_handler
+from inventory.main import create_app as create_inventory_app
+from inventory.main import event_store
+from inventory.settings import InventorySettings
+from members.main import create_app as create_members_app
+from members.settings import MembersSettings
+from payments.main import build_services
+from payments.main import create_app as create_payments_app
+from payments.settings import PaymentsSettings
+
+JWT_KEY = "f" * 48
+
+
+@dataclass
+class Consumer:
+    """A service's consumer that a test can pause (a late or slow consumer)."""
+
+    name: str
+    dsn: str
+    bootstrap: str
+    topics: tuple[str, ...]
+    handler: Handler
+    runner: ConsumerRunner | None = None
+    task: asyncio.Task[None] | None = None
+    pool: Any = None
+
+    async def start(self) -> None:
+        self.pool = self.pool or await create_pool(self.dsn, max_size=5)
+        self.runner = ConsumerRunner(
+            pool=self.pool,
+            consumer=make_consumer(self.bootstrap, group_id=None, client_id=self.name),
+            dlq_producer=make_producer(self.bootstrap, client_id=f"{self.name}-dlq"),
+            handler=self.handler,
+            config=RunnerConfig(consumer=self.name, topics=self.topics, group_id=None),
+        )
+        self.task = asyncio.create_task(self.runner.run())
+
+    async def pause(self) -> None:
+        if self.runner is not None and self.task is not None:
+            self.runner.stop()
+            await self.task
+            self.runner = self.task = None
+
+    async def close(self) -> None:
+        await self.pause()
+        if self.pool is not None:
+            await self.pool.close()
+
+
+@dataclass
+class Federation:
+    members: httpx.AsyncClient
+    inventory: httpx.AsyncClient
+    payments: httpx.AsyncClient
+    topics: dict[str, str]
+    consumers: dict[str, Consumer]
+    bootstrap: str
+    producer: AIOKafkaProducer
+    issuer: TokenIssuer = field(default_factory=lambda: TokenIssuer(JWT_KEY.encode()))
+
+    def auth(self, role: str, subject: str, **claims: Any) -> dict[str, str]:
+        principal = Principal(subject=subject, role=Role(role), **claims)
+        return {"Authorization": f"Bearer {self.issuer.issue(principal)}"}
+
+    async def post(self, client: httpx.AsyncClient, path: str, body: dict[str, Any],
+                   headers: dict[str, str], expect: int | None = None) -> dict[str, Any]:
+        response = await client.post(path, json=body,
+                                     headers={**headers, "Idempotency-Key": uuid.uuid4().hex})
+        if expect is not None:
+            assert response.status_code == expect, response.text
+        else:
+            assert response.status_code in (200, 201), response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+    async def get(self, client: httpx.AsyncClient, path: str, headers: dict[str, str]
+                  ) -> httpx.Response:
+        return await client.get(path, headers=headers)
+
+
+async def eventually(check: Callable[[], Awaitable[Any]], timeout_s: float = 30.0) -> Any:
+    """Poll ``check`` until it returns something truthy (the system is eventually consistent)."""
+    async with asyncio.timeout(timeout_s):
+        while True:
+            result = await check()
+            if result:
+                return result
+            await asyncio.sleep(0.1)
+
+
+@pytest_asyncio.fixture
+async def federation(database_factory: Any, topic_factory: Any, kafka_bootstrap: str
+                     ) -> AsyncIterator[Federation]:
+    topics = {name: await topic_factory(name) for name in ("members", "inventory", "payments")}
+    nik_key = base64.b64encode(os.urandom(32)).decode()
+    members = MembersSettings(database_url=await database_factory("fm"),
+                              kafka_bootstrap=kafka_bootstrap, topic=topics["members"],
+                              nik_key=nik_key, jwt_key=JWT_KEY)
+    inventory = InventorySettings(
+        database_url=await database_factory("fi"), kafka_bootstrap=kafka_bootstrap,
+        topic=topics["inventory"], consumed_topics=(topics["members"], topics["payments"]),
+        jwt_key=JWT_KEY)
+    payments = PaymentsSettings(
+        database_url=await database_factory("fp"), kafka_bootstrap=kafka_bootstrap,
+        topic=topics["payments"], consumed_topics=(topics["members"], topics["inventory"]),
+        jwt_key=JWT_KEY)
+    apps = {"members": create_members_app(members), "inventory": create_inventory_app(inventory),
+            "payments": create_payments_app(payments)}
+    async with AsyncExitStack() as stack:
+        clients = {}
+        for name, app in apps.items():
+            await stack.enter_async_context(app.router.lifespan_context(app))
+            clients[name] = await stack.enter_async_context(httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url=f"http://{name}"))
+        relays = [
+            OutboxRelay(dsn=s.database_url, config=RelayConfig(source=source),
+                        producer_factory=lambda: make_producer(kafka_bootstrap,
+                                                               client_id="e2e-relay"))
+            for source, s in (("members", members), ("inventory", inventory),
+                              ("payments", payments))
+        ]
+        relay_tasks = [asyncio.create_task(r.run()) for r in relays]
+        consumers = {
+            "inventory": Consumer("inventory-reactions", inventory.database_url, kafka_bootstrap,
+                                  inventory.consumed_topics,
+                                  consumer_handler(InventoryRepository(event_store(inventory)))),
+            "payments": Consumer("payments-reactions", payments.database_url, kafka_bootstrap,
+                                 payments.consumed_topics,
+                                 build_services(payments).reactions.handler()),
+        }
+        for consumer in consumers.values():
+            await consumer.start()
+        producer = make_producer(kafka_bootstrap, client_id="e2e-redeliver")
+        await producer.start()
+        try:
+            yield Federation(clients["members"], clients["inventory"], clients["payments"],
+                             topics, consumers, kafka_bootstrap, producer)
+        finally:
+            await producer.stop()
+            for consumer in consumers.values():
+                await consumer.close()
+            for relay in relays:
+                relay.stop()
+            await asyncio.gather(*relay_tasks)
