@@ -7,8 +7,10 @@ check does fail on a broken manifest.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import jsonschema
@@ -21,16 +23,61 @@ Check = Callable[[list[Doc]], list[str]]
 
 NAMESPACE = "gotong"
 SERVICES = ("members", "inventory", "payments", "reporting")
-# Service -> processes beyond the API and the outbox relay that every service has.
-EXTRA_PROCESSES = {"reporting": ("consumer",)}
 IMAGE_REPOSITORY = "ghcr.io/gotong"
 API_PORT = 8000
 MEMORY_LIMIT_MAX = 256 * 2**20
 PARTITIONS = 12
-# The domain topics the reporting consumer folds into its read models.
-CONSUMED_TOPICS = ("gotong.members.events", "gotong.inventory.events", "gotong.payments.events")
+MEMBERS_EVENTS = "gotong.members.events"
+INVENTORY_EVENTS = "gotong.inventory.events"
+PAYMENTS_EVENTS = "gotong.payments.events"
+
+
+@dataclass(frozen=True)
+class ConsumerSpec:
+    """What a service's ``python -m <svc> consumer`` reads, as its settings name it."""
+
+    group: str
+    topics: tuple[str, ...]
+    # The settings field that holds the topics (env GOTONG_<SVC>_<FIELD>, parsed as JSON).
+    topics_field: str
+    # The settings' default consumer_metrics_port.
+    metrics_port: int
+
+
+# The consumer processes (services/<svc>/src/<svc>/settings.py and __main__.py). Each one's
+# Deployment, ConfigMap, ScaledObject, KafkaUser ACLs and NetworkPolicy must agree with this.
+CONSUMERS = {
+    "inventory": ConsumerSpec(
+        group="gotong.inventory.reactions",
+        topics=(MEMBERS_EVENTS, PAYMENTS_EVENTS),
+        topics_field="consumed_topics",
+        metrics_port=9102,
+    ),
+    "payments": ConsumerSpec(
+        group="gotong.payments.reactions",
+        topics=(MEMBERS_EVENTS, INVENTORY_EVENTS),
+        topics_field="consumed_topics",
+        metrics_port=9103,
+    ),
+    "reporting": ConsumerSpec(
+        group="gotong.reporting.readmodel",
+        topics=(MEMBERS_EVENTS, INVENTORY_EVENTS, PAYMENTS_EVENTS),
+        topics_field="topics",
+        metrics_port=9104,
+    ),
+}
+# Service -> processes beyond the API and the outbox relay that every service has.
+EXTRA_PROCESSES = {service: ("consumer",) for service in CONSUMERS}
+# Every domain topic some consumer reads (each needs its dead-letter topic).
+CONSUMED_TOPICS = tuple(sorted({t for spec in CONSUMERS.values() for t in spec.topics}))
 DEAD_LETTER_SUFFIX = ".dlt"
 INGRESS_NAMESPACES = frozenset({"ingress-nginx", "monitoring"})
+# Who may reach a consumer: Prometheus, for the metrics port only.
+METRICS_NAMESPACES = frozenset({"monitoring"})
+# The metrics server binds to 127.0.0.1 unless told: in a pod it must listen on the pod IP.
+METRICS_HOST = "0.0.0.0"  # noqa: S104
+# KEDA's kafka scaler name for each SASL mechanism the clients may use.
+KEDA_SASL = {"SCRAM-SHA-512": "scram_sha512", "SCRAM-SHA-256": "scram_sha256", "PLAIN": "plaintext"}
 # Egress that carries no business data: name resolution and telemetry.
 INFRA_EGRESS = {"kube-system": (53,), "observability": (4318,)}
 # Operations a workload's KafkaUser may hold: topics and ACLs are the operators' business.
@@ -152,6 +199,28 @@ def setting(container: Doc, docs: list[Doc], name: str) -> str | None:
         if name in config_map.get("data", {}):
             return str(config_map["data"][name])
     return None
+
+
+def setting_name(service: str, field: str) -> str:
+    """The environment variable pydantic-settings reads ``field`` of ``service`` from."""
+    return f"GOTONG_{service.upper()}_{field.upper()}"
+
+
+def consumed_topics(container: Doc, docs: list[Doc], service: str) -> tuple[str, ...] | None:
+    """The topics a consumer container is configured to read (None: unset or not JSON)."""
+    spec = CONSUMERS.get(service)
+    if spec is None:
+        return None
+    raw = setting(container, docs, setting_name(service, spec.topics_field))
+    if raw is None:
+        return None
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        return None
+    return tuple(value)
 
 
 def kafka_cluster(docs: list[Doc]) -> Doc:
@@ -457,6 +526,51 @@ def api_problems(docs: list[Doc]) -> list[str]:
     return problems
 
 
+def consumers_of(docs: list[Doc]) -> list[Doc]:
+    return [d for d in of_kind(docs, "Deployment") if service_and_process(d)[1] == "consumer"]
+
+
+def consumer_problems(docs: list[Doc]) -> list[str]:
+    """Each consumer reads the topics, in the group, that its service's code consumes (the
+    settings names and their JSON form included), and serves its metrics to Prometheus: bound
+    to 0.0.0.0, a named container port, and prometheus.io/* annotations on that port."""
+    problems = []
+    for deployment in consumers_of(docs):
+        service, _ = service_and_process(deployment)
+        spec = CONSUMERS.get(service)
+        if spec is None:
+            problems.append(f"{ref(deployment)}: {service} has no consumer process")
+            continue
+        (container,) = containers(deployment)
+        group = setting(container, docs, setting_name(service, "consumer_group"))
+        if group != spec.group:
+            problems.append(f"{ref(deployment)}: consumer group {group!r}, not {spec.group!r}")
+        topics = consumed_topics(container, docs, service)
+        topics_name = setting_name(service, spec.topics_field)
+        if topics is None:
+            problems.append(f"{ref(deployment)}: {topics_name} is unset or not a JSON list")
+        elif sorted(topics) != sorted(spec.topics):
+            problems.append(f"{ref(deployment)}: consumes {list(topics)}, not {list(spec.topics)}")
+        host = setting(container, docs, setting_name(service, "consumer_metrics_host"))
+        if host != METRICS_HOST:
+            problems.append(f"{ref(deployment)}: metrics bound to {host!r}, not {METRICS_HOST}")
+        port = setting(container, docs, setting_name(service, "consumer_metrics_port"))
+        if port != str(spec.metrics_port):
+            problems.append(f"{ref(deployment)}: metrics port {port!r}, not {spec.metrics_port}")
+        if container_port(deployment, "metrics") != spec.metrics_port:
+            problems.append(f"{ref(deployment)}: no container port 'metrics' {spec.metrics_port}")
+        annotations = deployment["spec"]["template"]["metadata"].get("annotations", {})
+        wanted = {
+            "prometheus.io/scrape": "true",
+            "prometheus.io/port": str(spec.metrics_port),
+            "prometheus.io/path": "/metrics",
+        }
+        for key, value in wanted.items():
+            if annotations.get(key) != value:
+                problems.append(f"{ref(deployment)}: annotation {key} is not {value!r}")
+    return problems
+
+
 # --- PostgreSQL (CloudNativePG) ------------------------------------------------------------
 
 
@@ -619,8 +733,9 @@ def bootstrap_problems(docs: list[Doc]) -> list[str]:
 
 
 def acl_problems(docs: list[Doc]) -> list[str]:
-    """Each service writes only its own topic (reporting also its dead letters), reporting
-    reads what it consumes, and the partner user can only read, in its own groups."""
+    """Each service writes only its own topic and the dead-letter topics of what it consumes,
+    reads only what it consumes, in its own consumer groups; the partner user can only read,
+    in its own groups."""
     problems = []
     users = by_name(docs, "KafkaUser")
     topics = topics_by_name(docs)
@@ -640,24 +755,41 @@ def acl_problems(docs: list[Doc]) -> list[str]:
         if user is None:
             problems.append(f"KafkaUser/gotong-{service}: missing")
             continue
-        own = f"gotong.{service}.events"
-        may_write = {own} | (
-            {t + DEAD_LETTER_SUFFIX for t in CONSUMED_TOPICS} if service == "reporting" else set()
-        )
-        if not acl_grants(user, "topic", own, "Write"):
-            problems.append(f"{ref(user)}: cannot write its own topic {own}")
-        for topic in topics:
-            if topic not in may_write and acl_grants(user, "topic", topic, "Write"):
-                problems.append(f"{ref(user)}: may write {topic}")
-    reporting = users.get("gotong-reporting")
-    if reporting is not None:
-        for topic in CONSUMED_TOPICS:
-            if not acl_grants(reporting, "topic", topic, "Read"):
-                problems.append(f"{ref(reporting)}: cannot read {topic}")
-            if not acl_grants(reporting, "topic", topic + DEAD_LETTER_SUFFIX, "Write"):
-                problems.append(f"{ref(reporting)}: cannot write {topic}{DEAD_LETTER_SUFFIX}")
+        problems += service_acl_problems(user, service, topics)
     problems += partner_problems(users.get("partner-example"))
     problems += credential_problems(docs, users)
+    return problems
+
+
+def service_acl_problems(user: Doc, service: str, topics: dict[str, Doc]) -> list[str]:
+    problems = []
+    own = f"gotong.{service}.events"
+    spec = CONSUMERS.get(service)
+    reads = set(spec.topics) if spec else set()
+    may_write = {own} | {topic + DEAD_LETTER_SUFFIX for topic in reads}
+    if not acl_grants(user, "topic", own, "Write"):
+        problems.append(f"{ref(user)}: cannot write its own topic {own}")
+    # The relay's create_topics lists its topic and .dlt: an invisible .dlt fails the relay.
+    if not acl_grants(user, "topic", own + DEAD_LETTER_SUFFIX, "Describe"):
+        problems.append(f"{ref(user)}: cannot see {own}{DEAD_LETTER_SUFFIX}")
+    for topic in topics:
+        if topic not in may_write and acl_grants(user, "topic", topic, "Write"):
+            problems.append(f"{ref(user)}: may write {topic}")
+        if topic not in reads and acl_grants(user, "topic", topic, "Read"):
+            problems.append(f"{ref(user)}: may read {topic}, which it does not consume")
+    for topic in sorted(reads):
+        if not acl_grants(user, "topic", topic, "Read"):
+            problems.append(f"{ref(user)}: cannot read {topic}")
+        if not acl_grants(user, "topic", topic + DEAD_LETTER_SUFFIX, "Write"):
+            problems.append(f"{ref(user)}: cannot write {topic}{DEAD_LETTER_SUFFIX}")
+    if spec is not None and not acl_grants(user, "group", spec.group, "Read"):
+        problems.append(f"{ref(user)}: cannot read in its consumer group {spec.group}")
+    for acl in user["spec"]["authorization"]["acls"]:
+        resource = acl["resource"]
+        if resource["type"] == "group" and not resource.get("name", "").startswith(
+            f"gotong.{service}."
+        ):
+            problems.append(f"{ref(user)}: group ACL {resource.get('name')!r} is not its own")
     return problems
 
 
@@ -702,50 +834,76 @@ def credential_problems(docs: list[Doc], users: dict[str, Doc]) -> list[str]:
 
 
 def keda_problems(docs: list[Doc]) -> list[str]:
-    """reporting-consumer scales on its group's lag, at most one consumer per partition."""
+    """Every consumer is scaled by exactly one ScaledObject, on its group's lag on each topic
+    it consumes, from one to at most one consumer per partition; KEDA logs in as the
+    service's KafkaUser, which may read that group."""
     problems = []
     deployments = by_name(docs, "Deployment")
-    auths = by_name(docs, "TriggerAuthentication")
-    topics = topics_by_name(docs)
-    reporting = by_name(docs, "KafkaUser").get("gotong-reporting")
     scaled = by_name(docs, "ScaledObject")
-    if set(scaled) != {"reporting-consumer"}:
-        return [f"ScaledObjects {sorted(scaled)}: expected only reporting-consumer"]
-    scaled_object = scaled["reporting-consumer"]
+    targets: dict[str, list[str]] = {}
+    for name, scaled_object in scaled.items():
+        targets.setdefault(scaled_object["spec"]["scaleTargetRef"]["name"], []).append(name)
+    for deployment in consumers_of(docs):
+        owners = targets.get(name_of(deployment), [])
+        if len(owners) != 1:
+            problems.append(f"{ref(deployment)}: scaled by {len(owners)} ScaledObjects, not 1")
+    for scaled_object in scaled.values():
+        target = deployments.get(scaled_object["spec"]["scaleTargetRef"]["name"])
+        if target is None:
+            problems.append(f"{ref(scaled_object)}: target Deployment missing")
+        elif service_and_process(target)[1] != "consumer":
+            problems.append(f"{ref(scaled_object)}: scales {ref(target)}, not a consumer")
+        else:
+            problems += scaled_object_problems(scaled_object, target, docs)
+    return problems
+
+
+def scaled_object_problems(scaled_object: Doc, target: Doc, docs: list[Doc]) -> list[str]:
+    problems = []
+    where = ref(scaled_object)
     spec = scaled_object["spec"]
-    target = deployments.get(spec["scaleTargetRef"]["name"])
-    if target is None:
-        return [f"{ref(scaled_object)}: target Deployment missing"]
+    service, _ = service_and_process(target)
+    topics = topics_by_name(docs)
     if "replicas" in target["spec"]:
         problems.append(f"{ref(target)}: sets replicas, which fights the KEDA HPA")
     (container,) = containers(target)
-    group = setting(container, docs, "GOTONG_REPORTING_CONSUMER_GROUP")
-    consumed = (setting(container, docs, "GOTONG_REPORTING_CONSUMER_TOPICS") or "").split(",")
-    if sorted(consumed) != sorted(CONSUMED_TOPICS):
-        problems.append(f"{ref(target)}: consumes {consumed}")
+    group = setting(container, docs, setting_name(service, "consumer_group"))
+    consumed = consumed_topics(container, docs, service) or ()
     if spec.get("minReplicaCount", 0) < 1:
-        problems.append(f"{ref(scaled_object)}: may scale to zero")
+        problems.append(f"{where}: may scale to zero")
     triggers = spec["triggers"]
     trigger_topics = [trigger["metadata"].get("topic") for trigger in triggers]
     if sorted(map(str, trigger_topics)) != sorted(consumed):
-        problems.append(f"{ref(scaled_object)}: triggers on {trigger_topics}, consumes {consumed}")
+        problems.append(f"{where}: triggers on {trigger_topics}, consumes {list(consumed)}")
     partitions = [topics[t]["spec"]["partitions"] for t in trigger_topics if t in topics]
-    if partitions and spec.get("maxReplicaCount") != min(partitions):
+    if not partitions or spec.get("maxReplicaCount") != min(partitions):
         problems.append(
-            f"{ref(scaled_object)}: maxReplicaCount {spec.get('maxReplicaCount')} "
-            f"is not the partition count {min(partitions)}"
+            f"{where}: maxReplicaCount {spec.get('maxReplicaCount')} "
+            f"is not the partition count {min(partitions, default=None)}"
         )
+    username = setting(container, docs, setting_name(service, "kafka_sasl_username"))
+    user = by_name(docs, "KafkaUser").get(str(username))
+    mechanism = setting(container, docs, setting_name(service, "kafka_sasl_mechanism"))
+    auths = by_name(docs, "TriggerAuthentication")
     for trigger in triggers:
         metadata = trigger["metadata"]
+        topic = metadata.get("topic")
         if metadata["consumerGroup"] != group:
-            problems.append(f"{ref(scaled_object)}: group {metadata['consumerGroup']} != {group}")
+            problems.append(f"{where}: group {metadata['consumerGroup']} != {group}")
         if metadata["bootstrapServers"] != bootstrap_address(docs):
-            problems.append(f"{ref(scaled_object)}: bootstrap {metadata['bootstrapServers']}")
-        if reporting is not None and not acl_grants(reporting, "group", str(group), "Read"):
-            problems.append(f"{ref(scaled_object)}: gotong-reporting cannot read group {group}")
+            problems.append(f"{where}: bootstrap {metadata['bootstrapServers']}")
+        if metadata.get("sasl") != KEDA_SASL.get(str(mechanism)):
+            problems.append(f"{where}: sasl {metadata.get('sasl')!r}, the consumer's {mechanism}")
+        if user is None:
+            problems.append(f"{where}: Kafka user {username!r} does not exist")
+        elif not (
+            acl_grants(user, "group", str(group), "Read")
+            and acl_grants(user, "topic", str(topic), "Describe")
+        ):
+            problems.append(f"{where}: {username} cannot read the lag of {group} on {topic}")
         auth = auths.get(trigger.get("authenticationRef", {}).get("name", ""))
         if auth is None:
-            problems.append(f"{ref(scaled_object)}: TriggerAuthentication missing")
+            problems.append(f"{where}: TriggerAuthentication missing")
             continue
         for entry in auth["spec"].get("env", []):
             if (
@@ -754,8 +912,8 @@ def keda_problems(docs: list[Doc]) -> list[str]:
             ):
                 problems.append(f"{ref(auth)}: {entry['name']} is not in the consumer's env")
         for entry in auth["spec"].get("secretTargetRef", []):
-            if entry["parameter"] == "password" and entry["name"] != "gotong-reporting":
-                problems.append(f"{ref(auth)}: password is not the gotong-reporting Secret")
+            if entry["parameter"] == "password" and entry["name"] != username:
+                problems.append(f"{ref(auth)}: password is not the Secret of {username}")
     return problems
 
 
@@ -807,28 +965,54 @@ def egress_problems(policy: Doc, service: str, process: str, docs: list[Doc]) ->
     return problems
 
 
-def ingress_problems(policy: Doc, process: str) -> list[str]:
+def ingress_problems(policy: Doc, deployment: Doc) -> list[str]:
+    """APIs: from the ingress and monitoring namespaces, on the API port. Consumers: from
+    monitoring, on the metrics port. Relays: nothing."""
+    service, process = service_and_process(deployment)
     problems = []
     rules = policy["spec"].get("ingress", [])
-    if process != "api" and rules:
-        problems.append(f"{ref(policy)}: a {process} accepts no connections")
+    if process == "api":
+        namespaces, port = INGRESS_NAMESPACES, API_PORT
+    elif process == "consumer" and service in CONSUMERS:
+        namespaces, port = METRICS_NAMESPACES, CONSUMERS[service].metrics_port
+    else:
+        if rules:
+            problems.append(f"{ref(policy)}: a {process} accepts no connections")
+        return problems
     for rule in rules:
-        peers = rule.get("from", [])
+        peers, ports = rule.get("from", []), rule.get("ports", [])
         if not peers:
             problems.append(f"{ref(policy)}: ingress open to everyone")
+        if not ports:
+            problems.append(f"{ref(policy)}: ingress on every port")
         for peer in peers:
             names = peer.get("namespaceSelector", {}).get("matchLabels", {})
-            if names.get("kubernetes.io/metadata.name") not in INGRESS_NAMESPACES:
+            if "ipBlock" in peer or names.get("kubernetes.io/metadata.name") not in namespaces:
                 problems.append(f"{ref(policy)}: ingress from {peer}")
+        for item in ports:
+            if container_port(deployment, item.get("port", "")) != port:
+                problems.append(f"{ref(policy)}: ingress on port {item.get('port')}, not {port}")
     return problems
+
+
+def kafka_client_selectors(docs: list[Doc]) -> list[Doc] | None:
+    """The pod selectors Strimzi admits to the plain listener (None: it admits every pod)."""
+    kafka = kafka_cluster(docs)
+    (plain,) = [item for item in kafka["spec"]["kafka"]["listeners"] if item["name"] == "plain"]
+    peers = plain.get("networkPolicyPeers")
+    if not peers:
+        return None
+    return [p["podSelector"] for p in peers if "podSelector" in p and "namespaceSelector" not in p]
 
 
 def network_problems(docs: list[Doc]) -> list[str]:
     """Every Gotong pod is isolated both ways: APIs are reached only from the ingress (and
-    monitoring) namespace; relays and consumers accept nothing and talk only to Kafka and
-    their own PostgreSQL (plus DNS and the OTLP collector)."""
+    monitoring) namespace; consumers only by Prometheus on their metrics port; relays accept
+    nothing. Relays and consumers talk only to Kafka and their own PostgreSQL (plus DNS and
+    the OTLP collector), and are labelled so that the brokers' policy lets them in."""
     problems = []
     policies = of_kind(docs, "NetworkPolicy")
+    kafka_selectors = kafka_client_selectors(docs)
     for deployment in of_kind(docs, "Deployment"):
         service, process = service_and_process(deployment)
         labels = pod_labels(deployment)
@@ -838,8 +1022,14 @@ def network_problems(docs: list[Doc]) -> list[str]:
         for policy in selecting:
             if set(policy["spec"].get("policyTypes", [])) != {"Ingress", "Egress"}:
                 problems.append(f"{ref(policy)}: does not isolate both directions")
-            problems += ingress_problems(policy, process)
+            problems += ingress_problems(policy, deployment)
             problems += egress_problems(policy, service, process, docs)
+        if kafka_selectors is not None:
+            admitted = any(selector_matches(s, labels) for s in kafka_selectors)
+            if process == "api" and admitted:
+                problems.append(f"{ref(deployment)}: the brokers' policy admits an API")
+            if process != "api" and not admitted:
+                problems.append(f"{ref(deployment)}: the brokers' policy keeps it out of Kafka")
     return problems
 
 
@@ -849,6 +1039,7 @@ ALL_CHECKS: dict[str, Check] = {
     "workloads": workload_problems,
     "relays": relay_problems,
     "apis": api_problems,
+    "consumers": consumer_problems,
     "databases": database_problems,
     "kafka": kafka_problems,
     "acls": acl_problems,
