@@ -628,7 +628,10 @@ def most_pods(deployment: Doc, docs: list[Doc]) -> int:
 
 
 def connection_budget_problems(docs: list[Doc]) -> list[str]:
-    """At full scale, a service's pools fit in its PostgreSQL's max_connections."""
+    """At full scale, a service's pools fit in its PostgreSQL's max_connections: every
+    Deployment of the service counts (API, relay and, for inventory, payments and reporting,
+    the KEDA-scaled consumer at its maximum), each pod with the pool size its settings give,
+    plus one surge pod per rolling Deployment."""
     problems = []
     clusters = by_name(docs, "Cluster")
     for service in SERVICES:
@@ -751,11 +754,11 @@ def acl_problems(docs: list[Doc]) -> list[str]:
             if resource.get("name") == "*":
                 problems.append(f"{ref(user)}: wildcard ACL")
     for service in SERVICES:
-        user = users.get(f"gotong-{service}")
-        if user is None:
+        service_user = users.get(f"gotong-{service}")
+        if service_user is None:
             problems.append(f"KafkaUser/gotong-{service}: missing")
             continue
-        problems += service_acl_problems(user, service, topics)
+        problems += service_acl_problems(service_user, service, topics)
     problems += partner_problems(users.get("partner-example"))
     problems += credential_problems(docs, users)
     return problems

@@ -3,7 +3,8 @@
 Each overlay is rendered with the real kustomize (``kubectl kustomize``) and every document
 is validated: core kinds against the Kubernetes OpenAPI schemas (kubernetes-validate, strict),
 the Strimzi, CloudNativePG and KEDA resources against the structural schemas in
-crd_schemas.py, and all of them against the checks in checks.py. The self-tests at the end
+crd_schemas.py, all of them against the checks in checks.py, and the settings the containers
+get against the services' settings classes (settings_check.py). The self-tests at the end
 break a rendered manifest on purpose and show that the check in question catches it.
 Offline: no cluster, no network.
 """
@@ -15,7 +16,7 @@ from collections.abc import Callable
 
 import pytest
 
-from . import checks
+from . import checks, settings_check
 from .kustomize import K8S_DIR, OVERLAYS, render
 
 pytestmark = pytest.mark.unit
@@ -89,16 +90,51 @@ def test_dev_is_small() -> None:
     assert checks.broker_count(docs) == 1
     assert {c["spec"]["instances"] for c in checks.of_kind(docs, "Cluster")} == {1}
     assert {t["spec"]["replicas"] for t in checks.of_kind(docs, "KafkaTopic")} == {1}
+    # The dev patches select by label, so every consumer gets the small requests.
+    for deployment in checks.consumers_of(docs):
+        (container,) = checks.containers(deployment)
+        assert container["resources"]["requests"] == {"cpu": "50m", "memory": "128Mi"}, checks.ref(
+            deployment
+        )
 
 
-def test_reporting_consumer_scales_by_lag_up_to_the_partition_count(docs: list[Doc]) -> None:
-    scaled = find(docs, "ScaledObject", "reporting-consumer")["spec"]
-    assert scaled["maxReplicaCount"] == checks.PARTITIONS
-    groups = {trigger["metadata"]["consumerGroup"] for trigger in scaled["triggers"]}
-    assert groups == {"gotong.reporting.readmodel"}
+def test_every_service_but_members_runs_a_consumer(docs: list[Doc]) -> None:
+    consumers = {checks.name_of(d) for d in checks.consumers_of(docs)}
+    assert consumers == {"inventory-consumer", "payments-consumer", "reporting-consumer"}
 
 
-def test_only_members_processes_hold_the_nik_key(docs: list[Doc]) -> None:
+@pytest.mark.parametrize("service", sorted(checks.CONSUMERS))
+def test_each_consumer_scales_by_lag_up_to_the_partition_count(
+    docs: list[Doc], service: str
+) -> None:
+    spec = checks.CONSUMERS[service]
+    scaled = find(docs, "ScaledObject", f"{service}-consumer")["spec"]
+    assert scaled["scaleTargetRef"]["name"] == f"{service}-consumer"
+    assert (scaled["minReplicaCount"], scaled["maxReplicaCount"]) == (1, checks.PARTITIONS)
+    assert {t["metadata"]["consumerGroup"] for t in scaled["triggers"]} == {spec.group}
+    assert sorted(t["metadata"]["topic"] for t in scaled["triggers"]) == sorted(spec.topics)
+
+
+@pytest.mark.parametrize("service", sorted(checks.CONSUMERS))
+def test_each_consumer_is_scraped_on_its_metrics_port(docs: list[Doc], service: str) -> None:
+    deployment = find(docs, "Deployment", f"{service}-consumer")
+    annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+    port = checks.CONSUMERS[service].metrics_port
+    assert annotations["prometheus.io/port"] == str(port)
+    assert checks.container_port(deployment, "metrics") == port
+    (policy,) = [
+        p
+        for p in checks.of_kind(docs, "NetworkPolicy")
+        if checks.selector_matches(p["spec"]["podSelector"], checks.pod_labels(deployment))
+    ]
+    assert [
+        peer["namespaceSelector"]["matchLabels"]
+        for r in policy["spec"]["ingress"]
+        for peer in r["from"]
+    ] == [{"kubernetes.io/metadata.name": "monitoring"}]
+
+
+def test_only_members_api_holds_the_nik_key(docs: list[Doc]) -> None:
     holders = {
         checks.name_of(deployment)
         for deployment in checks.of_kind(docs, "Deployment")
@@ -106,8 +142,27 @@ def test_only_members_processes_hold_the_nik_key(docs: list[Doc]) -> None:
         for entry in container.get("env", [])
         if "NIK" in entry["name"]
     }
-    assert "members-api" in holders
-    assert holders <= {"members-api", "members-relay"}
+    assert holders == {"members-api"}
+
+
+def test_the_settings_the_containers_get_are_the_ones_the_code_reads(docs: list[Doc]) -> None:
+    assert settings_check.settings_problems(docs) == []
+
+
+def test_the_known_unread_settings_are_still_unread(docs: list[Doc]) -> None:
+    # When a settings class gains one of these fields, drop it from KNOWN_UNREAD.
+    assert settings_check.unread_names(docs) == settings_check.KNOWN_UNREAD
+
+
+@pytest.mark.parametrize("service", sorted(checks.CONSUMERS))
+def test_the_manifests_consume_at_least_what_the_code_consumes_by_default(service: str) -> None:
+    # The manifests pin each consumer's topics and group; a topic the code starts to consume
+    # by default must reach the ConfigMap, the ScaledObject and the KafkaUser as well.
+    spec = checks.CONSUMERS[service]
+    defaults = settings_check.load_settings(service, {})
+    assert set(getattr(defaults, spec.topics_field)) <= set(spec.topics)
+    assert defaults.consumer_group == spec.group
+    assert defaults.consumer_metrics_port == spec.metrics_port
 
 
 # --- the checks can fail -------------------------------------------------------------------
@@ -251,6 +306,122 @@ def consumers_exhaust_connections(docs: list[Doc]) -> None:
     ] = "100"
 
 
+def container_of(docs: list[Doc], deployment: str) -> Doc:
+    (container,) = find(docs, "Deployment", deployment)["spec"]["template"]["spec"]["containers"]
+    return container  # type: ignore[no-any-return]
+
+
+def config_map_with(docs: list[Doc], key: str) -> Doc:
+    (config_map,) = [c for c in checks.of_kind(docs, "ConfigMap") if key in c.get("data", {})]
+    return config_map
+
+
+def consumer_without_limits(docs: list[Doc]) -> None:
+    del container_of(docs, "inventory-consumer")["resources"]["limits"]
+
+
+def consumer_missing(docs: list[Doc]) -> None:
+    docs.remove(find(docs, "Deployment", "payments-consumer"))
+
+
+def consumer_writable_root(docs: list[Doc]) -> None:
+    container_of(docs, "payments-consumer")["securityContext"]["readOnlyRootFilesystem"] = False
+
+
+def consumer_metrics_on_loopback(docs: list[Doc]) -> None:
+    container = container_of(docs, "payments-consumer")
+    container["env"] = [
+        e for e in container["env"] if e["name"] != "GOTONG_PAYMENTS_CONSUMER_METRICS_HOST"
+    ]
+
+
+def consumer_not_scraped(docs: list[Doc]) -> None:
+    del find(docs, "Deployment", "inventory-consumer")["spec"]["template"]["metadata"][
+        "annotations"
+    ]
+
+
+def consumer_topics_comma_separated(docs: list[Doc]) -> None:
+    data = config_map_with(docs, "GOTONG_INVENTORY_CONSUMED_TOPICS")["data"]
+    data["GOTONG_INVENTORY_CONSUMED_TOPICS"] = "gotong.members.events,gotong.payments.events"
+
+
+def consumer_group_misspelt(docs: list[Doc]) -> None:
+    data = config_map_with(docs, "GOTONG_PAYMENTS_CONSUMER_GROUP")["data"]
+    data["GOTONG_PAYMENTS_CONSUMERGROUP"] = data.pop("GOTONG_PAYMENTS_CONSUMER_GROUP")
+
+
+def reporting_topics_under_an_unread_name(docs: list[Doc]) -> None:
+    # The name these manifests used before: ReportingSettings never read it.
+    data = config_map_with(docs, "GOTONG_REPORTING_TOPICS")["data"]
+    data["GOTONG_REPORTING_CONSUMER_TOPICS"] = data.pop("GOTONG_REPORTING_TOPICS")
+
+
+def consumer_unscaled(docs: list[Doc]) -> None:
+    docs.remove(find(docs, "ScaledObject", "inventory-consumer"))
+
+
+def consumer_with_replicas(docs: list[Doc]) -> None:
+    find(docs, "Deployment", "payments-consumer")["spec"]["replicas"] = 2
+
+
+def trigger_missing_a_topic(docs: list[Doc]) -> None:
+    find(docs, "ScaledObject", "payments-consumer")["spec"]["triggers"].pop()
+
+
+def more_inventory_consumers_than_partitions(docs: list[Doc]) -> None:
+    find(docs, "ScaledObject", "inventory-consumer")["spec"]["maxReplicaCount"] = 13
+
+
+def consumer_without_group_acl(docs: list[Doc]) -> None:
+    acls = find(docs, "KafkaUser", "gotong-payments")["spec"]["authorization"]["acls"]
+    acls[:] = [acl for acl in acls if acl["resource"]["type"] != "group"]
+
+
+def consumer_in_a_foreign_group(docs: list[Doc]) -> None:
+    find(docs, "KafkaUser", "gotong-inventory")["spec"]["authorization"]["acls"].append(
+        {
+            "resource": {"type": "group", "name": "gotong.reporting.readmodel"},
+            "operations": ["Read"],
+        }
+    )
+
+
+def consumer_reads_an_unconsumed_topic(docs: list[Doc]) -> None:
+    find(docs, "KafkaUser", "gotong-payments")["spec"]["authorization"]["acls"].append(
+        {
+            "resource": {"type": "topic", "name": "gotong.reporting.events"},
+            "operations": ["Read"],
+        }
+    )
+
+
+def consumer_cannot_dead_letter(docs: list[Doc]) -> None:
+    acls = find(docs, "KafkaUser", "gotong-inventory")["spec"]["authorization"]["acls"]
+    acls[:] = [acl for acl in acls if acl["resource"]["name"] != "gotong.members.events.dlt"]
+
+
+def consumer_open_ingress(docs: list[Doc]) -> None:
+    find(docs, "NetworkPolicy", "inventory-consumer")["spec"]["ingress"].append({})
+
+
+def consumer_ingress_on_another_port(docs: list[Doc]) -> None:
+    (rule,) = find(docs, "NetworkPolicy", "reporting-consumer")["spec"]["ingress"]
+    rule["ports"] = [{"port": 8000, "protocol": "TCP"}]
+
+
+def consumer_no_kafka_client(docs: list[Doc]) -> None:
+    del find(docs, "Deployment", "payments-consumer")["spec"]["template"]["metadata"]["labels"][
+        "gotong.io/kafka-client"
+    ]
+
+
+def inventory_consumers_exhaust_connections(docs: list[Doc]) -> None:
+    find(docs, "Cluster", "gotong-inventory-db")["spec"]["postgresql"]["parameters"][
+        "max_connections"
+    ] = "150"
+
+
 def schema(docs: list[Doc]) -> list[str]:
     return checks.schema_problems(docs, KUBERNETES_VERSIONS[0])
 
@@ -278,11 +449,36 @@ BREAKAGES: list[tuple[Breakage, Callable[[list[Doc]], list[str]]]] = [
     (api_on_loopback, checks.api_problems),
     (jwt_key_inline, checks.secret_problems),
     (consumers_exhaust_connections, checks.database_problems),
+    (consumer_without_limits, checks.workload_problems),
+    (consumer_missing, checks.workload_problems),
+    (consumer_writable_root, checks.workload_problems),
+    (consumer_metrics_on_loopback, checks.consumer_problems),
+    (consumer_metrics_on_loopback, settings_check.settings_problems),
+    (consumer_not_scraped, checks.consumer_problems),
+    (consumer_topics_comma_separated, checks.consumer_problems),
+    (consumer_topics_comma_separated, settings_check.settings_problems),
+    (consumer_group_misspelt, settings_check.settings_problems),
+    (reporting_topics_under_an_unread_name, settings_check.settings_problems),
+    (consumer_unscaled, checks.keda_problems),
+    (consumer_with_replicas, checks.keda_problems),
+    (trigger_missing_a_topic, checks.keda_problems),
+    (more_inventory_consumers_than_partitions, checks.keda_problems),
+    (consumer_without_group_acl, checks.acl_problems),
+    (consumer_without_group_acl, checks.keda_problems),
+    (consumer_in_a_foreign_group, checks.acl_problems),
+    (consumer_reads_an_unconsumed_topic, checks.acl_problems),
+    (consumer_cannot_dead_letter, checks.acl_problems),
+    (consumer_open_ingress, checks.network_problems),
+    (consumer_ingress_on_another_port, checks.network_problems),
+    (consumer_no_kafka_client, checks.network_problems),
+    (inventory_consumers_exhaust_connections, checks.database_problems),
 ]
 
 
 @pytest.mark.parametrize(
-    ("breakage", "check"), BREAKAGES, ids=[breakage.__name__ for breakage, _ in BREAKAGES]
+    ("breakage", "check"),
+    BREAKAGES,
+    ids=[f"{breakage.__name__}-{check.__name__}" for breakage, check in BREAKAGES],
 )
 def test_each_check_catches_its_breakage(
     breakage: Breakage, check: Callable[[list[Doc]], list[str]]
