@@ -68,6 +68,8 @@ CONSUMERS = {
 }
 # Service -> processes beyond the API and the outbox relay that every service has.
 EXTRA_PROCESSES = {service: ("consumer",) for service in CONSUMERS}
+# Reporting publishes nothing yet (its read model has no outbox), so it runs no relay.
+WITHOUT_RELAY = frozenset({"reporting"})
 # Every domain topic some consumer reads (each needs its dead-letter topic).
 CONSUMED_TOPICS = tuple(sorted({t for spec in CONSUMERS.values() for t in spec.topics}))
 DEAD_LETTER_SUFFIX = ".dlt"
@@ -345,7 +347,8 @@ def secret_problems(docs: list[Doc]) -> list[str]:
 def expected_deployments() -> set[str]:
     names = set()
     for service in SERVICES:
-        for process in ("api", "relay", *EXTRA_PROCESSES.get(service, ())):
+        relay = () if service in WITHOUT_RELAY else ("relay",)
+        for process in ("api", *relay, *EXTRA_PROCESSES.get(service, ())):
             names.add(f"{service}-{process}")
     return names
 
