@@ -6,9 +6,11 @@ import re
 
 from gotong_platform.eventstore import CONSUMER_V1
 
+from reporting.projection.facts import FACTS_DDL
+
 __all__ = ["READ_MODEL_DDL", "checked_schema_name"]
 
-READ_MODEL_DDL = CONSUMER_V1 + """
+READ_MODEL_DDL = CONSUMER_V1 + FACTS_DDL + """
 -- Rows may be created by any event of their stream, in any order: columns that
 -- only some events carry are nullable, and `*_version` keeps the latest state.
 CREATE TABLE cooperatives (
