@@ -178,10 +178,17 @@ def test_a_price_is_for_a_positive_quantity() -> None:
     refused(PricingQtyNotPositive, set_price, a_product(), a_price(per_qty=0), today=TODAY)
 
 
-def test_a_price_cannot_take_effect_in_the_past() -> None:
+def test_a_used_price_list_cannot_be_changed_for_past_days() -> None:
+    product = a_product(prices=[a_price(price_idr=40_000, effective_from=days(-30))])
     command = a_price(effective_from=YESTERDAY)
 
-    refused(PriceBackdated, set_price, a_product(), command, today=TODAY)
+    refused(PriceBackdated, set_price, product, command, today=TODAY)
+
+
+def test_a_first_price_may_start_in_the_past_for_uploads_of_earlier_days() -> None:
+    events = set_price(a_product(), a_price(effective_from=days(-30)), today=TODAY)
+
+    assert [e.effective_from for e in events] == [days(-30)]  # type: ignore[union-attr]
 
 
 def test_the_price_on_a_day_is_the_latest_in_force() -> None:

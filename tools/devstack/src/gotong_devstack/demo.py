@@ -41,6 +41,8 @@ __all__ = [
     "DEMO_VERSION",
     "EARLIEST_TODAY",
     "REGENCIES",
+    "SEED",
+    "AfterJoin",
     "ApiError",
     "Applicant",
     "CoopSpec",
@@ -54,6 +56,7 @@ __all__ = [
     "build_demo",
     "business_today",
     "call",
+    "coop_admin_subject",
     "coop_keys",
     "coop_steps",
     "nik_for",
@@ -635,6 +638,8 @@ ADMIN_SUBJECT = "demo-admin"
 @dataclass
 class SeedResult:
     cooperative_ids: dict[str, str] = field(default_factory=dict)
+    # slug -> applicant seq -> the member id the API assigned
+    member_ids: dict[str, dict[int, str]] = field(default_factory=dict)
     created: int = 0
     replayed: int = 0
 
@@ -646,8 +651,18 @@ class SeedResult:
         return reply
 
 
-def seed(demo: Sequence[DemoCoop], base_url: str, mint: Mint) -> SeedResult:
-    """Create the demo through the members API; safe to repeat (every POST is keyed)."""
+# Called with the cooperative and its id once it has joined, before its members apply.
+AfterJoin = Callable[[CoopSpec, str], None]
+
+
+def seed(demo: Sequence[DemoCoop], base_url: str, mint: Mint,
+         after_join: AfterJoin | None = None) -> SeedResult:
+    """Create the demo through the members API; safe to repeat (every POST is keyed).
+
+    `after_join` runs between a cooperative joining and its first member applying (e.g.
+    to set its savings policy before payments opens the members' accounts). The requests
+    to the members API are the same with or without it.
+    """
     result = SeedResult()
     admin = mint("federation_admin", ADMIN_SUBJECT, None)
     for coop in demo:
@@ -660,9 +675,11 @@ def seed(demo: Sequence[DemoCoop], base_url: str, mint: Mint) -> SeedResult:
         base = f"/cooperatives/{cooperative_id}"
         result.count(call(base_url, "POST", f"{base}/join-federation", token=admin,
                           body=spec.join_body(), key=join_key))
+        if after_join is not None:
+            after_join(spec, cooperative_id)
 
-        token = mint("coop_admin", f"demo-{spec.slug}", cooperative_id)
-        member_ids: dict[int, str] = {}
+        token = mint("coop_admin", coop_admin_subject(spec.slug), cooperative_id)
+        member_ids = result.member_ids.setdefault(spec.slug, {})
         for step in coop_steps(coop):
             if step.kind == "apply":
                 path = f"{base}/members"
@@ -673,6 +690,11 @@ def seed(demo: Sequence[DemoCoop], base_url: str, mint: Mint) -> SeedResult:
             if step.kind == "apply":
                 member_ids[step.seq] = _text(reply.data, "member_id")
     return result
+
+
+def coop_admin_subject(slug: str) -> str:
+    """The token subject of the cooperative's pengurus (Idempotency-Keys are per subject)."""
+    return f"demo-{slug}"
 
 
 def _text(data: Any, name: str) -> str:

@@ -3,6 +3,10 @@
     python -m gotong_devstack.run          start what is not running, seed the demo, print URLs
     python -m gotong_devstack.run --stop   stop the processes `make run` started
 
+The services: members (API 8001, relay), inventory (API 8002, relay, consumer), payments
+(API 8003, relay, consumer) and reporting (consumer, API 8004). The consumers serve their
+Prometheus metrics on 9102 (inventory), 9103 (payments) and 9104 (reporting).
+
 `make up` has started PostgreSQL and Kafka already (`make run` depends on it). This module
 only adds, under the stack directory (`.stack/`):
 
@@ -34,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from gotong_devstack import demo
+from gotong_devstack import demo, economy, economy_seed
 from gotong_devstack.errors import PrerequisiteError, StackError
 from gotong_devstack.proc import (
     file_tail,
@@ -47,9 +51,17 @@ from gotong_devstack.proc import (
 from gotong_devstack.settings import LOOPBACK, Settings, load_settings
 
 MEMBERS_PORT = 8001
+INVENTORY_PORT = 8002
+PAYMENTS_PORT = 8003
 REPORTING_PORT = 8004
 MEMBERS_URL = f"http://{LOOPBACK}:{MEMBERS_PORT}"
+INVENTORY_URL = f"http://{LOOPBACK}:{INVENTORY_PORT}"
+PAYMENTS_URL = f"http://{LOOPBACK}:{PAYMENTS_PORT}"
 REPORTING_URL = f"http://{LOOPBACK}:{REPORTING_PORT}"
+# The consumers' Prometheus endpoints: set explicitly, so the three never share a port.
+INVENTORY_METRICS_PORT = 9102
+PAYMENTS_METRICS_PORT = 9103
+REPORTING_METRICS_PORT = 9104
 SUMMARY_PATH = "/federation/summary"
 
 HEALTH_TIMEOUT = 60.0
@@ -65,6 +77,7 @@ class Service:
     database: str
     port: int | None = None  # set for the HTTP APIs, which are waited for on /health
     nik_key: bool = False
+    metrics_port: int | None = None  # a consumer's Prometheus endpoint
 
     @property
     def health_url(self) -> str | None:
@@ -76,8 +89,20 @@ SERVICES: tuple[Service, ...] = (
             "GOTONG_MEMBERS_", "gotong_members", port=MEMBERS_PORT, nik_key=True),
     Service("members-relay", ("-m", "members", "relay"),
             "GOTONG_MEMBERS_", "gotong_members", nik_key=True),
+    Service("inventory-api", ("-m", "inventory", "api", "--port", str(INVENTORY_PORT)),
+            "GOTONG_INVENTORY_", "gotong_inventory", port=INVENTORY_PORT),
+    Service("inventory-relay", ("-m", "inventory", "relay"),
+            "GOTONG_INVENTORY_", "gotong_inventory"),
+    Service("inventory-consumer", ("-m", "inventory", "consumer"),
+            "GOTONG_INVENTORY_", "gotong_inventory", metrics_port=INVENTORY_METRICS_PORT),
+    Service("payments-api", ("-m", "payments", "api", "--port", str(PAYMENTS_PORT)),
+            "GOTONG_PAYMENTS_", "gotong_payments", port=PAYMENTS_PORT),
+    Service("payments-relay", ("-m", "payments", "relay"),
+            "GOTONG_PAYMENTS_", "gotong_payments"),
+    Service("payments-consumer", ("-m", "payments", "consumer"),
+            "GOTONG_PAYMENTS_", "gotong_payments", metrics_port=PAYMENTS_METRICS_PORT),
     Service("reporting-consumer", ("-m", "reporting", "consumer"),
-            "GOTONG_REPORTING_", "gotong_reporting"),
+            "GOTONG_REPORTING_", "gotong_reporting", metrics_port=REPORTING_METRICS_PORT),
     Service("reporting-api", ("-m", "reporting", "api", "--port", str(REPORTING_PORT)),
             "GOTONG_REPORTING_", "gotong_reporting", port=REPORTING_PORT),
 )
@@ -223,6 +248,8 @@ def service_env(
     })
     if service.nik_key:
         env[f"{p}NIK_KEY"] = nik_key
+    if service.metrics_port is not None:
+        env[f"{p}CONSUMER_METRICS_PORT"] = str(service.metrics_port)
     return env
 
 
@@ -262,11 +289,12 @@ def start_services(
             _say(f"{service.name}: already running (pid {pid})")
             started.append(Started(service, pid, None))
             continue
-        if service.port is not None and port_open(LOOPBACK, service.port):
-            raise StackError(
-                f"port {service.port} is in use by a process `make run` did not start; "
-                f"stop it, then run `make run` again"
-            )
+        for port in (service.port, service.metrics_port):
+            if port is not None and port_open(LOOPBACK, port):
+                raise StackError(
+                    f"port {port} ({service.name}) is in use by a process `make run` did not "
+                    f"start; stop it, then run `make run` again"
+                )
         log = paths.log(service)
         if log.exists():
             log.replace(log.with_name(log.name + ".1"))
@@ -385,36 +413,90 @@ def make_mint(paths: Paths) -> demo.Mint:
 # --- seeding and the summary -------------------------------------------------------
 
 
-def seed_demo(paths: Paths) -> tuple[tuple[demo.DemoCoop, ...], demo.Mint]:
+ENDPOINTS = economy_seed.Endpoints(inventory=INVENTORY_URL, payments=PAYMENTS_URL)
+START_AFRESH = "make stop && make down && rm -rf .stack && make run"
+
+
+def _seeding_failed(exc: demo.ApiError | economy_seed.EconomyError, paths: Paths,
+                    what: str) -> RunError:
+    print(f"seeding failed: {exc}", file=sys.stderr)
+    if isinstance(exc, demo.ApiError):
+        print(exc.pretty_body(), file=sys.stderr)
+        problem = exc.problem or {}
+        if problem.get("code") == "idempotency-key-reused":
+            print(f"the demo data changed since these databases were seeded; start afresh: "
+                  f"{START_AFRESH}", file=sys.stderr)
+    print(f"(service logs: {_display(paths.logs)})", file=sys.stderr, flush=True)
+    return RunError(f"seeding {what} failed")
+
+
+@dataclass
+class Seeding:
+    """What the members seeding hands on to the economy's."""
+
+    federation: tuple[demo.DemoCoop, ...]
+    result: demo.SeedResult
+    mint: demo.Mint
+    tokens: economy_seed.Tokens
+    counts: economy_seed.Counts
+
+
+def seed_demo(paths: Paths) -> Seeding:
     try:
         federation = demo.build_demo(demo.business_today())
     except ValueError as exc:
         raise PrerequisiteError(str(exc)) from None
     mint = make_mint(paths)
+    tokens = economy_seed.Tokens(mint)
+    counts = economy_seed.Counts()
     _say(f"seeding the demo federation through {MEMBERS_URL} ...")
+    # Each cooperative's savings policy is set (in payments) as soon as it has joined, so
+    # its members' pokok accounts open with the policy's amount.
+    hook = economy_seed.policy_hook(ENDPOINTS, tokens, counts)
     try:
-        result = demo.seed(federation, MEMBERS_URL, mint)
-    except demo.ApiError as exc:
-        print(f"seeding failed: {exc}", file=sys.stderr)
-        print(exc.pretty_body(), file=sys.stderr)
-        problem = exc.problem or {}
-        if problem.get("code") == "idempotency-key-reused":
-            print(
-                "the demo data changed since these databases were seeded; start afresh: "
-                "make stop && make down && rm -rf .stack && make run",
-                file=sys.stderr,
-            )
-        print(f"(service logs: {_display(paths.logs)})", file=sys.stderr, flush=True)
-        raise RunError("seeding the demo federation failed") from None
+        result = demo.seed(federation, MEMBERS_URL, mint, after_join=hook)
+    except (demo.ApiError, economy_seed.EconomyError) as exc:
+        raise _seeding_failed(exc, paths, "the demo federation") from None
     _say(f"  {result.created} requests created data, {result.replayed} were replays "
          f"of an earlier run")
     for coop in federation:
         spec = coop.spec
-        counts = demo.status_counts([coop])
-        detail = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+        statuses = demo.status_counts([coop])
+        detail = ", ".join(f"{n} {status}" for status, n in sorted(statuses.items()))
         _say(f"  {spec.name} ({spec.coop_type}; {spec.regency.name} {spec.regency.code}, "
              f"{spec.regency.time_zone}): {len(coop.applicants)} applicants: {detail}")
-    return federation, mint
+    return Seeding(federation, result, mint, tokens, counts)
+
+
+def seed_economy(paths: Paths, seeding: Seeding) -> None:
+    """Savings, loans, shops and produce (economy.py), then what the APIs hold."""
+    today = demo.business_today()
+    if today < economy.ECONOMY_EARLIEST_TODAY:
+        _warn(f"not seeding savings, loans, shops and produce: their dates run to "
+              f"{economy.MONEY_UNTIL.isoformat()} and today is {today.isoformat()}")
+        return
+    economies = economy.build_economy(seeding.federation)
+    counts = seeding.counts
+    _say(f"seeding savings, loans, shops and produce through {PAYMENTS_URL} and "
+         f"{INVENTORY_URL} ...")
+    started = time.monotonic()
+    try:
+        records = economy_seed.seed_economy(
+            economies, seeding.federation, seeding.result.cooperative_ids,
+            seeding.result.member_ids, ENDPOINTS, seeding.tokens, counts)
+        seeded = time.monotonic()
+        still_open = economy_seed.settle(records, ENDPOINTS, seeding.tokens)
+        summary = economy_seed.summarise(records, ENDPOINTS, seeding.tokens)
+    except (demo.ApiError, economy_seed.EconomyError) as exc:
+        raise _seeding_failed(exc, paths, "savings, loans, shops and produce") from None
+    _say(f"  {counts.created} requests created data, {counts.replayed} were replays of an "
+         f"earlier run; offline facts: {counts.accepted} recorded now, {counts.duplicates} "
+         f"duplicates ({seeded - started:.1f} s, reactions settled after "
+         f"{time.monotonic() - seeded:.1f} s)")
+    for item in still_open:
+        _warn(f"{item} after {economy_seed.SETTLE_TIMEOUT:.0f} s (see the consumer logs)")
+    for line in summary:
+        _say(line)
 
 
 def check_summary(federation: Sequence[demo.DemoCoop], mint: demo.Mint, timeout: float) -> None:
@@ -457,6 +539,8 @@ def print_urls(paths: Paths) -> None:
     _say()
     _say("Gotong is running:")
     _say(f"  members API docs    {MEMBERS_URL}/docs")
+    _say(f"  inventory API docs  {INVENTORY_URL}/docs")
+    _say(f"  payments API docs   {PAYMENTS_URL}/docs")
     _say(f"  reporting API docs  {REPORTING_URL}/docs")
     _say(f"  federation summary  {REPORTING_URL}{SUMMARY_PATH}  (needs a bearer token)")
     _say("A token for the APIs:")
@@ -471,14 +555,17 @@ def print_urls(paths: Paths) -> None:
 
 
 def run(settings: Settings) -> int:
+    began = time.monotonic()
     paths = Paths(settings.stack_dir)
     check_stack(settings)
     nik_key = ensure_secrets(paths)
     started = start_services(SERVICES, settings, paths, nik_key)
     wait_healthy(started, paths, HEALTH_TIMEOUT)
-    federation, mint = seed_demo(paths)
-    check_summary(federation, mint, SUMMARY_TIMEOUT)
+    seeding = seed_demo(paths)
+    check_summary(seeding.federation, seeding.mint, SUMMARY_TIMEOUT)
+    seed_economy(paths, seeding)
     print_urls(paths)
+    _say(f"make run took {time.monotonic() - began:.1f} s")
     return 0
 
 

@@ -103,8 +103,10 @@ def _check_shelf_life(days: int | None, tracking: LotTracking) -> None:
 def set_price(state: Product | None, command: SetPrice, *, today: date) -> list[ProductEvent]:
     """Put a price on one of the product's price lists from ``effective_from`` on.
 
-    A price may start today or later, never earlier: receipts and sales of past days
-    were priced with the list then in force, and ``price_on`` must keep answering so.
+    A price may start today or later. It may start earlier only while the list has
+    no price yet (a catalogue set up after the shop opened, or offline sales uploaded
+    for days before): once a list was used, sales and receipts of past days were
+    priced with it, and ``price_on`` must keep answering so.
     """
     product = _existing(state)
     if command.price_idr <= 0:
@@ -114,7 +116,8 @@ def set_price(state: Product | None, command: SetPrice, *, today: date) -> list[
             f"The price must be for a quantity above 0 {product.base_unit}; "
             f"it is for {command.per_qty}."
         )
-    if command.effective_from < today:
+    if command.effective_from < today and product.price_on(command.price_list,
+                                                           date.max) is not None:
         raise PriceBackdated(
             f"The price cannot take effect on {command.effective_from.isoformat()}, before "
             f"today's business date ({today.isoformat()})."

@@ -1,0 +1,878 @@
+"""The demo federation's money and goods (issue 3): savings, loans, shops, produce. Pure data.
+
+`build_economy(federation)` turns the members demo (`demo.build_demo`) into, per
+cooperative, everything `economy_seed` sends to the payments and inventory APIs:
+
+* payments: a savings policy; every admitted member's simpanan pokok (paid on the day of
+  admission); simpanan wajib billed for `WAJIB_PERIODS` and mostly paid (some members
+  in arrears); sukarela deposits; loans (applied by the clerk, approved and disbursed by
+  the treasurer) with their repayments, one of them left overdue. Wajib, sukarela and
+  repayments are a collector's offline facts for `POST /sync` (device `demo-<slug>-kolektor`,
+  seq 1, 2, ... in date order).
+* inventory: warehouses (a shop everywhere, a coffee warehouse, a cold storage for the
+  fishery), a catalogue with member, non-member and buy-from-member prices, goods
+  receipts that cover what the shop sells, produce bought from members (coffee, fish)
+  and 20-40 shop sales to members and non-members.
+
+Every amount is an integer number of rupiah; a sale's tenders add up to its total, which
+is computed with the inventory service's rounding (`line_amount`). One generator per
+cooperative with a fixed seed: the same members give the same data, so the request bodies
+(hashed with their Idempotency-Keys) and the offline facts (deduplicated by device and
+seq) are the same on every run.
+
+Dates. Wajib and sukarela are dated from `MONEY_FROM` to `MONEY_UNTIL`, the loans from May
+2026 (applications) to `MONEY_UNTIL` (the last repayments): payments accepts past business
+dates for deposits, loans and repayments. The shop cannot be backdated: inventory
+refuses a price that takes effect before today (422 `price-backdated`) and any movement
+dated after today, and a sale or produce receipt is priced from the list in force on its
+business date. So the prices are sent without `effective_from` (they take effect on the
+day of the first `make run`) and the shop's sales and produce purchases are online
+commands, all dated that day by the server. Harvest dates are fixed (before
+`ECONOMY_EARLIEST_TODAY`, which is why the economy needs a clock on or after it).
+"""
+
+from __future__ import annotations
+
+import calendar
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any, Literal
+
+from gotong_devstack.demo import DEMO_VERSION, SEED, Applicant, DemoCoop
+
+__all__ = [
+    "DEFAULT_POKOK_IDR",
+    "ECONOMY_EARLIEST_TODAY",
+    "MONEY_FROM",
+    "MONEY_UNTIL",
+    "PROFILES",
+    "WAJIB_PERIODS",
+    "CoopEconomy",
+    "Fact",
+    "GoodsReceipt",
+    "Instalment",
+    "Loan",
+    "Pokok",
+    "Policy",
+    "Price",
+    "PriceListName",
+    "ProducePurchase",
+    "Product",
+    "Sale",
+    "SaleLine",
+    "Tender",
+    "Warehouse",
+    "add_months",
+    "build_economy",
+    "economy_key",
+    "line_amount",
+    "round_half_up_div",
+]
+
+MONEY_FROM = date(2026, 9, 1)
+MONEY_UNTIL = date(2026, 11, 20)
+WAJIB_PERIODS = ("2026-09", "2026-10", "2026-11")
+# Harvests are dated up to MONEY_UNTIL and inventory refuses a harvest after today.
+ECONOMY_EARLIEST_TODAY = MONEY_UNTIL + timedelta(days=1)
+HARVEST_DAYS = tuple(date(2026, 11, d) for d in range(9, 21))
+# The payments service's default policy: a member admitted before the cooperative set its
+# own policy has a pokok account that expects this amount.
+DEFAULT_POKOK_IDR = 50_000
+
+PriceListName = Literal["member", "non_member", "buy_from_member"]
+Category = Literal["farm_produce", "handicraft", "staple_goods", "farm_inputs"]
+BaseUnit = Literal["g", "pcs", "ml"]
+Tracking = Literal["none", "lot", "lot_expiry"]
+WarehouseKind = Literal["warehouse", "cold_storage", "shop"]
+Method = Literal["cash", "qris", "transfer", "credit"]
+Channel = Literal["cash", "transfer", "qris"]
+InterestMethod = Literal["flat", "declining_balance"]
+SavingsType = Literal["pokok", "wajib", "sukarela"]
+FactType = Literal["savings_deposit", "loan_repayment"]
+
+_OFFSETS = {"WITA": timezone(timedelta(hours=8), "WITA"),
+            "WIT": timezone(timedelta(hours=9), "WIT")}
+
+
+def economy_key(*parts: object) -> str:
+    """An Idempotency-Key or client id of the economy: `demo-v1-<parts>`."""
+    return "-".join(["demo", DEMO_VERSION, *(str(p) for p in parts)])
+
+
+# --- money arithmetic (the services' own rules, re-stated: the tool is stdlib only) ---
+
+
+def round_half_up_div(n: int, d: int) -> int:
+    """`n / d` to the nearest integer, halves away from zero (gotong_platform.money)."""
+    if d == 0:
+        raise ZeroDivisionError("round_half_up_div by zero")
+    negative = (n < 0) != (d < 0)
+    quotient, remainder = divmod(abs(n), abs(d))
+    if 2 * remainder >= abs(d):
+        quotient += 1
+    return -quotient if negative else quotient
+
+
+def line_amount(qty: int, price_idr: int, per_qty: int) -> int:
+    """`qty` base units at `price_idr` per `per_qty` units, half up (inventory's pricing)."""
+    return round_half_up_div(qty * price_idr, per_qty)
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` moved by whole months; a missing day becomes the month's last (payments' rule)."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+# --- payments ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Policy:
+    pokok_idr: int
+    wajib_idr: int
+    wajib_due_day: int
+
+    def body(self) -> dict[str, Any]:
+        return {"pokok_idr": self.pokok_idr, "wajib_idr": self.wajib_idr,
+                "wajib_due_day": self.wajib_due_day}
+
+    def due_date(self, period: str) -> date:
+        year, month = (int(part) for part in period.split("-"))
+        return date(year, month, self.wajib_due_day)
+
+
+@dataclass(frozen=True)
+class Pokok:
+    """Simpanan pokok, paid at the office on the day of admission (online, backdated)."""
+
+    member_seq: int
+    on: date
+    reference: str
+
+    def key(self, slug: str, amount_idr: int) -> str:
+        # The amount is part of the key: a member admitted before the policy was set owes
+        # the default pokok, and a retry with the other amount must not reuse the key.
+        return economy_key("pokok", slug, self.member_seq, amount_idr)
+
+    def body(self, amount_idr: int) -> dict[str, Any]:
+        return {"amount_idr": amount_idr, "channel": "cash", "business_date": self.on.isoformat(),
+                "reference": self.reference}
+
+
+@dataclass(frozen=True)
+class Instalment:
+    n: int
+    due_date: date
+    principal_idr: int
+    interest_idr: int
+
+    @property
+    def total_idr(self) -> int:
+        return self.principal_idr + self.interest_idr
+
+
+@dataclass(frozen=True)
+class Loan:
+    """A loan and its life up to disbursement; repayments are `Fact`s."""
+
+    n: int  # 1.. within the cooperative; part of the keys
+    member_seq: int
+    principal_idr: int
+    term_months: int
+    interest_rate_bp_per_month: int
+    method: InterestMethod
+    penalty_bp_per_month: int
+    applied_on: date
+    approved_on: date
+    disbursed_on: date
+    first_due_date: date
+    purpose: str
+    overdue: bool = False  # stops repaying after its first instalment
+
+    def keys(self, slug: str) -> tuple[str, str, str]:
+        """Idempotency-Keys of applying, approving and disbursing."""
+        return (economy_key("loan", slug, self.n), economy_key("approve", slug, self.n),
+                economy_key("disburse", slug, self.n))
+
+    def apply_body(self, member_id: str) -> dict[str, Any]:
+        return {
+            "member_id": member_id,
+            "principal_idr": self.principal_idr,
+            "term_months": self.term_months,
+            "interest_rate_bp_per_month": self.interest_rate_bp_per_month,
+            "method": self.method,
+            "penalty_bp_per_month": self.penalty_bp_per_month,
+            "first_due_date": self.first_due_date.isoformat(),
+            "applied_on": self.applied_on.isoformat(),
+            "purpose": self.purpose,
+        }
+
+    def approve_body(self) -> dict[str, Any]:
+        return {"approved_on": self.approved_on.isoformat()}
+
+    def disburse_body(self) -> dict[str, Any]:
+        return {"disbursed_on": self.disbursed_on.isoformat()}
+
+    def schedule(self) -> tuple[Instalment, ...]:
+        """The payments service's schedule (equal principal, the last absorbs the rest)."""
+        base, remainder = divmod(self.principal_idr, self.term_months)
+        outstanding = self.principal_idr
+        out: list[Instalment] = []
+        for n in range(1, self.term_months + 1):
+            principal = base + (remainder if n == self.term_months else 0)
+            basis = self.principal_idr if self.method == "flat" else outstanding
+            out.append(Instalment(
+                n=n, due_date=add_months(self.first_due_date, n - 1), principal_idr=principal,
+                interest_idr=round_half_up_div(basis * self.interest_rate_bp_per_month, 10_000)))
+            outstanding -= principal
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One offline fact of the collector's phone: a savings deposit or a loan repayment."""
+
+    client_id: str
+    type: FactType
+    on: date
+    amount_idr: int
+    channel: Channel
+    member_seq: int | None = None  # savings_deposit
+    savings_type: SavingsType | None = None
+    loan_n: int | None = None  # loan_repayment
+    instalment_n: int | None = None
+
+    def item(self, seq: int, occurred_at: datetime, target_id: str,
+             reference: str) -> dict[str, Any]:
+        """The sync item; `target_id` is the member id or the loan id the API assigned."""
+        payload: dict[str, Any]
+        if self.type == "savings_deposit":
+            payload = {"member_id": target_id, "savings_type": self.savings_type,
+                       "amount_idr": self.amount_idr, "channel": self.channel,
+                       "reference": reference}
+        else:
+            payload = {"loan_id": target_id, "amount_idr": self.amount_idr,
+                       "channel": self.channel, "reference": reference}
+        return {"client_id": self.client_id, "device_seq": seq, "type": self.type,
+                "occurred_at": occurred_at.isoformat(), "business_date": self.on.isoformat(),
+                "payload": payload}
+
+
+# --- inventory --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Price:
+    price_list: PriceListName
+    price_idr: int
+    per_qty: int = 1
+
+    def body(self) -> dict[str, Any]:
+        # No effective_from: inventory refuses a backdated price (see the module docstring),
+        # so the price takes effect on the server's business date of the first run, and the
+        # body stays the same on every run.
+        return {"price_list": self.price_list, "price_idr": self.price_idr,
+                "per_qty": self.per_qty}
+
+    def amount(self, qty: int) -> int:
+        return line_amount(qty, self.price_idr, self.per_qty)
+
+
+@dataclass(frozen=True)
+class Product:
+    sku: str
+    name: str
+    category: Category
+    base_unit: BaseUnit
+    warehouse: str  # the code of the warehouse it is kept in
+    prices: tuple[Price, ...]
+    unit_cost_idr: int | None = None  # bought from suppliers at this cost per unit
+    lot_tracking: Tracking = "none"
+    shelf_life_days: int | None = None
+    weight: int = 0  # how often the shop sells it (0: not sold in the shop)
+    max_qty: int = 3  # units of it in one sale at most
+    supplier: str = ""  # who delivers it (goods receipts)
+
+    def body(self) -> dict[str, Any]:
+        return {"sku": self.sku, "name": self.name, "category": self.category,
+                "base_unit": self.base_unit, "lot_tracking": self.lot_tracking,
+                "shelf_life_days": self.shelf_life_days}
+
+    def price(self, price_list: PriceListName) -> Price | None:
+        return next((p for p in self.prices if p.price_list == price_list), None)
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    code: str
+    name: str
+    kind: WarehouseKind
+    capacity_kg: int | None = None
+
+    def body(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "capacity_kg": self.capacity_kg}
+
+
+@dataclass(frozen=True)
+class GoodsReceipt:
+    sku: str
+    qty: int
+    total_cost_idr: int
+    supplier_ref: str
+
+    def body(self, product_id: str) -> dict[str, Any]:
+        return {"product_id": product_id, "qty": self.qty, "total_cost_idr": self.total_cost_idr,
+                "supplier_ref": self.supplier_ref}
+
+
+@dataclass(frozen=True)
+class ProducePurchase:
+    n: int
+    member_seq: int
+    sku: str
+    gross_qty_g: int
+    tare_g: int
+    grade: str
+    lot_id: str
+    harvest_date: date
+
+    @property
+    def net_qty_g(self) -> int:
+        return self.gross_qty_g - self.tare_g
+
+    def body(self, member_id: str, product_id: str) -> dict[str, Any]:
+        return {"member_id": member_id, "product_id": product_id,
+                "gross_qty_g": self.gross_qty_g, "tare_g": self.tare_g, "grade": self.grade,
+                "lot_id": self.lot_id, "harvest_date": self.harvest_date.isoformat()}
+
+
+@dataclass(frozen=True)
+class SaleLine:
+    sku: str
+    qty: int
+    price_idr: int
+    per_qty: int
+
+    @property
+    def total_idr(self) -> int:
+        return line_amount(self.qty, self.price_idr, self.per_qty)
+
+
+@dataclass(frozen=True)
+class Tender:
+    method: Method
+    amount_idr: int
+
+
+@dataclass(frozen=True)
+class Sale:
+    n: int
+    member_seq: int | None  # None: a non-member
+    lines: tuple[SaleLine, ...]
+    tenders: tuple[Tender, ...]
+    receipt_no: str
+
+    @property
+    def total_idr(self) -> int:
+        return sum(line.total_idr for line in self.lines)
+
+    @property
+    def buyer_type(self) -> Literal["member", "non_member"]:
+        return "non_member" if self.member_seq is None else "member"
+
+    def body(self, warehouse_id: str, product_ids: dict[str, str],
+             member_id: str | None) -> dict[str, Any]:
+        return {
+            "warehouse_id": warehouse_id,
+            "buyer_type": self.buyer_type,
+            "member_id": member_id,
+            "lines": [{"product_id": product_ids[line.sku], "qty": line.qty}
+                      for line in self.lines],
+            "discount_idr": 0,
+            "payments": [{"method": t.method, "amount_idr": t.amount_idr} for t in self.tenders],
+            "receipt_no": self.receipt_no,
+        }
+
+
+# --- one cooperative --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CoopEconomy:
+    slug: str
+    code: str  # short, for receipt numbers and references
+    time_zone: str
+    policy: Policy
+    pokok: tuple[Pokok, ...]
+    loans: tuple[Loan, ...]
+    facts: tuple[Fact, ...]  # in device_seq order: seq = position + 1
+    warehouses: tuple[Warehouse, ...]
+    products: tuple[Product, ...]
+    receipts: tuple[GoodsReceipt, ...]
+    produce: tuple[ProducePurchase, ...]
+    sales: tuple[Sale, ...]
+
+    @property
+    def device_id(self) -> str:
+        return f"demo-{self.slug}-kolektor"
+
+    @property
+    def shop(self) -> Warehouse:
+        return next(w for w in self.warehouses if w.kind == "shop")
+
+    def product(self, sku: str) -> Product:
+        return next(p for p in self.products if p.sku == sku)
+
+    def occurred_at(self, index: int) -> datetime:
+        """When fact `index` was recorded: from 08:00 on its day, six minutes apart."""
+        fact = self.facts[index]
+        earlier = sum(1 for f in self.facts[:index] if f.on == fact.on)
+        start = datetime.combine(fact.on, time(8, 0), _OFFSETS[self.time_zone])
+        return start + timedelta(minutes=6 * earlier)
+
+    def fact_reference(self, index: int) -> str:
+        return f"{self.code}-KW-{index + 1:04d}"
+
+
+# --- the cooperatives' profiles ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoanProfile:
+    count: int
+    principals: tuple[int, ...]
+    terms: tuple[int, ...]
+    rates_bp: tuple[int, ...]
+    methods: tuple[InterestMethod, ...]
+    purposes: tuple[str, ...]
+    overdue: int = 0  # loans that stop repaying after their first instalment
+    # Instalments due up to here are repaid in cash; later ones wait (the coffee farmers
+    # repay at harvest, by deduction from the produce payout).
+    cash_until: date = MONEY_UNTIL
+
+
+@dataclass(frozen=True)
+class ProduceProfile:
+    deliveries: tuple[int, int]
+    # occupation word -> the SKUs such a member delivers
+    by_occupation: tuple[tuple[str, tuple[str, ...]], ...]
+    # sku -> (gross min, gross max, tare min, tare max) in grams
+    weights: tuple[tuple[str, tuple[int, int, int, int]], ...]
+    grades: tuple[str, ...]
+    warehouse: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    code: str
+    policy: Policy
+    warehouses: tuple[Warehouse, ...]
+    products: tuple[Product, ...]
+    sales: tuple[int, int]
+    member_share: float  # of the sales
+    loans: LoanProfile | None = None
+    produce: ProduceProfile | None = None
+
+
+def _pcs(sku: str, name: str, category: Category, member: int, non_member: int, cost: int,
+         *, weight: int, supplier: str, max_qty: int = 3) -> Product:
+    return Product(sku=sku, name=name, category=category, base_unit="pcs", warehouse="shop",
+                   prices=(Price("member", member), Price("non_member", non_member)),
+                   unit_cost_idr=cost, weight=weight, max_qty=max_qty, supplier=supplier)
+
+
+def _produce(sku: str, name: str, buy_per_kg: int, sell_per_kg: int, warehouse: str,
+             shelf_life_days: int) -> Product:
+    return Product(sku=sku, name=name, category="farm_produce", base_unit="g",
+                   warehouse=warehouse,
+                   prices=(Price("buy_from_member", buy_per_kg, 1000),
+                           Price("non_member", sell_per_kg, 1000)),
+                   lot_tracking="lot_expiry", shelf_life_days=shelf_life_days)
+
+
+def _beras(member: int, non_member: int, cost: int, supplier: str) -> Product:
+    return _pcs("BERAS-5KG", "Beras medium 5 kg", "staple_goods", member, non_member, cost,
+                weight=6, max_qty=2, supplier=supplier)
+
+
+def _minyak(member: int, non_member: int, cost: int, supplier: str) -> Product:
+    return _pcs("MINYAK-1L", "Minyak goreng 1 liter", "staple_goods", member, non_member,
+                cost, weight=5, supplier=supplier)
+
+
+def _gula(member: int, non_member: int, cost: int, supplier: str) -> Product:
+    return _pcs("GULA-1KG", "Gula pasir 1 kg", "staple_goods", member, non_member, cost,
+                weight=4, supplier=supplier)
+
+
+def _npk(member: int, non_member: int, cost: int, weight: int, supplier: str) -> Product:
+    return _pcs("PUPUK-NPK-50KG", "Pupuk NPK Phonska 50 kg", "farm_inputs", member,
+                non_member, cost, weight=weight, max_qty=2, supplier=supplier)
+
+
+_WEAVERS = "setoran penenun anggota"
+
+
+def _shop(name: str) -> Warehouse:
+    return Warehouse("shop", name, "shop")
+
+
+PROFILES: dict[str, Profile] = {
+    "tenun-lambanapu": Profile(
+        code="TLL",
+        policy=Policy(pokok_idr=50_000, wajib_idr=10_000, wajib_due_day=10),
+        warehouses=(_shop("Galeri dan Kios Tenun Lambanapu"),),
+        products=(
+            # The members' cloth, bought from the weavers for the gallery.
+            _pcs("TENUN-HINGGI-KOMBU", "Kain tenun ikat hinggi kombu (pewarna alami)",
+                 "handicraft", 2_250_000, 2_500_000, 1_800_000, weight=1, max_qty=1,
+                 supplier=_WEAVERS),
+            _pcs("TENUN-LAU-PAHIKUNG", "Sarung tenun lau pahikung", "handicraft",
+                 1_575_000, 1_750_000, 1_300_000, weight=1, max_qty=1, supplier=_WEAVERS),
+            _pcs("SELENDANG-IKAT", "Selendang tenun ikat", "handicraft", 315_000, 350_000,
+                 250_000, weight=2, max_qty=2, supplier=_WEAVERS),
+            _pcs("BENANG-KATUN-500G", "Benang katun tenun, pak 500 g", "farm_inputs", 82_000,
+                 90_000, 72_000, weight=4, supplier="Toko Benang Kupang"),
+            _beras(72_000, 76_000, 67_000, "UD Sinar Waingapu"),
+            _gula(18_000, 19_500, 16_500, "UD Sinar Waingapu"),
+        ),
+        sales=(20, 30), member_share=0.55,
+    ),
+    "kopi-wewewa": Profile(
+        code="KWM",
+        policy=Policy(pokok_idr=100_000, wajib_idr=20_000, wajib_due_day=15),
+        warehouses=(Warehouse("gudang", "Gudang Kopi Wewewa", "warehouse", 20_000),
+                    _shop("Kios Koperasi Kopi Wewewa")),
+        products=(
+            _produce("KOPI-ARABIKA-GB", "Kopi arabika green bean", 68_000, 90_000, "gudang",
+                     365),
+            _produce("KOPI-ROBUSTA-GB", "Kopi robusta green bean", 40_000, 52_000, "gudang",
+                     365),
+            _pcs("KOPI-BUBUK-250G", "Kopi bubuk arabika Wewewa 250 g", "farm_produce", 42_000,
+                 48_000, 32_000, weight=3, supplier="unit sangrai koperasi"),
+            _npk(125_000, 135_000, 115_000, 3, "Kios Pupuk Lengkap Waitabula"),
+            _beras(71_000, 75_000, 66_000, "UD Tambolaka Jaya"),
+            _gula(18_000, 19_500, 16_500, "UD Tambolaka Jaya"),
+            _minyak(18_000, 19_500, 16_500, "UD Tambolaka Jaya"),
+        ),
+        sales=(25, 35), member_share=0.7,
+        loans=LoanProfile(
+            count=3, principals=(1_500_000, 2_000_000, 2_500_000, 3_000_000),
+            terms=(10, 12), rates_bp=(100, 125), methods=("flat",),
+            purposes=("modal tani: pupuk dan perawatan kebun kopi",
+                      "alat pengolahan: mesin pengupas kopi",
+                      "modal tani: bibit kopi arabika"),
+            cash_until=date(2026, 10, 31)),
+        produce=ProduceProfile(
+            deliveries=(10, 14),
+            by_occupation=(("kopi", ("KOPI-ARABIKA-GB", "KOPI-ARABIKA-GB", "KOPI-ROBUSTA-GB")),
+                           ("petani", ("KOPI-ROBUSTA-GB", "KOPI-ARABIKA-GB"))),
+            weights=(("KOPI-ARABIKA-GB", (15_000, 90_000, 200, 600)),
+                     ("KOPI-ROBUSTA-GB", (20_000, 120_000, 200, 600))),
+            grades=("A", "A", "B"), warehouse="gudang"),
+    ),
+    "ksp-nusa-kenari": Profile(
+        code="KNK",
+        policy=Policy(pokok_idr=75_000, wajib_idr=25_000, wajib_due_day=10),
+        warehouses=(_shop("Kios Anggota KSP Nusa Kenari"),),
+        products=(
+            _pcs("KENARI-KUPAS-250G", "Kenari kupas Alor 250 g", "farm_produce", 45_000,
+                 50_000, 38_000, weight=3, supplier="UD Kenari Alor"),
+            _pcs("TELUR-30", "Telur ayam ras, 1 rak (30 butir)", "staple_goods", 58_000, 62_000,
+                 53_000, weight=3, max_qty=2, supplier="Peternakan Ayam Moru"),
+            _beras(72_000, 76_000, 67_000, "Toko Sumber Rejeki Kalabahi"),
+            _minyak(18_500, 20_000, 17_000, "Toko Sumber Rejeki Kalabahi"),
+            _gula(18_500, 20_000, 17_000, "Toko Sumber Rejeki Kalabahi"),
+        ),
+        sales=(20, 30), member_share=0.75,
+        loans=LoanProfile(
+            count=4, principals=(2_000_000, 2_500_000, 3_000_000, 4_000_000, 5_000_000),
+            terms=(6, 10, 12), rates_bp=(150, 175, 200),
+            methods=("flat", "declining_balance"),
+            purposes=("modal usaha kios", "biaya sekolah anak", "perbaikan rumah",
+                      "modal melaut: mesin ketinting", "modal ternak kambing"),
+            overdue=1),
+    ),
+    "kdkmp-kilwaru": Profile(
+        code="KMP",
+        policy=Policy(pokok_idr=50_000, wajib_idr=10_000, wajib_due_day=10),
+        warehouses=(_shop("Gerai Sembako KDMP Kilwaru"),),
+        products=(
+            _beras(76_000, 80_000, 71_000, "CV Bula Makmur"),
+            _minyak(19_500, 21_000, 18_000, "CV Bula Makmur"),
+            _gula(19_500, 21_000, 18_000, "CV Bula Makmur"),
+            _pcs("TEPUNG-1KG", "Tepung terigu 1 kg", "staple_goods", 14_000, 15_500, 12_500,
+                 weight=3, supplier="CV Bula Makmur"),
+            _pcs("MIE-INSTAN-40", "Mi instan, 1 dus (40 bungkus)", "staple_goods", 125_000,
+                 132_000, 116_000, weight=2, max_qty=2, supplier="CV Bula Makmur"),
+            _pcs("LPG-3KG", "LPG 3 kg (isi ulang)", "staple_goods", 25_000, 28_000, 22_000,
+                 weight=4, max_qty=2, supplier="Agen LPG Geser"),
+            _npk(135_000, 145_000, 125_000, 1, "Kios Pupuk Bula"),
+        ),
+        sales=(30, 40), member_share=0.5,
+        loans=LoanProfile(
+            count=3, principals=(1_000_000, 1_500_000, 2_000_000, 3_000_000),
+            terms=(6, 10), rates_bp=(100, 125, 150), methods=("flat",),
+            purposes=("modal kios", "modal melaut: jaring dan es", "bibit pala dan cengkeh",
+                      "modal dagang ikan")),
+    ),
+    "nelayan-jargaria": Profile(
+        code="NJA",
+        policy=Policy(pokok_idr=60_000, wajib_idr=15_000, wajib_due_day=5),
+        warehouses=(Warehouse("cold", "Cold Storage Jargaria", "cold_storage", 10_000),
+                    _shop("Kios Perbekalan Nelayan Jargaria")),
+        products=(
+            _produce("IKAN-KAKAP-MERAH", "Ikan kakap merah beku", 48_000, 62_000, "cold", 180),
+            _produce("IKAN-TONGKOL", "Ikan tongkol beku", 24_000, 32_000, "cold", 180),
+            _produce("TERIPANG-KERING", "Teripang kering", 380_000, 480_000, "cold", 730),
+            _produce("RUMPUT-LAUT-KERING", "Rumput laut kering (Eucheuma cottonii)", 14_000,
+                     18_000, "cold", 365),
+            _pcs("ES-BALOK", "Es balok", "farm_inputs", 18_000, 22_000, 12_000, weight=5,
+                 supplier="Pabrik Es Dobo"),
+            _beras(78_000, 82_000, 73_000, "UD Dobo Sejahtera"),
+            _minyak(20_000, 22_000, 18_500, "UD Dobo Sejahtera"),
+        ),
+        sales=(20, 30), member_share=0.6,
+        produce=ProduceProfile(
+            deliveries=(10, 14),
+            by_occupation=(("nelayan", ("IKAN-KAKAP-MERAH", "IKAN-TONGKOL", "IKAN-TONGKOL")),
+                           ("rumput laut", ("RUMPUT-LAUT-KERING",)),
+                           ("pengolah ikan", ("TERIPANG-KERING",)),
+                           ("pedagang ikan", ("IKAN-TONGKOL", "TERIPANG-KERING"))),
+            weights=(("IKAN-KAKAP-MERAH", (8_000, 40_000, 500, 1_500)),
+                     ("IKAN-TONGKOL", (10_000, 60_000, 500, 1_500)),
+                     ("TERIPANG-KERING", (1_500, 6_000, 100, 300)),
+                     ("RUMPUT-LAUT-KERING", (30_000, 120_000, 500, 1_500))),
+            grades=("A", "A", "B"), warehouse="cold"),
+    ),
+}
+
+
+# --- generation -------------------------------------------------------------------
+
+
+def build_economy(federation: Sequence[DemoCoop]) -> tuple[CoopEconomy, ...]:
+    """The economy of every demo cooperative (pure; the same federation gives the same data)."""
+    return tuple(_coop(coop) for coop in federation)
+
+
+def _coop(coop: DemoCoop) -> CoopEconomy:
+    spec = coop.spec
+    profile = PROFILES[spec.slug]
+    # Its own generator: the members' data (demo.py) and the other cooperatives are unchanged.
+    rng = random.Random(f"{SEED}:economy:{spec.slug}")  # noqa: S311 - demo data
+    members = [a for a in coop.applicants if a.outcome == "admitted"]
+    if not members:
+        raise ValueError(f"{spec.slug} has no admitted members")
+    if any(a.admitted_on is None or a.admitted_on > MONEY_UNTIL for a in members):
+        raise ValueError(f"{spec.slug}: every admitted member must be admitted by "
+                         f"{MONEY_UNTIL.isoformat()}")
+
+    pokok = tuple(Pokok(a.seq, _admitted(a), f"{profile.code}-SP-{a.seq:03d}") for a in members)
+    arrears = _arrears(rng, members)
+    loans = _loans(rng, profile.loans, members) if profile.loans else ()
+    produce = _produce_purchases(rng, profile, members, loans, arrears)
+    facts = _facts(rng, spec.slug, profile, members, arrears, loans)
+    sales = _sales(rng, profile, members)
+    return CoopEconomy(
+        slug=spec.slug, code=profile.code, time_zone=spec.regency.time_zone,
+        policy=profile.policy, pokok=pokok, loans=loans, facts=facts,
+        warehouses=profile.warehouses, products=profile.products,
+        receipts=_receipts(rng, profile, sales), produce=produce, sales=sales,
+    )
+
+
+def _admitted(a: Applicant) -> date:
+    if a.admitted_on is None:
+        raise ValueError(f"{a.coop} applicant {a.seq} was not admitted")
+    return a.admitted_on
+
+
+def _arrears(rng: random.Random, members: list[Applicant]) -> dict[int, int]:
+    """member seq -> how many of the latest wajib periods the member has not paid."""
+    owing: dict[int, int] = {}
+    for a in members:
+        draw = rng.random()
+        if draw < 0.10:
+            owing[a.seq] = 2
+        elif draw < 0.30:
+            owing[a.seq] = 1
+    if not owing:
+        owing[rng.choice(members).seq] = 1
+    return owing
+
+
+def _day_between(rng: random.Random, low: date, high: date) -> date:
+    return low + timedelta(days=rng.randint(0, max(0, (high - low).days)))
+
+
+def _loans(rng: random.Random, profile: LoanProfile,
+           members: list[Applicant]) -> tuple[Loan, ...]:
+    applied = sorted(_day_between(rng, date(2026, 5, 4), date(2026, 8, 14))
+                     for _ in range(profile.count))
+    chosen: list[Applicant] = []
+    for day in applied:
+        # Members of some standing: admitted at least 60 days before they apply.
+        eligible = [a for a in members if a not in chosen
+                    and _admitted(a) <= day - timedelta(days=60)]
+        if not eligible:
+            raise ValueError("too few long-standing members for the loans")
+        chosen.append(rng.choice(eligible))
+    overdue = set(rng.sample(range(profile.count), profile.overdue))
+    loans = []
+    for i, (day, borrower) in enumerate(zip(applied, chosen, strict=True)):
+        approved = day + timedelta(days=rng.randint(1, 3))
+        disbursed = approved + timedelta(days=rng.randint(0, 2))
+        first_due = add_months(disbursed, 1).replace(day=min(disbursed.day, 20))
+        loans.append(Loan(
+            n=i + 1, member_seq=borrower.seq, principal_idr=rng.choice(profile.principals),
+            term_months=rng.choice(profile.terms),
+            interest_rate_bp_per_month=rng.choice(profile.rates_bp),
+            method=rng.choice(profile.methods), penalty_bp_per_month=200, applied_on=day,
+            approved_on=approved, disbursed_on=disbursed, first_due_date=first_due,
+            purpose=rng.choice(profile.purposes), overdue=i in overdue,
+        ))
+    return tuple(loans)
+
+
+_FACT_ORDER = {"savings_deposit": 0, "loan_repayment": 1}
+
+
+def _facts(rng: random.Random, slug: str, profile: Profile, members: list[Applicant],
+           arrears: dict[int, int], loans: tuple[Loan, ...]) -> tuple[Fact, ...]:
+    policy = profile.policy
+    channels: tuple[Channel, ...] = ("cash", "cash", "cash", "transfer", "qris")
+    facts: list[Fact] = []
+    for a in members:
+        admitted = _admitted(a)
+        paid = WAJIB_PERIODS[:len(WAJIB_PERIODS) - arrears.get(a.seq, 0)]
+        for period in paid:
+            due = policy.due_date(period)
+            start = due.replace(day=1)
+            on = min(max(due - timedelta(days=rng.randint(0, 6)), start, admitted), MONEY_UNTIL)
+            facts.append(Fact(economy_key(slug, "wajib", a.seq, period), "savings_deposit",
+                              on, policy.wajib_idr, rng.choice(channels), member_seq=a.seq,
+                              savings_type="wajib"))
+        if rng.random() < 0.4:
+            for k in range(1, rng.randint(1, 2) + 1):
+                on = _day_between(rng, max(MONEY_FROM, admitted), MONEY_UNTIL)
+                amount = rng.choice((25_000, 50_000, 100_000, 150_000, 200_000, 250_000, 500_000))
+                facts.append(Fact(economy_key(slug, "sukarela", a.seq, k), "savings_deposit",
+                                  on, amount, rng.choice(channels), member_seq=a.seq,
+                                  savings_type="sukarela"))
+    cash_until = profile.loans.cash_until if profile.loans else MONEY_UNTIL
+    for loan in loans:
+        for inst in loan.schedule():
+            if inst.due_date > cash_until or (loan.overdue and inst.n > 1):
+                break
+            on = max(inst.due_date - timedelta(days=rng.randint(0, 4)),
+                     loan.disbursed_on + timedelta(days=1))
+            facts.append(Fact(economy_key(slug, "angsuran", loan.n, inst.n), "loan_repayment",
+                              on, inst.total_idr, rng.choice(channels), loan_n=loan.n,
+                              instalment_n=inst.n))
+    facts.sort(key=lambda f: (f.on, _FACT_ORDER[f.type], f.member_seq or 0, f.loan_n or 0,
+                              f.client_id))
+    return tuple(facts)
+
+
+def _weighted_distinct(rng: random.Random, items: list[Product], k: int) -> list[Product]:
+    pool = list(items)
+    chosen: list[Product] = []
+    while pool and len(chosen) < k:
+        pick = rng.choices(pool, weights=[p.weight for p in pool])[0]
+        chosen.append(pick)
+        pool.remove(pick)
+    return chosen
+
+
+def _sales(rng: random.Random, profile: Profile, members: list[Applicant]) -> tuple[Sale, ...]:
+    items = [p for p in profile.products if p.weight > 0 and p.warehouse == "shop"]
+    sales: list[Sale] = []
+    for n in range(1, rng.randint(*profile.sales) + 1):
+        member = rng.choice(members) if rng.random() < profile.member_share else None
+        price_list: PriceListName = "non_member" if member is None else "member"
+        lines = []
+        for product in _weighted_distinct(rng, items, rng.choices((1, 2, 3), (5, 3, 2))[0]):
+            price = product.price(price_list)
+            if price is None:
+                raise ValueError(f"{product.sku} has no {price_list} price")
+            lines.append(SaleLine(product.sku, rng.randint(1, product.max_qty), price.price_idr,
+                                  price.per_qty))
+        total = sum(line.total_idr for line in lines)
+        sales.append(Sale(n, None if member is None else member.seq, tuple(lines),
+                          _tenders(rng, total, member is not None),
+                          f"{profile.code}-G1-{n:04d}"))
+    return tuple(sales)
+
+
+def _tenders(rng: random.Random, total: int, is_member: bool) -> tuple[Tender, ...]:
+    draw = rng.random()
+    if not is_member:
+        return (Tender("cash" if draw < 0.7 else "qris", total),)
+    if draw < 0.45:
+        return (Tender("cash", total),)
+    if draw < 0.65:
+        return (Tender("qris", total),)
+    if draw < 0.85 or total < 2_000:
+        return (Tender("credit", total),)
+    # Part now, the rest on the member's account (kasbon), in whole thousands.
+    cash = max(1_000, total * rng.randint(30, 70) // 100 // 1_000 * 1_000)
+    return (Tender("cash", cash), Tender("credit", total - cash))
+
+
+def _receipts(rng: random.Random, profile: Profile,
+              sales: tuple[Sale, ...]) -> tuple[GoodsReceipt, ...]:
+    """Enough of every shop product for the sales, and some left on the shelf."""
+    receipts = []
+    for i, product in enumerate(p for p in profile.products if p.unit_cost_idr is not None):
+        sold = sum(line.qty for sale in sales for line in sale.lines if line.sku == product.sku)
+        spare = rng.randint(2, 4) if product.max_qty == 1 else rng.randint(5, 15)
+        qty = sold + spare
+        receipts.append(GoodsReceipt(product.sku, qty, qty * (product.unit_cost_idr or 0),
+                                     f"{product.supplier}, DO {profile.code}-{i + 1:03d}"))
+    return tuple(receipts)
+
+
+def _produce_purchases(rng: random.Random, profile: Profile, members: list[Applicant],
+                       loans: tuple[Loan, ...],
+                       arrears: dict[int, int]) -> tuple[ProducePurchase, ...]:
+    produce = profile.produce
+    if produce is None:
+        return ()
+    skus_of: dict[int, tuple[str, ...]] = {}
+    for a in members:
+        for word, skus in produce.by_occupation:
+            if word in a.occupation:
+                skus_of[a.seq] = skus
+                break
+    default = produce.by_occupation[0][1]
+    # Borrowers deliver (their payout repays what falls due), and so does a member in
+    # wajib arrears (the payout settles them): the payouts show both deductions.
+    suppliers = [loan.member_seq for loan in loans]
+    owing = sorted(seq for seq in arrears if seq in skus_of)
+    if owing and not set(owing) & set(suppliers):
+        suppliers.append(rng.choice(owing))
+    others = sorted(seq for seq in skus_of if seq not in suppliers)
+    suppliers += rng.sample(others, min(len(others), 6))
+    weights = dict(produce.weights)
+    purchases = []
+    count = max(len(suppliers), rng.randint(*produce.deliveries))
+    for n in range(1, count + 1):
+        seq = suppliers[n - 1] if n <= len(suppliers) else rng.choice(suppliers)
+        sku = rng.choice(skus_of.get(seq, default))
+        gross_min, gross_max, tare_min, tare_max = weights[sku]
+        harvest = rng.choice(HARVEST_DAYS)
+        grade = rng.choice(produce.grades)
+        purchases.append(ProducePurchase(
+            n=n, member_seq=seq, sku=sku,
+            gross_qty_g=rng.randint(gross_min // 100, gross_max // 100) * 100,
+            tare_g=rng.randint(tare_min // 10, tare_max // 10) * 10, grade=grade,
+            # One lot per product, harvest day and grade: a lot has one expiry date.
+            lot_id=f"{sku.split('-')[0]}-{sku.split('-')[1][:3]}-{harvest:%y%m%d}-{grade}",
+            harvest_date=harvest))
+    return tuple(purchases)

@@ -1,0 +1,464 @@
+"""The demo economy's data (gotong_devstack.economy): pure generation, no server."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from gotong_devstack import demo, economy
+from gotong_devstack.economy_seed import format_kg, format_rupiah
+from gotong_devstack.run import SERVICES, Paths, service_env
+from gotong_devstack.settings import Settings
+
+pytestmark = pytest.mark.unit
+
+TODAY = date(2026, 11, 28)
+LOAN_COOPS = {"ksp-nusa-kenari", "kdkmp-kilwaru", "kopi-wewewa"}
+PRODUCE_COOPS = {"kopi-wewewa", "nelayan-jargaria"}
+
+
+def build(today: date = TODAY) -> tuple[economy.CoopEconomy, ...]:
+    return economy.build_economy(demo.build_demo(today))
+
+
+def admitted(slug: str) -> dict[int, demo.Applicant]:
+    coop = next(c for c in demo.build_demo(TODAY) if c.spec.slug == slug)
+    return {a.seq: a for a in coop.applicants if a.outcome == "admitted"}
+
+
+def fake_ids(e: economy.CoopEconomy) -> tuple[dict[str, str], dict[int, str]]:
+    products = {p.sku: f"product-{p.sku.lower()}" for p in e.products}
+    members = {seq: f"member-{e.slug}-{seq}" for seq in admitted(e.slug)}
+    return products, members
+
+
+def bodies(e: economy.CoopEconomy) -> list[Any]:
+    """Every request body of the cooperative, with stand-ins for the ids the APIs assign."""
+    products, members = fake_ids(e)
+    out: list[Any] = [e.policy.body()]
+    out += [p.body(e.policy.pokok_idr) for p in e.pokok]
+    out += [loan.apply_body(members[loan.member_seq]) for loan in e.loans]
+    out += [w.body() for w in e.warehouses]
+    out += [p.body() for p in e.products] + [pr.body() for p in e.products for pr in p.prices]
+    out += [r.body(products[r.sku]) for r in e.receipts]
+    out += [p.body(members[p.member_seq], products[p.sku]) for p in e.produce]
+    out += [s.body("warehouse-shop", products,
+                   None if s.member_seq is None else members[s.member_seq]) for s in e.sales]
+    out += sync_items(e)
+    return out
+
+
+def sync_items(e: economy.CoopEconomy) -> list[dict[str, Any]]:
+    _, members = fake_ids(e)
+    return [fact.item(i + 1, e.occurred_at(i),
+                      members[fact.member_seq] if fact.member_seq else f"loan-{fact.loan_n}",
+                      e.fact_reference(i))
+            for i, fact in enumerate(e.facts)]
+
+
+def is_money(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+# --- determinism ----------------------------------------------------------------------
+
+
+def test_the_economy_is_deterministic_and_its_bodies_identical_on_every_run() -> None:
+    first, second = build(), build()
+    assert first == second
+    assert ([json.dumps(bodies(e), ensure_ascii=False) for e in first]
+            == [json.dumps(bodies(e), ensure_ascii=False) for e in second])
+
+
+@pytest.mark.parametrize("today", [economy.ECONOMY_EARLIEST_TODAY, date(2027, 6, 1),
+                                   date(2031, 5, 1)])
+def test_the_economy_does_not_depend_on_the_day_it_is_seeded(today: date) -> None:
+    assert build(today) == build()
+
+
+def test_no_body_names_a_date_the_inventory_service_would_refuse() -> None:
+    # Inventory refuses backdated prices, so prices carry no effective_from at all.
+    for e in build():
+        for product in e.products:
+            for price in product.prices:
+                assert "effective_from" not in price.body()
+
+
+# --- money ----------------------------------------------------------------------------
+
+
+def test_every_amount_is_whole_rupiah() -> None:
+    for e in build():
+        amounts = [e.policy.pokok_idr, e.policy.wajib_idr]
+        amounts += [f.amount_idr for f in e.facts]
+        amounts += [loan.principal_idr for loan in e.loans]
+        amounts += [i.principal_idr for loan in e.loans for i in loan.schedule()]
+        amounts += [r.total_cost_idr for r in e.receipts]
+        amounts += [p.price_idr for product in e.products for p in product.prices]
+        amounts += [t.amount_idr for s in e.sales for t in s.tenders]
+        amounts += [line.total_idr for s in e.sales for line in s.lines]
+        assert all(is_money(a) for a in amounts), e.slug
+        assert all(isinstance(loan.schedule()[0].interest_idr, int) for loan in e.loans)
+
+
+def test_a_sales_tenders_add_up_to_its_total_and_only_members_buy_on_credit() -> None:
+    for e in build():
+        for sale in e.sales:
+            total = sum(line.total_idr for line in sale.lines)
+            assert total == sale.total_idr > 0
+            assert sum(t.amount_idr for t in sale.tenders) == total
+            methods = [t.method for t in sale.tenders]
+            if sale.member_seq is None:
+                assert methods in (["cash"], ["qris"])
+            else:
+                assert set(methods) <= {"cash", "qris", "credit"}
+            body = sale.body("w", fake_ids(e)[0], None if sale.member_seq is None else "m")
+            assert sum(p["amount_idr"] for p in body["payments"]) == total
+            assert body["discount_idr"] == 0
+
+
+def test_lines_are_priced_from_the_buyers_list_with_inventorys_rounding() -> None:
+    assert economy.line_amount(750, 13_500, 1000) == 10_125
+    assert economy.line_amount(1, 500, 1000) == 1  # Rp 0,5 rounds half up
+    assert economy.line_amount(3, 18_500, 1) == 55_500
+    for e in build():
+        for sale in e.sales:
+            wanted: economy.PriceListName = (
+                "non_member" if sale.member_seq is None else "member")
+            for line in sale.lines:
+                price = e.product(line.sku).price(wanted)
+                assert price is not None
+                assert (line.price_idr, line.per_qty) == (price.price_idr, price.per_qty)
+                assert line.total_idr == economy.line_amount(line.qty, line.price_idr,
+                                                             line.per_qty)
+
+
+def test_member_prices_are_below_non_member_prices_and_buying_below_selling() -> None:
+    for e in build():
+        for product in e.products:
+            member, non_member = product.price("member"), product.price("non_member")
+            buy = product.price("buy_from_member")
+            if member is not None and non_member is not None:
+                assert member.price_idr < non_member.price_idr
+            if buy is not None and non_member is not None:
+                assert buy.price_idr < non_member.price_idr
+            if product.unit_cost_idr is not None and member is not None:
+                assert product.unit_cost_idr < member.price_idr
+
+
+def test_the_savings_policies_lie_in_the_agreed_ranges() -> None:
+    for e in build():
+        assert 50_000 <= e.policy.pokok_idr <= 100_000
+        assert 10_000 <= e.policy.wajib_idr <= 25_000
+        assert 1 <= e.policy.wajib_due_day <= 28
+    assert len({e.policy for e in build()}) > 1
+
+
+# --- savings --------------------------------------------------------------------------
+
+
+def test_every_admitted_member_pays_pokok_once_on_the_day_of_admission() -> None:
+    for e in build():
+        members = admitted(e.slug)
+        assert sorted(p.member_seq for p in e.pokok) == sorted(members)
+        for p in e.pokok:
+            assert p.on == members[p.member_seq].admitted_on
+            assert p.body(e.policy.pokok_idr)["amount_idr"] == e.policy.pokok_idr
+        keys = {p.key(e.slug, a) for p in e.pokok for a in (e.policy.pokok_idr, 50_000)}
+        assert len(keys) == len(e.pokok) * (1 if e.policy.pokok_idr == 50_000 else 2)
+
+
+def test_most_members_pay_wajib_and_some_are_in_arrears() -> None:
+    for e in build():
+        members = admitted(e.slug)
+        wajib = [f for f in e.facts if f.savings_type == "wajib"]
+        per_member = Counter(f.member_seq for f in wajib)
+        assert all(f.amount_idr == e.policy.wajib_idr for f in wajib)
+        assert max(per_member.values()) == len(economy.WAJIB_PERIODS)
+        owed = len(members) * len(economy.WAJIB_PERIODS)
+        assert 0.6 * owed <= len(wajib) < owed, e.slug  # most pay, some in arrears
+        for f in wajib:
+            assert f.member_seq is not None
+            period = f.client_id.rsplit("-", 2)[-2:]
+            start = date(int(period[0]), int(period[1]), 1)
+            assert max(start, members[f.member_seq].admitted_on or start) <= f.on
+            assert f.on <= economy.MONEY_UNTIL
+        sukarela = [f for f in e.facts if f.savings_type == "sukarela"]
+        assert sukarela, e.slug
+
+
+def test_offline_facts_are_numbered_in_date_order_with_stable_unique_client_ids() -> None:
+    for e in build():
+        items = sync_items(e)
+        assert [i["device_seq"] for i in items] == list(range(1, len(items) + 1))
+        assert [f.on for f in e.facts] == sorted(f.on for f in e.facts)
+        ids = [i["client_id"] for i in items]
+        assert len(ids) == len(set(ids))
+        assert all(len(c) <= 100 and all("!" <= ch <= "~" for ch in c) for c in ids)
+        assert len(items) <= 500  # one sync batch
+        offset = "+08:00" if e.time_zone == "WITA" else "+09:00"
+        for item, fact in zip(items, e.facts, strict=True):
+            assert item["occurred_at"].endswith(offset)
+            assert item["occurred_at"][:10] == item["business_date"] == fact.on.isoformat()
+            assert economy.MONEY_FROM - timedelta(days=120) <= fact.on <= economy.MONEY_UNTIL
+
+
+# --- loans ----------------------------------------------------------------------------
+
+
+def test_loans_go_to_long_standing_members_of_the_three_lending_cooperatives() -> None:
+    federation = build()
+    assert {e.slug for e in federation if e.loans} == LOAN_COOPS
+    for e in federation:
+        if not e.loans:
+            continue
+        assert 2 <= len(e.loans) <= 4
+        members = admitted(e.slug)
+        assert len({loan.member_seq for loan in e.loans}) == len(e.loans)
+        for loan in e.loans:
+            admitted_on = members[loan.member_seq].admitted_on
+            assert admitted_on is not None
+            assert admitted_on <= loan.applied_on - timedelta(days=60)
+            assert (loan.applied_on <= loan.approved_on <= loan.disbursed_on
+                    < loan.first_due_date <= economy.MONEY_UNTIL)
+            assert 1 <= loan.term_months <= 60
+            assert 0 <= loan.interest_rate_bp_per_month <= 1000
+
+
+def test_the_schedule_repays_the_principal_exactly() -> None:
+    for e in build():
+        for loan in e.loans:
+            schedule = loan.schedule()
+            assert len(schedule) == loan.term_months
+            assert sum(i.principal_idr for i in schedule) == loan.principal_idr
+            assert [i.due_date for i in schedule] == [
+                economy.add_months(loan.first_due_date, n) for n in range(loan.term_months)]
+
+
+def test_the_schedule_follows_the_flat_and_declining_rules() -> None:
+    flat = economy.Loan(1, 1, 1_500_000, 12, 100, "flat", 200, date(2026, 7, 3),
+                        date(2026, 7, 5), date(2026, 7, 6), date(2026, 8, 6), "modal tani")
+    assert {(i.principal_idr, i.interest_idr) for i in flat.schedule()} == {(125_000, 15_000)}
+    declining = economy.Loan(1, 1, 1_000_000, 3, 200, "declining_balance", 200,
+                             date(2026, 1, 5), date(2026, 1, 6), date(2026, 1, 7),
+                             date(2026, 1, 31), "x")
+    assert [(i.due_date, i.principal_idr, i.interest_idr) for i in declining.schedule()] == [
+        (date(2026, 1, 31), 333_333, 20_000), (date(2026, 2, 28), 333_333, 13_333),
+        (date(2026, 3, 31), 333_334, 6_667)]
+
+
+def test_repayments_pay_instalments_on_time_and_one_loan_is_left_overdue() -> None:
+    overdue = []
+    for e in build():
+        for loan in e.loans:
+            paid = [f for f in e.facts if f.loan_n == loan.n]
+            schedule = {i.n: i for i in loan.schedule()}
+            assert [f.instalment_n for f in paid] == list(range(1, len(paid) + 1))
+            for f in paid:
+                instalment = schedule[f.instalment_n or 0]
+                assert f.amount_idr == instalment.total_idr
+                assert loan.disbursed_on < f.on <= instalment.due_date <= economy.MONEY_UNTIL
+            if loan.overdue:
+                overdue.append(e.slug)
+                assert len(paid) == 1
+            elif e.slug == "kopi-wewewa":
+                # Paid in cash through October; November waits for the harvest payout.
+                assert all(f.on <= date(2026, 10, 31) for f in paid)
+            else:
+                due = [i for i in loan.schedule() if i.due_date <= economy.MONEY_UNTIL]
+                assert len(paid) == len(due) >= 1
+    assert overdue == ["ksp-nusa-kenari"]
+
+
+# --- inventory ------------------------------------------------------------------------
+
+
+def test_each_cooperative_has_a_shop_and_a_catalogue_that_suits_it() -> None:
+    federation = {e.slug: e for e in build()}
+    for e in federation.values():
+        assert 4 <= len(e.products) <= 8
+        assert [w.kind for w in e.warehouses].count("shop") == 1
+        skus = {p.sku for p in e.products}
+        assert len(skus) == len(e.products)
+        assert "BERAS-5KG" in skus
+        assert {p.warehouse for p in e.products} <= {w.code for w in e.warehouses}
+    assert "cold_storage" in {w.kind for w in federation["nelayan-jargaria"].warehouses}
+    assert {p.category for p in federation["tenun-lambanapu"].products} >= {"handicraft"}
+    assert any(p.sku.startswith("PUPUK") for p in federation["kopi-wewewa"].products)
+    for slug in PRODUCE_COOPS:
+        grams = [p for p in federation[slug].products if p.price("buy_from_member")]
+        assert len(grams) >= 2
+        assert all(p.base_unit == "g" and p.lot_tracking != "none" for p in grams)
+        assert all(p.warehouse != "shop" for p in grams)
+
+
+def test_the_shops_sell_20_to_40_times_to_members_and_non_members() -> None:
+    for e in build():
+        assert 20 <= len(e.sales) <= 40
+        buyers = Counter(s.buyer_type for s in e.sales)
+        assert buyers["member"] > 0
+        assert buyers["non_member"] > 0
+        members = admitted(e.slug)
+        assert all(s.member_seq is None or s.member_seq in members for s in e.sales)
+        methods = {t.method for s in e.sales for t in s.tenders}
+        assert methods == {"cash", "qris", "credit"}
+        assert len({s.receipt_no for s in e.sales}) == len(e.sales)
+        for sale in e.sales:
+            assert 1 <= len(sale.lines) <= 3
+            assert len({line.sku for line in sale.lines}) == len(sale.lines)
+            assert all(e.product(line.sku).warehouse == "shop" for line in sale.lines)
+
+
+def test_goods_receipts_cover_what_the_shop_sells() -> None:
+    for e in build():
+        received = {r.sku: r for r in e.receipts}
+        sold = Counter[str]()
+        for sale in e.sales:
+            for line in sale.lines:
+                sold[line.sku] += line.qty
+        for sku, qty in sold.items():
+            assert received[sku].qty > qty
+        for receipt in e.receipts:
+            cost = e.product(receipt.sku).unit_cost_idr
+            assert cost is not None
+            assert receipt.total_cost_idr == receipt.qty * cost
+            assert receipt.supplier_ref
+
+
+def test_produce_is_bought_from_members_by_weight_before_the_economy_starts() -> None:
+    federation = {e.slug: e for e in build()}
+    assert {slug for slug, e in federation.items() if e.produce} == PRODUCE_COOPS
+    for slug in PRODUCE_COOPS:
+        e = federation[slug]
+        members = admitted(slug)
+        assert 10 <= len(e.produce) <= 16
+        lots: dict[tuple[str, str], date] = {}
+        for p in e.produce:
+            assert p.member_seq in members
+            assert e.product(p.sku).price("buy_from_member") is not None
+            assert 0 < p.tare_g < p.gross_qty_g
+            assert p.harvest_date <= economy.MONEY_UNTIL < economy.ECONOMY_EARLIEST_TODAY
+            # A lot has one harvest date, hence one expiry date.
+            assert lots.setdefault((p.sku, p.lot_id), p.harvest_date) == p.harvest_date
+        suppliers = {p.member_seq for p in e.produce}
+        # Borrowers deliver, so their payouts withhold the instalments due.
+        assert {loan.member_seq for loan in e.loans} <= suppliers
+        wajib_paid = Counter(f.member_seq for f in e.facts if f.savings_type == "wajib")
+        in_arrears = {seq for seq in members if wajib_paid[seq] < len(economy.WAJIB_PERIODS)}
+        assert suppliers & in_arrears, slug  # a payout withholds wajib arrears
+
+
+def test_keys_are_unique_printable_and_short_enough() -> None:
+    keys: list[str] = []
+    for e in build():
+        keys.append(economy.economy_key("policy", e.slug))
+        keys += [p.key(e.slug, e.policy.pokok_idr) for p in e.pokok]
+        keys += [k for loan in e.loans for k in loan.keys(e.slug)]
+        keys += [economy.economy_key("sale", e.slug, s.n) for s in e.sales]
+        keys += [economy.economy_key("produce", e.slug, p.n) for p in e.produce]
+        keys += [economy.economy_key("price", e.slug, p.sku, pr.price_list)
+                 for p in e.products for pr in p.prices]
+    assert len(keys) == len(set(keys))
+    assert all(key.startswith("demo-v1-") for key in keys)
+    assert all(len(key) <= 255 and all(" " <= ch <= "~" for ch in key) for key in keys)
+
+
+def test_rupiah_and_kilograms_read_the_indonesian_way() -> None:
+    assert format_rupiah(1_234_567) == "Rp 1.234.567"
+    assert format_rupiah(0) == "Rp 0"
+    assert format_rupiah(-50_000) == "-Rp 50.000"
+    assert format_kg(459_940) == "459,9 kg"
+    assert format_kg(1_234_550) == "1.234,6 kg"
+
+
+# --- agreement with the services' own code (when the workspace is installed) -----------
+
+
+def test_our_arithmetic_agrees_with_the_services() -> None:
+    schedule = pytest.importorskip("payments.domain.schedule")
+    dates = pytest.importorskip("payments.domain.dates")
+    values = pytest.importorskip("payments.domain.values")
+    pricing = pytest.importorskip("inventory.domain.pricing")
+    for e in build():
+        for loan in e.loans:
+            theirs = schedule.build_schedule(
+                loan.principal_idr, loan.term_months, loan.interest_rate_bp_per_month,
+                values.InterestMethod(loan.method), loan.first_due_date)
+            assert [(i.n, i.due_date, i.principal_idr, i.interest_idr) for i in theirs] == [
+                (i.n, i.due_date, i.principal_idr, i.interest_idr) for i in loan.schedule()]
+        for sale in e.sales:
+            for line in sale.lines:
+                assert line.total_idr == pricing.line_amount(line.qty, line.price_idr,
+                                                             line.per_qty)
+    for day in (date(2026, 1, 31), date(2024, 1, 31), date(2026, 8, 20)):
+        for months in (1, 2, 13):
+            assert economy.add_months(day, months) == dates.add_months(day, months)
+
+
+def test_the_bodies_are_valid_for_the_services_schemas() -> None:
+    inv = pytest.importorskip("inventory.entrypoints.schemas")
+    sync_routes = pytest.importorskip("inventory.entrypoints.sync_routes")
+    pay = pytest.importorskip("payments.entrypoints.schemas")
+    loans = pytest.importorskip("payments.entrypoints.loan_schemas")
+    offline = pytest.importorskip("payments.application.offline")
+    sync = pytest.importorskip("gotong_platform.sync")
+    for e in build():
+        products, members = fake_ids(e)
+        pay.SavingsPolicyIn.model_validate(e.policy.body())
+        for pokok in e.pokok:
+            pay.DepositIn.model_validate(pokok.body(e.policy.pokok_idr))
+        for loan in e.loans:
+            loans.LoanApplyIn.model_validate(loan.apply_body("member-x"))
+            loans.ApproveIn.model_validate(loan.approve_body())
+            loans.DisburseIn.model_validate(loan.disburse_body())
+        items = sync_items(e)
+        sync.SyncBatch.model_validate({"device_id": e.device_id, "items": items})
+        for item in items:
+            model = (offline.DepositFact if item["type"] == "savings_deposit"
+                     else offline.RepaymentFact)
+            model.model_validate(item["payload"])
+        for w in e.warehouses:
+            inv.WarehouseIn.model_validate(w.body())
+        for product in e.products:
+            inv.ProductIn.model_validate(product.body())
+            for price in product.prices:
+                inv.PriceIn.model_validate(price.body())
+        for r in e.receipts:
+            inv.GoodsReceiptIn.model_validate(r.body(products[r.sku]))
+        for purchase in e.produce:
+            inv.ProduceReceiptIn.model_validate(
+                purchase.body(members[purchase.member_seq], products[purchase.sku]))
+        for s in e.sales:
+            inv.SaleIn.model_validate(s.body("warehouse-x", products,
+                                             None if s.member_seq is None else "member-x"))
+        assert sync_routes  # the offline sale reuses SaleIn
+
+
+# --- the processes --------------------------------------------------------------------
+
+
+def test_make_run_starts_every_role_once_on_its_own_ports(tmp_path: Any) -> None:
+    names = [s.name for s in SERVICES]
+    assert len(names) == len(set(names)) == 10
+    for service in ("members", "inventory", "payments", "reporting"):
+        assert f"{service}-api" in names
+    apis = {s.name: s.port for s in SERVICES if s.port is not None}
+    assert apis == {"members-api": 8001, "inventory-api": 8002, "payments-api": 8003,
+                    "reporting-api": 8004}
+    metrics = {s.name: s.metrics_port for s in SERVICES if s.metrics_port is not None}
+    assert metrics == {"inventory-consumer": 9102, "payments-consumer": 9103,
+                       "reporting-consumer": 9104}
+    settings = Settings(stack_root=tmp_path, cache_dir=tmp_path, pg_port=55432,
+                        kafka_version="4.4.0", pg_admin_dsn_given=None,
+                        kafka_bootstrap_given=None)
+    consumer = next(s for s in SERVICES if s.name == "payments-consumer")
+    env = service_env(consumer, settings, Paths(tmp_path), "nik",
+                      base={"GOTONG_PAYMENTS_JWT_KEY": "inline"})
+    assert env["GOTONG_PAYMENTS_CONSUMER_METRICS_PORT"] == "9103"
+    assert env["GOTONG_PAYMENTS_DATABASE_URL"].endswith("/gotong_payments")
+    assert "GOTONG_PAYMENTS_JWT_KEY" not in env
+    assert "GOTONG_PAYMENTS_NIK_KEY" not in env
