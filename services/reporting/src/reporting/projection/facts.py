@@ -76,7 +76,8 @@ CREATE TABLE fact_stock (
     product_id      text NOT NULL,
     business_date   date NOT NULL,
     recorded_at     timestamptz NOT NULL,
-    kind            text NOT NULL,   -- receipt/produce/issue/return/adjustment/transfer_out/transfer_in
+    -- receipt/produce/issue/return/adjustment/transfer_out/transfer_in
+    kind            text NOT NULL,
     reason          text,            -- sale, damaged, rotten, expired, lost, count_correction, ...
     qty_delta       bigint NOT NULL,
     value_delta_idr bigint NOT NULL,

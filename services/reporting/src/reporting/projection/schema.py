@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from gotong_platform.eventstore import CONSUMER_V1
-
 from reporting.projection.facts import FACTS_DDL
 
 __all__ = ["READ_MODEL_DDL", "checked_schema_name"]
