@@ -68,8 +68,8 @@ CONSUMERS = {
 }
 # Service -> processes beyond the API and the outbox relay that every service has.
 EXTRA_PROCESSES = {service: ("consumer",) for service in CONSUMERS}
-# Reporting publishes nothing yet (its read model has no outbox), so it runs no relay.
-WITHOUT_RELAY = frozenset({"reporting"})
+# Every service publishes through its outbox (reporting: SHU calculations).
+WITHOUT_RELAY: frozenset[str] = frozenset()
 # Every domain topic some consumer reads (each needs its dead-letter topic).
 CONSUMED_TOPICS = tuple(sorted({t for spec in CONSUMERS.values() for t in spec.topics}))
 DEAD_LETTER_SUFFIX = ".dlt"

@@ -32,8 +32,6 @@ Doc = checks.Doc
 # (then drop it here).
 KNOWN_UNREAD = frozenset(
     {
-        # ReportingSettings has no `topic` field: the topic of reporting's own relay.
-        "GOTONG_REPORTING_TOPIC",
         # ReportingSettings has no `pool_max_size`: its pools are sized in the code
         # (consumer 5 + 2, API asyncpg default); the connection budget still counts this.
         "GOTONG_REPORTING_POOL_MAX_SIZE",

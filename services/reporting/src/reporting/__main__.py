@@ -1,4 +1,4 @@
-"""``python -m reporting api|consumer|rebuild``."""
+"""``python -m reporting api|consumer|rebuild|relay``."""
 
 from __future__ import annotations
 
@@ -76,6 +76,31 @@ async def _wait_change(admin: asyncpg.Pool, schema: str, stopping: asyncio.Event
     return await live_schema(admin) != schema
 
 
+async def _relay(settings: ReportingSettings) -> None:
+    """Publish reporting's outbox (the SHU engine's events), as every publisher does."""
+    from gotong_platform.kafka import create_topics, make_producer
+    from gotong_platform.migrations import upgrade
+    from gotong_platform.outbox import OutboxRelay, RelayConfig
+    from gotong_platform.telemetry import configure_logging, configure_tracing
+
+    configure_logging(settings.log_level)
+    configure_tracing("reporting-relay", otlp_endpoint=settings.otlp_endpoint)
+    await upgrade(settings.database_url, settings.migrations_dir)
+    await create_topics(settings.kafka_bootstrap, [settings.topic],
+                        partitions=settings.topic_partitions, auth=settings.kafka_auth())
+    relay = OutboxRelay(
+        dsn=settings.database_url,
+        producer_factory=lambda: make_producer(settings.kafka_bootstrap,
+                                               client_id="reporting-relay",
+                                               auth=settings.kafka_auth()),
+        config=RelayConfig(source="reporting"),
+    )
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, relay.stop)
+    await relay.run()
+
+
 async def _rebuild(settings: ReportingSettings, switch: bool) -> int:
     from reporting.rebuild import rebuild
 
@@ -96,12 +121,15 @@ def main() -> None:
     sub.add_parser("consumer", help="keep the live read model up to date")
     rb = sub.add_parser("rebuild", help="replay from offset 0 into a new read-model version")
     rb.add_argument("--switch", action="store_true", help="make the new version live")
+    sub.add_parser("relay", help="publish the outbox (SHU events) to Kafka")
     args = parser.parse_args()
     settings = ReportingSettings()
     if args.command == "api":
         _api(settings, args.host, args.port)
     elif args.command == "consumer":
         asyncio.run(_consume(settings))
+    elif args.command == "relay":
+        asyncio.run(_relay(settings))
     else:
         raise SystemExit(asyncio.run(_rebuild(settings, args.switch)))
 

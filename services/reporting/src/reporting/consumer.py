@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -12,8 +13,10 @@ from gotong_platform.db import create_pool
 from gotong_platform.kafka import create_topics, make_consumer, make_producer
 from gotong_platform.telemetry import PlatformMetrics
 from reporting import queries
-from reporting.projection.members import apply_event
+from reporting.projection.dispatch import apply_event
 from reporting.projection.schema import checked_schema_name
+from reporting.reports.figures import DEFAULT_OPTIONS, ReportOptions
+from reporting.reports.snapshot import monthly_snapshot
 from reporting.settings import ReportingSettings
 
 __all__ = ["CONSUMER_NAME", "build_runner", "report_snapshot", "schema_pool"]
@@ -45,17 +48,26 @@ async def build_runner(
     )
 
 
-async def report_snapshot(pool: asyncpg.Pool) -> bytes:
-    """Every report the API can show, serialised canonically (for rebuild == live)."""
-    async with pool.acquire() as conn:
+async def report_snapshot(pool: asyncpg.Pool, *, known_at: datetime | None = None,
+                          options: ReportOptions = DEFAULT_OPTIONS) -> bytes:
+    """Every report the API can show, serialised canonically (for rebuild == live).
+
+    The monthly reports cover every month with data, as known at ``known_at``: give
+    the same moment for both sides of a comparison (freshness depends on it).
+    """
+    known = known_at or datetime.now(UTC)
+    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read",
+                                                        readonly=True):
         coops = [r["cooperative_id"] for r in
                  await conn.fetch("SELECT cooperative_id FROM cooperatives ORDER BY 1")]
         regions = sorted({r["regency_code"][:n] for r in
-                          await conn.fetch("SELECT regency_code FROM cooperatives")
+                          await conn.fetch("SELECT regency_code FROM cooperatives "
+                                           "WHERE regency_code IS NOT NULL")
                           for n in (2, 4)})
         snapshot: dict[str, Any] = {
             "federation": await queries.federation_summary(conn),
             "regions": {r: await queries.region_summary(conn, r) for r in regions},
             "cooperatives": {c: await queries.cooperative_summary(conn, c) for c in coops},
+            "monthly": await monthly_snapshot(conn, known, options),
         }
     return orjson.dumps(snapshot, option=orjson.OPT_SORT_KEYS)

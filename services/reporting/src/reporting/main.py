@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import asyncpg
 from fastapi import FastAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -12,12 +13,18 @@ from starlette.responses import Response
 
 from gotong_platform.auth import TokenVerifier, read_key_file
 from gotong_platform.db import create_pool
+from gotong_platform.eventstore import PostgresEventStore
 from gotong_platform.http import health_router, install_problem_handlers
 from gotong_platform.migrations import upgrade
+from gotong_platform.outbox import measure_backlog
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
 from reporting.entrypoints.api import LiveReadModel, build_router
+from reporting.entrypoints.shu_api import ShuContext, build_shu_router
 from reporting.projection.versions import ensure_live
 from reporting.settings import ReportingSettings
+from reporting.shu.adapters.repository import ShuRepository
+from reporting.shu.application.service import ShuService
+from reporting.shu.bases import ReadModelBases
 
 __all__ = ["create_app", "token_verifier"]
 
@@ -30,10 +37,19 @@ def token_verifier(settings: ReportingSettings) -> TokenVerifier:
     raise ValueError("set GOTONG_REPORTING_JWT_KEY_FILE or GOTONG_REPORTING_JWT_KEY")
 
 
+def shu_context(pool: asyncpg.Pool, model: LiveReadModel, settings: ReportingSettings
+                ) -> ShuContext:
+    """The SHU engine: decisions in the public schema, facts from the live read model."""
+    store = PostgresEventStore(source="reporting", topic=settings.topic)
+    service = ShuService(ShuRepository(store), ReadModelBases(model.connection))
+    return ShuContext(pool=pool, service=service)
+
+
 def create_app(settings: ReportingSettings, metrics: PlatformMetrics | None = None) -> FastAPI:
     configure_logging(settings.log_level)
     configure_tracing("reporting", otlp_endpoint=settings.otlp_endpoint)
-    registry = (metrics or PlatformMetrics()).registry
+    platform_metrics = metrics or PlatformMetrics()
+    registry = platform_metrics.registry
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -44,6 +60,7 @@ def create_app(settings: ReportingSettings, metrics: PlatformMetrics | None = No
             model = LiveReadModel(pool)
             app.state.read_model = model
             app.state.cooperative_directory = model
+            app.state.shu = shu_context(pool, model, settings)
             yield
         finally:
             await pool.close()
@@ -58,10 +75,14 @@ def create_app(settings: ReportingSettings, metrics: PlatformMetrics | None = No
         await app.state.read_model.pool.fetchval("SELECT 1")
 
     app.include_router(health_router({"postgres": check_postgres}))
-    app.include_router(build_router())
+    app.include_router(build_router(settings.report_options()))
+    app.include_router(build_shu_router())
 
     @app.get("/metrics", include_in_schema=False)
     async def prometheus() -> Response:
+        backlog, age = await measure_backlog(settings.database_url)
+        platform_metrics.outbox_backlog.labels("reporting").set(backlog)
+        platform_metrics.outbox_oldest_age.labels("reporting").set(age)
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
     FastAPIInstrumentor.instrument_app(app, excluded_urls="health,ready,metrics")

@@ -1,14 +1,16 @@
 """Rebuild: a new read-model version from Kafka offset 0, compared with the live one.
 
 The new version is built while the live one keeps serving. When it has caught
-up with the end offsets taken at the start, its report output is compared with
-the live version's; ``switch=True`` then makes it live.
+up with the end offsets taken at the start, its report output (the summaries and
+every monthly report of every month with data, as known at one moment) is
+compared with the live version's; ``switch=True`` then makes it live.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import time
+from datetime import UTC, datetime
 
 from gotong_platform.db import create_pool
 from gotong_platform.migrations import upgrade
@@ -44,7 +46,10 @@ async def rebuild(settings: ReportingSettings, *, switch: bool = False) -> Rebui
             finally:
                 await runner.close()
             seconds = time.perf_counter() - started
-            rebuilt = await report_snapshot(pool)
+            # One "known at" for both sides, so freshness compares equal.
+            known_at = datetime.now(UTC)
+            options = settings.report_options()
+            rebuilt = await report_snapshot(pool, known_at=known_at, options=options)
         finally:
             await pool.close()
         live = await live_schema(admin)
@@ -52,7 +57,8 @@ async def rebuild(settings: ReportingSettings, *, switch: bool = False) -> Rebui
         if live is not None:
             live_pool = await schema_pool(settings, live)
             try:
-                identical = rebuilt == await report_snapshot(live_pool)
+                identical = rebuilt == await report_snapshot(
+                    live_pool, known_at=known_at, options=options)
             finally:
                 await live_pool.close()
         switched = False

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from gotong_platform.settings import KafkaClientSettings
+from reporting.reports.figures import ReportOptions
 
 __all__ = ["ReportingSettings"]
 
@@ -18,8 +19,11 @@ class ReportingSettings(KafkaClientSettings):
     model_config = SettingsConfigDict(env_prefix="GOTONG_REPORTING_", extra="ignore")
 
     database_url: str = "postgresql://postgres@127.0.0.1:55432/gotong_reporting"
-    topics: tuple[str, ...] = ("gotong.members.events",)
+    # Every service's published events: the read model's facts come from all three.
+    topics: tuple[str, ...] = ("gotong.members.events", "gotong.inventory.events",
+                               "gotong.payments.events")
     topic_partitions: int = 3
+    topic: str = "gotong.reporting.events"  # what reporting publishes (the SHU engine)
     consumer_group: str = "gotong.reporting.readmodel"
     jwt_key_file: Path | None = None
     jwt_key: SecretStr | None = None
@@ -29,3 +33,11 @@ class ReportingSettings(KafkaClientSettings):
     # Prometheus endpoint of the consumer process (consumer lag, processed, dead-lettered).
     consumer_metrics_port: int = 9104
     consumer_metrics_host: str = "127.0.0.1"  # 0.0.0.0 in a pod, so Prometheus can scrape
+    # Reports: a cooperative is "stale" when its last event is older than this many days,
+    # and a product is "low on stock" at or below this quantity (in its base unit).
+    stale_after_days: int = Field(default=7, ge=0)
+    low_stock_threshold: int = 0
+
+    def report_options(self) -> ReportOptions:
+        return ReportOptions(stale_after_days=self.stale_after_days,
+                             low_stock_threshold=self.low_stock_threshold)

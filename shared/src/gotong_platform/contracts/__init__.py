@@ -1,6 +1,6 @@
 """Published event contracts: the one vocabulary services and partners share."""
 
-from gotong_platform.contracts import inventory, members, payments
+from gotong_platform.contracts import inventory, members, payments, reporting
 from gotong_platform.contracts.base import REGISTRY, EventContract, contract_for, parse, register
 
 __all__ = [
@@ -12,4 +12,5 @@ __all__ = [
     "parse",
     "payments",
     "register",
+    "reporting",
 ]

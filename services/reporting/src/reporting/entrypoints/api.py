@@ -1,70 +1,28 @@
 """Report API: one cooperative, one region, the whole federation.
 
 Reads go to the live read-model version; tenancy is enforced centrally (the
-cooperative router's dependency, and the region rule below).
+cooperative router's dependency, and the region rule in ``access``). The monthly
+reports (JSON and CSV) are in ``report_routes``.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-import asyncpg
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends
 
-from gotong_platform.auth import Principal, Role
-from gotong_platform.db import DbConnection
+from gotong_platform.auth import Role
 from gotong_platform.http import HTTPProblem, PrincipalDep, Scope, cooperative_scope
 from reporting import queries
-from reporting.projection.schema import checked_schema_name
-from reporting.projection.versions import live_schema
+from reporting.entrypoints.access import LiveReadModel, Model, RegionCode, may_read_region
+from reporting.entrypoints.report_routes import add_report_routes
+from reporting.reports.figures import DEFAULT_OPTIONS, ReportOptions
 
 __all__ = ["LiveReadModel", "build_router"]
 
-RegionCode = Annotated[str, Path(pattern=r"^\d{2}(\d{2})?$", examples=["53", "5302"])]
 
-
-class LiveReadModel:
-    """Connections pointed at whichever read-model version is live right now."""
-
-    def __init__(self, pool: asyncpg.Pool) -> None:
-        self.pool = pool
-
-    @asynccontextmanager
-    async def connection(self) -> AsyncIterator[DbConnection]:
-        async with self.pool.acquire() as conn, conn.transaction(readonly=True):
-            schema = await live_schema(conn)
-            if schema is None:
-                raise HTTPProblem(503, "Service Unavailable", "the read model is being built",
-                                  "read-model-not-ready")
-            await conn.execute(f"SET LOCAL search_path TO {checked_schema_name(schema)}")
-            yield conn
-
-    async def regency_of(self, cooperative_id: str) -> str | None:
-        async with self.connection() as conn:
-            regency: str | None = await conn.fetchval(
-                "SELECT regency_code FROM cooperatives WHERE cooperative_id = $1",
-                cooperative_id)
-            return regency
-
-
-def _model(request: Request) -> LiveReadModel:
-    model: LiveReadModel = request.app.state.read_model
-    return model
-
-
-Model = Annotated[LiveReadModel, Depends(_model)]
-
-
-def _may_read_region(principal: Principal, region: str) -> bool:
-    if principal.role is Role.FEDERATION_ADMIN:
-        return True
-    return (principal.role is Role.REGIONAL_OFFICER and principal.region is not None
-            and region.startswith(principal.region))
-
-
-def build_router() -> APIRouter:
+def build_router(options: ReportOptions = DEFAULT_OPTIONS) -> APIRouter:
+    """Every report route; ``options`` from ``ReportingSettings.report_options()``."""
     router = APIRouter(tags=["reports"])
 
     @router.get("/federation/summary")
@@ -80,7 +38,7 @@ def build_router() -> APIRouter:
     async def region(region: RegionCode, principal: PrincipalDep, model: Model
                      ) -> dict[str, Any]:
         """A province (2-digit code) or regency (4-digit code) of the federation."""
-        if not _may_read_region(principal, region):
+        if not may_read_region(principal, region):
             raise HTTPProblem(404, "Not Found", "region not found", "region-not-found")
         async with model.connection() as conn:
             return await queries.region_summary(conn, region)
@@ -98,5 +56,6 @@ def build_router() -> APIRouter:
             raise HTTPProblem(404, "Not Found", "cooperative not found", "cooperative-not-found")
         return summary
 
+    add_report_routes(router, scoped, options)
     router.include_router(scoped)
     return router

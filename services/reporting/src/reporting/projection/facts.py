@@ -8,6 +8,10 @@ after Thursday, which is how late uploads show up as prior-period adjustments
 instead of silently rewriting history. Amounts are integer rupiah, quantities
 integer base units. Rows are written once per event (keyed by event or
 document id), so a duplicate delivery cannot double them.
+
+Besides the facts the reports need, ``fact_federation`` keeps federation
+membership over time, ``fact_events`` every event's two clocks (freshness "as
+known at"), and ``products`` / ``warehouses`` the names a low-stock list shows.
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ CREATE TABLE fact_member_status (
     village_code    text,
     business_date   date NOT NULL,
     recorded_at     timestamptz NOT NULL,
+    -- the event: applied/admitted/rejected/suspended/reinstated/exited (a reinstatement
+    -- makes the status admitted again, but is not an admission)
+    change          text,
     PRIMARY KEY (member_id, version)
 );
 CREATE INDEX fact_member_status_coop ON fact_member_status (cooperative_id, business_date);
@@ -44,6 +51,8 @@ CREATE TABLE fact_sale_lines (
     qty             bigint NOT NULL,
     amount_idr      bigint NOT NULL, -- after the line's share of the discount
     credit_idr      bigint NOT NULL DEFAULT 0, -- this line's share paid on kasbon
+    discount_idr    bigint NOT NULL DEFAULT 0, -- this line's share of the sale's discount
+    warehouse_id    text,
     PRIMARY KEY (sale_id, line_no)
 );
 CREATE INDEX fact_sale_lines_coop ON fact_sale_lines (cooperative_id, business_date);
@@ -55,6 +64,7 @@ CREATE TABLE fact_sale_voids (
     recorded_at     timestamptz NOT NULL,
     reason_code     text NOT NULL
 );
+CREATE INDEX fact_sale_voids_coop ON fact_sale_voids (cooperative_id, business_date);
 
 -- Produce bought from members (procurement: rupiah and grams).
 CREATE TABLE fact_produce (
@@ -67,6 +77,7 @@ CREATE TABLE fact_produce (
     net_qty_g       bigint NOT NULL,
     amount_idr      bigint NOT NULL
 );
+CREATE INDEX fact_produce_coop ON fact_produce (cooperative_id, business_date);
 
 -- Stock movements with value, per (warehouse, product); sign = direction.
 CREATE TABLE fact_stock (
@@ -81,7 +92,9 @@ CREATE TABLE fact_stock (
     reason          text,            -- sale, damaged, rotten, expired, lost, count_correction, ...
     qty_delta       bigint NOT NULL,
     value_delta_idr bigint NOT NULL,
-    counterparty_cooperative_id text -- transfers: the other cooperative (eliminations)
+    counterparty_cooperative_id text, -- transfers: the other cooperative (eliminations)
+    -- inflows: the cost correction of an oversell it settles (value_delta is net of it)
+    settlement_variance_idr bigint NOT NULL DEFAULT 0
 );
 CREATE INDEX fact_stock_coop ON fact_stock (cooperative_id, business_date);
 
@@ -95,7 +108,8 @@ CREATE TABLE fact_savings (
     channel         text,
     business_date   date NOT NULL,
     recorded_at     timestamptz NOT NULL,
-    delta_idr       bigint NOT NULL
+    delta_idr       bigint NOT NULL,
+    account_id      text
 );
 CREATE INDEX fact_savings_coop ON fact_savings (cooperative_id, business_date);
 CREATE TABLE fact_wajib_bills (
@@ -106,8 +120,10 @@ CREATE TABLE fact_wajib_bills (
     due_date        date NOT NULL,
     recorded_at     timestamptz NOT NULL,
     amount_idr      bigint NOT NULL,
+    business_date   date,            -- when it was billed
     PRIMARY KEY (account_id, period)
 );
+CREATE INDEX fact_wajib_bills_coop ON fact_wajib_bills (cooperative_id, due_date);
 
 -- Loans: the disbursement with its schedule, and every later fact about the loan.
 CREATE TABLE fact_loans (
@@ -118,8 +134,11 @@ CREATE TABLE fact_loans (
     business_date   date NOT NULL,   -- disbursed on
     recorded_at     timestamptz NOT NULL
 );
+CREATE INDEX fact_loans_coop ON fact_loans (cooperative_id, business_date);
 -- schedule rows: the disbursement's, then each restructuring's (a later version wins
--- for dates after its business_date)
+-- for dates after its business_date). schedule_version is 0 for the disbursement's and
+-- the loan stream's version of the LoanRestructured event for a restructuring's: it
+-- grows with every restructuring, whatever order the events arrive in.
 CREATE TABLE fact_loan_schedule (
     loan_id         text NOT NULL,
     schedule_version integer NOT NULL, -- 0 = at disbursement, n = n-th restructuring
@@ -142,7 +161,49 @@ CREATE TABLE fact_loan_events (
     principal_idr   bigint NOT NULL DEFAULT 0,  -- repaid or written off
     interest_idr    bigint NOT NULL DEFAULT 0,
     penalty_idr     bigint NOT NULL DEFAULT 0,
-    channel         text
+    channel         text,
+    stream_version  integer NOT NULL DEFAULT 0, -- the loan stream's version of the event
+    excess_idr      bigint NOT NULL DEFAULT 0   -- repayment/overpaid: beyond what was owed
 );
+CREATE INDEX fact_loan_events_coop ON fact_loan_events (cooperative_id, business_date);
 CREATE INDEX fact_loan_events_loan ON fact_loan_events (loan_id, business_date);
+
+-- Federation membership over time (one row per stream version of the cooperative).
+CREATE TABLE fact_federation (
+    cooperative_id  text NOT NULL,
+    version         integer NOT NULL,
+    in_federation   boolean NOT NULL,
+    effective_date  date NOT NULL,
+    recorded_at     timestamptz NOT NULL,
+    PRIMARY KEY (cooperative_id, version)
+);
+
+-- Every event seen, by both clocks: data freshness "as known at" any moment.
+CREATE TABLE fact_events (
+    event_id        uuid PRIMARY KEY,
+    cooperative_id  text NOT NULL,
+    source          text NOT NULL,
+    event_type      text NOT NULL,
+    business_date   date NOT NULL,
+    recorded_at     timestamptz NOT NULL
+);
+CREATE INDEX fact_events_coop ON fact_events (cooperative_id, recorded_at);
+
+-- Catalogue (latest definition wins): names for low-stock lists.
+CREATE TABLE products (
+    product_id      text PRIMARY KEY,
+    cooperative_id  text NOT NULL,
+    sku             text NOT NULL,
+    name            text NOT NULL,
+    category        text NOT NULL,
+    base_unit       text NOT NULL,
+    version         integer NOT NULL
+);
+CREATE TABLE warehouses (
+    warehouse_id    text PRIMARY KEY,
+    cooperative_id  text NOT NULL,
+    name            text NOT NULL,
+    kind            text NOT NULL,
+    version         integer NOT NULL
+);
 """

@@ -15,28 +15,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import ValidationError
-
 from gotong_platform.consumer import ConsumedEvent
-from gotong_platform.contracts import EventContract, contract_for
+from gotong_platform.contracts import EventContract
 from gotong_platform.contracts import members as c
 from gotong_platform.db import DbConnection
+from gotong_platform.envelope import Envelope
+from reporting.projection.common import contract_of, record_clocks
 
-__all__ = ["apply_event"]
-
-_FRESHNESS = """
-INSERT INTO freshness (cooperative_id, last_recorded_at, last_business_date, events)
-VALUES ($1, $2, $3, 1)
-ON CONFLICT (cooperative_id) DO UPDATE SET
-    last_recorded_at = greatest(freshness.last_recorded_at, EXCLUDED.last_recorded_at),
-    last_business_date = greatest(freshness.last_business_date, EXCLUDED.last_business_date),
-    events = freshness.events + 1
-"""
+__all__ = ["apply_contract", "apply_event"]
 
 _MEMBER = """
 INSERT INTO members (member_id, cooperative_id, status, status_since, version, gender,
-                     village_code, age_band, applied_on, admitted_on)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                     village_code, age_band, applied_on, admitted_on, member_no)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 ON CONFLICT (member_id) DO UPDATE SET
     status = CASE WHEN EXCLUDED.version > members.version THEN EXCLUDED.status
                   ELSE members.status END,
@@ -47,91 +38,111 @@ ON CONFLICT (member_id) DO UPDATE SET
     village_code = coalesce(members.village_code, EXCLUDED.village_code),
     age_band = coalesce(members.age_band, EXCLUDED.age_band),
     applied_on = coalesce(members.applied_on, EXCLUDED.applied_on),
-    admitted_on = coalesce(members.admitted_on, EXCLUDED.admitted_on)
+    admitted_on = coalesce(members.admitted_on, EXCLUDED.admitted_on),
+    member_no = coalesce(members.member_no, EXCLUDED.member_no)
 """
 
 _COOPERATIVE = """
 INSERT INTO cooperatives (cooperative_id, name, coop_type, province_code, regency_code,
-                          time_zone)
-VALUES ($1, $2, $3, $4, $5, $6)
+                          time_zone, fiscal_year_start_month)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
 ON CONFLICT (cooperative_id) DO UPDATE SET
     name = EXCLUDED.name, coop_type = EXCLUDED.coop_type,
     province_code = EXCLUDED.province_code, regency_code = EXCLUDED.regency_code,
-    time_zone = EXCLUDED.time_zone
+    time_zone = EXCLUDED.time_zone, fiscal_year_start_month = EXCLUDED.fiscal_year_start_month
 """
 
+# Federation membership is derived from all its facts, so any delivery order gives
+# the in-order state: the latest event says in or out, joined_on is the latest join.
 _FEDERATION = """
-INSERT INTO cooperatives (cooperative_id, in_federation, joined_on, left_on, federation_version)
-VALUES ($1, $2, $3, $4, $5)
-ON CONFLICT (cooperative_id) DO UPDATE SET
-    in_federation = CASE WHEN EXCLUDED.federation_version > cooperatives.federation_version
-                         THEN EXCLUDED.in_federation ELSE cooperatives.in_federation END,
-    joined_on = CASE WHEN EXCLUDED.federation_version > cooperatives.federation_version
-                     THEN coalesce(EXCLUDED.joined_on, cooperatives.joined_on)
-                     ELSE cooperatives.joined_on END,
-    left_on = CASE WHEN EXCLUDED.federation_version > cooperatives.federation_version
-                   THEN EXCLUDED.left_on ELSE cooperatives.left_on END,
-    federation_version = greatest(cooperatives.federation_version,
-                                  EXCLUDED.federation_version)
+UPDATE cooperatives c SET
+    in_federation = l.in_federation,
+    federation_version = l.version,
+    left_on = CASE WHEN l.in_federation THEN NULL ELSE l.effective_date END,
+    joined_on = (SELECT j.effective_date FROM fact_federation j
+                 WHERE j.cooperative_id = c.cooperative_id AND j.in_federation
+                 ORDER BY j.version DESC LIMIT 1)
+FROM (SELECT DISTINCT ON (cooperative_id) cooperative_id, in_federation, version,
+             effective_date
+      FROM fact_federation WHERE cooperative_id = $1
+      ORDER BY cooperative_id, version DESC) l
+WHERE c.cooperative_id = l.cooperative_id
+"""
+_COOPERATIVE_ROW = """
+INSERT INTO cooperatives (cooperative_id) VALUES ($1) ON CONFLICT (cooperative_id) DO NOTHING
+"""
+
+
+_STATUS_FACT = """
+INSERT INTO fact_member_status (member_id, version, cooperative_id, status, gender,
+                                village_code, business_date, recorded_at, change)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (member_id, version) DO NOTHING
+"""
+_FEDERATION_FACT = """
+INSERT INTO fact_federation (cooperative_id, version, in_federation, effective_date,
+                             recorded_at)
+VALUES ($1, $2, $3, $4, $5) ON CONFLICT (cooperative_id, version) DO NOTHING
 """
 
 
 async def apply_event(conn: DbConnection, event: ConsumedEvent) -> None:
-    env = event.envelope
-    await conn.execute(_FRESHNESS, env.cooperative_id, env.recorded_at, env.business_date)
-    cls = contract_for(env.source, env.event_type, env.schema_version)
-    if cls is None:
-        return
-    try:
-        contract = cls.model_validate(event.data)
-    except ValidationError as exc:
-        # A payload that breaks its own contract is a poison event: raising
-        # sends it to the dead-letter topic after the runner's retries.
-        raise ValueError(f"{env.event_type} does not match its contract: {exc}") from exc
-    await _apply(conn, contract, env.stream_version)
+    await record_clocks(conn, event.envelope)
+    contract = contract_of(event)
+    if contract is not None:
+        await apply_contract(conn, contract, event.envelope)
 
 
 async def _member(conn: DbConnection, e: c.MemberAppliedV1 | c.MemberAdmittedV1 | None,
-                  member_id: str, cooperative_id: str, status: str, since: date,
-                  version: int) -> None:
-    gender = village = age_band = None
+                  ids: tuple[str, str], change: str, since: date, env: Envelope) -> None:
+    member_id, cooperative_id = ids
+    status = {"reinstated": "admitted"}.get(change, change)
+    gender = village = age_band = member_no = None
     applied_on = admitted_on = None
     if isinstance(e, c.MemberAppliedV1):
         gender, village, age_band, applied_on = e.gender, e.village_code, e.age_band, e.applied_on
     elif isinstance(e, c.MemberAdmittedV1):
         gender, village, admitted_on = e.gender, e.village_code, e.admitted_on
+        member_no = e.member_no
+    version = env.stream_version
     await conn.execute(_MEMBER, member_id, cooperative_id, status, since, version, gender,
-                       village, age_band, applied_on, admitted_on)
+                       village, age_band, applied_on, admitted_on, member_no)
+    await conn.execute(_STATUS_FACT, member_id, version, cooperative_id, status, gender,
+                       village, since, env.recorded_at, change)
 
 
-async def _apply(conn: DbConnection, e: EventContract, version: int) -> None:
+async def _federation(conn: DbConnection, cooperative_id: str, joined: bool, on: date,
+                      env: Envelope) -> None:
+    await conn.execute(_FEDERATION_FACT, cooperative_id, env.stream_version, joined, on,
+                       env.recorded_at)
+    await conn.execute(_COOPERATIVE_ROW, cooperative_id)
+    await conn.execute(_FEDERATION, cooperative_id)
+
+
+async def apply_contract(conn: DbConnection, e: EventContract, env: Envelope) -> None:
     match e:
         case c.CooperativeRegisteredV1():
             await conn.execute(_COOPERATIVE, e.cooperative_id, e.name, e.coop_type,
-                               e.province_code, e.regency_code, e.time_zone)
+                               e.province_code, e.regency_code, e.time_zone,
+                               e.fiscal_year_start_month)
         case c.CooperativeJoinedFederationV1():
-            await conn.execute(_FEDERATION, e.cooperative_id, True, e.effective_date, None,
-                               version)
+            await _federation(conn, e.cooperative_id, True, e.effective_date, env)
         case c.CooperativeLeftFederationV1():
-            await conn.execute(_FEDERATION, e.cooperative_id, False, None, e.effective_date,
-                               version)
+            await _federation(conn, e.cooperative_id, False, e.effective_date, env)
         case c.MemberAppliedV1():
-            await _member(conn, e, e.member_id, e.cooperative_id, "applied", e.applied_on,
-                          version)
+            await _member(conn, e, (e.member_id, e.cooperative_id), "applied", e.applied_on,
+                          env)
         case c.MemberAdmittedV1():
-            await _member(conn, e, e.member_id, e.cooperative_id, "admitted", e.admitted_on,
-                          version)
+            await _member(conn, e, (e.member_id, e.cooperative_id), "admitted",
+                          e.admitted_on, env)
         case c.MemberApplicationRejectedV1():
-            await _member(conn, None, e.member_id, e.cooperative_id, "rejected", e.rejected_on,
-                          version)
+            await _member(conn, None, (e.member_id, e.cooperative_id), "rejected",
+                          e.rejected_on, env)
         case c.MemberSuspendedV1():
-            await _member(conn, None, e.member_id, e.cooperative_id, "suspended",
-                          e.suspended_on, version)
+            await _member(conn, None, (e.member_id, e.cooperative_id), "suspended",
+                          e.suspended_on, env)
         case c.MemberReinstatedV1():
-            await _member(conn, None, e.member_id, e.cooperative_id, "admitted",
-                          e.reinstated_on, version)
+            await _member(conn, None, (e.member_id, e.cooperative_id), "reinstated",
+                          e.reinstated_on, env)
         case c.MemberExitedV1():
-            await _member(conn, None, e.member_id, e.cooperative_id, "exited", e.exited_on,
-                          version)
-
-
+            await _member(conn, None, (e.member_id, e.cooperative_id), "exited", e.exited_on,
+                          env)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from gotong_platform.eventstore import CONSUMER_V1
 from reporting.projection.facts import FACTS_DDL
 
-__all__ = ["READ_MODEL_DDL", "checked_schema_name"]
+__all__ = ["READ_MODEL_DDL", "READ_MODEL_FINGERPRINT", "checked_schema_name"]
 
 READ_MODEL_DDL = CONSUMER_V1 + FACTS_DDL + """
 -- Rows may be created by any event of their stream, in any order: columns that
@@ -22,7 +23,8 @@ CREATE TABLE cooperatives (
     in_federation       boolean NOT NULL DEFAULT false,
     joined_on           date,
     left_on             date,
-    federation_version  integer NOT NULL DEFAULT 0
+    federation_version  integer NOT NULL DEFAULT 0,
+    fiscal_year_start_month integer
 );
 CREATE INDEX cooperatives_by_regency ON cooperatives (regency_code);
 CREATE TABLE members (
@@ -35,7 +37,8 @@ CREATE TABLE members (
     village_code    text,
     age_band        text,
     applied_on      date,
-    admitted_on     date
+    admitted_on     date,
+    member_no       text
 );
 CREATE INDEX members_by_cooperative ON members (cooperative_id, status, gender);
 -- Data freshness: the last event seen from each cooperative, by both clocks.
@@ -45,7 +48,12 @@ CREATE TABLE freshness (
     last_business_date date NOT NULL,
     events             bigint NOT NULL
 );
+-- Which DDL built this version: a live version built by other code is replaced.
+CREATE TABLE read_model_meta (
+    ddl_sha256  text NOT NULL
+);
 """
+READ_MODEL_FINGERPRINT = hashlib.sha256(READ_MODEL_DDL.encode()).hexdigest()
 
 _NAME = re.compile(r"^rm_[a-z0-9_]{1,40}$")
 

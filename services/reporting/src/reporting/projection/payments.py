@@ -1,0 +1,114 @@
+"""Applies payments events (by their published contracts) to the fact tables.
+
+Savings movements are signed (deposits add, withdrawals and exit refunds take
+away). A loan is its disbursement, its schedules (the disbursement's is version 0;
+a restructuring's is the loan stream version of its event, so a later one always
+wins) and every later fact about it. Rows are written once, keyed by event id or
+business key, so duplicated and reordered deliveries converge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from gotong_platform.contracts import EventContract
+from gotong_platform.contracts import payments as c
+from gotong_platform.db import DbConnection
+from gotong_platform.envelope import Envelope
+
+__all__ = ["apply_contract"]
+
+_SAVINGS = """
+INSERT INTO fact_savings (event_id, cooperative_id, member_id, savings_type, kind, channel,
+                          business_date, recorded_at, delta_idr, account_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (event_id) DO NOTHING
+"""
+_WAJIB_BILL = """
+INSERT INTO fact_wajib_bills (account_id, period, cooperative_id, member_id, due_date,
+                              recorded_at, amount_idr, business_date)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (account_id, period) DO NOTHING
+"""
+_LOAN = """
+INSERT INTO fact_loans (loan_id, cooperative_id, member_id, principal_idr, business_date,
+                        recorded_at)
+VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (loan_id) DO NOTHING
+"""
+_SCHEDULE = """
+INSERT INTO fact_loan_schedule (loan_id, schedule_version, number, due_date, principal_idr,
+                                interest_idr, effective_from, recorded_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING
+"""
+_LOAN_EVENT = """
+INSERT INTO fact_loan_events (event_id, loan_id, cooperative_id, member_id, kind,
+                              business_date, recorded_at, principal_idr, interest_idr,
+                              penalty_idr, channel, stream_version, excess_idr)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+ON CONFLICT (event_id) DO NOTHING
+"""
+
+
+async def _savings(conn: DbConnection, e: c.SavingsDepositedV1 | c.SavingsWithdrawnV1
+                   | c.SavingsRefundedV1, env: Envelope) -> None:
+    channel: str | None = None
+    if isinstance(e, c.SavingsDepositedV1):
+        kind, delta, channel = "deposit", e.amount_idr, e.channel
+    elif isinstance(e, c.SavingsWithdrawnV1):
+        kind, delta = "withdrawal", -e.amount_idr
+    else:
+        kind, delta = "refund", -e.amount_idr
+    await conn.execute(_SAVINGS, env.event_id, e.cooperative_id, e.member_id, e.savings_type,
+                       kind, channel, e.business_date, env.recorded_at, delta, e.account_id)
+
+
+async def _schedule(conn: DbConnection, loan_id: str, version: int,
+                    schedule: Sequence[c.Instalment], effective_from: date, env: Envelope
+                    ) -> None:
+    await conn.executemany(_SCHEDULE, [
+        (loan_id, version, i.number, i.due_date, i.principal_idr, i.interest_idr,
+         effective_from, env.recorded_at) for i in schedule])
+
+
+async def _loan_event(conn: DbConnection, e: Any, env: Envelope, kind: str, *,
+                      principal: int = 0, interest: int = 0, penalty: int = 0,
+                      channel: str | None = None, excess: int = 0) -> None:
+    await conn.execute(_LOAN_EVENT, env.event_id, e.loan_id, e.cooperative_id, e.member_id,
+                       kind, e.business_date, env.recorded_at, principal, interest, penalty,
+                       channel, env.stream_version, excess)
+
+
+async def _loan(conn: DbConnection, e: EventContract, env: Envelope) -> None:
+    match e:
+        case c.LoanDisbursedV1():
+            await conn.execute(_LOAN, e.loan_id, e.cooperative_id, e.member_id,
+                               e.principal_idr, e.business_date, env.recorded_at)
+            await _schedule(conn, e.loan_id, 0, e.schedule, e.business_date, env)
+        case c.LoanRestructuredV1():
+            await _loan_event(conn, e, env, "restructured",
+                              principal=e.outstanding_principal_idr)
+            await _schedule(conn, e.loan_id, env.stream_version, e.schedule, e.business_date,
+                            env)
+        case c.LoanRepaymentReceivedV1():
+            await _loan_event(conn, e, env, "repayment", principal=e.principal_idr,
+                              interest=e.interest_idr, penalty=e.penalty_idr,
+                              channel=e.channel, excess=e.excess_idr)
+        case c.LoanWrittenOffV1():
+            await _loan_event(conn, e, env, "written_off", principal=e.outstanding_principal_idr,
+                              interest=e.interest_idr, penalty=e.penalty_idr)
+        case c.LoanClosedV1():
+            await _loan_event(conn, e, env, "closed")
+        case c.LoanOverpaidV1():
+            await _loan_event(conn, e, env, "overpaid", excess=e.excess_idr)
+
+
+async def apply_contract(conn: DbConnection, e: EventContract, env: Envelope) -> None:
+    match e:
+        case c.SavingsDepositedV1() | c.SavingsWithdrawnV1() | c.SavingsRefundedV1():
+            await _savings(conn, e, env)
+        case c.WajibBilledV1():
+            await conn.execute(_WAJIB_BILL, e.account_id, e.period, e.cooperative_id,
+                               e.member_id, e.due_date, env.recorded_at, e.amount_idr,
+                               env.business_date)
+        case _:
+            await _loan(conn, e, env)

@@ -1,0 +1,1 @@
+"""Monthly reports: per cooperative, per region, for the federation (see ``monthly``)."""

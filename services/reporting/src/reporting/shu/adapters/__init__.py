@@ -1,0 +1,1 @@
+"""PostgreSQL adapters of the SHU engine: event streams, query tables, read views."""

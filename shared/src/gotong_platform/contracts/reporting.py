@@ -1,0 +1,127 @@
+"""Published events of the reporting service (topic ``gotong.reporting.events``).
+
+The SHU (Sisa Hasil Usaha) engine: a cooperative's SHU policy versions, the
+calculation of a fiscal year (drafted, then approved at the annual members'
+meeting, RAT) and each member's share once approved. Money is integer rupiah,
+percentages basis points (10000 = 100 %). No names and no NIK: ``member_id`` is
+the opaque id the members service published.
+
+Rounding, stated once for every amount here: pools are
+``floor(SHU_member_sourced * bp / 10000)`` (nested: member share bp * split bp /
+10^8) and the reserve pool takes the rest, so ``pools_idr`` adds up to
+``shu_total_idr`` exactly; ``shu_member_sourced_idr`` is
+``floor(shu_total_idr * member_gross_idr / total_gross_idr)``; members' jasa modal
+and jasa usaha are largest-remainder splits of their pools (ties by member
+number), so they add up to ``pools_idr["jasa_modal"]`` and ``["jasa_usaha"]`` exactly.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from gotong_platform.contracts.base import EventContract, register
+
+__all__ = [
+    "REPORTING_TOPIC",
+    "MemberShuAllocatedV1",
+    "ShuCalculationApprovedV1",
+    "ShuCalculationDraftedV1",
+    "ShuPolicyAdoptedV1",
+    "ShuPolicyTerms",
+]
+
+REPORTING_TOPIC = "gotong.reporting.events"
+SavingsType = Literal["pokok", "wajib", "sukarela"]
+CapitalMeasure = Literal["year_end_balance", "average_monthly_balance", "months_prorated"]
+TransactionKind = Literal["member_purchases", "produce_sold", "loan_interest_paid"]
+
+
+class ShuPolicyTerms(BaseModel):
+    """One version of a cooperative's SHU policy, as adopted."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    policy_version: int = Field(ge=1)
+    effective_fiscal_year: int
+    structure: Literal["flat", "nested"]
+    pools_bp: dict[str, int] = Field(
+        description="flat: every pool (they sum to 10000); nested: the pools beside the "
+                    "member share (they sum to 10000 - member_share_bp)")
+    reserve_pool: str = Field(description="the pool that takes every remainder")
+    member_share_bp: int | None = Field(default=None, description="nested only")
+    jasa_modal_split_bp: int | None = Field(default=None, description="nested only")
+    jasa_usaha_split_bp: int | None = Field(default=None, description="nested only")
+    capital_savings_types: list[SavingsType]
+    capital_measure: CapitalMeasure
+    transaction_basis: list[TransactionKind]
+    member_sourced_only: bool
+    include_exited_members: bool
+
+
+class _Reporting(EventContract):
+    source: ClassVar[str] = "reporting"
+    cooperative_id: str
+
+
+@register
+class ShuPolicyAdoptedV1(_Reporting):
+    event_type: ClassVar[str] = "ShuPolicyAdopted"
+    policy: ShuPolicyTerms
+    adopted_on: date
+
+
+@register
+class ShuCalculationDraftedV1(_Reporting):
+    """A draft: recomputable until approved; ``calc_version`` counts the drafts."""
+
+    event_type: ClassVar[str] = "ShuCalculationDrafted"
+    calc_id: str
+    fiscal_year: int
+    period_start: date
+    period_end: date
+    calc_version: int = Field(ge=1)
+    policy: ShuPolicyTerms
+    shu_total_idr: int = Field(ge=0)
+    shu_member_sourced_idr: int = Field(ge=0)
+    shu_non_member_idr: int = Field(ge=0)
+    member_gross_idr: int = Field(ge=0)
+    total_gross_idr: int = Field(ge=0)
+    pools_idr: dict[str, int]
+    capital_basis_total_idr: int = Field(ge=0)
+    transaction_basis_total_idr: int = Field(ge=0)
+    member_count: int = Field(ge=0)
+    drafted_on: date
+
+
+@register
+class ShuCalculationApprovedV1(_Reporting):
+    """Approved at the RAT: frozen. Payouts reference ``calc_id``."""
+
+    event_type: ClassVar[str] = "ShuCalculationApproved"
+    calc_id: str
+    fiscal_year: int
+    calc_version: int = Field(ge=1)
+    policy_version: int = Field(ge=1)
+    rat_date: date
+    shu_total_idr: int = Field(ge=0)
+    pools_idr: dict[str, int]
+    member_count: int = Field(ge=0)
+
+
+@register
+class MemberShuAllocatedV1(_Reporting):
+    """One member's SHU of an approved calculation: total = jasa modal + jasa usaha."""
+
+    event_type: ClassVar[str] = "MemberShuAllocated"
+    calc_id: str
+    fiscal_year: int
+    member_id: str
+    capital_basis_idr: int = Field(ge=0)
+    transaction_basis_idr: int = Field(ge=0)
+    jasa_modal_idr: int = Field(ge=0)
+    jasa_usaha_idr: int = Field(ge=0)
+    total_idr: int = Field(ge=0)
+    rat_date: date

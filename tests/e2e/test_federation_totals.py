@@ -1,0 +1,353 @@
+"""End to end: a month of commands over HTTP, and the federation's totals from reporting.
+
+Members, inventory and payments run with their relays and consumers on real Kafka
+and PostgreSQL (``e2e_support.federation``); a reporting API and its read-model
+consumer run beside them. The test sends a month of commands to two cooperatives
+(sales, a transfer between them, a produce receipt, deposits, wajib billing, loans
+and a repayment), computes the federation totals it expects from what it sent
+(and what the services answered: prices, allocations, schedules), and compares
+them with the reporting API's answer. A rebuild from offset 0 gives the same
+reports byte for byte.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+import pytest_asyncio
+from e2e_support import JWT_KEY, Federation, eventually
+
+from gotong_platform.db import create_pool
+from gotong_platform.money import largest_remainder, round_half_up_div
+from reporting.consumer import build_runner, schema_pool
+from reporting.main import create_app as create_reporting_app
+from reporting.projection.versions import ensure_live
+from reporting.rebuild import rebuild
+from reporting.settings import ReportingSettings
+
+pytestmark = pytest.mark.e2e
+
+TODAY = datetime.now(ZoneInfo("Asia/Makassar")).date()  # both cooperatives are in WITA
+RICE_UNIT_COST = 62_000  # 100 packs received for 6.200.000
+TENUN_UNIT_COST = 200_000  # 5 pieces received for 1.000.000
+
+
+@dataclass
+class Stack:
+    f: Federation
+    reporting: httpx.AsyncClient
+    settings: ReportingSettings
+
+
+@pytest_asyncio.fixture
+async def with_reporting(federation: Federation, database_factory: Any
+                         ) -> AsyncIterator[Stack]:
+    settings = ReportingSettings(
+        database_url=await database_factory("fr"), kafka_bootstrap=federation.bootstrap,
+        topics=tuple(federation.topics[s] for s in ("members", "inventory", "payments")),
+        jwt_key=JWT_KEY)
+    app = create_reporting_app(settings)
+    async with app.router.lifespan_context(app):
+        admin_pool = await create_pool(settings.database_url, max_size=2)
+        pool = await schema_pool(settings, await ensure_live(admin_pool))
+        runner = await build_runner(settings, pool, group_id=None, client_id="e2e-reporting")
+        task = asyncio.create_task(runner.run())
+        try:
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                         base_url="http://reporting") as client:
+                yield Stack(federation, client, settings)
+        finally:
+            runner.stop()
+            await task
+            await pool.close()
+            await admin_pool.close()
+
+
+@dataclass
+class Coop:
+    cooperative_id: str
+    regency: str
+    admin: dict[str, str]
+    clerk: dict[str, str]
+    checker: dict[str, str]
+
+    def path(self, rest: str) -> str:
+        return f"/cooperatives/{self.cooperative_id}{rest}"
+
+
+async def a_cooperative(f: Federation, name: str, regency: str) -> Coop:
+    fed = f.auth("federation_admin", "federation-office")
+    coop = await f.post(f.members, "/cooperatives", {
+        "name": name, "coop_type": "multi_purpose", "province_code": regency[:2],
+        "legal_registration_number": f"AHU-{uuid.uuid4().hex[:12]}", "regency_code": regency,
+        "time_zone": "WITA", "registered_on": "2019-03-01"}, fed)
+    cid = coop["cooperative_id"]
+    await f.post(f.members, f"/cooperatives/{cid}/join-federation",
+                 {"effective_date": "2019-04-01"}, fed)
+    c = Coop(cid, regency, f.auth("coop_admin", "ketua", cooperative_id=cid),
+             f.auth("coop_clerk", "kasir", cooperative_id=cid),
+             f.auth("coop_admin", "bendahara", cooperative_id=cid))
+
+    async def known_everywhere() -> bool:
+        policy = await f.get(f.payments, c.path("/savings-policy"), c.admin)
+        shops = await f.get(f.inventory, c.path("/warehouses"), c.admin)
+        return policy.status_code == shops.status_code == 200
+    await eventually(known_everywhere)
+    await f.post(f.payments, c.path("/savings-policy"),
+                 {"pokok_idr": 100_000, "wajib_idr": 25_000, "wajib_due_day": 10}, c.admin)
+    return c
+
+
+async def a_member(f: Federation, c: Coop, n: int, gender: str) -> str:
+    applied = await f.post(f.members, c.path("/members"), {
+        "full_name": f"Anggota {n}", "nik": f"531101{'05' if gender == 'L' else '45'}0390{n:04d}",
+        "gender": gender, "birth_date": "1990-03-05", "village_code": f"{c.regency}012001",
+        "applied_on": (TODAY - timedelta(days=80)).isoformat()}, c.clerk)
+    member_id: str = applied["member_id"]
+    await f.post(f.members, c.path(f"/members/{member_id}/admit"),
+                 {"admitted_on": (TODAY - timedelta(days=79)).isoformat()}, c.admin)
+
+    async def known() -> bool:
+        savings = await f.get(f.payments, c.path(f"/members/{member_id}/savings"), c.admin)
+        return savings.status_code == 200
+    await eventually(known)
+    return member_id
+
+
+async def a_product(f: Federation, c: Coop, sku: str, category: str, unit: str,
+                    prices: dict[str, int], per_qty: int = 1) -> str:
+    product = await f.post(f.inventory, c.path("/products"), {
+        "sku": sku, "name": sku, "category": category, "base_unit": unit,
+        **({"lot_tracking": "lot"} if unit == "g" else {})}, c.admin)
+    for price_list, price in prices.items():
+        await f.post(f.inventory, c.path(f"/products/{product['product_id']}/prices"),
+                     {"price_list": price_list, "price_idr": price, "per_qty": per_qty},
+                     c.admin)
+    product_id: str = product["product_id"]
+    return product_id
+
+
+async def a_warehouse(f: Federation, c: Coop, name: str, kind: str) -> str:
+    warehouse = await f.post(f.inventory, c.path("/warehouses"), {"name": name, "kind": kind},
+                             c.admin)
+    warehouse_id: str = warehouse["warehouse_id"]
+    return warehouse_id
+
+
+async def a_sale(f: Federation, c: Coop, shop: str, lines: list[tuple[str, int, int]],
+                 member_id: str | None, discount: int = 0) -> dict[str, Any]:
+    """``lines``: (product, qty, the unit price this buyer pays); paid in cash."""
+    total = sum(qty * price for _, qty, price in lines) - discount
+    body = {"warehouse_id": shop, "lines": [{"product_id": p, "qty": q} for p, q, _ in lines],
+            "discount_idr": discount, "buyer_type": "member" if member_id else "non_member",
+            "member_id": member_id, "payments": [{"method": "cash", "amount_idr": total}]}
+
+    async def recorded() -> Any:  # inventory learns of a new member from its events
+        response = await f.inventory.post(c.path("/sales"), json=body, headers={
+            **c.clerk, "Idempotency-Key": uuid.uuid4().hex})
+        if response.status_code == 422 and "not-an-active-member" in response.text:
+            return None
+        assert response.status_code == 201, response.text
+        return response.json()
+    sale: dict[str, Any] = await eventually(recorded)
+    assert sale["total_idr"] == total
+    return sale
+
+
+async def a_loan(f: Federation, c: Coop, member_id: str, principal: int, *, applied: date,
+                 first_due: date) -> str:
+    loan = await f.post(f.payments, c.path("/loans"), {
+        "member_id": member_id, "principal_idr": principal, "term_months": 10,
+        "interest_rate_bp_per_month": 150, "method": "flat", "penalty_bp_per_month": 0,
+        "first_due_date": first_due.isoformat(), "applied_on": applied.isoformat()},
+        c.clerk, expect=201)
+    path = c.path(f"/loans/{loan['loan_id']}")
+    await f.post(f.payments, f"{path}/approve",
+                 {"approved_on": (applied + timedelta(days=1)).isoformat()}, c.checker)
+    await f.post(f.payments, f"{path}/disburse",
+                 {"disbursed_on": (applied + timedelta(days=2)).isoformat()}, c.checker)
+    loan_id: str = loan["loan_id"]
+    return loan_id
+
+
+def bp(numerator: int, denominator: int) -> int | None:
+    return round_half_up_div(numerator * 10_000, denominator) if denominator > 0 else None
+
+
+async def test_federation_totals_equal_what_was_sent_and_a_rebuild_equals_live(
+    with_reporting: Stack,
+) -> None:
+    stack = with_reporting
+    f = stack.f
+    a = await a_cooperative(f, "Koperasi Serba Usaha Kambera", "5311")
+    b = await a_cooperative(f, "Koperasi Tani Wanokaka", "5302")
+    a1, a2, a3 = [await a_member(f, a, n, g) for n, g in ((1, "P"), (2, "L"), (3, "P"))]
+    b1, b2 = [await a_member(f, b, n, g) for n, g in ((4, "L"), (5, "P"))]
+    genders = {"L": 2, "P": 3}
+
+    # --- the shops: A sells rice and tenun, then sends 10 packs of rice to B -----------
+    shop_a, shop_b = await a_warehouse(f, a, "Gerai A", "shop"), await a_warehouse(
+        f, b, "Gerai B", "shop")
+    rice_a = await a_product(f, a, "BRS-5KG", "staple_goods", "pcs",
+                             {"member": 70_000, "non_member": 75_000})
+    tenun = await a_product(f, a, "TENUN-IKAT", "handicraft", "pcs",
+                            {"member": 300_000, "non_member": 350_000})
+    rice_b = await a_product(f, b, "BRS-5KG", "staple_goods", "pcs",
+                             {"member": 72_000, "non_member": 78_000})
+    for product, qty, cost in ((rice_a, 100, 6_200_000), (tenun, 5, 1_000_000)):
+        await f.post(f.inventory, a.path(f"/warehouses/{shop_a}/goods-receipts"),
+                     {"product_id": product, "qty": qty, "total_cost_idr": cost}, a.clerk)
+    s1 = await a_sale(f, a, shop_a, [(rice_a, 2, 70_000), (tenun, 1, 300_000)], a1,
+                      discount=10_000)
+    s2 = await a_sale(f, a, shop_a, [(rice_a, 1, 75_000)], None)
+    s3 = await a_sale(f, a, shop_a, [(tenun, 1, 350_000)], None)
+    transfer = await f.post(f.inventory, a.path(f"/warehouses/{shop_a}/transfers"), {
+        "to_warehouse_id": shop_b, "lines": [{"product_id": rice_a, "qty": 10}]}, a.clerk,
+        expect=201)
+    await f.post(f.inventory, b.path(f"/warehouses/{shop_b}/transfers/"
+                                     f"{transfer['transfer_id']}/receive"),
+                 {"lines": [{"product_id": rice_a, "qty_received": 10}]}, b.clerk)
+    s4 = await a_sale(f, b, shop_b, [(rice_b, 2, 78_000)], None)
+    s5 = await a_sale(f, b, shop_b, [(rice_b, 1, 72_000)], b1)
+
+    # --- produce bought from a2 -----------------------------------------------------
+    store = await a_warehouse(f, a, "Gudang Kopi", "warehouse")
+    coffee = await a_product(f, a, "KOPI-GB", "farm_produce", "g",
+                             {"buy_from_member": 45_000}, per_qty=1000)
+    receipt = await f.post(f.inventory, a.path(f"/warehouses/{store}/produce-receipts"), {
+        "member_id": a2, "product_id": coffee, "gross_qty_g": 52_300, "tare_g": 300,
+        "grade": "A", "lot_id": "KOPI-1", "harvest_date": TODAY.isoformat()}, a.clerk,
+        expect=201)
+    assert receipt["amount_idr"] == 52_000 * 45_000 // 1000
+
+    async def paid_out() -> Any:
+        rows = (await f.get(f.payments, a.path(f"/payouts?member_id={a2}"), a.admin)).json()
+        return rows[0] if rows else None
+    payout = await eventually(paid_out)
+    assert [d for d in payout["deductions"] if d["amount_idr"]] == []
+
+    # --- savings: pokok, sukarela, then this month's wajib bills and one deposit -----
+    for c, member, kind, amount in ((a, a1, "pokok", 100_000), (a, a1, "sukarela", 50_000),
+                                    (b, b2, "pokok", 100_000)):
+        await f.post(f.payments, c.path(f"/members/{member}/savings/{kind}/deposits"),
+                     {"amount_idr": amount, "channel": "cash"}, c.clerk, expect=201)
+    period = f"{TODAY:%Y-%m}"
+    for c in (a, b):
+        await f.post(f.payments, c.path("/wajib-billing"), {"period": period}, c.admin)
+    await f.post(f.payments, b.path(f"/members/{b1}/savings/wajib/deposits"),
+                 {"amount_idr": 25_000, "channel": "cash"}, b.clerk, expect=201)
+
+    # --- loans: a3's is 40 days late; b1's is new and paid ahead ---------------------
+    late = await a_loan(f, a, a3, 1_000_000, applied=TODAY - timedelta(days=75),
+                        first_due=TODAY - timedelta(days=40))
+    fresh = await a_loan(f, b, b1, 500_000, applied=TODAY - timedelta(days=2),
+                         first_due=TODAY + timedelta(days=30))
+    repaid = await f.post(f.payments, b.path(f"/loans/{fresh}/repayments"),
+                          {"amount_idr": 57_500, "channel": "cash"}, b.clerk)
+    sent_at = time.perf_counter()
+    late_loan = (await f.get(f.payments, a.path(f"/loans/{late}"), a.admin)).json()
+    assert late_loan["days_past_due"] == 40
+
+    # --- what the federation should show, from what was sent --------------------------
+    # s1's discount spread over its lines by largest remainder, as a till receipt would be
+    line_totals = [line["line_total_idr"] for line in s1["lines"]]
+    rice_s1, tenun_s1 = (t - d for t, d in zip(line_totals, largest_remainder(
+        s1["discount_idr"], line_totals), strict=True))
+    member_sales = s1["total_idr"] + s5["total_idr"]
+    non_member_sales = s2["total_idr"] + s3["total_idr"] + s4["total_idr"]
+    staple = rice_s1 + s2["total_idr"] + s4["total_idr"] + s5["total_idr"]
+    handicraft = tenun_s1 + s3["total_idr"]
+    omzet = member_sales + non_member_sales
+    assert staple + handicraft == omzet
+    overdue = sum(i["principal_idr"] - i["principal_paid_idr"] for i in late_loan["schedule"]
+                  if date.fromisoformat(i["due_date"]) < TODAY)
+    glp = 1_000_000 + 500_000 - repaid["principal_idr"]
+    bills_due = 5 if TODAY.day >= 10 else 0  # due on the 10th: counted once due
+    paid_on_time = 1 if TODAY.day == 10 else 0
+    rice_left_a, rice_left_b = 100 - 2 - 1 - 10, 10 - 2 - 1
+    stock_value = ((rice_left_a + rice_left_b) * RICE_UNIT_COST + (5 - 2) * TENUN_UNIT_COST
+                   + receipt["amount_idr"])
+    expected = {
+        "cooperatives": 2,
+        "active": {"total": 5, "L": genders["L"], "P": genders["P"], "unknown": 0},
+        "participation_rate": {"numerator": 4, "denominator": 5, "bp": 8000},  # not a3
+        "shop_omzet": {"gross_idr": omzet, "voided_idr": 0, "net_idr": omzet,
+                       "on_credit_idr": 0},
+        "member_idr": member_sales, "non_member_idr": non_member_sales,
+        "member_share_of_omzet": {"numerator": member_sales, "denominator": omzet,
+                                  "bp": bp(member_sales, omzet)},
+        "by_category": {"staple_goods": staple, "handicraft": handicraft, "farm_produce": 0,
+                        "farm_inputs": 0},
+        "produce_bought": {"amount_idr": receipt["amount_idr"], "net_qty_g": 52_000,
+                           "net_qty_kg": 52, "receipts": 1, "suppliers": 1},
+        "volume_usaha": omzet + 500_000,
+        "balances": {"pokok_idr": 200_000, "wajib_idr": 25_000, "sukarela_idr": 50_000,
+                     "total_idr": 275_000},
+        "wajib_compliance": {"numerator": paid_on_time, "denominator": bills_due,
+                             "bp": bp(paid_on_time, bills_due)},
+        "glp": glp, "disbursed_idr": 500_000,
+        "par30": {"numerator": 1_000_000, "denominator": glp, "bp": bp(1_000_000, glp)},
+        "arrears_rate": {"numerator": overdue, "denominator": glp, "bp": bp(overdue, glp)},
+        "collectibility": {"lancar": glp - 1_000_000, "kurang_lancar": 1_000_000,
+                           "diragukan": 0, "macet": 0},
+        "stock_value": stock_value,
+        "eliminations": {"eliminations_idr": 10 * RICE_UNIT_COST,
+                         "transfers_out_idr": 10 * RICE_UNIT_COST,
+                         "transfers_in_idr": 10 * RICE_UNIT_COST},
+        "transfers_left": (0, 0),
+    }
+    admin = f.auth("federation_admin", "federation-office")
+    params = {"month": period, "as_of": TODAY.isoformat()}
+
+    async def answer() -> dict[str, Any]:
+        response = await stack.reporting.get("/federation/reports/monthly", params=params,
+                                             headers=admin)
+        assert response.status_code == 200, response.text
+        return totals(response.json())
+
+    async def caught_up() -> bool:
+        return await answer() == expected
+    try:
+        await eventually(caught_up, timeout_s=60)
+    finally:
+        assert await answer() == expected
+    print(f"command -> visible in the federation report: {time.perf_counter() - sent_at:.2f} s")
+
+    # Rebuild from offset 0 into a fresh version: every report byte for byte the same.
+    result = await rebuild(stack.settings)
+    assert result.identical_to_live is True
+    assert result.events > 50
+
+
+def totals(report: dict[str, Any]) -> dict[str, Any]:
+    """The parts of a federation report the test predicts, in the shape of ``expected``."""
+    business, loans = report["business"], report["loans"]
+    movements = report["stock"]["movements"]
+    return {
+        "cooperatives": report["scope"]["cooperatives"],
+        "active": report["members"]["active"],
+        "participation_rate": report["members"]["participation_rate"],
+        "shop_omzet": business["shop_omzet"],
+        "member_idr": business["member_idr"], "non_member_idr": business["non_member_idr"],
+        "member_share_of_omzet": business["member_share_of_omzet"],
+        "by_category": {x["category"]: x["total_idr"] for x in business["by_category"]},
+        "produce_bought": business["produce_bought"],
+        "volume_usaha": business["volume_usaha"]["amount_idr"],
+        "balances": report["savings"]["balances"],
+        "wajib_compliance": report["savings"]["wajib_compliance"],
+        "glp": loans["gross_loan_portfolio_idr"], "disbursed_idr": loans["disbursed_idr"],
+        "par30": loans["par30"], "arrears_rate": loans["arrears_rate"],
+        "collectibility": {x["class"]: x["outstanding_idr"] for x in loans["collectibility"]},
+        "stock_value": report["stock"]["value_on_hand_idr"],
+        "eliminations": report["eliminations"],
+        "transfers_left": (movements["transfer_out_idr"], movements["transfer_in_idr"]),
+    }
