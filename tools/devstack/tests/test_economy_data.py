@@ -19,6 +19,7 @@ pytestmark = pytest.mark.unit
 TODAY = date(2026, 11, 28)
 LOAN_COOPS = {"ksp-nusa-kenari", "kdkmp-kilwaru", "kopi-wewewa"}
 PRODUCE_COOPS = {"kopi-wewewa", "nelayan-jargaria"}
+STALE = "kdkmp-kilwaru"
 
 
 def build(today: date = TODAY) -> tuple[economy.CoopEconomy, ...]:
@@ -45,11 +46,38 @@ def bodies(e: economy.CoopEconomy) -> list[Any]:
     out += [w.body() for w in e.warehouses]
     out += [p.body() for p in e.products] + [pr.body() for p in e.products for pr in p.prices]
     out += [r.body(products[r.sku]) for r in e.receipts]
-    out += [p.body(members[p.member_seq], products[p.sku]) for p in e.produce]
-    out += [s.body("warehouse-shop", products,
-                   None if s.member_seq is None else members[s.member_seq]) for s in e.sales]
+    out += produce_items(e) + sale_items(e)
     out += sync_items(e)
     return out
+
+
+def sale_items(e: economy.CoopEconomy) -> list[dict[str, Any]]:
+    products, members = fake_ids(e)
+    return [s.item("warehouse-shop", products,
+                   None if s.member_seq is None else members[s.member_seq]) for s in e.sales]
+
+
+def produce_items(e: economy.CoopEconomy) -> list[dict[str, Any]]:
+    products, members = fake_ids(e)
+    return [p.item(f"warehouse-{e.product(p.sku).warehouse}", members[p.member_seq],
+                   products[p.sku]) for p in e.produce]
+
+
+def omzet_by_month(e: economy.CoopEconomy) -> list[int]:
+    return [sum(s.total_idr for s in e.sales if f"{s.on:%Y-%m}" == month)
+            for month in economy.MONTHS]
+
+
+def produce_by_month(e: economy.CoopEconomy) -> list[int]:
+    amounts = []
+    for month in economy.MONTHS:
+        total = 0
+        for p in e.produce:
+            price = e.product(p.sku).price("buy_from_member")
+            assert price is not None
+            total += price.amount(p.net_qty_g) if f"{p.on:%Y-%m}" == month else 0
+        amounts.append(total)
+    return amounts
 
 
 def sync_items(e: economy.CoopEconomy) -> list[dict[str, Any]]:
@@ -80,12 +108,23 @@ def test_the_economy_does_not_depend_on_the_day_it_is_seeded(today: date) -> Non
     assert build(today) == build()
 
 
-def test_no_body_names_a_date_the_inventory_service_would_refuse() -> None:
-    # Inventory refuses backdated prices, so prices carry no effective_from at all.
+def test_prices_take_effect_before_every_fact_and_nothing_is_dated_after_the_end() -> None:
+    # Inventory backdates a price only while its list is empty: one price per list, from
+    # a fixed day before any sale or produce purchase.
+    assert economy.PRICES_FROM < economy.MONEY_FROM
+    assert economy.MONEY_UNTIL < economy.ECONOMY_EARLIEST_TODAY <= TODAY
+    assert economy.WAJIB_PERIODS == economy.MONTHS == ("2026-09", "2026-10", "2026-11")
     for e in build():
         for product in e.products:
+            lists = [price.price_list for price in product.prices]
+            assert len(lists) == len(set(lists))
             for price in product.prices:
-                assert "effective_from" not in price.body()
+                assert price.body()["effective_from"] == economy.PRICES_FROM.isoformat()
+        days = [s.on for s in e.sales] + [p.on for p in e.produce]
+        days += [f.on for f in e.facts if f.on >= economy.MONEY_FROM]
+        assert all(economy.MONEY_FROM <= day <= e.last_day <= economy.MONEY_UNTIL
+                   for day in days), e.slug
+        assert all(p.harvest_date <= p.on for p in e.produce)
 
 
 # --- money ----------------------------------------------------------------------------
@@ -216,7 +255,7 @@ def test_loans_go_to_long_standing_members_of_the_three_lending_cooperatives() -
     for e in federation:
         if not e.loans:
             continue
-        assert 2 <= len(e.loans) <= 4
+        assert 2 <= len(e.loans) <= 5
         members = admitted(e.slug)
         assert len({loan.member_seq for loan in e.loans}) == len(e.loans)
         for loan in e.loans:
@@ -224,7 +263,12 @@ def test_loans_go_to_long_standing_members_of_the_three_lending_cooperatives() -
             assert admitted_on is not None
             assert admitted_on <= loan.applied_on - timedelta(days=60)
             assert (loan.applied_on <= loan.approved_on <= loan.disbursed_on
-                    < loan.first_due_date <= economy.MONEY_UNTIL)
+                    < loan.first_due_date)
+            if loan.applied_on < economy.MONEY_FROM:
+                assert loan.first_due_date <= economy.MONEY_UNTIL
+            else:  # the coffee farmers' pre-harvest loans
+                assert e.slug == "kopi-wewewa"
+                assert loan.disbursed_on <= economy.MONEY_UNTIL
             assert 1 <= loan.term_months <= 60
             assert 0 <= loan.interest_rate_bp_per_month <= 1000
 
@@ -261,7 +305,7 @@ def test_repayments_pay_instalments_on_time_and_one_loan_is_left_overdue() -> No
             for f in paid:
                 instalment = schedule[f.instalment_n or 0]
                 assert f.amount_idr == instalment.total_idr
-                assert loan.disbursed_on < f.on <= instalment.due_date <= economy.MONEY_UNTIL
+                assert loan.disbursed_on < f.on <= instalment.due_date <= e.last_day
             if loan.overdue:
                 overdue.append(e.slug)
                 assert len(paid) == 1
@@ -269,7 +313,8 @@ def test_repayments_pay_instalments_on_time_and_one_loan_is_left_overdue() -> No
                 # Paid in cash through October; November waits for the harvest payout.
                 assert all(f.on <= date(2026, 10, 31) for f in paid)
             else:
-                due = [i for i in loan.schedule() if i.due_date <= economy.MONEY_UNTIL]
+                # Up to its last day: the stale cooperative's collector stopped syncing.
+                due = [i for i in loan.schedule() if i.due_date <= e.last_day]
                 assert len(paid) == len(due) >= 1
     assert overdue == ["ksp-nusa-kenari"]
 
@@ -296,14 +341,22 @@ def test_each_cooperative_has_a_shop_and_a_catalogue_that_suits_it() -> None:
         assert all(p.warehouse != "shop" for p in grams)
 
 
-def test_the_shops_sell_20_to_40_times_to_members_and_non_members() -> None:
+def test_the_shops_sell_every_month_to_members_and_non_members() -> None:
     for e in build():
-        assert 20 <= len(e.sales) <= 40
-        buyers = Counter(s.buyer_type for s in e.sales)
-        assert buyers["member"] > 0
-        assert buyers["non_member"] > 0
+        profile = economy.PROFILES[e.slug]
+        per_month = Counter(f"{s.on:%Y-%m}" for s in e.sales)
+        assert tuple(per_month[m] for m in economy.MONTHS) == profile.sales
+        assert all(10 <= n <= 40 for n in profile.sales)
         members = admitted(e.slug)
-        assert all(s.member_seq is None or s.member_seq in members for s in e.sales)
+        for month in economy.MONTHS:
+            buyers = Counter(s.buyer_type for s in e.sales if f"{s.on:%Y-%m}" == month)
+            assert buyers["member"] > 0, (e.slug, month)
+            assert buyers["non_member"] > 0, (e.slug, month)
+        for sale in e.sales:
+            if sale.member_seq is not None:  # a member buys as a member once admitted
+                admitted_on = members[sale.member_seq].admitted_on
+                assert admitted_on is not None
+                assert admitted_on <= sale.on
         methods = {t.method for s in e.sales for t in s.tenders}
         assert methods == {"cash", "qris", "credit"}
         assert len({s.receipt_no for s in e.sales}) == len(e.sales)
@@ -313,7 +366,66 @@ def test_the_shops_sell_20_to_40_times_to_members_and_non_members() -> None:
             assert all(e.product(line.sku).warehouse == "shop" for line in sale.lines)
 
 
-def test_goods_receipts_cover_what_the_shop_sells() -> None:
+def test_the_till_and_the_scale_number_their_offline_facts_in_date_order() -> None:
+    client_ids: list[str] = []
+    for e in build():
+        offset = "+08:00" if e.time_zone == "WITA" else "+09:00"
+        for device, items, facts in ((e.till_device_id, sale_items(e), e.sales),
+                                     (e.scale_device_id, produce_items(e), e.produce)):
+            assert device.startswith(f"demo-{e.slug}-")
+            assert [i["device_seq"] for i in items] == list(range(1, len(items) + 1))
+            assert [f.on for f in facts] == sorted(f.on for f in facts)
+            moments = [i["occurred_at"] for i in items]
+            assert len(moments) == len(set(moments))
+            for item in items:
+                assert item["occurred_at"].endswith(offset)
+                assert item["occurred_at"][:10] == item["business_date"]
+            client_ids += [i["client_id"] for i in items]
+        assert len({e.device_id, e.till_device_id, e.scale_device_id}) == 3
+        assert [i["type"] for i in sale_items(e)] == ["sale"] * len(e.sales)
+        assert [i["type"] for i in produce_items(e)] == ["produce_receipt"] * len(e.produce)
+    assert len(client_ids) == len(set(client_ids))
+    assert all(len(c) <= 100 and all("!" <= ch <= "~" for ch in c) for c in client_ids)
+
+
+def test_the_coffee_cooperative_grows_and_the_weavers_gallery_shrinks() -> None:
+    federation = {e.slug: e for e in build()}
+    coffee = federation["kopi-wewewa"]
+    omzet = omzet_by_month(coffee)
+    assert omzet[0] < omzet[1] < omzet[2]
+    produce = produce_by_month(coffee)
+    assert produce[0] < produce[1] < produce[2]
+    # Pre-harvest loans in October and November: the portfolio grows too.
+    assert sorted(f"{loan.disbursed_on:%Y-%m}" for loan in coffee.loans
+                  if loan.disbursed_on >= economy.MONEY_FROM) == ["2026-10", "2026-11"]
+    gallery = omzet_by_month(federation["tenun-lambanapu"])
+    assert gallery[0] > gallery[1] > gallery[2]
+    for e in federation.values():
+        assert all(amount > 0 for amount in omzet_by_month(e)), e.slug
+
+
+def test_one_cooperatives_devices_stopped_syncing_ten_days_before_the_end() -> None:
+    federation = {e.slug: e for e in build()}
+    stale = [e for e in federation.values() if e.last_day < economy.MONEY_UNTIL]
+    assert [e.slug for e in stale] == [STALE]
+    e = stale[0]
+    assert e.last_day == economy.MONEY_UNTIL - timedelta(days=economy.STALE_DAYS)
+    assert economy.STALE_DAYS == 10
+    # Everything of it stops: shop, scale and collector.
+    last = max([s.on for s in e.sales] + [p.on for p in e.produce] + [f.on for f in e.facts])
+    assert last <= e.last_day
+    assert any(s.on == e.last_day for s in e.sales)
+    # Instalments falling due after it are not repaid: its loans show days past due.
+    due_later = [i for loan in e.loans for i in loan.schedule()
+                 if e.last_day < i.due_date <= economy.MONEY_UNTIL]
+    assert due_later
+    for other in federation.values():
+        if other is not e:
+            assert other.last_day == economy.MONEY_UNTIL
+            assert max(s.on for s in other.sales) >= economy.MONEY_UNTIL - timedelta(days=3)
+
+
+def test_goods_receipts_cover_what_the_shop_sells_in_all_three_months() -> None:
     for e in build():
         received = {r.sku: r for r in e.receipts}
         sold = Counter[str]()
@@ -329,27 +441,39 @@ def test_goods_receipts_cover_what_the_shop_sells() -> None:
             assert receipt.supplier_ref
 
 
-def test_produce_is_bought_from_members_by_weight_before_the_economy_starts() -> None:
+def test_produce_is_bought_from_members_by_weight_month_by_month() -> None:
     federation = {e.slug: e for e in build()}
     assert {slug for slug, e in federation.items() if e.produce} == PRODUCE_COOPS
+    november = economy.month_days(economy.MONTHS[-1])
     for slug in PRODUCE_COOPS:
         e = federation[slug]
         members = admitted(slug)
-        assert 10 <= len(e.produce) <= 16
+        profile = economy.PROFILES[slug].produce
+        assert profile is not None
+        per_month = Counter(f"{p.on:%Y-%m}" for p in e.produce)
+        assert tuple(per_month[m] for m in economy.MONTHS) == profile.deliveries
         lots: dict[tuple[str, str], date] = {}
         for p in e.produce:
             assert p.member_seq in members
+            admitted_on = members[p.member_seq].admitted_on
+            assert admitted_on is not None
+            assert admitted_on <= p.on
             assert e.product(p.sku).price("buy_from_member") is not None
             assert 0 < p.tare_g < p.gross_qty_g
-            assert p.harvest_date <= economy.MONEY_UNTIL < economy.ECONOMY_EARLIEST_TODAY
+            assert p.harvest_date <= p.on <= economy.MONEY_UNTIL
             # A lot has one harvest date, hence one expiry date.
             assert lots.setdefault((p.sku, p.lot_id), p.harvest_date) == p.harvest_date
-        suppliers = {p.member_seq for p in e.produce}
-        # Borrowers deliver, so their payouts withhold the instalments due.
-        assert {loan.member_seq for loan in e.loans} <= suppliers
+        # Borrowers deliver in November: the payouts withhold the instalments due.
+        november_suppliers = {p.member_seq for p in e.produce
+                              if november[0] <= p.on <= november[1]}
+        assert {loan.member_seq for loan in e.loans} <= november_suppliers
         wajib_paid = Counter(f.member_seq for f in e.facts if f.savings_type == "wajib")
         in_arrears = {seq for seq in members if wajib_paid[seq] < len(economy.WAJIB_PERIODS)}
+        suppliers = {p.member_seq for p in e.produce}
         assert suppliers & in_arrears, slug  # a payout withholds wajib arrears
+        # ... only once the last bill is due, so the payout settles bills really due.
+        last_due = e.policy.due_date(economy.WAJIB_PERIODS[-1])
+        assert all(p.on > last_due for p in e.produce if p.member_seq in in_arrears)
 
 
 def test_keys_are_unique_printable_and_short_enough() -> None:
@@ -358,10 +482,10 @@ def test_keys_are_unique_printable_and_short_enough() -> None:
         keys.append(economy.economy_key("policy", e.slug))
         keys += [p.key(e.slug, e.policy.pokok_idr) for p in e.pokok]
         keys += [k for loan in e.loans for k in loan.keys(e.slug)]
-        keys += [economy.economy_key("sale", e.slug, s.n) for s in e.sales]
-        keys += [economy.economy_key("produce", e.slug, p.n) for p in e.produce]
-        keys += [economy.economy_key("price", e.slug, p.sku, pr.price_list)
-                 for p in e.products for pr in p.prices]
+        keys += [economy.economy_key("warehouse", e.slug, w.code) for w in e.warehouses]
+        keys += [economy.economy_key("product", e.slug, p.sku) for p in e.products]
+        keys += [economy.economy_key("receipt", e.slug, r.sku) for r in e.receipts]
+        keys += [pr.key(e.slug, p.sku) for p in e.products for pr in p.prices]
     assert len(keys) == len(set(keys))
     assert all(key.startswith("demo-v1-") for key in keys)
     assert all(len(key) <= 255 and all(" " <= ch <= "~" for ch in key) for key in keys)
@@ -407,7 +531,7 @@ def test_the_bodies_are_valid_for_the_services_schemas() -> None:
     offline = pytest.importorskip("payments.application.offline")
     sync = pytest.importorskip("gotong_platform.sync")
     for e in build():
-        products, members = fake_ids(e)
+        products, _ = fake_ids(e)
         pay.SavingsPolicyIn.model_validate(e.policy.body())
         for pokok in e.pokok:
             pay.DepositIn.model_validate(pokok.body(e.policy.pokok_idr))
@@ -429,13 +553,14 @@ def test_the_bodies_are_valid_for_the_services_schemas() -> None:
                 inv.PriceIn.model_validate(price.body())
         for r in e.receipts:
             inv.GoodsReceiptIn.model_validate(r.body(products[r.sku]))
-        for purchase in e.produce:
-            inv.ProduceReceiptIn.model_validate(
-                purchase.body(members[purchase.member_seq], products[purchase.sku]))
-        for s in e.sales:
-            inv.SaleIn.model_validate(s.body("warehouse-x", products,
-                                             None if s.member_seq is None else "member-x"))
-        assert sync_routes  # the offline sale reuses SaleIn
+        for device, items in ((e.scale_device_id, produce_items(e)),
+                              (e.till_device_id, sale_items(e))):
+            if items:
+                sync.SyncBatch.model_validate({"device_id": device, "items": items})
+        for item in produce_items(e):
+            sync_routes.ProduceFactIn.model_validate(item["payload"])
+        for item in sale_items(e):
+            inv.SaleIn.model_validate(item["payload"])  # the offline sale's payload
 
 
 # --- the processes --------------------------------------------------------------------

@@ -238,3 +238,17 @@ async def test_stock_moves_between_cooperatives_only_within_the_federation(api: 
     level = await stock_of(api, shop, shop.rice)
     assert level is not None
     assert level["on_hand"] == 1000
+
+
+async def test_a_delivery_note_entered_late_keeps_its_day_but_never_a_future_one(
+    api: Api,
+) -> None:
+    shop = await a_shop(api)
+    stock = await receive(api, shop, shop.rice, 5000, 60_000,
+                          received_on=(today() - timedelta(days=12)).isoformat())
+    assert stock["on_hand"] == 5000
+    future = await api.post(shop.wh("/goods-receipts"), {
+        "product_id": shop.rice, "qty": 1000, "total_cost_idr": 12_000,
+        "received_on": (today() + timedelta(days=1)).isoformat()}, shop.clerk)
+    assert future.status_code == 422, future.text
+    assert (await stock_of(api, shop, shop.rice) or {})["on_hand"] == 5000

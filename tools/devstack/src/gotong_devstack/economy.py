@@ -1,7 +1,8 @@
 """The demo federation's money and goods (issue 3): savings, loans, shops, produce. Pure data.
 
 `build_economy(federation)` turns the members demo (`demo.build_demo`) into, per
-cooperative, everything `economy_seed` sends to the payments and inventory APIs:
+cooperative, everything `economy_seed` sends to the payments and inventory APIs, over
+three months of business (`MONTHS`: September to November 2026, up to `MONEY_UNTIL`):
 
 * payments: a savings policy; every admitted member's simpanan pokok (paid on the day of
   admission); simpanan wajib billed for `WAJIB_PERIODS` and mostly paid (some members
@@ -10,31 +11,40 @@ cooperative, everything `economy_seed` sends to the payments and inventory APIs:
   repayments are a collector's offline facts for `POST /sync` (device `demo-<slug>-kolektor`,
   seq 1, 2, ... in date order).
 * inventory: warehouses (a shop everywhere, a coffee warehouse, a cold storage for the
-  fishery), a catalogue with member, non-member and buy-from-member prices, goods
-  receipts that cover what the shop sells, produce bought from members (coffee, fish)
-  and 20-40 shop sales to members and non-members.
+  fishery), a catalogue with member, non-member and buy-from-member prices in force from
+  `PRICES_FROM`, goods receipts that cover what the shop sells, produce bought from members
+  (coffee, fish; the scale's offline facts, device `demo-<slug>-gudang`) and the shop's
+  sales to members and non-members month by month (the till's offline facts, device
+  `demo-<slug>-gerai`).
+
+The months differ on purpose, so the regional office sees a federation move: the coffee
+cooperative grows month over month (harvest money in the village, and the harvest itself
+in November; two pre-harvest loans), the weavers' gallery shrinks after the tourist season,
+and the KDKMP Kilwaru's devices stopped syncing `STALE_DAYS` before the end: every fact
+of it (shop, collector) ends on `last_day`, so its last facts are older than the others'.
 
 Every amount is an integer number of rupiah; a sale's tenders add up to its total, which
-is computed with the inventory service's rounding (`line_amount`). One generator per
-cooperative with a fixed seed: the same members give the same data, so the request bodies
-(hashed with their Idempotency-Keys) and the offline facts (deduplicated by device and
-seq) are the same on every run.
+is computed with the inventory service's rounding (`line_amount`). Fixed seeds, one
+generator per cooperative and concern: the same members give the same data, so the
+request bodies (hashed with their Idempotency-Keys) and the offline facts (deduplicated by
+device and seq) are the same on every run.
 
-Dates. Wajib and sukarela are dated from `MONEY_FROM` to `MONEY_UNTIL`, the loans from May
-2026 (applications) to `MONEY_UNTIL` (the last repayments): payments accepts past business
-dates for deposits, loans and repayments. The shop cannot be backdated: inventory
-refuses a price that takes effect before today (422 `price-backdated`) and any movement
-dated after today, and a sale or produce receipt is priced from the list in force on its
-business date. So the prices are sent without `effective_from` (they take effect on the
-day of the first `make run`) and the shop's sales and produce purchases are online
-commands, all dated that day by the server. Harvest dates are fixed (before
-`ECONOMY_EARLIEST_TODAY`, which is why the economy needs a clock on or after it).
+Dates. Payments accepts past business dates for deposits, loans and repayments. Inventory
+takes a price from a past day only while that price list is still empty (a price list
+already used cannot be backdated: 422 `price-backdated`), so every price takes effect on
+`PRICES_FROM`, before any fact. Sales and produce purchases are offline facts carrying their
+own business dates, priced from the list in force on that day. Goods receipts are online
+only and dated the server's today: they are received in full before the offline facts are
+uploaded (enough for all three months), so the till never oversells. Nothing is dated
+after `MONEY_UNTIL`, which is why the economy needs a clock on or after
+`ECONOMY_EARLIEST_TODAY`.
 """
 
 from __future__ import annotations
 
 import calendar
 import random
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
@@ -47,7 +57,10 @@ __all__ = [
     "ECONOMY_EARLIEST_TODAY",
     "MONEY_FROM",
     "MONEY_UNTIL",
+    "MONTHS",
+    "PRICES_FROM",
     "PROFILES",
+    "STALE_DAYS",
     "WAJIB_PERIODS",
     "CoopEconomy",
     "Fact",
@@ -68,15 +81,21 @@ __all__ = [
     "build_economy",
     "economy_key",
     "line_amount",
+    "month_days",
     "round_half_up_div",
 ]
 
 MONEY_FROM = date(2026, 9, 1)
+# The demo economy's last day (fixed, so the bodies never change): no fact is dated later.
 MONEY_UNTIL = date(2026, 11, 20)
-WAJIB_PERIODS = ("2026-09", "2026-10", "2026-11")
-# Harvests are dated up to MONEY_UNTIL and inventory refuses a harvest after today.
+MONTHS = ("2026-09", "2026-10", "2026-11")
+WAJIB_PERIODS = MONTHS
+# Every price takes effect here, a few days before the first sale or produce purchase.
+PRICES_FROM = date(2026, 8, 25)
+# The cooperative whose devices stopped syncing: its facts end this many days earlier.
+STALE_DAYS = 10
+# The services refuse a fact dated after the cooperative's today.
 ECONOMY_EARLIEST_TODAY = MONEY_UNTIL + timedelta(days=1)
-HARVEST_DAYS = tuple(date(2026, 11, d) for d in range(9, 21))
 # The payments service's default policy: a member admitted before the cooperative set its
 # own policy has a pokok account that expects this amount.
 DEFAULT_POKOK_IDR = 50_000
@@ -118,6 +137,14 @@ def round_half_up_div(n: int, d: int) -> int:
 def line_amount(qty: int, price_idr: int, per_qty: int) -> int:
     """`qty` base units at `price_idr` per `per_qty` units, half up (inventory's pricing)."""
     return round_half_up_div(qty * price_idr, per_qty)
+
+
+def month_days(month: str, last_day: date = MONEY_UNTIL) -> tuple[date, date]:
+    """The first and the last day of `month` (`YYYY-MM`) on which facts happen."""
+    year, number = (int(part) for part in month.split("-"))
+    first = date(year, number, 1)
+    last = date(year, number, calendar.monthrange(year, number)[1])
+    return first, min(last, last_day)
 
 
 def add_months(day: date, months: int) -> date:
@@ -273,11 +300,14 @@ class Price:
     per_qty: int = 1
 
     def body(self) -> dict[str, Any]:
-        # No effective_from: inventory refuses a backdated price (see the module docstring),
-        # so the price takes effect on the server's business date of the first run, and the
-        # body stays the same on every run.
+        # From a fixed past day: inventory accepts it while the price list is still empty.
         return {"price_list": self.price_list, "price_idr": self.price_idr,
-                "per_qty": self.per_qty}
+                "per_qty": self.per_qty, "effective_from": PRICES_FROM.isoformat()}
+
+    def key(self, slug: str, sku: str) -> str:
+        # The date is part of the key: a price of the older demo (from the day of its first
+        # run) is another command, and inventory answers it `price-backdated`.
+        return economy_key("price", slug, sku, self.price_list, f"{PRICES_FROM:%Y%m%d}")
 
     def amount(self, qty: int) -> int:
         return line_amount(qty, self.price_idr, self.per_qty)
@@ -332,7 +362,12 @@ class GoodsReceipt:
 
 @dataclass(frozen=True)
 class ProducePurchase:
-    n: int
+    """A member's delivery, weighed at the warehouse: an offline fact of its scale."""
+
+    n: int  # 1.. in date order: the device seq
+    client_id: str
+    on: date
+    at: datetime  # occurred_at, in the cooperative's time zone
     member_seq: int
     sku: str
     gross_qty_g: int
@@ -346,9 +381,17 @@ class ProducePurchase:
         return self.gross_qty_g - self.tare_g
 
     def body(self, member_id: str, product_id: str) -> dict[str, Any]:
+        """The `POST .../produce-receipts` body (the offline payload adds the warehouse)."""
         return {"member_id": member_id, "product_id": product_id,
                 "gross_qty_g": self.gross_qty_g, "tare_g": self.tare_g, "grade": self.grade,
                 "lot_id": self.lot_id, "harvest_date": self.harvest_date.isoformat()}
+
+    def item(self, warehouse_id: str, member_id: str, product_id: str) -> dict[str, Any]:
+        """The sync item (`produce_receipt`)."""
+        payload = {"warehouse_id": warehouse_id, **self.body(member_id, product_id)}
+        return {"client_id": self.client_id, "device_seq": self.n, "type": "produce_receipt",
+                "occurred_at": self.at.isoformat(), "business_date": self.on.isoformat(),
+                "payload": payload}
 
 
 @dataclass(frozen=True)
@@ -371,7 +414,12 @@ class Tender:
 
 @dataclass(frozen=True)
 class Sale:
-    n: int
+    """A sale rung up at the shop's till: an offline fact of the till."""
+
+    n: int  # 1.. in date order: the device seq
+    client_id: str
+    on: date
+    at: datetime  # occurred_at, in the cooperative's time zone
     member_seq: int | None  # None: a non-member
     lines: tuple[SaleLine, ...]
     tenders: tuple[Tender, ...]
@@ -398,6 +446,13 @@ class Sale:
             "receipt_no": self.receipt_no,
         }
 
+    def item(self, warehouse_id: str, product_ids: dict[str, str],
+             member_id: str | None) -> dict[str, Any]:
+        """The sync item (`sale`): the `POST /sales` body as its payload."""
+        return {"client_id": self.client_id, "device_seq": self.n, "type": "sale",
+                "occurred_at": self.at.isoformat(), "business_date": self.on.isoformat(),
+                "payload": self.body(warehouse_id, product_ids, member_id)}
+
 
 # --- one cooperative --------------------------------------------------------------
 
@@ -414,12 +469,24 @@ class CoopEconomy:
     warehouses: tuple[Warehouse, ...]
     products: tuple[Product, ...]
     receipts: tuple[GoodsReceipt, ...]
-    produce: tuple[ProducePurchase, ...]
-    sales: tuple[Sale, ...]
+    produce: tuple[ProducePurchase, ...]  # in device seq order (the scale's)
+    sales: tuple[Sale, ...]  # in device seq order (the till's)
+    last_day: date  # the day of its last fact: MONEY_UNTIL, or earlier if it stopped syncing
 
     @property
     def device_id(self) -> str:
+        """The collector's phone (payments: savings deposits and loan repayments)."""
         return f"demo-{self.slug}-kolektor"
+
+    @property
+    def till_device_id(self) -> str:
+        """The shop's till (inventory: sales)."""
+        return f"demo-{self.slug}-gerai"
+
+    @property
+    def scale_device_id(self) -> str:
+        """The warehouse's scale (inventory: produce bought from members)."""
+        return f"demo-{self.slug}-gudang"
 
     @property
     def shop(self) -> Warehouse:
@@ -454,17 +521,21 @@ class LoanProfile:
     # Instalments due up to here are repaid in cash; later ones wait (the coffee farmers
     # repay at harvest, by deduction from the produce payout).
     cash_until: date = MONEY_UNTIL
+    # Applications during the demo's months (the coffee farmers' pre-harvest loans), on
+    # top of the `count` applied from May to August.
+    later: tuple[date, ...] = ()
 
 
 @dataclass(frozen=True)
 class ProduceProfile:
-    deliveries: tuple[int, int]
+    deliveries: tuple[int, int, int]  # per month of MONTHS
     # occupation word -> the SKUs such a member delivers
     by_occupation: tuple[tuple[str, tuple[str, ...]], ...]
     # sku -> (gross min, gross max, tare min, tare max) in grams
     weights: tuple[tuple[str, tuple[int, int, int, int]], ...]
     grades: tuple[str, ...]
     warehouse: str
+    harvest_lag: tuple[int, int] = (0, 1)  # days from harvest (or catch) to delivery
 
 
 @dataclass(frozen=True)
@@ -473,10 +544,21 @@ class Profile:
     policy: Policy
     warehouses: tuple[Warehouse, ...]
     products: tuple[Product, ...]
-    sales: tuple[int, int]
+    sales: tuple[int, int, int]  # per month of MONTHS
     member_share: float  # of the sales
     loans: LoanProfile | None = None
     produce: ProduceProfile | None = None
+    # The devices stopped syncing this many days before MONEY_UNTIL: nothing later.
+    stopped_syncing_days: int = 0
+    # sku -> how often the shop sells it in each month of MONTHS (instead of its weight)
+    season: tuple[tuple[str, tuple[int, int, int]], ...] = ()
+
+    def weight(self, product: Product, month_index: int) -> int:
+        return dict(self.season).get(product.sku, (product.weight,) * len(MONTHS))[month_index]
+
+    @property
+    def last_day(self) -> date:
+        return MONEY_UNTIL - timedelta(days=self.stopped_syncing_days)
 
 
 def _pcs(sku: str, name: str, category: Category, member: int, non_member: int, cost: int,
@@ -541,7 +623,10 @@ PROFILES: dict[str, Profile] = {
             _beras(72_000, 76_000, 67_000, "UD Sinar Waingapu"),
             _gula(18_000, 19_500, 16_500, "UD Sinar Waingapu"),
         ),
-        sales=(20, 30), member_share=0.55,
+        # The gallery lives on visitors: busy in September, quiet after the season.
+        sales=(24, 21, 12), member_share=0.55,
+        season=(("TENUN-HINGGI-KOMBU", (1, 0, 0)), ("TENUN-LAU-PAHIKUNG", (1, 1, 0)),
+                ("SELENDANG-IKAT", (2, 2, 1))),
     ),
     "kopi-wewewa": Profile(
         code="KWM",
@@ -560,21 +645,23 @@ PROFILES: dict[str, Profile] = {
             _gula(18_000, 19_500, 16_500, "UD Tambolaka Jaya"),
             _minyak(18_000, 19_500, 16_500, "UD Tambolaka Jaya"),
         ),
-        sales=(25, 35), member_share=0.7,
+        # Growing month over month: the harvest brings money into the village.
+        sales=(22, 30, 38), member_share=0.7,
         loans=LoanProfile(
             count=3, principals=(1_500_000, 2_000_000, 2_500_000, 3_000_000),
             terms=(10, 12), rates_bp=(100, 125), methods=("flat",),
             purposes=("modal tani: pupuk dan perawatan kebun kopi",
                       "alat pengolahan: mesin pengupas kopi",
                       "modal tani: bibit kopi arabika"),
-            cash_until=date(2026, 10, 31)),
+            cash_until=date(2026, 10, 31),
+            later=(date(2026, 10, 5), date(2026, 11, 2))),
         produce=ProduceProfile(
-            deliveries=(10, 14),
+            deliveries=(4, 6, 10),  # the harvest peaks in November
             by_occupation=(("kopi", ("KOPI-ARABIKA-GB", "KOPI-ARABIKA-GB", "KOPI-ROBUSTA-GB")),
                            ("petani", ("KOPI-ROBUSTA-GB", "KOPI-ARABIKA-GB"))),
             weights=(("KOPI-ARABIKA-GB", (15_000, 90_000, 200, 600)),
                      ("KOPI-ROBUSTA-GB", (20_000, 120_000, 200, 600))),
-            grades=("A", "A", "B"), warehouse="gudang"),
+            grades=("A", "A", "B"), warehouse="gudang", harvest_lag=(2, 7)),
     ),
     "ksp-nusa-kenari": Profile(
         code="KNK",
@@ -589,7 +676,7 @@ PROFILES: dict[str, Profile] = {
             _minyak(18_500, 20_000, 17_000, "Toko Sumber Rejeki Kalabahi"),
             _gula(18_500, 20_000, 17_000, "Toko Sumber Rejeki Kalabahi"),
         ),
-        sales=(20, 30), member_share=0.75,
+        sales=(24, 26, 21), member_share=0.75,
         loans=LoanProfile(
             count=4, principals=(2_000_000, 2_500_000, 3_000_000, 4_000_000, 5_000_000),
             terms=(6, 10, 12), rates_bp=(150, 175, 200),
@@ -614,7 +701,9 @@ PROFILES: dict[str, Profile] = {
                  weight=4, max_qty=2, supplier="Agen LPG Geser"),
             _npk(135_000, 145_000, 125_000, 1, "Kios Pupuk Bula"),
         ),
-        sales=(30, 40), member_share=0.5,
+        # A young village cooperative, growing, whose devices stopped syncing: its
+        # November ends STALE_DAYS early.
+        sales=(30, 36, 12), member_share=0.5, stopped_syncing_days=STALE_DAYS,
         loans=LoanProfile(
             count=3, principals=(1_000_000, 1_500_000, 2_000_000, 3_000_000),
             terms=(6, 10), rates_bp=(100, 125, 150), methods=("flat",),
@@ -637,9 +726,9 @@ PROFILES: dict[str, Profile] = {
             _beras(78_000, 82_000, 73_000, "UD Dobo Sejahtera"),
             _minyak(20_000, 22_000, 18_500, "UD Dobo Sejahtera"),
         ),
-        sales=(20, 30), member_share=0.6,
+        sales=(24, 23, 17), member_share=0.6,
         produce=ProduceProfile(
-            deliveries=(10, 14),
+            deliveries=(7, 7, 5),
             by_occupation=(("nelayan", ("IKAN-KAKAP-MERAH", "IKAN-TONGKOL", "IKAN-TONGKOL")),
                            ("rumput laut", ("RUMPUT-LAUT-KERING",)),
                            ("pengolah ikan", ("TERIPANG-KERING",)),
@@ -664,26 +753,31 @@ def build_economy(federation: Sequence[DemoCoop]) -> tuple[CoopEconomy, ...]:
 def _coop(coop: DemoCoop) -> CoopEconomy:
     spec = coop.spec
     profile = PROFILES[spec.slug]
-    # Its own generator: the members' data (demo.py) and the other cooperatives are unchanged.
+    # Generators of its own, one per concern: the members' data (demo.py), the other
+    # cooperatives and the other concerns are unchanged by a change to one of them.
     rng = random.Random(f"{SEED}:economy:{spec.slug}")  # noqa: S311 - demo data
+    shop_rng = random.Random(f"{SEED}:economy:{spec.slug}:shop")  # noqa: S311
+    produce_rng = random.Random(f"{SEED}:economy:{spec.slug}:produce")  # noqa: S311
     members = [a for a in coop.applicants if a.outcome == "admitted"]
     if not members:
         raise ValueError(f"{spec.slug} has no admitted members")
     if any(a.admitted_on is None or a.admitted_on > MONEY_UNTIL for a in members):
         raise ValueError(f"{spec.slug}: every admitted member must be admitted by "
                          f"{MONEY_UNTIL.isoformat()}")
+    zone = _OFFSETS[spec.regency.time_zone]
 
     pokok = tuple(Pokok(a.seq, _admitted(a), f"{profile.code}-SP-{a.seq:03d}") for a in members)
     arrears = _arrears(rng, members)
     loans = _loans(rng, profile.loans, members) if profile.loans else ()
-    produce = _produce_purchases(rng, profile, members, loans, arrears)
     facts = _facts(rng, spec.slug, profile, members, arrears, loans)
-    sales = _sales(rng, profile, members)
+    sales = _sales(shop_rng, spec.slug, profile, members, zone)
+    produce = _produce_purchases(produce_rng, spec.slug, profile, members, loans, arrears, zone)
     return CoopEconomy(
         slug=spec.slug, code=profile.code, time_zone=spec.regency.time_zone,
         policy=profile.policy, pokok=pokok, loans=loans, facts=facts,
         warehouses=profile.warehouses, products=profile.products,
-        receipts=_receipts(rng, profile, sales), produce=produce, sales=sales,
+        receipts=_receipts(shop_rng, profile, sales), produce=produce, sales=sales,
+        last_day=profile.last_day,
     )
 
 
@@ -715,6 +809,7 @@ def _loans(rng: random.Random, profile: LoanProfile,
            members: list[Applicant]) -> tuple[Loan, ...]:
     applied = sorted(_day_between(rng, date(2026, 5, 4), date(2026, 8, 14))
                      for _ in range(profile.count))
+    applied += sorted(profile.later)
     chosen: list[Applicant] = []
     for day in applied:
         # Members of some standing: admitted at least 60 days before they apply.
@@ -746,6 +841,7 @@ _FACT_ORDER = {"savings_deposit": 0, "loan_repayment": 1}
 def _facts(rng: random.Random, slug: str, profile: Profile, members: list[Applicant],
            arrears: dict[int, int], loans: tuple[Loan, ...]) -> tuple[Fact, ...]:
     policy = profile.policy
+    last_day = profile.last_day
     channels: tuple[Channel, ...] = ("cash", "cash", "cash", "transfer", "qris")
     facts: list[Fact] = []
     for a in members:
@@ -754,18 +850,18 @@ def _facts(rng: random.Random, slug: str, profile: Profile, members: list[Applic
         for period in paid:
             due = policy.due_date(period)
             start = due.replace(day=1)
-            on = min(max(due - timedelta(days=rng.randint(0, 6)), start, admitted), MONEY_UNTIL)
+            on = min(max(due - timedelta(days=rng.randint(0, 6)), start, admitted), last_day)
             facts.append(Fact(economy_key(slug, "wajib", a.seq, period), "savings_deposit",
                               on, policy.wajib_idr, rng.choice(channels), member_seq=a.seq,
                               savings_type="wajib"))
         if rng.random() < 0.4:
             for k in range(1, rng.randint(1, 2) + 1):
-                on = _day_between(rng, max(MONEY_FROM, admitted), MONEY_UNTIL)
+                on = _day_between(rng, max(MONEY_FROM, admitted), last_day)
                 amount = rng.choice((25_000, 50_000, 100_000, 150_000, 200_000, 250_000, 500_000))
                 facts.append(Fact(economy_key(slug, "sukarela", a.seq, k), "savings_deposit",
                                   on, amount, rng.choice(channels), member_seq=a.seq,
                                   savings_type="sukarela"))
-    cash_until = profile.loans.cash_until if profile.loans else MONEY_UNTIL
+    cash_until = min(profile.loans.cash_until if profile.loans else last_day, last_day)
     for loan in loans:
         for inst in loan.schedule():
             if inst.due_date > cash_until or (loan.overdue and inst.n > 1):
@@ -780,22 +876,51 @@ def _facts(rng: random.Random, slug: str, profile: Profile, members: list[Applic
     return tuple(facts)
 
 
-def _weighted_distinct(rng: random.Random, items: list[Product], k: int) -> list[Product]:
-    pool = list(items)
+def _weighted_distinct(rng: random.Random, items: dict[Product, int],
+                       k: int) -> list[Product]:
+    """Up to `k` different products, each drawn by its weight (`items`)."""
+    pool = [p for p, weight in items.items() if weight > 0]
     chosen: list[Product] = []
     while pool and len(chosen) < k:
-        pick = rng.choices(pool, weights=[p.weight for p in pool])[0]
+        pick = rng.choices(pool, weights=[items[p] for p in pool])[0]
         chosen.append(pick)
         pool.remove(pick)
     return chosen
 
 
-def _sales(rng: random.Random, profile: Profile, members: list[Applicant]) -> tuple[Sale, ...]:
-    items = [p for p in profile.products if p.weight > 0 and p.warehouse == "shop"]
+def _moments(days: Sequence[date], zone: timezone, start: time,
+             step_minutes: int) -> list[datetime]:
+    """When each fact of `days` (sorted) happened: from `start`, `step_minutes` apart."""
+    earlier: Counter[date] = Counter()
+    moments = []
+    for day in days:
+        moments.append(datetime.combine(day, start, zone)
+                       + timedelta(minutes=step_minutes * earlier[day]))
+        earlier[day] += 1
+    return moments
+
+
+def _sales(rng: random.Random, slug: str, profile: Profile, members: list[Applicant],
+           zone: timezone) -> tuple[Sale, ...]:
+    """The till's sales, month by month (`profile.sales`), on days up to `last_day`."""
+    shelf = [p for p in profile.products if p.weight > 0 and p.warehouse == "shop"]
+    days: list[date] = []
+    for month, count in zip(MONTHS, profile.sales, strict=True):
+        first, last = month_days(month, profile.last_day)
+        month_sales = [_day_between(rng, first, last) for _ in range(count)]
+        if month == MONTHS[-1]:
+            month_sales[-1] = last  # the shop sells up to its last day
+        days += sorted(month_sales)
     sales: list[Sale] = []
-    for n in range(1, rng.randint(*profile.sales) + 1):
-        member = rng.choice(members) if rng.random() < profile.member_share else None
+    for n, (day, at) in enumerate(zip(days, _moments(days, zone, time(7, 30), 23),
+                                      strict=True), start=1):
+        # A member buys as a member only once admitted.
+        eligible = [a for a in members if _admitted(a) <= day]
+        member = (rng.choice(eligible) if eligible and rng.random() < profile.member_share
+                  else None)
         price_list: PriceListName = "non_member" if member is None else "member"
+        month_index = MONTHS.index(f"{day:%Y-%m}")
+        items = {p: profile.weight(p, month_index) for p in shelf}
         lines = []
         for product in _weighted_distinct(rng, items, rng.choices((1, 2, 3), (5, 3, 2))[0]):
             price = product.price(price_list)
@@ -804,7 +929,8 @@ def _sales(rng: random.Random, profile: Profile, members: list[Applicant]) -> tu
             lines.append(SaleLine(product.sku, rng.randint(1, product.max_qty), price.price_idr,
                                   price.per_qty))
         total = sum(line.total_idr for line in lines)
-        sales.append(Sale(n, None if member is None else member.seq, tuple(lines),
+        sales.append(Sale(n, economy_key(slug, "sale", n), day, at,
+                          None if member is None else member.seq, tuple(lines),
                           _tenders(rng, total, member is not None),
                           f"{profile.code}-G1-{n:04d}"))
     return tuple(sales)
@@ -827,7 +953,11 @@ def _tenders(rng: random.Random, total: int, is_member: bool) -> tuple[Tender, .
 
 def _receipts(rng: random.Random, profile: Profile,
               sales: tuple[Sale, ...]) -> tuple[GoodsReceipt, ...]:
-    """Enough of every shop product for the sales, and some left on the shelf."""
+    """Enough of every shop product for all the months' sales, and some left on the shelf.
+
+    Goods receipts are online commands, dated the day they are sent: the whole stock
+    comes in before the till's offline sales are uploaded, so none of them oversells.
+    """
     receipts = []
     for i, product in enumerate(p for p in profile.products if p.unit_cost_idr is not None):
         sold = sum(line.qty for sale in sales for line in sale.lines if line.sku == product.sku)
@@ -838,9 +968,17 @@ def _receipts(rng: random.Random, profile: Profile,
     return tuple(receipts)
 
 
-def _produce_purchases(rng: random.Random, profile: Profile, members: list[Applicant],
-                       loans: tuple[Loan, ...],
-                       arrears: dict[int, int]) -> tuple[ProducePurchase, ...]:
+def _produce_purchases(rng: random.Random, slug: str, profile: Profile,
+                       members: list[Applicant], loans: tuple[Loan, ...],
+                       arrears: dict[int, int], zone: timezone) -> tuple[ProducePurchase, ...]:
+    """Members' deliveries, month by month (`produce.deliveries`).
+
+    Payments pays each out, withholding first the instalments due by the end of the
+    delivery's month, then the member's wajib arrears as they stand when it pays. So every
+    borrower delivers in November (the harvest repays the November instalment), and a
+    member in arrears delivers only after the last wajib due date (the payout then settles
+    bills that are really due, not next month's).
+    """
     produce = profile.produce
     if produce is None:
         return ()
@@ -851,26 +989,50 @@ def _produce_purchases(rng: random.Random, profile: Profile, members: list[Appli
                 skus_of[a.seq] = skus
                 break
     default = produce.by_occupation[0][1]
-    # Borrowers deliver (their payout repays what falls due), and so does a member in
-    # wajib arrears (the payout settles them): the payouts show both deductions.
-    suppliers = [loan.member_seq for loan in loans]
+    admitted = {a.seq: _admitted(a) for a in members}
+    last_day = profile.last_day
+    november = month_days(MONTHS[-1], last_day)
+    settles_after = profile.policy.due_date(WAJIB_PERIODS[-1]) + timedelta(days=1)
+    if settles_after > last_day:
+        raise ValueError(f"{slug}: no delivery day after the last wajib due date")
+
+    def window(seq: int, first: date, last: date) -> tuple[date, date]:
+        low = max(first, admitted[seq], settles_after if seq in arrears else first)
+        return low, last
+
+    deliveries: list[tuple[date, int]] = []
+    # Borrowers deliver in November: their payouts withhold the instalments due.
+    for seq in dict.fromkeys(loan.member_seq for loan in loans):
+        deliveries.append((_day_between(rng, *window(seq, *november)), seq))
+    # A member in arrears delivers too: the payout settles the arrears.
     owing = sorted(seq for seq in arrears if seq in skus_of)
-    if owing and not set(owing) & set(suppliers):
-        suppliers.append(rng.choice(owing))
-    others = sorted(seq for seq in skus_of if seq not in suppliers)
-    suppliers += rng.sample(others, min(len(others), 6))
+    if owing and not set(owing) & {seq for _, seq in deliveries}:
+        seq = rng.choice(owing)
+        deliveries.append((_day_between(rng, *window(seq, *november)), seq))
+    regulars = sorted(seq for seq in skus_of if seq not in arrears
+                      and seq not in {s for _, s in deliveries})
+    regulars = rng.sample(regulars, min(len(regulars), 8))
+    for month, count in zip(MONTHS, produce.deliveries, strict=True):
+        first, last = month_days(month, last_day)
+        have = sum(1 for day, _ in deliveries if first <= day <= last)
+        for _ in range(count - have):
+            day = _day_between(rng, first, last)
+            eligible = [seq for seq in regulars if admitted[seq] <= day]
+            deliveries.append((day, rng.choice(eligible)))
+    deliveries.sort()
+
     weights = dict(produce.weights)
+    days = [day for day, _ in deliveries]
     purchases = []
-    count = max(len(suppliers), rng.randint(*produce.deliveries))
-    for n in range(1, count + 1):
-        seq = suppliers[n - 1] if n <= len(suppliers) else rng.choice(suppliers)
+    for n, ((day, seq), at) in enumerate(zip(deliveries, _moments(days, zone, time(7, 0), 20),
+                                             strict=True), start=1):
         sku = rng.choice(skus_of.get(seq, default))
         gross_min, gross_max, tare_min, tare_max = weights[sku]
-        harvest = rng.choice(HARVEST_DAYS)
+        harvest = day - timedelta(days=rng.randint(*produce.harvest_lag))
         grade = rng.choice(produce.grades)
         purchases.append(ProducePurchase(
-            n=n, member_seq=seq, sku=sku,
-            gross_qty_g=rng.randint(gross_min // 100, gross_max // 100) * 100,
+            n=n, client_id=economy_key(slug, "produce", n), on=day, at=at, member_seq=seq,
+            sku=sku, gross_qty_g=rng.randint(gross_min // 100, gross_max // 100) * 100,
             tare_g=rng.randint(tare_min // 10, tare_max // 10) * 10, grade=grade,
             # One lot per product, harvest day and grade: a lot has one expiry date.
             lot_id=f"{sku.split('-')[0]}-{sku.split('-')[1][:3]}-{harvest:%y%m%d}-{grade}",

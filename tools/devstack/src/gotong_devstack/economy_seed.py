@@ -8,15 +8,23 @@ After the members demo, per cooperative, in this order (later steps need earlier
    joined): wajib billing, every admitted member's pokok, the loans (the
    clerk applies, the treasurer approves and disburses: maker-checker), then the
    collector's offline facts (wajib, sukarela, repayments) in one `POST /sync`;
-3. inventory: warehouses, catalogue and prices, goods receipts, produce bought from
-   members (payments pays them out, withholding loan instalments and wajib arrears),
-   shop sales (payments records each payment, inventory then completes the sale).
+3. inventory: warehouses, catalogue and prices (in force from `economy.PRICES_FROM`), goods
+   receipts (online, dated today: all the stock the three months sell), then, once
+   inventory's directory knows every member who buys or delivers, two offline uploads
+   (`POST /sync`): the warehouse scale's produce bought from members (payments pays them
+   out, withholding loan instalments and wajib arrears) and the till's shop sales
+   (payments records each payment, inventory then completes the sale).
 
 Then `settle` waits for those reactions, and `summarise` reads back what the APIs hold.
 
 Every POST carries an Idempotency-Key from `economy.economy_key` and is sent with a token
 whose subject never changes; sync items carry fixed client ids and device seqs. A second
 run therefore creates nothing: keyed POSTs are replayed, sync items answer `duplicate`.
+
+Databases seeded by the older demo (shop dated the day of its first run) hold prices
+already in use, which inventory will not backdate: the first price answers 422
+`price-backdated`, and seeding stops with `EconomyError` naming the fresh start
+(`START_AFRESH`).
 """
 
 from __future__ import annotations
@@ -41,6 +49,7 @@ from gotong_devstack.demo import (
 )
 
 __all__ = [
+    "START_AFRESH",
     "CoopRecord",
     "Counts",
     "EconomyError",
@@ -58,8 +67,11 @@ T = TypeVar("T")
 Say = Callable[[str], None]
 
 DIRECTORY_TIMEOUT = 60.0
-SETTLE_TIMEOUT = 90.0
+SETTLE_TIMEOUT = 120.0
 SYNC_BATCH = 500  # gotong_platform.sync.MAX_BATCH_ITEMS
+START_AFRESH = "make stop && make down && rm -rf .stack && make run"
+# More of one product than any demo shelf ever holds (see `_CoopSeeder.wait_for_members`).
+PROBE_QTY = 1_000_000
 
 
 class EconomyError(Exception):
@@ -123,8 +135,10 @@ class CoopRecord:
     cooperative_id: str
     member_ids: dict[int, str]  # admitted members only
     loan_ids: list[str] = field(default_factory=list)
-    sales: list[dict[str, Any]] = field(default_factory=list)  # the POST /sales answers
-    produce: list[dict[str, Any]] = field(default_factory=list)  # produce receipt answers
+    # The sync answers' results (the first answer's, for a duplicate), in economy order:
+    sales: list[dict[str, Any]] = field(default_factory=list)  # sale_id, total_idr
+    produce: list[dict[str, Any]] = field(default_factory=list)  # receipt_id, net_qty_g, ...
+    flags: Counter[str] = field(default_factory=Counter)  # review flags of offline facts
 
 
 # --- requests -----------------------------------------------------------------------
@@ -321,30 +335,46 @@ class _CoopSeeder:
                       else self.r.loan_ids[(fact.loan_n or 0) - 1])
             items.append(fact.item(index + 1, e.occurred_at(index), target,
                                    e.fact_reference(index)))
+        self._upload("payments", e.device_id, items)
+
+    def _upload(self, service: str, device_id: str,
+                items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """`POST /sync` of one device's facts; what the service made of each, in order."""
+        url = self.urls.payments if service == "payments" else self.urls.inventory
+        results: list[dict[str, Any]] = []
         refused: list[str] = []
         for start in range(0, len(items), SYNC_BATCH):
-            batch = {"device_id": e.device_id, "items": items[start:start + SYNC_BATCH]}
-            reply = call(self.urls.payments, "POST", f"{self.base}/sync", token=self.kasir,
-                         body=batch)
-            refused += self._sync_results(reply)
+            batch = {"device_id": device_id, "items": list(items[start:start + SYNC_BATCH])}
+            reply = call(url, "POST", f"{self.base}/sync", token=self.kasir, body=batch)
+            for result in (reply.data or {}).get("results", []):
+                outcome = self._sync_result(result)
+                if outcome is None:
+                    refused.append(f"{result.get('client_id')}: {result.get('code')} "
+                                   f"{result.get('detail')}")
+                else:
+                    results.append(outcome)
         if refused:
             raise EconomyError(
-                f"payments refused {len(refused)} offline facts of {e.slug} (a refused fact "
-                f"stays refused; start afresh after fixing the data): " + "; ".join(refused[:5]))
+                f"{service} refused {len(refused)} offline facts of {self.e.slug} from "
+                f"{device_id} (a refused fact stays refused; start afresh after fixing the "
+                f"data: {START_AFRESH}): " + "; ".join(refused[:5]))
+        if len(results) != len(items):
+            raise EconomyError(f"{service} answered {len(results)} of the {len(items)} "
+                               f"offline facts of {device_id}")
+        return results
 
-    def _sync_results(self, reply: Reply) -> list[str]:
-        refused = []
-        for result in (reply.data or {}).get("results", []):
-            status = result.get("status")
-            first = result.get("result") or {}
-            if status == "accepted":
-                self.counts.accepted += 1
-            elif status == "duplicate" and first.get("status") == "accepted":
-                self.counts.duplicates += 1
-            else:
-                refused.append(f"{result.get('client_id')}: {result.get('code')} "
-                               f"{result.get('detail')}")
-        return refused
+    def _sync_result(self, result: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The result of an accepted fact (the first answer's for a duplicate), else None."""
+        status = result.get("status")
+        first = result.get("result") or {}
+        self.r.flags.update(result.get("flags") or [])
+        if status == "accepted":
+            self.counts.accepted += 1
+            return dict(first)
+        if status == "duplicate" and first.get("status") == "accepted":
+            self.counts.duplicates += 1
+            return dict(first.get("result") or {})
+        return None
 
     # --- inventory
 
@@ -361,32 +391,99 @@ class _CoopSeeder:
                                eco.economy_key("product", e.slug, product.sku))
             product_ids[product.sku] = pid = _id(reply, "product_id", product.sku)
             for price in product.prices:
-                self._post(inv, f"/products/{pid}/prices", self.pengurus, price.body(),
-                           eco.economy_key("price", e.slug, product.sku, price.price_list))
+                self._price(pid, product, price)
+        # Online, so dated today: all the stock before the offline sales that sell it.
         for receipt in e.receipts:
             warehouse = warehouse_ids[e.product(receipt.sku).warehouse]
             self._post(inv, f"/warehouses/{warehouse}/goods-receipts", self.kasir,
                        receipt.body(product_ids[receipt.sku]),
                        eco.economy_key("receipt", e.slug, receipt.sku))
-        for purchase in e.produce:
-            warehouse = warehouse_ids[e.product(purchase.sku).warehouse]
-            reply = self._post(
-                inv, f"/warehouses/{warehouse}/produce-receipts", self.kasir,
-                purchase.body(self.member(purchase.member_seq), product_ids[purchase.sku]),
-                eco.economy_key("produce", e.slug, purchase.n),
-                retry_codes={"not-an-active-member"})
-            self.r.produce.append(reply.data)
         shop = warehouse_ids[e.shop.code]
-        for sale in e.sales:
-            member = None if sale.member_seq is None else self.member(sale.member_seq)
-            reply = self._post(inv, "/sales", self.kasir, sale.body(shop, product_ids, member),
-                               eco.economy_key("sale", e.slug, sale.n),
-                               retry_codes={"not-an-active-member"})
-            total = reply.data.get("total_idr") if isinstance(reply.data, dict) else None
-            if total != sale.total_idr:
-                raise EconomyError(f"sale {sale.n} of {e.slug}: inventory priced it Rp {total}, "
-                                   f"the demo's price list says Rp {sale.total_idr}")
-            self.r.sales.append(reply.data)
+        self.wait_for_members(shop, product_ids)
+        self._produce(warehouse_ids, product_ids)
+        self._sales(shop, product_ids)
+
+    def _price(self, product_id: str, product: eco.Product, price: eco.Price) -> None:
+        try:
+            self._post(self.urls.inventory, f"/products/{product_id}/prices", self.pengurus,
+                       price.body(), price.key(self.e.slug, product.sku))
+        except ApiError as exc:
+            if _problem_code(exc) != "price-backdated":
+                raise
+            raise EconomyError(
+                f"inventory will not backdate the {price.price_list} price of {product.sku} "
+                f"({self.e.slug}) to {eco.PRICES_FROM.isoformat()}: these databases hold "
+                f"prices an older demo set from the day of its first run, and a price list "
+                f"already in use cannot be backdated. The demo needs a fresh start: "
+                f"{START_AFRESH}") from None
+
+    def wait_for_members(self, shop_id: str, product_ids: Mapping[str, str]) -> None:
+        """Wait until inventory's directory knows every member an offline fact names.
+
+        An offline fact of a member the directory does not know yet is still accepted,
+        but flagged `member_unverified` for good. Inventory has no read of its directory,
+        so each member is probed with an online sale of more than any shelf holds: it is
+        refused either 422 `not-an-active-member` (not known yet: wait) or 409
+        `insufficient-stock` (known), and writes nothing either way (a refused command
+        leaves no Idempotency-Key behind).
+        """
+        e = self.e
+        priced = [(price.amount(PROBE_QTY), p.sku) for p in e.products
+                  if p.warehouse == e.shop.code and (price := p.price("member")) is not None]
+        if not priced:
+            raise EconomyError(f"{e.slug}: no shop product has a member price")
+        total, sku = min(priced)  # the cheapest: the total must stay a valid amount
+        seqs = sorted({s.member_seq for s in e.sales if s.member_seq is not None}
+                      | {p.member_seq for p in e.produce})
+        for seq in seqs:
+            body = {"warehouse_id": shop_id, "buyer_type": "member",
+                    "member_id": self.member(seq),
+                    "lines": [{"product_id": product_ids[sku], "qty": PROBE_QTY}],
+                    "discount_idr": 0, "payments": [{"method": "cash", "amount_idr": total}]}
+
+            def probe(body: Mapping[str, Any] = body, seq: int = seq) -> None:
+                try:
+                    call(self.urls.inventory, "POST", f"{self.base}/sales", token=self.kasir,
+                         body=body, key=eco.economy_key("probe", e.slug, seq))
+                except ApiError as exc:
+                    if _problem_code(exc) == "insufficient-stock":
+                        return
+                    raise
+                raise EconomyError(f"{e.slug}: the directory probe for member {seq} was "
+                                   f"recorded as a sale; void it in inventory")
+
+            _wait(f"inventory does not know {e.slug} member {seq} ({self.member(seq)})",
+                  probe, {"not-an-active-member"}, _consumer_hint("inventory"))
+
+    def _produce(self, warehouse_ids: Mapping[str, str],
+                 product_ids: Mapping[str, str]) -> None:
+        e = self.e
+        if not e.produce:
+            return
+        items = [p.item(warehouse_ids[e.product(p.sku).warehouse], self.member(p.member_seq),
+                        product_ids[p.sku]) for p in e.produce]
+        results = self._upload("inventory", e.scale_device_id, items)
+        for purchase, result in zip(e.produce, results, strict=True):
+            price = e.product(purchase.sku).price("buy_from_member")
+            expected = None if price is None else price.amount(purchase.net_qty_g)
+            if result.get("amount_idr") != expected:
+                raise EconomyError(f"produce purchase {purchase.n} of {e.slug}: inventory "
+                                   f"priced it Rp {result.get('amount_idr')}, the demo's "
+                                   f"price list says Rp {expected}")
+            self.r.produce.append(result | {"business_date": purchase.on.isoformat()})
+
+    def _sales(self, shop_id: str, product_ids: dict[str, str]) -> None:
+        e = self.e
+        items = [s.item(shop_id, product_ids,
+                        None if s.member_seq is None else self.member(s.member_seq))
+                 for s in e.sales]
+        results = self._upload("inventory", e.till_device_id, items)
+        for sale, result in zip(e.sales, results, strict=True):
+            if result.get("total_idr") != sale.total_idr:
+                raise EconomyError(f"sale {sale.n} of {e.slug}: inventory priced it Rp "
+                                   f"{result.get('total_idr')}, the demo's price list says "
+                                   f"Rp {sale.total_idr}")
+            self.r.sales.append(result)
 
 
 # --- the services' reactions --------------------------------------------------------
@@ -459,12 +556,34 @@ def summarise(records: Sequence[CoopRecord], endpoints: Endpoints, tokens: Token
         lines += _shop_lines(r, endpoints, token, totals)
         if r.produce:
             lines += _produce_lines(r, endpoints, token, totals)
+        lines += _device_lines(r)
     lines.append(
         f"  federation: savings {format_rupiah(totals['savings'])}, "
         f"loans outstanding {format_rupiah(totals['outstanding'])}, "
         f"{totals['sales']} sales for {format_rupiah(totals['omzet'])}, "
         f"produce bought {format_rupiah(totals['produce'])}")
+    months = ", ".join(
+        f"{month} {totals[f'sales {month}']} sales {format_rupiah(totals[f'omzet {month}'])}"
+        + (f" + produce {format_rupiah(totals[f'produce {month}'])}"
+           if totals[f"produce {month}"] else "")
+        for month in eco.MONTHS)
+    lines.append(f"  by month: {months}")
     return lines
+
+
+def _by_month(amounts: Iterable[tuple[str, int]]) -> tuple[Counter[str], Counter[str]]:
+    """(business date, amount) pairs -> count and amount per month (YYYY-MM)."""
+    count: Counter[str] = Counter()
+    amount: Counter[str] = Counter()
+    for day, value in amounts:
+        count[day[:7]] += 1
+        amount[day[:7]] += value
+    return count, amount
+
+
+def _months_text(count: Counter[str], amount: Counter[str], noun: str) -> str:
+    return ", ".join(f"{month} {count[month]} {noun} {format_rupiah(amount[month])}"
+                     for month in eco.MONTHS)
 
 
 def _savings_lines(r: CoopRecord, endpoints: Endpoints, token: str,
@@ -507,22 +626,31 @@ def _loan_lines(r: CoopRecord, endpoints: Endpoints, token: str,
 
 def _shop_lines(r: CoopRecord, endpoints: Endpoints, token: str,
                 totals: Counter[str]) -> list[str]:
-    statuses = _sale_statuses(r, endpoints, token)
-    states = Counter(statuses.get(s["sale_id"], "unknown") for s in r.sales)
-    kept = [s for s in r.sales if statuses.get(s["sale_id"]) != "voided"]
+    reply = call(endpoints.inventory, "GET",
+                 f"/cooperatives/{r.cooperative_id}/sales?limit=1000", token=token)
+    listed = {s["sale_id"]: s for s in (reply.data or {}).get("items", [])}
+    ours = [listed[s["sale_id"]] for s in r.sales if s["sale_id"] in listed]
+    states = Counter(s["status"] for s in ours)
+    states["unknown"] = len(r.sales) - len(ours)
+    kept = [s for s in ours if s["status"] != "voided"]
     omzet = sum(s["total_idr"] for s in kept)
     by_method: Counter[str] = Counter()
     for sale in kept:
         for payment in sale.get("payments", []):
             by_method[payment["method"]] += payment["amount_idr"]
     members = sum(1 for s in kept if s.get("buyer_type") == "member")
-    days = sorted({s["business_date"] for s in r.sales})
+    count, amount = _by_month((str(s["business_date"]), s["total_idr"]) for s in kept)
     totals["sales"] += len(kept)
     totals["omzet"] += omzet
+    for month in eco.MONTHS:
+        totals[f"sales {month}"] += count[month]
+        totals[f"omzet {month}"] += amount[month]
+    last = max((str(s["business_date"]) for s in kept), default="none")
     methods = ", ".join(f"{m} {format_rupiah(a)}" for m, a in sorted(by_method.items()))
-    state = ", ".join(f"{n} {status}" for status, n in sorted(states.items()))
-    return [f"    shop      {len(kept)} sales on {', '.join(days)} ({members} to members), "
-            f"omzet {format_rupiah(omzet)}: {methods}; {state}"]
+    state = ", ".join(f"{n} {status}" for status, n in sorted(states.items()) if n)
+    return [f"    shop      {len(kept)} sales ({members} to members), omzet "
+            f"{format_rupiah(omzet)}: {methods}; {state}",
+            f"              {_months_text(count, amount, 'sales')}; last sale {last}"]
 
 
 def _produce_lines(r: CoopRecord, endpoints: Endpoints, token: str,
@@ -539,6 +667,25 @@ def _produce_lines(r: CoopRecord, endpoints: Endpoints, token: str,
     kinds = {"loan_instalment": "loan instalments", "simpanan_wajib": "wajib arrears"}
     withheld = ", ".join(f"{kinds.get(k, k)} {format_rupiah(v)}"
                          for k, v in sorted(deducted.items()) if v)
+    count, by_month = _by_month((p["business_date"], p["amount_idr"]) for p in r.produce)
+    for month in eco.MONTHS:
+        totals[f"produce {month}"] += by_month[month]
     return [f"    produce   {len(r.produce)} purchases from members, {format_kg(grams)} for "
             f"{format_rupiah(amount)}; {len(payouts)} payouts, {format_rupiah(net)} paid out"
-            + (f" after withholding {withheld}" if withheld else "")]
+            + (f" after withholding {withheld}" if withheld else ""),
+            f"              {_months_text(count, by_month, 'deliveries')}"]
+
+
+def _device_lines(r: CoopRecord) -> list[str]:
+    """The stale cooperative, and any review flag the offline facts got."""
+    e = r.economy
+    lines = []
+    if e.last_day < eco.MONEY_UNTIL:
+        lines.append(f"    devices   stopped syncing: no fact after {e.last_day.isoformat()} "
+                     f"(the others run to {eco.MONEY_UNTIL.isoformat()})")
+    # Every demo fact is uploaded long after its day, so `late_upload` says nothing here.
+    review = {flag: n for flag, n in r.flags.items() if flag != "late_upload"}
+    if review:
+        flags = ", ".join(f"{n} {flag}" for flag, n in sorted(review.items()))
+        lines.append(f"    flags     offline facts flagged for review: {flags}")
+    return lines

@@ -124,6 +124,9 @@ class GoodsReceiptIn(_In):
     expiry_date: date | None = Field(default=None,
                                      description="default: harvest date + shelf life")
     supplier_ref: str | None = Field(default=None, max_length=200, examples=["DO-4471"])
+    received_on: date | None = Field(
+        default=None, description="the business day the goods arrived (default: today; "
+        "a delivery note entered late keeps its own day, never a future one)")
 
 
 class ReceiptOut(BaseModel):

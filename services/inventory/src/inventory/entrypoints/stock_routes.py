@@ -48,7 +48,8 @@ def stock_routes(router: APIRouter) -> None:
         async def work(conn: DbConnection, today: date, prov: Provenance) -> tuple[int, Any]:
             command = ReceiveGoods(
                 receipt_id=new_id("receipt"), qty=body.qty, total_cost_idr=body.total_cost_idr,
-                business_date=today, lot_id=body.lot_id, harvest_date=body.harvest_date,
+                business_date=body.received_on or today, lot_id=body.lot_id,
+                harvest_date=body.harvest_date,
                 expiry_date=body.expiry_date, supplier_ref=body.supplier_ref)
             await ctx.stock.receive_goods(conn, scope.cooperative_id, warehouse_id,
                                           body.product_id, command, today, prov)

@@ -4,7 +4,7 @@ growth, freshness and prior-period changes. Pure."""
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from reporting.reports.definitions import GROWTH_METRICS, RATIOS
@@ -97,17 +97,25 @@ def spread_of(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def freshness_row(info: CoopInfo, f: CoopFigures, known_at: datetime, stale_after_days: int
-                  ) -> dict[str, Any]:
+def freshness_row(info: CoopInfo, f: CoopFigures, known_at: datetime, stale_after_days: int,
+                  as_of: date | None = None) -> dict[str, Any]:
+    """Stale when nothing was recorded for ``stale_after_days``, or when the last day of
+    economic activity is that far before ``as_of`` (devices that stopped syncing)."""
     last = f.last_recorded_at
     age = None if last is None else known_at - last
+    idle = (None if f.last_activity_date is None or as_of is None
+            else (as_of - f.last_activity_date).days)
     return {
         "cooperative_id": info.cooperative_id, "name": info.name,
         "last_recorded_at": None if last is None else iso(last),
         "last_business_date": (None if f.last_business_date is None
                                else f.last_business_date.isoformat()),
         "days_since_last_event": None if age is None else age.days,
-        "stale": age is None or age > timedelta(days=stale_after_days),
+        "last_activity_date": (None if f.last_activity_date is None
+                               else f.last_activity_date.isoformat()),
+        "days_since_last_activity": idle,
+        "stale": (age is None or age > timedelta(days=stale_after_days)
+                  or (idle is not None and idle > stale_after_days)),
     }
 
 

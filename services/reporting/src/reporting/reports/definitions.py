@@ -84,8 +84,9 @@ DEFINITIONS = {
                     "is left out of the group's transfer totals (eliminations_idr: the value "
                     "sent); trade between member cooperatives cannot be eliminated yet (a "
                     "sale does not name a buying cooperative)",
-    "freshness": "last event recorded by known_at; stale when it is older than "
-                 "stale_after_days, or when there is none",
+    "freshness": "last event recorded by known_at, and last day of economic activity "
+                 "(sale, produce, deposit, repayment) up to as_of; stale when either is "
+                 "more than stale_after_days old, or when there is none",
     "late_uploads": "facts with a business date in the period recorded after the month "
                     "ended for their cooperative (the 1st of the next month, 00:00 local) "
                     "and by known_at: prior-period adjustments",

@@ -24,6 +24,20 @@ SELECT f.cooperative_id, max(f.recorded_at) AS last_recorded_at,
 FROM fact_events f JOIN s USING (cooperative_id)
 WHERE f.recorded_at <= s.known_at GROUP BY 1
 """
+# The last day with economic activity (a sale, a produce delivery, a deposit, a loan
+# repayment) up to as_of. A village whose devices stopped syncing has recent server
+# events (catalogue, uploads of others) but no recent business days: this is what
+# tells the regional office which villages have not synced.
+_ACTIVITY = SCOPE + """
+SELECT a.cooperative_id, max(a.business_date) AS last_activity_date FROM (
+    SELECT cooperative_id, business_date, recorded_at FROM fact_sale_lines
+    UNION ALL SELECT cooperative_id, business_date, recorded_at FROM fact_produce
+    UNION ALL SELECT cooperative_id, business_date, recorded_at FROM fact_savings
+    UNION ALL SELECT cooperative_id, business_date, recorded_at FROM fact_loan_events
+) a JOIN s USING (cooperative_id), bounds
+WHERE a.recorded_at <= s.known_at AND a.business_date <= bounds.as_of
+GROUP BY 1
+"""
 
 # fact, key, rupiah: the rupiah is the fact's own amount (unsigned)
 LATE_FACTS: tuple[tuple[str, str, str, str], ...] = (
@@ -59,6 +73,8 @@ async def fetch_freshness(conn: DbConnection, q: Query, figs: dict[str, CoopFigu
         f = figs[r["cooperative_id"]]
         f.last_recorded_at = r["last_recorded_at"]
         f.last_business_date = r["last_business_date"]
+    for r in await conn.fetch(_ACTIVITY, *q.args):
+        figs[r["cooperative_id"]].last_activity_date = r["last_activity_date"]
 
 
 async def fetch_late_uploads(conn: DbConnection, q: Query, month_end_at: dict[str, datetime]

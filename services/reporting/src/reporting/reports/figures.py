@@ -78,6 +78,7 @@ class CoopFigures:
     low_stock: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     last_recorded_at: datetime | None = None
     last_business_date: date | None = None
+    last_activity_date: date | None = None
 
     def add(self, key: str, value: int) -> None:
         if key not in self.amounts:

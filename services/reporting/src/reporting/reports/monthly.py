@@ -88,7 +88,7 @@ async def gather(conn: DbConnection, period: Period, coops: list[CoopInfo],
 
 def _freshness(data: MonthData, ids: list[str]) -> dict[str, Any]:
     rows = [freshness_row(data.coops[i], data.current[i], data.period.known_at,
-                          data.options.stale_after_days) for i in ids]
+                          data.options.stale_after_days, data.period.as_of) for i in ids]
     return {"stale_after_days": data.options.stale_after_days, "cooperatives": rows,
             "stale": [r["cooperative_id"] for r in rows if r["stale"]]}
 

@@ -58,7 +58,8 @@ def _ranking(report: Mapping[str, Any]) -> Rows:
 
 _Extract = Callable[[Mapping[str, Any]], Rows]
 _FRESHNESS = ("cooperative_id", "name", "last_recorded_at", "last_business_date",
-              "days_since_last_event", "stale")
+              "days_since_last_event", "last_activity_date", "days_since_last_activity",
+              "stale")
 _LOW_STOCK = ("cooperative_id", "warehouse_id", "warehouse_name", "product_id", "sku",
               "product_name", "category", "base_unit", "on_hand", "value_idr")
 _SPREAD = ("ratio", "n", "min", "p25", "median", "p75", "max", "higher_is_better")
