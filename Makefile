@@ -11,7 +11,7 @@ STACK := .venv/bin/gotong-stack
 SRC_DIRS := shared/src tools/devstack/src services/members/src services/inventory/src \
             services/payments/src services/reporting/src
 
-.PHONY: help setup up down status lint typecheck test test-unit run stop bench
+.PHONY: help setup up down status lint typecheck test test-unit run stop bench browser
 
 help:
 	@echo "make run     start the stack and services, seed a demo federation, print URLs"
@@ -48,9 +48,17 @@ typecheck: setup
 test-unit: setup
 	@.venv/bin/pytest -m unit -q
 
+# The dashboard test drives a real headless Chromium from Debian's packages.
+browser:
+	@[ -x /usr/bin/chromium ] || { echo "installing Chromium (apt-get install chromium)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	  chromium fonts-liberation >/dev/null; } || \
+	  { echo "Chromium is missing: run 'apt-get install -y chromium fonts-liberation' as root"; \
+	    exit 2; }
+
 # Everything CI runs. The stack is started by the same code as 'make up';
 # a missing PostgreSQL or Kafka fails the run, it is never skipped.
-test: lint typecheck up
+test: lint typecheck up browser
 	@.venv/bin/pytest -q -p no:cacheprovider
 
 run: up

@@ -18,6 +18,7 @@ from gotong_platform.http import health_router, install_problem_handlers
 from gotong_platform.migrations import upgrade
 from gotong_platform.outbox import measure_backlog
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
+from reporting.dashboard import build_dashboard_router
 from reporting.entrypoints.api import LiveReadModel, build_router
 from reporting.entrypoints.shu_api import ShuContext, build_shu_router
 from reporting.projection.versions import ensure_live
@@ -77,6 +78,7 @@ def create_app(settings: ReportingSettings, metrics: PlatformMetrics | None = No
     app.include_router(health_router({"postgres": check_postgres}))
     app.include_router(build_router(settings.report_options()))
     app.include_router(build_shu_router())
+    app.include_router(build_dashboard_router())
 
     @app.get("/metrics", include_in_schema=False)
     async def prometheus() -> Response:

@@ -7,6 +7,11 @@ The services: members (API 8001, relay), inventory (API 8002, relay, consumer), 
 (API 8003, relay, consumer) and reporting (consumer, API 8004). The consumers serve their
 Prometheus metrics on 9102 (inventory), 9103 (payments) and 9104 (reporting).
 
+The first URL printed is the regional office's dashboard (`/dashboard` of reporting), with
+a development token minted at run time in its fragment (`#token=...`: the page keeps it in
+the tab's sessionStorage; a fragment is never sent to the server). With
+`GOTONG_OPEN_DASHBOARD=1` the dashboard is also opened in the desktop's browser.
+
 `make up` has started PostgreSQL and Kafka already (`make run` depends on it). This module
 only adds, under the stack directory (`.stack/`):
 
@@ -33,6 +38,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import webbrowser
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +69,11 @@ INVENTORY_METRICS_PORT = 9102
 PAYMENTS_METRICS_PORT = 9103
 REPORTING_METRICS_PORT = 9104
 SUMMARY_PATH = "/federation/summary"
+DASHBOARD_PATH = "/dashboard"
+DASHBOARD_TOKEN_HOURS = 12  # a working day in the regional office
+# A regional officer's view of the demo: its first province, Nusa Tenggara Timur.
+DEMO_REGION = "53"
+OPEN_DASHBOARD_ENV = "GOTONG_OPEN_DASHBOARD"
 
 HEALTH_TIMEOUT = 60.0
 SUMMARY_TIMEOUT = 30.0
@@ -533,11 +544,53 @@ def check_summary(federation: Sequence[demo.DemoCoop], mint: demo.Mint, timeout:
               f"databases hold more than the demo (see the reporting-consumer log)")
 
 
+def mint_dashboard_token(paths: Paths, role: str, region: str | None = None) -> str:
+    """A token for the dashboard's URL fragment (longer-lived than the seeding's)."""
+    argv = [str(_tool("gotong-token")), "mint", "--role", role, "--subject",
+            f"dev-dashboard-{role}", "--ttl-hours", str(DASHBOARD_TOKEN_HOURS),
+            "--key-file", str(paths.jwt_key)]
+    if region is not None:
+        argv += ["--region", region]
+    result = subprocess.run(  # noqa: S603 - fixed argv
+        argv, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+        check=False,
+    )
+    if result.returncode != 0 or not result.stdout.strip():
+        raise StackError(f"gotong-token mint failed: {result.stderr.strip()}")
+    return result.stdout.strip()
+
+
+def dashboard_url(token: str) -> str:
+    return f"{REPORTING_URL}{DASHBOARD_PATH}#token={token}"
+
+
+def print_dashboard(paths: Paths) -> str:
+    """The dashboard's URLs, first of all; returns the federation office's."""
+    federation = dashboard_url(mint_dashboard_token(paths, "federation_admin"))
+    region = dashboard_url(mint_dashboard_token(paths, "regional_officer", DEMO_REGION))
+    _say()
+    _say("Open the dashboard (the token in the link is valid for "
+         f"{DASHBOARD_TOKEN_HOURS} hours):")
+    _say(f"  federation office   {federation}")
+    _say(f"  regional officer    {region}")
+    _say(f"  (without a token:   {REPORTING_URL}{DASHBOARD_PATH} asks for one)")
+    return federation
+
+
+def open_dashboard(url: str, environ: Mapping[str, str] | None = None) -> None:
+    """Open ``url`` in the desktop's browser when GOTONG_OPEN_DASHBOARD=1 asks for it."""
+    if (os.environ if environ is None else environ).get(OPEN_DASHBOARD_ENV) != "1":
+        return
+    if not webbrowser.open_new_tab(url):
+        _warn("no browser could be opened; open the dashboard link above")
+
+
 def print_urls(paths: Paths) -> None:
     venv_token = _display(_tool("gotong-token"))
     key = _display(paths.jwt_key)
     _say()
     _say("Gotong is running:")
+    _say(f"  dashboard           {REPORTING_URL}{DASHBOARD_PATH}  (the links above sign in)")
     _say(f"  members API docs    {MEMBERS_URL}/docs")
     _say(f"  inventory API docs  {INVENTORY_URL}/docs")
     _say(f"  payments API docs   {PAYMENTS_URL}/docs")
@@ -564,8 +617,10 @@ def run(settings: Settings) -> int:
     seeding = seed_demo(paths)
     check_summary(seeding.federation, seeding.mint, SUMMARY_TIMEOUT)
     seed_economy(paths, seeding)
+    dashboard = print_dashboard(paths)
     print_urls(paths)
     _say(f"make run took {time.monotonic() - began:.1f} s")
+    open_dashboard(dashboard)
     return 0
 
 

@@ -1,0 +1,724 @@
+/* Gotong dashboard: the month of the caller's federation, region or cooperative.
+ *
+ * The bearer token comes in the URL fragment (/dashboard#token=...), which browsers never
+ * send to a server; it is kept in sessionStorage (this tab only) and the fragment is
+ * removed from the address bar. Its claims (decoded here, verified by the API) choose the
+ * report: the federation admin's /federation/reports/monthly, a regional officer's
+ * /regions/{code}/reports/monthly, a cooperative's /cooperatives/{id}/reports/monthly.
+ * Every number shown is the API's, carried in data-value beside its formatted text.
+ */
+(function () {
+  "use strict";
+
+  var C = window.GotongCharts;
+  var TOKEN_KEY = "gotong.dashboard.token";
+  var MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+    "September", "Oktober", "November", "Desember"];
+  // Kemendagri province codes
+  var PROVINCES = {
+    "11": "Aceh", "12": "Sumatera Utara", "13": "Sumatera Barat", "14": "Riau", "15": "Jambi",
+    "16": "Sumatera Selatan", "17": "Bengkulu", "18": "Lampung",
+    "19": "Kepulauan Bangka Belitung", "21": "Kepulauan Riau", "31": "DKI Jakarta",
+    "32": "Jawa Barat", "33": "Jawa Tengah", "34": "DI Yogyakarta", "35": "Jawa Timur",
+    "36": "Banten", "51": "Bali", "52": "Nusa Tenggara Barat", "53": "Nusa Tenggara Timur",
+    "61": "Kalimantan Barat", "62": "Kalimantan Tengah", "63": "Kalimantan Selatan",
+    "64": "Kalimantan Timur", "65": "Kalimantan Utara", "71": "Sulawesi Utara",
+    "72": "Sulawesi Tengah", "73": "Sulawesi Selatan", "74": "Sulawesi Tenggara",
+    "75": "Gorontalo", "76": "Sulawesi Barat", "81": "Maluku", "82": "Maluku Utara",
+    "91": "Papua", "92": "Papua Barat", "93": "Papua Selatan", "94": "Papua Tengah",
+    "95": "Papua Pegunungan", "96": "Papua Barat Daya",
+  };
+  var PAR30_WATCH_BP = 500;   // above 5 %: watch
+  var PAR30_RISK_BP = 1000;   // above 10 %: at risk
+  var BREAKDOWN_CONCURRENCY = 4;
+
+  var state = { token: null, claims: null, scope: null, months: null, month: null, seq: 0,
+    report: null, breakdown: null, sort: { column: "shop_omzet_idr", descending: true } };
+
+  function $(id) { return document.getElementById(id); }
+
+  function setState(name) { document.body.setAttribute("data-state", name); }
+
+  function status(text) { $("status").textContent = text; }
+
+  // --- names and dates -------------------------------------------------------------------
+
+  function provinceName(code) {
+    return PROVINCES[code] || ("Provinsi " + code);
+  }
+
+  function regionName(code) {
+    if (!code) return "wilayah tidak diketahui";
+    return code.length === 2 ? provinceName(code) : "Kab./Kota " + code;
+  }
+
+  function monthName(month) {
+    var parts = month.split("-");
+    return MONTHS[Number(parts[1]) - 1] + " " + parts[0];
+  }
+
+  function shortMonth(month) {
+    return monthName(month).split(" ")[0];
+  }
+
+  function dayName(iso) {
+    if (!iso) return "—";
+    var p = iso.split("-");
+    return Number(p[2]) + " " + MONTHS[Number(p[1]) - 1] + " " + p[0];
+  }
+
+  function moment(iso) {
+    if (!iso) return "—";
+    var d = new Date(iso);
+    if (isNaN(d.getTime())) return iso;
+    try {
+      return new Intl.DateTimeFormat("id-ID", { day: "numeric", month: "short", year: "numeric",
+        hour: "2-digit", minute: "2-digit" }).format(d);
+    } catch (e) {
+      return d.toISOString();
+    }
+  }
+
+  // --- the token ---------------------------------------------------------------------------
+
+  function readToken() {
+    var fragment = new URLSearchParams(location.hash.replace(/^#/, ""));
+    var token = fragment.get("token");
+    if (token) {
+      sessionStorage.setItem(TOKEN_KEY, token);
+      fragment.delete("token");
+      var rest = fragment.toString();
+      history.replaceState(null, "", location.pathname + location.search + (rest ? "#" + rest : ""));
+    }
+    return sessionStorage.getItem(TOKEN_KEY);
+  }
+
+  function decodeClaims(token) {
+    var parts = token.split(".");
+    if (parts.length !== 3) throw new Error("bukan token JWT");
+    var b64 = parts[1].replace(/-/g, "+").replace(/_/g, "/");
+    while (b64.length % 4) b64 += "=";
+    var bytes = atob(b64);
+    var json = decodeURIComponent(Array.prototype.map.call(bytes, function (ch) {
+      return "%" + ("0" + ch.charCodeAt(0).toString(16)).slice(-2);
+    }).join(""));
+    return JSON.parse(json);
+  }
+
+  function scopeOf(claims) {
+    if (claims.role === "federation_admin") {
+      return { kind: "federation", path: "/federation/reports/monthly", label: "Seluruh federasi",
+        breakdown: "province" };
+    }
+    if (claims.role === "regional_officer" && /^\d{2}(\d{2})?$/.test(claims.region || "")) {
+      var code = claims.region;
+      return { kind: "region", code: code, path: "/regions/" + code + "/reports/monthly",
+        label: (code.length === 2 ? "Provinsi " : "") + regionName(code) + " (" + code + ")",
+        breakdown: code.length === 2 ? "regency" : "cooperative" };
+    }
+    if ((claims.role === "coop_admin" || claims.role === "coop_clerk") && claims.coop) {
+      return { kind: "cooperative", path: "/cooperatives/" + encodeURIComponent(claims.coop) +
+        "/reports/monthly", label: "Koperasi", breakdown: "cooperative" };
+    }
+    return null;
+  }
+
+  // --- the API -----------------------------------------------------------------------------
+
+  function ApiError(status, problem) {
+    this.status = status;
+    this.problem = problem || {};
+  }
+
+  async function api(path, params) {
+    var query = params ? "?" + new URLSearchParams(params).toString() : "";
+    var response;
+    try {
+      response = await fetch(path + query, { cache: "no-store", headers: {
+        Authorization: "Bearer " + state.token, Accept: "application/json" } });
+    } catch (e) {
+      throw new ApiError(0, { detail: String(e && e.message || e) });
+    }
+    if (!response.ok) {
+      var problem = null;
+      try { problem = await response.json(); } catch (e) { problem = null; }
+      throw new ApiError(response.status, problem);
+    }
+    return response.json();
+  }
+
+  async function inBatches(items, size, work) {
+    var results = [];
+    for (var i = 0; i < items.length; i += size) {
+      results = results.concat(await Promise.all(items.slice(i, i + size).map(work)));
+    }
+    return results;
+  }
+
+  // --- banner, sign-in ---------------------------------------------------------------------
+
+  function showBanner(title, detail, retry) {
+    $("banner-title").textContent = title;
+    $("banner-detail").textContent = detail || "";
+    $("banner-retry").hidden = !retry;
+    $("banner").hidden = false;
+  }
+
+  function hideBanner() {
+    $("banner").hidden = true;
+    document.body.removeAttribute("data-error-status");
+  }
+
+  function showError(error) {
+    var s = error instanceof ApiError ? error.status : -1;
+    var detail = error instanceof ApiError ? (error.problem.detail || "") : String(error);
+    document.body.setAttribute("data-error-status", String(s));
+    $("content").hidden = true;  // never a month's figures under another month's error
+    if (s === 0) {
+      showBanner("Server tidak dapat dihubungi.", "Periksa koneksi, lalu coba lagi.", true);
+    } else if (s === 401) {
+      showBanner("Sesi tidak sah atau sudah kedaluwarsa (401).",
+        (detail ? detail + ". " : "") + "Masuk lagi dengan token baru.", false);
+      showSignIn(true);
+    } else if (s === 403) {
+      showBanner("Akses ditolak (403).", detail || "Token ini tidak boleh membaca laporan ini.",
+        false);
+    } else if (s === 404) {
+      showBanner("Tidak ditemukan (404).", detail || "Wilayah atau koperasi ini tidak ada.", false);
+    } else if (s >= 500) {
+      showBanner("Kesalahan server (" + s + ").",
+        (detail ? detail + ". " : "") + "Coba lagi sebentar lagi.", true);
+    } else if (s > 0) {
+      showBanner("Permintaan ditolak (" + s + ").", detail, true);
+    } else {
+      showBanner("Terjadi kesalahan di halaman.", detail, true);
+    }
+    setState("error");
+  }
+
+  function showSignIn(keepBanner) {
+    if (!keepBanner) hideBanner();
+    sessionStorage.removeItem(TOKEN_KEY);
+    state.token = null;
+    $("sign-in").hidden = false;
+    $("content").hidden = true;
+    $("sign-out").hidden = true;
+    $("month").disabled = true;
+    $("month-picker").hidden = true;
+    $("scope-label").textContent = "Gotong";
+    if (!keepBanner) setState("signin");
+  }
+
+  // --- loading -----------------------------------------------------------------------------
+
+  async function start() {
+    state.token = readToken();
+    if (!state.token) return showSignIn(false);
+    try {
+      state.claims = decodeClaims(state.token);
+    } catch (e) {
+      showSignIn(true);
+      showBanner("Token tidak dapat dibaca.", "Tempel token akses yang lengkap.", false);
+      document.body.setAttribute("data-error-status", "401");
+      return setState("error");
+    }
+    if (state.claims.exp && state.claims.exp * 1000 < Date.now()) {
+      return showError(new ApiError(401, { detail: "token expired" }));
+    }
+    state.scope = scopeOf(state.claims);
+    if (!state.scope) {
+      return showError(new ApiError(403, { detail: "peran " + state.claims.role +
+        " tidak memiliki dasbor" }));
+    }
+    $("sign-in").hidden = true;
+    $("sign-out").hidden = false;
+    $("scope-label").textContent = state.scope.label;
+    document.body.setAttribute("data-scope", state.scope.kind);
+    document.body.setAttribute("data-report-path", state.scope.path);
+    setState("loading");
+    status("Memuat daftar bulan…");
+    try {
+      state.months = await api("/dashboard/months");
+    } catch (e) {
+      return showError(e);
+    }
+    var months = state.months.months.slice();
+    if (!months.length) months.push(state.months.current_month);  // nothing yet: say so
+    var wanted = new URLSearchParams(location.search).get("month");
+    var chosen = wanted && /^\d{4}-(0[1-9]|1[0-2])$/.test(wanted) ? wanted
+      : (state.months.latest || state.months.current_month);
+    if (months.indexOf(chosen) < 0) months.push(chosen);
+    months.sort().reverse();
+    var select = $("month");
+    C.clear(select);
+    months.forEach(function (m) {
+      C.html("option", { value: m, selected: m === chosen ? "selected" : false }, select,
+        monthName(m));
+    });
+    select.value = chosen;
+    select.disabled = false;
+    $("month-picker").hidden = false;
+    await loadMonth(chosen);
+  }
+
+  function periodParams(month) {
+    var params = { month: month };
+    // the running month: as of today, not its last day (no lateness is projected ahead)
+    if (state.months && month === state.months.current_month) params.as_of = state.months.today;
+    return params;
+  }
+
+  async function loadMonth(month) {
+    var seq = ++state.seq;
+    state.month = month;
+    hideBanner();
+    setState("loading");
+    status("Memuat laporan " + monthName(month) + "…");
+    var params = periodParams(month);
+    var report, breakdown;
+    try {
+      report = await api(state.scope.path, params);
+      breakdown = await par30Breakdown(report, params);
+    } catch (e) {
+      if (seq === state.seq) showError(e);
+      return;
+    }
+    if (seq !== state.seq) return;  // a newer month was picked meanwhile
+    state.report = report;
+    state.breakdown = breakdown;
+    document.body.setAttribute("data-month", month);
+    document.body.setAttribute("data-as-of", params.as_of || "");
+    try {
+      render();
+    } catch (e) {
+      showError(e);
+      throw e;
+    }
+    setState(report.scope.cooperatives > 0 ? "ready" : "empty");
+  }
+
+  // PAR30 by region: each region's own report (ratios are recomputed by the API from summed
+  // numerators and denominators); below a regency, by cooperative from the report's rows.
+  async function par30Breakdown(report, params) {
+    var rows = report.cooperatives || [];
+    var level = state.scope.breakdown;
+    if (level === "province" || level === "regency") {
+      var codes = {};
+      rows.forEach(function (r) {
+        var code = level === "province" ? r.province_code : r.regency_code;
+        if (code) codes[code] = true;
+      });
+      var list = Object.keys(codes).sort();
+      return inBatches(list, BREAKDOWN_CONCURRENCY, async function (code) {
+        var child = await api("/regions/" + code + "/reports/monthly", params);
+        return { id: code, label: regionName(code), par30: child.loans.par30,
+          cooperatives: child.scope.cooperatives };
+      });
+    }
+    return rows.map(function (r) {
+      return { id: r.cooperative_id, label: r.name || r.cooperative_id,
+        par30: { numerator: r.par30_idr, denominator: r.gross_loan_portfolio_idr, bp: r.par30_bp },
+        cooperatives: 1 };
+    });
+  }
+
+  // --- rendering ---------------------------------------------------------------------------
+
+  function render() {
+    var r = state.report;
+    $("sign-in").hidden = true;
+    $("content").hidden = false;
+    renderPeriod(r);
+    renderTiles(r);
+    var has = r.scope.cooperatives > 0;
+    $("empty").hidden = has;
+    $("charts").hidden = !has;
+    document.querySelector(".table-card").hidden = !has;
+    if (!has) {
+      $("empty-detail").textContent = "Belum ada koperasi dalam cakupan ini untuk " +
+        monthName(state.month) + ". Pilih bulan lain.";
+      return;
+    }
+    drawCharts();
+    renderFreshness(r);
+    renderTable(r);
+  }
+
+  function drawCharts() {
+    var r = state.report;
+    fitTiles();
+    renderOmzet(r);
+    renderMembers(r);
+    renderSavings(r);
+    renderPar30(state.breakdown);
+  }
+
+  function renderPeriod(r) {
+    var p = r.period;
+    var text = monthName(p.month) + " · " + dayName(p.start) + " s.d. " + dayName(p.as_of) +
+      " (tanggal bisnis) · data diterima s.d. " + moment(p.known_at);
+    $("period-label").textContent = text;
+  }
+
+  function growthOf(r, metric) {
+    var found = (r.growth.metrics || []).filter(function (m) { return m.metric === metric; })[0];
+    return found ? found.growth_bp : null;
+  }
+
+  function tile(parent, key, label, value, text, cls) {
+    var t = C.html("div", { "class": "tile" + (cls ? " " + cls : ""), "data-tile": key }, parent);
+    C.html("span", { "class": "tile-label" }, t, label);
+    C.html("strong", Object.assign({ "class": "tile-value" }, C.datum("tile." + key, null, value)),
+      t, text);
+    return C.html("span", { "class": "tile-sub" }, t);
+  }
+
+  function growthLine(parent, r, metric) {
+    var bp = growthOf(r, metric);
+    var line = C.html("span", { "class": "line" }, parent);
+    var span = C.html("span", Object.assign({ "class": C.growthClass(bp) },
+      C.datum("tile.growth." + metric, null, bp)), line, C.growth(bp));
+    line.title = bp === null ? "tidak ada angka bulan lalu untuk dibandingkan" : "dibanding " +
+      monthName(r.growth.previous_month);
+    line.appendChild(document.createTextNode(" vs " + shortMonth(r.growth.previous_month)));
+    return span;
+  }
+
+  function renderTiles(r) {
+    var box = $("tiles");
+    C.clear(box);
+    var stale = r.freshness.stale.length;
+    var sub = tile(box, "cooperatives", "Koperasi", r.scope.cooperatives,
+      C.integer(r.scope.cooperatives));
+    C.html("span", Object.assign({ "class": stale ? "down" : "flat" },
+      C.datum("tile.stale", null, stale)), sub,
+      stale ? stale + " belum sinkron" : "semua data segar");
+
+    var active = r.members.active;
+    sub = tile(box, "members_active", "Anggota aktif", active.total, C.integer(active.total));
+    C.html("span", C.datum("tile.women_share_bp", null, r.members.women_share.bp), sub,
+      C.percent(r.members.women_share.bp));
+    sub.appendChild(document.createTextNode(" perempuan"));
+    growthLine(sub, r, "members.active");
+
+    var net = r.business.shop_omzet.net_idr;
+    sub = tile(box, "shop_omzet_idr", "Omzet toko", net, C.rupiah(net));
+    growthLine(sub, r, "sales.net_idr");
+
+    var produce = r.business.produce_bought;
+    sub = tile(box, "produce_bought_idr", "Hasil bumi dibeli", produce.amount_idr,
+      C.rupiah(produce.amount_idr));
+    C.html("span", C.datum("tile.produce_bought_kg", null, produce.net_qty_kg), sub,
+      C.integer(produce.net_qty_kg) + " kg");
+    sub.appendChild(document.createTextNode(" dari " + C.integer(produce.suppliers) + " anggota"));
+
+    var savings = r.savings.balances.total_idr;
+    sub = tile(box, "savings_total_idr", "Saldo simpanan", savings, C.rupiah(savings));
+    growthLine(sub, r, "savings.total_idr");
+
+    var glp = r.loans.gross_loan_portfolio_idr;
+    sub = tile(box, "gross_loan_portfolio_idr", "Pinjaman beredar", glp, C.rupiah(glp));
+    C.html("span", C.datum("tile.active_loans", null, r.loans.active_loans), sub,
+      C.integer(r.loans.active_loans));
+    sub.appendChild(document.createTextNode(" pinjaman aktif"));
+
+    var par = r.loans.par30;
+    sub = tile(box, "par30_bp", "PAR30", par.bp, C.percent(par.bp), par30Class(par.bp));
+    if (par.denominator > 0) {
+      C.html("span", C.datum("tile.par30_idr", null, par.numerator), sub,
+        C.rupiah(par.numerator));
+      sub.appendChild(document.createTextNode(" berisiko"));
+    } else {
+      sub.textContent = "tidak ada pinjaman beredar";
+    }
+  }
+
+  function fitTiles() {
+    Array.prototype.forEach.call(document.querySelectorAll(".tile-value"), function (node) {
+      C.shrinkToFit(node, 11);
+    });
+  }
+
+  function par30Class(bp) {
+    if (bp === null || bp === undefined) return "";
+    if (bp > PAR30_RISK_BP) return "risk";
+    if (bp > PAR30_WATCH_BP) return "watch";
+    return "ok";
+  }
+
+  function coopSublabel(row) {
+    return state.scope.kind === "federation" ? provinceName(row.province_code)
+      : regionName(row.regency_code);
+  }
+
+  function sortedRows(r, column) {
+    return r.cooperatives.slice().sort(function (a, b) {
+      return (b[column] || 0) - (a[column] || 0) || String(a.name).localeCompare(String(b.name));
+    });
+  }
+
+  function renderOmzet(r) {
+    var series = [{ key: "member", label: "Anggota" }, { key: "non_member", label: "Non-anggota" }];
+    C.legend($("omzet-legend"), [{ cls: "member", label: "Anggota" },
+      { cls: "non-member", label: "Non-anggota" }]);
+    C.hbars($("chart-omzet"), {
+      key: "omzet", series: series, format: C.rupiah,
+      ariaLabel: "Omzet toko per koperasi, " + monthName(state.month),
+      rows: sortedRows(r, "shop_omzet_idr").map(function (row) {
+        return { id: row.cooperative_id, label: row.name || row.cooperative_id,
+          sublabel: coopSublabel(row), total: row.shop_omzet_idr,
+          segments: [{ series: "member", value: row.member_omzet_idr },
+            { series: "non_member", cls: "non-member", value: row.non_member_omzet_idr }] };
+      }),
+    });
+  }
+
+  function renderMembers(r) {
+    C.legend($("members-legend"), [{ cls: "P", label: "Perempuan" }, { cls: "L", label: "Laki-laki" },
+      { cls: "unknown", label: "Belum diketahui" }]);
+    C.hbars($("chart-members"), {
+      key: "members", format: C.integer,
+      series: [{ key: "P", label: "Perempuan" }, { key: "L", label: "Laki-laki" },
+        { key: "unknown", label: "Belum diketahui" }],
+      ariaLabel: "Anggota aktif per koperasi menurut jenis kelamin",
+      rows: sortedRows(r, "members_active").map(function (row) {
+        var unknown = row.members_active - row.members_active_l - row.members_active_p;
+        return { id: row.cooperative_id, label: row.name || row.cooperative_id,
+          sublabel: row.women_share_bp === null ? "" : C.percent(row.women_share_bp) +
+            " perempuan",
+          total: row.members_active,
+          totalText: C.integer(row.members_active) + " orang",
+          segments: [{ series: "P", value: row.members_active_p },
+            { series: "L", value: row.members_active_l },
+            { series: "unknown", value: unknown }] };
+      }),
+    });
+  }
+
+  function renderSavings(r) {
+    var b = r.savings.balances;
+    C.donut($("chart-savings"), {
+      key: "savings", format: C.rupiah, total: b.total_idr, caption: "total simpanan",
+      ariaLabel: "Saldo simpanan menurut jenis",
+      slices: [{ key: "pokok", label: "Simpanan pokok", value: b.pokok_idr },
+        { key: "wajib", label: "Simpanan wajib", value: b.wajib_idr },
+        { key: "sukarela", label: "Simpanan sukarela", value: b.sukarela_idr }],
+    });
+  }
+
+  function renderPar30(breakdown) {
+    var level = state.scope.breakdown;
+    var per = { province: "per provinsi", regency: "per kabupaten/kota",
+      cooperative: "per koperasi" }[level];
+    document.querySelector("#chart-par30").closest(".card").querySelector("h2").textContent =
+      "PAR30 " + per;
+    C.legend($("par30-legend"), [{ cls: "ok", label: "≤ 5%" }, { cls: "watch", label: "5–10%" },
+      { cls: "risk", label: "> 10%" }, { cls: "threshold", label: "batas 5%" }]);
+    var max = PAR30_RISK_BP;
+    breakdown.forEach(function (b) {
+      if (b.par30.bp !== null) max = Math.max(max, Math.ceil(b.par30.bp / 500) * 500);
+    });
+    var ticks = [0, max / 2, max].map(function (v) { return { value: v, label: C.percent(v) }; });
+    C.hbars($("chart-par30"), {
+      key: "par30", format: C.percent, max: max, axis: ticks,
+      thresholds: [{ value: PAR30_WATCH_BP, label: "batas 5%" }],
+      series: [{ key: "bp", label: "PAR30" }],
+      ariaLabel: "PAR30 " + per,
+      emptyText: "Tidak ada pinjaman.",
+      rows: breakdown.slice().sort(function (a, b) {
+        return (b.par30.bp === null ? -1 : b.par30.bp) - (a.par30.bp === null ? -1 : a.par30.bp);
+      }).map(function (b) {
+        return { id: b.id, label: b.label, total: b.par30.bp,
+          sublabel: b.par30.denominator > 0 ? C.rupiah(b.par30.numerator) + " dari " +
+            C.rupiah(b.par30.denominator) : "tanpa pinjaman",
+          segments: [{ series: "bp", cls: par30Class(b.par30.bp) || "ok", value: b.par30.bp }],
+          title: b.label + ": PAR30 " + C.percent(b.par30.bp) + " (" +
+            C.rupiah(b.par30.numerator) + " / " + C.rupiah(b.par30.denominator) + ")" };
+      }),
+    });
+  }
+
+  function freshnessItem(list, row) {
+    var li = C.html("li", Object.assign({ "class": row.stale ? "stale" : "fresh",
+      "data-stale": row.stale ? "true" : "false" },
+      C.datum("freshness.days", row.cooperative_id, row.days_since_last_event)), list);
+    var head = C.html("span", { "class": "name" }, li);
+    C.html("span", null, head, row.name || row.cooperative_id);
+    C.html("span", { "class": "badge " + (row.stale ? "stale" : "fresh") }, head,
+      row.stale ? "belum sinkron" : "segar");
+    var when;
+    if (row.last_recorded_at === null) {
+      when = "Belum pernah mengirim data";
+    } else if (row.days_since_last_event === 0) {
+      when = "Sinkron terakhir hari ini, " + moment(row.last_recorded_at);
+    } else {
+      when = "Sinkron terakhir " + row.days_since_last_event + " hari lalu, " +
+        moment(row.last_recorded_at);
+    }
+    C.html("span", { "class": "when" }, li, when);
+    C.html("span", { "class": "business-date" }, li, row.last_business_date === null ?
+      "Belum ada data" : "Data terbaru bertanggal " + dayName(row.last_business_date));
+  }
+
+  // the villages that have not synced first, as cards; the others folded away below
+  function renderFreshness(r) {
+    var f = r.freshness;
+    var box = $("freshness");
+    C.clear(box);
+    var rows = f.cooperatives.slice().sort(function (a, b) {
+      var da = a.days_since_last_event === null ? Infinity : a.days_since_last_event;
+      var db = b.days_since_last_event === null ? Infinity : b.days_since_last_event;
+      return (db - da) || String(a.name).localeCompare(String(b.name));
+    });
+    var stale = rows.filter(function (row) { return row.stale; });
+    var fresh = rows.filter(function (row) { return !row.stale; }).sort(function (a, b) {
+      return String(a.last_business_date || "").localeCompare(String(b.last_business_date || ""))
+        || String(a.name).localeCompare(String(b.name));
+    });
+    if (stale.length) {
+      var list = C.html("ul", { "class": "freshness-list" }, box);
+      stale.forEach(function (row) { freshnessItem(list, row); });
+    }
+    if (fresh.length) {
+      var details = C.html("details", { "class": "fresh-list" }, box);
+      C.html("summary", null, details, fresh.length + " koperasi mengirim data dalam " +
+        f.stale_after_days + " hari terakhir");
+      var ok = C.html("ul", { "class": "freshness-list compact" }, details);
+      fresh.forEach(function (row) { freshnessItem(ok, row); });
+    }
+    var sub = $("freshness-subtitle");
+    C.clear(sub);
+    C.html("span", Object.assign({ "class": "freshness-summary" + (stale.length ? " warn" : "") },
+      C.datum("freshness.stale_count", null, f.stale.length)), sub,
+      stale.length ? stale.length + " dari " + f.cooperatives.length +
+        " koperasi belum sinkron" : "Semua koperasi sudah sinkron");
+    sub.appendChild(document.createTextNode(" · terlambat bila tidak ada data lebih dari " +
+      f.stale_after_days + " hari"));
+  }
+
+  var COLUMNS = [
+    { key: "members_active", label: "Anggota aktif", format: C.integer,
+      growth: "members_active_growth_bp" },
+    { key: "women_share_bp", label: "Perempuan", format: C.percent },
+    { key: "shop_omzet_idr", label: "Omzet toko", format: C.rupiah,
+      growth: "sales_net_growth_bp" },
+    { key: "member_share_of_omzet_bp", label: "Omzet anggota", format: C.percent },
+    { key: "produce_bought_idr", label: "Hasil bumi dibeli", format: C.rupiah,
+      growth: "produce_amount_growth_bp" },
+    { key: "volume_usaha_idr", label: "Volume usaha", format: C.rupiah,
+      growth: "volume_usaha_growth_bp" },
+    { key: "savings_total_idr", label: "Simpanan", format: C.rupiah,
+      growth: "savings_total_growth_bp" },
+    { key: "gross_loan_portfolio_idr", label: "Pinjaman beredar", format: C.rupiah,
+      growth: "loans_glp_growth_bp" },
+    { key: "par30_bp", label: "PAR30", format: C.percent },
+  ];
+
+  function renderTable(r) {
+    var table = $("coop-table");
+    var head = table.tHead, body = table.tBodies[0];
+    C.clear(head);
+    C.clear(body);
+    var tr = C.html("tr", null, head);
+    var nameTh = C.html("th", { scope: "col" }, tr, "Koperasi");
+    nameTh.setAttribute("aria-sort", state.sort.column === "name" ? "ascending" : "none");
+    nameTh.addEventListener("click", function () { sortBy("name"); });
+    COLUMNS.forEach(function (col) {
+      var th = C.html("th", { scope: "col", "data-column": col.key }, tr, col.label);
+      th.setAttribute("aria-sort", state.sort.column === col.key ?
+        (state.sort.descending ? "descending" : "ascending") : "none");
+      th.title = "Urutkan";
+      th.addEventListener("click", function () { sortBy(col.key); });
+    });
+    C.html("th", { scope: "col" }, tr, "Data terakhir");
+    var fresh = {};
+    r.freshness.cooperatives.forEach(function (f) { fresh[f.cooperative_id] = f; });
+    var rows = r.cooperatives.slice().sort(function (a, b) {
+      var col = state.sort.column;
+      if (col === "name") return String(a.name).localeCompare(String(b.name));
+      var va = a[col] === null ? -Infinity : a[col], vb = b[col] === null ? -Infinity : b[col];
+      return (state.sort.descending ? vb - va : va - vb) ||
+        String(a.name).localeCompare(String(b.name));
+    });
+    rows.forEach(function (row) {
+      var id = row.cooperative_id;
+      var line = C.html("tr", { "data-id": id, "class": row.stale ? "stale" : false }, body);
+      var name = C.html("td", null, line);
+      C.html("strong", null, name, row.name || id);
+      C.html("span", { "class": "region" }, name, regionName(row.province_code) +
+        (row.regency_code ? " · " + row.regency_code : ""));
+      if (row.stale) C.html("span", { "class": "stale-note" }, name, "belum sinkron");
+      COLUMNS.forEach(function (col) {
+        var td = C.html("td", null, line);
+        C.html("span", C.datum("table." + col.key, id, row[col.key]), td, col.format(row[col.key]));
+        if (col.growth) {
+          var bp = row[col.growth];
+          C.html("span", Object.assign({ "class": "growth " + C.growthClass(bp) },
+            C.datum("table." + col.growth, id, bp)), td, C.growth(bp));
+        }
+      });
+      var f = fresh[id];
+      var days = f ? f.days_since_last_event : null;
+      C.html("td", Object.assign({ "class": row.stale ? "down" : "" },
+        C.datum("table.days_since_last_event", id, days)), line,
+        days === null ? "belum pernah" : days === 0 ? "hari ini" : days + " hari lalu");
+    });
+  }
+
+  function sortBy(column) {
+    if (state.sort.column === column) {
+      state.sort.descending = !state.sort.descending;
+    } else {
+      state.sort = { column: column, descending: column !== "name" };
+    }
+    renderTable(state.report);
+  }
+
+  // --- wiring ------------------------------------------------------------------------------
+
+  function wire() {
+    $("month").addEventListener("change", function (e) {
+      var month = e.target.value;
+      var url = new URL(location.href);
+      url.searchParams.set("month", month);
+      history.replaceState(null, "", url.pathname + url.search);
+      loadMonth(month);
+    });
+    $("refresh").addEventListener("click", function () {
+      if (state.month && state.scope) loadMonth(state.month); else start();
+    });
+    $("banner-retry").addEventListener("click", function () {
+      if (state.month && state.scope) loadMonth(state.month); else start();
+    });
+    $("sign-out").addEventListener("click", function () { showSignIn(false); });
+    $("sign-in-form").addEventListener("submit", function (e) {
+      e.preventDefault();
+      var token = $("token-input").value.trim();
+      if (!token) return;
+      sessionStorage.setItem(TOKEN_KEY, token);
+      $("token-input").value = "";
+      hideBanner();
+      start();
+    });
+    var lastWidth = window.innerWidth, timer = null;
+    window.addEventListener("resize", function () {
+      if (window.innerWidth === lastWidth) return;
+      lastWidth = window.innerWidth;
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        if (state.report && state.report.scope.cooperatives > 0) drawCharts();
+      }, 150);
+    });
+  }
+
+  function boot() {
+    wire();
+    start().catch(function (e) { showError(e); });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", boot);
+  } else {
+    boot();
+  }
+})();
