@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import signal
 
 from members.settings import MembersSettings
 
@@ -19,27 +18,10 @@ def _api(settings: MembersSettings, host: str, port: int) -> None:
 
 
 async def _relay(settings: MembersSettings) -> None:
-    from gotong_platform.kafka import create_topics, make_producer
-    from gotong_platform.migrations import upgrade
-    from gotong_platform.outbox import OutboxRelay, RelayConfig
-    from gotong_platform.telemetry import configure_logging, configure_tracing
+    """Publish the outbox to Kafka (one active relay per service)."""
+    from gotong_platform.outbox.process import run_relay_process
 
-    configure_logging(settings.log_level)
-    configure_tracing("members-relay", otlp_endpoint=settings.otlp_endpoint)
-    await upgrade(settings.database_url, settings.migrations_dir)
-    await create_topics(settings.kafka_bootstrap, [settings.topic],
-                        partitions=settings.topic_partitions, auth=settings.kafka_auth())
-    relay = OutboxRelay(
-        dsn=settings.database_url,
-        producer_factory=lambda: make_producer(settings.kafka_bootstrap,
-                                               client_id="members-relay",
-                                               auth=settings.kafka_auth()),
-        config=RelayConfig(source="members"),
-    )
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, relay.stop)
-    await relay.run()
+    await run_relay_process("members", settings)
 
 
 async def _migrate(settings: MembersSettings) -> None:

@@ -77,28 +77,10 @@ async def _wait_change(admin: asyncpg.Pool, schema: str, stopping: asyncio.Event
 
 
 async def _relay(settings: ReportingSettings) -> None:
-    """Publish reporting's outbox (the SHU engine's events), as every publisher does."""
-    from gotong_platform.kafka import create_topics, make_producer
-    from gotong_platform.migrations import upgrade
-    from gotong_platform.outbox import OutboxRelay, RelayConfig
-    from gotong_platform.telemetry import configure_logging, configure_tracing
+    """Publish the outbox to Kafka (one active relay per service)."""
+    from gotong_platform.outbox.process import run_relay_process
 
-    configure_logging(settings.log_level)
-    configure_tracing("reporting-relay", otlp_endpoint=settings.otlp_endpoint)
-    await upgrade(settings.database_url, settings.migrations_dir)
-    await create_topics(settings.kafka_bootstrap, [settings.topic],
-                        partitions=settings.topic_partitions, auth=settings.kafka_auth())
-    relay = OutboxRelay(
-        dsn=settings.database_url,
-        producer_factory=lambda: make_producer(settings.kafka_bootstrap,
-                                               client_id="reporting-relay",
-                                               auth=settings.kafka_auth()),
-        config=RelayConfig(source="reporting"),
-    )
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, relay.stop)
-    await relay.run()
+    await run_relay_process("reporting", settings)
 
 
 async def _rebuild(settings: ReportingSettings, switch: bool) -> int:
