@@ -49,7 +49,8 @@ def test_the_domain_imports_only_the_standard_library_and_the_platform_domain() 
 
     assert {name.split(".")[0] for name in imported} <= allowed
     assert {name for name in imported if name.startswith("gotong_platform")} == {
-        "gotong_platform.domain"
+        "gotong_platform.codec",
+        "gotong_platform.domain",
     }
     assert {name for name in imported if name.startswith("members.")} <= {
         f"members.domain.{m.stem}" for m in folder.glob("*.py")
