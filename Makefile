@@ -66,3 +66,12 @@ run: up
 
 stop: setup
 	@$(PY) -m gotong_devstack.run --stop
+
+# The benchmark suite (issue 5): the stack, a bench venv for the eventsourcing anchor and
+# py-spy (never the workspace venv), then every scenario; the report lands in
+# bench-results/<UTC time>/report.md and report.json. BENCH_ARGS=--quick for a smoke run.
+bench: setup
+	@$(STACK) up
+	@test -x .tools/bench-venv/bin/python || $(UV) venv --quiet --python $(PY) .tools/bench-venv
+	@$(UV) pip install --quiet --python .tools/bench-venv/bin/python -r bench/requirements.txt
+	@PYTHONPATH=bench $(PY) -m gotong_bench $(BENCH_ARGS)

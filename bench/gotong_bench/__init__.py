@@ -1,0 +1,1 @@
+"""Gotong's benchmark suite (`make bench`): see docs/performance.md."""

@@ -1,0 +1,108 @@
+"""Consumers of one topic: ``python -m gotong_bench.consume_bench spec.json``.
+
+* ``raw``: a plain aiokafka consumer (the platform's consumer settings: 500 records per
+  poll, 50 ms fetch wait) assigned every partition, from offset 0 to the end offsets
+  taken at its start. It only reads (and counts bytes): the floor for any projection.
+* ``runner``: one instance of the reporting read-model consumer for a scale-out run:
+  the real ``reporting.consumer.build_runner`` (the ``ConsumerRunner`` with the
+  projection ``apply_event``), set up like ``python -m reporting consumer`` (logging and
+  tracing), writing into a read-model version the orchestrator created, over the
+  partitions it is given (static assignment, so instances never rebalance mid-run).
+  It prints READY once assigned and seeked, and starts on the orchestrator's go.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from aiokafka import TopicPartition
+
+from gotong_bench.common import load_spec, print_result, wait_for_go
+
+__all__ = ["main"]
+
+
+async def _raw(spec: dict[str, Any]) -> dict[str, Any]:
+    from gotong_platform.kafka import make_consumer
+
+    consumer = make_consumer(spec["bootstrap"], group_id=None, client_id="bench-raw-consumer")
+    await consumer.start()
+    try:
+        partitions = sorted(consumer.partitions_for_topic(spec["topic"]) or [])
+        if not partitions:
+            await consumer._client.force_metadata_update()
+            partitions = sorted(consumer.partitions_for_topic(spec["topic"]) or [])
+        parts = [TopicPartition(spec["topic"], p) for p in partitions]
+        consumer.assign(parts)
+        await consumer.seek_to_beginning(*parts)
+        ends: dict[TopicPartition, int] = await consumer.end_offsets(parts)
+        count = size = 0
+        positions = dict.fromkeys(parts, 0)
+        started = time.perf_counter()
+        while any(positions[tp] < ends[tp] for tp in parts):
+            batches = await consumer.getmany(timeout_ms=200, max_records=500)
+            for tp, records in batches.items():
+                count += len(records)
+                size += sum(len(r.value or b"") for r in records)
+                positions[tp] = records[-1].offset + 1
+        seconds = time.perf_counter() - started
+    finally:
+        await consumer.stop()
+    return {"mode": "raw", "events": count, "seconds": seconds,
+            "events_per_s": count / seconds if seconds else None, "value_bytes": size}
+
+
+async def _runner(spec: dict[str, Any]) -> dict[str, Any]:
+    from gotong_platform.telemetry import configure_logging, configure_tracing
+    from reporting.consumer import build_runner, schema_pool
+    from reporting.settings import ReportingSettings
+
+    configure_logging("INFO")
+    configure_tracing("reporting-consumer", otlp_endpoint=None)
+    settings = ReportingSettings(database_url=spec["dsn"], kafka_bootstrap=spec["bootstrap"],
+                                 topics=(spec["topic"],), topic_partitions=spec["partitions"])
+    pool = await schema_pool(settings, spec["schema"])
+    try:
+        runner = await build_runner(settings, pool, group_id=None,
+                                    client_id=f"bench-scale-{spec['instance']}")
+        # ConsumerRunner.start() would assign every partition; an instance takes its share.
+        consumer = runner._consumer
+        await consumer.start()
+        await runner._dlq.start()
+        parts = [TopicPartition(spec["topic"], p) for p in spec["assigned"]]
+        consumer.assign(parts)
+        await runner.seek_to_stored(parts)
+        ends: dict[TopicPartition, int] = await consumer.end_offsets(parts)
+        limit = spec.get("events_per_partition")
+        if limit is not None:  # a prefix of each partition: same work for every instance count
+            ends = {tp: min(end, runner.positions.get(tp, 0) + int(limit))
+                    for tp, end in ends.items()}
+        wait_for_go()
+        started_wall = time.time()
+        started = time.perf_counter()
+        try:
+            await runner.run_until_caught_up(ends)
+        finally:
+            seconds = time.perf_counter() - started
+            ended_wall = time.time()
+            await runner.close()
+    finally:
+        await pool.close()
+    return {"mode": "runner", "instance": spec["instance"], "partitions": spec["assigned"],
+            "events": runner.processed + runner.dead_lettered,
+            "dead_lettered": runner.dead_lettered, "seconds": seconds,
+            "started_at": started_wall, "ended_at": ended_wall}
+
+
+def main() -> None:
+    spec = load_spec()
+    cpu0 = time.process_time()
+    result = asyncio.run(_raw(spec) if spec["mode"] == "raw" else _runner(spec))
+    result["worker_cpu_s"] = time.process_time() - cpu0
+    print_result(result)
+
+
+if __name__ == "__main__":
+    main()
