@@ -87,7 +87,7 @@ __all__ = [
 
 MONEY_FROM = date(2026, 9, 1)
 # The demo economy's last day (fixed, so the bodies never change): no fact is dated later.
-MONEY_UNTIL = date(2026, 11, 20)
+MONEY_UNTIL = date(2026, 11, 27)
 MONTHS = ("2026-09", "2026-10", "2026-11")
 WAJIB_PERIODS = MONTHS
 # Every price takes effect here, a few days before the first sale or produce purchase.

@@ -558,6 +558,13 @@
     C.html("span", { "class": "when" }, li, when);
     C.html("span", { "class": "business-date" }, li, row.last_business_date === null ?
       "Belum ada data" : "Data terbaru bertanggal " + dayName(row.last_business_date));
+    // A village whose tills stopped: the server hears from it, its business days stop.
+    if (row.last_activity_date) {
+      C.html("span", { "class": "business-date" }, li,
+        "Transaksi terakhir " + dayName(row.last_activity_date) +
+        (row.days_since_last_activity > 0 ?
+          " (" + row.days_since_last_activity + " hari sebelum tanggal laporan)" : ""));
+    }
   }
 
   // the villages that have not synced first, as cards; the others folded away below
