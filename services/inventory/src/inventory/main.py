@@ -11,16 +11,14 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from starlette.responses import Response
 
-from gotong_platform.auth import TokenVerifier, read_key_file
+from gotong_platform.auth import TokenVerifier, verifier_from_settings
 from gotong_platform.db import create_pool
 from gotong_platform.directory import Directory
 from gotong_platform.eventstore import PostgresEventStore
 from gotong_platform.http import health_router, install_problem_handlers
+from gotong_platform.http.metrics import metrics_router
 from gotong_platform.migrations import upgrade
-from gotong_platform.outbox import measure_backlog
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
 from inventory.adapters.repository import InventoryRepository
 from inventory.application.catalogue import CatalogueService
@@ -34,11 +32,9 @@ __all__ = ["create_app", "event_store", "token_verifier"]
 
 
 def token_verifier(settings: InventorySettings) -> TokenVerifier:
-    if settings.jwt_key is not None:
-        return TokenVerifier(settings.jwt_key.get_secret_value().encode())
-    if settings.jwt_key_file is not None:
-        return TokenVerifier(read_key_file(settings.jwt_key_file))
-    raise ValueError("set GOTONG_INVENTORY_JWT_KEY_FILE or GOTONG_INVENTORY_JWT_KEY")
+    key = settings.jwt_key.get_secret_value() if settings.jwt_key else None
+    return verifier_from_settings(key, settings.jwt_key_file,
+                                  setting_prefix="GOTONG_INVENTORY_")
 
 
 def event_store(settings: InventorySettings) -> PostgresEventStore:
@@ -81,12 +77,7 @@ def create_app(settings: InventorySettings) -> FastAPI:
     app.include_router(health_router({"postgres": check_postgres}))
     app.include_router(build_router())
 
-    @app.get("/metrics", include_in_schema=False)
-    async def prometheus() -> Response:
-        backlog, age = await measure_backlog(settings.database_url)
-        metrics.outbox_backlog.labels("inventory").set(backlog)
-        metrics.outbox_oldest_age.labels("inventory").set(age)
-        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    app.include_router(metrics_router(metrics, "inventory", lambda: app.state.inventory.pool))
 
     FastAPIInstrumentor.instrument_app(app, excluded_urls="health,ready,metrics")
     return app

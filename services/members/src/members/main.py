@@ -12,15 +12,13 @@ from contextlib import asynccontextmanager
 import asyncpg
 from fastapi import FastAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from starlette.responses import Response
 
-from gotong_platform.auth import TokenVerifier, read_key_file
+from gotong_platform.auth import TokenVerifier, verifier_from_settings
 from gotong_platform.db import create_pool
 from gotong_platform.eventstore import PostgresEventStore
 from gotong_platform.http import health_router, install_problem_handlers
+from gotong_platform.http.metrics import metrics_router
 from gotong_platform.migrations import upgrade
-from gotong_platform.outbox import measure_backlog
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
 from members.adapters.pii import NikProtector
 from members.adapters.repository import MembersRepository
@@ -44,11 +42,9 @@ class _Directory:
 
 
 def token_verifier(settings: MembersSettings) -> TokenVerifier:
-    if settings.jwt_key is not None:
-        return TokenVerifier(settings.jwt_key.get_secret_value().encode())
-    if settings.jwt_key_file is not None:
-        return TokenVerifier(read_key_file(settings.jwt_key_file))
-    raise ValueError("set GOTONG_MEMBERS_JWT_KEY_FILE or GOTONG_MEMBERS_JWT_KEY")
+    key = settings.jwt_key.get_secret_value() if settings.jwt_key else None
+    return verifier_from_settings(key, settings.jwt_key_file,
+                                  setting_prefix="GOTONG_MEMBERS_")
 
 
 def create_app(settings: MembersSettings) -> FastAPI:
@@ -89,12 +85,7 @@ def create_app(settings: MembersSettings) -> FastAPI:
     app.include_router(health_router({"postgres": check_postgres}))
     app.include_router(build_router())
 
-    @app.get("/metrics", include_in_schema=False)
-    async def prometheus() -> Response:
-        backlog, age = await measure_backlog(settings.database_url)
-        metrics.outbox_backlog.labels("members").set(backlog)
-        metrics.outbox_oldest_age.labels("members").set(age)
-        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    app.include_router(metrics_router(metrics, "members", lambda: app.state.members.pool))
 
     FastAPIInstrumentor.instrument_app(app, excluded_urls="health,ready,metrics")
     return app

@@ -227,3 +227,12 @@ async def test_regional_officers_see_members_without_names(api: Api) -> None:
     theirs = await api.client.get(f"/cooperatives/{coop}/members", headers=officer)
     assert own.json()["items"][0]["full_name"] == "Maria Ndapa"
     assert theirs.json()["items"][0]["full_name"] is None
+
+
+async def test_metrics_report_the_outbox_backlog_from_the_apps_pool(api: Api) -> None:
+    await federation_with_coop(api)  # two events wait in the outbox: no relay runs here
+    response = await api.client.get("/metrics")
+    assert response.status_code == 200
+    line = next(x for x in response.text.splitlines()
+                if x.startswith('gotong_outbox_backlog_events{service="members"}'))
+    assert float(line.split()[-1]) == 2.0

@@ -13,16 +13,14 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from starlette.responses import Response
 
-from gotong_platform.auth import TokenVerifier, read_key_file
+from gotong_platform.auth import TokenVerifier, verifier_from_settings
 from gotong_platform.db import create_pool
 from gotong_platform.directory import Directory
 from gotong_platform.eventstore import PostgresEventStore
 from gotong_platform.http import health_router, install_problem_handlers
+from gotong_platform.http.metrics import metrics_router
 from gotong_platform.migrations import upgrade
-from gotong_platform.outbox import measure_backlog
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
 from payments.adapters.loan_repository import LoanRepository
 from payments.adapters.records_repository import RecordsRepository
@@ -60,11 +58,9 @@ def build_services(settings: PaymentsSettings) -> Services:
 
 
 def token_verifier(settings: PaymentsSettings) -> TokenVerifier:
-    if settings.jwt_key is not None:
-        return TokenVerifier(settings.jwt_key.get_secret_value().encode())
-    if settings.jwt_key_file is not None:
-        return TokenVerifier(read_key_file(settings.jwt_key_file))
-    raise ValueError("set GOTONG_PAYMENTS_JWT_KEY_FILE or GOTONG_PAYMENTS_JWT_KEY")
+    key = settings.jwt_key.get_secret_value() if settings.jwt_key else None
+    return verifier_from_settings(key, settings.jwt_key_file,
+                                  setting_prefix="GOTONG_PAYMENTS_")
 
 
 def create_app(settings: PaymentsSettings) -> FastAPI:
@@ -102,12 +98,7 @@ def create_app(settings: PaymentsSettings) -> FastAPI:
     app.include_router(health_router({"postgres": check_postgres}))
     app.include_router(build_router())
 
-    @app.get("/metrics", include_in_schema=False)
-    async def prometheus() -> Response:
-        backlog, age = await measure_backlog(settings.database_url)
-        metrics.outbox_backlog.labels("payments").set(backlog)
-        metrics.outbox_oldest_age.labels("payments").set(age)
-        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    app.include_router(metrics_router(metrics, "payments", lambda: app.state.payments.pool))
 
     FastAPIInstrumentor.instrument_app(app, excluded_urls="health,ready,metrics")
     return app

@@ -8,15 +8,13 @@ from contextlib import asynccontextmanager
 import asyncpg
 from fastapi import FastAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from starlette.responses import Response
 
-from gotong_platform.auth import TokenVerifier, read_key_file
+from gotong_platform.auth import TokenVerifier, verifier_from_settings
 from gotong_platform.db import create_pool
 from gotong_platform.eventstore import PostgresEventStore
 from gotong_platform.http import health_router, install_problem_handlers
+from gotong_platform.http.metrics import metrics_router
 from gotong_platform.migrations import upgrade
-from gotong_platform.outbox import measure_backlog
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
 from reporting.dashboard import build_dashboard_router
 from reporting.entrypoints.api import LiveReadModel, build_router
@@ -31,11 +29,9 @@ __all__ = ["create_app", "token_verifier"]
 
 
 def token_verifier(settings: ReportingSettings) -> TokenVerifier:
-    if settings.jwt_key is not None:
-        return TokenVerifier(settings.jwt_key.get_secret_value().encode())
-    if settings.jwt_key_file is not None:
-        return TokenVerifier(read_key_file(settings.jwt_key_file))
-    raise ValueError("set GOTONG_REPORTING_JWT_KEY_FILE or GOTONG_REPORTING_JWT_KEY")
+    key = settings.jwt_key.get_secret_value() if settings.jwt_key else None
+    return verifier_from_settings(key, settings.jwt_key_file,
+                                  setting_prefix="GOTONG_REPORTING_")
 
 
 def shu_context(pool: asyncpg.Pool, model: LiveReadModel, settings: ReportingSettings
@@ -50,7 +46,6 @@ def create_app(settings: ReportingSettings, metrics: PlatformMetrics | None = No
     configure_logging(settings.log_level)
     configure_tracing("reporting", otlp_endpoint=settings.otlp_endpoint)
     platform_metrics = metrics or PlatformMetrics()
-    registry = platform_metrics.registry
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -80,12 +75,8 @@ def create_app(settings: ReportingSettings, metrics: PlatformMetrics | None = No
     app.include_router(build_shu_router())
     app.include_router(build_dashboard_router())
 
-    @app.get("/metrics", include_in_schema=False)
-    async def prometheus() -> Response:
-        backlog, age = await measure_backlog(settings.database_url)
-        platform_metrics.outbox_backlog.labels("reporting").set(backlog)
-        platform_metrics.outbox_oldest_age.labels("reporting").set(age)
-        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+    app.include_router(metrics_router(platform_metrics, "reporting",
+                                      lambda: app.state.read_model.pool))
 
     FastAPIInstrumentor.instrument_app(app, excluded_urls="health,ready,metrics")
     return app

@@ -6,7 +6,12 @@ that principal may read, write and do. The HTTP edge enforcing it lives in
 """
 
 from gotong_platform.auth.claims import AUDIENCE, ISSUER
-from gotong_platform.auth.keys import KeyFileError, create_key_file, read_key_file
+from gotong_platform.auth.keys import (
+    KeyFileError,
+    create_key_file,
+    read_key_file,
+    verifier_from_settings,
+)
 from gotong_platform.auth.policy import Action, can_act, can_read, can_write
 from gotong_platform.auth.principal import InvalidPrincipal, Principal, Role
 from gotong_platform.auth.tokens import (
@@ -35,4 +40,5 @@ __all__ = [
     "can_write",
     "create_key_file",
     "read_key_file",
+    "verifier_from_settings",
 ]

@@ -8,7 +8,7 @@ import os
 import secrets
 from pathlib import Path
 
-from gotong_platform.auth.tokens import MIN_SECRET_BYTES
+from gotong_platform.auth.tokens import MIN_SECRET_BYTES, TokenVerifier
 
 __all__ = ["KeyFileError", "create_key_file", "read_key_file"]
 
@@ -47,3 +47,14 @@ def read_key_file(path: Path) -> bytes:
     if len(key) < MIN_SECRET_BYTES:
         raise KeyFileError(f"key in {path} is shorter than {MIN_SECRET_BYTES} bytes")
     return key
+
+
+def verifier_from_settings(
+    key: str | None, key_file: Path | None, *, setting_prefix: str
+) -> TokenVerifier:
+    """The HS256 verifier a service's settings name: the key itself, or a key file."""
+    if key is not None:
+        return TokenVerifier(key.encode())
+    if key_file is not None:
+        return TokenVerifier(read_key_file(key_file))
+    raise ValueError(f"set {setting_prefix}JWT_KEY_FILE or {setting_prefix}JWT_KEY")

@@ -217,13 +217,18 @@ def _public_command_id(command_id: str | None) -> str | None:
     return hashlib.sha256(command_id.encode()).hexdigest()[:32]
 
 
+async def outbox_backlog(db: DbConnection | asyncpg.Pool) -> tuple[int, float]:
+    """(events waiting, age in seconds of the oldest), on a connection or pool at hand."""
+    row = await db.fetchrow(_BACKLOG)
+    if row is None:  # an aggregate always returns one row
+        return 0, 0.0
+    return int(row[0]), float(row[1] or 0.0)
+
+
 async def measure_backlog(dsn: str) -> tuple[int, float]:
-    """(events waiting, age in seconds of the oldest) for metrics and tests."""
+    """The same from a DSN, for tests and tools that hold no pool."""
     conn = await asyncpg.connect(dsn)
     try:
-        row = await conn.fetchrow(_BACKLOG)
-        if row is None:  # an aggregate always returns one row
-            return 0, 0.0
-        return int(row[0]), float(row[1] or 0.0)
+        return await outbox_backlog(conn)
     finally:
         await conn.close()
