@@ -78,6 +78,23 @@ async def test_relay_publishes_in_stream_order_with_cloudevents_headers(env: Env
     assert records[0].value == b'{"n": 1}'
 
 
+async def test_an_unsampled_trace_is_forwarded_as_stored_and_the_command_id_digested(
+    env: Env,
+) -> None:
+    """No span per message for a trace nobody records; consumers still get its id."""
+    unsampled = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00"
+    async with env.pool.acquire() as conn, conn.transaction():
+        await env.store.append(conn, "traced", 0, [a_new_event(
+            traceparent=unsampled, command_id="idem-key-from-a-device")])
+    await run_until_drained(env.relay(), env.dsn)
+    [record] = await read_topic(env.bootstrap, env.topic, expected=1)
+    headers = dict(record.headers)
+    assert headers["traceparent"] == unsampled.encode()
+    command_id = headers["ce_commandid"].decode()
+    assert len(command_id) == 32
+    assert "idem-key" not in command_id
+
+
 async def test_late_committer_with_lower_position_is_not_skipped(env: Env) -> None:
     """The commit-order trap: a tailing reader would skip the slow transaction."""
     relay = env.relay()

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable
@@ -35,10 +34,13 @@ from aiokafka import AIOKafkaProducer
 from opentelemetry import trace
 
 from gotong_platform.db import DbConnection
-from gotong_platform.envelope import encode_kafka_headers
-from gotong_platform.eventstore.store import row_to_envelope
+from gotong_platform.envelope import Envelope, encode_kafka_headers
 from gotong_platform.telemetry.metrics import PlatformMetrics
-from gotong_platform.telemetry.tracing import context_from_traceparent, current_trace_headers
+from gotong_platform.telemetry.tracing import (
+    context_from_traceparent,
+    current_trace_headers,
+    is_sampled,
+)
 
 __all__ = ["OutboxRelay", "RelayConfig"]
 
@@ -174,35 +176,47 @@ class OutboxRelay:
         return len(rows)
 
     async def _send(self, producer: AIOKafkaProducer, row: asyncpg.Record) -> Awaitable[Any]:
-        env = row_to_envelope(self._config.source, row)
-        parent = context_from_traceparent(env.traceparent, env.tracestate)
+        traceparent: str | None = row["traceparent"]
+        tracestate: str | None = row["tracestate"]
+        if not is_sampled(traceparent):
+            # Nobody records this trace: forward the request's traceparent as it is,
+            # so consumers still join its trace id, without a span per message.
+            return await self._produce(producer, row, traceparent, tracestate)
         with tracer.start_as_current_span(
-            f"publish {env.event_type}",
-            context=parent,
+            f"publish {row['event_type']}",
+            context=context_from_traceparent(traceparent, tracestate),
             kind=trace.SpanKind.PRODUCER,
             attributes={
                 "messaging.system": "kafka",
                 "messaging.destination.name": row["topic"],
-                "messaging.message.id": str(env.event_id),
-                "gotong.stream_id": env.stream_id,
+                "messaging.message.id": str(row["event_id"]),
+                "gotong.stream_id": row["stream_id"],
             },
         ):
             # The headers carry the publish span, a child of the request span,
             # so consumers join the same trace one hop further down.
-            traceparent, tracestate = current_trace_headers()
-            headers = encode_kafka_headers(dataclasses.replace(
-                env,
-                traceparent=traceparent or env.traceparent,
-                tracestate=tracestate or env.tracestate,
-                command_id=_public_command_id(env.command_id),
-            ))
-            future: Awaitable[Any] = await producer.send(
-                row["topic"],
-                value=row["value"].encode(),
-                key=env.stream_id.encode(),
-                headers=headers,
-            )
-            return future
+            span_parent, span_state = current_trace_headers()
+            return await self._produce(producer, row, span_parent or traceparent,
+                                       span_state or tracestate)
+
+    async def _produce(self, producer: AIOKafkaProducer, row: asyncpg.Record,
+                       traceparent: str | None, tracestate: str | None) -> Awaitable[Any]:
+        # Built once, straight from the row (no envelope copy per message).
+        env = Envelope(
+            event_id=row["event_id"], event_type=row["event_type"],
+            schema_version=row["schema_version"], source=self._config.source,
+            stream_id=row["stream_id"], stream_version=row["stream_version"],
+            cooperative_id=row["cooperative_id"], occurred_at=row["occurred_at"],
+            business_date=row["business_date"], recorded_at=row["recorded_at"],
+            global_position=row["global_position"], correlation_id=row["correlation_id"],
+            causation_id=row["causation_id"],
+            command_id=_public_command_id(row["command_id"]), actor=row["actor"],
+            traceparent=traceparent, tracestate=tracestate,
+        )
+        future: Awaitable[Any] = await producer.send(
+            row["topic"], value=row["value"].encode(), key=env.stream_id.encode(),
+            headers=encode_kafka_headers(env))
+        return future
 
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
