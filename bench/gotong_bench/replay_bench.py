@@ -5,9 +5,7 @@ event of the stream and replays it (there are no snapshots). This worker writes
 accounts of N events (an opening and N-1 deposits cloned from a real account, COPY into
 the bench database ``raw``, which has the payments schema) and times the real
 ``SavingsRepository.load`` on them, through a pool with the service's codecs: the
-database read, the decoding of each payload into its domain event, the replay. It does
-so first with the type-hint handling the code ships, then with the other one
-(``whatif_api``), so both curves come from one process and one moment.
+database read, the decoding of each payload into its domain event, the replay.
 """
 
 from __future__ import annotations
@@ -92,17 +90,9 @@ async def _time_loads(dsn: str, streams: dict[int, str], min_seconds: float
 
 
 async def _run(spec: dict[str, Any]) -> dict[str, Any]:
-    from gotong_bench.whatif_api import _set_hints, hints_style
-
     lengths = [int(n) for n in spec["lengths"]]
     streams = await _write_streams(spec["source_dsn"], spec["dsn"], lengths)
-    shipped = hints_style()
-    result: dict[str, Any] = {"shipped_hints": shipped}
-    result[shipped] = await _time_loads(spec["dsn"], streams, float(spec["min_seconds"]))
-    other = "cached" if shipped == "per-event" else "per-event"
-    _set_hints(other)
-    result[other] = await _time_loads(spec["dsn"], streams, float(spec["min_seconds"]))
-    return result
+    return {"shipped": await _time_loads(spec["dsn"], streams, float(spec["min_seconds"]))}
 
 
 def main() -> None:
