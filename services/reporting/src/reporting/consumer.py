@@ -13,7 +13,7 @@ from gotong_platform.db import create_pool
 from gotong_platform.kafka import create_topics, make_consumer, make_producer
 from gotong_platform.telemetry import PlatformMetrics
 from reporting import queries
-from reporting.projection.dispatch import apply_event
+from reporting.projection.dispatch import read_model_handler
 from reporting.projection.schema import checked_schema_name
 from reporting.reports.figures import DEFAULT_OPTIONS, ReportOptions
 from reporting.reports.snapshot import monthly_snapshot
@@ -42,7 +42,7 @@ async def build_runner(
                                auth=auth),
         dlq_producer=make_producer(settings.kafka_bootstrap, client_id=f"{client_id}-dlq",
                                    auth=auth),
-        handler=apply_event,
+        handler=read_model_handler,
         config=RunnerConfig(consumer=CONSUMER_NAME, topics=settings.topics, group_id=group_id),
         metrics=metrics,
     )

@@ -13,6 +13,22 @@ number of times, then copied to the dead-letter topic with the error, marked
 processed, and the partition moves on: healthy events keep flowing. Transient
 database errors (deadlock, timeout, fail-over) are retried without limit
 instead: the event is fine and must not be lost from the read model.
+
+A poll batch of one partition is applied in one transaction with a few
+statements whatever its size: every record is decoded first, the event ids are
+claimed with one ``INSERT ... SELECT unnest(...) RETURNING`` (an id repeated
+inside the batch is dropped in Python, one already claimed is not returned),
+the new events go to the handler together, and the position is saved once. A
+handler that knows batches (``BatchHandler``) writes them set-wise; a plain
+per-event ``Handler`` is called once per event, as before. If anything in the
+batch fails, its records are retried one per transaction, which isolates a
+poison record; the records after it go back to the batch path.
+
+Tracing: a consumed event continues its producer's trace. Its span ("consume
+<type>", a child of the record's ``traceparent``) is made only when that trace
+is being recorded: an unsampled trace costs no span. A plain handler runs with
+the event's span (or, unsampled, its parent context) as the current context, so
+the events it writes carry the same trace id.
 """
 
 from __future__ import annotations
@@ -21,12 +37,13 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.abc import ConsumerRebalanceListener
+from opentelemetry import context as otel_context
 from opentelemetry import trace
 
 from gotong_platform.db import DbConnection
@@ -38,9 +55,18 @@ from gotong_platform.envelope import (
 )
 from gotong_platform.kafka import dead_letter_topic
 from gotong_platform.telemetry.metrics import PlatformMetrics
-from gotong_platform.telemetry.tracing import context_from_traceparent
+from gotong_platform.telemetry.tracing import context_from_traceparent, is_sampled
 
-__all__ = ["ConsumedEvent", "ConsumerRunner", "Handler", "RunnerConfig"]
+__all__ = [
+    "BatchHandler",
+    "ConsumedEvent",
+    "ConsumerRunner",
+    "Handler",
+    "PerEvent",
+    "RunnerConfig",
+    "apply_new",
+    "as_batch_handler",
+]
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("gotong.consumer")
@@ -61,6 +87,71 @@ class Handler(Protocol):
     async def __call__(self, conn: DbConnection, event: ConsumedEvent) -> None: ...
 
 
+@runtime_checkable
+class BatchHandler(Protocol):
+    """Applies new events (in delivery order, no event id twice) inside the runner's
+    transaction. Raise to refuse the batch: the runner retries its events one by one.
+
+    The effect of a batch must equal the effect of its events applied one by one in
+    order (a rebuild and the live consumer cut the same partitions into other batches).
+    """
+
+    async def apply_batch(self, conn: DbConnection, events: Sequence[ConsumedEvent]) -> None: ...
+
+
+class PerEvent:
+    """A per-event ``Handler`` as a ``BatchHandler``: called once per event, in order,
+    with the event's trace as the current context (its span when the trace is sampled).
+    """
+
+    __slots__ = ("consumer", "handler")
+
+    def __init__(self, handler: Handler, consumer: str) -> None:
+        self.handler = handler
+        self.consumer = consumer
+
+    async def apply_batch(self, conn: DbConnection, events: Sequence[ConsumedEvent]) -> None:
+        for event in events:
+            with _event_trace(event, self.consumer):
+                await self.handler(conn, event)
+
+
+def as_batch_handler(handler: Handler | BatchHandler, consumer: str) -> BatchHandler:
+    if isinstance(handler, BatchHandler):
+        return handler
+    return PerEvent(handler, consumer)
+
+
+def _span_attributes(event: ConsumedEvent, consumer: str) -> dict[str, Any]:
+    return {
+        "messaging.system": "kafka",
+        "messaging.consumer.group.name": consumer,
+        "messaging.message.id": str(event.envelope.event_id),
+        "messaging.kafka.offset": event.offset,
+    }
+
+
+@contextlib.contextmanager
+def _event_trace(event: ConsumedEvent, consumer: str) -> Iterator[None]:
+    """The event's work as part of its producer's trace (current context)."""
+    env = event.envelope
+    parent = context_from_traceparent(env.traceparent, env.tracestate)
+    if env.traceparent is not None and not is_sampled(env.traceparent):
+        # Nobody records this trace: no span, but what the handler writes still
+        # carries the producer's trace id (its traceparent, forwarded as it is).
+        token = otel_context.attach(parent)
+        try:
+            yield
+        finally:
+            otel_context.detach(token)
+        return
+    with tracer.start_as_current_span(
+        f"consume {env.event_type}", context=parent, kind=trace.SpanKind.CONSUMER,
+        attributes=_span_attributes(event, consumer),
+    ):
+        yield
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class RunnerConfig:
     consumer: str  # name of the effect: positions and dedup rows are kept per name
@@ -74,6 +165,11 @@ class RunnerConfig:
 _SEEN = """
 INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2)
 ON CONFLICT DO NOTHING RETURNING 1
+"""
+# Claims a batch's event ids at once; returns those not applied before.
+_CLAIM = """
+INSERT INTO processed_events (consumer, event_id) SELECT $1, unnest($2::uuid[])
+ON CONFLICT DO NOTHING RETURNING event_id
 """
 _POSITION = """
 INSERT INTO consumer_positions (consumer, topic, partition, next_offset) VALUES ($1, $2, $3, $4)
@@ -103,14 +199,16 @@ class ConsumerRunner:
         pool: asyncpg.Pool,
         consumer: AIOKafkaConsumer,
         dlq_producer: AIOKafkaProducer,
-        handler: Handler,
+        handler: Handler | BatchHandler,
         config: RunnerConfig,
         metrics: PlatformMetrics | None = None,
     ) -> None:
         self._pool = pool
         self._consumer = consumer
         self._dlq = dlq_producer
-        self._handler = handler
+        self._batch = as_batch_handler(handler, config.consumer)
+        # A batch-aware handler gets its spans from the runner; PerEvent makes its own.
+        self._native = not isinstance(self._batch, PerEvent)
         self._config = config
         self._metrics = metrics
         self._stopping = asyncio.Event()
@@ -184,37 +282,81 @@ class ConsumerRunner:
     async def _process_partition_batch(
         self, tp: TopicPartition, records: list[ConsumerRecord[bytes, bytes]]
     ) -> None:
-        # Fast path: the whole batch in one transaction. If any record fails,
-        # fall back to one record per transaction to isolate the poison one.
+        # Fast path: the whole batch in one transaction. If it fails, apply its
+        # records one per transaction until a poison one is dead-lettered, then
+        # go back to the fast path with the records after it.
+        while records:
+            if await self._try_batch(tp, records):
+                return
+            records = await self._isolate_poison(tp, records)
+
+    async def _try_batch(self, tp: TopicPartition,
+                         records: list[ConsumerRecord[bytes, bytes]]) -> bool:
         try:
-            async with self._pool.acquire() as conn, conn.transaction():
-                for record in records:
-                    await self._apply(conn, record)
-                await self._save_position(conn, tp, records[-1].offset + 1)
-            self._advance(tp, records[-1].offset + 1, len(records))
-            return
+            events = [_decode(record) for record in records]
         except _Poison:
-            pass
+            return False
+        nxt = records[-1].offset + 1
+        try:
+            await self._apply_in_transaction(tp, events, nxt)
         except (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, OSError):
             raise
-        except Exception:  # noqa: S110 - isolated and retried one by one below
-            pass
-        for record in records:
-            if self.positions.get(tp, 0) > record.offset:
-                continue  # already applied by an earlier single-record pass
-            await self._process_one(tp, record)
+        except Exception:  # isolated and retried one by one
+            return False
+        self._advance(tp, nxt, len(records))
+        return True
 
-    async def _process_one(self, tp: TopicPartition, record: ConsumerRecord[bytes, bytes]) -> None:
+    async def _isolate_poison(
+        self, tp: TopicPartition, records: list[ConsumerRecord[bytes, bytes]]
+    ) -> list[ConsumerRecord[bytes, bytes]]:
+        """Apply records one by one up to the first dead-lettered one; the rest remain."""
+        for i, record in enumerate(records):
+            if self.positions.get(tp, 0) > record.offset:
+                continue  # already applied by an earlier pass
+            if await self._process_one(tp, record):
+                return records[i + 1:]
+        return []
+
+    async def _apply_in_transaction(self, tp: TopicPartition, events: list[ConsumedEvent],
+                                    nxt: int) -> None:
+        spans = self._start_spans(events) if self._native else ()
+        try:
+            async with self._pool.acquire() as conn, conn.transaction():
+                await self._apply(conn, events)
+                await self._save_position(conn, tp, nxt)
+        except BaseException as exc:
+            for span in spans:
+                span.record_exception(exc)
+                span.set_status(trace.StatusCode.ERROR)
+                span.end()
+            raise
+        for span in spans:
+            span.end()
+
+    def _start_spans(self, events: list[ConsumedEvent]) -> list[trace.Span]:
+        """A span per event of a recorded trace, from before its claim to the commit."""
+        spans = []
+        for event in events:
+            env = event.envelope
+            if is_sampled(env.traceparent):
+                spans.append(tracer.start_span(
+                    f"consume {env.event_type}",
+                    context=context_from_traceparent(env.traceparent, env.tracestate),
+                    kind=trace.SpanKind.CONSUMER,
+                    attributes=_span_attributes(event, self._config.consumer)))
+        return spans
+
+    async def _process_one(self, tp: TopicPartition,
+                           record: ConsumerRecord[bytes, bytes]) -> bool:
+        """Apply one record in its own transaction; True when it was dead-lettered."""
         last_error: BaseException | None = None
         attempt = 0
         while attempt < self._config.max_attempts:
             attempt += 1
             try:
-                async with self._pool.acquire() as conn, conn.transaction():
-                    await self._apply(conn, record)
-                    await self._save_position(conn, tp, record.offset + 1)
+                await self._apply_in_transaction(tp, [_decode(record)], record.offset + 1)
                 self._advance(tp, record.offset + 1, 1)
-                return
+                return False
             except _Poison as exc:
                 last_error = exc.__cause__ or exc
                 break  # undecodable: retrying cannot help
@@ -237,31 +379,10 @@ class ConsumerRunner:
                 )
                 await asyncio.sleep(self._config.retry_backoff_s * attempt)
         await self._dead_letter(tp, record, last_error)
+        return True
 
-    async def _apply(self, conn: DbConnection, record: ConsumerRecord[bytes, bytes]) -> None:
-        try:
-            envelope = decode_kafka_headers(list(record.headers))
-            data = decode_data(record.value)
-        except EnvelopeDecodeError as exc:
-            raise _Poison() from exc
-        parent = context_from_traceparent(envelope.traceparent, envelope.tracestate)
-        with tracer.start_as_current_span(
-            f"consume {envelope.event_type}",
-            context=parent,
-            kind=trace.SpanKind.CONSUMER,
-            attributes={
-                "messaging.system": "kafka",
-                "messaging.consumer.group.name": self._config.consumer,
-                "messaging.message.id": str(envelope.event_id),
-                "messaging.kafka.offset": record.offset,
-            },
-        ):
-            if await conn.fetchval(_SEEN, self._config.consumer, envelope.event_id) is None:
-                return  # a duplicate: its effect is already in the read model
-            await self._handler(conn, ConsumedEvent(
-                envelope=envelope, data=data, topic=record.topic,
-                partition=record.partition, offset=record.offset,
-            ))
+    async def _apply(self, conn: DbConnection, events: list[ConsumedEvent]) -> None:
+        await apply_new(conn, self._config.consumer, self._batch, events)
 
     async def _save_position(self, conn: DbConnection, tp: TopicPartition, nxt: int) -> None:
         await conn.execute(_POSITION, self._config.consumer, tp.topic, tp.partition, nxt)
@@ -338,6 +459,33 @@ _TRANSIENT = (
     asyncpg.exceptions.CannotConnectNowError,
     asyncpg.exceptions.TooManyConnectionsError,
 )
+
+
+async def apply_new(conn: DbConnection, consumer: str, handler: BatchHandler,
+                    events: Sequence[ConsumedEvent]) -> int:
+    """Claim the events' ids for ``consumer``; hand the ones never applied to ``handler``.
+
+    An id repeated inside ``events`` is a duplicate too: only its first delivery
+    counts. Returns how many events were new.
+    """
+    first: dict[Any, ConsumedEvent] = {}
+    for event in events:
+        first.setdefault(event.envelope.event_id, event)
+    claimed = {row[0] for row in await conn.fetch(_CLAIM, consumer, list(first))}
+    new = [event for event_id, event in first.items() if event_id in claimed]
+    if new:  # the others are duplicates: their effect is already in place
+        await handler.apply_batch(conn, new)
+    return len(new)
+
+
+def _decode(record: ConsumerRecord[bytes, bytes]) -> ConsumedEvent:
+    try:
+        envelope = decode_kafka_headers(list(record.headers))
+        data = decode_data(record.value)
+    except EnvelopeDecodeError as exc:
+        raise _Poison() from exc
+    return ConsumedEvent(envelope=envelope, data=data, topic=record.topic,
+                         partition=record.partition, offset=record.offset)
 
 
 def _event_id(record: ConsumerRecord[bytes, bytes]) -> Any:

@@ -2,10 +2,26 @@
 
 Each event moves its cooperative's data-freshness clocks and is logged with both
 of its clocks (``fact_events``), so freshness can be asked "as known at" any
-moment. Its payload is then read through its published contract.
+moment. Its payload is then read through its published contract and turned into
+statements by its source's projection.
+
+A batch of events is written set-wise: the projections' statements grouped per
+statement (``Statements``), every event's ``fact_events`` row in one statement,
+and the freshness clocks aggregated per cooperative (latest recorded time, latest
+business date, number of events) and upserted once per cooperative. Maximum and
+sum do not depend on how events are cut into batches, so a rebuild and the live
+consumer end with the same rows. The freshness upsert is the last statement
+before the runner saves its position: the row lock it takes on each cooperative
+(the one row every event of that cooperative touches) is held only until the
+commit, and taken in cooperative order, so consumer instances on other
+partitions neither queue behind a whole batch nor deadlock.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -13,28 +29,69 @@ from gotong_platform.consumer import ConsumedEvent
 from gotong_platform.contracts import EventContract, contract_for
 from gotong_platform.db import DbConnection
 from gotong_platform.envelope import Envelope
+from reporting.projection.statements import Statements
 
-__all__ = ["contract_of", "record_clocks"]
+__all__ = ["Apply", "Clocks", "apply_events", "contract_of"]
+
+# A source's projection: the statements one event of its contracts needs.
+Apply = Callable[[Statements, EventContract, Envelope], None]
 
 _FRESHNESS = """
 INSERT INTO freshness (cooperative_id, last_recorded_at, last_business_date, events)
-VALUES ($1, $2, $3, 1)
+SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::date[], $4::bigint[])
+    AS f(cooperative_id, last_recorded_at, last_business_date, events)
+ORDER BY cooperative_id
 ON CONFLICT (cooperative_id) DO UPDATE SET
     last_recorded_at = greatest(freshness.last_recorded_at, EXCLUDED.last_recorded_at),
     last_business_date = greatest(freshness.last_business_date, EXCLUDED.last_business_date),
-    events = freshness.events + 1
+    events = freshness.events + EXCLUDED.events
 """
 _EVENT_LOG = """
 INSERT INTO fact_events (event_id, cooperative_id, source, event_type, business_date,
                          recorded_at)
-VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING
+SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::date[],
+                     $6::timestamptz[])
+ON CONFLICT (event_id) DO NOTHING
 """
 
 
-async def record_clocks(conn: DbConnection, env: Envelope) -> None:
-    await conn.execute(_FRESHNESS, env.cooperative_id, env.recorded_at, env.business_date)
-    await conn.execute(_EVENT_LOG, env.event_id, env.cooperative_id, env.source,
-                       env.event_type, env.business_date, env.recorded_at)
+class Clocks:
+    """The freshness clocks and event log of a batch, written in two statements."""
+
+    __slots__ = ("_by_coop", "_log")
+
+    def __init__(self) -> None:
+        # cooperative -> [latest recorded_at, latest business date, events]
+        self._by_coop: dict[str, list[Any]] = {}
+        self._log: list[Envelope] = []
+
+    def add(self, env: Envelope) -> None:
+        self._log.append(env)
+        clock = self._by_coop.get(env.cooperative_id)
+        if clock is None:
+            self._by_coop[env.cooperative_id] = [env.recorded_at, env.business_date, 1]
+            return
+        if env.recorded_at > clock[0]:
+            clock[0] = env.recorded_at
+        if env.business_date > clock[1]:
+            clock[1] = env.business_date
+        clock[2] += 1
+
+    def freshness(self) -> list[tuple[str, datetime, date, int]]:
+        """One row per cooperative, in cooperative order."""
+        return [(coop, c[0], c[1], c[2]) for coop, c in sorted(self._by_coop.items())]
+
+    async def write(self, conn: DbConnection) -> None:
+        if not self._log:
+            return
+        log = self._log
+        await conn.execute(_EVENT_LOG, [e.event_id for e in log],
+                           [e.cooperative_id for e in log], [e.source for e in log],
+                           [e.event_type for e in log], [e.business_date for e in log],
+                           [e.recorded_at for e in log])
+        rows = self.freshness()
+        await conn.execute(_FRESHNESS, [r[0] for r in rows], [r[1] for r in rows],
+                           [r[2] for r in rows], [r[3] for r in rows])
 
 
 def contract_of(event: ConsumedEvent) -> EventContract | None:
@@ -51,3 +108,23 @@ def contract_of(event: ConsumedEvent) -> EventContract | None:
         return cls.model_validate(event.data)
     except ValidationError as exc:
         raise ValueError(f"{env.event_type} does not match its contract: {exc}") from exc
+
+
+async def apply_events(conn: DbConnection, events: Sequence[ConsumedEvent],
+                       by_source: Mapping[str, Apply]) -> None:
+    """Apply new events (no event id twice) in delivery order, set-wise.
+
+    Every contract is read before anything is written: an event that breaks its
+    contract refuses the whole batch, which the runner then retries one by one.
+    """
+    out = Statements()
+    clocks = Clocks()
+    for event in events:
+        env = event.envelope
+        clocks.add(env)
+        contract = contract_of(event)
+        apply = by_source.get(env.source)
+        if contract is not None and apply is not None:
+            apply(out, contract, env)
+    await out.flush(conn)
+    await clocks.write(conn)

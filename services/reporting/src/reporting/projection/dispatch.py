@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Sequence
 
 from gotong_platform.consumer import ConsumedEvent
-from gotong_platform.contracts import EventContract
 from gotong_platform.db import DbConnection
-from gotong_platform.envelope import Envelope
 from reporting.projection import inventory, members, payments
-from reporting.projection.common import contract_of, record_clocks
+from reporting.projection.common import Apply, apply_events
 
-__all__ = ["apply_event"]
+__all__ = ["ReadModelHandler", "apply_event", "read_model_handler"]
 
-Apply = Callable[[DbConnection, EventContract, Envelope], Awaitable[None]]
 _BY_SOURCE: dict[str, Apply] = {
     "members": members.apply_contract,
     "inventory": inventory.apply_contract,
@@ -21,10 +18,17 @@ _BY_SOURCE: dict[str, Apply] = {
 }
 
 
+class ReadModelHandler:
+    """The consumer's batch handler: freshness clocks for every event, facts for the
+    contracts this model reads, a batch written set-wise (see ``common``)."""
+
+    async def apply_batch(self, conn: DbConnection, events: Sequence[ConsumedEvent]) -> None:
+        await apply_events(conn, events, _BY_SOURCE)
+
+
+read_model_handler = ReadModelHandler()
+
+
 async def apply_event(conn: DbConnection, event: ConsumedEvent) -> None:
-    """Freshness clocks for every event; facts for the contracts this model reads."""
-    await record_clocks(conn, event.envelope)
-    contract = contract_of(event)
-    apply = _BY_SOURCE.get(event.envelope.source)
-    if contract is not None and apply is not None:
-        await apply(conn, contract, event.envelope)
+    """One event, exactly as the consumer applies a batch of one."""
+    await apply_events(conn, [event], _BY_SOURCE)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from gotong_platform.contracts import EventContract
 from gotong_platform.contracts import inventory as c
-from gotong_platform.db import DbConnection
 from gotong_platform.envelope import Envelope
 from reporting.projection.inventory_facts import sale_lines, stock_movement
+from reporting.projection.statements import Statements
 
 __all__ = ["apply_contract"]
 
@@ -54,42 +54,42 @@ WHERE EXCLUDED.version > warehouses.version
 """
 
 
-async def _sale(conn: DbConnection, e: c.SaleRecordedV1, env: Envelope) -> None:
+def _sale(out: Statements, e: c.SaleRecordedV1, env: Envelope) -> None:
     rows = [(e.sale_id, line.line_no, e.cooperative_id, e.business_date, env.recorded_at,
              e.buyer_type, e.member_id, line.product_id, line.category, line.qty,
              line.amount_idr, line.credit_idr, line.discount_idr, e.warehouse_id)
             for line in sale_lines(e)]
-    await conn.executemany(_SALE_LINE, rows)
+    out.add_many(_SALE_LINE, rows)
 
 
-async def _stock(conn: DbConnection, e: EventContract, env: Envelope) -> None:
+def _stock(out: Statements, e: EventContract, env: Envelope) -> None:
     m = stock_movement(e)
     if m is None:
         return
     business_date = getattr(e, "business_date", env.business_date)
-    await conn.execute(_STOCK, env.event_id, env.cooperative_id, m.warehouse_id, m.product_id,
-                       business_date, env.recorded_at, m.kind, m.reason, m.qty_delta,
-                       m.value_delta_idr, m.counterparty_cooperative_id,
-                       m.settlement_variance_idr)
+    out.add(_STOCK, env.event_id, env.cooperative_id, m.warehouse_id, m.product_id,
+            business_date, env.recorded_at, m.kind, m.reason, m.qty_delta,
+            m.value_delta_idr, m.counterparty_cooperative_id,
+            m.settlement_variance_idr)
 
 
-async def apply_contract(conn: DbConnection, e: EventContract, env: Envelope) -> None:
+def apply_contract(out: Statements, e: EventContract, env: Envelope) -> None:
     match e:
         case c.SaleRecordedV1():
-            await _sale(conn, e, env)
+            _sale(out, e, env)
         case c.SaleVoidedV1():
-            await conn.execute(_VOID, e.sale_id, e.cooperative_id, env.business_date,
-                               env.recorded_at, e.reason_code)
+            out.add(_VOID, e.sale_id, e.cooperative_id, env.business_date,
+                    env.recorded_at, e.reason_code)
         case c.ProduceReceivedFromMemberV1():
-            await conn.execute(_PRODUCE, e.receipt_id, e.cooperative_id, e.business_date,
-                               env.recorded_at, e.member_id, e.product_id, e.net_qty_g,
-                               e.amount_idr)
-            await _stock(conn, e, env)
+            out.add(_PRODUCE, e.receipt_id, e.cooperative_id, e.business_date,
+                    env.recorded_at, e.member_id, e.product_id, e.net_qty_g,
+                    e.amount_idr)
+            _stock(out, e, env)
         case c.ProductDefinedV1():
-            await conn.execute(_PRODUCT, e.product_id, e.cooperative_id, e.sku, e.name,
-                               e.category, e.base_unit, env.stream_version)
+            out.add(_PRODUCT, e.product_id, e.cooperative_id, e.sku, e.name,
+                    e.category, e.base_unit, env.stream_version)
         case c.WarehouseRegisteredV1():
-            await conn.execute(_WAREHOUSE, e.warehouse_id, e.cooperative_id, e.name, e.kind,
-                               env.stream_version)
+            out.add(_WAREHOUSE, e.warehouse_id, e.cooperative_id, e.name, e.kind,
+                    env.stream_version)
         case _:
-            await _stock(conn, e, env)
+            _stock(out, e, env)

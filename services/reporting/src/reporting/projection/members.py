@@ -8,7 +8,9 @@ Every effect is order-tolerant: a row is created by whichever event of its
 stream arrives first, facts carried by an event (gender, dates) are filled in
 whenever it arrives, and the status follows the highest stream version seen.
 Duplicated and reordered deliveries therefore converge to the in-order state
-(a property test checks this).
+(a property test checks this). Federation membership is derived from all its
+facts by a statement that reads ``fact_federation``: it is recorded as a barrier,
+so the facts recorded before it are written before it runs.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from gotong_platform.contracts import EventContract
 from gotong_platform.contracts import members as c
 from gotong_platform.db import DbConnection
 from gotong_platform.envelope import Envelope
-from reporting.projection.common import contract_of, record_clocks
+from reporting.projection.common import apply_events
+from reporting.projection.statements import Statements
 
 __all__ = ["apply_contract", "apply_event"]
 
@@ -86,14 +89,12 @@ VALUES ($1, $2, $3, $4, $5) ON CONFLICT (cooperative_id, version) DO NOTHING
 
 
 async def apply_event(conn: DbConnection, event: ConsumedEvent) -> None:
-    await record_clocks(conn, event.envelope)
-    contract = contract_of(event)
-    if contract is not None:
-        await apply_contract(conn, contract, event.envelope)
+    """One members event alone (the other sources ignored), as the consumer applies it."""
+    await apply_events(conn, [event], {"members": apply_contract})
 
 
-async def _member(conn: DbConnection, e: c.MemberAppliedV1 | c.MemberAdmittedV1 | None,
-                  ids: tuple[str, str], change: str, since: date, env: Envelope) -> None:
+def _member(out: Statements, e: c.MemberAppliedV1 | c.MemberAdmittedV1 | None,
+            ids: tuple[str, str], change: str, since: date, env: Envelope) -> None:
     member_id, cooperative_id = ids
     status = {"reinstated": "admitted"}.get(change, change)
     gender = village = age_band = member_no = None
@@ -104,45 +105,45 @@ async def _member(conn: DbConnection, e: c.MemberAppliedV1 | c.MemberAdmittedV1 
         gender, village, admitted_on = e.gender, e.village_code, e.admitted_on
         member_no = e.member_no
     version = env.stream_version
-    await conn.execute(_MEMBER, member_id, cooperative_id, status, since, version, gender,
-                       village, age_band, applied_on, admitted_on, member_no)
-    await conn.execute(_STATUS_FACT, member_id, version, cooperative_id, status, gender,
-                       village, since, env.recorded_at, change)
+    out.add(_MEMBER, member_id, cooperative_id, status, since, version, gender,
+            village, age_band, applied_on, admitted_on, member_no)
+    out.add(_STATUS_FACT, member_id, version, cooperative_id, status, gender,
+            village, since, env.recorded_at, change)
 
 
-async def _federation(conn: DbConnection, cooperative_id: str, joined: bool, on: date,
-                      env: Envelope) -> None:
-    await conn.execute(_FEDERATION_FACT, cooperative_id, env.stream_version, joined, on,
-                       env.recorded_at)
-    await conn.execute(_COOPERATIVE_ROW, cooperative_id)
-    await conn.execute(_FEDERATION, cooperative_id)
+def _federation(out: Statements, cooperative_id: str, joined: bool, on: date,
+                env: Envelope) -> None:
+    out.add(_FEDERATION_FACT, cooperative_id, env.stream_version, joined, on,
+            env.recorded_at)
+    out.add(_COOPERATIVE_ROW, cooperative_id)
+    out.barrier(_FEDERATION, cooperative_id)
 
 
-async def apply_contract(conn: DbConnection, e: EventContract, env: Envelope) -> None:
+def apply_contract(out: Statements, e: EventContract, env: Envelope) -> None:
     match e:
         case c.CooperativeRegisteredV1():
-            await conn.execute(_COOPERATIVE, e.cooperative_id, e.name, e.coop_type,
-                               e.province_code, e.regency_code, e.time_zone,
-                               e.fiscal_year_start_month)
+            out.add(_COOPERATIVE, e.cooperative_id, e.name, e.coop_type,
+                    e.province_code, e.regency_code, e.time_zone,
+                    e.fiscal_year_start_month)
         case c.CooperativeJoinedFederationV1():
-            await _federation(conn, e.cooperative_id, True, e.effective_date, env)
+            _federation(out, e.cooperative_id, True, e.effective_date, env)
         case c.CooperativeLeftFederationV1():
-            await _federation(conn, e.cooperative_id, False, e.effective_date, env)
+            _federation(out, e.cooperative_id, False, e.effective_date, env)
         case c.MemberAppliedV1():
-            await _member(conn, e, (e.member_id, e.cooperative_id), "applied", e.applied_on,
-                          env)
+            _member(out, e, (e.member_id, e.cooperative_id), "applied", e.applied_on,
+                    env)
         case c.MemberAdmittedV1():
-            await _member(conn, e, (e.member_id, e.cooperative_id), "admitted",
-                          e.admitted_on, env)
+            _member(out, e, (e.member_id, e.cooperative_id), "admitted",
+                    e.admitted_on, env)
         case c.MemberApplicationRejectedV1():
-            await _member(conn, None, (e.member_id, e.cooperative_id), "rejected",
-                          e.rejected_on, env)
+            _member(out, None, (e.member_id, e.cooperative_id), "rejected",
+                    e.rejected_on, env)
         case c.MemberSuspendedV1():
-            await _member(conn, None, (e.member_id, e.cooperative_id), "suspended",
-                          e.suspended_on, env)
+            _member(out, None, (e.member_id, e.cooperative_id), "suspended",
+                    e.suspended_on, env)
         case c.MemberReinstatedV1():
-            await _member(conn, None, (e.member_id, e.cooperative_id), "reinstated",
-                          e.reinstated_on, env)
+            _member(out, None, (e.member_id, e.cooperative_id), "reinstated",
+                    e.reinstated_on, env)
         case c.MemberExitedV1():
-            await _member(conn, None, (e.member_id, e.cooperative_id), "exited", e.exited_on,
-                          env)
+            _member(out, None, (e.member_id, e.cooperative_id), "exited", e.exited_on,
+                    env)

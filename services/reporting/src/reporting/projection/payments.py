@@ -15,8 +15,8 @@ from typing import Any
 
 from gotong_platform.contracts import EventContract
 from gotong_platform.contracts import payments as c
-from gotong_platform.db import DbConnection
 from gotong_platform.envelope import Envelope
+from reporting.projection.statements import Statements
 
 __all__ = ["apply_contract"]
 
@@ -49,8 +49,8 @@ ON CONFLICT (event_id) DO NOTHING
 """
 
 
-async def _savings(conn: DbConnection, e: c.SavingsDepositedV1 | c.SavingsWithdrawnV1
-                   | c.SavingsRefundedV1, env: Envelope) -> None:
+def _savings(out: Statements, e: c.SavingsDepositedV1 | c.SavingsWithdrawnV1
+             | c.SavingsRefundedV1, env: Envelope) -> None:
     channel: str | None = None
     if isinstance(e, c.SavingsDepositedV1):
         kind, delta, channel = "deposit", e.amount_idr, e.channel
@@ -58,57 +58,57 @@ async def _savings(conn: DbConnection, e: c.SavingsDepositedV1 | c.SavingsWithdr
         kind, delta = "withdrawal", -e.amount_idr
     else:
         kind, delta = "refund", -e.amount_idr
-    await conn.execute(_SAVINGS, env.event_id, e.cooperative_id, e.member_id, e.savings_type,
-                       kind, channel, e.business_date, env.recorded_at, delta, e.account_id)
+    out.add(_SAVINGS, env.event_id, e.cooperative_id, e.member_id, e.savings_type,
+            kind, channel, e.business_date, env.recorded_at, delta, e.account_id)
 
 
-async def _schedule(conn: DbConnection, loan_id: str, version: int,
-                    schedule: Sequence[c.Instalment], effective_from: date, env: Envelope
-                    ) -> None:
-    await conn.executemany(_SCHEDULE, [
+def _schedule(out: Statements, loan_id: str, version: int,
+              schedule: Sequence[c.Instalment], effective_from: date, env: Envelope
+              ) -> None:
+    out.add_many(_SCHEDULE, [
         (loan_id, version, i.number, i.due_date, i.principal_idr, i.interest_idr,
          effective_from, env.recorded_at) for i in schedule])
 
 
-async def _loan_event(conn: DbConnection, e: Any, env: Envelope, kind: str, *,
-                      principal: int = 0, interest: int = 0, penalty: int = 0,
-                      channel: str | None = None, excess: int = 0) -> None:
-    await conn.execute(_LOAN_EVENT, env.event_id, e.loan_id, e.cooperative_id, e.member_id,
-                       kind, e.business_date, env.recorded_at, principal, interest, penalty,
-                       channel, env.stream_version, excess)
+def _loan_event(out: Statements, e: Any, env: Envelope, kind: str, *,
+                principal: int = 0, interest: int = 0, penalty: int = 0,
+                channel: str | None = None, excess: int = 0) -> None:
+    out.add(_LOAN_EVENT, env.event_id, e.loan_id, e.cooperative_id, e.member_id,
+            kind, e.business_date, env.recorded_at, principal, interest, penalty,
+            channel, env.stream_version, excess)
 
 
-async def _loan(conn: DbConnection, e: EventContract, env: Envelope) -> None:
+def _loan(out: Statements, e: EventContract, env: Envelope) -> None:
     match e:
         case c.LoanDisbursedV1():
-            await conn.execute(_LOAN, e.loan_id, e.cooperative_id, e.member_id,
-                               e.principal_idr, e.business_date, env.recorded_at)
-            await _schedule(conn, e.loan_id, 0, e.schedule, e.business_date, env)
+            out.add(_LOAN, e.loan_id, e.cooperative_id, e.member_id,
+                    e.principal_idr, e.business_date, env.recorded_at)
+            _schedule(out, e.loan_id, 0, e.schedule, e.business_date, env)
         case c.LoanRestructuredV1():
-            await _loan_event(conn, e, env, "restructured",
-                              principal=e.outstanding_principal_idr)
-            await _schedule(conn, e.loan_id, env.stream_version, e.schedule, e.business_date,
-                            env)
+            _loan_event(out, e, env, "restructured",
+                        principal=e.outstanding_principal_idr)
+            _schedule(out, e.loan_id, env.stream_version, e.schedule, e.business_date,
+                      env)
         case c.LoanRepaymentReceivedV1():
-            await _loan_event(conn, e, env, "repayment", principal=e.principal_idr,
-                              interest=e.interest_idr, penalty=e.penalty_idr,
-                              channel=e.channel, excess=e.excess_idr)
+            _loan_event(out, e, env, "repayment", principal=e.principal_idr,
+                        interest=e.interest_idr, penalty=e.penalty_idr,
+                        channel=e.channel, excess=e.excess_idr)
         case c.LoanWrittenOffV1():
-            await _loan_event(conn, e, env, "written_off", principal=e.outstanding_principal_idr,
-                              interest=e.interest_idr, penalty=e.penalty_idr)
+            _loan_event(out, e, env, "written_off", principal=e.outstanding_principal_idr,
+                        interest=e.interest_idr, penalty=e.penalty_idr)
         case c.LoanClosedV1():
-            await _loan_event(conn, e, env, "closed")
+            _loan_event(out, e, env, "closed")
         case c.LoanOverpaidV1():
-            await _loan_event(conn, e, env, "overpaid", excess=e.excess_idr)
+            _loan_event(out, e, env, "overpaid", excess=e.excess_idr)
 
 
-async def apply_contract(conn: DbConnection, e: EventContract, env: Envelope) -> None:
+def apply_contract(out: Statements, e: EventContract, env: Envelope) -> None:
     match e:
         case c.SavingsDepositedV1() | c.SavingsWithdrawnV1() | c.SavingsRefundedV1():
-            await _savings(conn, e, env)
+            _savings(out, e, env)
         case c.WajibBilledV1():
-            await conn.execute(_WAJIB_BILL, e.account_id, e.period, e.cooperative_id,
-                               e.member_id, e.due_date, env.recorded_at, e.amount_idr,
-                               env.business_date)
+            out.add(_WAJIB_BILL, e.account_id, e.period, e.cooperative_id,
+                    e.member_id, e.due_date, env.recorded_at, e.amount_idr,
+                    env.business_date)
         case _:
-            await _loan(conn, e, env)
+            _loan(out, e, env)
