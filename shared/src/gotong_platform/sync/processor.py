@@ -1,8 +1,11 @@
-"""Processing an offline batch: each item in its own transaction, duplicates recognised.
+"""Processing an offline batch: every fact at most once, duplicates recognised.
 
 Domain handbook §6: a device uploads facts it recorded offline, in ``device_seq``
-order, and retries the whole batch when the connection drops. Every item runs
-in ITS OWN transaction on one connection:
+order, and retries the whole batch when the connection drops. Items are taken in
+``device_seq`` order, on one connection, in one of two ways.
+
+Item by item (a handler that is only an ``ItemHandler``), each item in ITS OWN
+transaction:
 
 1. claim (cooperative, device, device_seq) and client_id in ``device_facts``
    (INSERT ... ON CONFLICT DO NOTHING); if taken, answer from the stored row;
@@ -10,35 +13,54 @@ in ITS OWN transaction on one connection:
    refused fact (a ``DomainError``) leaves no effects but is still recorded;
 3. store the answer (status, code, result, flags) on the claimed row.
 
-So one bad item does not undo the good ones, a crash keeps the items already
-committed, and re-uploading the same batch changes nothing and answers the same
-(``duplicate`` with the first answer). Any other exception is a bug or a
+Set-wise (a ``BatchItemHandler``): a run of consecutive items of that type (facts
+of unknown types may sit among them) in ONE transaction:
+
+1. claim all facts of the run in one statement (``INSERT ... SELECT FROM unnest``,
+   ``ON CONFLICT DO NOTHING RETURNING``); the ones not claimed are answered from the
+   stored rows (one statement), exactly as item by item;
+2. hand the claimed facts to ``handle_batch``, which decides each of them in
+   ``device_seq`` order in memory, a refused one (a ``DomainError`` in its answer)
+   without effect, and writes the effects of the accepted ones itself;
+3. store all answers in one statement; commit.
+
+So one bad item does not undo the good ones, a claimed fact commits with its
+effect or not at all, and re-uploading the same batch changes nothing and answers
+the same (``duplicate`` with the first answer). When ``handle_batch`` raises
+``ConcurrencyConflict`` (another writer changed a stream it loaded) or the run hits
+a deadlock, the run's transaction is rolled back and run again; after
+``_RUN_ATTEMPTS`` the run goes item by item. Any other exception is a bug or a
 database failure: it propagates (the request fails; the device retries later).
+Item by item, the items committed before it stay; set-wise, its run is undone.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import asyncpg
 import orjson
 
 from gotong_platform.commands import CommandMeta
 from gotong_platform.db import DbConnection
-from gotong_platform.domain import DomainError
+from gotong_platform.domain import ConcurrencyConflict, DomainError
 from gotong_platform.sync.models import SyncBatch, SyncBatchResult, SyncItem, SyncItemResult
 from gotong_platform.sync.store import (
+    Completion,
     FactKey,
     StoredFact,
     claim_fact,
+    claim_facts,
     complete_fact,
+    complete_facts,
     missing_ranges,
     present_ranges,
     read_claimants,
+    read_claimants_of,
 )
 
 __all__ = [
@@ -47,6 +69,7 @@ __all__ = [
     "FLAG_CLOCK_SKEW",
     "FLAG_LATE_UPLOAD",
     "UNKNOWN_FACT_TYPE",
+    "BatchItemHandler",
     "HandlerOutcome",
     "ItemHandler",
     "SyncContext",
@@ -66,6 +89,9 @@ FLAG_LATE_UPLOAD = "late_upload"
 
 # A business_date more than this before the server's UTC date is a late upload.
 _LATE_AFTER = timedelta(days=1)
+
+# Set-wise attempts of a run before it goes item by item (see the module docstring).
+_RUN_ATTEMPTS = 3
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -98,6 +124,41 @@ class ItemHandler(Protocol):
     ) -> HandlerOutcome: ...
 
 
+@runtime_checkable
+class BatchItemHandler(ItemHandler, Protocol):
+    """An ``ItemHandler`` that can also record many facts of its type at once.
+
+    ``handle_batch`` gets claimed facts (in ``device_seq`` order, each with its context)
+    and ``conn`` inside the run's transaction. It decides every fact in that order as
+    if the earlier ones were already recorded, and answers one entry per fact: a
+    ``HandlerOutcome``, or the ``DomainError`` that refuses it. A refused fact must
+    leave no effect (decide before writing: there is no savepoint per fact); the
+    accepted ones' effects are written by ``handle_batch`` before it returns. Raising
+    undoes the whole run: ``ConcurrencyConflict`` makes the processor run it again.
+
+    Being also an ``ItemHandler`` (``__call__``) is the fallback: the processor uses it
+    when a run keeps conflicting. Both ways must record the same.
+    """
+
+    async def handle_batch(
+        self, conn: DbConnection, entries: Sequence[tuple[SyncItem, SyncContext]]
+    ) -> Sequence[HandlerOutcome | DomainError]: ...
+
+
+@dataclasses.dataclass(slots=True)
+class _Entry:
+    item: SyncItem
+    context: SyncContext
+    flags: list[str]  # the processor's own (clock_skew, late_upload)
+
+
+@dataclasses.dataclass(slots=True)
+class _Run:
+    handler: BatchItemHandler | None  # None: item by item
+    fact_type: str | None  # the type the batch handler serves
+    entries: list[_Entry]
+
+
 async def process_batch(
     pool: asyncpg.Pool,
     *,
@@ -113,20 +174,28 @@ async def process_batch(
     batch_meta = CommandMeta.current(actor=actor, command_id="", correlation=correlation)
     skew_limit = received_at + timedelta(hours=clock_skew_hours)
     late_before = received_at.date() - _LATE_AFTER
+    entries: list[_Entry] = []
+    for item in sorted(batch.items, key=lambda i: i.device_seq):
+        flags: list[str] = []
+        if item.occurred_at > skew_limit:
+            flags.append(FLAG_CLOCK_SKEW)
+        if item.business_date < late_before:
+            flags.append(FLAG_LATE_UPLOAD)
+        context = SyncContext(
+            cooperative_id=cooperative_id, device_id=batch.device_id,
+            meta=dataclasses.replace(batch_meta, command_id=item.client_id),
+            received_at=received_at,
+        )
+        entries.append(_Entry(item, context, flags))
     results: list[SyncItemResult] = []
     async with pool.acquire() as conn:
-        for item in sorted(batch.items, key=lambda i: i.device_seq):
-            flags: list[str] = []
-            if item.occurred_at > skew_limit:
-                flags.append(FLAG_CLOCK_SKEW)
-            if item.business_date < late_before:
-                flags.append(FLAG_LATE_UPLOAD)
-            context = SyncContext(
-                cooperative_id=cooperative_id, device_id=batch.device_id,
-                meta=dataclasses.replace(batch_meta, command_id=item.client_id),
-                received_at=received_at,
-            )
-            results.append(await _process_item(conn, item, context, handlers, flags))
+        for run in _runs(entries, handlers):
+            if run.handler is None:
+                for e in run.entries:
+                    results.append(await _process_item(conn, e.item, e.context, handlers,
+                                                       e.flags))
+            else:
+                results.extend(await _process_run(conn, run, handlers))
         present = await present_ranges(
             conn, cooperative_id=cooperative_id, device_id=batch.device_id
         )
@@ -134,6 +203,88 @@ async def process_batch(
         device_id=batch.device_id, results=results, gaps=missing_ranges(present),
         highest_seq=max((hi for _, hi in present), default=0),
     )
+
+
+def _runs(entries: Sequence[_Entry], handlers: Mapping[str, ItemHandler]) -> list[_Run]:
+    """Consecutive items in runs: one batch handler's type (unknown types may join), or
+    item by item. Runs keep device_seq order, so facts are recorded in that order."""
+    runs: list[_Run] = []
+    current: _Run | None = None
+    pending_unknown: list[_Entry] = []  # unknown types before the first typed item of a run
+    for e in entries:
+        handler = handlers.get(e.item.type)
+        if handler is None:
+            if current is None:
+                pending_unknown.append(e)
+            else:
+                current.entries.append(e)
+            continue
+        batch = handler if isinstance(handler, BatchItemHandler) else None
+        fact_type = None if batch is None else e.item.type
+        if current is None or current.handler is not batch or current.fact_type != fact_type:
+            current = _Run(batch, fact_type, [*pending_unknown])
+            pending_unknown = []
+            runs.append(current)
+        current.entries.append(e)
+    if pending_unknown:
+        runs.append(_Run(None, None, pending_unknown))
+    return runs
+
+
+async def _process_run(
+    conn: DbConnection, run: _Run, handlers: Mapping[str, ItemHandler]
+) -> list[SyncItemResult]:
+    """A run set-wise in one transaction; item by item when it keeps conflicting."""
+    entries = run.entries
+    for attempt in range(1, _RUN_ATTEMPTS + 1):
+        try:
+            # READ COMMITTED explicitly: answering a taken fact needs a new snapshot.
+            async with conn.transaction(isolation="read_committed"):
+                return await _run_in_transaction(conn, run)
+        except (ConcurrencyConflict, asyncpg.DeadlockDetectedError) as exc:
+            log.info("sync run conflicted; running it again", extra={
+                "cooperative_id": entries[0].context.cooperative_id,
+                "device_id": entries[0].context.device_id, "attempt": attempt,
+                "error": type(exc).__name__,
+            })
+    return [await _process_item(conn, e.item, e.context, handlers, e.flags) for e in entries]
+
+
+async def _run_in_transaction(conn: DbConnection, run: _Run) -> list[SyncItemResult]:
+    entries, handler = run.entries, run.handler
+    assert handler is not None
+    first = entries[0].context
+    coop, device = first.cooperative_id, first.device_id
+    claimed = await claim_facts(conn, coop, device, [
+        (e.item.device_seq, e.item.client_id, e.item.type, e.item.occurred_at,
+         e.item.business_date) for e in entries])
+    taken = [e for e in entries if e.item.device_seq not in claimed]
+    stored = await read_claimants_of(
+        conn, coop, device, [(e.item.device_seq, e.item.client_id) for e in taken])
+    answers: dict[int, SyncItemResult] = {}
+    for e in taken:
+        holders = [f for f in stored
+                   if (f.device_id == device and f.device_seq == e.item.device_seq)
+                   or f.client_id == e.item.client_id]
+        answers[e.item.device_seq] = _answer_taken(e.item, e.context, holders)
+
+    mine = [e for e in entries if e.item.device_seq in claimed]
+    handled = [e for e in mine if e.item.type == run.fact_type]
+    outcomes = (await handler.handle_batch(conn, [(e.item, e.context) for e in handled])
+                if handled else [])
+    if len(outcomes) != len(handled):
+        raise RuntimeError(f"handle_batch answered {len(outcomes)} of {len(handled)} facts")
+    by_seq = {e.item.device_seq: o for e, o in zip(handled, outcomes, strict=True)}
+    completions: list[Completion] = []
+    for e in mine:
+        outcome = by_seq.get(e.item.device_seq)
+        status, code, detail, result_json, flags = _answer(e, outcome)
+        completions.append(Completion(e.item.device_seq, status, code, detail, result_json,
+                                      flags))
+        answers[e.item.device_seq] = _result(e.item, e.context, status, code, detail,
+                                             result_json, flags)
+    await complete_facts(conn, coop, device, completions)
+    return [answers[e.item.device_seq] for e in entries]
 
 
 async def _process_item(
@@ -155,34 +306,55 @@ async def _process_item(
             return _answer_taken(item, context, stored)
 
         handler = handlers.get(item.type)
-        status: str
-        code: str | None = None
-        detail: str | None = None
-        result_json: str | None = None
-        if handler is None:
-            status, code = "rejected", UNKNOWN_FACT_TYPE
-            detail = f"this service does not accept facts of type {item.type!r}"
-        else:
+        outcome: HandlerOutcome | DomainError | None = None
+        if handler is not None:
             try:
                 async with conn.transaction():  # a savepoint: undoes only the handler
                     outcome = await handler(conn, item, context)
             except DomainError as exc:
-                status, code, detail = "rejected", exc.code, exc.detail
-            else:
-                status = "accepted"
-                # Serialised once: stored and answered identically, so a duplicate's
-                # answer equals this one.
-                result_json = orjson.dumps(outcome.result).decode()
-                flags = _merge(flags, outcome.flags)
-        if status == "rejected":
-            log.info("sync item rejected", extra={
-                "cooperative_id": context.cooperative_id, "device_id": context.device_id,
-                "device_seq": item.device_seq, "client_id": item.client_id, "code": code,
-            })
+                outcome = exc
+        status, code, detail, result_json, flags = _answer(_Entry(item, context, flags),
+                                                           outcome)
         await complete_fact(
             conn, key, status=status, code=code, detail=detail, result_json=result_json,
             flags=flags,
         )
+    return _result(item, context, status, code, detail, result_json, flags)
+
+
+def _answer(
+    entry: _Entry, outcome: HandlerOutcome | DomainError | None
+) -> tuple[str, str | None, str | None, str | None, list[str]]:
+    """Status, code, detail, result JSON and flags of a claimed fact's handling
+    (``outcome`` None: no handler for its type)."""
+    item, context, flags = entry.item, entry.context, entry.flags
+    code: str | None = None
+    detail: str | None = None
+    result_json: str | None = None
+    if outcome is None:
+        status, code = "rejected", UNKNOWN_FACT_TYPE
+        detail = f"this service does not accept facts of type {item.type!r}"
+    elif isinstance(outcome, DomainError):
+        status, code, detail = "rejected", outcome.code, outcome.detail
+    else:
+        status = "accepted"
+        # Serialised once: stored and answered identically, so a duplicate's
+        # answer equals this one.
+        result_json = orjson.dumps(outcome.result).decode()
+        flags = _merge(flags, outcome.flags)
+    if status == "rejected":
+        log.info("sync item rejected", extra={
+            "cooperative_id": context.cooperative_id, "device_id": context.device_id,
+            "device_seq": item.device_seq, "client_id": item.client_id, "code": code,
+        })
+    return status, code, detail, result_json, flags
+
+
+def _result(
+    item: SyncItem, context: SyncContext, status: str, code: str | None, detail: str | None,
+    result_json: str | None, flags: list[str],
+) -> SyncItemResult:
+    del context
     return SyncItemResult(
         client_id=item.client_id, device_seq=item.device_seq,
         status="accepted" if status == "accepted" else "rejected", code=code, detail=detail,

@@ -20,13 +20,17 @@ from gotong_platform.db import DbConnection
 
 __all__ = [
     "DEVICE_SYNC_DDL",
+    "Completion",
     "FactKey",
     "StoredFact",
     "claim_fact",
+    "claim_facts",
     "complete_fact",
+    "complete_facts",
     "missing_ranges",
     "present_ranges",
     "read_claimants",
+    "read_claimants_of",
 ]
 
 DEVICE_SYNC_DDL = """
@@ -71,6 +75,35 @@ _COMPLETE = """
 UPDATE device_facts
 SET status = $4, code = $5, detail = $6, result = $7::text::jsonb, flags = $8
 WHERE cooperative_id = $1 AND device_id = $2 AND device_seq = $3 AND status IS NULL
+"""
+# The set-wise forms: one statement for all facts of a run of a batch. Rows are
+# claimed in device_seq order, so concurrent uploads of overlapping batches take
+# the index entries in the same order.
+_CLAIM_MANY = """
+INSERT INTO device_facts (cooperative_id, device_id, device_seq, client_id, fact_type,
+                          occurred_at, business_date)
+SELECT $1, $2, f.device_seq, f.client_id, f.fact_type, f.occurred_at, f.business_date
+FROM unnest($3::bigint[], $4::text[], $5::text[], $6::timestamptz[], $7::date[])
+    AS f(device_seq, client_id, fact_type, occurred_at, business_date)
+ORDER BY f.device_seq
+ON CONFLICT DO NOTHING
+RETURNING device_seq
+"""
+_READ_MANY = """
+SELECT device_id, device_seq, client_id, fact_type, status, code, detail,
+       result::text AS result, flags
+FROM device_facts
+WHERE cooperative_id = $1
+  AND ((device_id = $2 AND device_seq = ANY($3::bigint[])) OR client_id = ANY($4::text[]))
+"""
+_COMPLETE_MANY = """
+UPDATE device_facts d
+SET status = u.status, code = u.code, detail = u.detail, result = u.result::jsonb,
+    flags = ARRAY(SELECT jsonb_array_elements_text(u.flags::jsonb))
+FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+    AS u(device_seq, status, code, detail, result, flags)
+WHERE d.cooperative_id = $1 AND d.device_id = $2 AND d.device_seq = u.device_seq
+  AND d.status IS NULL
 """
 # Gaps and islands: within a run of consecutive numbers, seq - row_number() is
 # constant, so each group is one run of received numbers.
@@ -133,21 +166,64 @@ async def claim_fact(
     return bool(claimed)
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Completion:
+    """The answer to store on a fact claimed earlier in the same transaction."""
+
+    device_seq: int
+    status: str
+    code: str | None
+    detail: str | None
+    result_json: str | None
+    flags: Sequence[str]
+
+
+async def claim_facts(
+    conn: DbConnection,
+    cooperative_id: str,
+    device_id: str,
+    facts: Sequence[tuple[int, str, str, datetime, date]],
+) -> set[int]:
+    """``claim_fact`` for many (device_seq, client_id, type, occurred_at, business_date)
+    in one statement; the device_seq numbers claimed (the others are taken)."""
+    if not facts:
+        return set()
+    rows = await conn.fetch(
+        _CLAIM_MANY, cooperative_id, device_id, [f[0] for f in facts], [f[1] for f in facts],
+        [f[2] for f in facts], [f[3] for f in facts], [f[4] for f in facts],
+    )
+    return {int(r["device_seq"]) for r in rows}
+
+
+async def read_claimants_of(
+    conn: DbConnection, cooperative_id: str, device_id: str,
+    facts: Sequence[tuple[int, str]],
+) -> list[StoredFact]:
+    """The committed rows holding any of these (device_seq, client_id) pairs' seq (on this
+    device) or client_id, in one statement; see ``read_claimants``."""
+    if not facts:
+        return []
+    rows = await conn.fetch(_READ_MANY, cooperative_id, device_id, [f[0] for f in facts],
+                            [f[1] for f in facts])
+    return [_stored(row) for row in rows]
+
+
 async def read_claimants(conn: DbConnection, key: FactKey, client_id: str) -> list[StoredFact]:
     """The committed rows holding this (device, seq) or this client_id (at most two)."""
     rows = await conn.fetch(_READ, key.cooperative_id, key.device_id, key.device_seq, client_id)
-    facts = []
-    for row in rows:
-        if row["status"] is None:
-            raise RuntimeError("a device fact was claimed twice in one transaction")
-        facts.append(StoredFact(
-            device_id=row["device_id"], device_seq=row["device_seq"],
-            client_id=row["client_id"], fact_type=row["fact_type"], status=row["status"],
-            code=row["code"], detail=row["detail"],
-            result=None if row["result"] is None else orjson.loads(row["result"]),
-            flags=list(row["flags"]),
-        ))
-    return facts
+    return [_stored(row) for row in rows]
+
+
+def _stored(row: Any) -> StoredFact:
+    if row["status"] is None:
+        raise RuntimeError("a device fact was claimed twice in one transaction")
+    return StoredFact(
+        device_id=row["device_id"], device_seq=row["device_seq"],
+        client_id=row["client_id"], fact_type=row["fact_type"], status=row["status"],
+        code=row["code"], detail=row["detail"],
+        result=None if row["result"] is None else orjson.loads(row["result"]),
+        flags=list(row["flags"]),
+    )
 
 
 async def complete_fact(
@@ -167,6 +243,22 @@ async def complete_fact(
     )
     if outcome != "UPDATE 1":
         raise RuntimeError("complete_fact() without a matching claim_fact() in this transaction")
+
+
+async def complete_facts(
+    conn: DbConnection, cooperative_id: str, device_id: str, answers: Sequence[Completion]
+) -> None:
+    """``complete_fact`` for many facts claimed earlier in this transaction, one statement."""
+    if not answers:
+        return
+    outcome = await conn.execute(
+        _COMPLETE_MANY, cooperative_id, device_id, [a.device_seq for a in answers],
+        [a.status for a in answers], [a.code for a in answers], [a.detail for a in answers],
+        [a.result_json for a in answers],
+        [orjson.dumps(list(a.flags)).decode() for a in answers],
+    )
+    if outcome != f"UPDATE {len(answers)}":
+        raise RuntimeError("complete_facts() without matching claims in this transaction")
 
 
 async def present_ranges(

@@ -1,15 +1,39 @@
-"""Savings account streams (``savings-<member_id>-<type>``) and their query table."""
+"""Savings account streams (``savings-<member_id>-<type>``) and their query table.
+
+The write path does not replay streams. ``savings_accounts`` holds, per account, the
+balance, arrears, unpaid periods, the stream ``version`` and a snapshot of the domain
+state after that version (``state``, see ``savings_snapshot``), all written in the same
+statement as the events they follow. Loading an account is ONE statement: the row, the
+member's status from the local directory, and any events after the snapshot's version
+(none, unless a stream was written without its row, or the snapshot is missing or of an
+older format: then the account is replayed from its first event). A save appends with
+the loaded version as the expected version, so a concurrent writer still fails on the
+unique (stream_id, stream_version) index: ``ConcurrencyConflict``, HTTP 409.
+
+The events stay the truth: ``rebuild`` replays a stream and rewrites its row and
+snapshot (``python -m payments rebuild-savings`` does it for every account).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from gotong_platform.db import DbConnection
+import asyncpg
+
+from gotong_platform.db import DbConnection, json_dumps
+from gotong_platform.domain import ConcurrencyConflict
 from gotong_platform.eventstore import NewEvent, PostgresEventStore
 from payments.adapters.events import Origin, domain_type, new_event
-from payments.adapters.streams import create_stream
+from payments.adapters.savings_snapshot import (
+    SNAPSHOT_FORMAT,
+    snapshot_of,
+    state_from_snapshot,
+)
 from payments.application.publishing import business_date_of, savings_contract
 from payments.domain import (
+    EventSequenceError,
     SavingsAccount,
     SavingsEvent,
     SavingsType,
@@ -19,56 +43,181 @@ from payments.domain import (
     savings_event_from_payload,
 )
 
-__all__ = ["SavingsRepository"]
+__all__ = ["AccountWrite", "LoadedAccount", "SavingsRepository"]
 
-_UPSERT = """
-INSERT INTO savings_accounts (account_id, cooperative_id, member_id, savings_type, balance_idr,
-    arrears_idr, unpaid_periods, opened_on, version)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-ON CONFLICT (account_id) DO UPDATE SET balance_idr = EXCLUDED.balance_idr,
-    arrears_idr = EXCLUDED.arrears_idr, unpaid_periods = EXCLUDED.unpaid_periods,
-    version = EXCLUDED.version
+# The row, and the events after the snapshot (all of them without a usable snapshot).
+_LOADED = """
+SELECT a.account_id, a.cooperative_id, a.member_id, a.savings_type, a.opened_on, a.version,
+       a.state, {member_status} AS member_status,
+       e.stream_version, e.event_type, e.schema_version, e.payload
+FROM savings_accounts a
+{member_join}
+LEFT JOIN LATERAL (
+    SELECT stream_version, event_type, schema_version, payload FROM events
+    WHERE stream_id = a.account_id
+      AND stream_version > CASE WHEN (a.state->>'format')::int = {snapshot_format}
+                                THEN a.version ELSE 0 END
+) e ON true
+WHERE {where}
+ORDER BY a.account_id, e.stream_version
 """
+
+
+def _loaded_sql(where: str, *, member_status: bool) -> str:
+    return _LOADED.format(
+        member_status="m.status" if member_status else "NULL::text",
+        member_join=("LEFT JOIN directory_members m ON m.member_id = a.member_id"
+                     if member_status else ""),
+        snapshot_format=SNAPSHOT_FORMAT, where=where)
+
+
+_LOAD_BY_ID = _loaded_sql("a.account_id = $1", member_status=False)
+_LOAD_FOR_MEMBER = _loaded_sql(
+    "a.cooperative_id = $1 AND a.member_id = $2 AND a.savings_type = $3", member_status=True)
+_LOAD_MANY = _loaded_sql(
+    "a.cooperative_id = $1 AND (a.member_id, a.savings_type) IN "
+    "(SELECT * FROM unnest($2::text[], $3::text[]))", member_status=False)
+
+# The events of any number of streams, their outbox rows and the accounts' query rows
+# and snapshots, in ONE statement (the event store's append, for many streams at once).
+# The unique (stream_id, stream_version) index decides concurrent writers.
+_WRITE = """
+WITH new AS (
+    SELECT * FROM unnest(
+        $1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::text[],
+        $7::timestamptz[], $8::date[], $9::uuid[], $10::uuid[], $11::text[], $12::text[],
+        $13::text[], $14::text[], $15::jsonb[], $16::jsonb[]
+    ) WITH ORDINALITY AS n(event_id, stream_id, stream_version, event_type, schema_version,
+        cooperative_id, occurred_at, business_date, correlation_id, causation_id,
+        command_id, actor, traceparent, tracestate, payload, public_payload, ord)
+), stored AS (
+    INSERT INTO events (event_id, stream_id, stream_version, event_type, schema_version,
+        cooperative_id, occurred_at, business_date, correlation_id, causation_id,
+        command_id, actor, traceparent, tracestate, payload)
+    SELECT event_id, stream_id, stream_version, event_type, schema_version, cooperative_id,
+        occurred_at, business_date, correlation_id, causation_id, command_id, actor,
+        traceparent, tracestate, payload
+    FROM new ORDER BY ord
+    RETURNING 1
+), queued AS (
+    -- ORDER BY ord: outbox positions follow stream order.
+    INSERT INTO outbox (event_id, topic, payload)
+    SELECT event_id, $17, public_payload FROM new
+    WHERE public_payload IS NOT NULL ORDER BY ord
+), accounts AS (
+    INSERT INTO savings_accounts (account_id, cooperative_id, member_id, savings_type,
+        balance_idr, arrears_idr, unpaid_periods, opened_on, version, state)
+    SELECT r.account_id, r.cooperative_id, r.member_id, r.savings_type, r.balance_idr,
+        r.arrears_idr, ARRAY(SELECT jsonb_array_elements_text(r.unpaid_periods)),
+        r.opened_on, r.version, r.state
+    FROM unnest($18::text[], $19::text[], $20::text[], $21::text[], $22::bigint[],
+                $23::bigint[], $24::jsonb[], $25::date[], $26::int[], $27::jsonb[])
+        AS r(account_id, cooperative_id, member_id, savings_type, balance_idr, arrears_idr,
+             unpaid_periods, opened_on, version, state)
+    ORDER BY r.account_id
+    ON CONFLICT (account_id) DO UPDATE SET balance_idr = EXCLUDED.balance_idr,
+        arrears_idr = EXCLUDED.arrears_idr, unpaid_periods = EXCLUDED.unpaid_periods,
+        version = EXCLUDED.version, state = EXCLUDED.state
+)
+SELECT count(*) FROM stored
+"""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class LoadedAccount:
+    """An account's state after ``version`` events; the member's status when asked for."""
+
+    state: SavingsAccount
+    version: int
+    member_status: str | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class AccountWrite:
+    """New events of one account, appended after ``expected_version``; ``state`` after them."""
+
+    state: SavingsAccount
+    expected_version: int
+    events: Sequence[NewEvent]
+
+    @property
+    def version(self) -> int:
+        return self.expected_version + len(self.events)
 
 
 class SavingsRepository:
     def __init__(self, store: PostgresEventStore) -> None:
         self.store = store
 
+    # --- loading ----------------------------------------------------------------------
+
     async def load(
         self, conn: DbConnection, account_id: str
     ) -> tuple[SavingsAccount | None, int]:
         if not account_id.startswith("savings-"):
             return None, 0  # another kind of stream: "not found", not a decoding error
+        loaded = _fold(await conn.fetch(_LOAD_BY_ID, account_id)).get(account_id)
+        if loaded is None:
+            # No query row: only a stream written outside this repository (or none).
+            return await self.replay(conn, account_id)
+        return loaded.state, loaded.version
+
+    async def load_for_member(
+        self, conn: DbConnection, cooperative_id: str, member_id: str, kind: SavingsType
+    ) -> LoadedAccount | None:
+        """The member's account of ``kind`` here, with her status in the local directory."""
+        rows = await conn.fetch(_LOAD_FOR_MEMBER, cooperative_id, member_id, kind.value)
+        return next(iter(_fold(rows).values()), None)
+
+    async def load_many(
+        self, conn: DbConnection, cooperative_id: str,
+        keys: Iterable[tuple[str, SavingsType]],
+    ) -> dict[tuple[str, SavingsType], LoadedAccount]:
+        """The accounts of (member, type) pairs of one cooperative, in one statement."""
+        wanted = sorted(set(keys))
+        if not wanted:
+            return {}
+        rows = await conn.fetch(_LOAD_MANY, cooperative_id, [m for m, _ in wanted],
+                                [k.value for _, k in wanted])
+        return {(a.state.member_id, a.state.savings_type): a for a in _fold(rows).values()}
+
+    async def replay(
+        self, conn: DbConnection, account_id: str
+    ) -> tuple[SavingsAccount | None, int]:
+        """The state from the stream alone, ignoring the row (rebuilds and checks)."""
         recorded = await self.store.load(conn, account_id)
         events = [savings_event_from_payload(domain_type(r.envelope.event_type), r.payload,
                                              schema_version=r.envelope.schema_version)
                   for r in recorded]
         return replay_savings(events), len(events)
 
+    # --- saving -----------------------------------------------------------------------
+
     async def save(
         self, conn: DbConnection, before: SavingsAccount | None, version: int,
         events: Sequence[SavingsEvent], origin: Origin,
     ) -> tuple[SavingsAccount, int]:
-        state, new = self._stored(before, events, origin)
-        await self.store.append(conn, state.account_id, version, new)
-        version += len(new)
-        await self._upsert(conn, state, version)
-        return state, version
+        write = self.stage(before, version, events, origin)
+        await self.write(conn, [write])
+        return write.state, write.version
 
     async def create(
         self, conn: DbConnection, events: Sequence[SavingsEvent], origin: Origin
     ) -> SavingsAccount | None:
         """Open an account stream; None when it is already open (a repeated reaction)."""
-        state, new = self._stored(None, events, origin)
-        if not await create_stream(self.store, conn, state.account_id, new):
+        write = self.stage(None, 0, events, origin)
+        try:
+            async with conn.transaction():  # a savepoint: the caller's transaction goes on
+                await self.write(conn, [write])
+        except ConcurrencyConflict:
             return None
-        await self._upsert(conn, state, len(new))
-        return state
+        return write.state
 
-    def _stored(
-        self, before: SavingsAccount | None, events: Sequence[SavingsEvent], origin: Origin
-    ) -> tuple[SavingsAccount, list[NewEvent]]:
+    def stage(
+        self, before: SavingsAccount | None, version: int, events: Sequence[SavingsEvent],
+        origin: Origin,
+    ) -> AccountWrite:
+        """``events`` as stored events after ``version``, and the state they lead to."""
         state = before
         new: list[NewEvent] = []
         for e in events:
@@ -78,12 +227,63 @@ class SavingsRepository:
                                  business_date=business_date_of(e), origin=origin))
         if state is None:
             raise ValueError("saving an account needs at least one event")
-        return state, new
+        return AccountWrite(state=state, expected_version=version, events=new)
 
-    async def _upsert(self, conn: DbConnection, a: SavingsAccount, version: int) -> None:
+    async def write(self, conn: DbConnection, writes: Sequence[AccountWrite]) -> None:
+        """Append every write's events and upsert its row and snapshot, in one statement.
+
+        Raises ``ConcurrencyConflict`` when another writer appended to one of the streams
+        after it was loaded (nothing of ``writes`` is then stored).
+        """
+        writes = [w for w in writes if w.events]
+        if not writes:
+            return
+        ev = _EventColumns()
+        for w in sorted(writes, key=lambda w: w.state.account_id):  # one lock order
+            ev.add(w.state.account_id, w.expected_version, w.events)
+        rows = [w.state for w in writes]
+        try:
+            await conn.fetchval(
+                _WRITE, *ev.columns(), self.store.topic,
+                [a.account_id for a in rows], [a.cooperative_id for a in rows],
+                [a.member_id for a in rows], [a.savings_type.value for a in rows],
+                [a.balance_idr for a in rows], [a.arrears_idr for a in rows],
+                [json_dumps(list(a.unpaid_periods)) for a in rows],
+                [a.opened_on for a in rows], [w.version for w in writes],
+                [json_dumps(snapshot_of(a)) for a in rows])
+        except asyncpg.UniqueViolationError as exc:
+            if exc.constraint_name == "events_stream_version_key":
+                streams = ", ".join(w.state.account_id for w in writes)
+                raise ConcurrencyConflict(
+                    f"{streams} was changed by someone else; reload and try again") from exc
+            raise
+
+    async def rebuild(self, conn: DbConnection, account_id: str) -> SavingsAccount | None:
+        """Rewrite the account's row and snapshot from its events (no events: no row)."""
+        state, version = await self.replay(conn, account_id)
+        if state is None:
+            return None
         await conn.execute(
-            _UPSERT, a.account_id, a.cooperative_id, a.member_id, a.savings_type.value,
-            a.balance_idr, a.arrears_idr, list(a.unpaid_periods), a.opened_on, version)
+            """INSERT INTO savings_accounts (account_id, cooperative_id, member_id,
+                   savings_type, balance_idr, arrears_idr, unpaid_periods, opened_on, version,
+                   state)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb)
+               ON CONFLICT (account_id) DO UPDATE SET balance_idr = EXCLUDED.balance_idr,
+                   arrears_idr = EXCLUDED.arrears_idr, unpaid_periods = EXCLUDED.unpaid_periods,
+                   version = EXCLUDED.version, state = EXCLUDED.state""",
+            state.account_id, state.cooperative_id, state.member_id, state.savings_type.value,
+            state.balance_idr, state.arrears_idr, list(state.unpaid_periods), state.opened_on,
+            version, json_dumps(snapshot_of(state)))
+        return state
+
+    async def account_ids(self, conn: DbConnection) -> list[str]:
+        """Every savings stream in the store (what ``rebuild`` can be run over)."""
+        rows = await conn.fetch(
+            "SELECT DISTINCT stream_id FROM events WHERE stream_id LIKE 'savings-%' "
+            "ORDER BY stream_id")
+        return [r["stream_id"] for r in rows]
+
+    # --- queries ----------------------------------------------------------------------
 
     async def account_id_of(
         self, conn: DbConnection, cooperative_id: str, member_id: str, savings_type: SavingsType
@@ -106,3 +306,70 @@ class SavingsRepository:
                ORDER BY a.account_id""",
             cooperative_id)
         return [r["account_id"] for r in rows]
+
+
+class _EventColumns:
+    """The columns of ``_WRITE``'s events, one list per column."""
+
+    def __init__(self) -> None:
+        self.cols: list[list[Any]] = [[] for _ in range(16)]
+
+    def add(self, stream_id: str, expected_version: int, events: Sequence[NewEvent]) -> None:
+        c = self.cols
+        for v, e in enumerate(events, start=expected_version + 1):
+            c[0].append(e.event_id)
+            c[1].append(stream_id)
+            c[2].append(v)
+            c[3].append(e.event_type)
+            c[4].append(e.schema_version)
+            c[5].append(e.cooperative_id)
+            c[6].append(e.occurred_at)
+            c[7].append(e.business_date)
+            c[8].append(e.correlation_id)
+            c[9].append(e.causation_id)
+            c[10].append(e.command_id)
+            c[11].append(e.actor)
+            c[12].append(e.traceparent)
+            c[13].append(e.tracestate)
+            c[14].append(json_dumps(e.payload))
+            c[15].append(None if e.public_payload is None else json_dumps(e.public_payload))
+
+    def columns(self) -> list[list[Any]]:
+        return self.cols
+
+
+def _fold(rows: Sequence[asyncpg.Record]) -> dict[str, LoadedAccount]:
+    """Rows of ``_LOADED`` (ordered by account, then version) into one state per account."""
+    out: dict[str, LoadedAccount] = {}
+    state: SavingsAccount | None = None
+    version = 0
+    current: asyncpg.Record | None = None
+
+    def finish() -> None:
+        if current is not None and state is not None:
+            out[current["account_id"]] = LoadedAccount(state, version, current["member_status"])
+
+    for row in rows:
+        if current is None or row["account_id"] != current["account_id"]:
+            finish()
+            current = row
+            snapshot = row["state"]
+            if snapshot is not None and snapshot.get("format") == SNAPSHOT_FORMAT:
+                state = state_from_snapshot(
+                    snapshot, account_id=row["account_id"], cooperative_id=row["cooperative_id"],
+                    member_id=row["member_id"], savings_type=row["savings_type"],
+                    opened_on=row["opened_on"])
+                version = row["version"]
+            else:
+                state, version = None, 0
+        if row["stream_version"] is None:
+            continue
+        if row["stream_version"] != version + 1:
+            raise EventSequenceError(
+                f"{row['account_id']}: event {row['stream_version']} follows {version}")
+        state = evolve_savings(state, savings_event_from_payload(
+            domain_type(row["event_type"]), row["payload"],
+            schema_version=row["schema_version"]))
+        version = row["stream_version"]
+    finish()
+    return out

@@ -5,17 +5,22 @@ changed hands, recorded on the day it happened (the item's ``business_date``) ev
 when the state moved on meanwhile. A repayment to a loan repaid or closed since is
 kept as an overpayment for staff and flagged ``overpayment``. Disbursements,
 withdrawals and refunds are online only: ``process_batch`` rejects any other type.
+
+Deposits are recorded set-wise (``SavingsDepositFacts.handle_batch``): each run of
+deposit facts of a batch loads its accounts once, decides every fact in memory in
+``device_seq`` order and writes them in one statement, in the run's one transaction.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from gotong_platform.db import DbConnection
+from gotong_platform.domain import DomainError
 from gotong_platform.sync import HandlerOutcome, ItemHandler, SyncContext, SyncItem
 from payments.adapters.events import Origin
 from payments.application.errors import InvalidFactPayload
@@ -27,10 +32,11 @@ from payments.domain import (
     LoanOverpaid,
     ReceiveRepayment,
     RepaymentChannel,
+    SavingsAccount,
     SavingsType,
 )
 
-__all__ = ["FLAG_OVERPAYMENT", "OfflineFacts"]
+__all__ = ["FLAG_OVERPAYMENT", "OfflineFacts", "SavingsDepositFacts"]
 
 FLAG_OVERPAYMENT = "overpayment"
 
@@ -62,20 +68,8 @@ class OfflineFacts:
     loans: LoanService
 
     def handlers(self) -> Mapping[str, ItemHandler]:
-        return {"savings_deposit": self.savings_deposit, "loan_repayment": self.loan_repayment}
-
-    async def savings_deposit(
-        self, conn: DbConnection, item: SyncItem, context: SyncContext
-    ) -> HandlerOutcome:
-        fact = _parse(DepositFact, item)
-        account, version = await self.savings.deposit(
-            conn, context.cooperative_id, fact.member_id, SavingsType(fact.savings_type),
-            DepositSavings(amount_idr=fact.amount_idr, channel=DepositChannel(fact.channel),
-                           business_date=item.business_date, reference=fact.reference,
-                           recorded_offline=True),
-            _origin(item, context))
-        return HandlerOutcome(result={"account_id": account.account_id,
-                                      "balance_idr": account.balance_idr, "version": version})
+        return {"savings_deposit": SavingsDepositFacts(self.savings),
+                "loan_repayment": self.loan_repayment}
 
     async def loan_repayment(
         self, conn: DbConnection, item: SyncItem, context: SyncContext
@@ -93,6 +87,56 @@ class OfflineFacts:
             result={"loan_id": loan.loan_id, "status": loan.status.value,
                     "outstanding_idr": loan.outstanding_idr, "overpaid_idr": overpaid},
             flags=[FLAG_OVERPAYMENT] if overpaid else [])
+
+
+@dataclasses.dataclass(frozen=True)
+class SavingsDepositFacts:
+    """``savings_deposit`` facts: set-wise per run of a batch, or one by one (fallback)."""
+
+    savings: SavingsService
+
+    async def __call__(
+        self, conn: DbConnection, item: SyncItem, context: SyncContext
+    ) -> HandlerOutcome:
+        member_id, kind, command = _deposit(item)
+        account, version = await self.savings.deposit(
+            conn, context.cooperative_id, member_id, kind, command, _origin(item, context))
+        return _deposited(account, version)
+
+    async def handle_batch(
+        self, conn: DbConnection, entries: Sequence[tuple[SyncItem, SyncContext]]
+    ) -> list[HandlerOutcome | DomainError]:
+        answers: list[HandlerOutcome | DomainError | None] = []
+        deposits: list[tuple[str, SavingsType, DepositSavings, Origin]] = []
+        for item, context in entries:
+            try:
+                member_id, kind, command = _deposit(item)
+            except InvalidFactPayload as exc:
+                answers.append(exc)
+            else:
+                answers.append(None)
+                deposits.append((member_id, kind, command, _origin(item, context)))
+        done = iter(await self.savings.deposit_many(conn, entries[0][1].cooperative_id,
+                                                    deposits) if deposits else [])
+        out: list[HandlerOutcome | DomainError] = []
+        for answer in answers:
+            if answer is None:
+                recorded = next(done)
+                answer = recorded if isinstance(recorded, DomainError) else _deposited(*recorded)
+            out.append(answer)
+        return out
+
+
+def _deposit(item: SyncItem) -> tuple[str, SavingsType, DepositSavings]:
+    fact = _parse(DepositFact, item)
+    return fact.member_id, SavingsType(fact.savings_type), DepositSavings(
+        amount_idr=fact.amount_idr, channel=DepositChannel(fact.channel),
+        business_date=item.business_date, reference=fact.reference, recorded_offline=True)
+
+
+def _deposited(account: SavingsAccount, version: int) -> HandlerOutcome:
+    return HandlerOutcome(result={"account_id": account.account_id,
+                                  "balance_idr": account.balance_idr, "version": version})
 
 
 def _parse(model: type[_M], item: SyncItem) -> _M:

@@ -1,6 +1,8 @@
 """Use cases of simpanan: the policy, accounts, deposits, withdrawals, wajib billing.
 
-Each: load, decide (pure domain), save. The API runs them inside
+Each: load (the account's query row and snapshot, not a replay), decide (pure domain),
+save (append with the loaded version as the expected version, row and snapshot in the
+same statement). The API runs them inside
 ``gotong_platform.commands.execute_command`` (one transaction with the
 Idempotency-Key); the reactions and the offline sync run them in their own.
 """
@@ -8,13 +10,15 @@ Idempotency-Key); the reactions and the offline sync run them in their own.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import date
 
 from gotong_platform.db import DbConnection
-from gotong_platform.directory import Directory
+from gotong_platform.domain import DomainError
+from gotong_platform.eventstore import NewEvent
 from payments.adapters.events import Origin
 from payments.adapters.records_repository import RecordsRepository
-from payments.adapters.savings_repository import SavingsRepository
+from payments.adapters.savings_repository import AccountWrite, LoadedAccount, SavingsRepository
 from payments.application.errors import MemberNotActive, SavingsAccountsNotOpened
 from payments.application.policy import (
     DEFAULT_SAVINGS_POLICY,
@@ -102,15 +106,51 @@ class SavingsService:
         """Pay in. A clerk's online deposit (``require_active_member``) needs an admitted
         member; cash recorded offline and payout deductions are facts, taken as they come.
         """
-        state, version = await self.account(conn, cooperative_id, member_id, kind)
-        if require_active_member:
-            member = await Directory(conn).member(member_id)
-            if member is None or not member.is_active:
-                raise MemberNotActive(
-                    "Deposits are taken from admitted members only; this member is "
-                    f"{member.status if member else 'unknown here'}.")
-        events = deposit_savings(state, command)
-        return await self.repo.save(conn, state, version, events, origin)
+        loaded = await self.loaded(conn, cooperative_id, member_id, kind)
+        if require_active_member and loaded.member_status != "admitted":
+            raise MemberNotActive(
+                "Deposits are taken from admitted members only; this member is "
+                f"{loaded.member_status or 'unknown here'}.")
+        events = deposit_savings(loaded.state, command)
+        return await self.repo.save(conn, loaded.state, loaded.version, events, origin)
+
+    async def deposit_many(
+        self, conn: DbConnection, cooperative_id: str,
+        deposits: Sequence[tuple[str, SavingsType, DepositSavings, Origin]],
+    ) -> list[tuple[SavingsAccount, int] | DomainError]:
+        """Pay in many deposits (member, type, command, origin) set-wise, in their order.
+
+        Each touched account is loaded once (one statement for all), every deposit is
+        decided in memory against the state its predecessors left, and the accepted
+        ones are written in one statement (events, outbox, rows and snapshots): the
+        same events and states as ``deposit`` one by one. A refused deposit is answered
+        with its ``DomainError`` and changes nothing. Facts, so no member-status check.
+        """
+        loaded = await self.repo.load_many(
+            conn, cooperative_id, ((member, kind) for member, kind, _, _ in deposits))
+        current = {key: (a.state, a.version) for key, a in loaded.items()}
+        staged: dict[tuple[str, SavingsType], list[NewEvent]] = {}
+        answers: list[tuple[SavingsAccount, int] | DomainError] = []
+        for member_id, kind, command, origin in deposits:
+            key = (member_id, kind)
+            if key not in current:
+                answers.append(_not_opened())
+                continue
+            state, version = current[key]
+            try:
+                events = deposit_savings(state, command)
+            except DomainError as exc:
+                answers.append(exc)
+                continue
+            write = self.repo.stage(state, version, events, origin)
+            current[key] = (write.state, write.version)
+            staged.setdefault(key, []).extend(write.events)
+            answers.append((write.state, write.version))
+        await self.repo.write(conn, [
+            AccountWrite(state=current[key][0], expected_version=loaded[key].version,
+                         events=events)
+            for key, events in staged.items()])
+        return answers
 
     async def withdraw(
         self, conn: DbConnection, cooperative_id: str, member_id: str,
@@ -145,11 +185,19 @@ class SavingsService:
     async def account(
         self, conn: DbConnection, cooperative_id: str, member_id: str, kind: SavingsType
     ) -> tuple[SavingsAccount, int]:
-        account_id = await self.repo.account_id_of(conn, cooperative_id, member_id, kind)
-        state, version = (None, 0) if account_id is None else await self.repo.load(conn,
-                                                                                    account_id)
-        if state is None:
-            raise SavingsAccountsNotOpened(
-                "This member has no savings accounts here; they open when the member is "
-                "admitted.")
-        return state, version
+        loaded = await self.loaded(conn, cooperative_id, member_id, kind)
+        return loaded.state, loaded.version
+
+    async def loaded(
+        self, conn: DbConnection, cooperative_id: str, member_id: str, kind: SavingsType
+    ) -> LoadedAccount:
+        """The member's account (one statement: row, snapshot, member status)."""
+        loaded = await self.repo.load_for_member(conn, cooperative_id, member_id, kind)
+        if loaded is None:
+            raise _not_opened()
+        return loaded
+
+
+def _not_opened() -> SavingsAccountsNotOpened:
+    return SavingsAccountsNotOpened(
+        "This member has no savings accounts here; they open when the member is admitted.")
