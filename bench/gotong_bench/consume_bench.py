@@ -99,7 +99,12 @@ async def _runner(spec: dict[str, Any]) -> dict[str, Any]:
 def main() -> None:
     spec = load_spec()
     cpu0 = time.process_time()
-    result = asyncio.run(_raw(spec) if spec["mode"] == "raw" else _runner(spec))
+    if spec["mode"] == "raw":
+        result = asyncio.run(_raw(spec))
+    else:  # on uvloop, as ``python -m reporting consumer`` runs
+        from gotong_platform.consumer.process import run
+
+        result = run(_runner(spec))
     result["worker_cpu_s"] = time.process_time() - cpu0
     print_result(result)
 

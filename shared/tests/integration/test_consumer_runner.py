@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -49,19 +49,21 @@ class Env:
         self.pool, self.topic, self.bootstrap = pool, topic, bootstrap
         self.producer: AIOKafkaProducer = make_producer(bootstrap, client_id="test-producer")
 
-    def runner(self, name: str = "counter") -> ConsumerRunner:
+    def runner(self, name: str = "counter", handler: Any = counting_handler,
+               concurrency: int = 1) -> ConsumerRunner:
         return ConsumerRunner(
             pool=self.pool,
             consumer=make_consumer(self.bootstrap, group_id=None, client_id=name),
             dlq_producer=make_producer(self.bootstrap, client_id=f"{name}-dlq"),
-            handler=counting_handler,
+            handler=handler,
             config=RunnerConfig(consumer=name, topics=(self.topic,), group_id=None,
-                                max_attempts=3, retry_backoff_s=0.01),
+                                max_attempts=3, retry_backoff_s=0.01,
+                                partition_concurrency=concurrency),
         )
 
-    async def send(self, env: Envelope, data: Any) -> None:
+    async def send(self, env: Envelope, data: Any, key: bytes | None = None) -> None:
         await self.producer.send_and_wait(
-            self.topic, value=orjson.dumps(data), key=env.stream_id.encode(),
+            self.topic, value=orjson.dumps(data), key=key or env.stream_id.encode(),
             headers=encode_kafka_headers(env),
         )
 
@@ -104,6 +106,64 @@ async def test_duplicate_deliveries_change_nothing(env: Env) -> None:
     finally:
         await runner.close()
     assert await env.counts() == {"s-1": 5}
+
+
+class CountingBatches:
+    """A batch-aware handler: one statement per batch, and the batches it was given."""
+
+    def __init__(self) -> None:
+        self.batches: list[list[str]] = []
+
+    async def apply_batch(self, conn: asyncpg.Connection, events: Sequence[ConsumedEvent]
+                          ) -> None:
+        if any(e.data.get("explode") for e in events):
+            raise ValueError("this event cannot be applied")
+        self.batches.append([e.envelope.stream_id for e in events])
+        await conn.executemany(
+            "INSERT INTO counts (stream_id, n) VALUES ($1, $2) "
+            "ON CONFLICT (stream_id) DO UPDATE SET n = counts.n + EXCLUDED.n",
+            [(e.envelope.stream_id, int(e.data["n"])) for e in events])
+
+
+@pytest.mark.parametrize("concurrency", [1, 3])
+async def test_a_batch_handler_gets_each_event_once_across_partitions(
+    env: Env, concurrency: int
+) -> None:
+    envelopes = [an_envelope(f"s-{n % 6}", n) for n in range(1, 31)]
+    for e in envelopes:
+        await env.send(e, {"n": 1})
+    for e in [*envelopes[:4], envelopes[0]]:  # re-sent, once twice
+        await env.send(e, {"n": 1})
+    handler = CountingBatches()
+    runner = env.runner(handler=handler, concurrency=concurrency)
+    await runner.start()
+    try:
+        await drain(runner, 35)
+    finally:
+        await runner.close()
+    assert await env.counts() == {f"s-{n}": 5 for n in range(6)}
+    assert sum(len(b) for b in handler.batches) == 30
+    assert max(len(b) for b in handler.batches) > 1  # the batch path, not one by one
+
+
+async def test_a_poison_record_in_a_batch_is_isolated_and_the_rest_stays_batched(
+    env: Env
+) -> None:
+    for v in range(1, 11):
+        await env.send(an_envelope("s-p", v), {"n": 1, "explode": v == 4}, key=b"p")
+    handler = CountingBatches()
+    runner = env.runner(handler=handler)
+    await runner.start()
+    try:
+        await drain(runner, 10)
+    finally:
+        await runner.close()
+    assert await env.counts() == {"s-p": 9}
+    assert runner.dead_lettered == 1
+    # one by one up to the poison record, then the six after it in one batch
+    assert handler.batches == [["s-p"]] * 3 + [["s-p"] * 6]
+    dead = await read_topic(env.bootstrap, dead_letter_topic(env.topic), expected=1)
+    assert "cannot be applied" in dict(dead[0].headers)["gotong_error"].decode()
 
 
 async def test_restart_resumes_from_stored_position_without_double_apply(env: Env) -> None:

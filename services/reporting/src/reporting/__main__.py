@@ -106,14 +106,16 @@ def main() -> None:
     sub.add_parser("relay", help="publish the outbox (SHU events) to Kafka")
     args = parser.parse_args()
     settings = ReportingSettings()
+    from gotong_platform.consumer.process import run  # asyncio.run on uvloop
+
     if args.command == "api":
         _api(settings, args.host, args.port)
     elif args.command == "consumer":
-        asyncio.run(_consume(settings))
+        run(_consume(settings))
     elif args.command == "relay":
         asyncio.run(_relay(settings))
     else:
-        raise SystemExit(asyncio.run(_rebuild(settings, args.switch)))
+        raise SystemExit(run(_rebuild(settings, args.switch)))
 
 
 if __name__ == "__main__":

@@ -25,8 +25,17 @@ CONSUMER_NAME = "readmodel"
 
 
 async def schema_pool(settings: ReportingSettings, schema: str) -> asyncpg.Pool:
+    """Connections writing (or reading) one read-model version.
+
+    Commits do not wait for their WAL flush (``synchronous_commit = off``): the read
+    model is disposable (a rebuild from Kafka makes it again), and effects, event ids
+    and positions still commit together, so a crash can only lose the last few
+    batches as a whole, which the consumer then reads again from its older position.
+    Not waiting shortens every batch and the time its freshness row locks are held.
+    """
     return await create_pool(settings.database_url, max_size=5,
-                             server_settings={"search_path": checked_schema_name(schema)})
+                             server_settings={"search_path": checked_schema_name(schema),
+                                              "synchronous_commit": "off"})
 
 
 async def build_runner(
@@ -43,7 +52,11 @@ async def build_runner(
         dlq_producer=make_producer(settings.kafka_bootstrap, client_id=f"{client_id}-dlq",
                                    auth=auth),
         handler=read_model_handler,
-        config=RunnerConfig(consumer=CONSUMER_NAME, topics=settings.topics, group_id=group_id),
+        # The projection's writes on different partitions never conflict (rows are keyed
+        # by stream or event; freshness rows are locked in order at the end of a batch),
+        # so the partitions of a poll are applied at once, up to the pool's size.
+        config=RunnerConfig(consumer=CONSUMER_NAME, topics=settings.topics, group_id=group_id,
+                            partition_concurrency=4),
         metrics=metrics,
     )
 

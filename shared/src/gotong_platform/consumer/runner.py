@@ -160,6 +160,10 @@ class RunnerConfig:
     max_attempts: int = 3
     retry_backoff_s: float = 0.05
     max_records: int = 500
+    # Partition batches of one poll applied at once, each in its own transaction on its
+    # own connection. Only for handlers whose effects on different partitions cannot
+    # conflict (the read model's); 1 keeps the partitions of a poll in sequence.
+    partition_concurrency: int = 1
 
 
 _SEEN = """
@@ -269,11 +273,24 @@ class ConsumerRunner:
         batches = await self._consumer.getmany(
             timeout_ms=timeout_ms, max_records=self._config.max_records
         )
-        count = 0
-        for tp, records in batches.items():
-            if records:
+        work = [(tp, records) for tp, records in batches.items() if records]
+        count = sum(len(records) for _, records in work)
+        if self._config.partition_concurrency > 1 and len(work) > 1:
+            # Partitions are independent (own positions, own transactions): while one
+            # batch waits for PostgreSQL, the next one is decoded and sent.
+            limit = asyncio.Semaphore(self._config.partition_concurrency)
+
+            async def one(tp: TopicPartition, records: list[ConsumerRecord[bytes, bytes]]
+                          ) -> None:
+                async with limit:
+                    await self._process_partition_batch(tp, records)
+
+            async with asyncio.TaskGroup() as group:
+                for tp, records in work:
+                    group.create_task(one(tp, records))
+        else:
+            for tp, records in work:
                 await self._process_partition_batch(tp, records)
-                count += len(records)
         if count:
             await self._commit_kafka_offsets()
             self._report_lag()

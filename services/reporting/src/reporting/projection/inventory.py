@@ -11,32 +11,26 @@ from gotong_platform.contracts import EventContract
 from gotong_platform.contracts import inventory as c
 from gotong_platform.envelope import Envelope
 from reporting.projection.inventory_facts import sale_lines, stock_movement
-from reporting.projection.statements import Statements
+from reporting.projection.statements import InsertNew, Statements
 
 __all__ = ["apply_contract"]
 
-_SALE_LINE = """
-INSERT INTO fact_sale_lines (sale_id, line_no, cooperative_id, business_date, recorded_at,
-                             buyer_type, member_id, product_id, category, qty, amount_idr,
-                             credit_idr, discount_idr, warehouse_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-ON CONFLICT (sale_id, line_no) DO NOTHING
-"""
-_VOID = """
-INSERT INTO fact_sale_voids (sale_id, cooperative_id, business_date, recorded_at, reason_code)
-VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sale_id) DO NOTHING
-"""
-_PRODUCE = """
-INSERT INTO fact_produce (receipt_id, cooperative_id, business_date, recorded_at, member_id,
-                          product_id, net_qty_g, amount_idr)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (receipt_id) DO NOTHING
-"""
-_STOCK = """
-INSERT INTO fact_stock (event_id, cooperative_id, warehouse_id, product_id, business_date,
-                        recorded_at, kind, reason, qty_delta, value_delta_idr,
-                        counterparty_cooperative_id, settlement_variance_idr)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (event_id) DO NOTHING
-"""
+_SALE_LINE = InsertNew("fact_sale_lines", """
+    sale_id text, line_no integer, cooperative_id text, business_date date,
+    recorded_at timestamptz, buyer_type text, member_id text, product_id text,
+    category text, qty bigint, amount_idr bigint, credit_idr bigint, discount_idr bigint,
+    warehouse_id text""", "(sale_id, line_no)")
+_VOID = InsertNew("fact_sale_voids", """
+    sale_id text, cooperative_id text, business_date date, recorded_at timestamptz,
+    reason_code text""", "(sale_id)")
+_PRODUCE = InsertNew("fact_produce", """
+    receipt_id text, cooperative_id text, business_date date, recorded_at timestamptz,
+    member_id text, product_id text, net_qty_g bigint, amount_idr bigint""", "(receipt_id)")
+_STOCK = InsertNew("fact_stock", """
+    event_id uuid, cooperative_id text, warehouse_id text, product_id text,
+    business_date date, recorded_at timestamptz, kind text, reason text, qty_delta bigint,
+    value_delta_idr bigint, counterparty_cooperative_id text,
+    settlement_variance_idr bigint""", "(event_id)")
 _PRODUCT = """
 INSERT INTO products (product_id, cooperative_id, sku, name, category, base_unit, version)
 VALUES ($1, $2, $3, $4, $5, $6, $7)

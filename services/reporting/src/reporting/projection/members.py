@@ -23,7 +23,7 @@ from gotong_platform.contracts import members as c
 from gotong_platform.db import DbConnection
 from gotong_platform.envelope import Envelope
 from reporting.projection.common import apply_events
-from reporting.projection.statements import Statements
+from reporting.projection.statements import InsertNew, Statements
 
 __all__ = ["apply_contract", "apply_event"]
 
@@ -71,21 +71,16 @@ FROM (SELECT DISTINCT ON (cooperative_id) cooperative_id, in_federation, version
       ORDER BY cooperative_id, version DESC) l
 WHERE c.cooperative_id = l.cooperative_id
 """
-_COOPERATIVE_ROW = """
-INSERT INTO cooperatives (cooperative_id) VALUES ($1) ON CONFLICT (cooperative_id) DO NOTHING
-"""
+_COOPERATIVE_ROW = InsertNew("cooperatives", "cooperative_id text", "(cooperative_id)")
 
 
-_STATUS_FACT = """
-INSERT INTO fact_member_status (member_id, version, cooperative_id, status, gender,
-                                village_code, business_date, recorded_at, change)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (member_id, version) DO NOTHING
-"""
-_FEDERATION_FACT = """
-INSERT INTO fact_federation (cooperative_id, version, in_federation, effective_date,
-                             recorded_at)
-VALUES ($1, $2, $3, $4, $5) ON CONFLICT (cooperative_id, version) DO NOTHING
-"""
+_STATUS_FACT = InsertNew("fact_member_status", """
+    member_id text, version integer, cooperative_id text, status text, gender text,
+    village_code text, business_date date, recorded_at timestamptz, change text""",
+                         "(member_id, version)")
+_FEDERATION_FACT = InsertNew("fact_federation", """
+    cooperative_id text, version integer, in_federation boolean, effective_date date,
+    recorded_at timestamptz""", "(cooperative_id, version)")
 
 
 async def apply_event(conn: DbConnection, event: ConsumedEvent) -> None:

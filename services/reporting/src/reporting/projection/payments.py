@@ -16,37 +16,29 @@ from typing import Any
 from gotong_platform.contracts import EventContract
 from gotong_platform.contracts import payments as c
 from gotong_platform.envelope import Envelope
-from reporting.projection.statements import Statements
+from reporting.projection.statements import InsertNew, Statements
 
 __all__ = ["apply_contract"]
 
-_SAVINGS = """
-INSERT INTO fact_savings (event_id, cooperative_id, member_id, savings_type, kind, channel,
-                          business_date, recorded_at, delta_idr, account_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (event_id) DO NOTHING
-"""
-_WAJIB_BILL = """
-INSERT INTO fact_wajib_bills (account_id, period, cooperative_id, member_id, due_date,
-                              recorded_at, amount_idr, business_date)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (account_id, period) DO NOTHING
-"""
-_LOAN = """
-INSERT INTO fact_loans (loan_id, cooperative_id, member_id, principal_idr, business_date,
-                        recorded_at)
-VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (loan_id) DO NOTHING
-"""
-_SCHEDULE = """
-INSERT INTO fact_loan_schedule (loan_id, schedule_version, number, due_date, principal_idr,
-                                interest_idr, effective_from, recorded_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING
-"""
-_LOAN_EVENT = """
-INSERT INTO fact_loan_events (event_id, loan_id, cooperative_id, member_id, kind,
-                              business_date, recorded_at, principal_idr, interest_idr,
-                              penalty_idr, channel, stream_version, excess_idr)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-ON CONFLICT (event_id) DO NOTHING
-"""
+_SAVINGS = InsertNew("fact_savings", """
+    event_id uuid, cooperative_id text, member_id text, savings_type text, kind text,
+    channel text, business_date date, recorded_at timestamptz, delta_idr bigint,
+    account_id text""", "(event_id)")
+_WAJIB_BILL = InsertNew("fact_wajib_bills", """
+    account_id text, period text, cooperative_id text, member_id text, due_date date,
+    recorded_at timestamptz, amount_idr bigint, business_date date""", "(account_id, period)")
+_LOAN = InsertNew("fact_loans", """
+    loan_id text, cooperative_id text, member_id text, principal_idr bigint,
+    business_date date, recorded_at timestamptz""", "(loan_id)")
+_SCHEDULE = InsertNew("fact_loan_schedule", """
+    loan_id text, schedule_version integer, number integer, due_date date,
+    principal_idr bigint, interest_idr bigint, effective_from date,
+    recorded_at timestamptz""")
+_LOAN_EVENT = InsertNew("fact_loan_events", """
+    event_id uuid, loan_id text, cooperative_id text, member_id text, kind text,
+    business_date date, recorded_at timestamptz, principal_idr bigint, interest_idr bigint,
+    penalty_idr bigint, channel text, stream_version integer, excess_idr bigint""",
+                        "(event_id)")
 
 
 def _savings(out: Statements, e: c.SavingsDepositedV1 | c.SavingsWithdrawnV1

@@ -14,6 +14,14 @@ event or business key), and the order-tolerant upserts of ``cooperatives`` by
 registration (every column but the federation ones) and by a federation event
 (insert the bare row if missing) give the same row in either order.
 
+An insert of new rows only (``InsertNew``, ``ON CONFLICT DO NOTHING``) is sent as
+one ``INSERT ... SELECT FROM unnest(...)`` of a typed array per column when it has
+several rows: PostgreSQL then plans and runs it once, where ``executemany`` runs it
+once per row. Rows of one statement that collide on the key keep the first, as
+one by one would (``DO NOTHING`` also skips a row that conflicts with an earlier
+row of the same statement). Upserts stay on ``executemany``: ``DO UPDATE`` may not
+touch one row twice in a statement.
+
 A statement that *reads* what other statements wrote (``members._FEDERATION``
 derives membership from ``fact_federation``) is recorded as a ``barrier``: every
 row recorded before it is written first, then the barrier, and rows recorded
@@ -28,7 +36,35 @@ from typing import Any
 
 from gotong_platform.db import DbConnection
 
-__all__ = ["Statements"]
+__all__ = ["InsertNew", "Statements"]
+
+
+class InsertNew:
+    """``INSERT INTO table (columns) ... ON CONFLICT conflict DO NOTHING``.
+
+    ``columns`` is ``"name type, name type, ..."`` with the column types of the
+    table (the array types of the set-wise form).
+    """
+
+    __slots__ = ("many_sql", "row_sql", "table")
+
+    def __init__(self, table: str, columns: str, conflict: str = "") -> None:
+        pairs = [c.split() for c in columns.split(",")]
+        names = ", ".join(name for name, _ in pairs)
+        on_conflict = f"ON CONFLICT {conflict} DO NOTHING".replace("  ", " ")
+        self.table = table
+        self.row_sql = (f"INSERT INTO {table} ({names}) VALUES "
+                        f"({', '.join(f'${n}' for n in range(1, len(pairs) + 1))}) "
+                        f"{on_conflict}")
+        self.many_sql = (f"INSERT INTO {table} ({names}) SELECT * FROM unnest("
+                         f"{', '.join(f'${n}::{t}[]' for n, (_, t) in enumerate(pairs, 1))}) "
+                         f"{on_conflict}")
+
+    def __repr__(self) -> str:
+        return f"InsertNew({self.table})"
+
+
+Statement = str | InsertNew
 
 
 class Statements:
@@ -39,10 +75,10 @@ class Statements:
     def __init__(self) -> None:
         # Each segment is either {sql: [args, ...]} (grouped writes, insertion-ordered)
         # or a barrier: (sql, args) executed alone.
-        self._segments: list[dict[str, list[Sequence[Any]]] | tuple[str, Sequence[Any]]] = []
-        self._current: dict[str, list[Sequence[Any]]] = {}
+        self._segments: list[dict[Statement, list[Sequence[Any]]] | tuple[str, Sequence[Any]]] = []
+        self._current: dict[Statement, list[Sequence[Any]]] = {}
 
-    def add(self, sql: str, *args: Any) -> None:
+    def add(self, sql: Statement, *args: Any) -> None:
         """One row of a grouped write."""
         rows = self._current.get(sql)
         if rows is None:
@@ -50,7 +86,7 @@ class Statements:
         else:
             rows.append(args)
 
-    def add_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+    def add_many(self, sql: Statement, rows: Iterable[Sequence[Any]]) -> None:
         group = self._current.setdefault(sql, [])
         group.extend(rows)
 
@@ -65,9 +101,9 @@ class Statements:
         """Rows recorded and not yet flushed (a barrier counts one)."""
         return sum(len(rows) for _, rows in self.statements())
 
-    def statements(self) -> list[tuple[str, list[Sequence[Any]]]]:
+    def statements(self) -> list[tuple[Statement, list[Sequence[Any]]]]:
         """What ``flush`` would send, in order: (sql, rows) per round trip."""
-        out: list[tuple[str, list[Sequence[Any]]]] = []
+        out: list[tuple[Statement, list[Sequence[Any]]]] = []
         for segment in [*self._segments, self._current]:
             if isinstance(segment, tuple):
                 out.append((segment[0], [segment[1]]))
@@ -81,7 +117,13 @@ class Statements:
         self._segments = []
         self._current = {}
         for sql, rows in work:
-            if len(rows) == 1:
+            if isinstance(sql, InsertNew):
+                if len(rows) == 1:
+                    await conn.execute(sql.row_sql, *rows[0])
+                else:
+                    columns = [list(column) for column in zip(*rows, strict=True)]
+                    await conn.execute(sql.many_sql, *columns)
+            elif len(rows) == 1:
                 await conn.execute(sql, *rows[0])
             else:
                 await conn.executemany(sql, rows)
