@@ -9,6 +9,7 @@ members events through its own consumer (same transaction as the position).
 from gotong_platform.directory.store import (
     DIRECTORY_DDL,
     CooperativeFacts,
+    CooperativePlace,
     Directory,
     MemberFacts,
     apply_members_event,
@@ -17,6 +18,7 @@ from gotong_platform.directory.store import (
 __all__ = [
     "DIRECTORY_DDL",
     "CooperativeFacts",
+    "CooperativePlace",
     "Directory",
     "MemberFacts",
     "apply_members_event",

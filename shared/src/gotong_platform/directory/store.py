@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from datetime import date
 
 import asyncpg
@@ -12,7 +13,14 @@ from gotong_platform.contracts import contract_for
 from gotong_platform.contracts import members as c
 from gotong_platform.db import DbConnection
 
-__all__ = ["DIRECTORY_DDL", "CooperativeFacts", "Directory", "MemberFacts", "apply_members_event"]
+__all__ = [
+    "DIRECTORY_DDL",
+    "CooperativeFacts",
+    "CooperativePlace",
+    "Directory",
+    "MemberFacts",
+    "apply_members_event",
+]
 
 DIRECTORY_DDL = """
 CREATE TABLE directory_cooperatives (
@@ -127,17 +135,57 @@ async def _member(conn: DbConnection, member_id: str, cooperative_id: str,
     await conn.execute(_MEMBER, member_id, cooperative_id, member_no, status, since, version)
 
 
-class Directory:
-    """Reads of the local copy (also the HTTP edge's ``CooperativeDirectory``)."""
+@dataclasses.dataclass(frozen=True, slots=True)
+class CooperativePlace:
+    """Where a registered cooperative is: what tenancy and the business date need."""
 
-    def __init__(self, db: DbConnection | asyncpg.Pool) -> None:
+    regency_code: str
+    time_zone: str | None
+
+
+_PLACE = """
+SELECT regency_code, time_zone FROM directory_cooperatives WHERE cooperative_id = $1
+"""
+
+
+class Directory:
+    """Reads of the local copy (also the HTTP edge's ``CooperativeDirectory``).
+
+    ``cache_ttl`` (seconds, 0 = off) keeps each cooperative's place (regency and time zone)
+    in this process for that long, so the tenancy check and the business date of a
+    command cost no query. Only registered cooperatives are kept (a regency is known), so
+    a cooperative registered a moment ago is found at once and an unknown id is asked
+    again every time. Both facts come from the cooperative's registration and do not
+    change after it; the TTL bounds how long a corrected registration could be missed.
+    Everything else (members, federation membership, loop) is read fresh.
+    """
+
+    _MAX_CACHED = 50_000
+
+    def __init__(self, db: DbConnection | asyncpg.Pool, *, cache_ttl: float = 0.0) -> None:
         self._db = db
+        self._ttl = cache_ttl
+        self._places: dict[str, tuple[float, CooperativePlace]] = {}
+
+    async def place_of(self, cooperative_id: str) -> CooperativePlace | None:
+        """The registered cooperative's regency and time zone; None when unknown."""
+        if self._ttl > 0:
+            cached = self._places.get(cooperative_id)
+            if cached is not None and cached[0] > time.monotonic():
+                return cached[1]
+        row = await self._db.fetchrow(_PLACE, cooperative_id)
+        if row is None or row["regency_code"] is None:
+            return None
+        place = CooperativePlace(regency_code=row["regency_code"], time_zone=row["time_zone"])
+        if self._ttl > 0:
+            if len(self._places) >= self._MAX_CACHED:
+                self._places.clear()
+            self._places[cooperative_id] = (time.monotonic() + self._ttl, place)
+        return place
 
     async def regency_of(self, cooperative_id: str) -> str | None:
-        regency: str | None = await self._db.fetchval(
-            "SELECT regency_code FROM directory_cooperatives WHERE cooperative_id = $1",
-            cooperative_id)
-        return regency
+        place = await self.place_of(cooperative_id)
+        return None if place is None else place.regency_code
 
     async def cooperative(self, cooperative_id: str) -> CooperativeFacts | None:
         row = await self._db.fetchrow(

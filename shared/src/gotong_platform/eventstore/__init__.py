@@ -5,6 +5,7 @@ from gotong_platform.eventstore.store import (
     NewEvent,
     PostgresEventStore,
     RecordedEvent,
+    StreamAppend,
     row_to_envelope,
 )
 
@@ -14,5 +15,6 @@ __all__ = [
     "NewEvent",
     "PostgresEventStore",
     "RecordedEvent",
+    "StreamAppend",
     "row_to_envelope",
 ]

@@ -14,12 +14,13 @@ from datetime import date, datetime
 from typing import Any
 
 import asyncpg
+import orjson
 
-from gotong_platform.db import DbConnection, json_dumps
+from gotong_platform.db import DbConnection
 from gotong_platform.domain import ConcurrencyConflict
 from gotong_platform.envelope import Envelope
 
-__all__ = ["NewEvent", "PostgresEventStore", "RecordedEvent"]
+__all__ = ["NewEvent", "PostgresEventStore", "RecordedEvent", "StreamAppend", "row_to_envelope"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -48,31 +49,43 @@ class RecordedEvent:
     payload: dict[str, Any]
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class StreamAppend:
+    """New events for one stream, after ``expected_version`` (0 for a new stream)."""
+
+    stream_id: str
+    expected_version: int
+    events: Sequence[NewEvent]
+
+
+# One statement for the events of one or more streams and their outbox rows. Each
+# event row names its stream, so a command that writes several streams (a sale and the
+# ledgers it takes from) appends them in one round trip.
 _APPEND = """
 WITH new AS (
     SELECT * FROM unnest(
-        $1::uuid[], $2::int[], $3::text[], $4::int[], $5::text[], $6::timestamptz[],
-        $7::date[], $8::uuid[], $9::uuid[], $10::text[], $11::text[], $12::text[],
-        $13::text[], $14::jsonb[], $15::jsonb[]
-    ) WITH ORDINALITY AS n(event_id, stream_version, event_type, schema_version,
+        $1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::text[],
+        $7::timestamptz[], $8::date[], $9::uuid[], $10::uuid[], $11::text[], $12::text[],
+        $13::text[], $14::text[], $15::text[], $16::text[]
+    ) WITH ORDINALITY AS n(event_id, stream_id, stream_version, event_type, schema_version,
         cooperative_id, occurred_at, business_date, correlation_id, causation_id,
         command_id, actor, traceparent, tracestate, payload, public_payload, ord)
 ), stored AS (
     INSERT INTO events (event_id, stream_id, stream_version, event_type, schema_version,
         cooperative_id, occurred_at, business_date, correlation_id, causation_id,
         command_id, actor, traceparent, tracestate, payload)
-    SELECT event_id, $16, stream_version, event_type, schema_version, cooperative_id,
+    SELECT event_id, stream_id, stream_version, event_type, schema_version, cooperative_id,
         occurred_at, business_date, correlation_id, causation_id, command_id, actor,
-        traceparent, tracestate, payload
+        traceparent, tracestate, payload::jsonb
     FROM new ORDER BY ord
-    RETURNING event_id, global_position, recorded_at
+    RETURNING global_position, recorded_at, stream_id, stream_version
 ), queued AS (
     -- ORDER BY ord: outbox positions follow stream order within the append.
     INSERT INTO outbox (event_id, topic, payload)
-    SELECT event_id, $17, public_payload FROM new
+    SELECT event_id, $17, public_payload::jsonb FROM new
     WHERE public_payload IS NOT NULL ORDER BY ord
 )
-SELECT event_id, global_position, recorded_at FROM stored
+SELECT global_position, recorded_at, stream_id, stream_version FROM stored
 """
 
 _LOAD = """
@@ -81,6 +94,12 @@ SELECT event_id, stream_id, stream_version, event_type, schema_version, cooperat
        causation_id, command_id, actor, traceparent, tracestate, payload
 FROM events WHERE stream_id = $1 AND stream_version > $2 ORDER BY stream_version
 """
+
+
+def _dumps(value: dict[str, Any] | str) -> str:
+    """JSON text of a payload (text passes through): sent as text and cast to jsonb in
+    SQL, whatever jsonb codec the connection has."""
+    return value if isinstance(value, str) else orjson.dumps(value).decode()
 
 
 class PostgresEventStore:
@@ -103,60 +122,87 @@ class PostgresEventStore:
         unique (stream_id, stream_version) index decides, so no read is needed
         and no lock is held beyond the index entry.
         """
-        if not events:
-            return []
-        versions = list(range(expected_version + 1, expected_version + 1 + len(events)))
+        appended = await self.append_streams(
+            conn, [StreamAppend(stream_id, expected_version, events)])
+        return appended[0]
+
+    async def append_streams(
+        self, conn: DbConnection, appends: Sequence[StreamAppend]
+    ) -> list[list[Envelope]]:
+        """``append`` for several streams in one statement (one round trip); the envelopes
+        per stream, in the order given. A conflict on any stream raises
+        ``ConcurrencyConflict`` and, the caller's transaction being rolled back, nothing of
+        any stream is kept."""
+        ids: list[uuid.UUID] = []
+        streams: list[str] = []
+        versions: list[int] = []
+        types: list[str] = []
+        schemas: list[int] = []
+        cooperatives: list[str] = []
+        occurred: list[datetime] = []
+        days: list[date] = []
+        correlations: list[uuid.UUID | None] = []
+        causations: list[uuid.UUID | None] = []
+        commands: list[str | None] = []
+        actors: list[str | None] = []
+        parents: list[str | None] = []
+        states: list[str | None] = []
+        payloads: list[str] = []
+        publics: list[str | None] = []
+        for a in appends:
+            version = a.expected_version
+            for e in a.events:
+                version += 1
+                ids.append(e.event_id)
+                streams.append(a.stream_id)
+                versions.append(version)
+                types.append(e.event_type)
+                schemas.append(e.schema_version)
+                cooperatives.append(e.cooperative_id)
+                occurred.append(e.occurred_at)
+                days.append(e.business_date)
+                correlations.append(e.correlation_id)
+                causations.append(e.causation_id)
+                commands.append(e.command_id)
+                actors.append(e.actor)
+                parents.append(e.traceparent)
+                states.append(e.tracestate)
+                payloads.append(_dumps(e.payload))
+                publics.append(None if e.public_payload is None else _dumps(e.public_payload))
+        if not ids:
+            return [[] for _ in appends]
         try:
             rows = await conn.fetch(
-                _APPEND,
-                [e.event_id for e in events],
-                versions,
-                [e.event_type for e in events],
-                [e.schema_version for e in events],
-                [e.cooperative_id for e in events],
-                [e.occurred_at for e in events],
-                [e.business_date for e in events],
-                [e.correlation_id for e in events],
-                [e.causation_id for e in events],
-                [e.command_id for e in events],
-                [e.actor for e in events],
-                [e.traceparent for e in events],
-                [e.tracestate for e in events],
-                [json_dumps(e.payload) for e in events],
-                [None if e.public_payload is None else json_dumps(e.public_payload)
-                 for e in events],
-                stream_id,
-                self.topic,
-            )
+                _APPEND, ids, streams, versions, types, schemas, cooperatives, occurred, days,
+                correlations, causations, commands, actors, parents, states, payloads,
+                publics, self.topic)
         except asyncpg.UniqueViolationError as exc:
             if exc.constraint_name == "events_stream_version_key":
+                names = ", ".join(a.stream_id for a in appends if a.events)
                 raise ConcurrencyConflict(
-                    f"{stream_id} was changed by someone else; reload and try again"
+                    f"{names} was changed by someone else; reload and try again"
                 ) from exc
             raise
-        by_id = {r["event_id"]: r for r in rows}
-        return [
-            Envelope(
-                event_id=e.event_id,
-                event_type=e.event_type,
-                schema_version=e.schema_version,
-                source=self.source,
-                stream_id=stream_id,
-                stream_version=v,
-                cooperative_id=e.cooperative_id,
-                occurred_at=e.occurred_at,
-                business_date=e.business_date,
-                recorded_at=by_id[e.event_id]["recorded_at"],
-                global_position=by_id[e.event_id]["global_position"],
-                correlation_id=e.correlation_id,
-                causation_id=e.causation_id,
-                command_id=e.command_id,
-                actor=e.actor,
-                traceparent=e.traceparent,
-                tracestate=e.tracestate,
-            )
-            for e, v in zip(events, versions, strict=True)
-        ]
+        stored = {(r[2], r[3]): r for r in rows}
+        source = self.source
+        out: list[list[Envelope]] = []
+        for a in appends:
+            envelopes = []
+            version = a.expected_version
+            for e in a.events:
+                version += 1
+                r = stored[a.stream_id, version]
+                envelopes.append(Envelope(
+                    event_id=e.event_id, event_type=e.event_type,
+                    schema_version=e.schema_version, source=source, stream_id=a.stream_id,
+                    stream_version=version, cooperative_id=e.cooperative_id,
+                    occurred_at=e.occurred_at, business_date=e.business_date,
+                    recorded_at=r[1], global_position=r[0],
+                    correlation_id=e.correlation_id, causation_id=e.causation_id,
+                    command_id=e.command_id, actor=e.actor, traceparent=e.traceparent,
+                    tracestate=e.tracestate))
+            out.append(envelopes)
+        return out
 
     async def load(
         self, conn: DbConnection, stream_id: str, after_version: int = 0
