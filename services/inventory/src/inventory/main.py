@@ -52,11 +52,15 @@ def create_app(settings: InventorySettings) -> FastAPI:
         pool = await create_pool(settings.database_url, max_size=settings.pool_max_size)
         try:
             repo = InventoryRepository(event_store(settings))
+            # The local copy of the members directory, fed by the consumer. A registered
+            # cooperative's place (regency, time zone) is kept a few seconds per process:
+            # the tenancy check and the business date then cost no query.
+            directory = Directory(pool, cache_ttl=settings.directory_cache_ttl_s)
             app.state.inventory = AppContext(
                 pool=pool, catalogue=CatalogueService(repo), stock=StockService(repo),
-                transfers=TransferService(repo), sales=SalesService(repo))
-            # The local copy of the members directory, fed by the consumer.
-            app.state.cooperative_directory = Directory(pool)
+                transfers=TransferService(repo), sales=SalesService(repo),
+                directory=directory)
+            app.state.cooperative_directory = directory
             yield
         finally:
             await pool.close()

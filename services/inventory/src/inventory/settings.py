@@ -31,6 +31,9 @@ class InventorySettings(KafkaClientSettings):
     otlp_endpoint: str | None = None
     migrations_dir: Path = _MIGRATIONS
     pool_max_size: int = 20
+    # How long the API keeps a registered cooperative's regency and time zone (seconds;
+    # 0 reads the directory on every request). Both are fixed at registration.
+    directory_cache_ttl_s: float = 5.0
     log_level: str = "INFO"
     # Prometheus endpoint of the consumer process (lag, processed, dead-lettered).
     consumer_metrics_port: int = 9102

@@ -14,6 +14,7 @@ import asyncpg
 import orjson
 
 from gotong_platform.db import DbConnection, json_dumps
+from inventory.adapters.snapshots import Entry
 from inventory.application.errors import DuplicateSku
 from inventory.domain import (
     BaseUnit,
@@ -33,7 +34,6 @@ from inventory.domain import (
 
 __all__ = [
     "add_sale_flags",
-    "add_sale_issue",
     "average_per_qty",
     "insert_product",
     "insert_warehouse",
@@ -42,6 +42,8 @@ __all__ = [
     "project_stock",
     "record_transfer_out",
     "stock_lines",
+    "stock_stream_id",
+    "update_product_snapshot",
     "upsert_price",
 ]
 
@@ -58,16 +60,25 @@ async def insert_warehouse(conn: DbConnection, w: Warehouse) -> None:
         w.warehouse_id, w.cooperative_id, w.name, w.kind.value, w.capacity_kg)
 
 
-async def insert_product(conn: DbConnection, p: Product) -> None:
+async def insert_product(conn: DbConnection, p: Product, *, version: int = 1,
+                         snapshot: str | None = None) -> None:
     try:
         await conn.execute(
             """INSERT INTO products (product_id, cooperative_id, sku, name, category, base_unit,
-                   lot_tracking, shelf_life_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""",
+                   lot_tracking, shelf_life_days, version, state)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb)""",
             p.product_id, p.cooperative_id, p.sku, p.name, p.category.value, p.base_unit.value,
-            p.lot_tracking.value, p.shelf_life_days)
+            p.lot_tracking.value, p.shelf_life_days, version, snapshot)
     except asyncpg.UniqueViolationError as exc:
         # Two definitions of one SKU raced past the service's check.
         raise DuplicateSku(f"Another product of this cooperative has SKU {p.sku}.") from exc
+
+
+async def update_product_snapshot(conn: DbConnection, product_id: str, version: int,
+                                  snapshot: str | None) -> None:
+    await conn.execute(
+        "UPDATE products SET version = $2, state = $3::text::jsonb WHERE product_id = $1",
+        product_id, version, snapshot)
 
 
 async def upsert_price(conn: DbConnection, e: ProductPriceSet) -> None:
@@ -80,38 +91,68 @@ async def upsert_price(conn: DbConnection, e: ProductPriceSet) -> None:
         e.product_id, e.price_list.value, e.effective_from, e.price_idr, e.per_qty)
 
 
+# One statement per saved ledger: the level with the ledger's snapshot, its lots (those
+# holding stock; the others deleted), the entries its events add, and the sale issues.
+_PROJECT_STOCK = """
+WITH level AS (
+    INSERT INTO stock_levels (warehouse_id, product_id, cooperative_id, on_hand, value_idr,
+        average_cost_idr, average_per_qty, negative, version, state)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb)
+    ON CONFLICT (warehouse_id, product_id) DO UPDATE SET on_hand = EXCLUDED.on_hand,
+        value_idr = EXCLUDED.value_idr, average_cost_idr = EXCLUDED.average_cost_idr,
+        negative = EXCLUDED.negative, version = EXCLUDED.version, state = EXCLUDED.state
+), lots AS (
+    SELECT * FROM unnest($11::text[], $12::int[], $13::bigint[], $14::date[], $15::date[])
+        AS l(lot_id, seq, qty, expiry_date, harvest_date)
+), gone AS (
+    DELETE FROM stock_lots s WHERE s.warehouse_id = $1 AND s.product_id = $2
+        AND coalesce(s.lot_id, '') <> ALL (SELECT coalesce(lot_id, '') FROM lots)
+), kept AS (
+    INSERT INTO stock_lots (warehouse_id, product_id, lot_id, seq, qty, expiry_date,
+        harvest_date)
+    SELECT $1, $2, lot_id, seq, qty, expiry_date, harvest_date FROM lots
+    ON CONFLICT (warehouse_id, product_id, coalesce(lot_id, '')) DO UPDATE SET
+        seq = EXCLUDED.seq, qty = EXCLUDED.qty, expiry_date = EXCLUDED.expiry_date,
+        harvest_date = EXCLUDED.harvest_date
+), entries AS (
+    INSERT INTO stock_ledger_entries (stream_id, kind, entry_id, reference, lines)
+    SELECT $16, kind, entry_id, reference, lines::jsonb
+    FROM unnest($17::text[], $18::text[], $19::text[], $20::text[])
+        AS e(kind, entry_id, reference, lines)
+    ON CONFLICT DO NOTHING
+)
+INSERT INTO sale_issues (sale_id, warehouse_id, product_id, issue_id)
+SELECT sale_id, $1, $2, issue_id FROM unnest($21::text[], $22::text[]) AS i(sale_id, issue_id)
+ON CONFLICT DO NOTHING
+"""
+
+
 async def project_stock(
     conn: DbConnection, ledger: StockLedger, *, product: Product, cooperative_id: str,
-    version: int,
+    version: int, snapshot: str | None = None, entries: Sequence[Entry] = (),
+    sale_issues: Sequence[StockIssued] = (),
 ) -> None:
+    """The ledger's query rows (level, lots), its ``snapshot`` (JSON text; None: none) at
+    ``version``, the ``entries`` its new events add and the issues of sales among them
+    (which ledger each took from, for the sale's compensation)."""
     per_qty = average_per_qty(product.base_unit)
+    lots = [lot for lot in ledger.lots.values() if lot.qty != 0]
     await conn.execute(
-        """INSERT INTO stock_levels (warehouse_id, product_id, cooperative_id, on_hand, value_idr,
-               average_cost_idr, average_per_qty, negative, version)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-           ON CONFLICT (warehouse_id, product_id) DO UPDATE SET on_hand = EXCLUDED.on_hand,
-               value_idr = EXCLUDED.value_idr, average_cost_idr = EXCLUDED.average_cost_idr,
-               negative = EXCLUDED.negative, version = EXCLUDED.version""",
+        _PROJECT_STOCK,
         ledger.warehouse_id, ledger.product_id, cooperative_id, ledger.on_hand,
         ledger.value_idr, ledger.average_cost_idr(per_qty), per_qty, ledger.negative_flagged,
-        version)
-    await conn.execute("DELETE FROM stock_lots WHERE warehouse_id = $1 AND product_id = $2",
-                       ledger.warehouse_id, ledger.product_id)
-    lots = [lot for lot in ledger.lots.values() if lot.qty != 0]
-    if lots:
-        await conn.executemany(
-            """INSERT INTO stock_lots (warehouse_id, product_id, lot_id, seq, qty, expiry_date,
-                   harvest_date) VALUES ($1, $2, $3, $4, $5, $6, $7)""",
-            [(ledger.warehouse_id, ledger.product_id, lot.lot_id, lot.seq, lot.qty,
-              lot.expiry_date, lot.harvest_date) for lot in lots])
+        version, snapshot,
+        [lot.lot_id for lot in lots], [lot.seq for lot in lots], [lot.qty for lot in lots],
+        [lot.expiry_date for lot in lots], [lot.harvest_date for lot in lots],
+        stock_stream_id(ledger.warehouse_id, ledger.product_id),
+        [e[0] for e in entries], [e[1] for e in entries], [e[2] for e in entries],
+        [None if e[3] is None else json_dumps(e[3]) for e in entries],
+        [i.reference for i in sale_issues], [i.issue_id for i in sale_issues])
 
 
-async def add_sale_issue(conn: DbConnection, issue: StockIssued) -> None:
-    """Remember which ledger an issue of a sale took from, for the sale's compensation."""
-    await conn.execute(
-        "INSERT INTO sale_issues (sale_id, warehouse_id, product_id, issue_id) "
-        "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-        issue.reference, issue.warehouse_id, issue.product_id, issue.issue_id)
+def stock_stream_id(warehouse_id: str, product_id: str) -> str:
+    """The stream of the ledger of a product in a warehouse."""
+    return f"stock-{warehouse_id}--{product_id}"
 
 
 async def project_sale(

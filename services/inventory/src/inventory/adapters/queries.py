@@ -10,11 +10,13 @@ import asyncpg
 import orjson
 
 from gotong_platform.db import DbConnection
+from inventory.domain import SaleRecorded
 
 __all__ = [
     "list_products",
     "list_sales",
     "list_warehouses",
+    "recorded_sale",
     "sale",
     "stock_levels",
     "transfer",
@@ -109,6 +111,25 @@ async def transfer(db: Db, cooperative_id: str, transfer_id: str) -> dict[str, A
                    "shrinkage_qty": (None if r["qty_received"] is None
                                      else r["qty_sent"] - r["qty_received"])}
                   for r in rows],
+    }
+
+
+def recorded_sale(event: SaleRecorded, flags: Sequence[str]) -> dict[str, Any]:
+    """The sale as ``sale`` reads it back right after it was recorded, JSON-ready, built
+    from the event (the command answers with it without reading its own row)."""
+    return {
+        "sale_id": event.sale_id, "cooperative_id": event.cooperative_id,
+        "warehouse_id": event.warehouse_id, "status": "recorded",
+        "buyer_type": event.buyer_type.value, "member_id": event.member_id,
+        "lines": [{"product_id": line.product_id, "qty": line.qty, "price_idr": line.price_idr,
+                   "per_qty": line.per_qty, "line_total_idr": line.line_total_idr}
+                  for line in event.lines],
+        "discount_idr": event.discount_idr, "total_idr": event.total_idr,
+        "payments": [{"method": p.method.value, "amount_idr": p.amount_idr}
+                     for p in event.payments],
+        "receipt_no": event.receipt_no, "business_date": event.business_date.isoformat(),
+        "recorded_offline": event.recorded_offline, "void_reason": None, "void_detail": None,
+        "flags": list(flags),
     }
 
 

@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
+import orjson
+
 from gotong_platform.commands import CommandMeta
-from gotong_platform.db import DbConnection
+from gotong_platform.db import DbConnection, json_dumps
 from gotong_platform.domain import DomainEvent
-from gotong_platform.eventstore import NewEvent, PostgresEventStore
+from gotong_platform.eventstore import NewEvent, PostgresEventStore, StreamAppend
 from gotong_platform.ids import uuid7
-from inventory.adapters import projections
+from inventory.adapters import projections, snapshots
 from inventory.application.publishing import (
     business_date_of,
     product_contract,
@@ -41,23 +43,30 @@ from inventory.domain import (
     StockLedger,
     Warehouse,
     WarehouseEvent,
+    WarehouseKind,
     event_to_payload,
     evolve_product,
     evolve_sale,
     evolve_stock,
     evolve_warehouse,
+    new_ledger,
     product_event_from_payload,
     replay_product,
     replay_sale,
     replay_stock,
-    replay_warehouse,
     sale_event_from_payload,
     stock_event_from_payload,
-    warehouse_event_from_payload,
 )
 from inventory.domain.values import IssueReason
 
-__all__ = ["InventoryRepository", "Provenance", "stock_stream"]
+__all__ = [
+    "InventoryRepository",
+    "Place",
+    "Provenance",
+    "StagedSale",
+    "StagedStock",
+    "stock_stream",
+]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -74,7 +83,113 @@ class Provenance:
 
 
 def stock_stream(warehouse_id: str, product_id: str) -> str:
-    return f"stock-{warehouse_id}--{product_id}"
+    return projections.stock_stream_id(warehouse_id, product_id)
+
+
+_LOAD_WAREHOUSE = "SELECT * FROM warehouses WHERE warehouse_id = $1"
+
+# part 0: the snapshot (if any), part 1: the events after it, in version order.
+_LOAD_PRODUCT = """
+WITH snap AS (
+    SELECT version, state FROM products WHERE product_id = $1 AND state IS NOT NULL
+)
+SELECT 0 AS part, version AS v, state AS doc, NULL::text AS event_type,
+       NULL::int AS schema_version FROM snap
+UNION ALL
+SELECT 1, stream_version, payload, event_type, schema_version FROM events
+WHERE stream_id = $1 AND stream_version > coalesce((SELECT version FROM snap), 0)
+ORDER BY 1, 2
+"""
+
+# part 0: the snapshot (if any), part 1: the events after it, part 2: the entries named.
+_LOAD_STOCK = """
+WITH snap AS (
+    SELECT version, state FROM stock_levels
+    WHERE warehouse_id = $1 AND product_id = $2 AND state IS NOT NULL
+)
+SELECT 0 AS part, version AS v, state AS doc, NULL::text AS event_type,
+       NULL::int AS schema_version FROM snap
+UNION ALL
+SELECT 1, stream_version, payload, event_type, schema_version FROM events
+WHERE stream_id = $3 AND stream_version > coalesce((SELECT version FROM snap), 0)
+UNION ALL
+SELECT 2, 0, jsonb_build_object('kind', kind, 'id', entry_id, 'reference', reference,
+                                'lines', lines), NULL, NULL
+FROM stock_ledger_entries WHERE stream_id = $3 AND entry_id = ANY($4::text[])
+ORDER BY 1, 2
+"""
+
+
+# Everything a sale reads, in one statement: the warehouse row (part 0), per product its
+# snapshot (1) and the events after it (2), per ledger its snapshot (3), the events after
+# it (4) and the entries named (5). $2 and $3 are parallel: product ids, ledger streams.
+_LOAD_PLACE = """
+WITH prod AS (
+    SELECT product_id, version, state FROM products WHERE product_id = ANY($2::text[])
+), snap AS (
+    SELECT product_id, version, state FROM stock_levels
+    WHERE warehouse_id = $1 AND product_id = ANY($2::text[]) AND state IS NOT NULL
+), ledger AS (
+    SELECT * FROM unnest($2::text[], $3::text[]) AS l(product_id, stream_id)
+)
+SELECT 0 AS part, w.warehouse_id AS id, 0 AS v, to_jsonb(w) AS doc, NULL::text AS event_type,
+       NULL::int AS schema_version
+FROM warehouses w WHERE w.warehouse_id = $1
+UNION ALL
+SELECT 1, product_id, version, state, NULL, NULL FROM prod WHERE state IS NOT NULL
+UNION ALL
+SELECT 2, e.stream_id, e.stream_version, e.payload, e.event_type, e.schema_version
+FROM prod JOIN events e ON e.stream_id = prod.product_id
+    AND e.stream_version > CASE WHEN prod.state IS NULL THEN 0 ELSE prod.version END
+UNION ALL
+SELECT 3, product_id, version, state, NULL, NULL FROM snap
+UNION ALL
+SELECT 4, ledger.product_id, e.stream_version, e.payload, e.event_type, e.schema_version
+FROM ledger JOIN events e ON e.stream_id = ledger.stream_id
+    AND e.stream_version > coalesce(
+        (SELECT version FROM snap WHERE snap.product_id = ledger.product_id), 0)
+UNION ALL
+SELECT 5, ledger.product_id, 0, jsonb_build_object('kind', x.kind, 'id', x.entry_id,
+    'reference', x.reference, 'lines', x.lines), NULL, NULL
+FROM ledger JOIN stock_ledger_entries x ON x.stream_id = ledger.stream_id
+    AND x.entry_id = ANY($4::text[])
+ORDER BY 1, 2, 3
+"""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Place:
+    """A warehouse, products and their ledgers there, as one command reads them."""
+
+    warehouse: Warehouse | None
+    products: dict[str, Product]  # only those found
+    ledgers: dict[str, tuple[StockLedger, int]]  # per product id: state and version
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class StagedStock:
+    """A ledger's new events, decided and ready to be written (``InventoryRepository.write``)."""
+
+    ledger: StockLedger  # after the events
+    version: int  # after the events
+    append: StreamAppend
+    events: Sequence[StockEvent]
+    product: Product
+    cooperative_id: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class StagedSale:
+    sale: Sale  # after the events
+    version: int  # after the events
+    append: StreamAppend
+    events: Sequence[SaleEvent]
+    flags: Sequence[str]
+
+
+def _json(value: Any) -> Any:
+    """A jsonb value whatever codec the connection has (decoded, or JSON text)."""
+    return orjson.loads(value) if isinstance(value, str) else value
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -91,18 +206,39 @@ class InventoryRepository:
     # --- loading ------------------------------------------------------------
 
     async def load_warehouse(self, conn: DbConnection, warehouse_id: str) -> Warehouse | None:
+        """From the ``warehouses`` row: a warehouse stream holds its registration only, and
+        the row is written with it."""
         if not warehouse_id.startswith("warehouse-"):
             return None  # another kind of stream: "not found", not a decoding error
-        recorded = await self.store.load(conn, warehouse_id)
-        return replay_warehouse(
-            warehouse_event_from_payload(r.envelope.event_type, r.payload,
-                                         schema_version=r.envelope.schema_version)
-            for r in recorded)
+        row = await conn.fetchrow(_LOAD_WAREHOUSE, warehouse_id)
+        if row is None:
+            return None
+        return Warehouse(warehouse_id=row["warehouse_id"], cooperative_id=row["cooperative_id"],
+                         name=row["name"], kind=WarehouseKind(row["kind"]),
+                         capacity_kg=row["capacity_kg"])
 
     async def load_product(self, conn: DbConnection, product_id: str
                            ) -> tuple[Product | None, int]:
+        """The snapshot in ``products`` and the events after it (one statement)."""
         if not product_id.startswith("product-"):
             return None, 0
+        rows = await conn.fetch(_LOAD_PRODUCT, product_id)
+        state: Product | None = None
+        version = 0
+        if rows and rows[0]["part"] == 0:
+            state = snapshots.product_from_snapshot(_json(rows[0]["doc"]))
+            if state is None:  # a snapshot of another format: replay the whole stream
+                return await self._replay_product(conn, product_id)
+            version = rows[0]["v"]
+        for r in rows:
+            if r["part"] == 1:
+                state = evolve_product(state, product_event_from_payload(
+                    r["event_type"], _json(r["doc"]), schema_version=r["schema_version"]))
+                version = r["v"]
+        return state, version
+
+    async def _replay_product(self, conn: DbConnection, product_id: str
+                              ) -> tuple[Product | None, int]:
         recorded = await self.store.load(conn, product_id)
         events = [product_event_from_payload(r.envelope.event_type, r.payload,
                                              schema_version=r.envelope.schema_version)
@@ -118,14 +254,117 @@ class InventoryRepository:
                   for r in recorded]
         return replay_sale(events), len(events)
 
-    async def load_stock(self, conn: DbConnection, warehouse_id: str, product_id: str
-                         ) -> tuple[StockLedger, int]:
+    async def load_stock(self, conn: DbConnection, warehouse_id: str, product_id: str,
+                         entry_ids: Iterable[str] = ()) -> tuple[StockLedger, int]:
+        """The ledger from its snapshot (``stock_levels.state``) and the events after it,
+        in one statement. Of its id sets (issues, returns, transfers) only the entries of
+        ``entry_ids`` are loaded: the ids the command will look up."""
+        stream_id = stock_stream(warehouse_id, product_id)
+        rows = await conn.fetch(_LOAD_STOCK, warehouse_id, product_id, stream_id,
+                                list(entry_ids))
+        ledger: StockLedger | None = None
+        version = 0
+        entries = []
+        for r in rows:
+            part = r["part"]
+            if part == 0:
+                ledger = snapshots.ledger_from_snapshot(
+                    _json(r["doc"]), warehouse_id=warehouse_id, product_id=product_id)
+                if ledger is None:  # another format: replay the whole stream
+                    return await self._replay_stock(conn, warehouse_id, product_id, entry_ids)
+                version = r["v"]
+            elif part == 1:
+                if ledger is None:
+                    ledger = new_ledger(warehouse_id=warehouse_id, product_id=product_id)
+                ledger = evolve_stock(ledger, stock_event_from_payload(
+                    r["event_type"], _json(r["doc"]), schema_version=r["schema_version"]))
+                version = r["v"]
+            else:
+                entries.append(_json(r["doc"]))
+        if ledger is None:
+            ledger = new_ledger(warehouse_id=warehouse_id, product_id=product_id)
+        if entries:
+            ledger = snapshots.with_entries(ledger, entries)
+        return ledger, version
+
+    async def _replay_stock(self, conn: DbConnection, warehouse_id: str, product_id: str,
+                            entry_ids: Iterable[str] = ()) -> tuple[StockLedger, int]:
+        """The ledger replayed from the first event (every id set complete)."""
+        del entry_ids  # a full replay holds every entry
         recorded = await self.store.load(conn, stock_stream(warehouse_id, product_id))
         events = [stock_event_from_payload(r.envelope.event_type, r.payload,
                                            schema_version=r.envelope.schema_version)
                   for r in recorded]
         ledger = replay_stock(events, warehouse_id=warehouse_id, product_id=product_id)
         return ledger, len(events)
+
+    async def load_place(
+        self, conn: DbConnection, warehouse_id: str, product_ids: Iterable[str],
+        entry_ids: Iterable[str] = (),
+    ) -> Place:
+        """The warehouse, the products and their ledgers in it, in one statement (snapshots
+        and the events after them, as ``load_product`` and ``load_stock`` read them)."""
+        if not warehouse_id.startswith("warehouse-"):
+            return Place(warehouse=None, products={}, ledgers={})
+        wanted = sorted({pid for pid in product_ids if pid.startswith("product-")})
+        rows = await conn.fetch(_LOAD_PLACE, warehouse_id, wanted,
+                                [stock_stream(warehouse_id, pid) for pid in wanted],
+                                list(entry_ids))
+        warehouse: Warehouse | None = None
+        products: dict[str, Product | None] = {}
+        ledgers: dict[str, tuple[StockLedger, int]] = {
+            pid: (new_ledger(warehouse_id=warehouse_id, product_id=pid), 0) for pid in wanted}
+        entries: dict[str, list[Any]] = {}
+        stale: set[str] = set()
+        for r in rows:
+            part, key = r["part"], r["id"]
+            if part == 0:
+                w = _json(r["doc"])
+                warehouse = Warehouse(warehouse_id=w["warehouse_id"],
+                                      cooperative_id=w["cooperative_id"], name=w["name"],
+                                      kind=WarehouseKind(w["kind"]),
+                                      capacity_kg=w["capacity_kg"])
+            elif part == 1:
+                products[key] = snapshots.product_from_snapshot(_json(r["doc"]))
+                if products[key] is None:
+                    stale.add(key)
+            elif part == 2:
+                if key not in stale:
+                    products[key] = evolve_product(products.get(key), product_event_from_payload(
+                        r["event_type"], _json(r["doc"]), schema_version=r["schema_version"]))
+            elif part == 3:
+                ledger = snapshots.ledger_from_snapshot(
+                    _json(r["doc"]), warehouse_id=warehouse_id, product_id=key)
+                if ledger is None:
+                    stale.add(stock_stream(warehouse_id, key))
+                else:
+                    ledgers[key] = (ledger, r["v"])
+            elif part == 4:
+                if stock_stream(warehouse_id, key) not in stale:
+                    ledger, _ = ledgers[key]
+                    ledgers[key] = (evolve_stock(ledger, stock_event_from_payload(
+                        r["event_type"], _json(r["doc"]), schema_version=r["schema_version"])),
+                        r["v"])
+            else:
+                entries.setdefault(key, []).append(_json(r["doc"]))
+        for key in stale:  # snapshots of another format: replay those streams whole
+            if key.startswith("stock-"):
+                pid = key.rsplit("--", 1)[1]
+                ledgers[pid] = await self._replay_stock(conn, warehouse_id, pid)
+            else:
+                products[key], _ = await self._replay_product(conn, key)
+        for pid, found in entries.items():
+            ledger, version = ledgers[pid]
+            ledgers[pid] = (snapshots.with_entries(ledger, found), version)
+        return Place(warehouse=warehouse,
+                     products={pid: p for pid, p in products.items() if p is not None},
+                     ledgers=ledgers)
+
+    async def replayed_stock(self, conn: DbConnection, warehouse_id: str, product_id: str
+                           ) -> tuple[StockLedger, int]:
+        """The ledger replayed from its first event, ignoring the snapshot (for checks and
+        for rebuilding snapshots)."""
+        return await self._replay_stock(conn, warehouse_id, product_id)
 
     # --- saving -------------------------------------------------------------
 
@@ -157,8 +396,11 @@ class InventoryRepository:
             conn, state.product_id, version,
             [self._out(e, product_contract(e), today) for e in events],
             state.cooperative_id, provenance)
+        snapshot = json_dumps(snapshots.product_snapshot(state))
         if before is None:
-            await projections.insert_product(conn, state)
+            await projections.insert_product(conn, state, version=version, snapshot=snapshot)
+        else:
+            await projections.update_product_snapshot(conn, state.product_id, version, snapshot)
         for e in events:
             if isinstance(e, ProductPriceSet):
                 await projections.upsert_price(conn, e)
@@ -170,28 +412,53 @@ class InventoryRepository:
         provenance: Provenance, source_cooperative_id: str | None = None,
     ) -> tuple[StockLedger, int]:
         """``cooperative_id`` owns the ledger's warehouse; ``source_cooperative_id`` is the
-        sender of a transfer being received."""
-        for e in events:
-            ledger = evolve_stock(ledger, e)
+        sender of a transfer being received.
+
+        Appends with ``version`` as the expected version (a concurrent writer of the ledger
+        makes this raise ``ConcurrencyConflict``), then writes the ledger's query rows, its
+        snapshot and its new entries in one statement."""
+        staged = self.stage_stock(ledger, version, events, product=product,
+                                  cooperative_id=cooperative_id, provenance=provenance,
+                                  source_cooperative_id=source_cooperative_id)
+        await self.write(conn, [staged])
+        return staged.ledger, staged.version
+
+    def stage_stock(
+        self, ledger: StockLedger, version: int, events: Sequence[StockEvent], *,
+        product: Product, cooperative_id: str, provenance: Provenance,
+        source_cooperative_id: str | None = None, after: StockLedger | None = None,
+    ) -> StagedStock:
+        """The ledger's new events ready to write; ``after``: the ledger after them, when the
+        caller has folded them already."""
+        if after is None:
+            after = ledger
+            for e in events:
+                after = evolve_stock(after, e)
         outgoing = [
             self._out(e, stock_contract(e, cooperative_id=cooperative_id,
                                         source_cooperative_id=source_cooperative_id),
                       e.business_date)
             for e in events]
-        version = await self._append(conn, stock_stream(ledger.warehouse_id, ledger.product_id),
-                                     version, outgoing, cooperative_id, provenance)
-        await projections.project_stock(conn, ledger, product=product,
-                                        cooperative_id=cooperative_id, version=version)
-        for e in events:
-            if isinstance(e, StockIssued) and e.reason is IssueReason.SALE:
-                await projections.add_sale_issue(conn, e)
-        return ledger, version
+        append = StreamAppend(stock_stream(after.warehouse_id, after.product_id), version,
+                              self._new_events(outgoing, cooperative_id, provenance))
+        return StagedStock(ledger=after, version=version + len(events), append=append,
+                           events=events, product=product, cooperative_id=cooperative_id)
 
     async def save_sale(
         self, conn: DbConnection, before: Sale | None, version: int,
         events: Sequence[SaleEvent], *, categories: Mapping[str, ProductCategory],
         provenance: Provenance, flags: Sequence[str] = (),
     ) -> tuple[Sale, int]:
+        staged = self.stage_sale(before, version, events, categories=categories,
+                                 provenance=provenance, flags=flags)
+        await self.write(conn, [], [staged])
+        return staged.sale, staged.version
+
+    def stage_sale(
+        self, before: Sale | None, version: int, events: Sequence[SaleEvent], *,
+        categories: Mapping[str, ProductCategory], provenance: Provenance,
+        flags: Sequence[str] = (),
+    ) -> StagedSale:
         state = before
         for e in events:
             state = evolve_sale(state, e)
@@ -199,23 +466,39 @@ class InventoryRepository:
             raise ValueError("save_sale needs at least one event for a new sale")
         # Every sale event carries its own date, so no fallback day is needed.
         outgoing = [self._out(e, sale_contract(e, categories), date.min) for e in events]
-        first = version + 1
-        version = await self._append(conn, state.sale_id, version, outgoing,
-                                     state.cooperative_id, provenance)
-        for n, e in enumerate(events):
-            await projections.project_sale(conn, e, first + n, flags)
-        return state, version
+        append = StreamAppend(state.sale_id, version,
+                              self._new_events(outgoing, state.cooperative_id, provenance))
+        return StagedSale(sale=state, version=version + len(events), append=append,
+                          events=events, flags=flags)
+
+    async def write(self, conn: DbConnection, stocks: Sequence[StagedStock],
+                    sales: Sequence[StagedSale] = ()) -> None:
+        """Append the staged events of every stream in ONE statement (ledgers in the order
+        given: product order, so concurrent commands never deadlock), then the query rows
+        and snapshots of each."""
+        await self.store.append_streams(
+            conn, [st.append for st in stocks] + [sa.append for sa in sales])
+        for st in stocks:
+            await projections.project_stock(
+                conn, st.ledger, product=st.product, cooperative_id=st.cooperative_id,
+                version=st.version, snapshot=json_dumps(snapshots.ledger_snapshot(st.ledger)),
+                entries=snapshots.entries_of(st.events),
+                sale_issues=[e for e in st.events
+                             if isinstance(e, StockIssued) and e.reason is IssueReason.SALE])
+        for sa in sales:
+            first = sa.version - len(sa.events) + 1
+            for n, e in enumerate(sa.events):
+                await projections.project_sale(conn, e, first + n, sa.flags)
 
     @staticmethod
     def _out(event: DomainEvent, public: dict[str, Any] | None, day: date) -> _Outgoing:
         return _Outgoing(event=event, public=public, business_date=business_date_of(event, day))
 
-    async def _append(
-        self, conn: DbConnection, stream_id: str, version: int, outgoing: Sequence[_Outgoing],
-        cooperative_id: str, provenance: Provenance,
-    ) -> int:
+    @staticmethod
+    def _new_events(outgoing: Sequence[_Outgoing], cooperative_id: str,
+                    provenance: Provenance) -> list[NewEvent]:
         meta = provenance.meta
-        new = [
+        return [
             NewEvent(
                 event_id=uuid7(), event_type=o.event.event_type,
                 schema_version=o.event.schema_version, payload=event_to_payload(o.event),
@@ -226,5 +509,11 @@ class InventoryRepository:
                 tracestate=meta.tracestate,
             )
             for o in outgoing]
+
+    async def _append(
+        self, conn: DbConnection, stream_id: str, version: int, outgoing: Sequence[_Outgoing],
+        cooperative_id: str, provenance: Provenance,
+    ) -> int:
+        new = self._new_events(outgoing, cooperative_id, provenance)
         await self.store.append(conn, stream_id, version, new)
         return version + len(new)

@@ -24,10 +24,12 @@ def today_in(time_zone: str) -> date:
     return datetime.now(ZoneInfo(_IANA[time_zone])).date()
 
 
-async def business_date(conn: DbConnection, cooperative_id: str) -> date:
-    """Today's business date of the cooperative, from the local members directory."""
-    facts = await Directory(conn).cooperative(cooperative_id)
-    time_zone = facts.time_zone if facts is not None else None
+async def business_date(conn: DbConnection | Directory, cooperative_id: str) -> date:
+    """Today's business date of the cooperative, from the local members directory (a
+    connection's, or a ``Directory`` that may hold the cooperative's place in its cache)."""
+    directory = conn if isinstance(conn, Directory) else Directory(conn)
+    place = await directory.place_of(cooperative_id)
+    time_zone = place.time_zone if place is not None else None
     if time_zone is None or time_zone not in _IANA:
         raise CooperativeNotKnown("cooperative not found")
     return today_in(time_zone)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from gotong_platform.db import DbConnection
 from inventory.adapters.repository import InventoryRepository, Provenance
@@ -16,9 +16,12 @@ Decide = Callable[[StockLedger], list[StockEvent]]
 async def move_stock(
     conn: DbConnection, repo: InventoryRepository, warehouse: Warehouse, product: Product,
     decide: Decide, provenance: Provenance, *, source_cooperative_id: str | None = None,
+    entry_ids: Iterable[str] = (),
 ) -> tuple[StockLedger, list[StockEvent]]:
-    """The ledger after the move, and the events it took."""
-    ledger, version = await repo.load_stock(conn, warehouse.warehouse_id, product.product_id)
+    """The ledger after the move, and the events it took. ``entry_ids``: the issue or
+    transfer ids the decision looks up in the ledger (the only entries loaded)."""
+    ledger, version = await repo.load_stock(conn, warehouse.warehouse_id, product.product_id,
+                                            entry_ids)
     events = decide(ledger)
     after, _ = await repo.save_stock(
         conn, ledger, version, events, product=product, cooperative_id=warehouse.cooperative_id,

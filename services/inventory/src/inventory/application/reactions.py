@@ -105,7 +105,7 @@ class PaymentReactions:
                ORDER BY product_id, issue_id""", sale.sale_id)
         for row in rows:
             ledger, version = await self.repo.load_stock(conn, sale.warehouse_id,
-                                                         row["product_id"])
+                                                         row["product_id"], (row["issue_id"],))
             if row["issue_id"] in ledger.returned_issue_ids:
                 continue  # put back by an earlier delivery
             product, _ = await self.repo.load_product(conn, row["product_id"])

@@ -16,19 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
+from itertools import groupby
 
 from gotong_platform.db import DbConnection
 from gotong_platform.ids import new_id
-from inventory.adapters.repository import InventoryRepository, Provenance
+from inventory.adapters.repository import InventoryRepository, Provenance, StagedStock
 from inventory.application.errors import NoListPrice
-from inventory.application.ledgers import move_stock
-from inventory.application.lookups import (
-    is_active_member,
-    product_in,
-    require_active_member,
-    warehouse_in,
-)
+from inventory.application.lookups import is_active_member, require_active_member
 from inventory.application.stock import FLAG_MEMBER_UNVERIFIED
 from inventory.domain import (
     BuyerType,
@@ -36,12 +30,15 @@ from inventory.domain import (
     IssueStock,
     PriceList,
     Product,
+    ProductNotFound,
     RecordSale,
     Sale,
     SaleLine,
     SalePayment,
+    SaleRecorded,
     StockIssued,
-    Warehouse,
+    WarehouseNotFound,
+    evolve_stock,
     issue_stock,
     record_sale,
 )
@@ -86,6 +83,7 @@ class RecordedSale:
     sale: Sale
     issues: list[StockIssued]
     flags: list[str]
+    event: SaleRecorded
 
 
 @dataclass(frozen=True)
@@ -96,23 +94,55 @@ class SalesService:
         self, conn: DbConnection, cooperative_id: str, order: SaleOrder, today: date,
         provenance: Provenance,
     ) -> RecordedSale:
-        warehouse = await warehouse_in(conn, self.repo, cooperative_id, order.warehouse_id)
-        products = {line.product_id: (await product_in(conn, self.repo, cooperative_id,
-                                                       line.product_id))[0]
-                    for line in order.lines}
+        """Reads the warehouse, products and ledgers in one statement, decides everything
+        in memory, then appends the ledgers' and the sale's events in one statement."""
         sale_id = new_id("sale")
+        # Ledgers in product order, in every transaction that writes several: two sales
+        # racing over the same products then wait for each other instead of deadlocking.
+        numbered = sorted(enumerate(order.lines, start=1), key=lambda nl: nl[1].product_id)
+        place = await self.repo.load_place(
+            conn, order.warehouse_id, [line.product_id for line in order.lines],
+            [f"{sale_id}/{n}" for n, _ in numbered])
+        warehouse = place.warehouse
+        if warehouse is None or warehouse.cooperative_id != cooperative_id:
+            raise WarehouseNotFound("No warehouse with this id in this cooperative.")
+        products: dict[str, Product] = {}
+        for line in order.lines:
+            product = place.products.get(line.product_id)
+            if product is None or product.cooperative_id != cooperative_id:
+                raise ProductNotFound(f"No product {line.product_id} in this cooperative.")
+            products[line.product_id] = product
         events = record_sale(None, self._command(cooperative_id, order, products),
                              sale_id=sale_id, today=today)
         flags = await self._buyer_flags(conn, cooperative_id, order)
-        issues = await self._issue(conn, warehouse, products, order, sale_id, today, provenance)
+        staged: list[StagedStock] = []
+        issues: list[StockIssued] = []
+        for product_id, lines in groupby(numbered, key=lambda nl: nl[1].product_id):
+            product = products[product_id]
+            before, version = place.ledgers[product_id]
+            ledger, taken = before, []
+            for n, line in lines:  # a product named on two lines: the second takes after
+                command = IssueStock(issue_id=f"{sale_id}/{n}", reason=IssueReason.SALE,
+                                     reference=sale_id, qty=line.qty,
+                                     business_date=order.business_date,
+                                     recorded_offline=order.recorded_offline)
+                for e in issue_stock(ledger, command, product=product, today=today):
+                    ledger = evolve_stock(ledger, e)
+                    taken.append(e)
+            staged.append(self.repo.stage_stock(
+                before, version, taken, product=product,
+                cooperative_id=warehouse.cooperative_id, provenance=provenance, after=ledger))
+            issues.extend(e for e in taken if isinstance(e, StockIssued))
         if any(issue.went_negative for issue in issues):
             flags.append(FLAG_WENT_NEGATIVE)
         if any(issue.issued_expired for issue in issues):
             flags.append(FLAG_ISSUED_EXPIRED)
         categories = {pid: product.category for pid, product in products.items()}
-        sale, _ = await self.repo.save_sale(conn, None, 0, events, categories=categories,
-                                            provenance=provenance, flags=flags)
-        return RecordedSale(sale=sale, issues=issues, flags=flags)
+        sale = self.repo.stage_sale(None, 0, events, categories=categories,
+                                    provenance=provenance, flags=flags)
+        await self.repo.write(conn, staged, [sale])
+        recorded = next(e for e in events if isinstance(e, SaleRecorded))
+        return RecordedSale(sale=sale.sale, issues=issues, flags=flags, event=recorded)
 
     def _command(self, cooperative_id: str, order: SaleOrder,
                  products: dict[str, Product]) -> RecordSale:
@@ -136,27 +166,6 @@ class SalesService:
         if not order.recorded_offline:
             await require_active_member(conn, cooperative_id, order.member_id)
         return [FLAG_MEMBER_UNVERIFIED]
-
-    async def _issue(
-        self, conn: DbConnection, warehouse: Warehouse, products: dict[str, Product],
-        order: SaleOrder, sale_id: str, today: date, provenance: Provenance,
-    ) -> list[StockIssued]:
-        issues: list[StockIssued] = []
-        # Ledgers in product order, in every transaction that writes several: two sales
-        # racing over the same products then wait for each other instead of deadlocking.
-        numbered = sorted(enumerate(order.lines, start=1), key=lambda nl: nl[1].product_id)
-        for n, line in numbered:
-            product = products[line.product_id]
-            command = IssueStock(issue_id=f"{sale_id}/{n}", reason=IssueReason.SALE,
-                                 reference=sale_id, qty=line.qty,
-                                 business_date=order.business_date,
-                                 recorded_offline=order.recorded_offline)
-            _, events = await move_stock(
-                conn, self.repo, warehouse, product,
-                partial(issue_stock, command=command, product=product, today=today),
-                provenance)
-            issues.extend(e for e in events if isinstance(e, StockIssued))
-        return issues
 
 
 def _priced(product: Product, qty: int, price_list: PriceList, day: date) -> SaleLine:

@@ -66,7 +66,7 @@ class TransferService:
             _, events = await move_stock(
                 conn, self.repo, source, product,
                 partial(transfer_stock_out, command=command, product=product, today=today),
-                provenance)
+                provenance, entry_ids=(transfer_id,))
             for e in events:
                 if isinstance(e, StockTransferredOut):
                     await projections.record_transfer_out(conn, e,
@@ -95,7 +95,8 @@ class TransferService:
             await move_stock(
                 conn, self.repo, target, product,
                 partial(receive_transfer, command=command, product=product, today=today),
-                provenance, source_cooperative_id=row["from_cooperative_id"])
+                provenance, source_cooperative_id=row["from_cooperative_id"],
+                entry_ids=(transfer_id,))
             await projections.mark_transfer_received(
                 conn, transfer_id, row["product_id"], received_product_id=product.product_id,
                 qty_received=command.qty_received, received_on=today)

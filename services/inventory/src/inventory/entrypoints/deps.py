@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse
 
 from gotong_platform.commands import CommandMeta, execute_command
 from gotong_platform.db import DbConnection
+from gotong_platform.directory import Directory
 from gotong_platform.http import IdempotencyRequest, Scope, cooperative_scope, idempotency_key
 from inventory.adapters.repository import Provenance
 from inventory.application.catalogue import CatalogueService
@@ -45,9 +46,12 @@ class AppContext:
     stock: StockService
     transfers: TransferService
     sales: SalesService
+    # The cooperative_scope's directory: its cache of places serves the business date too.
+    directory: Directory | None = None
 
 
-def _ctx(request: Request) -> AppContext:
+async def _ctx(request: Request) -> AppContext:
+    # async: FastAPI runs a plain ``def`` dependency in a worker thread, per request.
     ctx: AppContext = request.app.state.inventory
     return ctx
 
@@ -67,9 +71,13 @@ async def run_command(ctx: AppContext, scope: Scope, idem: IdempotencyRequest,
     meta = CommandMeta.current(actor=scope.principal.subject, command_id=idem.key,
                                correlation=correlation)
 
+    if ctx.directory is not None:  # a cached read, before the transaction begins
+        today = await business_date(ctx.directory, scope.cooperative_id)
+
     async def inside(conn: DbConnection) -> tuple[int, Any]:
-        today = await business_date(conn, scope.cooperative_id)
-        return await work(conn, today, Provenance.now(meta))
+        day = today if ctx.directory is not None else await business_date(
+            conn, scope.cooperative_id)
+        return await work(conn, day, Provenance.now(meta))
 
     return await execute_command(ctx.pool, scope=scope.principal.subject, idempotency=idem,
                                  work=inside)

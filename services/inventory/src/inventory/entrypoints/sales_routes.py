@@ -40,7 +40,7 @@ def sales_routes(router: APIRouter) -> None:
         async def work(conn: DbConnection, today: date, prov: Provenance) -> tuple[int, Any]:
             order = sale_order(body, business_date=today, offline=False)
             recorded = await ctx.sales.record(conn, scope.cooperative_id, order, today, prov)
-            return 201, await _sale_out(conn, scope.cooperative_id, recorded.sale.sale_id)
+            return 201, queries.recorded_sale(recorded.event, recorded.flags)
 
         return await run_command(ctx, scope, idem, correlation, work)
 
@@ -71,10 +71,3 @@ def sale_order(body: s.SaleIn, *, business_date: date, offline: bool,
                        for p in body.payments),
         business_date=business_date, discount_idr=body.discount_idr,
         receipt_no=body.receipt_no, device_id=device_id, recorded_offline=offline)
-
-
-async def _sale_out(conn: DbConnection, cooperative_id: str, sale_id: str) -> dict[str, Any]:
-    found = await queries.sale(conn, cooperative_id, sale_id)
-    if found is None:
-        raise HTTPProblem(404, "Not Found", "sale not found", "sale-not-found")
-    return s.SaleOut.model_validate(found).model_dump(mode="json")
