@@ -1,10 +1,12 @@
-"""Offline batch sync on a REAL PostgreSQL: once per fact, per-item transactions, gaps."""
+"""Offline batch sync on a REAL PostgreSQL: once per fact, per-item transactions or set-wise
+runs, gaps."""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,7 +14,7 @@ import asyncpg
 import pytest
 
 from gotong_platform.db import DbConnection, create_pool
-from gotong_platform.domain import InvalidInput
+from gotong_platform.domain import ConcurrencyConflict, DomainError, InvalidInput
 from gotong_platform.sync import (
     DEVICE_SYNC_DDL,
     HandlerOutcome,
@@ -345,3 +347,146 @@ async def test_concurrent_overlapping_uploads_record_each_fact_once(pool: asyncp
     assert all(len(winners) == 1 for winners in accepted_by.values())
     assert len(handler.seen) == 40
     assert len({w[0] for w in accepted_by.values()}) > 1  # the race really interleaved
+
+
+# --- set-wise: a BatchItemHandler -------------------------------------------------------
+
+
+@dataclasses.dataclass
+class RecordSales(RecordSale):
+    """``RecordSale`` that can also take a run of sales at once (decides, then writes)."""
+
+    batches: list[list[int]] = dataclasses.field(default_factory=list)
+    conflicts: int = 0  # raise ConcurrencyConflict this many times first
+
+    async def handle_batch(
+        self, conn: DbConnection, entries: Sequence[tuple[SyncItem, SyncContext]]
+    ) -> list[HandlerOutcome | DomainError]:
+        self.batches.append([item.device_seq for item, _ in entries])
+        if self.delay_s:
+            await asyncio.sleep(self.delay_s)
+        if self.conflicts:
+            self.conflicts -= 1
+            raise ConcurrencyConflict("someone else wrote first")
+        answers: list[HandlerOutcome | DomainError] = []
+        rows = []
+        for item, context in entries:
+            self.seen.append(context)
+            if item.payload.get("explode"):
+                raise RuntimeError("a bug in the handler")
+            if item.payload.get("refuse"):
+                answers.append(InvalidInput(f"sale {item.client_id} refused"))
+                continue
+            rows.append((context.cooperative_id, item.client_id, item.payload["amount_idr"]))
+            flags = ["went_negative"] if item.payload.get("negative") else []
+            answers.append(HandlerOutcome(
+                result={"receipt_no": f"R-{item.device_seq}", "at": context.received_at},
+                flags=flags))
+        await conn.executemany(
+            "INSERT INTO sales (cooperative_id, client_id, amount_idr) VALUES ($1, $2, $3)",
+            rows)
+        return answers
+
+
+async def record_note(conn: DbConnection, item: SyncItem, context: SyncContext) -> HandlerOutcome:
+    """An item-by-item type between the set-wise ones."""
+    await conn.execute(
+        "INSERT INTO sales (cooperative_id, client_id, amount_idr) VALUES ($1, $2, $3)",
+        context.cooperative_id, item.client_id, -item.device_seq)
+    return HandlerOutcome(result={"note": item.device_seq})
+
+
+def a_mixed_batch(device_id: str = DEVICE) -> SyncBatch:
+    items = [an_item(1), an_item(2, refuse=True), an_item(3, negative=True),
+             an_item(4).model_copy(update={"type": "note"}),
+             an_item(5).model_copy(update={"type": "produce_receipt"}), an_item(6),
+             an_item(8, refuse=True), an_item(9).model_copy(update={"type": "odd"})]
+    return a_batch(*items, device_id=device_id)
+
+
+def comparable(result: SyncBatchResult) -> list[Any]:
+    """The answers without the time of receipt (the two uploads differ in it)."""
+    return [(r.device_seq, r.status, r.code, r.detail,
+             r.result and {k: v for k, v in r.result.items() if k != "at"}, r.flags)
+            for r in result.results] + [result.gaps, result.highest_seq]
+
+
+async def test_a_batch_handler_records_runs_set_wise_with_the_answers_of_item_by_item(
+    pool: asyncpg.Pool,
+) -> None:
+    batch = a_mixed_batch()
+    handler = RecordSales()
+    handlers = {"sale": handler, "note": record_note}
+    setwise = await process_batch(pool, cooperative_id=COOP, batch=batch, handlers=handlers,
+                                  actor="user-1", correlation=None)
+    # Runs in device_seq order: sales 1-3, the note, then sales 6 and 8 with the unknown
+    # types (5, 9) answered inside the run.
+    assert handler.batches == [[1, 2, 3], [6, 8]]
+    itemwise = await process_batch(pool, cooperative_id="kop-b", batch=batch,
+                                   handlers={"sale": RecordSale(), "note": record_note},
+                                   actor="user-1", correlation=None)
+    assert comparable(setwise) == comparable(itemwise)
+    assert statuses(setwise) == ["accepted", "rejected", "accepted", "accepted", "rejected",
+                                 "accepted", "rejected", "rejected"]
+    assert await sales(pool) == await sales(pool, "kop-b")
+    again = await process_batch(pool, cooperative_id=COOP, batch=batch, handlers=handlers,
+                                actor="user-1", correlation=None)
+    assert statuses(again) == ["duplicate"] * len(batch.items)
+    for first, dup in zip(setwise.results, again.results, strict=True):
+        assert dup.result == {"status": first.status, "code": first.code,
+                              "result": first.result}
+        assert (dup.code, dup.detail, dup.flags) == (first.code, first.detail, first.flags)
+    assert handler.batches == [[1, 2, 3], [6, 8]]  # duplicates never reach the handler
+    async with pool.acquire() as conn:
+        stored = await conn.fetch(
+            "SELECT cooperative_id, device_seq, status, code, detail, result - 'at', flags "
+            "FROM device_facts ORDER BY device_seq, cooperative_id")
+    by_coop = {c: [tuple(r)[1:] for r in stored if r["cooperative_id"] == c]
+               for c in (COOP, "kop-b")}
+    assert by_coop[COOP] == by_coop["kop-b"]
+
+
+async def test_a_bug_in_a_batch_handler_undoes_its_run_and_nothing_else(
+    pool: asyncpg.Pool,
+) -> None:
+    items = [an_item(1), an_item(2).model_copy(update={"type": "note"}), an_item(3),
+             an_item(4, explode=True)]
+    with pytest.raises(RuntimeError, match="a bug in the handler"):
+        await process_batch(pool, cooperative_id=COOP, batch=a_batch(*items),
+                            handlers={"sale": RecordSales(), "note": record_note},
+                            actor="user-1", correlation=None)
+    # Run [1] and the note committed; run [3, 4] left nothing, not even a claim.
+    assert await stored_seqs(pool) == [1, 2]
+    assert sorted(await sales(pool)) == sorted([items[0].client_id, items[1].client_id])
+
+
+async def test_a_conflicting_run_is_run_again_then_item_by_item(pool: asyncpg.Pool) -> None:
+    retried = RecordSales(conflicts=1)
+    result = await upload(pool, a_batch(an_item(1), an_item(2, refuse=True)), retried)
+    assert statuses(result) == ["accepted", "rejected"]
+    assert retried.batches == [[1, 2], [1, 2]]
+    stubborn = RecordSales(conflicts=99)
+    result = await upload(pool, a_batch(an_item(3), an_item(4, refuse=True)), stubborn)
+    assert statuses(result) == ["accepted", "rejected"]
+    assert len(stubborn.batches) == 3  # then each item through __call__
+    assert [c.meta.command_id for c in stubborn.seen] == [
+        r.client_id for r in result.results]
+    assert await stored_seqs(pool) == [1, 2, 3, 4]
+    assert len(await sales(pool)) == 2
+
+
+async def test_concurrent_set_wise_uploads_record_each_fact_once(pool: asyncpg.Pool) -> None:
+    items = [an_item(seq, refuse=(seq % 7 == 0)) for seq in range(1, 41)]
+    starts = [0, 0, 8, 16, 24, 32]
+    handler = RecordSales(delay_s=0.002)
+    answers = await asyncio.gather(
+        *(upload(pool, a_batch(*items[start:]), handler) for start in starts))
+    expected = [i.client_id for i in items if not i.payload.get("refuse")]
+    assert sorted(await sales(pool)) == sorted(expected)
+    assert await stored_seqs(pool) == list(range(1, 41))
+    for position, item in enumerate(items):
+        outcomes = [a.results[position - start].status
+                    for a, start in zip(answers, starts, strict=True) if position >= start]
+        first = "rejected" if item.payload.get("refuse") else "accepted"
+        assert sorted(outcomes) == sorted([first] + ["duplicate"] * (len(outcomes) - 1))
+    assert len(handler.seen) == 40

@@ -1,4 +1,5 @@
-"""``python -m payments api|relay|consumer|migrate``: one process per role, as in production."""
+"""``python -m payments api|relay|consumer|migrate|rebuild-savings``: one process per role,
+as in production, and the operator's commands."""
 
 from __future__ import annotations
 
@@ -7,14 +8,26 @@ import asyncio
 
 from payments.settings import PaymentsSettings
 
+# The cyclic garbage collector's first threshold for the API process (CPython's default
+# is 700 allocations). A request allocates thousands of short-lived objects (an offline
+# batch of 500 facts, hundreds of thousands) that reference counting frees anyway; with
+# the default, the collector ran every few hundred of them and walked the young objects
+# each time: 38 % of the API's CPU per synced fact in a profile (85 -> 52 us per fact).
+_GC_THRESHOLD_0 = 100_000
+
 
 def _api(settings: PaymentsSettings, host: str, port: int) -> None:
+    import gc
+
     import uvicorn
 
     from payments.main import create_app
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning",
-                access_log=False)
+    app = create_app(settings)
+    gc.collect()
+    gc.freeze()  # what start-up built (modules, the app) is never collected again
+    gc.set_threshold(_GC_THRESHOLD_0, *gc.get_threshold()[1:])
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 
 
 async def _relay(settings: PaymentsSettings) -> None:
@@ -49,6 +62,29 @@ async def _migrate(settings: PaymentsSettings) -> None:
     await upgrade(settings.database_url, settings.migrations_dir)
 
 
+async def _rebuild_savings(settings: PaymentsSettings, accounts: list[str]) -> None:
+    """Rewrite savings query rows and snapshots from the events (all accounts by default)."""
+    from gotong_platform.db import create_pool
+    from gotong_platform.migrations import upgrade
+    from payments.main import build_services
+
+    await upgrade(settings.database_url, settings.migrations_dir)
+    repo = build_services(settings).savings.repo
+    pool = await create_pool(settings.database_url, max_size=2)
+    try:
+        async with pool.acquire() as conn:
+            ids = accounts or await repo.account_ids(conn)
+            for account_id in ids:
+                # One transaction per account; a concurrent writer waits on the row.
+                async with conn.transaction():
+                    await conn.execute("SELECT 1 FROM savings_accounts WHERE account_id = $1 "
+                                       "FOR UPDATE", account_id)
+                    await repo.rebuild(conn, account_id)
+        print(f"rebuilt {len(ids)} savings accounts")
+    finally:
+        await pool.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m payments")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -58,6 +94,10 @@ def main() -> None:
     sub.add_parser("relay", help="publish the outbox to Kafka")
     sub.add_parser("consumer", help="react to members and inventory events")
     sub.add_parser("migrate", help="apply database migrations and exit")
+    rebuild = sub.add_parser(
+        "rebuild-savings",
+        help="rewrite savings query rows and snapshots from the events, then exit")
+    rebuild.add_argument("accounts", nargs="*", help="account ids (default: every account)")
     args = parser.parse_args()
     settings = PaymentsSettings()  # values come from the environment
     if args.command == "api":
@@ -66,6 +106,8 @@ def main() -> None:
         asyncio.run(_relay(settings))
     elif args.command == "consumer":
         asyncio.run(_consumer(settings))
+    elif args.command == "rebuild-savings":
+        asyncio.run(_rebuild_savings(settings, args.accounts))
     else:
         asyncio.run(_migrate(settings))
 

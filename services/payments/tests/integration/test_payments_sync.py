@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -112,3 +113,33 @@ async def test_online_only_and_malformed_facts_are_rejected_one_by_one(api: Api)
     officer = api.token("regional_officer", region="53")
     assert (await api.post(f"/cooperatives/{coop}/sync", a_batch(
         a_fact(1, "savings_deposit", deposit)), officer)).status_code == 403
+
+
+async def test_a_batch_racing_online_deposits_loses_no_update_and_records_each_fact_once(
+    api: Api,
+) -> None:
+    staff = await api.cooperative()
+    coop = staff.cooperative_id
+    member = await api.admit(coop)
+    deposit = {"member_id": member, "savings_type": "sukarela", "amount_idr": 100,
+               "channel": "cash"}
+    batch = a_batch(*(a_fact(seq, "savings_deposit", deposit) for seq in range(1, 61)))
+    online = f"/cooperatives/{coop}/members/{member}/savings/sukarela/deposits"
+    answers = await asyncio.gather(
+        api.post(f"/cooperatives/{coop}/sync", batch, staff.clerk),
+        *(api.post(online, {"amount_idr": 1, "channel": "cash"}, staff.clerk)
+          for _ in range(12)))
+    synced, direct = answers[0], answers[1:]
+    assert synced.status_code == 200, synced.text
+    assert [r["status"] for r in synced.json()["results"]] == ["accepted"] * 60
+    accepted = sum(a.status_code == 201 for a in direct)
+    assert {a.status_code for a in direct} <= {201, 409}
+    savings = (await api.get(f"/cooperatives/{coop}/members/{member}/savings",
+                             staff.clerk)).json()
+    assert savings["accounts"][2]["balance_idr"] == 60 * 100 + accepted
+    versions = await api.rows(
+        "SELECT stream_version FROM events WHERE stream_id = $1 ORDER BY stream_version",
+        f"savings-{member}-sukarela")
+    assert [r["stream_version"] for r in versions] == list(range(1, 62 + accepted))
+    again = await api.post(f"/cooperatives/{coop}/sync", batch, staff.clerk)
+    assert [r["status"] for r in again.json()["results"]] == ["duplicate"] * 60

@@ -93,3 +93,8 @@ def test_fields_a_later_version_adds_are_ignored() -> None:
 def test_an_unknown_type_or_version_is_refused(event_type: str, version: int) -> None:
     with pytest.raises(UnknownEventType):
         loan_event_from_payload(event_type, {}, schema_version=version)
+
+
+@given(st.one_of(savings_events, loan_events, sale_events))
+def test_every_event_is_stored_exactly_as_the_platform_would(event: DomainEvent) -> None:
+    assert event_to_payload(event) == event_payload(event)

@@ -48,7 +48,7 @@ __all__ = ["AccountWrite", "LoadedAccount", "SavingsRepository"]
 # The row, and the events after the snapshot (all of them without a usable snapshot).
 _LOADED = """
 SELECT a.account_id, a.cooperative_id, a.member_id, a.savings_type, a.opened_on, a.version,
-       a.state, {member_status} AS member_status,
+       a.state, {member_status} AS member_status, {time_zone} AS time_zone,
        e.stream_version, e.event_type, e.schema_version, e.payload
 FROM savings_accounts a
 {member_join}
@@ -66,7 +66,9 @@ ORDER BY a.account_id, e.stream_version
 def _loaded_sql(where: str, *, member_status: bool) -> str:
     return _LOADED.format(
         member_status="m.status" if member_status else "NULL::text",
-        member_join=("LEFT JOIN directory_members m ON m.member_id = a.member_id"
+        time_zone="c.time_zone" if member_status else "NULL::text",
+        member_join=("LEFT JOIN directory_members m ON m.member_id = a.member_id "
+                     "LEFT JOIN directory_cooperatives c ON c.cooperative_id = a.cooperative_id"
                      if member_status else ""),
         snapshot_format=SNAPSHOT_FORMAT, where=where)
 
@@ -125,11 +127,13 @@ SELECT count(*) FROM stored
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class LoadedAccount:
-    """An account's state after ``version`` events; the member's status when asked for."""
+    """An account's state after ``version`` events; from the local directory, when asked
+    for, the member's status and the cooperative's time zone (None: not known here)."""
 
     state: SavingsAccount
     version: int
     member_status: str | None = None
+    time_zone: str | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -165,7 +169,8 @@ class SavingsRepository:
     async def load_for_member(
         self, conn: DbConnection, cooperative_id: str, member_id: str, kind: SavingsType
     ) -> LoadedAccount | None:
-        """The member's account of ``kind`` here, with her status in the local directory."""
+        """The member's account of ``kind`` here, with her status and the cooperative's
+        time zone from the local directory."""
         rows = await conn.fetch(_LOAD_FOR_MEMBER, cooperative_id, member_id, kind.value)
         return next(iter(_fold(rows).values()), None)
 
@@ -347,7 +352,8 @@ def _fold(rows: Sequence[asyncpg.Record]) -> dict[str, LoadedAccount]:
 
     def finish() -> None:
         if current is not None and state is not None:
-            out[current["account_id"]] = LoadedAccount(state, version, current["member_status"])
+            out[current["account_id"]] = LoadedAccount(
+                state, version, current["member_status"], current["time_zone"])
 
     for row in rows:
         if current is None or row["account_id"] != current["account_id"]:

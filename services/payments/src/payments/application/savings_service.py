@@ -10,7 +10,7 @@ Idempotency-Key); the reactions and the offline sync run them in their own.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from gotong_platform.db import DbConnection
@@ -19,6 +19,7 @@ from gotong_platform.eventstore import NewEvent
 from payments.adapters.events import Origin
 from payments.adapters.records_repository import RecordsRepository
 from payments.adapters.savings_repository import AccountWrite, LoadedAccount, SavingsRepository
+from payments.application.calendar import today_in
 from payments.application.errors import MemberNotActive, SavingsAccountsNotOpened
 from payments.application.policy import (
     DEFAULT_SAVINGS_POLICY,
@@ -40,7 +41,11 @@ from payments.domain import (
     withdraw_savings,
 )
 
-__all__ = ["SavingsService", "WajibBilling", "account_id_for"]
+__all__ = ["DepositOnDay", "SavingsService", "WajibBilling", "account_id_for"]
+
+# A deposit whose business date is "today" in the cooperative's time zone, which the
+# account's load statement reads from the local directory (no extra round trip).
+DepositOnDay = Callable[[date], DepositSavings]
 
 
 def account_id_for(member_id: str, savings_type: SavingsType) -> str:
@@ -101,16 +106,20 @@ class SavingsService:
 
     async def deposit(
         self, conn: DbConnection, cooperative_id: str, member_id: str, kind: SavingsType,
-        command: DepositSavings, origin: Origin, *, require_active_member: bool = False,
+        command: DepositSavings | DepositOnDay, origin: Origin, *,
+        require_active_member: bool = False,
     ) -> tuple[SavingsAccount, int]:
         """Pay in. A clerk's online deposit (``require_active_member``) needs an admitted
         member; cash recorded offline and payout deductions are facts, taken as they come.
+        ``command`` may be a ``DepositOnDay``: dated today in the cooperative's time zone.
         """
         loaded = await self.loaded(conn, cooperative_id, member_id, kind)
         if require_active_member and loaded.member_status != "admitted":
             raise MemberNotActive(
                 "Deposits are taken from admitted members only; this member is "
                 f"{loaded.member_status or 'unknown here'}.")
+        if not isinstance(command, DepositSavings):
+            command = command(today_in(loaded.time_zone))
         events = deposit_savings(loaded.state, command)
         return await self.repo.save(conn, loaded.state, loaded.version, events, origin)
 

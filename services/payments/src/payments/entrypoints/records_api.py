@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
+from starlette.responses import Response
 
 from gotong_platform.auth import Action
 from gotong_platform.http import HTTPProblem, require_action
@@ -56,12 +57,14 @@ def records_routes(router: APIRouter) -> None:
     @router.post("/sync", response_model=SyncBatchResult, tags=["sync"],
                  dependencies=[Depends(require_action(Action.RECORD_TRANSACTION))])
     async def sync(scope: ScopeDep, batch: SyncBatch, ctx: Ctx,
-                   correlation: Correlation = None) -> SyncBatchResult:
+                   correlation: Correlation = None) -> Response:
         """Upload facts recorded offline: ``savings_deposit`` and ``loan_repayment``.
 
         No Idempotency-Key: every item carries its own ``client_id`` and ``device_seq``,
         so re-uploading a batch answers ``duplicate`` per item and changes nothing.
         """
-        return await process_batch(ctx.pool, cooperative_id=scope.cooperative_id, batch=batch,
-                                   handlers=ctx.offline.handlers(),
-                                   actor=scope.principal.subject, correlation=correlation)
+        result = await process_batch(ctx.pool, cooperative_id=scope.cooperative_id,
+                                     batch=batch, handlers=ctx.offline.handlers(),
+                                     actor=scope.principal.subject, correlation=correlation)
+        # Serialised by the model itself: FastAPI would validate the 500 results again.
+        return Response(result.model_dump_json(), media_type="application/json")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path
@@ -97,12 +98,15 @@ def _account_routes(router: APIRouter) -> None:
                       correlation: Correlation = None) -> JSONResponse:
         """Take a deposit from an admitted member; on wajib it settles the oldest bills."""
 
+        def on(day: date) -> DepositSavings:
+            return DepositSavings(amount_idr=body.amount_idr,
+                                  channel=DepositChannel(body.channel), business_date=day,
+                                  reference=body.reference)
+
         async def work(conn: DbConnection, origin: Origin) -> tuple[int, Any]:
-            command = DepositSavings(
-                amount_idr=body.amount_idr, channel=DepositChannel(body.channel),
-                business_date=body.business_date
-                or await cooperative_today(conn, scope.cooperative_id),
-                reference=body.reference)
+            # Without a business date: today in the cooperative's time zone, read with
+            # the account.
+            command = on(body.business_date) if body.business_date else on
             account, version = await ctx.savings.deposit(
                 conn, scope.cooperative_id, member_id, SavingsType(savings_type), command,
                 origin, require_active_member=True)
