@@ -83,14 +83,14 @@ async def _relay(settings: ReportingSettings) -> None:
     await run_relay_process("reporting", settings)
 
 
-async def _rebuild(settings: ReportingSettings, switch: bool) -> int:
+async def _rebuild(settings: ReportingSettings, switch: bool, workers: int | None) -> int:
     from reporting.rebuild import rebuild
 
-    result = await rebuild(settings, switch=switch)
+    result = await rebuild(settings, switch=switch, workers=workers)
     rate = result.events / result.seconds if result.seconds else 0.0
     print(f"rebuilt {result.schema}: {result.events} events in {result.seconds:.2f} s "
           f"({rate:,.0f} events/s); identical to live: {result.identical_to_live}; "
-          f"switched: {result.switched}")
+          f"switched: {result.switched}; processes: {result.workers}")
     return 0 if result.identical_to_live is not False else 1
 
 
@@ -103,6 +103,8 @@ def main() -> None:
     sub.add_parser("consumer", help="keep the live read model up to date")
     rb = sub.add_parser("rebuild", help="replay from offset 0 into a new read-model version")
     rb.add_argument("--switch", action="store_true", help="make the new version live")
+    rb.add_argument("--workers", type=int, default=None,
+                    help="consumer processes (default: several for a large backlog)")
     sub.add_parser("relay", help="publish the outbox (SHU events) to Kafka")
     args = parser.parse_args()
     settings = ReportingSettings()
@@ -115,7 +117,7 @@ def main() -> None:
     elif args.command == "relay":
         asyncio.run(_relay(settings))
     else:
-        raise SystemExit(run(_rebuild(settings, args.switch)))
+        raise SystemExit(run(_rebuild(settings, args.switch, args.workers)))
 
 
 if __name__ == "__main__":

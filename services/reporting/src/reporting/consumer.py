@@ -41,6 +41,7 @@ async def schema_pool(settings: ReportingSettings, schema: str) -> asyncpg.Pool:
 async def build_runner(
     settings: ReportingSettings, pool: asyncpg.Pool, *, group_id: str | None,
     metrics: PlatformMetrics | None = None, client_id: str = "reporting",
+    share: tuple[int, int] | None = None,
 ) -> ConsumerRunner:
     auth = settings.kafka_auth()
     await create_topics(settings.kafka_bootstrap, settings.topics,
@@ -56,7 +57,7 @@ async def build_runner(
         # by stream or event; freshness rows are locked in order at the end of a batch),
         # so the partitions of a poll are applied at once, up to the pool's size.
         config=RunnerConfig(consumer=CONSUMER_NAME, topics=settings.topics, group_id=group_id,
-                            partition_concurrency=4),
+                            partition_concurrency=4, share=share),
         metrics=metrics,
     )
 

@@ -164,6 +164,9 @@ class RunnerConfig:
     # own connection. Only for handlers whose effects on different partitions cannot
     # conflict (the read model's); 1 keeps the partitions of a poll in sequence.
     partition_concurrency: int = 1
+    # Without a group: (i, n) takes every n-th of the topics' partitions from the i-th,
+    # so n processes (a parallel rebuild) share them without a rebalance.
+    share: tuple[int, int] | None = None
 
 
 _SEEN = """
@@ -236,6 +239,9 @@ class ConsumerRunner:
                     await self._consumer._client.force_metadata_update()
                     partitions = self._consumer.partitions_for_topic(topic) or set()
                 parts.extend(TopicPartition(topic, p) for p in sorted(partitions))
+            if self._config.share is not None:
+                index, count = self._config.share
+                parts = parts[index::count]
             self._consumer.assign(parts)
             await self.seek_to_stored(parts)
         else:
@@ -458,6 +464,8 @@ class ConsumerRunner:
 
     async def end_offsets(self) -> Mapping[TopicPartition, int]:
         parts = list(self._consumer.assignment())
+        if not parts:
+            return {}
         result: Mapping[TopicPartition, int] = await self._consumer.end_offsets(parts)
         return result
 
