@@ -490,3 +490,12 @@ async def test_concurrent_set_wise_uploads_record_each_fact_once(pool: asyncpg.P
         first = "rejected" if item.payload.get("refuse") else "accepted"
         assert sorted(outcomes) == sorted([first] + ["duplicate"] * (len(outcomes) - 1))
     assert len(handler.seen) == 40
+
+
+async def test_flags_of_any_text_are_stored_as_they_are(pool: asyncpg.Pool) -> None:
+    from gotong_platform.sync.store import _array_literal
+
+    flags = ["went_negative", 'say "hi"', "back\\slash", "a,b", "{x}", "", "NULL"]
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT $1::text::text[]", _array_literal(flags)) == flags
+        assert await conn.fetchval("SELECT $1::text::text[]", _array_literal([])) == []

@@ -99,22 +99,33 @@ WHERE cooperative_id = $1
 _COMPLETE_MANY = """
 UPDATE device_facts d
 SET status = u.status, code = u.code, detail = u.detail, result = u.result::jsonb,
-    flags = ARRAY(SELECT jsonb_array_elements_text(u.flags::jsonb))
+    flags = u.flags::text[]
 FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
     AS u(device_seq, status, code, detail, result, flags)
 WHERE d.cooperative_id = $1 AND d.device_id = $2 AND d.device_seq = u.device_seq
   AND d.status IS NULL
 """
 # Gaps and islands: within a run of consecutive numbers, seq - row_number() is
-# constant, so each group is one run of received numbers.
+# constant, so each group is one run of received numbers. Most devices have no
+# gaps: when the count of facts equals the highest seq, the answer is the one
+# range 1..highest, and the (costlier) grouping is skipped (a one-time filter).
 _ISLANDS = """
-SELECT min(device_seq) AS lo, max(device_seq) AS hi
-FROM (
-    SELECT device_seq, device_seq - row_number() OVER (ORDER BY device_seq) AS island
-    FROM device_facts
-    WHERE cooperative_id = $1 AND device_id = $2
-) numbered
-GROUP BY island
+WITH summary AS (
+    SELECT count(*) AS n, max(device_seq) AS hi
+    FROM device_facts WHERE cooperative_id = $1 AND device_id = $2
+)
+SELECT 1::bigint AS lo, hi FROM summary WHERE n > 0 AND n = hi
+UNION ALL
+SELECT lo, hi FROM (
+    SELECT min(device_seq) AS lo, max(device_seq) AS hi
+    FROM (
+        SELECT device_seq, device_seq - row_number() OVER (ORDER BY device_seq) AS island
+        FROM device_facts
+        WHERE cooperative_id = $1 AND device_id = $2
+    ) numbered
+    GROUP BY island
+) islands
+WHERE (SELECT n <> hi FROM summary)
 ORDER BY lo
 """
 
@@ -255,7 +266,7 @@ async def complete_facts(
         _COMPLETE_MANY, cooperative_id, device_id, [a.device_seq for a in answers],
         [a.status for a in answers], [a.code for a in answers], [a.detail for a in answers],
         [a.result_json for a in answers],
-        [orjson.dumps(list(a.flags)).decode() for a in answers],
+        [_array_literal(a.flags) for a in answers],
     )
     if outcome != f"UPDATE {len(answers)}":
         raise RuntimeError("complete_facts() without matching claims in this transaction")
@@ -267,6 +278,12 @@ async def present_ranges(
     """The received device_seq numbers of a device as sorted inclusive ranges."""
     rows = await conn.fetch(_ISLANDS, cooperative_id, device_id)
     return [(int(row["lo"]), int(row["hi"])) for row in rows]
+
+
+def _array_literal(values: Sequence[str]) -> str:
+    """A PostgreSQL text[] literal: ``{"a","b"}`` (cheaper to parse than a JSON array)."""
+    quoted = ('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
+    return "{" + ",".join(quoted) + "}"
 
 
 def missing_ranges(present: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -110,10 +110,10 @@ WITH new AS (
     INSERT INTO savings_accounts (account_id, cooperative_id, member_id, savings_type,
         balance_idr, arrears_idr, unpaid_periods, opened_on, version, state)
     SELECT r.account_id, r.cooperative_id, r.member_id, r.savings_type, r.balance_idr,
-        r.arrears_idr, ARRAY(SELECT jsonb_array_elements_text(r.unpaid_periods)),
+        r.arrears_idr, r.unpaid_periods::text[],
         r.opened_on, r.version, r.state
     FROM unnest($18::text[], $19::text[], $20::text[], $21::text[], $22::bigint[],
-                $23::bigint[], $24::jsonb[], $25::date[], $26::int[], $27::jsonb[])
+                $23::bigint[], $24::text[], $25::date[], $26::int[], $27::jsonb[])
         AS r(account_id, cooperative_id, member_id, savings_type, balance_idr, arrears_idr,
              unpaid_periods, opened_on, version, state)
     ORDER BY r.account_id
@@ -253,7 +253,7 @@ class SavingsRepository:
                 [a.account_id for a in rows], [a.cooperative_id for a in rows],
                 [a.member_id for a in rows], [a.savings_type.value for a in rows],
                 [a.balance_idr for a in rows], [a.arrears_idr for a in rows],
-                [json_dumps(list(a.unpaid_periods)) for a in rows],
+                [_text_array(a.unpaid_periods) for a in rows],
                 [a.opened_on for a in rows], [w.version for w in writes],
                 [json_dumps(snapshot_of(a)) for a in rows])
         except asyncpg.UniqueViolationError as exc:
@@ -341,6 +341,12 @@ class _EventColumns:
 
     def columns(self) -> list[list[Any]]:
         return self.cols
+
+
+def _text_array(values: Iterable[str]) -> str:
+    """A text[] literal (periods are YYYY-MM; quoted anyway), cheaper than a JSON array."""
+    return "{" + ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+                          for v in values) + "}"
 
 
 def _fold(rows: Sequence[asyncpg.Record]) -> dict[str, LoadedAccount]:

@@ -29,7 +29,7 @@ class AppContext:
     offline: OfflineFacts
 
 
-def _ctx(request: Request) -> AppContext:
+async def _ctx(request: Request) -> AppContext:  # async: FastAPI runs a sync one in a thread
     ctx: AppContext = request.app.state.payments
     return ctx
 
