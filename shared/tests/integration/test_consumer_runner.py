@@ -204,3 +204,45 @@ async def test_poison_events_go_to_dead_letter_topic_and_healthy_ones_flow(env: 
     assert len(dead) == 2
     errors = [dict(r.headers)["gotong_error"].decode() for r in dead]
     assert any("cannot be applied" in e for e in errors)
+
+
+async def test_partition_tasks_apply_every_partition_in_order_until_caught_up(
+    env: Env
+) -> None:
+    """The pipelined loop (a task per partition) used by rebuilds and ``run``."""
+    envelopes = [an_envelope(f"s-{n % 9}", n) for n in range(1, 91)]
+    for e in envelopes:
+        await env.send(e, {"n": 1, "explode": e.stream_version == 40})
+    for e in envelopes[:5]:  # re-sent
+        await env.send(e, {"n": 1})
+    handler = CountingBatches()
+    runner = env.runner(handler=handler, concurrency=3)
+    await runner.start()
+    try:
+        async with asyncio.timeout(60):
+            await runner.run_until_caught_up(await runner.end_offsets())
+    finally:
+        await runner.close()
+    assert runner.dead_lettered == 1
+    assert sum(runner.positions.values()) == 95
+    expected = {f"s-{n}": 10 for n in range(9)}
+    expected["s-4"] -= 1  # version 40 exploded
+    assert await env.counts() == expected
+    async with env.pool.acquire() as conn:
+        stored = await conn.fetchval(
+            "SELECT sum(next_offset) FROM consumer_positions WHERE consumer = 'counter'")
+    assert stored == 95
+
+
+async def test_run_applies_what_it_fetched_before_it_stops(env: Env) -> None:
+    for v in range(1, 21):
+        await env.send(an_envelope("s-r", v), {"n": 1})
+    handler = CountingBatches()
+    runner = env.runner(handler=handler, concurrency=3)
+    task = asyncio.create_task(runner.run())
+    async with asyncio.timeout(30):
+        while sum(runner.positions.values()) < 20:
+            await asyncio.sleep(0.05)
+    runner.stop()
+    await asyncio.wait_for(task, 10)
+    assert await env.counts() == {"s-r": 20}

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gotong_platform.consumer import ConsumedEvent
 from gotong_platform.envelope import Envelope
 from reporting.projection.common import Clocks
 from reporting.projection.statements import Statements
@@ -56,44 +57,53 @@ async def test_a_barrier_runs_after_everything_before_it_and_before_everything_a
                          ("R", [("y",)])]
 
 
-def an_envelope(coop: str, recorded_at: datetime, business_date: date) -> Envelope:
-    return Envelope(event_id=uuid.uuid4(), event_type="T", schema_version=1, source="s",
-                    stream_id="x", stream_version=1, cooperative_id=coop,
-                    occurred_at=recorded_at, business_date=business_date,
-                    recorded_at=recorded_at)
+def an_event(coop: str, partition: int, recorded_at: datetime, business_date: date
+             ) -> ConsumedEvent:
+    env = Envelope(event_id=uuid.uuid4(), event_type="T", schema_version=1, source="s",
+                   stream_id="x", stream_version=1, cooperative_id=coop,
+                   occurred_at=recorded_at, business_date=business_date,
+                   recorded_at=recorded_at)
+    return ConsumedEvent(envelope=env, data={}, topic="t", partition=partition, offset=0)
 
 
-CLOCK = st.tuples(st.sampled_from(["coop-b", "coop-a", "coop-c"]),
+CLOCK = st.tuples(st.sampled_from(["coop-b", "coop-a", "coop-c"]), st.integers(0, 2),
                   st.integers(0, 10_000), st.integers(0, 400))
 
 
 @given(st.lists(CLOCK, min_size=1, max_size=40), st.data())
 def test_freshness_is_the_latest_clocks_and_count_per_cooperative_however_batched(
-    clocks: list[tuple[str, int, int]], data: st.DataObject
+    clocks: list[tuple[str, int, int, int]], data: st.DataObject
 ) -> None:
     t0, d0 = datetime(2026, 1, 1, tzinfo=UTC), date(2026, 1, 1)
-    envs = [an_envelope(c, t0 + timedelta(seconds=s), d0 + timedelta(days=d))
-            for c, s, d in clocks]
+    events = [an_event(c, p, t0 + timedelta(seconds=s), d0 + timedelta(days=d))
+              for c, p, s, d in clocks]
     whole = Clocks()
-    for env in envs:
-        whole.add(env)
-    expected = {c: (max(t0 + timedelta(seconds=s) for cc, s, _ in clocks if cc == c),
-                    max(d0 + timedelta(days=d) for cc, _, d in clocks if cc == c),
-                    sum(1 for cc, _, _ in clocks if cc == c))
-                for c in {c for c, _, _ in clocks}}
+    for event in events:
+        whole.add(event)
     rows = whole.freshness()
-    assert [r[0] for r in rows] == sorted(expected)  # cooperative order: no deadlocks
-    assert {r[0]: r[1:] for r in rows} == expected
-    # Cut into batches, then merged as the upsert does (greatest, greatest, sum).
-    cuts = sorted(data.draw(st.sets(st.integers(1, len(envs) - 1) if len(envs) > 1
+    keys = [(r[0], r[1], r[2]) for r in rows]
+    assert keys == sorted(set(keys))  # one row per key, in key order: no deadlocks
+    # Cut into batches, merged per key as the upsert does (greatest, greatest, sum), then
+    # per cooperative as the view does: the latest clocks and the count of its events.
+    cuts = sorted(data.draw(st.sets(st.integers(1, len(events) - 1) if len(events) > 1
                                     else st.nothing())))
-    merged: dict[str, tuple[datetime, date, int]] = {}
-    for lo, hi in zip([0, *cuts], [*cuts, len(envs)], strict=True):
+    by_key: dict[tuple[str, str, int], tuple[datetime, date, int]] = {}
+    for lo, hi in zip([0, *cuts], [*cuts, len(events)], strict=True):
         part = Clocks()
-        for env in envs[lo:hi]:
-            part.add(env)
-        for coop, at, day, n in part.freshness():
-            old = merged.get(coop)
-            merged[coop] = ((at, day, n) if old is None else
-                            (max(old[0], at), max(old[1], day), old[2] + n))
-    assert merged == expected
+        for event in events[lo:hi]:
+            part.add(event)
+        for coop, topic, partition, at, day, n in part.freshness():
+            old = by_key.get((coop, topic, partition))
+            by_key[(coop, topic, partition)] = (
+                (at, day, n) if old is None else
+                (max(old[0], at), max(old[1], day), old[2] + n))
+    assert by_key == {(r[0], r[1], r[2]): r[3:] for r in rows}
+    view = {c: (max(v[0] for k, v in by_key.items() if k[0] == c),
+                max(v[1] for k, v in by_key.items() if k[0] == c),
+                sum(v[2] for k, v in by_key.items() if k[0] == c))
+            for c in {k[0] for k in by_key}}
+    expected = {c: (max(t0 + timedelta(seconds=s) for cc, _, s, _ in clocks if cc == c),
+                    max(d0 + timedelta(days=d) for cc, _, _, d in clocks if cc == c),
+                    sum(1 for cc, _, _, _ in clocks if cc == c))
+                for c in {c for c, _, _, _ in clocks}}
+    assert view == expected

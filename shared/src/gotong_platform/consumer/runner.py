@@ -191,7 +191,8 @@ class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]
         self._runner = runner
 
     async def on_partitions_revoked(self, revoked: Sequence[TopicPartition]) -> None:
-        return None
+        # Batches already handed out are applied before another instance takes over.
+        await self._runner.wait_in_flight()
 
     async def on_partitions_assigned(self, assigned: Sequence[TopicPartition]) -> None:
         await self._runner.seek_to_stored(assigned)
@@ -222,6 +223,7 @@ class ConsumerRunner:
         self.processed = 0
         self.dead_lettered = 0
         self.positions: dict[TopicPartition, int] = {}
+        self._in_flight: Mapping[TopicPartition, asyncio.Queue[Any]] = {}
 
     def stop(self) -> None:
         self._stopping.set()
@@ -270,10 +272,80 @@ class ConsumerRunner:
     async def run(self) -> None:
         await self.start()
         try:
-            while not self._stopping.is_set():
-                await self.poll_once()
+            await self._consume(None)
         finally:
             await self.close()
+
+    async def _consume(self, targets: Mapping[TopicPartition, int] | None) -> None:
+        """Poll until stopped, or until every partition reached ``targets``.
+
+        With ``partition_concurrency`` above 1 each partition gets a task of its own
+        and a queue of one batch: the next poll (and the decoding of its batches)
+        overlaps the transactions of the previous ones, partitions are applied at
+        once, and each partition's batches still commit in offset order.
+        """
+        if self._config.partition_concurrency <= 1:
+            while not (self._stopping.is_set() if targets is None
+                       else self._caught_up(targets)):
+                await self.poll_once()
+            return
+        queues: dict[TopicPartition, asyncio.Queue[list[ConsumerRecord[bytes, bytes]]]] = {}
+        fetched: dict[TopicPartition, int] = {}
+        limit = asyncio.Semaphore(self._config.partition_concurrency)
+
+        async def apply(tp: TopicPartition,
+                        queue: asyncio.Queue[list[ConsumerRecord[bytes, bytes]]]) -> None:
+            while True:
+                records = await queue.get()
+                try:
+                    async with limit:
+                        await self._process_partition_batch(tp, records)
+                finally:
+                    queue.task_done()
+
+        def more() -> bool:
+            if targets is None:
+                return not self._stopping.is_set()
+            return not all(max(fetched.get(tp, 0), self.positions.get(tp, 0)) >= offset
+                           for tp, offset in targets.items())
+
+        appliers: list[asyncio.Task[None]] = []
+        self._in_flight = queues
+        try:
+            async with asyncio.TaskGroup() as group:
+                try:
+                    while more():
+                        batches = await self._consumer.getmany(
+                            timeout_ms=200, max_records=self._config.max_records)
+                        for tp, records in batches.items():
+                            if not records:
+                                continue
+                            queue = queues.get(tp)
+                            if queue is None:
+                                queue = queues[tp] = asyncio.Queue(maxsize=1)
+                                appliers.append(group.create_task(apply(tp, queue)))
+                            fetched[tp] = records[-1].offset + 1
+                            await queue.put(records)
+                        if batches:
+                            await self._commit_kafka_offsets()
+                            self._report_lag()
+                    await self.wait_in_flight()
+                    await self._commit_kafka_offsets()
+                finally:
+                    for task in appliers:
+                        task.cancel()
+        except BaseExceptionGroup as group_error:  # an applier failed: raise its error
+            raise group_error.exceptions[0] from None
+        finally:
+            self._in_flight = {}
+
+    async def wait_in_flight(self) -> None:
+        """Until every batch handed to a partition task is applied (or dead-lettered)."""
+        for queue in list(self._in_flight.values()):
+            await queue.join()
+
+    def _caught_up(self, targets: Mapping[TopicPartition, int]) -> bool:
+        return all(self.positions.get(tp, 0) >= offset for tp, offset in targets.items())
 
     async def poll_once(self, timeout_ms: int = 200) -> int:
         batches = await self._consumer.getmany(
@@ -291,9 +363,12 @@ class ConsumerRunner:
                 async with limit:
                     await self._process_partition_batch(tp, records)
 
-            async with asyncio.TaskGroup() as group:
-                for tp, records in work:
-                    group.create_task(one(tp, records))
+            try:
+                async with asyncio.TaskGroup() as group:
+                    for tp, records in work:
+                        group.create_task(one(tp, records))
+            except BaseExceptionGroup as group_error:  # raise the batch's own error
+                raise group_error.exceptions[0] from None
         else:
             for tp, records in work:
                 await self._process_partition_batch(tp, records)
@@ -471,8 +546,7 @@ class ConsumerRunner:
 
     async def run_until_caught_up(self, targets: Mapping[TopicPartition, int]) -> None:
         """Consume until every partition reached ``targets`` (used by rebuilds and tests)."""
-        while not all(self.positions.get(tp, 0) >= off for tp, off in targets.items()):
-            await self.poll_once()
+        await self._consume(targets)
 
 
 _TRANSIENT = (

@@ -10,11 +10,12 @@ statement (``Statements``), every event's ``fact_events`` row in one statement,
 and the freshness clocks aggregated per cooperative (latest recorded time, latest
 business date, number of events) and upserted once per cooperative. Maximum and
 sum do not depend on how events are cut into batches, so a rebuild and the live
-consumer end with the same rows. The freshness upsert is the last statement
-before the runner saves its position: the row lock it takes on each cooperative
-(the one row every event of that cooperative touches) is held only until the
-commit, and taken in cooperative order, so consumer instances on other
-partitions neither queue behind a whole batch nor deadlock.
+consumer end with the same figures. The clocks are kept per Kafka partition
+(``freshness`` is a view over them): every event of a cooperative used to upsert
+its one row, so consumer instances on other partitions queued behind each
+other's row locks; a partition's rows are written by one consumer at a time.
+The upsert is the batch's last statement, in key order, so even two consumers of
+one partition during a rebalance hold the locks briefly and cannot deadlock.
 """
 
 from __future__ import annotations
@@ -37,14 +38,18 @@ __all__ = ["Apply", "Clocks", "apply_events", "contract_of"]
 Apply = Callable[[Statements, EventContract, Envelope], None]
 
 _FRESHNESS = """
-INSERT INTO freshness (cooperative_id, last_recorded_at, last_business_date, events)
-SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::date[], $4::bigint[])
-    AS f(cooperative_id, last_recorded_at, last_business_date, events)
-ORDER BY cooperative_id
-ON CONFLICT (cooperative_id) DO UPDATE SET
-    last_recorded_at = greatest(freshness.last_recorded_at, EXCLUDED.last_recorded_at),
-    last_business_date = greatest(freshness.last_business_date, EXCLUDED.last_business_date),
-    events = freshness.events + EXCLUDED.events
+INSERT INTO freshness_by_partition (cooperative_id, topic, partition, last_recorded_at,
+                                    last_business_date, events)
+SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::timestamptz[], $5::date[],
+                     $6::bigint[])
+    AS f(cooperative_id, topic, partition, last_recorded_at, last_business_date, events)
+ORDER BY cooperative_id, topic, partition
+ON CONFLICT (cooperative_id, topic, partition) DO UPDATE SET
+    last_recorded_at = greatest(freshness_by_partition.last_recorded_at,
+                                EXCLUDED.last_recorded_at),
+    last_business_date = greatest(freshness_by_partition.last_business_date,
+                                  EXCLUDED.last_business_date),
+    events = freshness_by_partition.events + EXCLUDED.events
 """
 _EVENT_LOG = """
 INSERT INTO fact_events (event_id, cooperative_id, source, event_type, business_date,
@@ -61,15 +66,18 @@ class Clocks:
     __slots__ = ("_by_coop", "_log")
 
     def __init__(self) -> None:
-        # cooperative -> [latest recorded_at, latest business date, events]
-        self._by_coop: dict[str, list[Any]] = {}
+        # (cooperative, topic, partition) -> [latest recorded_at, latest business date,
+        # events]
+        self._by_coop: dict[tuple[str, str, int], list[Any]] = {}
         self._log: list[Envelope] = []
 
-    def add(self, env: Envelope) -> None:
+    def add(self, event: ConsumedEvent) -> None:
+        env = event.envelope
         self._log.append(env)
-        clock = self._by_coop.get(env.cooperative_id)
+        key = (env.cooperative_id, event.topic, event.partition)
+        clock = self._by_coop.get(key)
         if clock is None:
-            self._by_coop[env.cooperative_id] = [env.recorded_at, env.business_date, 1]
+            self._by_coop[key] = [env.recorded_at, env.business_date, 1]
             return
         if env.recorded_at > clock[0]:
             clock[0] = env.recorded_at
@@ -77,9 +85,9 @@ class Clocks:
             clock[1] = env.business_date
         clock[2] += 1
 
-    def freshness(self) -> list[tuple[str, datetime, date, int]]:
-        """One row per cooperative, in cooperative order."""
-        return [(coop, c[0], c[1], c[2]) for coop, c in sorted(self._by_coop.items())]
+    def freshness(self) -> list[tuple[str, str, int, datetime, date, int]]:
+        """One row per cooperative and partition, in that order."""
+        return [(*key, c[0], c[1], c[2]) for key, c in sorted(self._by_coop.items())]
 
     async def write(self, conn: DbConnection) -> None:
         if not self._log:
@@ -90,8 +98,7 @@ class Clocks:
                            [e.event_type for e in log], [e.business_date for e in log],
                            [e.recorded_at for e in log])
         rows = self.freshness()
-        await conn.execute(_FRESHNESS, [r[0] for r in rows], [r[1] for r in rows],
-                           [r[2] for r in rows], [r[3] for r in rows])
+        await conn.execute(_FRESHNESS, *[list(column) for column in zip(*rows, strict=True)])
 
 
 def contract_of(event: ConsumedEvent) -> EventContract | None:
@@ -121,7 +128,7 @@ async def apply_events(conn: DbConnection, events: Sequence[ConsumedEvent],
     clocks = Clocks()
     for event in events:
         env = event.envelope
-        clocks.add(env)
+        clocks.add(event)
         contract = contract_of(event)
         apply = by_source.get(env.source)
         if contract is not None and apply is not None:

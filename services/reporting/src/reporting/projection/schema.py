@@ -41,13 +41,22 @@ CREATE TABLE members (
     member_no       text
 );
 CREATE INDEX members_by_cooperative ON members (cooperative_id, status, gender);
--- Data freshness: the last event seen from each cooperative, by both clocks.
-CREATE TABLE freshness (
-    cooperative_id     text PRIMARY KEY,
+-- Data freshness: the last event seen from each cooperative, by both clocks. Kept per
+-- Kafka partition, which only one consumer writes at a time, so consumers of other
+-- partitions never wait for each other's rows; read through the view.
+CREATE TABLE freshness_by_partition (
+    cooperative_id     text NOT NULL,
+    topic              text NOT NULL,
+    partition          integer NOT NULL,
     last_recorded_at   timestamptz NOT NULL,
     last_business_date date NOT NULL,
-    events             bigint NOT NULL
+    events             bigint NOT NULL,
+    PRIMARY KEY (cooperative_id, topic, partition)
 );
+CREATE VIEW freshness AS
+SELECT cooperative_id, max(last_recorded_at) AS last_recorded_at,
+       max(last_business_date) AS last_business_date, sum(events)::bigint AS events
+FROM freshness_by_partition GROUP BY cooperative_id;
 -- Which DDL built this version: a live version built by other code is replaced.
 CREATE TABLE read_model_meta (
     ddl_sha256  text NOT NULL
