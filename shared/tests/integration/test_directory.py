@@ -60,3 +60,28 @@ async def test_directory_converges_for_any_delivery_order(
         assert await directory.regency_of("cooperative-d") == "8107"
     finally:
         await conn.close()
+
+
+async def test_the_cached_place_serves_known_cooperatives_only(database_factory: Any) -> None:
+    conn = await asyncpg.connect(await database_factory("dir"))
+    try:
+        await conn.execute(DIRECTORY_DDL)
+        cached, fresh = Directory(conn, cache_ttl=60), Directory(conn)
+        # Unknown: None, and not remembered, so its registration is seen at once.
+        assert await cached.regency_of("cooperative-d") is None
+        await apply_members_event(conn, HISTORY[0])
+        place = await cached.place_of("cooperative-d")
+        assert place is not None
+        assert (place.regency_code, place.time_zone) == ("8107", "WIT")
+        # Known: served from the cache (the row changing underneath is not seen) ...
+        await conn.execute("UPDATE directory_cooperatives SET time_zone = 'WIB'")
+        assert (await cached.place_of("cooperative-d")) == place
+        # ... and a directory without a TTL reads every time.
+        fresh_place = await fresh.place_of("cooperative-d")
+        assert fresh_place is not None
+        assert fresh_place.time_zone == "WIB"
+        expired = Directory(conn, cache_ttl=1e-9)
+        assert await expired.place_of("cooperative-d") == fresh_place
+        assert (await expired.place_of("cooperative-d")) == fresh_place
+    finally:
+        await conn.close()

@@ -1,4 +1,4 @@
-"""``python -m inventory api|relay|consumer|migrate``: one process per role, as in production."""
+"""``python -m inventory api|relay|consumer|migrate|rebuild-snapshots``: one process per role."""
 
 from __future__ import annotations
 
@@ -51,6 +51,25 @@ async def _migrate(settings: InventorySettings) -> None:
     await upgrade(settings.database_url, settings.migrations_dir)
 
 
+async def _rebuild_snapshots(settings: InventorySettings) -> None:
+    """Replay every product and ledger stream and rewrite its snapshot and query rows."""
+    import asyncpg
+
+    from gotong_platform.db import init_connection
+    from gotong_platform.migrations import upgrade
+    from inventory.adapters.repository import InventoryRepository
+    from inventory.main import event_store
+
+    await upgrade(settings.database_url, settings.migrations_dir)
+    conn = await asyncpg.connect(settings.database_url)
+    try:
+        await init_connection(conn)
+        count = await InventoryRepository(event_store(settings)).rebuild_snapshots(conn)
+    finally:
+        await conn.close()
+    print(f"rebuilt the snapshots of {count} streams")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m inventory")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -60,6 +79,8 @@ def main() -> None:
     sub.add_parser("relay", help="publish the outbox to Kafka")
     sub.add_parser("consumer", help="keep the members directory; react to sale payments")
     sub.add_parser("migrate", help="apply database migrations and exit")
+    sub.add_parser("rebuild-snapshots",
+                   help="replay product and ledger streams; rewrite snapshots and query rows")
     args = parser.parse_args()
     settings = InventorySettings()  # values come from the environment
     if args.command == "api":
@@ -68,6 +89,8 @@ def main() -> None:
         asyncio.run(_relay(settings))
     elif args.command == "consumer":
         asyncio.run(_consume(settings))
+    elif args.command == "rebuild-snapshots":
+        asyncio.run(_rebuild_snapshots(settings))
     else:
         asyncio.run(_migrate(settings))
 

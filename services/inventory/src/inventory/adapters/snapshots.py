@@ -36,6 +36,7 @@ __all__ = [
     "FORMAT",
     "Entry",
     "entries_of",
+    "entries_of_ledger",
     "ledger_from_snapshot",
     "ledger_snapshot",
     "product_from_snapshot",
@@ -105,6 +106,18 @@ def entries_of(events: Iterable[StockEvent]) -> list[Entry]:
                 out.append(("received", e.transfer_id, None, None))
             case _:
                 pass
+    return out
+
+
+def entries_of_ledger(ledger: StockLedger) -> list[Entry]:
+    """Every entry of a replayed ledger (to rebuild ``stock_ledger_entries``)."""
+    out: list[Entry] = [
+        ("issue", issue_id, record.reference,
+         [event_payload_line(line) for line in record.lines])
+        for issue_id, record in ledger.issues.items()]
+    out.extend(("returned", i, None, None) for i in sorted(ledger.returned_issue_ids))
+    out.extend(("sent", i, None, None) for i in sorted(ledger.sent_transfer_ids))
+    out.extend(("received", i, None, None) for i in sorted(ledger.received_transfer_ids))
     return out
 
 
