@@ -363,9 +363,7 @@ def _result(
     result_json: str | None, flags: list[str],
 ) -> SyncItemResult:
     del context
-    # Built without validation: every value is already of its field's type (this runs
-    # for every item of a batch).
-    return SyncItemResult.model_construct(
+    return SyncItemResult(
         client_id=item.client_id, device_seq=item.device_seq,
         status="accepted" if status == "accepted" else "rejected", code=code, detail=detail,
         result=None if result_json is None else orjson.loads(result_json), flags=flags,
