@@ -3,6 +3,14 @@
 The Idempotency-Key row, the appended events (with their outbox rows) and the
 stored response commit together or not at all. A refused command (a domain
 error) rolls everything back, so the key stays free and a corrected retry runs.
+
+The key is claimed and its response stored in ONE statement at the end of the
+transaction (``record_response``), not claimed first and completed last: one round
+trip fewer per command. A replay therefore runs the command again, finds the key
+taken, rolls back and answers the stored response; a replay that fails (its first run
+changed what it reads: the stock is gone, the stream moved on) looks the key up before
+answering the failure. A concurrent duplicate waits on the first's key at the end and
+then does the same, so effects still commit exactly once.
 """
 
 from __future__ import annotations
@@ -16,7 +24,13 @@ import asyncpg
 from starlette.responses import JSONResponse
 
 from gotong_platform.db import DbConnection
-from gotong_platform.http.idempotency import IdempotencyRequest, begin, complete, replay_response
+from gotong_platform.http.idempotency import (
+    IdempotencyKeyReused,
+    IdempotencyRequest,
+    record_response,
+    replay_response,
+    stored_response,
+)
 from gotong_platform.ids import uuid7
 from gotong_platform.telemetry.tracing import current_trace_headers
 
@@ -51,10 +65,33 @@ async def execute_command(
     pool: asyncpg.Pool, *, scope: str, idempotency: IdempotencyRequest, work: Work
 ) -> JSONResponse:
     """Run ``work`` (returns status and JSON body) at most once per key within ``scope``."""
-    async with pool.acquire() as conn, conn.transaction():
-        stored = await begin(conn, scope, idempotency.key, idempotency.request_hash)
-        if stored is not None:
+    key, digest = idempotency.key, idempotency.request_hash
+    async with pool.acquire() as conn:
+        try:
+            async with conn.transaction():
+                status, body = await work(conn)
+                if await record_response(conn, scope, key, digest, status, body):
+                    return JSONResponse(body, status_code=status)
+                raise _KeyTaken  # roll back this run's effects; answer the first one's
+        except _KeyTaken:
+            pass
+        except Exception as failure:
+            # A replay (or a duplicate that lost a race) may fail where its first run
+            # succeeded: the answer is the stored one, if the key was used.
+            try:
+                stored = await stored_response(conn, scope, key, digest)
+            except IdempotencyKeyReused:
+                raise
+            except Exception:
+                raise failure from None
+            if stored is None:
+                raise
             return replay_response(stored)
-        status, body = await work(conn)
-        await complete(conn, scope, idempotency.key, status, body)
-    return JSONResponse(body, status_code=status)
+        stored = await stored_response(conn, scope, key, digest)
+    if stored is None:  # only if the key was deleted in between (key expiry)
+        raise RuntimeError("idempotency key vanished while replaying it; retry the request")
+    return replay_response(stored)
+
+
+class _KeyTaken(Exception):  # control flow: never leaves execute_command
+    """The key was used by a committed transaction: this run is a replay."""

@@ -20,10 +20,13 @@ import orjson
 import pytest
 import pytest_asyncio
 
+from gotong_platform.commands import execute_command
 from gotong_platform.domain import RuleViolated
 from gotong_platform.http import (
     IDEMPOTENCY_DDL,
+    REPLAYED_HEADER,
     IdempotencyKeyReused,
+    IdempotencyRequest,
     StoredResponse,
     begin,
     complete,
@@ -236,3 +239,106 @@ async def test_complete_without_begin_is_a_programming_error(
     async with pool.acquire() as conn, conn.transaction():
         with pytest.raises(RuntimeError, match="without a matching begin"):
             await complete(conn, scope, "never-begun", 201, {})
+
+
+# --- execute_command: claim and response in one statement at the end -------------------
+
+
+def command(scope: str, body: dict[str, Any], *, refuse_if_done: bool = False,
+            hold: float = 0.0) -> Any:
+    """A route's work: one effect, answered 201; ``refuse_if_done``: a second run is
+    refused (as a sale of stock the first run took would be)."""
+
+    async def work(conn: Any) -> tuple[int, Any]:
+        if refuse_if_done and await effects_in(conn, scope):
+            raise RuleViolated("nothing left to sell")
+        effect_id = await conn.fetchval(
+            "INSERT INTO effects (scope, payload) VALUES ($1, $2::text::jsonb) RETURNING id",
+            scope, orjson.dumps(body).decode())
+        await asyncio.sleep(hold)  # keep the transaction open: real overlap
+        return 201, {"id": effect_id, "name": body["name"]}
+
+    return work
+
+
+async def effects_in(conn: Any, scope: str) -> int:
+    count: int = await conn.fetchval("SELECT count(*) FROM effects WHERE scope = $1", scope)
+    return count
+
+
+def idem(key: str, body: dict[str, Any]) -> IdempotencyRequest:
+    return IdempotencyRequest(key=key, request_hash=request_hash("POST", PATH,
+                                                                 orjson.dumps(body)))
+
+
+async def test_execute_command_replays_the_first_answer_and_executes_once(
+    pool: asyncpg.Pool, scope: str
+) -> None:
+    body = {"name": "Siti"}
+    first = await execute_command(pool, scope=scope, idempotency=idem("k", body),
+                                  work=command(scope, body))
+    again = await execute_command(pool, scope=scope, idempotency=idem("k", body),
+                                  work=command(scope, body))
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert orjson.loads(again.body) == orjson.loads(first.body)
+    assert again.headers[REPLAYED_HEADER] == "true"
+    assert await effects(pool, scope) == 1
+
+
+async def test_execute_command_a_replay_that_would_fail_answers_the_first_answer(
+    pool: asyncpg.Pool, scope: str
+) -> None:
+    body = {"name": "Siti"}
+    first = await execute_command(pool, scope=scope, idempotency=idem("k", body),
+                                  work=command(scope, body, refuse_if_done=True))
+    again = await execute_command(pool, scope=scope, idempotency=idem("k", body),
+                                  work=command(scope, body, refuse_if_done=True))
+    assert orjson.loads(again.body) == orjson.loads(first.body)
+    with pytest.raises(RuleViolated):  # a new key is a new command: refused
+        await execute_command(pool, scope=scope, idempotency=idem("k2", body),
+                              work=command(scope, body, refuse_if_done=True))
+    assert await effects(pool, scope) == 1
+
+
+async def test_execute_command_refuses_a_key_reused_for_another_request(
+    pool: asyncpg.Pool, scope: str
+) -> None:
+    await execute_command(pool, scope=scope, idempotency=idem("k", {"name": "Siti"}),
+                          work=command(scope, {"name": "Siti"}))
+    for refuse in (False, True):
+        with pytest.raises(IdempotencyKeyReused):
+            await execute_command(pool, scope=scope, idempotency=idem("k", {"name": "Ani"}),
+                                  work=command(scope, {"name": "Ani"}, refuse_if_done=refuse))
+    assert await effects(pool, scope) == 1
+
+
+async def test_execute_command_failure_leaves_no_key_so_a_retry_executes(
+    pool: asyncpg.Pool, scope: str
+) -> None:
+    body = {"name": "Siti"}
+
+    async def broken(conn: Any) -> tuple[int, Any]:
+        await command(scope, body)(conn)
+        raise RuleViolated("refused after writing")
+
+    with pytest.raises(RuleViolated):
+        await execute_command(pool, scope=scope, idempotency=idem("k", body), work=broken)
+    assert await effects(pool, scope) == 0
+    answer = await execute_command(pool, scope=scope, idempotency=idem("k", body),
+                                   work=command(scope, body))
+    assert answer.status_code == 201
+    assert REPLAYED_HEADER not in answer.headers
+    assert await effects(pool, scope) == 1
+
+
+async def test_execute_command_concurrent_duplicates_execute_exactly_once(
+    pool: asyncpg.Pool, scope: str
+) -> None:
+    body = {"name": "Siti"}
+    answers = await asyncio.gather(*(
+        execute_command(pool, scope=scope, idempotency=idem("k", body),
+                        work=command(scope, body, hold=0.02))
+        for _ in range(8)))
+    assert len({a.body for a in answers}) == 1
+    assert sum(REPLAYED_HEADER not in a.headers for a in answers) == 1
+    assert await effects(pool, scope) == 1

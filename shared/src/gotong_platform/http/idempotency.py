@@ -1,7 +1,12 @@
 """Idempotency-Key handling, stored in the service's own PostgreSQL database.
 
 Field devices retry POSTs over poor connections, so every POST carries an
-``Idempotency-Key``. The key is recorded INSIDE the command's transaction::
+``Idempotency-Key``. The key is recorded INSIDE the command's transaction.
+
+``gotong_platform.commands.execute_command`` (what the services use) claims the key and
+stores the response in one statement at the end (``record_response``), and answers a
+replay from ``stored_response``. The two-step form below (``begin`` before the command,
+``complete`` after) does the same in two statements::
 
     async with pool.acquire() as conn, conn.transaction():
         stored = await begin(conn, scope, request.key, request.request_hash)
@@ -47,8 +52,10 @@ __all__ = [
     "begin",
     "complete",
     "idempotency_key",
+    "record_response",
     "replay_response",
     "request_hash",
+    "stored_response",
 ]
 
 IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
@@ -80,6 +87,14 @@ RETURNING true
 _READ = """
 SELECT request_hash, status_code, response::text AS response
 FROM idempotency_keys WHERE scope = $1 AND key = $2
+"""
+# Claim and completion in one statement, at the END of the command's transaction
+# (``record_response``): see ``gotong_platform.commands.execute_command``.
+_RECORD = """
+INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response)
+VALUES ($1, $2, $3, $4, $5::text::jsonb)
+ON CONFLICT (scope, key) DO NOTHING
+RETURNING true
 """
 _COMPLETE = """
 UPDATE idempotency_keys SET status_code = $3, response = $4::text::jsonb
@@ -126,6 +141,35 @@ async def begin(conn: Executor, scope: str, key: str, request_hash: str) -> Stor
         raise IdempotencyKeyReused("this Idempotency-Key was already used for another request")
     if row["status_code"] is None:
         raise RuntimeError("idempotency key was begun twice in one transaction")
+    return StoredResponse(status_code=row["status_code"], body=orjson.loads(row["response"]))
+
+
+async def record_response(conn: Executor, scope: str, key: str, request_hash: str,
+                          status_code: int, body: Any) -> bool:
+    """Claim ``key`` and store its response in one statement, at the end of the command's
+    transaction; False when the key was used already (nothing written: roll back, then
+    answer ``stored_response``).
+
+    A concurrent duplicate's INSERT waits on the first transaction's index entry: if that
+    one commits, ON CONFLICT DO NOTHING makes this False; if it rolls back, this one
+    stores its own response. Either way the effects commit once.
+    """
+    stored: bool | None = await conn.fetchval(
+        _RECORD, scope, key, request_hash, status_code, orjson.dumps(body).decode())
+    return bool(stored)
+
+
+async def stored_response(conn: Executor, scope: str, key: str,
+                          request_hash: str) -> StoredResponse | None:
+    """The committed response for ``key`` (None if there is none); raises
+    ``IdempotencyKeyReused`` when the key came with another request."""
+    row = await conn.fetchrow(_READ, scope, key)
+    if row is None:
+        return None
+    if row["request_hash"] != request_hash:
+        raise IdempotencyKeyReused("this Idempotency-Key was already used for another request")
+    if row["status_code"] is None:
+        return None  # begun by ``begin`` in a transaction that has not completed it
     return StoredResponse(status_code=row["status_code"], body=orjson.loads(row["response"]))
 
 
