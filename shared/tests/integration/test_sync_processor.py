@@ -17,6 +17,7 @@ from gotong_platform.db import DbConnection, create_pool
 from gotong_platform.domain import ConcurrencyConflict, DomainError, InvalidInput
 from gotong_platform.sync import (
     DEVICE_SYNC_DDL,
+    BatchDecision,
     HandlerOutcome,
     ItemHandler,
     SyncBatch,
@@ -354,38 +355,43 @@ async def test_concurrent_overlapping_uploads_record_each_fact_once(pool: asyncp
 
 @dataclasses.dataclass
 class RecordSales(RecordSale):
-    """``RecordSale`` that can also take a run of sales at once (decides, then writes)."""
+    """``RecordSale`` that can also decide a run of sales at once (writes afterwards)."""
 
     batches: list[list[int]] = dataclasses.field(default_factory=list)
+    written: list[str] = dataclasses.field(default_factory=list)
     conflicts: int = 0  # raise ConcurrencyConflict this many times first
 
-    async def handle_batch(
+    async def decide_batch(
         self, conn: DbConnection, entries: Sequence[tuple[SyncItem, SyncContext]]
-    ) -> list[HandlerOutcome | DomainError]:
+    ) -> BatchDecision:
         self.batches.append([item.device_seq for item, _ in entries])
         if self.delay_s:
             await asyncio.sleep(self.delay_s)
         if self.conflicts:
             self.conflicts -= 1
             raise ConcurrencyConflict("someone else wrote first")
-        answers: list[HandlerOutcome | DomainError] = []
+        outcomes: list[HandlerOutcome | DomainError] = []
         rows = []
         for item, context in entries:
             self.seen.append(context)
             if item.payload.get("explode"):
                 raise RuntimeError("a bug in the handler")
             if item.payload.get("refuse"):
-                answers.append(InvalidInput(f"sale {item.client_id} refused"))
+                outcomes.append(InvalidInput(f"sale {item.client_id} refused"))
                 continue
             rows.append((context.cooperative_id, item.client_id, item.payload["amount_idr"]))
             flags = ["went_negative"] if item.payload.get("negative") else []
-            answers.append(HandlerOutcome(
+            outcomes.append(HandlerOutcome(
                 result={"receipt_no": f"R-{item.device_seq}", "at": context.received_at},
                 flags=flags))
-        await conn.executemany(
-            "INSERT INTO sales (cooperative_id, client_id, amount_idr) VALUES ($1, $2, $3)",
-            rows)
-        return answers
+
+        async def write(conn: DbConnection) -> None:
+            await conn.executemany(
+                "INSERT INTO sales (cooperative_id, client_id, amount_idr) VALUES ($1, $2, $3)",
+                rows)
+            self.written.extend(r[1] for r in rows)
+
+        return BatchDecision(outcomes=outcomes, write=write)
 
 
 async def record_note(conn: DbConnection, item: SyncItem, context: SyncContext) -> HandlerOutcome:
@@ -436,7 +442,9 @@ async def test_a_batch_handler_records_runs_set_wise_with_the_answers_of_item_by
         assert dup.result == {"status": first.status, "code": first.code,
                               "result": first.result}
         assert (dup.code, dup.detail, dup.flags) == (first.code, first.detail, first.flags)
-    assert handler.batches == [[1, 2, 3], [6, 8]]  # duplicates never reach the handler
+    # A re-upload is decided once more (the run expects new facts), never written again.
+    assert handler.batches[2:] == [[1, 2, 3], [6, 8]]
+    assert len(handler.written) == 3
     async with pool.acquire() as conn:
         stored = await conn.fetch(
             "SELECT cooperative_id, device_seq, status, code, detail, result - 'at', flags "
@@ -471,6 +479,7 @@ async def test_a_conflicting_run_is_run_again_then_item_by_item(pool: asyncpg.Po
     assert len(stubborn.batches) == 3  # then each item through __call__
     assert [c.meta.command_id for c in stubborn.seen] == [
         r.client_id for r in result.results]
+    assert stubborn.written == []
     assert await stored_seqs(pool) == [1, 2, 3, 4]
     assert len(await sales(pool)) == 2
 
@@ -489,7 +498,8 @@ async def test_concurrent_set_wise_uploads_record_each_fact_once(pool: asyncpg.P
                     for a, start in zip(answers, starts, strict=True) if position >= start]
         first = "rejected" if item.payload.get("refuse") else "accepted"
         assert sorted(outcomes) == sorted([first] + ["duplicate"] * (len(outcomes) - 1))
-    assert len(handler.seen) == 40
+    # Each fact was written once (a run that lost a claim race decided again, unwritten).
+    assert sorted(handler.written) == sorted(expected)
 
 
 async def test_flags_of_any_text_are_stored_as_they_are(pool: asyncpg.Pool) -> None:

@@ -1,8 +1,8 @@
 """Offline batch sync: the mechanism behind every service's ``POST /cooperatives/{id}/sync``.
 
 A service installs ``DEVICE_SYNC_DDL`` in its database, writes one ``ItemHandler``
-per fact type it accepts (a ``BatchItemHandler`` to record a run of facts of its type
-set-wise, in one transaction), and calls ``process_batch`` from its route::
+per fact type it accepts (a ``BatchItemHandler`` to decide a run of facts of its type
+set-wise, recorded in one transaction), and calls ``process_batch`` from its route::
 
     @router.post("/cooperatives/{cooperative_id}/sync")
     async def sync(cooperative_id: str, batch: SyncBatch, ...) -> SyncBatchResult:
@@ -25,6 +25,7 @@ from gotong_platform.sync.processor import (
     FLAG_CLOCK_SKEW,
     FLAG_LATE_UPLOAD,
     UNKNOWN_FACT_TYPE,
+    BatchDecision,
     BatchItemHandler,
     HandlerOutcome,
     ItemHandler,
@@ -41,6 +42,7 @@ __all__ = [
     "FLAG_LATE_UPLOAD",
     "MAX_BATCH_ITEMS",
     "UNKNOWN_FACT_TYPE",
+    "BatchDecision",
     "BatchItemHandler",
     "HandlerOutcome",
     "ItemHandler",

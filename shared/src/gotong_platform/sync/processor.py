@@ -16,29 +16,36 @@ transaction:
 Set-wise (a ``BatchItemHandler``): a run of consecutive items of that type (facts
 of unknown types may sit among them) in ONE transaction:
 
-1. claim all facts of the run in one statement (``INSERT ... SELECT FROM unnest``,
-   ``ON CONFLICT DO NOTHING RETURNING``); the ones not claimed are answered from the
-   stored rows (one statement), exactly as item by item;
-2. hand the claimed facts to ``handle_batch``, which decides each of them in
-   ``device_seq`` order in memory, a refused one (a ``DomainError`` in its answer)
-   without effect, and writes the effects of the accepted ones itself;
-3. store all answers in one statement; commit.
+1. from the second attempt on, read the stored facts holding any of the run's seqs
+   or client_ids (one statement); those items are answered from them exactly as
+   item by item (``duplicate``, ``device-seq-conflict``, ``client-id-reused``). The
+   first attempt expects only new facts (the usual upload) and skips this read;
+2. ``decide_batch`` decides the others in ``device_seq`` order in memory (a refused
+   one, a ``DomainError``, has no effect) and returns the answers with the write
+   that records the accepted ones;
+3. claim all of them WITH their answers in one statement (``INSERT ... SELECT FROM
+   unnest ... ON CONFLICT DO NOTHING RETURNING``): one row version per fact, no
+   separate completion. If one of them was taken (a re-upload, or a concurrent
+   upload claimed it meanwhile: the insert waits for it and skips the row), the run
+   starts again, with the read, and answers it as taken; otherwise
+4. run the write (events, rows, ...), and commit: a claimed fact commits with its
+   effect or not at all, and a fact is written only once it is claimed.
 
-So one bad item does not undo the good ones, a claimed fact commits with its
-effect or not at all, and re-uploading the same batch changes nothing and answers
-the same (``duplicate`` with the first answer). When ``handle_batch`` raises
-``ConcurrencyConflict`` (another writer changed a stream it loaded) or the run hits
-a deadlock, the run's transaction is rolled back and run again; after
-``_RUN_ATTEMPTS`` the run goes item by item. Any other exception is a bug or a
-database failure: it propagates (the request fails; the device retries later).
-Item by item, the items committed before it stay; set-wise, its run is undone.
+So one bad item does not undo the good ones, and re-uploading the same batch changes
+nothing and answers the same (``duplicate`` with the first answer). When deciding or
+writing raises ``ConcurrencyConflict`` (another writer changed a stream the handler
+read) or the run finds a fact taken or hits a deadlock, its transaction is rolled
+back and the run starts again; after ``_RUN_ATTEMPTS`` it goes item by item. Any other
+exception is a bug or a database failure: it propagates (the request fails; the
+device retries later). Item by item, the items committed before it stay; set-wise,
+its run is undone.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 
@@ -53,10 +60,9 @@ from gotong_platform.sync.store import (
     Completion,
     FactKey,
     StoredFact,
+    claim_answered_facts,
     claim_fact,
-    claim_facts,
     complete_fact,
-    complete_facts,
     missing_ranges,
     present_ranges,
     read_claimants,
@@ -69,6 +75,7 @@ __all__ = [
     "FLAG_CLOCK_SKEW",
     "FLAG_LATE_UPLOAD",
     "UNKNOWN_FACT_TYPE",
+    "BatchDecision",
     "BatchItemHandler",
     "HandlerOutcome",
     "ItemHandler",
@@ -124,25 +131,41 @@ class ItemHandler(Protocol):
     ) -> HandlerOutcome: ...
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class BatchDecision:
+    """What a ``BatchItemHandler`` made of a run of facts, before writing anything.
+
+    ``outcomes``: one per fact, in order: a ``HandlerOutcome``, or the ``DomainError``
+    that refuses it. ``write`` records the accepted ones (inside the run's
+    transaction); the processor calls it once their facts are claimed.
+    """
+
+    outcomes: Sequence[HandlerOutcome | DomainError]
+    write: Callable[[DbConnection], Awaitable[None]]
+
+
 @runtime_checkable
 class BatchItemHandler(ItemHandler, Protocol):
-    """An ``ItemHandler`` that can also record many facts of its type at once.
+    """An ``ItemHandler`` that can also decide many facts of its type at once.
 
-    ``handle_batch`` gets claimed facts (in ``device_seq`` order, each with its context)
-    and ``conn`` inside the run's transaction. It decides every fact in that order as
-    if the earlier ones were already recorded, and answers one entry per fact: a
-    ``HandlerOutcome``, or the ``DomainError`` that refuses it. A refused fact must
-    leave no effect (decide before writing: there is no savepoint per fact); the
-    accepted ones' effects are written by ``handle_batch`` before it returns. Raising
-    undoes the whole run: ``ConcurrencyConflict`` makes the processor run it again.
+    ``decide_batch`` gets unclaimed facts (in ``device_seq`` order, each with its
+    context) and ``conn`` inside the run's transaction. It may read but must not
+    write: it decides every fact in that order as if the earlier ones were already
+    recorded, and returns the answers and the write (``BatchDecision``). A refused
+    fact must leave no effect. ``ConcurrencyConflict`` from deciding or writing makes
+    the processor run the whole run again.
 
     Being also an ``ItemHandler`` (``__call__``) is the fallback: the processor uses it
     when a run keeps conflicting. Both ways must record the same.
     """
 
-    async def handle_batch(
+    async def decide_batch(
         self, conn: DbConnection, entries: Sequence[tuple[SyncItem, SyncContext]]
-    ) -> Sequence[HandlerOutcome | DomainError]: ...
+    ) -> BatchDecision: ...
+
+
+class _ClaimRaced(Exception):
+    """A fact of the run was already taken (or taken meanwhile) when claiming it."""
 
 
 @dataclasses.dataclass(slots=True)
@@ -246,9 +269,13 @@ async def _process_run(
     entries = run.entries
     for attempt in range(1, _RUN_ATTEMPTS + 1):
         try:
-            # READ COMMITTED explicitly: answering a taken fact needs a new snapshot.
+            # READ COMMITTED explicitly: each statement sees what committed before it.
             async with conn.transaction(isolation="read_committed"):
-                return await _run_in_transaction(conn, run)
+                # The first attempt expects new facts (the usual upload) and reads the
+                # stored ones only if its claim finds some taken (a re-upload).
+                return await _run_in_transaction(conn, run, read_stored=attempt > 1)
+        except _ClaimRaced:
+            continue
         except (ConcurrencyConflict, asyncpg.DeadlockDetectedError) as exc:
             log.info("sync run conflicted; running it again", extra={
                 "cooperative_id": entries[0].context.cooperative_id,
@@ -258,40 +285,48 @@ async def _process_run(
     return [await _process_item(conn, e.item, e.context, handlers, e.flags) for e in entries]
 
 
-async def _run_in_transaction(conn: DbConnection, run: _Run) -> list[SyncItemResult]:
+async def _run_in_transaction(
+    conn: DbConnection, run: _Run, *, read_stored: bool
+) -> list[SyncItemResult]:
     entries, handler = run.entries, run.handler
     assert handler is not None
     first = entries[0].context
     coop, device = first.cooperative_id, first.device_id
-    claimed = await claim_facts(conn, coop, device, [
-        (e.item.device_seq, e.item.client_id, e.item.type, e.item.occurred_at,
-         e.item.business_date) for e in entries])
-    taken = [e for e in entries if e.item.device_seq not in claimed]
-    stored = await read_claimants_of(
-        conn, coop, device, [(e.item.device_seq, e.item.client_id) for e in taken])
+    stored = (await read_claimants_of(
+        conn, coop, device, [(e.item.device_seq, e.item.client_id) for e in entries])
+        if read_stored else [])
     answers: dict[int, SyncItemResult] = {}
-    for e in taken:
+    fresh: list[_Entry] = []
+    for e in entries:
         holders = [f for f in stored
                    if (f.device_id == device and f.device_seq == e.item.device_seq)
                    or f.client_id == e.item.client_id]
-        answers[e.item.device_seq] = _answer_taken(e.item, e.context, holders)
+        if holders:
+            answers[e.item.device_seq] = _answer_taken(e.item, e.context, holders)
+        else:
+            fresh.append(e)
 
-    mine = [e for e in entries if e.item.device_seq in claimed]
-    handled = [e for e in mine if e.item.type == run.fact_type]
-    outcomes = (await handler.handle_batch(conn, [(e.item, e.context) for e in handled])
-                if handled else [])
+    handled = [e for e in fresh if e.item.type == run.fact_type]
+    decision = (await handler.decide_batch(conn, [(e.item, e.context) for e in handled])
+                if handled else None)
+    outcomes = decision.outcomes if decision is not None else []
     if len(outcomes) != len(handled):
-        raise RuntimeError(f"handle_batch answered {len(outcomes)} of {len(handled)} facts")
+        raise RuntimeError(f"decide_batch answered {len(outcomes)} of {len(handled)} facts")
     by_seq = {e.item.device_seq: o for e, o in zip(handled, outcomes, strict=True)}
     completions: list[Completion] = []
-    for e in mine:
-        outcome = by_seq.get(e.item.device_seq)
-        status, code, detail, result_json, flags = _answer(e, outcome)
+    for e in fresh:
+        status, code, detail, result_json, flags = _answer(e, by_seq.get(e.item.device_seq))
         completions.append(Completion(e.item.device_seq, status, code, detail, result_json,
                                       flags))
         answers[e.item.device_seq] = _result(e.item, e.context, status, code, detail,
                                              result_json, flags)
-    await complete_facts(conn, coop, device, completions)
+    claimed = await claim_answered_facts(conn, coop, device, [
+        (e.item.client_id, e.item.type, e.item.occurred_at, e.item.business_date)
+        for e in fresh], completions)
+    if len(claimed) != len(fresh):
+        raise _ClaimRaced(f"{len(fresh) - len(claimed)} facts were claimed meanwhile")
+    if decision is not None:
+        await decision.write(conn)
     return [answers[e.item.device_seq] for e in entries]
 
 

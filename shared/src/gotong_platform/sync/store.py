@@ -23,10 +23,9 @@ __all__ = [
     "Completion",
     "FactKey",
     "StoredFact",
+    "claim_answered_facts",
     "claim_fact",
-    "claim_facts",
     "complete_fact",
-    "complete_facts",
     "missing_ranges",
     "present_ranges",
     "read_claimants",
@@ -76,34 +75,39 @@ UPDATE device_facts
 SET status = $4, code = $5, detail = $6, result = $7::text::jsonb, flags = $8
 WHERE cooperative_id = $1 AND device_id = $2 AND device_seq = $3 AND status IS NULL
 """
-# The set-wise forms: one statement for all facts of a run of a batch. Rows are
-# claimed in device_seq order, so concurrent uploads of overlapping batches take
-# the index entries in the same order.
-_CLAIM_MANY = """
+# The set-wise forms. Facts decided beforehand are claimed with their answers in
+# one statement (one row version each), in device_seq order, so concurrent uploads
+# of overlapping batches take the index entries in the same order.
+_CLAIM_ANSWERED = """
 INSERT INTO device_facts (cooperative_id, device_id, device_seq, client_id, fact_type,
-                          occurred_at, business_date)
-SELECT $1, $2, f.device_seq, f.client_id, f.fact_type, f.occurred_at, f.business_date
-FROM unnest($3::bigint[], $4::text[], $5::text[], $6::timestamptz[], $7::date[])
-    AS f(device_seq, client_id, fact_type, occurred_at, business_date)
+                          occurred_at, business_date, status, code, detail, result, flags)
+SELECT $1, $2, f.device_seq, f.client_id, f.fact_type, f.occurred_at, f.business_date,
+       f.status, f.code, f.detail, f.result::jsonb, f.flags::text[]
+FROM unnest($3::bigint[], $4::text[], $5::text[], $6::timestamptz[], $7::date[],
+            $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
+    AS f(device_seq, client_id, fact_type, occurred_at, business_date, status, code,
+         detail, result, flags)
 ORDER BY f.device_seq
 ON CONFLICT DO NOTHING
 RETURNING device_seq
 """
+# Index probes per key (LIMIT 1 keeps each lateral subquery a probe of the primary
+# key or the client_id index; as a plain join or an OR the planner may scan the whole
+# table for hundreds of keys). A row found by both probes comes twice.
 _READ_MANY = """
-SELECT device_id, device_seq, client_id, fact_type, status, code, detail,
-       result::text AS result, flags
-FROM device_facts
-WHERE cooperative_id = $1
-  AND ((device_id = $2 AND device_seq = ANY($3::bigint[])) OR client_id = ANY($4::text[]))
-"""
-_COMPLETE_MANY = """
-UPDATE device_facts d
-SET status = u.status, code = u.code, detail = u.detail, result = u.result::jsonb,
-    flags = u.flags::text[]
-FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-    AS u(device_seq, status, code, detail, result, flags)
-WHERE d.cooperative_id = $1 AND d.device_id = $2 AND d.device_seq = u.device_seq
-  AND d.status IS NULL
+SELECT f.* FROM unnest($3::bigint[]) AS k(seq), LATERAL (
+    SELECT device_id, device_seq, client_id, fact_type, status, code, detail,
+           result::text AS result, flags
+    FROM device_facts
+    WHERE cooperative_id = $1 AND device_id = $2 AND device_seq = k.seq LIMIT 1
+) f
+UNION ALL
+SELECT f.* FROM unnest($4::text[]) AS k(client_id), LATERAL (
+    SELECT device_id, device_seq, client_id, fact_type, status, code, detail,
+           result::text AS result, flags
+    FROM device_facts
+    WHERE cooperative_id = $1 AND client_id = k.client_id LIMIT 1
+) f
 """
 # Gaps and islands: within a run of consecutive numbers, seq - row_number() is
 # constant, so each group is one run of received numbers. Most devices have no
@@ -179,7 +183,7 @@ async def claim_fact(
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Completion:
-    """The answer to store on a fact claimed earlier in the same transaction."""
+    """The answer stored with a fact."""
 
     device_seq: int
     status: str
@@ -189,19 +193,27 @@ class Completion:
     flags: Sequence[str]
 
 
-async def claim_facts(
+async def claim_answered_facts(
     conn: DbConnection,
     cooperative_id: str,
     device_id: str,
-    facts: Sequence[tuple[int, str, str, datetime, date]],
+    facts: Sequence[tuple[str, str, datetime, date]],
+    answers: Sequence[Completion],
 ) -> set[int]:
-    """``claim_fact`` for many (device_seq, client_id, type, occurred_at, business_date)
-    in one statement; the device_seq numbers claimed (the others are taken)."""
+    """Insert decided facts ((client_id, type, occurred_at, business_date), with the
+    answer at the same position) in one statement; the device_seq numbers inserted.
+
+    A seq or client_id already taken is skipped; one being claimed by a concurrent
+    transaction is waited for (skipped if it commits): the caller compares counts.
+    """
     if not facts:
         return set()
     rows = await conn.fetch(
-        _CLAIM_MANY, cooperative_id, device_id, [f[0] for f in facts], [f[1] for f in facts],
-        [f[2] for f in facts], [f[3] for f in facts], [f[4] for f in facts],
+        _CLAIM_ANSWERED, cooperative_id, device_id, [a.device_seq for a in answers],
+        [f[0] for f in facts], [f[1] for f in facts], [f[2] for f in facts],
+        [f[3] for f in facts], [a.status for a in answers], [a.code for a in answers],
+        [a.detail for a in answers], [a.result_json for a in answers],
+        [_array_literal(a.flags) for a in answers],
     )
     return {int(r["device_seq"]) for r in rows}
 
@@ -216,7 +228,8 @@ async def read_claimants_of(
         return []
     rows = await conn.fetch(_READ_MANY, cooperative_id, device_id, [f[0] for f in facts],
                             [f[1] for f in facts])
-    return [_stored(row) for row in rows]
+    unique = {(row["device_id"], row["device_seq"]): row for row in rows}
+    return [_stored(row) for row in unique.values()]
 
 
 async def read_claimants(conn: DbConnection, key: FactKey, client_id: str) -> list[StoredFact]:
@@ -254,22 +267,6 @@ async def complete_fact(
     )
     if outcome != "UPDATE 1":
         raise RuntimeError("complete_fact() without a matching claim_fact() in this transaction")
-
-
-async def complete_facts(
-    conn: DbConnection, cooperative_id: str, device_id: str, answers: Sequence[Completion]
-) -> None:
-    """``complete_fact`` for many facts claimed earlier in this transaction, one statement."""
-    if not answers:
-        return
-    outcome = await conn.execute(
-        _COMPLETE_MANY, cooperative_id, device_id, [a.device_seq for a in answers],
-        [a.status for a in answers], [a.code for a in answers], [a.detail for a in answers],
-        [a.result_json for a in answers],
-        [_array_literal(a.flags) for a in answers],
-    )
-    if outcome != f"UPDATE {len(answers)}":
-        raise RuntimeError("complete_facts() without matching claims in this transaction")
 
 
 async def present_ranges(

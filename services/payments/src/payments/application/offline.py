@@ -6,9 +6,10 @@ when the state moved on meanwhile. A repayment to a loan repaid or closed since 
 kept as an overpayment for staff and flagged ``overpayment``. Disbursements,
 withdrawals and refunds are online only: ``process_batch`` rejects any other type.
 
-Deposits are recorded set-wise (``SavingsDepositFacts.handle_batch``): each run of
+Deposits are recorded set-wise (``SavingsDepositFacts.decide_batch``): each run of
 deposit facts of a batch loads its accounts once, decides every fact in memory in
-``device_seq`` order and writes them in one statement, in the run's one transaction.
+``device_seq`` order, and (once the processor has claimed the facts) writes them in
+one statement, in the run's one transaction.
 """
 
 from __future__ import annotations
@@ -21,7 +22,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from gotong_platform.db import DbConnection
 from gotong_platform.domain import DomainError
-from gotong_platform.sync import HandlerOutcome, ItemHandler, SyncContext, SyncItem
+from gotong_platform.sync import (
+    BatchDecision,
+    HandlerOutcome,
+    ItemHandler,
+    SyncContext,
+    SyncItem,
+)
 from payments.adapters.events import Origin
 from payments.application.errors import InvalidFactPayload
 from payments.application.loan_service import LoanService
@@ -103,9 +110,9 @@ class SavingsDepositFacts:
             conn, context.cooperative_id, member_id, kind, command, _origin(item, context))
         return _deposited(account, version)
 
-    async def handle_batch(
+    async def decide_batch(
         self, conn: DbConnection, entries: Sequence[tuple[SyncItem, SyncContext]]
-    ) -> list[HandlerOutcome | DomainError]:
+    ) -> BatchDecision:
         answers: list[HandlerOutcome | DomainError | None] = []
         deposits: list[tuple[str, SavingsType, DepositSavings, Origin]] = []
         for item, context in entries:
@@ -116,15 +123,21 @@ class SavingsDepositFacts:
             else:
                 answers.append(None)
                 deposits.append((member_id, kind, command, _origin(item, context)))
-        done = iter(await self.savings.deposit_many(conn, entries[0][1].cooperative_id,
-                                                    deposits) if deposits else [])
-        out: list[HandlerOutcome | DomainError] = []
+        decided, writes = (await self.savings.decide_deposits(
+            conn, entries[0][1].cooperative_id, deposits) if deposits else ([], []))
+        done = iter(decided)
+        outcomes: list[HandlerOutcome | DomainError] = []
         for answer in answers:
             if answer is None:
                 recorded = next(done)
                 answer = recorded if isinstance(recorded, DomainError) else _deposited(*recorded)
-            out.append(answer)
-        return out
+            outcomes.append(answer)
+        repo = self.savings.repo
+
+        async def write(conn: DbConnection) -> None:
+            await repo.write(conn, writes)
+
+        return BatchDecision(outcomes=outcomes, write=write)
 
 
 def _deposit(item: SyncItem) -> tuple[str, SavingsType, DepositSavings]:

@@ -123,17 +123,18 @@ class SavingsService:
         events = deposit_savings(loaded.state, command)
         return await self.repo.save(conn, loaded.state, loaded.version, events, origin)
 
-    async def deposit_many(
+    async def decide_deposits(
         self, conn: DbConnection, cooperative_id: str,
         deposits: Sequence[tuple[str, SavingsType, DepositSavings, Origin]],
-    ) -> list[tuple[SavingsAccount, int] | DomainError]:
-        """Pay in many deposits (member, type, command, origin) set-wise, in their order.
+    ) -> tuple[list[tuple[SavingsAccount, int] | DomainError], list[AccountWrite]]:
+        """Decide many deposits (member, type, command, origin) set-wise, in their order,
+        without writing: the answer to each, and the writes that record the accepted.
 
-        Each touched account is loaded once (one statement for all), every deposit is
-        decided in memory against the state its predecessors left, and the accepted
-        ones are written in one statement (events, outbox, rows and snapshots): the
-        same events and states as ``deposit`` one by one. A refused deposit is answered
-        with its ``DomainError`` and changes nothing. Facts, so no member-status check.
+        Each touched account is loaded once (one statement for all) and every deposit
+        is decided in memory against the state its predecessors left; the writes (one
+        per account, for ``repo.write``: one statement) store the same events and states
+        as ``deposit`` one by one. A refused deposit is answered with its
+        ``DomainError`` and is in no write. Facts, so no member-status check.
         """
         loaded = await self.repo.load_many(
             conn, cooperative_id, ((member, kind) for member, kind, _, _ in deposits))
@@ -155,11 +156,10 @@ class SavingsService:
             current[key] = (write.state, write.version)
             staged.setdefault(key, []).extend(write.events)
             answers.append((write.state, write.version))
-        await self.repo.write(conn, [
-            AccountWrite(state=current[key][0], expected_version=loaded[key].version,
-                         events=events)
-            for key, events in staged.items()])
-        return answers
+        writes = [AccountWrite(state=current[key][0], expected_version=loaded[key].version,
+                               events=events)
+                  for key, events in staged.items()]
+        return answers, writes
 
     async def withdraw(
         self, conn: DbConnection, cooperative_id: str, member_id: str,
