@@ -19,7 +19,11 @@ from typing import Any
 
 from gotong_platform.codec import dataclass_from_payload
 from inventory.domain import (
+    BaseUnit,
+    LotTracking,
+    PriceList,
     Product,
+    ProductCategory,
     StockEvent,
     StockIssued,
     StockLedger,
@@ -30,6 +34,7 @@ from inventory.domain import (
 )
 from inventory.domain.ledger import IssueRecord
 from inventory.domain.lots import Lot
+from inventory.domain.pricing import Price
 from inventory.domain.valuation import Valuation
 
 __all__ = [
@@ -164,4 +169,13 @@ def product_snapshot(product: Product) -> dict[str, Any]:
 def product_from_snapshot(state: Mapping[str, Any]) -> Product | None:
     if state.get("format") != FORMAT:
         return None
-    return dataclass_from_payload(Product, state["product"])
+    p = state["product"]
+    return Product(
+        product_id=p["product_id"], cooperative_id=p["cooperative_id"], sku=p["sku"],
+        name=p["name"], category=ProductCategory(p["category"]),
+        base_unit=BaseUnit(p["base_unit"]), lot_tracking=LotTracking(p["lot_tracking"]),
+        shelf_life_days=p["shelf_life_days"],
+        prices=tuple(Price(price_list=PriceList(x["price_list"]), price_idr=x["price_idr"],
+                           per_qty=x["per_qty"],
+                           effective_from=date.fromisoformat(x["effective_from"]))
+                     for x in p["prices"]))
