@@ -68,7 +68,7 @@ class ServiceProc:
             self.popen = subprocess.Popen(  # noqa: S603 - fixed argv
                 [sys.executable, *self.args], cwd=REPO, env=self.env,
                 stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                start_new_session=True)
+                start_new_session=True, preexec_fn=_die_with_parent)
 
     def alive(self) -> bool:
         return self.popen is not None and self.popen.poll() is None
@@ -103,6 +103,18 @@ class ServiceProc:
                 self.popen.wait(5)
         self.popen = None
         return self.peak_rss_mb
+
+
+def _die_with_parent() -> None:
+    """In the child: SIGTERM when the bench process dies (Linux ``PR_SET_PDEATHSIG``).
+
+    A bench killed mid-run (a timeout, Ctrl-C twice) would otherwise leave its APIs
+    holding the bench ports, and the next run would fail at seeding.
+    """
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def _healthy(url: str) -> bool:
