@@ -8,13 +8,10 @@ import asyncio
 from inventory.settings import InventorySettings
 
 
-def _api(settings: InventorySettings, host: str, port: int) -> None:
-    import uvicorn
+def _api(host: str, port: int, workers: int) -> None:
+    from gotong_platform.http.serve import serve_api
 
-    from inventory.main import create_app
-
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning",
-                access_log=False)
+    serve_api("inventory.main:app_from_environment", host=host, port=port, workers=workers)
 
 
 async def _relay(settings: InventorySettings) -> None:
@@ -76,6 +73,8 @@ def main() -> None:
     api = sub.add_parser("api", help="serve the HTTP API")
     api.add_argument("--host", default="127.0.0.1")
     api.add_argument("--port", type=int, default=8002)
+    api.add_argument("--workers", type=int, default=1,
+                     help="uvicorn worker processes (one per core on a host of its own)")
     sub.add_parser("relay", help="publish the outbox to Kafka")
     sub.add_parser("consumer", help="keep the members directory; react to sale payments")
     sub.add_parser("migrate", help="apply database migrations and exit")
@@ -84,7 +83,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = InventorySettings()  # values come from the environment
     if args.command == "api":
-        _api(settings, args.host, args.port)
+        _api(args.host, args.port, args.workers)
     elif args.command == "relay":
         asyncio.run(_relay(settings))
     elif args.command == "consumer":

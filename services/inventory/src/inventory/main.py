@@ -85,3 +85,8 @@ def create_app(settings: InventorySettings) -> FastAPI:
 
     FastAPIInstrumentor.instrument_app(app, excluded_urls="health,ready,metrics")
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app with settings from the environment: what each uvicorn worker builds."""
+    return create_app(InventorySettings())

@@ -8,13 +8,10 @@ import asyncio
 from members.settings import MembersSettings
 
 
-def _api(settings: MembersSettings, host: str, port: int) -> None:
-    import uvicorn
+def _api(host: str, port: int, workers: int) -> None:
+    from gotong_platform.http.serve import serve_api
 
-    from members.main import create_app
-
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning",
-                access_log=False)
+    serve_api("members.main:app_from_environment", host=host, port=port, workers=workers)
 
 
 async def _relay(settings: MembersSettings) -> None:
@@ -36,12 +33,14 @@ def main() -> None:
     api = sub.add_parser("api", help="serve the HTTP API")
     api.add_argument("--host", default="127.0.0.1")
     api.add_argument("--port", type=int, default=8001)
+    api.add_argument("--workers", type=int, default=1,
+                     help="uvicorn worker processes (one per core on a host of its own)")
     sub.add_parser("relay", help="publish the outbox to Kafka")
     sub.add_parser("migrate", help="apply database migrations and exit")
     args = parser.parse_args()
     settings = MembersSettings()  # values come from the environment
     if args.command == "api":
-        _api(settings, args.host, args.port)
+        _api(args.host, args.port, args.workers)
     elif args.command == "relay":
         asyncio.run(_relay(settings))
     else:
