@@ -26,7 +26,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from gotong_bench.common import summary
 from gotong_bench.figures import Figure
 from gotong_bench.pgwaits import WaitSampler
-from gotong_bench.procs import CpuWindow, kafka_pids, postgres_pids
+from gotong_bench.procs import CpuWindow, children, kafka_pids, postgres_pids
 from gotong_bench.profiles import Profile, ProfileRecorder
 from gotong_bench.relay_bench import prefill
 from gotong_bench.seed import Population, make_population, seed_members, seed_shops
@@ -80,8 +80,9 @@ class Scale:
 
 
 def _service_pids(proc: ServiceProc) -> PidSource:
+    """The process and its children (uvicorn workers, a rebuild's worker processes)."""
     def pids() -> list[int]:
-        return [proc.pid] if proc.alive() else []
+        return [proc.pid, *children(proc.pid)] if proc.alive() else []
 
     return pids
 
@@ -565,7 +566,9 @@ class Bench:
         from gotong_bench.procs import vm_hwm_mb
 
         while proc.alive() and time.monotonic() < deadline:
-            peak = max(peak, vm_hwm_mb(proc.pid) or 0.0)
+            # The largest single process (the rebuild may run worker processes).
+            for pid in (proc.pid, *children(proc.pid)):
+                peak = max(peak, vm_hwm_mb(pid) or 0.0)
             await asyncio.sleep(0.2)
         cpu.stop()
         proc.stop()
