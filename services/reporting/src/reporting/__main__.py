@@ -12,13 +12,10 @@ import asyncpg
 from reporting.settings import ReportingSettings
 
 
-def _api(settings: ReportingSettings, host: str, port: int) -> None:
-    import uvicorn
+def _api(host: str, port: int, workers: int) -> None:
+    from gotong_platform.http.serve import serve_api
 
-    from reporting.main import create_app
-
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning",
-                access_log=False)
+    serve_api("reporting.main:app_from_environment", host=host, port=port, workers=workers)
 
 
 async def _consume(settings: ReportingSettings) -> None:
@@ -100,6 +97,8 @@ def main() -> None:
     api = sub.add_parser("api", help="serve the report API")
     api.add_argument("--host", default="127.0.0.1")
     api.add_argument("--port", type=int, default=8004)
+    api.add_argument("--workers", type=int, default=1,
+                     help="uvicorn worker processes (one per core on a host of its own)")
     sub.add_parser("consumer", help="keep the live read model up to date")
     rb = sub.add_parser("rebuild", help="replay from offset 0 into a new read-model version")
     rb.add_argument("--switch", action="store_true", help="make the new version live")
@@ -111,7 +110,7 @@ def main() -> None:
     from gotong_platform.consumer.process import run  # asyncio.run on uvloop
 
     if args.command == "api":
-        _api(settings, args.host, args.port)
+        _api(args.host, args.port, args.workers)
     elif args.command == "consumer":
         run(_consume(settings))
     elif args.command == "relay":

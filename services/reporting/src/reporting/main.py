@@ -80,3 +80,8 @@ def create_app(settings: ReportingSettings, metrics: PlatformMetrics | None = No
 
     FastAPIInstrumentor.instrument_app(app, excluded_urls="health,ready,metrics")
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app with settings from the environment: what each uvicorn worker builds."""
+    return create_app(ReportingSettings())
