@@ -87,7 +87,9 @@ def main() -> None:
     elif args.command == "relay":
         asyncio.run(_relay(settings))
     elif args.command == "consumer":
-        asyncio.run(_consume(settings))
+        from gotong_platform.consumer.process import run  # asyncio.run on uvloop
+
+        run(_consume(settings))
     elif args.command == "rebuild-snapshots":
         asyncio.run(_rebuild_snapshots(settings))
     else:
