@@ -8,26 +8,11 @@ import asyncio
 
 from payments.settings import PaymentsSettings
 
-# The cyclic garbage collector's first threshold for the API process (CPython's default
-# is 700 allocations). A request allocates thousands of short-lived objects (an offline
-# batch of 500 facts, hundreds of thousands) that reference counting frees anyway; with
-# the default, the collector ran every few hundred of them and walked the young objects
-# each time: 38 % of the API's CPU per synced fact in a profile (85 -> 52 us per fact).
-_GC_THRESHOLD_0 = 100_000
 
+def _api(host: str, port: int, workers: int) -> None:
+    from gotong_platform.http.serve import serve_api
 
-def _api(settings: PaymentsSettings, host: str, port: int) -> None:
-    import gc
-
-    import uvicorn
-
-    from payments.main import create_app
-
-    app = create_app(settings)
-    gc.collect()
-    gc.freeze()  # what start-up built (modules, the app) is never collected again
-    gc.set_threshold(_GC_THRESHOLD_0, *gc.get_threshold()[1:])
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    serve_api("payments.main:app_from_environment", host=host, port=port, workers=workers)
 
 
 async def _relay(settings: PaymentsSettings) -> None:
@@ -91,6 +76,8 @@ def main() -> None:
     api = sub.add_parser("api", help="serve the HTTP API")
     api.add_argument("--host", default="127.0.0.1")
     api.add_argument("--port", type=int, default=8003)
+    api.add_argument("--workers", type=int, default=1,
+                     help="uvicorn worker processes (one per core on a host of its own)")
     sub.add_parser("relay", help="publish the outbox to Kafka")
     sub.add_parser("consumer", help="react to members and inventory events")
     sub.add_parser("migrate", help="apply database migrations and exit")
@@ -101,7 +88,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = PaymentsSettings()  # values come from the environment
     if args.command == "api":
-        _api(settings, args.host, args.port)
+        _api(args.host, args.port, args.workers)
     elif args.command == "relay":
         asyncio.run(_relay(settings))
     elif args.command == "consumer":

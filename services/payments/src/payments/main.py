@@ -8,6 +8,7 @@ is built at import.
 from __future__ import annotations
 
 import dataclasses
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -34,7 +35,14 @@ from payments.application.savings_service import SavingsService
 from payments.entrypoints.api import AppContext, build_router
 from payments.settings import PaymentsSettings
 
-__all__ = ["Services", "build_services", "create_app", "token_verifier"]
+__all__ = ["Services", "app_from_environment", "build_services", "create_app", "token_verifier"]
+
+# The cyclic garbage collector's first threshold in an API process (CPython's default
+# is 700 allocations). A request allocates thousands of short-lived objects (an offline
+# batch of 500 facts, hundreds of thousands) that reference counting frees anyway; with
+# the default, the collector ran every few hundred of them and walked the young objects
+# each time: 38 % of the API's CPU per synced fact in a profile (85 -> 52 us per fact).
+_GC_THRESHOLD_0 = 100_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -101,4 +109,14 @@ def create_app(settings: PaymentsSettings) -> FastAPI:
     app.include_router(metrics_router(metrics, "payments", lambda: app.state.payments.pool))
 
     FastAPIInstrumentor.instrument_app(app, excluded_urls="health,ready,metrics")
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app with settings from the environment: what each uvicorn worker builds
+    (``python -m payments api``), with the API process's garbage-collector settings."""
+    app = create_app(PaymentsSettings())
+    gc.collect()
+    gc.freeze()  # what start-up built (modules, the app) is never collected again
+    gc.set_threshold(_GC_THRESHOLD_0, *gc.get_threshold()[1:])
     return app
