@@ -18,6 +18,7 @@ from gotong_platform.directory import Directory
 from gotong_platform.eventstore import PostgresEventStore
 from gotong_platform.http import health_router, install_problem_handlers
 from gotong_platform.http.metrics import metrics_router
+from gotong_platform.http.serve import tune_gc_for_requests
 from gotong_platform.migrations import upgrade
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
 from inventory.adapters.repository import InventoryRepository
@@ -88,5 +89,8 @@ def create_app(settings: InventorySettings) -> FastAPI:
 
 
 def app_from_environment() -> FastAPI:
-    """The app with settings from the environment: what each uvicorn worker builds."""
-    return create_app(InventorySettings())
+    """The app with settings from the environment: what each uvicorn worker builds
+    (``python -m inventory api``), with the API process's garbage-collector settings."""
+    app = create_app(InventorySettings())
+    tune_gc_for_requests()  # after start-up: see gotong_platform.http.serve
+    return app

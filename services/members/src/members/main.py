@@ -18,6 +18,7 @@ from gotong_platform.db import create_pool
 from gotong_platform.eventstore import PostgresEventStore
 from gotong_platform.http import health_router, install_problem_handlers
 from gotong_platform.http.metrics import metrics_router
+from gotong_platform.http.serve import tune_gc_for_requests
 from gotong_platform.migrations import upgrade
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
 from members.adapters.pii import NikProtector
@@ -92,5 +93,8 @@ def create_app(settings: MembersSettings) -> FastAPI:
 
 
 def app_from_environment() -> FastAPI:
-    """The app with settings from the environment: what each uvicorn worker builds."""
-    return create_app(MembersSettings())
+    """The app with settings from the environment: what each uvicorn worker builds
+    (``python -m members api``), with the API process's garbage-collector settings."""
+    app = create_app(MembersSettings())
+    tune_gc_for_requests()  # after start-up: see gotong_platform.http.serve
+    return app

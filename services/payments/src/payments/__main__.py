@@ -92,7 +92,9 @@ def main() -> None:
     elif args.command == "relay":
         asyncio.run(_relay(settings))
     elif args.command == "consumer":
-        asyncio.run(_consumer(settings))
+        from gotong_platform.consumer.process import run  # asyncio.run on uvloop
+
+        run(_consumer(settings))
     elif args.command == "rebuild-savings":
         asyncio.run(_rebuild_savings(settings, args.accounts))
     else:

@@ -14,6 +14,7 @@ from gotong_platform.db import create_pool
 from gotong_platform.eventstore import PostgresEventStore
 from gotong_platform.http import health_router, install_problem_handlers
 from gotong_platform.http.metrics import metrics_router
+from gotong_platform.http.serve import tune_gc_for_requests
 from gotong_platform.migrations import upgrade
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
 from reporting.dashboard import build_dashboard_router
@@ -83,5 +84,8 @@ def create_app(settings: ReportingSettings, metrics: PlatformMetrics | None = No
 
 
 def app_from_environment() -> FastAPI:
-    """The app with settings from the environment: what each uvicorn worker builds."""
-    return create_app(ReportingSettings())
+    """The app with settings from the environment: what each uvicorn worker builds
+    (``python -m reporting api``), with the API process's garbage-collector settings."""
+    app = create_app(ReportingSettings())
+    tune_gc_for_requests()  # after start-up: see gotong_platform.http.serve
+    return app

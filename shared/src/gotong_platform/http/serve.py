@@ -13,7 +13,24 @@ at scrape time, so any worker answers it the same.
 
 from __future__ import annotations
 
-__all__ = ["serve_api"]
+import gc
+
+__all__ = ["serve_api", "tune_gc_for_requests"]
+
+# The cyclic garbage collector's first threshold in an API process (CPython's default
+# is 700 allocations). A request allocates thousands of short-lived objects (an offline
+# batch of 500 facts, hundreds of thousands) that reference counting frees anyway; with
+# the default, the collector ran every few hundred of them and walked the young objects
+# each time: 38 % of the payments API's CPU per synced fact in a profile (85 -> 52 us).
+_GC_THRESHOLD_0 = 100_000
+
+
+def tune_gc_for_requests() -> None:
+    """Call once the app is built, in each worker: start-up objects are frozen out of
+    the collector's walks, and young collections run 1/140 as often."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(_GC_THRESHOLD_0, *gc.get_threshold()[1:])
 
 
 def serve_api(factory: str, *, host: str, port: int, workers: int = 1) -> None:

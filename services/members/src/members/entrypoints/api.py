@@ -51,7 +51,7 @@ class AppContext:
     service: MembersService
 
 
-def _ctx(request: Request) -> AppContext:
+async def _ctx(request: Request) -> AppContext:
     ctx: AppContext = request.app.state.members
     return ctx
 

@@ -46,7 +46,7 @@ class LiveReadModel:
             return regency
 
 
-def _model(request: Request) -> LiveReadModel:
+async def _model(request: Request) -> LiveReadModel:
     model: LiveReadModel = request.app.state.read_model
     return model
 

@@ -48,7 +48,7 @@ CSV_ROUTE: dict[str, Any] = {"responses": CSV_RESPONSES, "response_class": Respo
                              "tags": ["monthly reports"]}
 
 
-def _period(month: Month, as_of: AsOf = None, known_at: KnownAt = None) -> Period:
+async def _period(month: Month, as_of: AsOf = None, known_at: KnownAt = None) -> Period:
     try:
         return Period.of(month, as_of, known_at)
     except InvalidPeriod as exc:

@@ -49,7 +49,7 @@ class ShuContext:
     service: ShuService
 
 
-def _ctx(request: Request) -> ShuContext:
+async def _ctx(request: Request) -> ShuContext:
     ctx: ShuContext = request.app.state.shu
     return ctx
 
