@@ -30,8 +30,10 @@ from typing import Any
 import asyncpg
 import httpx
 import orjson
+import uvloop
 
 from gotong_bench.common import load_spec, percentile, print_result, wait_for_go
+from gotong_bench.http1 import Http1Connection, Http1Error
 
 __all__ = ["main"]
 
@@ -73,14 +75,11 @@ async def _closed(spec: dict[str, Any]) -> dict[str, Any]:
     if len(targets) < concurrency:
         raise SystemExit(f"{len(targets)} targets for {concurrency} workers: they would race")
     warmup, duration = float(spec["warmup_s"]), float(spec["duration_s"])
-    # One client (one keep-alive connection) per worker: a single httpx pool serving 64
-    # concurrent requests spends more CPU in its own bookkeeping than the server does.
-    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    # One keep-alive connection per worker, through the minimal client (see http1): the
+    # client's CPU per request is CPU the server does not get on a 2-core machine.
     tally = _Tally()
-    async with contextlib.AsyncExitStack() as stack:
-        clients = [await stack.enter_async_context(
-            httpx.AsyncClient(base_url=spec["base_url"], limits=limits, timeout=30.0))
-            for _ in range(concurrency)]
+    clients = [Http1Connection(spec["base_url"]) for _ in range(concurrency)]
+    try:
         wait_for_go()
         start = time.perf_counter()
         t0, t1 = start + warmup, start + warmup + duration
@@ -98,19 +97,22 @@ async def _closed(spec: dict[str, Any]) -> dict[str, Any]:
                 path, body = _request(kind, target, 1000 + n)
                 sent = time.perf_counter()
                 try:
-                    reply = await client.post(path, content=body, headers=_headers(target))
-                except httpx.HTTPError as exc:
-                    tally.error(type(exc).__name__, repr(exc))
+                    status, answer = await client.post(path, body, _headers(target))
+                except Http1Error as exc:
+                    tally.error(type(exc).__name__, str(exc))
                     continue
                 done = time.perf_counter()
                 if not t0 <= done <= t1:
                     continue
-                if reply.status_code in (200, 201):
+                if status in (200, 201):
                     tally.latencies.append(done - sent)
                 else:
-                    tally.error(str(reply.status_code), reply.text)
+                    tally.error(str(status), answer.decode(errors="replace"))
 
         await asyncio.gather(*(worker(w) for w in range(concurrency)))
+    finally:
+        for client in clients:
+            await client.close()
     lat = tally.latencies
     return {
         "mode": "closed", "kind": kind, "concurrency": concurrency, "window_s": duration,
@@ -172,15 +174,13 @@ async def _open(spec: dict[str, Any]) -> dict[str, Any]:
                 return
             await asyncio.sleep(poll_s)
 
-    # A free list of single-connection clients (see _closed): at most ``clients`` commands
-    # in flight; one shared httpx pool of hundreds of connections costs more CPU than the
-    # server spends on the commands.
-    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    free: asyncio.Queue[httpx.AsyncClient] = asyncio.Queue()
-    async with contextlib.AsyncExitStack() as stack:
-        for _ in range(int(spec.get("clients", 64))):
-            free.put_nowait(await stack.enter_async_context(
-                httpx.AsyncClient(base_url=spec["base_url"], limits=limits, timeout=30.0)))
+    # A free list of single connections (see _closed): at most ``clients`` commands in
+    # flight, each on a keep-alive connection of its own.
+    free: asyncio.Queue[Http1Connection] = asyncio.Queue()
+    connections = [Http1Connection(spec["base_url"]) for _ in range(int(spec.get("clients", 64)))]
+    for connection in connections:
+        free.put_nowait(connection)
+    try:
 
         async def send(i: int) -> None:
             target = targets[i % len(targets)]
@@ -190,18 +190,18 @@ async def _open(spec: dict[str, Any]) -> dict[str, Any]:
             sent_wall[amount] = time.time()
             order.append(amount)
             try:
-                reply = await client.post(path, content=body, headers=_headers(target))
-            except httpx.HTTPError as exc:
-                tally.error(type(exc).__name__, repr(exc))
+                status, answer = await client.post(path, body, _headers(target))
+            except Http1Error as exc:
+                tally.error(type(exc).__name__, str(exc))
                 sent_wall.pop(amount, None)
                 return
             finally:
                 free.put_nowait(client)
-            if reply.status_code == 201:
+            if status == 201:
                 accepted[amount] = time.monotonic()
             else:
                 sent_wall.pop(amount, None)
-                tally.error(str(reply.status_code), reply.text)
+                tally.error(str(status), answer.decode(errors="replace"))
 
         wait_for_go()
         poll_task = asyncio.create_task(poller())
@@ -225,6 +225,9 @@ async def _open(spec: dict[str, Any]) -> dict[str, Any]:
         stop_polling.set()
         head = len(order)
         await poll_task
+    finally:
+        for connection in connections:
+            await connection.close()
     await conn.close()
     seen = [a for a in accepted if a in visible]
     fresh = [pipeline_ms[a] for a in seen]
@@ -309,7 +312,8 @@ def main() -> None:
     spec = load_spec()
     cpu0 = time.process_time()
     modes = {"closed": _closed, "open": _open, "sync": _sync}
-    result = asyncio.run(modes[spec["mode"]](spec))
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        result = runner.run(modes[spec["mode"]](spec))
     result["loadgen_cpu_s"] = time.process_time() - cpu0
     print_result(result)
 
