@@ -847,6 +847,7 @@ class Bench:
             ("deposit", "deposit", self.payments_url, WHATIF_PORTS["payments-traced"]),
             ("sale", "sale", self.inventory_url, WHATIF_PORTS["inventory-traced"]),
             ("deposit-2w", "deposit", self.payments_url, WHATIF_PORTS["payments-2w"]),
+            ("sync-2w", "sync", self.payments_url, WHATIF_PORTS["payments-2w"]),
         ]
         runs: dict[str, dict[str, list[float]]] = {k: {"shipped": [], "variant": []}
                                                    for k, *_ in pairs}
@@ -880,6 +881,12 @@ class Bench:
                     unit="commands/s",
                     runs=runs["deposit-2w"]["variant"], baseline="1 worker (as `make run`)",
                     baseline_runs=runs["deposit-2w"]["shipped"])
+        sync_2w = self.figure(key="s9.workers.sync", scenario="9 what-if (one change, same run)",
+                    name=f"POST /sync ({s.sync_batch} per batch, {s.sync_devices} devices): "
+                         "2 uvicorn workers", unit="events/s",
+                    runs=runs["sync-2w"]["variant"], baseline="1 worker (as `make run`)",
+                    baseline_runs=runs["sync-2w"]["shipped"], target="≥ 20,000 events/s")
+        sync_2w.met = bool(sync_2w.median and sync_2w.median >= 20_000)
 
     async def _what_if_run(self, kind: str, url: str, rep: int, top: int, name: str) -> float:
         s = self.scale
