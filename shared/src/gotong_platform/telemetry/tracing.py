@@ -33,6 +33,7 @@ __all__ = [
     "current_trace_headers",
     "current_trace_ids",
     "is_sampled",
+    "spans_exported",
 ]
 
 _propagator = TraceContextTextMapPropagator()
@@ -104,6 +105,11 @@ class _ExportGate(sampling.Sampler):
 
 
 _GATE = _ExportGate()
+
+
+def spans_exported() -> bool:
+    """Whether this process records spans (an exporter or a test processor is set)."""
+    return _GATE._delegate is not None
 
 
 def is_sampled(traceparent: str | None) -> bool:
