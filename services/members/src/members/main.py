@@ -11,7 +11,6 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 from fastapi import FastAPI
-from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from gotong_platform.auth import TokenVerifier, verifier_from_settings
 from gotong_platform.db import create_pool
@@ -21,6 +20,7 @@ from gotong_platform.http.metrics import metrics_router
 from gotong_platform.http.serve import tune_gc_for_requests
 from gotong_platform.migrations import upgrade
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
+from gotong_platform.telemetry.http import instrument_http
 from members.adapters.pii import NikProtector
 from members.adapters.repository import MembersRepository
 from members.application.service import MembersService
@@ -88,7 +88,7 @@ def create_app(settings: MembersSettings) -> FastAPI:
 
     app.include_router(metrics_router(metrics, "members", lambda: app.state.members.pool))
 
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="health,ready,metrics")
+    instrument_http(app)  # after configure_tracing: full spans only if exported
     return app
 
 

@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 from fastapi import FastAPI
-from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from gotong_platform.auth import TokenVerifier, verifier_from_settings
 from gotong_platform.db import create_pool
@@ -17,6 +16,7 @@ from gotong_platform.http.metrics import metrics_router
 from gotong_platform.http.serve import tune_gc_for_requests
 from gotong_platform.migrations import upgrade
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
+from gotong_platform.telemetry.http import instrument_http
 from reporting.dashboard import build_dashboard_router
 from reporting.entrypoints.api import LiveReadModel, build_router
 from reporting.entrypoints.shu_api import ShuContext, build_shu_router
@@ -79,7 +79,7 @@ def create_app(settings: ReportingSettings, metrics: PlatformMetrics | None = No
     app.include_router(metrics_router(platform_metrics, "reporting",
                                       lambda: app.state.read_model.pool))
 
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="health,ready,metrics")
+    instrument_http(app)  # after configure_tracing: full spans only if exported
     return app
 
 
