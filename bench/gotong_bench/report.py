@@ -134,7 +134,8 @@ def write_report(out_dir: Path, *, machine: dict[str, Any], scale: Any, figures:
         f"{m['postgresql_settings']['synchronous_commit']}, shared_buffers "
         f"{m['postgresql_settings']['shared_buffers']}); Kafka {m['kafka']} (one KRaft node); "
         f"aiokafka {m['aiokafka']}, asyncpg {m['asyncpg']}, FastAPI {m['fastapi']}, uvicorn "
-        f"{m['uvicorn']}, pydantic {m['pydantic']}, httpx {m['httpx']} (load generator); "
+        f"{m['uvicorn']}, pydantic {m['pydantic']}, httpx {m['httpx']} (the /sync load; "
+        "commands use the bench's minimal HTTP/1.1 client); "
         f"eventsourcing {m['eventsourcing']} with psycopg {m['psycopg']}; py-spy {m['py-spy']}.",
         "",
         f"Code measured: commit {m['code']['commit']}"
