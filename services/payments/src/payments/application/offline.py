@@ -15,8 +15,9 @@ one statement, in the run's one transaction.
 from __future__ import annotations
 
 import dataclasses
+import typing
 from collections.abc import Mapping, Sequence
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -141,10 +142,51 @@ class SavingsDepositFacts:
 
 
 def _deposit(item: SyncItem) -> tuple[str, SavingsType, DepositSavings]:
-    fact = _parse(DepositFact, item)
-    return fact.member_id, SavingsType(fact.savings_type), DepositSavings(
-        amount_idr=fact.amount_idr, channel=DepositChannel(fact.channel),
-        business_date=item.business_date, reference=fact.reference, recorded_offline=True)
+    plain = plain_deposit(item.payload)
+    if plain is None:
+        fact = _parse(DepositFact, item)
+        plain = (fact.member_id, SavingsType(fact.savings_type), fact.amount_idr,
+                 DepositChannel(fact.channel), fact.reference)
+    member_id, kind, amount, channel, reference = plain
+    return member_id, kind, DepositSavings(
+        amount_idr=amount, channel=channel, business_date=item.business_date,
+        reference=reference, recorded_offline=True)
+
+
+_SAVINGS_TYPES = {k.value: k for k in SavingsType}
+_DEPOSIT_CHANNELS = {c: DepositChannel(c) for c in typing.get_args(
+    DepositFact.model_fields["channel"].annotation)}
+_DEPOSIT_KEYS = frozenset(DepositFact.model_fields)
+_MAX_PLAIN_INT = 2**63  # larger ones go through the model
+
+
+def plain_deposit(
+    payload: Mapping[str, Any],
+) -> tuple[str, SavingsType, int, DepositChannel, str | None] | None:
+    """A deposit payload as ``DepositFact`` validates it, without building the model
+    (~3 us per fact on the sync's hot path), when every field is already exactly what
+    the model would keep (nothing to strip, coerce or refuse); None otherwise, and the
+    model decides. The unit tests prove both agree."""
+    if type(payload) is not dict or not payload.keys() <= _DEPOSIT_KEYS:
+        return None
+    member_id = payload.get("member_id")
+    kind_name, channel_name = payload.get("savings_type"), payload.get("channel")
+    kind = _SAVINGS_TYPES.get(kind_name) if type(kind_name) is str else None
+    channel = _DEPOSIT_CHANNELS.get(channel_name) if type(channel_name) is str else None
+    amount = payload.get("amount_idr")
+    reference = payload.get("reference")
+    if (kind is None or channel is None or type(amount) is not int
+            or not 0 < amount < _MAX_PLAIN_INT or not _plain_text(member_id, 1)
+            or not (reference is None or _plain_text(reference, 0))):
+        return None
+    assert isinstance(member_id, str)
+    return member_id, kind, amount, channel, reference
+
+
+def _plain_text(value: object, min_length: int) -> bool:
+    """A str of min_length..100 characters with nothing to strip at either end."""
+    return (type(value) is str and min_length <= len(value) <= 100
+            and (not value or not (value[0].isspace() or value[-1].isspace())))
 
 
 def _deposited(account: SavingsAccount, version: int) -> HandlerOutcome:
