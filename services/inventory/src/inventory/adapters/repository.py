@@ -115,7 +115,8 @@ WHERE stream_id = $3 AND stream_version > coalesce((SELECT version FROM snap), 0
 UNION ALL
 SELECT 2, 0, jsonb_build_object('kind', kind, 'id', entry_id, 'reference', reference,
                                 'lines', lines), NULL, NULL
-FROM stock_ledger_entries WHERE stream_id = $3 AND entry_id = ANY($4::text[])
+FROM stock_ledger_entries WHERE stream_id = $3
+    AND kind = ANY ('{issue,returned,sent,received}'::text[]) AND entry_id = ANY($4::text[])
 ORDER BY 1, 2
 """
 
@@ -123,14 +124,25 @@ ORDER BY 1, 2
 # Everything a sale reads, in one statement: the warehouse row (part 0), per product its
 # snapshot (1) and the events after it (2), per ledger its snapshot (3), the events after
 # it (4) and the entries named (5). $2 and $3 are parallel: product ids, ledger streams.
+#
+# Every per-product read is a LATERAL subquery behind ``OFFSET 0`` (not pulled up into a
+# join), so each is an index probe by key whatever plan PostgreSQL caches. The joins this
+# replaced let the cached generic plan, chosen while the tables were small, hash-join
+# sequential scans of ``events``, ``products`` and ``stock_ledger_entries`` on every sale.
+# Entries are probed by their whole key (``kind`` included), not by scanning the stream's.
 _LOAD_PLACE = """
-WITH prod AS (
-    SELECT product_id, version, state FROM products WHERE product_id = ANY($2::text[])
-), snap AS (
-    SELECT product_id, version, state FROM stock_levels
-    WHERE warehouse_id = $1 AND product_id = ANY($2::text[]) AND state IS NOT NULL
-), ledger AS (
+WITH ledger AS (
     SELECT * FROM unnest($2::text[], $3::text[]) AS l(product_id, stream_id)
+), prod AS (
+    SELECT ledger.product_id, p.version, p.state FROM ledger
+    CROSS JOIN LATERAL (SELECT version, state FROM products
+                        WHERE products.product_id = ledger.product_id OFFSET 0) p
+), snap AS (
+    SELECT ledger.product_id, ledger.stream_id, s.version, s.state FROM ledger
+    LEFT JOIN LATERAL (SELECT version, state FROM stock_levels
+                       WHERE stock_levels.warehouse_id = $1
+                           AND stock_levels.product_id = ledger.product_id
+                           AND stock_levels.state IS NOT NULL OFFSET 0) s ON true
 )
 SELECT 0 AS part, w.warehouse_id AS id, 0 AS v, to_jsonb(w) AS doc, NULL::text AS event_type,
        NULL::int AS schema_version
@@ -138,21 +150,30 @@ FROM warehouses w WHERE w.warehouse_id = $1
 UNION ALL
 SELECT 1, product_id, version, state, NULL, NULL FROM prod WHERE state IS NOT NULL
 UNION ALL
-SELECT 2, e.stream_id, e.stream_version, e.payload, e.event_type, e.schema_version
-FROM prod JOIN events e ON e.stream_id = prod.product_id
-    AND e.stream_version > CASE WHEN prod.state IS NULL THEN 0 ELSE prod.version END
+SELECT 2, prod.product_id, e.stream_version, e.payload, e.event_type, e.schema_version
+FROM prod CROSS JOIN LATERAL (
+    SELECT stream_version, payload, event_type, schema_version FROM events
+    WHERE events.stream_id = prod.product_id
+        AND events.stream_version > CASE WHEN prod.state IS NULL THEN 0 ELSE prod.version END
+    OFFSET 0) e
 UNION ALL
-SELECT 3, product_id, version, state, NULL, NULL FROM snap
+SELECT 3, product_id, version, state, NULL, NULL FROM snap WHERE state IS NOT NULL
 UNION ALL
-SELECT 4, ledger.product_id, e.stream_version, e.payload, e.event_type, e.schema_version
-FROM ledger JOIN events e ON e.stream_id = ledger.stream_id
-    AND e.stream_version > coalesce(
-        (SELECT version FROM snap WHERE snap.product_id = ledger.product_id), 0)
+SELECT 4, snap.product_id, e.stream_version, e.payload, e.event_type, e.schema_version
+FROM snap CROSS JOIN LATERAL (
+    SELECT stream_version, payload, event_type, schema_version FROM events
+    WHERE events.stream_id = snap.stream_id
+        AND events.stream_version > coalesce(snap.version, 0)
+    OFFSET 0) e
 UNION ALL
 SELECT 5, ledger.product_id, 0, jsonb_build_object('kind', x.kind, 'id', x.entry_id,
     'reference', x.reference, 'lines', x.lines), NULL, NULL
-FROM ledger JOIN stock_ledger_entries x ON x.stream_id = ledger.stream_id
-    AND x.entry_id = ANY($4::text[])
+FROM ledger CROSS JOIN LATERAL (
+    SELECT kind, entry_id, reference, lines FROM stock_ledger_entries
+    WHERE stock_ledger_entries.stream_id = ledger.stream_id
+        AND stock_ledger_entries.kind = ANY ('{issue,returned,sent,received}'::text[])
+        AND stock_ledger_entries.entry_id = ANY ($4::text[])
+    OFFSET 0) x
 ORDER BY 1, 2, 3
 """
 
