@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -106,38 +106,87 @@ def encode_kafka_headers(env: Envelope) -> list[tuple[str, bytes]]:
 
 
 def _parse_ts(raw: str) -> datetime:
-    return datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    # Python 3.11 reads a trailing "Z" itself (the same timezone.utc as "+00:00").
+    return datetime.fromisoformat(raw)
 
 
-def decode_kafka_headers(headers: Sequence[tuple[str, bytes]]) -> Envelope:
-    """Rebuild the envelope from a record's headers; raises ``EnvelopeDecodeError``."""
-    h: Mapping[str, str] = {k: v.decode("utf-8", "replace") for k, v in headers}
+def _trusted_constructor() -> Callable[..., Envelope]:
+    """``Envelope(...)`` without the frozen dataclass's ``__init__``: the fields (in
+    declaration order, all given) set through their slots' descriptors. Only for
+    values already checked by the caller; ~1 µs instead of ~2.6 µs."""
+    names = [field.name for field in dataclasses.fields(Envelope)]
+    setters = {f"_set_{name}": getattr(Envelope, name).__set__ for name in names}
+    body = "".join(f"    _set_{name}(self, {name})\n" for name in names)
+    source = (f"def _make({', '.join(names)}):\n    self = _new(_Envelope)\n{body}"
+              "    return self\n")
+    namespace: dict[str, Any] = {"_new": object.__new__, "_Envelope": Envelope, **setters}
+    exec(source, namespace)  # noqa: S102 - fixed source built from the field names
+    make: Callable[..., Envelope] = namespace["_make"]
+    return make
+
+
+_make_envelope = _trusted_constructor()
+_new_uuid = uuid.UUID.__new__
+# The slots' own descriptors: cheaper than UUID's refusing __setattr__ via object's.
+_set_uuid_int = vars(uuid.UUID)["int"].__set__
+_set_uuid_safety = vars(uuid.UUID)["is_safe"].__set__
+_UNKNOWN_SAFETY = uuid.SafeUUID.unknown
+
+
+def _uuid(raw: bytes) -> uuid.UUID:
+    """``uuid.UUID(raw.decode())`` for the canonical form, without its generic parsing."""
+    digits = raw.replace(b"-", b"")
+    if len(digits) != 32:  # braces, a urn: prefix...: the generic parser
+        return uuid.UUID(raw.decode("utf-8", "replace"))
+    value = _new_uuid(uuid.UUID)
+    _set_uuid_int(value, int(digits, 16))
+    _set_uuid_safety(value, _UNKNOWN_SAFETY)
+    return value
+
+
+def _text(raw: bytes | None) -> str | None:
+    return None if raw is None else raw.decode("utf-8", "replace")
+
+
+def decode_kafka_headers(headers: Iterable[tuple[str, bytes]]) -> Envelope:
+    """Rebuild the envelope from a record's headers; raises ``EnvelopeDecodeError``.
+
+    Every consumed record passes here, so it decodes only the headers it reads,
+    parses the UUIDs from bytes and builds the (checked) envelope without the
+    dataclass's ``__init__``: the result equals ``Envelope(...)`` field by field.
+    """
+    h: dict[str, bytes] = dict(headers)
+    get = h.get
     try:
-        if h["ce_specversion"] != CE_SPEC_VERSION:
-            raise EnvelopeDecodeError(f"unsupported CloudEvents version {h['ce_specversion']}")
-        _, source, event_type, version = h["ce_type"].split(".", 3)
-        return Envelope(
-            event_id=uuid.UUID(h["ce_id"]),
-            event_type=event_type,
-            schema_version=int(version.removeprefix("v")),
-            source=source,
-            stream_id=h["ce_subject"],
-            stream_version=int(h["ce_streamversion"]),
-            cooperative_id=h["ce_cooperativeid"],
-            occurred_at=_parse_ts(h["ce_time"]),
-            business_date=date.fromisoformat(h["ce_businessdate"]),
-            recorded_at=_parse_ts(h["ce_recordedat"]),
-            global_position=int(h["ce_globalposition"]) if "ce_globalposition" in h else None,
-            correlation_id=uuid.UUID(h["ce_correlationid"]) if "ce_correlationid" in h else None,
-            causation_id=uuid.UUID(h["ce_causationid"]) if "ce_causationid" in h else None,
-            command_id=h.get("ce_commandid"),
-            actor=h.get("ce_actorid"),
-            traceparent=h.get("traceparent"),
-            tracestate=h.get("tracestate"),
+        spec = h["ce_specversion"].decode("utf-8", "replace")
+        if spec != CE_SPEC_VERSION:
+            raise EnvelopeDecodeError(f"unsupported CloudEvents version {spec}")
+        _, source, event_type, version = h["ce_type"].decode("utf-8", "replace").split(".", 3)
+        position = get("ce_globalposition")
+        correlation = get("ce_correlationid")
+        causation = get("ce_causationid")
+        return _make_envelope(
+            _uuid(h["ce_id"]),
+            event_type,
+            int(version.removeprefix("v")),
+            source,
+            h["ce_subject"].decode("utf-8", "replace"),
+            int(h["ce_streamversion"]),
+            h["ce_cooperativeid"].decode("utf-8", "replace"),
+            _parse_ts(h["ce_time"].decode("utf-8", "replace")),
+            date.fromisoformat(h["ce_businessdate"].decode("utf-8", "replace")),
+            _parse_ts(h["ce_recordedat"].decode("utf-8", "replace")),
+            None if position is None else int(position),
+            None if correlation is None else _uuid(correlation),
+            None if causation is None else _uuid(causation),
+            _text(get("ce_commandid")),
+            _text(get("ce_actorid")),
+            _text(get("traceparent")),
+            _text(get("tracestate")),
         )
     except EnvelopeDecodeError:
         raise
-    except (KeyError, ValueError) as exc:
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
         raise EnvelopeDecodeError(f"not a Gotong CloudEvent: {exc!r}") from exc
 
 
