@@ -25,6 +25,7 @@ from gotong_platform.sync import (
     SyncContext,
     SyncItem,
     process_batch,
+    process_batch_json,
 )
 
 pytestmark = pytest.mark.integration
@@ -509,3 +510,17 @@ async def test_flags_of_any_text_are_stored_as_they_are(pool: asyncpg.Pool) -> N
     async with pool.acquire() as conn:
         assert await conn.fetchval("SELECT $1::text::text[]", _array_literal(flags)) == flags
         assert await conn.fetchval("SELECT $1::text::text[]", _array_literal([])) == []
+
+
+async def test_the_json_answer_is_the_models_json(pool: asyncpg.Pool) -> None:
+    batch = a_mixed_batch()
+    handlers = {"sale": RecordSales(), "note": record_note}
+    kwargs: dict[str, Any] = {"handlers": handlers, "actor": "user-1", "correlation": None}
+    as_json = await process_batch_json(pool, cooperative_id=COOP, batch=batch, **kwargs)
+    as_model = await process_batch(pool, cooperative_id="kop-b", batch=batch, **kwargs)
+    assert comparable(SyncBatchResult.model_validate_json(as_json)) == comparable(as_model)
+    # Re-uploads answer from what is stored: byte for byte the model's JSON.
+    again_json = await process_batch_json(pool, cooperative_id=COOP, batch=batch, **kwargs)
+    again_model = await process_batch(pool, cooperative_id=COOP, batch=batch, **kwargs)
+    assert again_json == again_model.model_dump_json().encode()
+    assert statuses(again_model) == ["duplicate"] * len(batch.items)

@@ -31,6 +31,7 @@ from gotong_platform.sync.processor import (
     ItemHandler,
     SyncContext,
     process_batch,
+    process_batch_json,
 )
 from gotong_platform.sync.store import DEVICE_SYNC_DDL, missing_ranges
 
@@ -54,4 +55,5 @@ __all__ = [
     "SyncItemStatus",
     "missing_ranges",
     "process_batch",
+    "process_batch_json",
 ]

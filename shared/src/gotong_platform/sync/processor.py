@@ -55,7 +55,13 @@ import orjson
 from gotong_platform.commands import CommandMeta
 from gotong_platform.db import DbConnection
 from gotong_platform.domain import ConcurrencyConflict, DomainError
-from gotong_platform.sync.models import SyncBatch, SyncBatchResult, SyncItem, SyncItemResult
+from gotong_platform.sync.models import (
+    SyncBatch,
+    SyncBatchResult,
+    SyncItem,
+    SyncItemResult,
+    SyncItemStatus,
+)
 from gotong_platform.sync.store import (
     Completion,
     FactKey,
@@ -81,6 +87,7 @@ __all__ = [
     "ItemHandler",
     "SyncContext",
     "process_batch",
+    "process_batch_json",
 ]
 
 log = logging.getLogger(__name__)
@@ -176,6 +183,36 @@ class _Entry:
 
 
 @dataclasses.dataclass(slots=True)
+class _Answered:
+    """One item's answer: a ``SyncItemResult``'s fields, the result as stored JSON text
+    (``result_json``, a fresh answer) or as a dict (``result``, a stored one's)."""
+
+    client_id: str
+    device_seq: int
+    status: SyncItemStatus
+    code: str | None
+    detail: str | None
+    result_json: str | None
+    result: dict[str, Any] | None
+    flags: list[str]
+
+    def model(self) -> SyncItemResult:
+        return SyncItemResult(
+            client_id=self.client_id, device_seq=self.device_seq, status=self.status,
+            code=self.code, detail=self.detail, flags=self.flags,
+            result=self.result if self.result_json is None else orjson.loads(self.result_json))
+
+    def json_ready(self) -> dict[str, Any]:
+        """The fields in ``SyncItemResult``'s order, for ``orjson.dumps`` (the result JSON
+        embedded as it is: it was serialised by orjson in the first place)."""
+        return {"client_id": self.client_id, "device_seq": self.device_seq,
+                "status": self.status, "code": self.code, "detail": self.detail,
+                "result": (self.result if self.result_json is None
+                           else orjson.Fragment(self.result_json)),
+                "flags": self.flags}
+
+
+@dataclasses.dataclass(slots=True)
 class _Run:
     handler: BatchItemHandler | None  # None: item by item
     fact_type: str | None  # the type the batch handler serves
@@ -193,6 +230,43 @@ async def process_batch(
     clock_skew_hours: int = 12,
 ) -> SyncBatchResult:
     """Record every item of ``batch`` at most once; one result per item, and the gaps."""
+    results, gaps, highest = await _process(
+        pool, cooperative_id=cooperative_id, batch=batch, handlers=handlers, actor=actor,
+        correlation=correlation, clock_skew_hours=clock_skew_hours)
+    return SyncBatchResult(device_id=batch.device_id, results=[r.model() for r in results],
+                           gaps=gaps, highest_seq=highest)
+
+
+async def process_batch_json(
+    pool: asyncpg.Pool,
+    *,
+    cooperative_id: str,
+    batch: SyncBatch,
+    handlers: Mapping[str, ItemHandler],
+    actor: str,
+    correlation: str | None,
+    clock_skew_hours: int = 12,
+) -> bytes:
+    """``process_batch`` answered as the JSON of its ``SyncBatchResult`` (the same bytes as
+    ``model_dump_json``), without building and validating a model per item (~3 us each)."""
+    results, gaps, highest = await _process(
+        pool, cooperative_id=cooperative_id, batch=batch, handlers=handlers, actor=actor,
+        correlation=correlation, clock_skew_hours=clock_skew_hours)
+    return orjson.dumps({"device_id": batch.device_id,
+                         "results": [r.json_ready() for r in results],
+                         "gaps": gaps, "highest_seq": highest})
+
+
+async def _process(
+    pool: asyncpg.Pool,
+    *,
+    cooperative_id: str,
+    batch: SyncBatch,
+    handlers: Mapping[str, ItemHandler],
+    actor: str,
+    correlation: str | None,
+    clock_skew_hours: int,
+) -> tuple[list[_Answered], list[tuple[int, int]], int]:
     received_at = datetime.now(UTC)
     batch_meta = CommandMeta.current(actor=actor, command_id="", correlation=correlation)
     skew_limit = received_at + timedelta(hours=clock_skew_hours)
@@ -214,7 +288,7 @@ async def process_batch(
             received_at=received_at,
         )
         entries.append(_Entry(item, context, flags))
-    results: list[SyncItemResult] = []
+    results: list[_Answered] = []
     async with pool.acquire() as conn:
         for run in _runs(entries, handlers):
             if run.handler is None:
@@ -226,10 +300,7 @@ async def process_batch(
         present = await present_ranges(
             conn, cooperative_id=cooperative_id, device_id=batch.device_id
         )
-    return SyncBatchResult(
-        device_id=batch.device_id, results=results, gaps=missing_ranges(present),
-        highest_seq=max((hi for _, hi in present), default=0),
-    )
+    return results, missing_ranges(present), max((hi for _, hi in present), default=0)
 
 
 def _runs(entries: Sequence[_Entry], handlers: Mapping[str, ItemHandler]) -> list[_Run]:
@@ -264,7 +335,7 @@ def _runs(entries: Sequence[_Entry], handlers: Mapping[str, ItemHandler]) -> lis
 
 async def _process_run(
     conn: DbConnection, run: _Run, handlers: Mapping[str, ItemHandler]
-) -> list[SyncItemResult]:
+) -> list[_Answered]:
     """A run set-wise in one transaction; item by item when it keeps conflicting."""
     entries = run.entries
     for attempt in range(1, _RUN_ATTEMPTS + 1):
@@ -287,7 +358,7 @@ async def _process_run(
 
 async def _run_in_transaction(
     conn: DbConnection, run: _Run, *, read_stored: bool
-) -> list[SyncItemResult]:
+) -> list[_Answered]:
     entries, handler = run.entries, run.handler
     assert handler is not None
     first = entries[0].context
@@ -295,7 +366,7 @@ async def _run_in_transaction(
     stored = (await read_claimants_of(
         conn, coop, device, [(e.item.device_seq, e.item.client_id) for e in entries])
         if read_stored else [])
-    answers: dict[int, SyncItemResult] = {}
+    answers: dict[int, _Answered] = {}
     fresh: list[_Entry] = []
     for e in entries:
         holders = [f for f in stored
@@ -336,7 +407,7 @@ async def _process_item(
     context: SyncContext,
     handlers: Mapping[str, ItemHandler],
     flags: list[str],
-) -> SyncItemResult:
+) -> _Answered:
     key = FactKey(context.cooperative_id, context.device_id, item.device_seq)
     # READ COMMITTED explicitly: the claim relies on a new snapshot per statement.
     async with conn.transaction(isolation="read_committed"):
@@ -396,26 +467,22 @@ def _answer(
 def _result(
     item: SyncItem, context: SyncContext, status: str, code: str | None, detail: str | None,
     result_json: str | None, flags: list[str],
-) -> SyncItemResult:
+) -> _Answered:
     del context
-    return SyncItemResult(
-        client_id=item.client_id, device_seq=item.device_seq,
-        status="accepted" if status == "accepted" else "rejected", code=code, detail=detail,
-        result=None if result_json is None else orjson.loads(result_json), flags=flags,
-    )
+    return _Answered(item.client_id, item.device_seq,
+                     "accepted" if status == "accepted" else "rejected", code, detail,
+                     result_json, None, flags)
 
 
-def _answer_taken(item: SyncItem, context: SyncContext, stored: list[StoredFact]) -> SyncItemResult:
+def _answer_taken(item: SyncItem, context: SyncContext, stored: list[StoredFact]) -> _Answered:
     """The answer when the claim found the seq or the client_id already recorded."""
     at_seq = next((f for f in stored if f.device_id == context.device_id
                    and f.device_seq == item.device_seq), None)
     if at_seq is not None and at_seq.client_id == item.client_id:
-        return SyncItemResult(
-            client_id=item.client_id, device_seq=item.device_seq, status="duplicate",
-            code=at_seq.code, detail=at_seq.detail,
-            result={"status": at_seq.status, "code": at_seq.code, "result": at_seq.result},
-            flags=at_seq.flags,
-        )
+        return _Answered(
+            item.client_id, item.device_seq, "duplicate", at_seq.code, at_seq.detail, None,
+            {"status": at_seq.status, "code": at_seq.code, "result": at_seq.result},
+            at_seq.flags)
     if at_seq is not None:
         code = DEVICE_SEQ_CONFLICT
         detail = (f"device_seq {item.device_seq} of device {context.device_id!r} already "
@@ -430,8 +497,7 @@ def _answer_taken(item: SyncItem, context: SyncContext, stored: list[StoredFact]
         "cooperative_id": context.cooperative_id, "device_id": context.device_id,
         "device_seq": item.device_seq, "client_id": item.client_id, "code": code,
     })
-    return SyncItemResult(client_id=item.client_id, device_seq=item.device_seq,
-                          status="rejected", code=code, detail=detail)
+    return _Answered(item.client_id, item.device_seq, "rejected", code, detail, None, None, [])
 
 
 def _merge(first: list[str], second: list[str]) -> list[str]:

@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from gotong_platform.auth import Action
 from gotong_platform.http import HTTPProblem, require_action
-from gotong_platform.sync import SyncBatch, SyncBatchResult, process_batch
+from gotong_platform.sync import SyncBatch, SyncBatchResult, process_batch_json
 from payments.entrypoints import schemas as s
 from payments.entrypoints.deps import Correlation, Ctx, ScopeDep
 
@@ -63,8 +63,10 @@ def records_routes(router: APIRouter) -> None:
         No Idempotency-Key: every item carries its own ``client_id`` and ``device_seq``,
         so re-uploading a batch answers ``duplicate`` per item and changes nothing.
         """
-        result = await process_batch(ctx.pool, cooperative_id=scope.cooperative_id,
-                                     batch=batch, handlers=ctx.offline.handlers(),
-                                     actor=scope.principal.subject, correlation=correlation)
-        # Serialised by the model itself: FastAPI would validate the 500 results again.
-        return Response(result.model_dump_json(), media_type="application/json")
+        # Serialised directly (orjson, the same JSON as SyncBatchResult's): FastAPI would
+        # validate the 500 results again, and even the models alone cost ~3 us per item.
+        body = await process_batch_json(
+            ctx.pool, cooperative_id=scope.cooperative_id, batch=batch,
+            handlers=ctx.offline.handlers(), actor=scope.principal.subject,
+            correlation=correlation)
+        return Response(body, media_type="application/json")
