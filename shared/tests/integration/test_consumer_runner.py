@@ -246,3 +246,73 @@ async def test_run_applies_what_it_fetched_before_it_stops(env: Env) -> None:
     runner.stop()
     await asyncio.wait_for(task, 10)
     assert await env.counts() == {"s-r": 20}
+
+
+class SelfClaiming:
+    """Claims event ids in its own log (``claims``), as the read model does."""
+
+    def __init__(self) -> None:
+        self.batches: list[list[int]] = []
+
+    async def apply_batch(self, conn: asyncpg.Connection, events: Sequence[ConsumedEvent]
+                          ) -> None:
+        raise AssertionError("the runner must call apply_unclaimed")
+
+    async def apply_unclaimed(self, conn: asyncpg.Connection, consumer: str,
+                              events: Sequence[ConsumedEvent]) -> int:
+        ids = [e.envelope.event_id for e in events]
+        assert len(set(ids)) == len(ids)  # the runner dropped repeats
+        claimed = {r[0] for r in await conn.fetch(
+            "INSERT INTO claims (event_id) SELECT e FROM unnest($2::uuid[]) AS e "
+            "WHERE NOT EXISTS (SELECT 1 FROM processed_events p "
+            "                  WHERE p.consumer = $1 AND p.event_id = e) "
+            "ON CONFLICT DO NOTHING RETURNING event_id", consumer, ids)}
+        new = [e for e in events if e.envelope.event_id in claimed]
+        if any(e.data.get("explode") for e in new):
+            raise ValueError("this event cannot be applied")
+        self.batches.append([e.envelope.stream_version for e in new])
+        await conn.executemany(
+            "INSERT INTO counts (stream_id, n) VALUES ($1, $2) "
+            "ON CONFLICT (stream_id) DO UPDATE SET n = counts.n + EXCLUDED.n",
+            [(e.envelope.stream_id, int(e.data["n"])) for e in new])
+        return len(new)
+
+
+@pytest.mark.parametrize("concurrency", [1, 3])
+async def test_a_self_claiming_handler_keeps_exactly_once_and_dead_letters(
+    env: Env, concurrency: int
+) -> None:
+    async with env.pool.acquire() as conn:
+        await conn.execute("CREATE TABLE claims (event_id uuid PRIMARY KEY)")
+    envelopes = [an_envelope("s-c", v) for v in range(1, 11)]
+    for e in envelopes:
+        await env.send(e, {"n": 1, "explode": e.stream_version == 4}, key=b"c")
+    # re-sent by the relay: a healthy one twice, and the poison one
+    for e in [envelopes[0], envelopes[0], envelopes[3], envelopes[6]]:
+        await env.send(e, {"n": 1, "explode": e.stream_version == 4}, key=b"c")
+    handler = SelfClaiming()
+    runner = env.runner(handler=handler, concurrency=concurrency)
+    await runner.start()
+    try:
+        await drain(runner, 14)
+    finally:
+        await runner.close()
+    assert await env.counts() == {"s-c": 9}
+    assert runner.dead_lettered == 1  # its later duplicate is skipped, not dead-lettered
+    assert await read_topic(env.bootstrap, dead_letter_topic(env.topic), expected=1)
+    async with env.pool.acquire() as conn:
+        claimed = await conn.fetchval("SELECT count(*) FROM claims")
+        processed = await conn.fetch("SELECT consumer, event_id FROM processed_events")
+    assert claimed == 9
+    # only the dead-lettered id is in processed_events: no row per applied event
+    assert [(r["consumer"], r["event_id"]) for r in processed] == [
+        ("counter", envelopes[3].event_id)]
+    assert max(len(b) for b in handler.batches) > 1  # the batch path
+    # a restart from the stored positions applies nothing again
+    again = env.runner(handler=handler, concurrency=concurrency)
+    await again.start()
+    try:
+        await drain(again, 14)
+    finally:
+        await again.close()
+    assert await env.counts() == {"s-c": 9}

@@ -22,7 +22,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_reporting_facts_order import IN_ORDER, KNOWN_AT, TABLES, run
 
-from gotong_platform.consumer import ConsumedEvent, ConsumerRunner, RunnerConfig, apply_new
+from gotong_platform.consumer import (
+    ConsumedEvent,
+    ConsumerRunner,
+    RunnerConfig,
+    apply_new,
+    first_deliveries,
+)
 from gotong_platform.db import DbConnection, create_pool
 from gotong_platform.envelope import encode_kafka_headers
 from gotong_platform.kafka import dead_letter_topic, make_consumer, make_producer
@@ -43,9 +49,11 @@ async def snapshot(conn: DbConnection) -> tuple[list[Any], bytes]:
     return tables, orjson.dumps(reports, option=orjson.OPT_SORT_KEYS)
 
 
-async def build(dsn: str, batches: Sequence[Sequence[ConsumedEvent]]
-                ) -> tuple[list[Any], bytes]:
-    """Each batch claimed and applied in its own transaction, as the runner does."""
+async def build(dsn: str, batches: Sequence[Sequence[ConsumedEvent]], *,
+                self_claim: bool = False) -> tuple[list[Any], bytes]:
+    """Each batch claimed and applied in its own transaction, as the runner does:
+    ids claimed in ``processed_events``, or (``self_claim``, the consumer's path) by
+    the handler's own ``fact_events`` rows."""
     conn = await asyncpg.connect(dsn)
     schema = f"rm_batch_{next(_schemas)}"
     try:
@@ -53,7 +61,13 @@ async def build(dsn: str, batches: Sequence[Sequence[ConsumedEvent]]
         await conn.execute(READ_MODEL_DDL)
         for batch in batches:
             async with conn.transaction():
-                await apply_new(conn, "readmodel", read_model_handler, batch)
+                if self_claim:
+                    await read_model_handler.apply_unclaimed(conn, "readmodel",
+                                                             first_deliveries(batch))
+                else:
+                    await apply_new(conn, "readmodel", read_model_handler, batch)
+        if self_claim:  # the claims are the event log's rows, none in processed_events
+            assert await conn.fetchval("SELECT count(*) FROM processed_events") == 0
         return await snapshot(conn)
     finally:
         await conn.execute(f"DROP SCHEMA {schema} CASCADE")
@@ -82,15 +96,20 @@ def test_batches_give_the_one_by_one_read_model(batch_dsn: str, data: st.DataObj
     assert batched == one_by_one
     # and all in one batch, duplicates inside it
     assert run(build(batch_dsn, [delivered])) == one_by_one
+    # the consumer's own path: ids claimed through fact_events
+    assert run(build(batch_dsn, cut(delivered, cuts), self_claim=True)) == one_by_one
+    assert run(build(batch_dsn, [[e] for e in delivered], self_claim=True)) == one_by_one
 
 
 def test_a_duplicate_inside_a_batch_is_applied_once(batch_dsn: str) -> None:
     deposit = next(e for e in IN_ORDER if e.envelope.event_type == "SavingsDeposited")
-    tables, _ = run(build(batch_dsn, [[deposit, deposit, deposit]]))
-    savings = tables[TABLES.index("fact_savings")]
-    freshness = tables[TABLES.index("freshness")]
-    assert len(savings) == 1
-    assert "events=1>" in freshness[0]
+    for self_claim in (False, True):
+        tables, _ = run(build(batch_dsn, [[deposit, deposit, deposit], [deposit]],
+                              self_claim=self_claim))
+        savings = tables[TABLES.index("fact_savings")]
+        freshness = tables[TABLES.index("freshness")]
+        assert len(savings) == 1
+        assert "events=1>" in freshness[0]
 
 
 class Recording:
@@ -100,8 +119,12 @@ class Recording:
         self.sizes: list[int] = []
 
     async def apply_batch(self, conn: DbConnection, events: Sequence[ConsumedEvent]) -> None:
+        raise AssertionError("the read model claims its event ids itself")
+
+    async def apply_unclaimed(self, conn: DbConnection, consumer: str,
+                              events: Sequence[ConsumedEvent]) -> int:
         self.sizes.append(len(events))
-        await read_model_handler.apply_batch(conn, events)
+        return await read_model_handler.apply_unclaimed(conn, consumer, events)
 
 
 async def test_a_poison_event_in_a_batch_is_dead_lettered_and_the_others_apply(
@@ -116,7 +139,9 @@ async def test_a_poison_event_in_a_batch_is_dead_lettered_and_the_others_apply(
         "event_id": uuid.uuid4()})
     poison = ConsumedEvent(envelope=poison_env, data={**deposit.data, "amount_idr": "lots"},
                            topic="t", partition=0, offset=0)
-    deliveries = [*healthy[:20], healthy[3], poison, *healthy[20:], healthy[25]]
+    # the poison is re-sent later: that duplicate is skipped, not dead-lettered again
+    deliveries = [*healthy[:20], healthy[3], poison, *healthy[20:], healthy[25], poison,
+                  healthy[30]]
     producer = make_producer(kafka_bootstrap, client_id="test-readmodel")
     await producer.start()
     try:
@@ -149,6 +174,9 @@ async def test_a_poison_event_in_a_batch_is_dead_lettered_and_the_others_apply(
     try:
         assert runner.dead_lettered == 1
         actual = await snapshot(admin)
+        # the dead-lettered id is the only one in processed_events
+        assert [r[0] for r in await admin.fetch("SELECT event_id FROM processed_events")] == [
+            poison_env.event_id]
     finally:
         await pool.close()
         await admin.close()

@@ -7,8 +7,10 @@ from gotong_platform.consumer.runner import (
     Handler,
     PerEvent,
     RunnerConfig,
+    SelfClaimingHandler,
     apply_new,
     as_batch_handler,
+    first_deliveries,
 )
 
 __all__ = [
@@ -18,6 +20,8 @@ __all__ = [
     "Handler",
     "PerEvent",
     "RunnerConfig",
+    "SelfClaimingHandler",
     "apply_new",
     "as_batch_handler",
+    "first_deliveries",
 ]

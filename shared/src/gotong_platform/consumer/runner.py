@@ -24,6 +24,11 @@ per-event ``Handler`` is called once per event, as before. If anything in the
 batch fails, its records are retried one per transaction, which isolates a
 poison record; the records after it go back to the batch path.
 
+A handler that already writes a row keyed by event id for every event it
+applies may claim the ids itself (``SelfClaimingHandler``, opt-in): the runner
+then writes no ``processed_events`` row per event, only one per dead-lettered
+event, which the handler's claim must also skip.
+
 Tracing: a consumed event continues its producer's trace. Its span ("consume
 <type>", a child of the record's ``traceparent``) is made only when that trace
 is being recorded: an unsampled trace costs no span. A plain handler runs with
@@ -64,8 +69,10 @@ __all__ = [
     "Handler",
     "PerEvent",
     "RunnerConfig",
+    "SelfClaimingHandler",
     "apply_new",
     "as_batch_handler",
+    "first_deliveries",
 ]
 
 log = logging.getLogger(__name__)
@@ -97,6 +104,25 @@ class BatchHandler(Protocol):
     """
 
     async def apply_batch(self, conn: DbConnection, events: Sequence[ConsumedEvent]) -> None: ...
+
+
+@runtime_checkable
+class SelfClaimingHandler(Protocol):
+    """A batch handler that claims the event ids itself, in its own tables.
+
+    The runner hands it every decoded event of a batch (an id repeated inside the
+    batch already dropped, in delivery order); it must, inside the runner's
+    transaction, claim each id once and forever (a write that conflicts on an id
+    claimed before), skip the ids in ``processed_events`` for this consumer (the
+    runner records a dead-lettered event's id there, so its later duplicates are not
+    applied), apply exactly the events it claimed, and return how many those were.
+    It saves the separate ``processed_events`` insert per event: the read model logs
+    every event in ``fact_events`` anyway. Effects, claims and the position still
+    commit together; a refused batch is retried one event per transaction as usual.
+    """
+
+    async def apply_unclaimed(self, conn: DbConnection, consumer: str,
+                              events: Sequence[ConsumedEvent]) -> int: ...
 
 
 class PerEvent:
@@ -215,6 +241,7 @@ class ConsumerRunner:
         self._consumer = consumer
         self._dlq = dlq_producer
         self._batch = as_batch_handler(handler, config.consumer)
+        self._self_claiming = handler if isinstance(handler, SelfClaimingHandler) else None
         # A batch-aware handler gets its spans from the runner; PerEvent makes its own.
         self._native = not isinstance(self._batch, PerEvent)
         self._config = config
@@ -480,7 +507,11 @@ class ConsumerRunner:
         return True
 
     async def _apply(self, conn: DbConnection, events: list[ConsumedEvent]) -> None:
-        await apply_new(conn, self._config.consumer, self._batch, events)
+        if self._self_claiming is not None:
+            await self._self_claiming.apply_unclaimed(
+                conn, self._config.consumer, first_deliveries(events))
+        else:
+            await apply_new(conn, self._config.consumer, self._batch, events)
 
     async def _save_position(self, conn: DbConnection, tp: TopicPartition, nxt: int) -> None:
         await conn.execute(_POSITION, self._config.consumer, tp.topic, tp.partition, nxt)
@@ -567,19 +598,26 @@ async def apply_new(conn: DbConnection, consumer: str, handler: BatchHandler,
     An id repeated inside ``events`` is a duplicate too: only its first delivery
     counts. Returns how many events were new.
     """
-    first: dict[Any, ConsumedEvent] = {}
-    for event in events:
-        first.setdefault(event.envelope.event_id, event)
-    claimed = {row[0] for row in await conn.fetch(_CLAIM, consumer, list(first))}
-    new = [event for event_id, event in first.items() if event_id in claimed]
+    first = first_deliveries(events)
+    claimed = {row[0] for row in await conn.fetch(
+        _CLAIM, consumer, [event.envelope.event_id for event in first])}
+    new = [event for event in first if event.envelope.event_id in claimed]
     if new:  # the others are duplicates: their effect is already in place
         await handler.apply_batch(conn, new)
     return len(new)
 
 
+def first_deliveries(events: Sequence[ConsumedEvent]) -> list[ConsumedEvent]:
+    """``events`` without the later deliveries of an event id, in delivery order."""
+    first: dict[Any, ConsumedEvent] = {}
+    for event in events:
+        first.setdefault(event.envelope.event_id, event)
+    return list(first.values())
+
+
 def _decode(record: ConsumerRecord[bytes, bytes]) -> ConsumedEvent:
     try:
-        envelope = decode_kafka_headers(list(record.headers))
+        envelope = decode_kafka_headers(record.headers)
         data = decode_data(record.value)
     except EnvelopeDecodeError as exc:
         raise _Poison() from exc
@@ -589,7 +627,7 @@ def _decode(record: ConsumerRecord[bytes, bytes]) -> ConsumedEvent:
 
 def _event_id(record: ConsumerRecord[bytes, bytes]) -> Any:
     try:
-        return decode_kafka_headers(list(record.headers)).event_id
+        return decode_kafka_headers(record.headers).event_id
     except EnvelopeDecodeError:
         return None
 

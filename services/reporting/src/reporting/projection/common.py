@@ -16,6 +16,10 @@ its one row, so consumer instances on other partitions queued behind each
 other's row locks; a partition's rows are written by one consumer at a time.
 The upsert is the batch's last statement, in key order, so even two consumers of
 one partition during a rebalance hold the locks briefly and cannot deadlock.
+
+The consumer claims event ids through the event log (``claim_and_apply``): the
+``fact_events`` insert, keyed by event id, is its first statement and returns the
+events never seen before, so no ``processed_events`` row is written per event.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from gotong_platform.db import DbConnection
 from gotong_platform.envelope import Envelope
 from reporting.projection.statements import Statements
 
-__all__ = ["Apply", "Clocks", "apply_events", "contract_of"]
+__all__ = ["Apply", "Clocks", "apply_events", "claim_and_apply", "contract_of"]
 
 # A source's projection: the statements one event of its contracts needs.
 Apply = Callable[[Statements, EventContract, Envelope], None]
@@ -58,14 +62,29 @@ SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::date[],
                      $6::timestamptz[])
 ON CONFLICT (event_id) DO NOTHING
 """
+# The consumer's claim (see ``claim_and_apply``): the event log is keyed by event id,
+# so logging an event claims it. An id dead-lettered before is in processed_events
+# (the runner's dead-letter path) and is neither logged nor returned.
+_CLAIM_AND_LOG = """
+INSERT INTO fact_events (event_id, cooperative_id, source, event_type, business_date,
+                         recorded_at)
+SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::date[],
+                     $7::timestamptz[])
+    AS e(event_id, cooperative_id, source, event_type, business_date, recorded_at)
+WHERE NOT EXISTS (SELECT 1 FROM processed_events p
+                  WHERE p.consumer = $1 AND p.event_id = e.event_id)
+ON CONFLICT (event_id) DO NOTHING
+RETURNING event_id
+"""
 
 
 class Clocks:
     """The freshness clocks and event log of a batch, written in two statements."""
 
-    __slots__ = ("_by_coop", "_log")
+    __slots__ = ("_by_coop", "_log", "_logged")
 
-    def __init__(self) -> None:
+    def __init__(self, *, logged: bool = False) -> None:
+        self._logged = logged  # the events are in fact_events already (claimed)
         # (cooperative, topic, partition) -> [latest recorded_at, latest business date,
         # events]
         self._by_coop: dict[tuple[str, str, int], list[Any]] = {}
@@ -73,7 +92,8 @@ class Clocks:
 
     def add(self, event: ConsumedEvent) -> None:
         env = event.envelope
-        self._log.append(env)
+        if not self._logged:
+            self._log.append(env)
         key = (env.cooperative_id, event.topic, event.partition)
         clock = self._by_coop.get(key)
         if clock is None:
@@ -90,15 +110,39 @@ class Clocks:
         return [(*key, c[0], c[1], c[2]) for key, c in sorted(self._by_coop.items())]
 
     async def write(self, conn: DbConnection) -> None:
-        if not self._log:
+        if not self._by_coop:
             return
-        log = self._log
-        await conn.execute(_EVENT_LOG, [e.event_id for e in log],
-                           [e.cooperative_id for e in log], [e.source for e in log],
-                           [e.event_type for e in log], [e.business_date for e in log],
-                           [e.recorded_at for e in log])
+        if self._log:
+            log = self._log
+            await conn.execute(_EVENT_LOG, *_log_columns(log))
         rows = self.freshness()
         await conn.execute(_FRESHNESS, *[list(column) for column in zip(*rows, strict=True)])
+
+
+def _log_columns(log: Sequence[Envelope]) -> tuple[list[Any], ...]:
+    return ([e.event_id for e in log], [e.cooperative_id for e in log],
+            [e.source for e in log], [e.event_type for e in log],
+            [e.business_date for e in log], [e.recorded_at for e in log])
+
+
+async def claim_and_apply(conn: DbConnection, consumer: str,
+                          events: Sequence[ConsumedEvent],
+                          by_source: Mapping[str, Apply]) -> int:
+    """Log the events never seen before in ``fact_events`` and apply exactly those.
+
+    ``events`` has no event id twice (the runner drops later deliveries). The log's
+    primary key is the claim: a redelivered event conflicts and is not returned, and
+    one dead-lettered before is found in ``processed_events`` and skipped. Returns how
+    many events were applied.
+    """
+    if not events:
+        return 0
+    claimed = {row[0] for row in await conn.fetch(
+        _CLAIM_AND_LOG, consumer, *_log_columns([event.envelope for event in events]))}
+    new = [event for event in events if event.envelope.event_id in claimed]
+    if new:
+        await apply_events(conn, new, by_source, logged=True)
+    return len(new)
 
 
 def contract_of(event: ConsumedEvent) -> EventContract | None:
@@ -118,14 +162,15 @@ def contract_of(event: ConsumedEvent) -> EventContract | None:
 
 
 async def apply_events(conn: DbConnection, events: Sequence[ConsumedEvent],
-                       by_source: Mapping[str, Apply]) -> None:
+                       by_source: Mapping[str, Apply], *, logged: bool = False) -> None:
     """Apply new events (no event id twice) in delivery order, set-wise.
 
     Every contract is read before anything is written: an event that breaks its
     contract refuses the whole batch, which the runner then retries one by one.
+    ``logged``: the events are in ``fact_events`` already (``claim_and_apply``).
     """
     out = Statements()
-    clocks = Clocks()
+    clocks = Clocks(logged=logged)
     for event in events:
         env = event.envelope
         clocks.add(event)
