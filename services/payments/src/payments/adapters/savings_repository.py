@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
+from datetime import UTC
 from typing import Any
 
 import asyncpg
+import orjson
 
 from gotong_platform.db import DbConnection, json_dumps
 from gotong_platform.domain import ConcurrencyConflict
@@ -82,16 +84,18 @@ _LOAD_MANY = _loaded_sql(
 
 # The events of any number of streams, their outbox rows and the accounts' query rows
 # and snapshots, in ONE statement (the event store's append, for many streams at once).
-# The unique (stream_id, stream_version) index decides concurrent writers.
+# The unique (stream_id, stream_version) index decides concurrent writers. The events
+# come as ONE json array of rows (``_EventRows``): encoding 16 typed arrays of hundreds
+# of elements cost the API ~3 us per event, the JSON text ~0.5 us.
 _WRITE = """
 WITH new AS (
-    SELECT * FROM unnest(
-        $1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::text[],
-        $7::timestamptz[], $8::date[], $9::uuid[], $10::uuid[], $11::text[], $12::text[],
-        $13::text[], $14::text[], $15::jsonb[], $16::jsonb[]
-    ) WITH ORDINALITY AS n(event_id, stream_id, stream_version, event_type, schema_version,
-        cooperative_id, occurred_at, business_date, correlation_id, causation_id,
-        command_id, actor, traceparent, tracestate, payload, public_payload, ord)
+    SELECT (e->>0)::uuid AS event_id, e->>1 AS stream_id, (e->>2)::int AS stream_version,
+        e->>3 AS event_type, (e->>4)::int AS schema_version, e->>5 AS cooperative_id,
+        (e->>6)::timestamptz AS occurred_at, (e->>7)::date AS business_date,
+        (e->>8)::uuid AS correlation_id, (e->>9)::uuid AS causation_id,
+        e->>10 AS command_id, e->>11 AS actor, e->>12 AS traceparent, e->>13 AS tracestate,
+        (e->14)::jsonb AS payload, NULLIF((e->15)::jsonb, 'null') AS public_payload, n.ord
+    FROM json_array_elements($1::json) WITH ORDINALITY AS n(e, ord)
 ), stored AS (
     INSERT INTO events (event_id, stream_id, stream_version, event_type, schema_version,
         cooperative_id, occurred_at, business_date, correlation_id, causation_id,
@@ -104,7 +108,7 @@ WITH new AS (
 ), queued AS (
     -- ORDER BY ord: outbox positions follow stream order.
     INSERT INTO outbox (event_id, topic, payload)
-    SELECT event_id, $17, public_payload FROM new
+    SELECT event_id, $2, public_payload FROM new
     WHERE public_payload IS NOT NULL ORDER BY ord
 ), accounts AS (
     INSERT INTO savings_accounts (account_id, cooperative_id, member_id, savings_type,
@@ -112,8 +116,8 @@ WITH new AS (
     SELECT r.account_id, r.cooperative_id, r.member_id, r.savings_type, r.balance_idr,
         r.arrears_idr, r.unpaid_periods::text[],
         r.opened_on, r.version, r.state
-    FROM unnest($18::text[], $19::text[], $20::text[], $21::text[], $22::bigint[],
-                $23::bigint[], $24::text[], $25::date[], $26::int[], $27::jsonb[])
+    FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[],
+                $8::bigint[], $9::text[], $10::date[], $11::int[], $12::jsonb[])
         AS r(account_id, cooperative_id, member_id, savings_type, balance_idr, arrears_idr,
              unpaid_periods, opened_on, version, state)
     ORDER BY r.account_id
@@ -243,13 +247,13 @@ class SavingsRepository:
         writes = [w for w in writes if w.events]
         if not writes:
             return
-        ev = _EventColumns()
+        ev = _EventRows()
         for w in sorted(writes, key=lambda w: w.state.account_id):  # one lock order
             ev.add(w.state.account_id, w.expected_version, w.events)
         rows = [w.state for w in writes]
         try:
             await conn.fetchval(
-                _WRITE, *ev.columns(), self.store.topic,
+                _WRITE, ev.json(), self.store.topic,
                 [a.account_id for a in rows], [a.cooperative_id for a in rows],
                 [a.member_id for a in rows], [a.savings_type.value for a in rows],
                 [a.balance_idr for a in rows], [a.arrears_idr for a in rows],
@@ -313,34 +317,32 @@ class SavingsRepository:
         return [r["account_id"] for r in rows]
 
 
-class _EventColumns:
-    """The columns of ``_WRITE``'s events, one list per column."""
+class _EventRows:
+    """The events of ``_WRITE`` as one JSON array of rows, a value per column.
+
+    ``json_dumps`` of each payload is what the typed jsonb arrays got, embedded as it is;
+    ids, dates and times are orjson's text of them, which PostgreSQL casts back (a time
+    without an offset is UTC, as asyncpg took it).
+    """
 
     def __init__(self) -> None:
-        self.cols: list[list[Any]] = [[] for _ in range(16)]
+        self.rows: list[list[Any]] = []
 
     def add(self, stream_id: str, expected_version: int, events: Sequence[NewEvent]) -> None:
-        c = self.cols
+        append = self.rows.append
         for v, e in enumerate(events, start=expected_version + 1):
-            c[0].append(e.event_id)
-            c[1].append(stream_id)
-            c[2].append(v)
-            c[3].append(e.event_type)
-            c[4].append(e.schema_version)
-            c[5].append(e.cooperative_id)
-            c[6].append(e.occurred_at)
-            c[7].append(e.business_date)
-            c[8].append(e.correlation_id)
-            c[9].append(e.causation_id)
-            c[10].append(e.command_id)
-            c[11].append(e.actor)
-            c[12].append(e.traceparent)
-            c[13].append(e.tracestate)
-            c[14].append(json_dumps(e.payload))
-            c[15].append(None if e.public_payload is None else json_dumps(e.public_payload))
+            occurred_at = e.occurred_at
+            if occurred_at.tzinfo is None:
+                occurred_at = occurred_at.replace(tzinfo=UTC)
+            append([e.event_id, stream_id, v, e.event_type, e.schema_version, e.cooperative_id,
+                    occurred_at, e.business_date, e.correlation_id, e.causation_id,
+                    e.command_id, e.actor, e.traceparent, e.tracestate,
+                    orjson.Fragment(json_dumps(e.payload)),
+                    None if e.public_payload is None
+                    else orjson.Fragment(json_dumps(e.public_payload))])
 
-    def columns(self) -> list[list[Any]]:
-        return self.cols
+    def json(self) -> str:
+        return orjson.dumps(self.rows).decode()
 
 
 def _text_array(values: Iterable[str]) -> str:
