@@ -7,10 +7,11 @@ import asyncio
 import dataclasses
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import asyncpg
+import orjson
 import pytest
 
 from gotong_platform.db import DbConnection, create_pool
@@ -524,3 +525,38 @@ async def test_the_json_answer_is_the_models_json(pool: asyncpg.Pool) -> None:
     again_model = await process_batch(pool, cooperative_id=COOP, batch=batch, **kwargs)
     assert again_json == again_model.model_dump_json().encode()
     assert statuses(again_model) == ["duplicate"] * len(batch.items)
+
+
+async def test_claimed_facts_store_every_value_as_given(pool: asyncpg.Pool) -> None:
+    from gotong_platform.sync.store import Completion, claim_answered_facts
+
+    plus8 = timezone(timedelta(hours=8))
+    facts = [("c-1", "sale", datetime(2026, 3, 2, 9, 15, 0, 123456, tzinfo=plus8),
+              date(2026, 3, 2)),
+             ("c-\"2\"\\", "savings_deposit", datetime(2026, 3, 3, 1, 2, 3), date(1999, 12, 31)),
+             ("c-3", "note", datetime(2026, 3, 4, tzinfo=UTC), date(2026, 3, 4))]
+    answers = [
+        Completion(1, "accepted", None, None, '{"receipt_no":"R-1","n":[1,2.5,null]}',
+                   ["went_negative", 'say "hi"', "a,b"]),
+        Completion(2**62, "rejected", "invalid-input", 'bad "x" \\ é \u3000', None, []),
+        Completion(3, "accepted", None, None, '{"s":"\\u00e9\\"q"}', ["{x}", "NULL", ""]),
+    ]
+    async with pool.acquire() as conn, conn.transaction():
+        claimed = await claim_answered_facts(conn, COOP, "dev-x", facts, answers)
+    assert claimed == {1, 2**62, 3}
+    async with pool.acquire() as conn:
+        rows = await conn.fetch(
+            "SELECT device_seq, client_id, fact_type, occurred_at, business_date, status, "
+            "code, detail, result::text AS result, flags FROM device_facts "
+            "WHERE device_id = 'dev-x' ORDER BY device_seq")
+    expected = [
+        (a.device_seq, f[0], f[1], f[2] if f[2].tzinfo else f[2].replace(tzinfo=UTC), f[3],
+         a.status, a.code, a.detail, a.result_json, list(a.flags))
+        for f, a in sorted(zip(facts, answers, strict=True), key=lambda p: p[1].device_seq)]
+    got = [(*tuple(r)[:8], r["result"], list(r["flags"])) for r in rows]
+    for row, want in zip(got, expected, strict=True):
+        assert row[:8] == want[:8]
+        assert (row[8] is None) == (want[8] is None)
+        if want[8] is not None:
+            assert orjson.loads(row[8]) == orjson.loads(want[8])
+        assert row[9] == want[9]
