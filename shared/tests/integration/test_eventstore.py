@@ -9,7 +9,7 @@ import pytest
 
 from gotong_platform.db import create_pool
 from gotong_platform.domain import ConcurrencyConflict
-from gotong_platform.eventstore import PostgresEventStore
+from gotong_platform.eventstore import AlsoWrite, PostgresEventStore, StreamAppend
 
 from .helpers import a_new_event, install_schema
 
@@ -89,3 +89,35 @@ async def test_failed_transaction_leaves_neither_event_nor_outbox_row(pool: asyn
     async with pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM events WHERE stream_id='s-4'") == 0
         assert await conn.fetchval("SELECT count(*) FROM outbox") == 0
+
+
+async def test_also_writes_run_in_the_append_statement_with_their_own_parameters(
+    pool: asyncpg.Pool,
+) -> None:
+    store = PostgresEventStore(source="test", topic="t")
+    async with pool.acquire() as conn:
+        await conn.execute("CREATE TABLE side (k text PRIMARY KEY, n int NOT NULL)")
+    also = [
+        AlsoWrite([("rows_a", "SELECT * FROM unnest($1::text[], $2::int[]) AS r(k, n)"),
+                   ("put_a", "INSERT INTO side (k, n) SELECT k, n FROM rows_a")],
+                  (["a1", "a2"], [1, 2])),
+        AlsoWrite([("put_b", "INSERT INTO side (k, n) VALUES ($1, $2)")], ("b", 3)),
+    ]
+    async with pool.acquire() as conn, conn.transaction():
+        appended = await store.append_streams(
+            conn, [StreamAppend("s-5", 0, [a_new_event(), a_new_event()])], also)
+    assert [e.stream_version for e in appended[0]] == [1, 2]
+    async with pool.acquire() as conn:
+        side = await conn.fetch("SELECT k, n FROM side ORDER BY k")
+        assert [(r["k"], r["n"]) for r in side] == [("a1", 1), ("a2", 2), ("b", 3)]
+        assert await conn.fetchval("SELECT count(*) FROM outbox") == 2
+
+    # A conflicting append raises ConcurrencyConflict and keeps none of its writes.
+    with pytest.raises(ConcurrencyConflict):
+        async with pool.acquire() as conn, conn.transaction():
+            await store.append_streams(
+                conn, [StreamAppend("s-5", 1, [a_new_event()])],
+                [AlsoWrite([("put_c", "INSERT INTO side (k, n) VALUES ($1, $2)")], ("c", 4))])
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM side") == 3
+        assert await conn.fetchval("SELECT count(*) FROM events WHERE stream_id='s-5'") == 2

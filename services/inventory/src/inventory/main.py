@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import asyncpg
 from fastapi import FastAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from gotong_platform.auth import TokenVerifier, verifier_from_settings
-from gotong_platform.db import create_pool
+from gotong_platform.db import init_connection
 from gotong_platform.directory import Directory
 from gotong_platform.eventstore import PostgresEventStore
 from gotong_platform.http import health_router, install_problem_handlers
@@ -29,7 +30,27 @@ from inventory.application.transfers import TransferService
 from inventory.entrypoints.api import AppContext, build_router
 from inventory.settings import InventorySettings
 
-__all__ = ["create_app", "event_store", "token_verifier"]
+__all__ = ["create_api_pool", "create_app", "event_store", "token_verifier"]
+
+
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """Nothing to reset when a connection goes back to the API's pool."""
+
+
+async def create_api_pool(settings: InventorySettings) -> asyncpg.Pool:
+    """The API's pool (JSON codecs as ``gotong_platform.db.create_pool``).
+
+    On release asyncpg still rolls back a transaction left open, but skips its default
+    reset query (``pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL``): one round
+    trip per command, and the API never takes session advisory locks, opens cursors,
+    listens or changes session settings on these connections."""
+    pool = await asyncpg.create_pool(settings.database_url,
+                                     min_size=min(2, settings.pool_max_size),
+                                     max_size=settings.pool_max_size, init=init_connection,
+                                     reset=_keep_session)
+    if pool is None:  # the stub allows None only for a pool that was never awaited
+        raise RuntimeError("asyncpg returned no pool")
+    return pool
 
 
 def token_verifier(settings: InventorySettings) -> TokenVerifier:
@@ -50,7 +71,7 @@ def create_app(settings: InventorySettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await upgrade(settings.database_url, settings.migrations_dir)
-        pool = await create_pool(settings.database_url, max_size=settings.pool_max_size)
+        pool = await create_api_pool(settings)
         try:
             repo = InventoryRepository(event_store(settings))
             # The local copy of the members directory, fed by the consumer. A registered

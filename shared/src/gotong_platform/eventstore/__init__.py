@@ -2,6 +2,7 @@
 
 from gotong_platform.eventstore.schema import CONSUMER_V1, EVENT_STORE_V1
 from gotong_platform.eventstore.store import (
+    AlsoWrite,
     NewEvent,
     PostgresEventStore,
     RecordedEvent,
@@ -12,6 +13,7 @@ from gotong_platform.eventstore.store import (
 __all__ = [
     "CONSUMER_V1",
     "EVENT_STORE_V1",
+    "AlsoWrite",
     "NewEvent",
     "PostgresEventStore",
     "RecordedEvent",

@@ -8,6 +8,7 @@ committed if and only if it is queued for Kafka.
 from __future__ import annotations
 
 import dataclasses
+import re
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -20,7 +21,14 @@ from gotong_platform.db import DbConnection
 from gotong_platform.domain import ConcurrencyConflict
 from gotong_platform.envelope import Envelope
 
-__all__ = ["NewEvent", "PostgresEventStore", "RecordedEvent", "StreamAppend", "row_to_envelope"]
+__all__ = [
+    "AlsoWrite",
+    "NewEvent",
+    "PostgresEventStore",
+    "RecordedEvent",
+    "StreamAppend",
+    "row_to_envelope",
+]
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,6 +64,43 @@ class StreamAppend:
     stream_id: str
     expected_version: int
     events: Sequence[NewEvent]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class AlsoWrite:
+    """Statements to run in the append's own statement (one round trip for both): the
+    query rows and snapshots a command writes with its events.
+
+    ``ctes`` are (name, body) pairs added to the append's ``WITH``; each body numbers its
+    parameters from ``$1`` over ``args`` and may name the earlier CTEs of the same
+    ``AlsoWrite``. Names must be unique within the statement and must not be ``new``,
+    ``stored`` or ``queued``. The events are inserted first (the statement's result reads
+    them), so a concurrent writer of a stream gets ``ConcurrencyConflict`` before any of
+    these rows is touched, as with separate statements after the append. Bodies must not
+    contain ``$`` other than parameters."""
+
+    ctes: Sequence[tuple[str, str]]
+    args: Sequence[Any]
+
+
+_PARAM = re.compile(r"\$(\d+)")
+_APPEND_ARGS = 17  # parameters of _APPEND
+
+
+def _renumber(body: str, offset: int) -> str:
+    return _PARAM.sub(lambda m: f"${int(m.group(1)) + offset}", body)
+
+
+def _with_also(also: Sequence[AlsoWrite]) -> str:
+    """``_APPEND`` with the ``also`` CTEs (parameters renumbered after the append's)."""
+    ctes = []
+    offset = _APPEND_ARGS
+    for a in also:
+        for name, body in a.ctes:
+            ctes.append(f"{name} AS (\n{_renumber(body, offset)}\n)")
+        offset += len(a.args)
+    head, tail = _APPEND.rsplit("\n)\nSELECT ", 1)
+    return head + "\n), " + ",\n".join(ctes) + "\nSELECT " + tail
 
 
 # One statement for the events of one or more streams and their outbox rows. Each
@@ -108,6 +153,7 @@ class PostgresEventStore:
     def __init__(self, *, source: str, topic: str) -> None:
         self.source = source
         self.topic = topic
+        self._sql_with_also: dict[tuple[tuple[tuple[str, str], ...], ...], str] = {}
 
     async def append(
         self,
@@ -127,12 +173,13 @@ class PostgresEventStore:
         return appended[0]
 
     async def append_streams(
-        self, conn: DbConnection, appends: Sequence[StreamAppend]
+        self, conn: DbConnection, appends: Sequence[StreamAppend],
+        also: Sequence[AlsoWrite] = (),
     ) -> list[list[Envelope]]:
         """``append`` for several streams in one statement (one round trip); the envelopes
         per stream, in the order given. A conflict on any stream raises
         ``ConcurrencyConflict`` and, the caller's transaction being rolled back, nothing of
-        any stream is kept."""
+        any stream is kept. ``also``: writes made in the same statement (``AlsoWrite``)."""
         ids: list[uuid.UUID] = []
         streams: list[str] = []
         versions: list[int] = []
@@ -170,12 +217,22 @@ class PostgresEventStore:
                 payloads.append(_dumps(e.payload))
                 publics.append(None if e.public_payload is None else _dumps(e.public_payload))
         if not ids:
+            if also:
+                raise ValueError("append_streams: writes to make with no event to append")
             return [[] for _ in appends]
+        sql = _APPEND
+        extra: list[Any] = []
+        if also:
+            key = tuple(tuple(a.ctes) for a in also)
+            sql = self._sql_with_also.get(key) or self._sql_with_also.setdefault(
+                key, _with_also(also))
+            for w in also:
+                extra.extend(w.args)
         try:
             rows = await conn.fetch(
-                _APPEND, ids, streams, versions, types, schemas, cooperatives, occurred, days,
+                sql, ids, streams, versions, types, schemas, cooperatives, occurred, days,
                 correlations, causations, commands, actors, parents, states, payloads,
-                publics, self.topic)
+                publics, self.topic, *extra)
         except asyncpg.UniqueViolationError as exc:
             if exc.constraint_name == "events_stream_version_key":
                 names = ", ".join(a.stream_id for a in appends if a.events)

@@ -38,6 +38,7 @@ from inventory.domain import (
     ProductPriceSet,
     Sale,
     SaleEvent,
+    SaleRecorded,
     StockEvent,
     StockIssued,
     StockLedger,
@@ -531,22 +532,35 @@ class InventoryRepository:
 
     async def write(self, conn: DbConnection, stocks: Sequence[StagedStock],
                     sales: Sequence[StagedSale] = ()) -> None:
-        """Append the staged events of every stream in ONE statement (ledgers in the order
-        given: product order, so concurrent commands never deadlock), then the query rows
-        and snapshots of each."""
-        await self.store.append_streams(
-            conn, [st.append for st in stocks] + [sa.append for sa in sales])
-        for st in stocks:
-            await projections.project_stock(
-                conn, st.ledger, product=st.product, cooperative_id=st.cooperative_id,
+        """Append the staged events of every stream and write each ledger's query rows,
+        snapshot and entries and each new sale's row, in ONE statement (ledgers in the
+        order given: product order, so concurrent commands never deadlock). Later sale
+        events (completed, voided) update the sale's row after it."""
+        writes = [
+            projections.stock_writes(
+                st.ledger, product=st.product, cooperative_id=st.cooperative_id,
                 version=st.version, snapshot=json_dumps(snapshots.ledger_snapshot(st.ledger)),
                 entries=snapshots.entries_of(st.events),
                 sale_issues=[e for e in st.events
-                             if isinstance(e, StockIssued) and e.reason is IssueReason.SALE])
-        for sa in sales:
+                             if isinstance(e, StockIssued) and e.reason is IssueReason.SALE],
+                tag=f"_s{n}")
+            for n, st in enumerate(stocks)]
+        later: list[tuple[SaleEvent, int, Sequence[str]]] = []
+        for n, sa in enumerate(sales):
             first = sa.version - len(sa.events) + 1
-            for n, e in enumerate(sa.events):
-                await projections.project_sale(conn, e, first + n, sa.flags)
+            for k, e in enumerate(sa.events):
+                if isinstance(e, SaleRecorded):
+                    writes.append(projections.sale_recorded_writes(
+                        e, first + k, sa.flags, tag=f"_r{n}"))
+                else:
+                    later.append((e, first + k, sa.flags))
+        appends = [st.append for st in stocks] + [sa.append for sa in sales]
+        if any(a.events for a in appends):
+            await self.store.append_streams(conn, appends, writes)
+        else:
+            await projections.run_writes(conn, writes)
+        for e, version, flags in later:
+            await projections.project_sale(conn, e, version, flags)
 
     @staticmethod
     def _out(event: DomainEvent, public: dict[str, Any] | None, day: date) -> _Outgoing:
