@@ -34,7 +34,7 @@ from gotong_platform.consumer import ConsumedEvent
 from gotong_platform.contracts import EventContract, contract_for
 from gotong_platform.db import DbConnection
 from gotong_platform.envelope import Envelope
-from reporting.projection.statements import Statements
+from reporting.projection.statements import Statements, json_rows, select_json_rows
 
 __all__ = ["Apply", "Clocks", "apply_events", "claim_and_apply", "contract_of"]
 
@@ -65,11 +65,11 @@ ON CONFLICT (event_id) DO NOTHING
 # The consumer's claim (see ``claim_and_apply``): the event log is keyed by event id,
 # so logging an event claims it. An id dead-lettered before is in processed_events
 # (the runner's dead-letter path) and is neither logged nor returned.
-_CLAIM_AND_LOG = """
+_CLAIM_AND_LOG = f"""
 INSERT INTO fact_events (event_id, cooperative_id, source, event_type, business_date,
                          recorded_at)
-SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::date[],
-                     $7::timestamptz[])
+SELECT * FROM ({select_json_rows("$2", ["uuid", "text", "text", "text", "date",
+                                        "timestamptz"])})
     AS e(event_id, cooperative_id, source, event_type, business_date, recorded_at)
 WHERE NOT EXISTS (SELECT 1 FROM processed_events p
                   WHERE p.consumer = $1 AND p.event_id = e.event_id)
@@ -137,8 +137,9 @@ async def claim_and_apply(conn: DbConnection, consumer: str,
     """
     if not events:
         return 0
-    claimed = {row[0] for row in await conn.fetch(
-        _CLAIM_AND_LOG, consumer, *_log_columns([event.envelope for event in events]))}
+    claimed = {row[0] for row in await conn.fetch(_CLAIM_AND_LOG, consumer, json_rows([
+        (e.event_id, e.cooperative_id, e.source, e.event_type, e.business_date,
+         e.recorded_at) for e in (event.envelope for event in events)]))}
     new = [event for event in events if event.envelope.event_id in claimed]
     if new:
         await apply_events(conn, new, by_source, logged=True)

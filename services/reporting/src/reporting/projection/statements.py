@@ -15,9 +15,12 @@ registration (every column but the federation ones) and by a federation event
 (insert the bare row if missing) give the same row in either order.
 
 An insert of new rows only (``InsertNew``, ``ON CONFLICT DO NOTHING``) is sent as
-one ``INSERT ... SELECT FROM unnest(...)`` of a typed array per column when it has
-several rows: PostgreSQL then plans and runs it once, where ``executemany`` runs it
-once per row. Rows of one statement that collide on the key keep the first, as
+one ``INSERT ... SELECT`` over all its rows when it has several: PostgreSQL then
+plans and runs it once, where ``executemany`` runs it once per row. The rows travel
+as one JSON array of arrays (``json_rows``: orjson, in C) read back with a cast per
+column, not as a typed array per column: asyncpg checks and encodes every array
+element in Python-level code (1.7 us per row of six columns against 0.4 us, for
+about 0.5 us more in PostgreSQL). Rows of one statement that collide on the key keep the first, as
 one by one would (``DO NOTHING`` also skips a row that conflicts with an earlier
 row of the same statement). Upserts stay on ``executemany``: ``DO UPDATE`` may not
 touch one row twice in a statement.
@@ -34,9 +37,25 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import orjson
+
 from gotong_platform.db import DbConnection
 
-__all__ = ["InsertNew", "Statements"]
+__all__ = ["InsertNew", "Statements", "json_rows", "select_json_rows"]
+
+_JSON_OPTIONS = orjson.OPT_NAIVE_UTC  # as asyncpg sends a naive datetime
+
+
+def json_rows(rows: Sequence[Sequence[Any]]) -> str:
+    """Rows as the JSON text ``select_json_rows`` reads (uuid, date and datetime as
+    ISO strings, None as null)."""
+    return orjson.dumps(rows, option=_JSON_OPTIONS).decode()
+
+
+def select_json_rows(param: str, types: Sequence[str]) -> str:
+    """``SELECT`` of the typed columns of the rows in the jsonb parameter ``param``."""
+    columns = ", ".join(f"(r->>{i})::{t}" for i, t in enumerate(types))
+    return f"SELECT {columns} FROM jsonb_array_elements({param}::jsonb) AS r"
 
 
 class InsertNew:
@@ -56,9 +75,8 @@ class InsertNew:
         self.row_sql = (f"INSERT INTO {table} ({names}) VALUES "
                         f"({', '.join(f'${n}' for n in range(1, len(pairs) + 1))}) "
                         f"{on_conflict}")
-        self.many_sql = (f"INSERT INTO {table} ({names}) SELECT * FROM unnest("
-                         f"{', '.join(f'${n}::{t}[]' for n, (_, t) in enumerate(pairs, 1))}) "
-                         f"{on_conflict}")
+        self.many_sql = (f"INSERT INTO {table} ({names}) "
+                         f"{select_json_rows('$1', [t for _, t in pairs])} {on_conflict}")
 
     def __repr__(self) -> str:
         return f"InsertNew({self.table})"
@@ -121,8 +139,7 @@ class Statements:
                 if len(rows) == 1:
                     await conn.execute(sql.row_sql, *rows[0])
                 else:
-                    columns = [list(column) for column in zip(*rows, strict=True)]
-                    await conn.execute(sql.many_sql, *columns)
+                    await conn.execute(sql.many_sql, json_rows(rows))
             elif len(rows) == 1:
                 await conn.execute(sql, *rows[0])
             else:
