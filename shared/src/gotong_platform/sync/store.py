@@ -78,7 +78,7 @@ WHERE cooperative_id = $1 AND device_id = $2 AND device_seq = $3 AND status IS N
 # The set-wise forms. Facts decided beforehand are claimed with their answers in
 # one statement (one row version each), in device_seq order, so concurrent uploads
 # of overlapping batches take the index entries in the same order. The facts come as
-# ONE json array of rows, every value a JSON string or number (or null) whose text
+# ONE jsonb array of rows, every value a JSON string or number (or null) whose text
 # PostgreSQL casts as the typed arrays did: 10 typed arrays of hundreds of elements
 # cost the API ~2 us per fact to encode.
 _CLAIM_ANSWERED = """
@@ -91,7 +91,7 @@ FROM (
            (e->>3)::timestamptz AS occurred_at, (e->>4)::date AS business_date,
            e->>5 AS status, e->>6 AS code, e->>7 AS detail, (e->>8)::jsonb AS result,
            (e->>9)::text[] AS flags
-    FROM json_array_elements($3::json) AS e
+    FROM jsonb_array_elements($3::jsonb) AS e
 ) f
 ORDER BY f.device_seq
 ON CONFLICT DO NOTHING
