@@ -130,7 +130,8 @@ ORDER BY 1, 2
 # join), so each is an index probe by key whatever plan PostgreSQL caches. The joins this
 # replaced let the cached generic plan, chosen while the tables were small, hash-join
 # sequential scans of ``events``, ``products`` and ``stock_ledger_entries`` on every sale.
-# Entries are probed by their whole key (``kind`` included), not by scanning the stream's.
+# Entries are probed by their whole key (each kind, each id), not by scanning the
+# stream's.
 _LOAD_PLACE = """
 WITH ledger AS (
     SELECT * FROM unnest($2::text[], $3::text[]) AS l(product_id, stream_id)
@@ -169,11 +170,12 @@ FROM snap CROSS JOIN LATERAL (
 UNION ALL
 SELECT 5, ledger.product_id, 0, jsonb_build_object('kind', x.kind, 'id', x.entry_id,
     'reference', x.reference, 'lines', x.lines), NULL, NULL
-FROM ledger CROSS JOIN LATERAL (
+FROM ledger CROSS JOIN unnest('{issue,returned,sent,received}'::text[]) AS k(kind)
+CROSS JOIN unnest($4::text[]) AS n(entry_id)
+CROSS JOIN LATERAL (
     SELECT kind, entry_id, reference, lines FROM stock_ledger_entries
     WHERE stock_ledger_entries.stream_id = ledger.stream_id
-        AND stock_ledger_entries.kind = ANY ('{issue,returned,sent,received}'::text[])
-        AND stock_ledger_entries.entry_id = ANY ($4::text[])
+        AND stock_ledger_entries.kind = k.kind AND stock_ledger_entries.entry_id = n.entry_id
     OFFSET 0) x
 ORDER BY 1, 2, 3
 """
