@@ -63,10 +63,11 @@ from gotong_platform.sync.models import (
     SyncItemStatus,
 )
 from gotong_platform.sync.store import (
-    Completion,
+    AnsweredRow,
     FactKey,
     StoredFact,
-    claim_answered_facts,
+    answered_row,
+    claim_answered_rows,
     claim_fact,
     complete_fact,
     missing_ranges,
@@ -384,16 +385,16 @@ async def _run_in_transaction(
     if len(outcomes) != len(handled):
         raise RuntimeError(f"decide_batch answered {len(outcomes)} of {len(handled)} facts")
     by_seq = {e.item.device_seq: o for e, o in zip(handled, outcomes, strict=True)}
-    completions: list[Completion] = []
+    rows: list[AnsweredRow] = []
     for e in fresh:
-        status, code, detail, result_json, flags = _answer(e, by_seq.get(e.item.device_seq))
-        completions.append(Completion(e.item.device_seq, status, code, detail, result_json,
-                                      flags))
-        answers[e.item.device_seq] = _result(e.item, e.context, status, code, detail,
-                                             result_json, flags)
-    claimed = await claim_answered_facts(conn, coop, device, [
-        (e.item.client_id, e.item.type, e.item.occurred_at, e.item.business_date)
-        for e in fresh], completions)
+        item = e.item
+        status, code, detail, result_json, flags = _answer(e, by_seq.get(item.device_seq))
+        rows.append(answered_row(item.device_seq, item.client_id, item.type, item.occurred_at,
+                                 item.business_date, status, code, detail, result_json,
+                                 flags))
+        answers[item.device_seq] = _result(item, e.context, status, code, detail,
+                                           result_json, flags)
+    claimed = await claim_answered_rows(conn, coop, device, rows)
     if len(claimed) != len(fresh):
         raise _ClaimRaced(f"{len(fresh) - len(claimed)} facts were claimed meanwhile")
     if decision is not None:

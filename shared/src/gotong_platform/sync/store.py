@@ -20,10 +20,13 @@ from gotong_platform.db import DbConnection
 
 __all__ = [
     "DEVICE_SYNC_DDL",
+    "AnsweredRow",
     "Completion",
     "FactKey",
     "StoredFact",
+    "answered_row",
     "claim_answered_facts",
+    "claim_answered_rows",
     "claim_fact",
     "complete_fact",
     "missing_ranges",
@@ -212,14 +215,37 @@ async def claim_answered_facts(
     A seq or client_id already taken is skipped; one being claimed by a concurrent
     transaction is waited for (skipped if it commits): the caller compares counts.
     """
-    if not facts:
-        return set()
-    rows = await conn.fetch(_CLAIM_ANSWERED, cooperative_id, device_id, orjson.dumps([
-        (a.device_seq, client_id, fact_type, _aware(occurred_at), business_date, a.status,
-         a.code, a.detail, a.result_json, _array_literal(a.flags))
+    return await claim_answered_rows(conn, cooperative_id, device_id, [
+        answered_row(a.device_seq, client_id, fact_type, occurred_at, business_date, a.status,
+                     a.code, a.detail, a.result_json, a.flags)
         for (client_id, fact_type, occurred_at, business_date), a
-        in zip(facts, answers, strict=True)]).decode())
-    return {int(r["device_seq"]) for r in rows}
+        in zip(facts, answers, strict=True)])
+
+
+AnsweredRow = tuple[int, str, str, datetime, date, str, str | None, str | None, str | None,
+                    str]
+
+
+def answered_row(
+    device_seq: int, client_id: str, fact_type: str, occurred_at: datetime,
+    business_date: date, status: str, code: str | None, detail: str | None,
+    result_json: str | None, flags: Sequence[str],
+) -> AnsweredRow:
+    """One fact with its answer, as ``claim_answered_rows`` takes it (no ``Completion``
+    object per fact: the set-wise path makes hundreds per batch)."""
+    return (device_seq, client_id, fact_type, _aware(occurred_at), business_date, status,
+            code, detail, result_json, _array_literal(flags))
+
+
+async def claim_answered_rows(
+    conn: DbConnection, cooperative_id: str, device_id: str, rows: Sequence[AnsweredRow],
+) -> set[int]:
+    """``claim_answered_facts`` of rows made by ``answered_row``."""
+    if not rows:
+        return set()
+    claimed = await conn.fetch(_CLAIM_ANSWERED, cooperative_id, device_id,
+                               orjson.dumps(rows).decode())
+    return {int(r["device_seq"]) for r in claimed}
 
 
 async def read_claimants_of(
