@@ -7,12 +7,17 @@ itself published exactly once per consumed event.
 
 ``run`` starts such a process on uvloop (as uvicorn runs the APIs): the consumer
 spends much of its time in socket reads and writes, where uvloop's event loop
-is several times cheaper than asyncio's default one.
+is several times cheaper than asyncio's default one. It also runs the cyclic
+garbage collector less often: a batch of 500 records allocates tens of thousands of
+short-lived objects (envelopes, UUIDs, datetimes, dicts) that reference counting
+frees anyway, and with CPython's default threshold (700) the collector walked the
+young objects every few dozen records.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import signal
 from collections.abc import Coroutine, Mapping, Sequence
 from typing import Any, TypeVar
@@ -24,13 +29,26 @@ from gotong_platform.db import DbConnection, create_pool
 from gotong_platform.kafka import KafkaAuth, create_topics, make_consumer, make_producer
 from gotong_platform.telemetry import PlatformMetrics
 
-__all__ = ["by_source", "run", "run_consumer_process"]
+__all__ = ["by_source", "run", "run_consumer_process", "tune_gc"]
 
 T = TypeVar("T")
 
+# The collector's first threshold in a consumer process (as in the APIs).
+_GC_THRESHOLD_0 = 100_000
+
+
+def tune_gc() -> None:
+    """Objects alive at start-up frozen out of the collector's walks, young
+    collections 1/140 as often."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(_GC_THRESHOLD_0, *gc.get_threshold()[1:])
+
 
 def run(main: Coroutine[Any, Any, T]) -> T:
-    """``asyncio.run`` on a uvloop event loop: the entry point of consumer processes."""
+    """``asyncio.run`` on a uvloop event loop, the collector tuned (``tune_gc``): the
+    entry point of consumer processes."""
+    tune_gc()
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
         return runner.run(main)
 
