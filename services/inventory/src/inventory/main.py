@@ -11,7 +11,6 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 from fastapi import FastAPI
-from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from gotong_platform.auth import TokenVerifier, verifier_from_settings
 from gotong_platform.db import init_connection
@@ -22,6 +21,7 @@ from gotong_platform.http.metrics import metrics_router
 from gotong_platform.http.serve import tune_gc_for_requests
 from gotong_platform.migrations import upgrade
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
+from gotong_platform.telemetry.http import instrument_http
 from inventory.adapters.repository import InventoryRepository
 from inventory.application.catalogue import CatalogueService
 from inventory.application.sales import SalesService
@@ -112,7 +112,7 @@ def create_app(settings: InventorySettings) -> FastAPI:
 
     app.include_router(metrics_router(metrics, "inventory", lambda: app.state.inventory.pool))
 
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="health,ready,metrics")
+    instrument_http(app)  # after configure_tracing: full spans only if exported
     return app
 
 
