@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from gotong_platform.auth import TokenVerifier, verifier_from_settings
 from gotong_platform.db import create_pool
@@ -23,6 +22,7 @@ from gotong_platform.http.metrics import metrics_router
 from gotong_platform.http.serve import tune_gc_for_requests
 from gotong_platform.migrations import upgrade
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
+from gotong_platform.telemetry.http import instrument_http
 from payments.adapters.loan_repository import LoanRepository
 from payments.adapters.records_repository import RecordsRepository
 from payments.adapters.savings_repository import SavingsRepository
@@ -102,7 +102,7 @@ def create_app(settings: PaymentsSettings) -> FastAPI:
 
     app.include_router(metrics_router(metrics, "payments", lambda: app.state.payments.pool))
 
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="health,ready,metrics")
+    instrument_http(app)  # after configure_tracing: full spans only if exported
     return app
 
 
