@@ -174,6 +174,49 @@ async def test_a_refused_item_leaves_no_effect_and_later_items_still_run(
     assert len(await sales(pool)) == 2
 
 
+@dataclasses.dataclass
+class LosesRaces:
+    """Records the sale, then reports a lost race ``losses`` times before succeeding."""
+
+    losses: int
+    calls: int = 0
+
+    async def __call__(
+        self, conn: DbConnection, item: SyncItem, context: SyncContext
+    ) -> HandlerOutcome:
+        self.calls += 1
+        await conn.execute(
+            "INSERT INTO sales (cooperative_id, client_id, amount_idr) VALUES ($1, $2, $3)",
+            context.cooperative_id, item.client_id, item.payload["amount_idr"],
+        )
+        if self.calls <= self.losses:
+            raise ConcurrencyConflict("another writer appended to the stream first")
+        return HandlerOutcome(result={"receipt_no": f"R-{item.device_seq}"})
+
+
+async def test_a_fact_that_loses_a_race_is_decided_again_not_refused(
+    pool: asyncpg.Pool,
+) -> None:
+    handler = LosesRaces(losses=2)
+    batch = a_batch(an_item(1))
+    result = await upload(pool, batch, handler)
+    assert statuses(result) == ["accepted"]
+    assert handler.calls == 3
+    # Each lost attempt's write was undone with its savepoint: the sale is stored once.
+    assert await sales(pool) == [batch.items[0].client_id]
+
+
+async def test_a_fact_that_keeps_losing_races_is_rejected_with_nothing_stored(
+    pool: asyncpg.Pool,
+) -> None:
+    handler = LosesRaces(losses=10)
+    result = await upload(pool, a_batch(an_item(1)), handler)
+    assert statuses(result) == ["rejected"]
+    assert result.results[0].code == "concurrency-conflict"
+    assert handler.calls == 3
+    assert await sales(pool) == []
+
+
 async def test_gaps_are_reported_and_cleared_when_the_missing_seqs_arrive(
     pool: asyncpg.Pool,
 ) -> None:

@@ -402,6 +402,30 @@ async def _run_in_transaction(
     return [answers[e.item.device_seq] for e in entries]
 
 
+# A fact recorded offline already happened (cash changed hands): losing a race to
+# another writer of its stream is no reason to refuse it. The handler runs again in a
+# fresh savepoint, which reads the stream anew (READ COMMITTED), a few times.
+_ITEM_CONFLICT_TRIES = 3
+
+
+async def _run_item_handler(
+    conn: DbConnection, handler: ItemHandler, item: SyncItem, context: SyncContext
+) -> HandlerOutcome | DomainError:
+    for attempt in range(1, _ITEM_CONFLICT_TRIES + 1):
+        try:
+            async with conn.transaction():  # a savepoint: undoes only the handler
+                return await handler(conn, item, context)
+        except ConcurrencyConflict as exc:
+            if attempt == _ITEM_CONFLICT_TRIES:
+                return exc
+            log.info("sync item lost a race for its stream; deciding it again", extra={
+                "cooperative_id": context.cooperative_id, "device_id": context.device_id,
+                "device_seq": item.device_seq, "attempt": attempt})
+        except DomainError as exc:
+            return exc
+    raise AssertionError("unreachable")  # the loop returns on its last attempt
+
+
 async def _process_item(
     conn: DbConnection,
     item: SyncItem,
@@ -423,11 +447,7 @@ async def _process_item(
         handler = handlers.get(item.type)
         outcome: HandlerOutcome | DomainError | None = None
         if handler is not None:
-            try:
-                async with conn.transaction():  # a savepoint: undoes only the handler
-                    outcome = await handler(conn, item, context)
-            except DomainError as exc:
-                outcome = exc
+            outcome = await _run_item_handler(conn, handler, item, context)
         status, code, detail, result_json, flags = _answer(_Entry(item, context, flags),
                                                            outcome)
         await complete_fact(
