@@ -16,12 +16,9 @@ from gotong_platform.auth import TokenVerifier, verifier_from_settings
 from gotong_platform.db import init_connection
 from gotong_platform.directory import Directory
 from gotong_platform.eventstore import PostgresEventStore
-from gotong_platform.http import health_router, install_problem_handlers
-from gotong_platform.http.metrics import metrics_router
-from gotong_platform.http.serve import tune_gc_for_requests
+from gotong_platform.http.service import from_environment, install_platform
 from gotong_platform.migrations import upgrade
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
-from gotong_platform.telemetry.http import instrument_http
 from inventory.adapters.repository import InventoryRepository
 from inventory.application.catalogue import CatalogueService
 from inventory.application.sales import SalesService
@@ -101,24 +98,11 @@ def create_app(settings: InventorySettings) -> FastAPI:
                     "moving-average cost), the cooperative's shop, offline sync.",
         lifespan=lifespan,
     )
-    app.state.token_verifier = token_verifier(settings)
-    install_problem_handlers(app)
-
-    async def check_postgres() -> None:
-        await app.state.inventory.pool.fetchval("SELECT 1")
-
-    app.include_router(health_router({"postgres": check_postgres}))
-    app.include_router(build_router())
-
-    app.include_router(metrics_router(metrics, "inventory", lambda: app.state.inventory.pool))
-
-    instrument_http(app)  # after configure_tracing: full spans only if exported
-    return app
+    return install_platform(
+        app, source="inventory", verifier=token_verifier(settings), metrics=metrics,
+        pool=lambda: app.state.inventory.pool,
+        routers=[build_router()])
 
 
-def app_from_environment() -> FastAPI:
-    """The app with settings from the environment: what each uvicorn worker builds
-    (``python -m inventory api``), with the API process's garbage-collector settings."""
-    app = create_app(InventorySettings())
-    tune_gc_for_requests()  # after start-up: see gotong_platform.http.serve
-    return app
+# What each uvicorn worker builds (``python -m inventory api``).
+app_from_environment = from_environment(create_app, InventorySettings)

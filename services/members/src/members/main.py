@@ -15,12 +15,9 @@ from fastapi import FastAPI
 from gotong_platform.auth import TokenVerifier, verifier_from_settings
 from gotong_platform.db import create_pool
 from gotong_platform.eventstore import PostgresEventStore
-from gotong_platform.http import health_router, install_problem_handlers
-from gotong_platform.http.metrics import metrics_router
-from gotong_platform.http.serve import tune_gc_for_requests
+from gotong_platform.http.service import from_environment, install_platform
 from gotong_platform.migrations import upgrade
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
-from gotong_platform.telemetry.http import instrument_http
 from members.adapters.pii import NikProtector
 from members.adapters.repository import MembersRepository
 from members.application.service import MembersService
@@ -77,24 +74,11 @@ def create_app(settings: MembersSettings) -> FastAPI:
         description="Cooperatives of the federation and their members (anggota).",
         lifespan=lifespan,
     )
-    app.state.token_verifier = token_verifier(settings)
-    install_problem_handlers(app)
-
-    async def check_postgres() -> None:
-        await app.state.members.pool.fetchval("SELECT 1")
-
-    app.include_router(health_router({"postgres": check_postgres}))
-    app.include_router(build_router())
-
-    app.include_router(metrics_router(metrics, "members", lambda: app.state.members.pool))
-
-    instrument_http(app)  # after configure_tracing: full spans only if exported
-    return app
+    return install_platform(
+        app, source="members", verifier=token_verifier(settings), metrics=metrics,
+        pool=lambda: app.state.members.pool,
+        routers=[build_router()])
 
 
-def app_from_environment() -> FastAPI:
-    """The app with settings from the environment: what each uvicorn worker builds
-    (``python -m members api``), with the API process's garbage-collector settings."""
-    app = create_app(MembersSettings())
-    tune_gc_for_requests()  # after start-up: see gotong_platform.http.serve
-    return app
+# What each uvicorn worker builds (``python -m members api``).
+app_from_environment = from_environment(create_app, MembersSettings)

@@ -11,12 +11,9 @@ from fastapi import FastAPI
 from gotong_platform.auth import TokenVerifier, verifier_from_settings
 from gotong_platform.db import create_pool
 from gotong_platform.eventstore import PostgresEventStore
-from gotong_platform.http import health_router, install_problem_handlers
-from gotong_platform.http.metrics import metrics_router
-from gotong_platform.http.serve import tune_gc_for_requests
+from gotong_platform.http.service import from_environment, install_platform
 from gotong_platform.migrations import upgrade
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
-from gotong_platform.telemetry.http import instrument_http
 from reporting.dashboard import build_dashboard_router
 from reporting.entrypoints.api import LiveReadModel, build_router
 from reporting.entrypoints.shu_api import ShuContext, build_shu_router
@@ -65,27 +62,12 @@ def create_app(settings: ReportingSettings, metrics: PlatformMetrics | None = No
     app = FastAPI(title="Gotong reporting service", version="0.1.0",
                   description="The regional federation view, fed by events.",
                   lifespan=lifespan)
-    app.state.token_verifier = token_verifier(settings)
-    install_problem_handlers(app)
-
-    async def check_postgres() -> None:
-        await app.state.read_model.pool.fetchval("SELECT 1")
-
-    app.include_router(health_router({"postgres": check_postgres}))
-    app.include_router(build_router(settings.report_options()))
-    app.include_router(build_shu_router())
-    app.include_router(build_dashboard_router())
-
-    app.include_router(metrics_router(platform_metrics, "reporting",
-                                      lambda: app.state.read_model.pool))
-
-    instrument_http(app)  # after configure_tracing: full spans only if exported
-    return app
+    return install_platform(
+        app, source="reporting", verifier=token_verifier(settings), metrics=platform_metrics,
+        pool=lambda: app.state.read_model.pool,
+        routers=[build_router(settings.report_options()), build_shu_router(),
+                 build_dashboard_router()])
 
 
-def app_from_environment() -> FastAPI:
-    """The app with settings from the environment: what each uvicorn worker builds
-    (``python -m reporting api``), with the API process's garbage-collector settings."""
-    app = create_app(ReportingSettings())
-    tune_gc_for_requests()  # after start-up: see gotong_platform.http.serve
-    return app
+# What each uvicorn worker builds (``python -m reporting api``).
+app_from_environment = from_environment(create_app, ReportingSettings)

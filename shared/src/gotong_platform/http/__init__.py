@@ -1,12 +1,9 @@
 """The HTTP edge every service shares: problem+json errors, authentication,
 central tenancy enforcement, Idempotency-Key handling and health probes.
 
-A service's ``create_app`` typically does::
-
-    app.state.token_verifier = verifier
-    app.state.cooperative_directory = directory
-    install_problem_handlers(app)
-    app.include_router(health_router({"postgres": check_postgres}))
+A service's ``create_app`` sets ``app.state.cooperative_directory`` in its lifespan and
+ends with ``gotong_platform.http.service.install_platform`` (token verifier, problem+json
+errors, health probes, its routers, ``/metrics``, the request's trace context).
 """
 
 from gotong_platform.http.health import ReadinessCheck, health_router

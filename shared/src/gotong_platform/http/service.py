@@ -1,0 +1,61 @@
+"""What every service API serves besides its own routes, wired in one place.
+
+Four composition roots used to repeat the same tail: the token verifier, problem+json
+errors, ``/health`` and ``/ready`` (PostgreSQL), the service's routers, ``/metrics``
+and the request's trace context. ``install_platform`` is that tail;
+``from_environment`` is the no-argument factory each uvicorn worker builds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+import asyncpg
+from fastapi import APIRouter, FastAPI
+
+from gotong_platform.auth import TokenVerifier
+from gotong_platform.http.health import health_router
+from gotong_platform.http.metrics import metrics_router
+from gotong_platform.http.problems import install_problem_handlers
+from gotong_platform.http.serve import tune_gc_for_requests
+from gotong_platform.telemetry.http import instrument_http
+from gotong_platform.telemetry.metrics import PlatformMetrics
+
+__all__ = ["from_environment", "install_platform"]
+
+S = TypeVar("S")
+
+
+def install_platform(
+    app: FastAPI, *, source: str, verifier: TokenVerifier, metrics: PlatformMetrics,
+    pool: Callable[[], asyncpg.Pool], routers: Sequence[APIRouter],
+) -> FastAPI:
+    """Wire the shared edge around the service's ``routers``. Call after
+    ``configure_tracing`` (the trace instrumentation depends on it); ``pool`` is called
+    per probe or scrape, because the pool exists only inside the lifespan."""
+    app.state.token_verifier = verifier
+    install_problem_handlers(app)
+
+    async def check_postgres() -> None:
+        await pool().fetchval("SELECT 1")
+
+    app.include_router(health_router({"postgres": check_postgres}))
+    for router in routers:
+        app.include_router(router)
+    app.include_router(metrics_router(metrics, source, pool))
+    instrument_http(app)
+    return app
+
+
+def from_environment(create: Callable[[S], FastAPI],
+                     settings: Callable[[], S]) -> Callable[[], FastAPI]:
+    """The no-argument app factory a uvicorn worker calls (``python -m <service> api``):
+    settings from the environment, then the API process's garbage-collector settings."""
+
+    def app_from_environment() -> FastAPI:
+        app = create(settings())
+        tune_gc_for_requests()  # after start-up: see gotong_platform.http.serve
+        return app
+
+    return app_from_environment
