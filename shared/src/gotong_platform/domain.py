@@ -82,6 +82,28 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def event_payload(event: DomainEvent) -> dict[str, Any]:
-    """The JSON-ready payload of a domain event (dates as ISO strings, enums as values)."""
-    return {f.name: _jsonable(getattr(event, f.name)) for f in dataclasses.fields(event)}
+    """The JSON-ready payload of a domain event (dates as ISO strings, enums as values).
+
+    Every command encodes its events, so plain fields (text, numbers, str/int enums,
+    which stay themselves, dates) skip the general recursive encoder, and the field
+    names are read once per class: ``dataclasses.fields`` and ``_jsonable`` per field
+    were most of the encoding's cost.
+    """
+    cls = type(event)
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(event))
+    payload: dict[str, Any] = {}
+    for name in names:
+        value = getattr(event, name)
+        if value is None or isinstance(value, str | int):
+            payload[name] = value
+        elif type(value) is date or type(value) is datetime:
+            payload[name] = value.isoformat()
+        else:  # nested records, tuples, other enums
+            payload[name] = _jsonable(value)
+    return payload

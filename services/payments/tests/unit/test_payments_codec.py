@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -10,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from payments_builders import a_loan, a_repayment
 
-from gotong_platform.domain import DomainEvent, event_payload
+from gotong_platform.domain import DomainEvent, _jsonable
 from payments.domain import (
     LOAN_EVENTS,
     SALE_EVENTS,
@@ -55,11 +56,6 @@ def test_every_sale_event_survives_its_stored_payload(event: SaleEvent) -> None:
     assert sale_event_from_payload(event.event_type, stored(event)) == event
 
 
-@given(st.one_of(savings_events, sale_events.filter(lambda e: not hasattr(e, "payments"))))
-def test_flat_events_are_stored_exactly_as_the_platform_would(event: DomainEvent) -> None:
-    assert event_to_payload(event) == event_payload(event)
-
-
 def test_nested_records_are_stored_as_objects() -> None:
     events = receive_repayment(a_loan(), a_repayment(118_000))
     payload = stored(events[0])
@@ -96,5 +92,6 @@ def test_an_unknown_type_or_version_is_refused(event_type: str, version: int) ->
 
 
 @given(st.one_of(savings_events, loan_events, sale_events))
-def test_every_event_is_stored_exactly_as_the_platform_would(event: DomainEvent) -> None:
-    assert event_to_payload(event) == event_payload(event)
+def test_every_event_is_stored_as_the_general_encoder_would(event: DomainEvent) -> None:
+    general = {f.name: _jsonable(getattr(event, f.name)) for f in dataclasses.fields(event)}
+    assert event_to_payload(event) == general

@@ -2,9 +2,7 @@
 
 ``event_to_payload`` is ``gotong_platform.domain.event_payload``: dates as ISO strings,
 enums as their values and nested records (schedule instalments, allocations, sale
-tenders) as JSON objects. Flat events (every field a string, number, bool, None or
-date) take a shortcut with the field names cached per class: the same payload at a
-fraction of the cost (the write path of deposits makes one per event).
+tenders) as JSON objects (plain fields take the platform encoder's shortcut).
 
 The ``*_from_payload`` functions are ``gotong_platform.codec``: each field is rebuilt
 from the event class's own annotations, so a new event type needs only its entry in a
@@ -14,9 +12,7 @@ a missing field is an error unless the class gives it a default.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
-from datetime import date, datetime
 from typing import Any
 
 from gotong_platform.codec import UnknownEventType, event_from_payload, registry
@@ -77,25 +73,9 @@ LOAN_EVENTS: Mapping[str, type[LoanEvent]] = registry(
 SALE_EVENTS: Mapping[str, type[SaleEvent]] = registry(SalePaymentRecorded, SalePaymentRefused)
 
 
-_FIELD_NAMES: dict[type[DomainEvent], tuple[str, ...]] = {}
-
-
 def event_to_payload(event: DomainEvent) -> dict[str, Any]:
     """The JSON-ready payload of a domain event: ``gotong_platform.domain.event_payload``."""
-    cls = type(event)
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(event))
-    payload: dict[str, Any] = {}
-    for name in names:
-        value = getattr(event, name)
-        if value is None or isinstance(value, str | int):  # str enums stay themselves
-            payload[name] = value
-        elif type(value) is date or type(value) is datetime:
-            payload[name] = value.isoformat()
-        else:  # nested records, tuples, other enums: the general encoder
-            return event_payload(event)
-    return payload
+    return event_payload(event)
 
 
 def savings_event_from_payload(
