@@ -14,6 +14,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import httpx
@@ -21,6 +22,7 @@ import pytest_asyncio
 from aiokafka import AIOKafkaProducer
 
 from gotong_platform.auth import Principal, Role, TokenIssuer
+from gotong_platform.calendar import FixedClock, today_in
 from gotong_platform.consumer import ConsumerRunner, Handler, RunnerConfig
 from gotong_platform.db import create_pool
 from gotong_platform.kafka import make_consumer, make_producer
@@ -84,7 +86,13 @@ class Federation:
     consumers: dict[str, Consumer]
     bootstrap: str
     producer: AIOKafkaProducer
+    clock: FixedClock  # every service's, at the run's business instant
     issuer: TokenIssuer = field(default_factory=lambda: TokenIssuer(JWT_KEY.encode()))
+
+    @property
+    def today(self) -> date:
+        """The business date in WITA, where the tests' cooperatives are."""
+        return today_in(self.clock, "WITA")
 
     def auth(self, role: str, subject: str, **claims: Any) -> dict[str, str]:
         principal = Principal(subject=subject, role=Role(role), **claims)
@@ -117,8 +125,8 @@ async def eventually(check: Callable[[], Awaitable[Any]], timeout_s: float = 30.
 
 
 @pytest_asyncio.fixture
-async def federation(database_factory: Any, topic_factory: Any, kafka_bootstrap: str
-                     ) -> AsyncIterator[Federation]:
+async def federation(database_factory: Any, topic_factory: Any, kafka_bootstrap: str,
+                     clock: FixedClock) -> AsyncIterator[Federation]:
     topics = {name: await topic_factory(name) for name in ("members", "inventory", "payments")}
     nik_key = base64.b64encode(os.urandom(32)).decode()
     members = MembersSettings(database_url=await database_factory("fm"),
@@ -132,8 +140,9 @@ async def federation(database_factory: Any, topic_factory: Any, kafka_bootstrap:
         database_url=await database_factory("fp"), kafka_bootstrap=kafka_bootstrap,
         topic=topics["payments"], consumed_topics=(topics["members"], topics["inventory"]),
         jwt_key=JWT_KEY)
-    apps = {"members": create_members_app(members), "inventory": create_inventory_app(inventory),
-            "payments": create_payments_app(payments)}
+    apps = {"members": create_members_app(members, clock=clock),
+            "inventory": create_inventory_app(inventory, clock=clock),
+            "payments": create_payments_app(payments, clock=clock)}
     async with AsyncExitStack() as stack:
         clients = {}
         for name, app in apps.items():
@@ -151,10 +160,11 @@ async def federation(database_factory: Any, topic_factory: Any, kafka_bootstrap:
         consumers = {
             "inventory": Consumer("inventory-reactions", inventory.database_url, kafka_bootstrap,
                                   inventory.consumed_topics,
-                                  consumer_handler(InventoryRepository(event_store(inventory)))),
+                                  consumer_handler(InventoryRepository(
+                                      event_store(inventory, clock)))),
             "payments": Consumer("payments-reactions", payments.database_url, kafka_bootstrap,
                                  payments.consumed_topics,
-                                 build_services(payments).reactions.handler()),
+                                 build_services(payments, clock).reactions.handler()),
         }
         for consumer in consumers.values():
             await consumer.start()
@@ -162,7 +172,7 @@ async def federation(database_factory: Any, topic_factory: Any, kafka_bootstrap:
         await producer.start()
         try:
             yield Federation(clients["members"], clients["inventory"], clients["payments"],
-                             topics, consumers, kafka_bootstrap, producer)
+                             topics, consumers, kafka_bootstrap, producer, clock)
         finally:
             await producer.stop()
             for consumer in consumers.values():

@@ -13,19 +13,19 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from e2e_support import Consumer, Federation, eventually
 
 from gotong_platform.envelope import decode_kafka_headers
+from gotong_platform.testing.fixtures import business_now, business_today
 
 pytestmark = pytest.mark.e2e
 
-TODAY = datetime.now(ZoneInfo("Asia/Makassar")).date()  # the cooperatives below are in WITA
+TODAY = business_today("WITA")  # the cooperatives below are in WITA
 
 
 @dataclass
@@ -146,7 +146,7 @@ async def sync_sale(f: Federation, c: Coop, device: str, seq: int, payload: dict
     """A sale recorded on a till offline and uploaded later."""
     batch = {"device_id": device, "items": [{
         "client_id": str(uuid.uuid4()), "device_seq": seq, "type": "sale",
-        "occurred_at": (datetime.now(UTC) - timedelta(hours=3)).isoformat(),
+        "occurred_at": (business_now() - timedelta(hours=3)).isoformat(),
         "business_date": TODAY.isoformat(), "payload": payload}]}
     answer = (await f.inventory.post(f"/cooperatives/{c.cooperative_id}/sync", json=batch,
                                      headers=c.clerk)).json()
@@ -224,7 +224,7 @@ async def test_offline_sale_whose_payment_arrives_before_the_member_is_known(
     late_member = await a_member(f, c)  # payments knows her, inventory not yet
     batch = {"device_id": "till-01", "items": [{
         "client_id": str(uuid.uuid4()), "device_seq": 1, "type": "sale",
-        "occurred_at": (datetime.now(UTC) - timedelta(hours=3)).isoformat(),
+        "occurred_at": (business_now() - timedelta(hours=3)).isoformat(),
         "business_date": TODAY.isoformat(),
         "payload": {"warehouse_id": shop, "buyer_type": "member", "member_id": late_member,
                     "lines": [{"product_id": rice, "qty": 4}],

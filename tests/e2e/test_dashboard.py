@@ -25,7 +25,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -48,6 +48,7 @@ from gotong_platform.contracts.members import (
 from gotong_platform.db import create_pool
 from gotong_platform.envelope import Envelope, encode_kafka_headers
 from gotong_platform.money import round_half_up_div
+from gotong_platform.testing.fixtures import business_now, business_today
 from reporting.consumer import build_runner, schema_pool
 from reporting.main import create_app as create_reporting_app
 from reporting.projection.versions import ensure_live
@@ -55,7 +56,7 @@ from reporting.settings import ReportingSettings
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
-TODAY = datetime.now(ZoneInfo("Asia/Makassar")).date()  # every cooperative here is in WITA
+TODAY = business_today("WITA")  # every cooperative here is in WITA
 MONTH = f"{TODAY:%Y-%m}"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 STALE_DAYS = 12
@@ -89,7 +90,7 @@ async def dashboard_stack(federation: Federation, database_factory: Any) -> Asyn
         database_url=await database_factory("fd"), kafka_bootstrap=federation.bootstrap,
         topics=tuple(federation.topics[s] for s in ("members", "inventory", "payments")),
         jwt_key=JWT_KEY)
-    app = create_reporting_app(settings)
+    app = create_reporting_app(settings, clock=federation.clock)
     async with app.router.lifespan_context(app):
         admin_pool = await create_pool(settings.database_url, max_size=2)
         pool = await schema_pool(settings, await ensure_live(admin_pool))
@@ -244,7 +245,7 @@ async def a_village_that_stopped_syncing(f: Federation, name: str, regency: str)
     registration and joining, published as the members service publishes them, with
     that recorded time (what a village with no signal for two weeks looks like)."""
     cid = f"cooperative-{uuid.uuid4()}"
-    recorded = datetime.now(UTC) - timedelta(days=STALE_DAYS, hours=1)
+    recorded = business_now() - timedelta(days=STALE_DAYS, hours=1)
     events: list[EventContract] = [
         CooperativeRegisteredV1(cooperative_id=cid, name=name,
                                 legal_registration_number=f"AHU-{uuid.uuid4().hex[:12]}",

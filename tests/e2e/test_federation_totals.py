@@ -17,9 +17,8 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -28,6 +27,7 @@ from e2e_support import JWT_KEY, Federation, eventually
 
 from gotong_platform.db import create_pool
 from gotong_platform.money import largest_remainder, round_half_up_div
+from gotong_platform.testing.fixtures import business_today
 from reporting.consumer import build_runner, schema_pool
 from reporting.main import create_app as create_reporting_app
 from reporting.projection.versions import ensure_live
@@ -36,7 +36,7 @@ from reporting.settings import ReportingSettings
 
 pytestmark = pytest.mark.e2e
 
-TODAY = datetime.now(ZoneInfo("Asia/Makassar")).date()  # both cooperatives are in WITA
+TODAY = business_today("WITA")  # both cooperatives are in WITA
 RICE_UNIT_COST = 62_000  # 100 packs received for 6.200.000
 TENUN_UNIT_COST = 200_000  # 5 pieces received for 1.000.000
 
@@ -55,7 +55,7 @@ async def with_reporting(federation: Federation, database_factory: Any
         database_url=await database_factory("fr"), kafka_bootstrap=federation.bootstrap,
         topics=tuple(federation.topics[s] for s in ("members", "inventory", "payments")),
         jwt_key=JWT_KEY)
-    app = create_reporting_app(settings)
+    app = create_reporting_app(settings, clock=federation.clock)
     async with app.router.lifespan_context(app):
         admin_pool = await create_pool(settings.database_url, max_size=2)
         pool = await schema_pool(settings, await ensure_live(admin_pool))

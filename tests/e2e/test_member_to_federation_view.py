@@ -65,8 +65,8 @@ class Federation:
 
 
 @pytest_asyncio.fixture
-async def federation(database_factory, topic_factory, kafka_bootstrap  # type: ignore[no-untyped-def]
-                     ) -> AsyncIterator[Federation]:
+async def federation(database_factory, topic_factory, kafka_bootstrap,  # type: ignore[no-untyped-def]
+                     clock) -> AsyncIterator[Federation]:
     configure_tracing("e2e", extra_processors=[SimpleSpanProcessor(SPANS)])
     topic = await topic_factory("members")
     await create_topics(kafka_bootstrap, [topic])
@@ -76,8 +76,8 @@ async def federation(database_factory, topic_factory, kafka_bootstrap  # type: i
     reporting_settings = ReportingSettings(
         database_url=await database_factory("e2e_reporting"), kafka_bootstrap=kafka_bootstrap,
         topics=(topic,), jwt_key=JWT_KEY)
-    members_app = create_members_app(members_settings)
-    reporting_app = create_reporting_app(reporting_settings)
+    members_app = create_members_app(members_settings, clock=clock)
+    reporting_app = create_reporting_app(reporting_settings, clock=clock)
     async with members_app.router.lifespan_context(members_app), \
             reporting_app.router.lifespan_context(reporting_app):
         relay = OutboxRelay(

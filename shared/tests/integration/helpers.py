@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
@@ -13,6 +13,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from gotong_platform.envelope import decode_kafka_headers
 from gotong_platform.eventstore import CONSUMER_V1, EVENT_STORE_V1, NewEvent
 from gotong_platform.ids import uuid7
+from gotong_platform.testing.fixtures import business_now
 
 
 async def install_schema(conn: Any) -> None:
@@ -28,7 +29,7 @@ def a_new_event(**overrides: Any) -> NewEvent:
         "payload": {"n": 1, "secret": "internal only"},
         "public_payload": {"n": 1},
         "cooperative_id": "cooperative-test",
-        "occurred_at": datetime.now(UTC),
+        "occurred_at": business_now(),
         "business_date": date(2026, 11, 28),
         "command_id": str(uuid.uuid4()),
         "actor": "user-test",

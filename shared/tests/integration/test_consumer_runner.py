@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import asyncpg
@@ -17,6 +17,7 @@ from gotong_platform.db import create_pool
 from gotong_platform.envelope import Envelope, encode_kafka_headers
 from gotong_platform.ids import uuid7
 from gotong_platform.kafka import dead_letter_topic, make_consumer, make_producer
+from gotong_platform.testing.fixtures import business_now
 
 from .helpers import install_schema, read_topic
 
@@ -27,8 +28,8 @@ def an_envelope(stream: str, version: int, **overrides: Any) -> Envelope:
     fields: dict[str, Any] = {
         "event_id": uuid7(), "event_type": "Counted", "schema_version": 1, "source": "test",
         "stream_id": stream, "stream_version": version, "cooperative_id": "cooperative-x",
-        "occurred_at": datetime.now(UTC), "business_date": date(2026, 11, 28),
-        "recorded_at": datetime.now(UTC),
+        "occurred_at": business_now(), "business_date": date(2026, 11, 28),
+        "recorded_at": business_now(),
     }
     fields.update(overrides)
     return Envelope(**fields)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import asyncpg
@@ -13,6 +13,7 @@ import pytest
 from gotong_platform.consumer import ConsumedEvent
 from gotong_platform.directory import DIRECTORY_DDL, Directory, apply_members_event
 from gotong_platform.envelope import Envelope
+from gotong_platform.testing.fixtures import business_now
 
 pytestmark = pytest.mark.integration
 
@@ -20,8 +21,8 @@ pytestmark = pytest.mark.integration
 def event(stream: str, version: int, event_type: str, **data: Any) -> ConsumedEvent:
     env = Envelope(event_id=uuid.uuid4(), event_type=event_type, schema_version=1,
                    source="members", stream_id=stream, stream_version=version,
-                   cooperative_id="cooperative-d", occurred_at=datetime.now(UTC),
-                   business_date=date(2026, 1, version), recorded_at=datetime.now(UTC))
+                   cooperative_id="cooperative-d", occurred_at=business_now(),
+                   business_date=date(2026, 1, version), recorded_at=business_now())
     return ConsumedEvent(envelope=env, data={"cooperative_id": "cooperative-d", **data},
                          topic="t", partition=0, offset=0)
 

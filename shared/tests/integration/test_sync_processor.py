@@ -14,6 +14,7 @@ import asyncpg
 import orjson
 import pytest
 
+from gotong_platform.calendar import FixedClock
 from gotong_platform.db import DbConnection, create_pool
 from gotong_platform.domain import ConcurrencyConflict, DomainError, InvalidInput
 from gotong_platform.sync import (
@@ -28,6 +29,7 @@ from gotong_platform.sync import (
     process_batch,
     process_batch_json,
 )
+from gotong_platform.testing.fixtures import business_now
 
 pytestmark = pytest.mark.integration
 
@@ -81,8 +83,13 @@ class RecordSale:
         )
 
 
+NOW = business_now()
+CLOCK = FixedClock(NOW)  # the service's clock: every upload arrives at NOW
+ZONE = "WIB"
+
+
 def an_item(seq: int, **payload: Any) -> SyncItem:
-    today = datetime.now(UTC)
+    today = NOW
     return SyncItem(
         client_id=f"client-{seq}-{uuid.uuid4().hex[:8]}", device_seq=seq, type="sale",
         occurred_at=today - timedelta(minutes=5), business_date=today.date(),
@@ -105,7 +112,7 @@ async def upload(
     return await process_batch(
         pool, cooperative_id=cooperative_id, batch=batch,
         handlers={"sale": handler or RecordSale()}, actor="user-collector-1",
-        correlation=correlation,
+        correlation=correlation, clock=CLOCK, time_zone=ZONE,
     )
 
 
@@ -317,7 +324,7 @@ async def test_a_bug_fails_the_request_but_keeps_the_items_before_it(
 
 
 async def test_clock_skew_and_late_uploads_are_flagged(pool: asyncpg.Pool) -> None:
-    now = datetime.now(UTC)
+    now = NOW
     on_time = an_item(1)
     ahead = an_item(2).model_copy(update={"occurred_at": now + timedelta(hours=13)})
     slightly_ahead = an_item(3).model_copy(update={"occurred_at": now + timedelta(hours=11)})
@@ -469,19 +476,22 @@ async def test_a_batch_handler_records_runs_set_wise_with_the_answers_of_item_by
     handler = RecordSales()
     handlers = {"sale": handler, "note": record_note}
     setwise = await process_batch(pool, cooperative_id=COOP, batch=batch, handlers=handlers,
-                                  actor="user-1", correlation=None)
+                                  actor="user-1", correlation=None, clock=CLOCK,
+                                  time_zone=ZONE)
     # Runs in device_seq order: sales 1-3, the note, then sales 6 and 8 with the unknown
     # types (5, 9) answered inside the run.
     assert handler.batches == [[1, 2, 3], [6, 8]]
     itemwise = await process_batch(pool, cooperative_id="kop-b", batch=batch,
                                    handlers={"sale": RecordSale(), "note": record_note},
-                                   actor="user-1", correlation=None)
+                                   actor="user-1", correlation=None, clock=CLOCK,
+                                  time_zone=ZONE)
     assert comparable(setwise) == comparable(itemwise)
     assert statuses(setwise) == ["accepted", "rejected", "accepted", "accepted", "rejected",
                                  "accepted", "rejected", "rejected"]
     assert await sales(pool) == await sales(pool, "kop-b")
     again = await process_batch(pool, cooperative_id=COOP, batch=batch, handlers=handlers,
-                                actor="user-1", correlation=None)
+                                actor="user-1", correlation=None, clock=CLOCK,
+                                  time_zone=ZONE)
     assert statuses(again) == ["duplicate"] * len(batch.items)
     for first, dup in zip(setwise.results, again.results, strict=True):
         assert dup.result == {"status": first.status, "code": first.code,
@@ -507,7 +517,8 @@ async def test_a_bug_in_a_batch_handler_undoes_its_run_and_nothing_else(
     with pytest.raises(RuntimeError, match="a bug in the handler"):
         await process_batch(pool, cooperative_id=COOP, batch=a_batch(*items),
                             handlers={"sale": RecordSales(), "note": record_note},
-                            actor="user-1", correlation=None)
+                            actor="user-1", correlation=None, clock=CLOCK,
+                                  time_zone=ZONE)
     # Run [1] and the note committed; run [3, 4] left nothing, not even a claim.
     assert await stored_seqs(pool) == [1, 2]
     assert sorted(await sales(pool)) == sorted([items[0].client_id, items[1].client_id])
@@ -559,7 +570,8 @@ async def test_flags_of_any_text_are_stored_as_they_are(pool: asyncpg.Pool) -> N
 async def test_the_json_answer_is_the_models_json(pool: asyncpg.Pool) -> None:
     batch = a_mixed_batch()
     handlers = {"sale": RecordSales(), "note": record_note}
-    kwargs: dict[str, Any] = {"handlers": handlers, "actor": "user-1", "correlation": None}
+    kwargs: dict[str, Any] = {"handlers": handlers, "actor": "user-1", "correlation": None,
+                              "clock": CLOCK, "time_zone": ZONE}
     as_json = await process_batch_json(pool, cooperative_id=COOP, batch=batch, **kwargs)
     as_model = await process_batch(pool, cooperative_id="kop-b", batch=batch, **kwargs)
     assert comparable(SyncBatchResult.model_validate_json(as_json)) == comparable(as_model)
@@ -603,3 +615,43 @@ async def test_claimed_facts_store_every_value_as_given(pool: asyncpg.Pool) -> N
         if want[8] is not None:
             assert orjson.loads(row[8]) == orjson.loads(want[8])
         assert row[9] == want[9]
+
+
+async def test_a_fact_dated_after_the_cooperatives_today_is_refused_and_stays_refused(
+    pool: asyncpg.Pool,
+) -> None:
+    tomorrow = an_item(2).model_copy(update={"business_date": NOW.date() + timedelta(days=1)})
+    year_one = an_item(3).model_copy(update={"business_date": date(1, 1, 1)})
+    batch = a_batch(an_item(1), tomorrow, year_one, an_item(4))
+    for setwise in (False, True):
+        coop = f"kop-dates-{setwise}"
+        handlers: dict[str, ItemHandler] = {"sale": RecordSales() if setwise else RecordSale()}
+        result = await process_batch(pool, cooperative_id=coop, batch=batch, handlers=handlers,
+                                     actor="user-1", correlation=None, clock=CLOCK,
+                                     time_zone=ZONE)
+        assert statuses(result) == ["accepted", "rejected", "rejected", "accepted"]
+        assert {r.code for r in result.results[1:3]} == {"business-date-out-of-range"}
+        # The handler never saw them: only the two good sales were recorded.
+        assert await sales(pool, coop) == [batch.items[0].client_id, batch.items[3].client_id]
+        again = await process_batch(pool, cooperative_id=coop, batch=batch, handlers=handlers,
+                                    actor="user-1", correlation=None, clock=CLOCK,
+                                    time_zone=ZONE)
+        assert statuses(again) == ["duplicate"] * 4
+        assert again.results[1].code == "business-date-out-of-range"
+
+
+async def test_just_after_midnight_in_wit_the_new_day_is_today_there_only(
+    pool: asyncpg.Pool,
+) -> None:
+    # 00:00:30 on 1 January 2027 in Jayapura is still 31 December in Jakarta.
+    clock = FixedClock(datetime(2026, 12, 31, 15, 0, 30, tzinfo=UTC))
+    new_year = an_item(1).model_copy(update={"business_date": date(2027, 1, 1),
+                                             "occurred_at": clock.now()})
+    answers = {}
+    for zone in ("WIT", "WIB"):
+        result = await process_batch(pool, cooperative_id=f"kop-{zone}", batch=a_batch(new_year),
+                                     handlers={"sale": RecordSale()}, actor="user-1",
+                                     correlation=None, clock=clock, time_zone=zone)
+        answers[zone] = (result.results[0].status, result.results[0].code)
+    assert answers == {"WIT": ("accepted", None),
+                       "WIB": ("rejected", "business-date-out-of-range")}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from aiokafka import ConsumerRecord
@@ -12,6 +12,7 @@ from aiokafka import ConsumerRecord
 from gotong_platform.consumer import ConsumedEvent
 from gotong_platform.consumer.runner import _decode, _Poison
 from gotong_platform.envelope import Envelope, encode_kafka_headers
+from gotong_platform.testing.fixtures import business_now
 
 
 def _record(headers: list[tuple[str, bytes]], value: bytes) -> ConsumerRecord[bytes, bytes]:
@@ -23,8 +24,8 @@ def _record(headers: list[tuple[str, bytes]], value: bytes) -> ConsumerRecord[by
 def test_a_record_decodes_to_the_dataclass() -> None:
     env = Envelope(event_id=uuid.uuid4(), event_type="X", schema_version=1, source="s",
                    stream_id="st", stream_version=1, cooperative_id="c",
-                   occurred_at=datetime.now(UTC), business_date=date(2026, 1, 1),
-                   recorded_at=datetime.now(UTC))
+                   occurred_at=business_now(), business_date=date(2026, 1, 1),
+                   recorded_at=business_now())
     event = _decode(_record(encode_kafka_headers(env), b'{"n": 1}'))
     expected = ConsumedEvent(envelope=env, data={"n": 1}, topic="t", partition=2, offset=17)
     assert event == expected
@@ -42,7 +43,7 @@ def test_undecodable_records_are_poison(headers: list[tuple[str, bytes]] | None,
                                         value: bytes) -> None:
     env = Envelope(event_id=uuid.uuid4(), event_type="X", schema_version=1, source="s",
                    stream_id="st", stream_version=1, cooperative_id="c",
-                   occurred_at=datetime.now(UTC), business_date=date(2026, 1, 1),
-                   recorded_at=datetime.now(UTC))
+                   occurred_at=business_now(), business_date=date(2026, 1, 1),
+                   recorded_at=business_now())
     with pytest.raises(_Poison):
         _decode(_record(encode_kafka_headers(env) if headers is None else headers, value))

@@ -13,6 +13,7 @@ import asyncpg
 from fastapi import FastAPI
 
 from gotong_platform.auth import TokenVerifier, verifier_from_settings
+from gotong_platform.calendar import Clock, SystemClock
 from gotong_platform.db import init_connection
 from gotong_platform.directory import Directory
 from gotong_platform.eventstore import PostgresEventStore
@@ -63,11 +64,13 @@ def token_verifier(settings: InventorySettings) -> TokenVerifier:
                                   setting_prefix="GOTONG_INVENTORY_")
 
 
-def event_store(settings: InventorySettings) -> PostgresEventStore:
-    return PostgresEventStore(source="inventory", topic=settings.topic)
+def event_store(settings: InventorySettings, clock: Clock | None = None) -> PostgresEventStore:
+    """The event store, on the service's clock (the system's unless a test sets one)."""
+    return PostgresEventStore(source="inventory", topic=settings.topic,
+                              clock=clock or SystemClock())
 
 
-def create_app(settings: InventorySettings) -> FastAPI:
+def create_app(settings: InventorySettings, *, clock: Clock | None = None) -> FastAPI:
     configure_logging(settings.log_level)
     configure_tracing("inventory", otlp_endpoint=settings.otlp_endpoint)
     metrics = PlatformMetrics()
@@ -77,7 +80,8 @@ def create_app(settings: InventorySettings) -> FastAPI:
         await upgrade(settings.database_url, settings.migrations_dir)
         pool = await create_api_pool(settings)
         try:
-            repo = InventoryRepository(event_store(settings))
+            store = event_store(settings, clock)
+            repo = InventoryRepository(store)
             # The local copy of the members directory, fed by the consumer. A registered
             # cooperative's place (regency, time zone) is kept a few seconds per process:
             # the tenancy check and the business date then cost no query.
@@ -85,7 +89,7 @@ def create_app(settings: InventorySettings) -> FastAPI:
             app.state.inventory = AppContext(
                 pool=pool, catalogue=CatalogueService(repo), stock=StockService(repo),
                 transfers=TransferService(repo), sales=SalesService(repo),
-                directory=directory)
+                clock=store.clock, directory=directory)
             app.state.cooperative_directory = directory
             yield
         finally:

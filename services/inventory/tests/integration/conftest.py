@@ -14,10 +14,10 @@ from inventory.settings import InventorySettings
 
 
 @pytest_asyncio.fixture
-async def api(database_factory) -> AsyncIterator[Api]:  # type: ignore[no-untyped-def]
+async def api(database_factory, clock) -> AsyncIterator[Api]:  # type: ignore[no-untyped-def]
     dsn = await database_factory("inventory")
     settings = InventorySettings(database_url=dsn, jwt_key=JWT_KEY)
-    app = create_app(settings)
+    app = create_app(settings, clock=clock)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://inventory") as client:

@@ -13,9 +13,8 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import asyncpg
 import httpx
@@ -28,15 +27,15 @@ from gotong_platform.contracts import members as m
 from gotong_platform.directory import apply_members_event
 from gotong_platform.envelope import Envelope
 from gotong_platform.ids import uuid7
+from gotong_platform.testing.fixtures import business_now, business_today
 from inventory.settings import InventorySettings
 
 JWT_KEY = "k" * 48
-ZONES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
 
 
 def today(time_zone: str = "WITA") -> date:
-    """The cooperative's business date, as the service computes it."""
-    return datetime.now(ZoneInfo(ZONES[time_zone])).date()
+    """The cooperative's business date, as the service computes it (on the test clock)."""
+    return business_today(time_zone)
 
 
 @dataclass
@@ -80,7 +79,7 @@ class Api:
 
 
 async def feed(api: Api, contract: EventContract, stream_id: str, version: int) -> None:
-    now = datetime.now(UTC)
+    now = business_now()
     env = Envelope(
         event_id=uuid7(), event_type=contract.event_type, schema_version=1, source="members",
         stream_id=stream_id, stream_version=version,

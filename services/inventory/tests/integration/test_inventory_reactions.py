@@ -7,13 +7,14 @@ and once through the real runner on Kafka with a redelivered event.
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import orjson
 import pytest
 from inventory_api_support import Api, Shop, a_member, a_sale, a_shop, receive, stock_of, today
 
+from gotong_platform.calendar import FixedClock
 from gotong_platform.consumer import ConsumedEvent, ConsumerRunner, RunnerConfig
 from gotong_platform.contracts import EventContract
 from gotong_platform.contracts import members as m
@@ -21,6 +22,7 @@ from gotong_platform.contracts import payments as p
 from gotong_platform.envelope import Envelope, encode_kafka_headers
 from gotong_platform.ids import uuid7
 from gotong_platform.kafka import make_consumer, make_producer
+from gotong_platform.testing.fixtures import business_now
 from inventory.adapters.repository import InventoryRepository
 from inventory.application.reactions import consumer_handler
 from inventory.domain import SaleNotFound
@@ -28,10 +30,12 @@ from inventory.main import event_store
 
 pytestmark = pytest.mark.integration
 
+CLOCK = FixedClock(business_now())  # the services' clock in these tests
+
 
 def an_answer(contract: EventContract, source: str = "payments", version: int = 1,
               stream: str | None = None) -> ConsumedEvent:
-    now = datetime.now(UTC)
+    now = business_now()
     env = Envelope(
         event_id=uuid7(), event_type=contract.event_type, schema_version=1, source=source,
         stream_id=stream or f"salepay-{getattr(contract, 'sale_id', 'x')}",
@@ -56,7 +60,7 @@ def paid(shop: Shop, sale: dict[str, Any]) -> ConsumedEvent:
 
 
 async def deliver(api: Api, event: ConsumedEvent) -> None:
-    handler = consumer_handler(InventoryRepository(event_store(api.settings)))
+    handler = consumer_handler(InventoryRepository(event_store(api.settings, CLOCK)))
     async with api.pool.acquire() as conn, conn.transaction():
         await handler(conn, event)
 
@@ -197,7 +201,7 @@ async def test_through_the_runner_on_kafka_a_redelivered_refusal_applies_once(
         pool=api.pool,
         consumer=make_consumer(kafka_bootstrap, group_id=None, client_id="inventory-test"),
         dlq_producer=make_producer(kafka_bootstrap, client_id="inventory-test-dlq"),
-        handler=consumer_handler(InventoryRepository(event_store(api.settings))),
+        handler=consumer_handler(InventoryRepository(event_store(api.settings, CLOCK))),
         config=RunnerConfig(consumer="inventory-reactions", topics=(topic,), group_id=None,
                             retry_backoff_s=0.01))
     await runner.start()

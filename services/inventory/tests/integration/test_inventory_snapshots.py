@@ -12,7 +12,7 @@ snapshot is replayed, and the snapshots rebuild from the events.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
@@ -21,12 +21,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from inventory_api_support import Api, Shop, a_product, a_sale, a_shop, an_item, today
 
+from gotong_platform.calendar import FixedClock
 from gotong_platform.commands import CommandMeta
 from gotong_platform.consumer import ConsumedEvent
 from gotong_platform.contracts import payments as p
 from gotong_platform.domain import ConcurrencyConflict
 from gotong_platform.envelope import Envelope
 from gotong_platform.ids import uuid7
+from gotong_platform.testing.fixtures import business_now
 from inventory.adapters import projections
 from inventory.adapters.repository import InventoryRepository, Provenance
 from inventory.adapters.snapshots import ledger_snapshot
@@ -46,6 +48,8 @@ from inventory.main import event_store
 
 pytestmark = pytest.mark.integration
 
+CLOCK = FixedClock(business_now())  # the services' clock in these tests
+
 LOTS = ["A", "B", None]
 qtys = st.integers(min_value=1, max_value=2_000)
 operations = st.lists(st.one_of(
@@ -59,7 +63,7 @@ operations = st.lists(st.one_of(
 
 
 def repo(api: Api) -> InventoryRepository:
-    return InventoryRepository(event_store(api.settings))
+    return InventoryRepository(event_store(api.settings, CLOCK))
 
 
 def refused(shop: Shop, sale_id: str) -> ConsumedEvent:
@@ -75,7 +79,7 @@ def refused(shop: Shop, sale_id: str) -> ConsumedEvent:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return business_now()
 
 
 def every_entry(ledger: StockLedger) -> list[str]:
@@ -279,7 +283,7 @@ async def test_a_concurrent_writer_of_a_ledger_gets_409(api: Api, shop: Shop) ->
         async with api.pool.acquire() as conn:
             with pytest.raises(ConcurrencyConflict):
                 async with conn.transaction():
-                    await sales.record(conn, shop.coop, order, today(), Provenance.now(meta))
+                    await sales.record(conn, shop.coop, order, today(), Provenance.now(meta, CLOCK))
     finally:
         del sales.repo.load_place
     level = await api.pool.fetchrow(

@@ -13,6 +13,7 @@ import asyncpg
 from fastapi import FastAPI
 
 from gotong_platform.auth import TokenVerifier, verifier_from_settings
+from gotong_platform.calendar import Clock, SystemClock
 from gotong_platform.db import create_pool
 from gotong_platform.eventstore import PostgresEventStore
 from gotong_platform.http.service import from_environment, install_platform
@@ -45,7 +46,7 @@ def token_verifier(settings: MembersSettings) -> TokenVerifier:
                                   setting_prefix="GOTONG_MEMBERS_")
 
 
-def create_app(settings: MembersSettings) -> FastAPI:
+def create_app(settings: MembersSettings, *, clock: Clock | None = None) -> FastAPI:
     if settings.nik_key is None:
         raise ValueError("set GOTONG_MEMBERS_NIK_KEY (base64 of 32 random bytes)")
     nik = NikProtector(settings.nik_key.get_secret_value())
@@ -58,7 +59,8 @@ def create_app(settings: MembersSettings) -> FastAPI:
         await upgrade(settings.database_url, settings.migrations_dir)
         pool = await create_pool(settings.database_url, max_size=settings.pool_max_size)
         try:
-            store = PostgresEventStore(source="members", topic=settings.topic)
+            store = PostgresEventStore(source="members", topic=settings.topic,
+                                       clock=clock or SystemClock())
             service = MembersService(MembersRepository(store),
                                      nik,
                                      settings.min_age_years)

@@ -40,11 +40,11 @@ class Api:
 
 
 @pytest_asyncio.fixture
-async def api(database_factory) -> AsyncIterator[Api]:  # type: ignore[no-untyped-def]
+async def api(database_factory, clock) -> AsyncIterator[Api]:  # type: ignore[no-untyped-def]
     dsn = await database_factory("members")
     settings = MembersSettings(database_url=dsn, nik_key=base64.b64encode(os.urandom(32)).decode(),
                                jwt_key=JWT_KEY)
-    app = create_app(settings)
+    app = create_app(settings, clock=clock)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://members") as client:

@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from gotong_platform.auth import TokenVerifier, verifier_from_settings
+from gotong_platform.calendar import Clock, SystemClock
 from gotong_platform.db import create_pool
 from gotong_platform.directory import Directory
 from gotong_platform.eventstore import PostgresEventStore
@@ -44,8 +45,10 @@ class Services:
     reactions: Reactions
 
 
-def build_services(settings: PaymentsSettings) -> Services:
-    store = PostgresEventStore(source="payments", topic=settings.topic)
+def build_services(settings: PaymentsSettings, clock: Clock | None = None) -> Services:
+    """The use cases, on the service's clock (the system's unless a test sets one)."""
+    store = PostgresEventStore(source="payments", topic=settings.topic,
+                               clock=clock or SystemClock())
     records = RecordsRepository(store)
     savings = SavingsService(SavingsRepository(store), records)
     loans = LoanService(LoanRepository(store))
@@ -62,11 +65,12 @@ def token_verifier(settings: PaymentsSettings) -> TokenVerifier:
                                   setting_prefix="GOTONG_PAYMENTS_")
 
 
-def create_app(settings: PaymentsSettings) -> FastAPI:
+def create_app(settings: PaymentsSettings, *, clock: Clock | None = None) -> FastAPI:
     configure_logging(settings.log_level)
     configure_tracing("payments", otlp_endpoint=settings.otlp_endpoint)
     metrics = PlatformMetrics()
-    services = build_services(settings)
+    clock = clock or SystemClock()
+    services = build_services(settings, clock)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -74,7 +78,8 @@ def create_app(settings: PaymentsSettings) -> FastAPI:
         pool = await create_pool(settings.database_url, max_size=settings.pool_max_size)
         try:
             app.state.payments = AppContext(pool=pool, savings=services.savings,
-                                            loans=services.loans, offline=services.offline)
+                                            loans=services.loans, offline=services.offline,
+                                            clock=clock)
             # The local copy of the members directory (fed by the consumer) decides tenancy.
             app.state.cooperative_directory = Directory(pool)
             yield

@@ -14,12 +14,12 @@ from payments.settings import PaymentsSettings
 
 
 @pytest_asyncio.fixture
-async def api(database_factory) -> AsyncIterator[Api]:  # type: ignore[no-untyped-def]
+async def api(database_factory, clock) -> AsyncIterator[Api]:  # type: ignore[no-untyped-def]
     dsn = await database_factory("payments")
     settings = PaymentsSettings(database_url=dsn, jwt_key=JWT_KEY)
-    app = create_app(settings)
+    app = create_app(settings, clock=clock)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://payments") as client:
             yield Api(client, settings, TokenIssuer(JWT_KEY.encode()),
-                      app.state.payments.pool, build_services(settings).reactions)
+                      app.state.payments.pool, build_services(settings, clock).reactions)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import asyncpg
@@ -20,6 +20,7 @@ from gotong_platform.contracts import members as mem
 from gotong_platform.directory import apply_members_event
 from gotong_platform.envelope import Envelope
 from gotong_platform.ids import new_id, uuid7
+from gotong_platform.testing.fixtures import business_now
 from payments.application.reactions import Reactions
 from payments.settings import PaymentsSettings
 
@@ -31,7 +32,7 @@ def consumed(contract: EventContract, *, stream_id: str, version: int,
              event_id: uuid.UUID | None = None, traceparent: str | None = None) -> ConsumedEvent:
     """``contract`` as the consumer runner hands it to a handler."""
     data = contract.model_dump(mode="json")
-    now = datetime.now(UTC)
+    now = business_now()
     envelope = Envelope(
         event_id=event_id or uuid7(), event_type=contract.event_type,
         schema_version=contract.schema_version, source=contract.source, stream_id=stream_id,

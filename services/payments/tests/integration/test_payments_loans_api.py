@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from payments_harness import Api, a_loan
 
+from gotong_platform.testing.fixtures import business_today
+
 pytestmark = pytest.mark.integration
 
 
@@ -112,7 +114,7 @@ async def test_restructuring_reschedules_the_outstanding_principal(api: Api) -> 
     coop = staff.cooperative_id
     member = await api.admit(coop)
     loan = await disbursed_loan(api, coop, member, {"clerk": staff.clerk, "chair": staff.chair})
-    first_due = date.today() + timedelta(days=40)  # restructured today, due after it
+    first_due = business_today("WITA") + timedelta(days=40)  # restructured today, due after
     restructured = await api.post(
         f"/cooperatives/{coop}/loans/{loan['loan_id']}/restructure",
         {"new_term_months": 3, "new_interest_rate_bp_per_month": 100,

@@ -81,15 +81,27 @@ async def test_sale_payments_are_recorded_or_refused_never_dropped(api: Api) -> 
     assert (await api.get(payment_of("sale-unknown"), staff.clerk)).status_code == 404
 
 
-async def test_produce_payout_deducts_the_due_instalments_and_wajib_arrears(api: Api) -> None:
+# On 2026-03-04 instalment 1 (due 02-06) is a month late: 270.000 + denda 2.700; the
+# March instalment (due 03-06) falls due in two days: 270.000. Wajib arrears: 20.000.
+# By default the payout takes only what is due by the receipt's date; a cooperative may
+# choose to take this month's instalment too.
+@pytest.mark.parametrize(("horizon", "instalments", "principal_paid"), [
+    ("due_by_receipt_date", 272_700, [250_000, 0, 0, 0]),
+    ("due_this_month", 542_700, [250_000, 250_000, 0, 0]),
+])
+async def test_produce_payout_deducts_the_due_instalments_and_wajib_arrears(
+    api: Api, horizon: str, instalments: int, principal_paid: list[int],
+) -> None:
     staff = await api.cooperative()
     coop = staff.cooperative_id
+    policy = {"pokok_idr": 50_000, "wajib_idr": 10_000, "wajib_due_day": 10,
+              "payout_instalments": horizon}
+    set_ = await api.post(f"/cooperatives/{coop}/savings-policy", policy, staff.chair)
+    assert set_.json()["payout_instalments"] == horizon
     member = await api.admit(coop)
     for period in ("2026-02", "2026-03"):
         await api.post(f"/cooperatives/{coop}/wajib-billing", {"period": period}, staff.chair)
     loan_id = await active_loan(api, staff, member)
-    # On 2026-03-04 instalment 1 (due 02-06) is a month late: 270.000 + denda 2.700; the
-    # March instalment (due 03-06) is due this month: 270.000. Wajib arrears: 20.000.
     receipt = a_produce_receipt(coop, member, amount_idr=600_000,
                                 business_date=date(2026, 3, 4))
     await api.deliver(consumed(receipt, stream_id=receipt.receipt_id, version=1))
@@ -99,21 +111,21 @@ async def test_produce_payout_deducts_the_due_instalments_and_wajib_arrears(api:
     assert len(payouts) == 1
     payout = payouts[0]
     assert [(d["type"], d["reference"], d["amount_idr"]) for d in payout["deductions"]] == [
-        ("loan_instalment", loan_id, 542_700), ("simpanan_wajib",
-                                                f"savings-{member}-wajib", 20_000)]
-    assert payout["net_paid_idr"] == 37_300
+        ("loan_instalment", loan_id, instalments), ("simpanan_wajib",
+                                                    f"savings-{member}-wajib", 20_000)]
+    assert payout["net_paid_idr"] == 600_000 - instalments - 20_000
     assert payout["gross_idr"] == 600_000
     assert payout["net_paid_idr"] + sum(d["amount_idr"] for d in payout["deductions"]) == 600_000
     loan = (await api.get(f"/cooperatives/{coop}/loans/{loan_id}", staff.clerk)).json()
-    assert loan["outstanding_principal_idr"] == 500_000
-    assert [i["principal_paid_idr"] for i in loan["schedule"]] == [250_000, 250_000, 0, 0]
+    assert loan["outstanding_principal_idr"] == 1_000_000 - sum(principal_paid)
+    assert [i["principal_paid_idr"] for i in loan["schedule"]] == principal_paid
     savings = (await api.get(f"/cooperatives/{coop}/members/{member}/savings",
                              staff.clerk)).json()
     assert (savings["wajib_arrears_idr"], savings["unpaid_periods"]) == (0, [])
     channels = [(p["channel"], p["amount_idr"]) for p in
                 await published(api, "LoanRepaymentReceived")
                 + await published(api, "SavingsDeposited")]
-    assert channels == [("produce_deduction", 542_700), ("produce_deduction", 20_000)]
+    assert channels == [("produce_deduction", instalments), ("produce_deduction", 20_000)]
     made = c.ProducePayoutMadeV1.model_validate((await published(api, "ProducePayoutMade"))[0])
     assert made.net_paid_idr + sum(d.amount_idr for d in made.deductions) == made.gross_idr
 

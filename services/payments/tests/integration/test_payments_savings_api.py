@@ -16,7 +16,8 @@ async def test_admission_opens_pokok_wajib_and_sukarela_at_the_policy_pokok(api:
     coop = staff.cooperative_id
     default = await api.get(f"/cooperatives/{coop}/savings-policy", staff.clerk)
     assert default.json() == {"cooperative_id": coop, "pokok_idr": 50_000, "wajib_idr": 10_000,
-                              "wajib_due_day": 10, "is_default": True}
+                              "wajib_due_day": 10,
+                              "payout_instalments": "due_by_receipt_date", "is_default": True}
     policy = {"pokok_idr": 25_000, "wajib_idr": 5_000, "wajib_due_day": 15}
     assert (await api.post(f"/cooperatives/{coop}/savings-policy", policy,
                            staff.clerk)).status_code == 403  # setup is the pengurus' job

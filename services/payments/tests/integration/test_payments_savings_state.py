@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import asyncpg
@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from payments_harness import consumed
 
+from gotong_platform.calendar import FixedClock
 from gotong_platform.commands import CommandMeta
 from gotong_platform.contracts import members as mem
 from gotong_platform.db import DbConnection, create_pool
@@ -38,6 +39,7 @@ from gotong_platform.sync import (
     SyncItem,
     process_batch,
 )
+from gotong_platform.testing.fixtures import business_now
 from payments.adapters.events import Origin
 from payments.adapters.savings_snapshot import snapshot_of
 from payments.application.savings_service import account_id_for
@@ -55,7 +57,7 @@ from payments.settings import PaymentsSettings
 pytestmark = pytest.mark.integration
 
 OPENED = date(2026, 1, 2)
-NOW = datetime.now(UTC)  # both runs of an example upload the same facts
+NOW = business_now()  # both runs of an example upload the same facts
 _names = itertools.count()
 
 
@@ -76,7 +78,8 @@ def payments_dsn(database_factory: Any) -> str:  # type: ignore[misc]
 
 
 def services(dsn: str) -> Services:
-    return build_services(PaymentsSettings(database_url=dsn, jwt_key="k" * 48))
+    return build_services(PaymentsSettings(database_url=dsn, jwt_key="k" * 48),
+                          FixedClock(NOW))
 
 
 def origin() -> Origin:
@@ -270,7 +273,8 @@ async def sync_twice(dsn: str, tag: str, script: list[tuple[Any, ...]], cut: int
 
     async def upload(batch: SyncBatch) -> SyncBatchResult:
         return await process_batch(pool, cooperative_id=coop, batch=batch, handlers=handlers,
-                                   actor="user-collector", correlation=None)
+                                   actor="user-collector", correlation=None,
+                                   clock=FixedClock(NOW), time_zone="WITA")
     try:
         await admit(pool, svc, coop, [f"{tag}-m{m}" for m in range(MEMBERS)])
         batch = batch_of(tag, f"hp-{tag}", script)

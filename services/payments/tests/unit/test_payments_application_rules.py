@@ -13,14 +13,15 @@ from gotong_platform.contracts import contract_for
 from payments.adapters.events import domain_type, stored_type
 from payments.application.errors import InvalidSavingsPolicy
 from payments.application.exit_refunds import owed_on
-from payments.application.payouts import due_this_month
 from payments.application.policy import SavingsPolicy, set_savings_policy, wajib_due_date
 from payments.domain import (
     LOAN_EVENTS,
     SALE_EVENTS,
     SAVINGS_EVENTS,
+    InstalmentHorizon,
     InvalidPeriod,
     LoanStatus,
+    instalments_due,
     receive_repayment,
 )
 
@@ -29,9 +30,19 @@ pytestmark = pytest.mark.unit
 ON = date(2025, 3, 5)  # instalment 1 (due 02-10) a month late; instalment 2 due 03-10
 
 
-def test_a_payout_deducts_this_months_and_overdue_instalments_with_their_denda() -> None:
+def test_a_payout_deducts_what_is_due_by_the_receipt_date_with_its_denda() -> None:
     loan = a_loan()  # 1.200.000 over 12 months, 1.5 % flat: 118.000 a month, denda 1 %
-    due = due_this_month(loan, ON)
+    # On 5 March only February's instalment is due (overdue, with its denda); March's
+    # falls due on the 10th and is not taken weeks early.
+    assert instalments_due(loan, ON, InstalmentHorizon.DUE_BY_RECEIPT_DATE) == 118_000 + 1_180
+    # On the 10th itself March's is due too.
+    assert instalments_due(loan, date(2025, 3, 10),
+                           InstalmentHorizon.DUE_BY_RECEIPT_DATE) == 2 * 118_000 + 1_180
+
+
+def test_a_cooperative_may_deduct_this_months_instalment_and_the_overdue_ones() -> None:
+    loan = a_loan()
+    due = instalments_due(loan, ON, InstalmentHorizon.DUE_THIS_MONTH)
     assert due == 2 * 118_000 + 1_180
     paid = fold(loan, receive_repayment(loan, a_repayment(due, paid_on=ON)))
     assert [i.overdue_basis_idr for i in paid.instalments[:3]] == [0, 0, 118_000]

@@ -9,6 +9,7 @@ import asyncpg
 from fastapi import FastAPI
 
 from gotong_platform.auth import TokenVerifier, verifier_from_settings
+from gotong_platform.calendar import Clock, SystemClock
 from gotong_platform.db import create_pool
 from gotong_platform.eventstore import PostgresEventStore
 from gotong_platform.http.service import from_environment, install_platform
@@ -32,15 +33,18 @@ def token_verifier(settings: ReportingSettings) -> TokenVerifier:
                                   setting_prefix="GOTONG_REPORTING_")
 
 
-def shu_context(pool: asyncpg.Pool, model: LiveReadModel, settings: ReportingSettings
-                ) -> ShuContext:
+def shu_context(pool: asyncpg.Pool, model: LiveReadModel, settings: ReportingSettings,
+                clock: Clock | None = None) -> ShuContext:
     """The SHU engine: decisions in the public schema, facts from the live read model."""
-    store = PostgresEventStore(source="reporting", topic=settings.topic)
+    store = PostgresEventStore(source="reporting", topic=settings.topic, clock=clock)
     service = ShuService(ShuRepository(store), ReadModelBases(model.connection))
     return ShuContext(pool=pool, service=service)
 
 
-def create_app(settings: ReportingSettings, metrics: PlatformMetrics | None = None) -> FastAPI:
+def create_app(settings: ReportingSettings, metrics: PlatformMetrics | None = None, *,
+               clock: Clock | None = None) -> FastAPI:
+    """The reporting API; ``clock`` decides "now" and "today" (the system's by default)."""
+    clock = clock or SystemClock()
     configure_logging(settings.log_level)
     configure_tracing("reporting", otlp_endpoint=settings.otlp_endpoint)
     platform_metrics = metrics or PlatformMetrics()
@@ -54,7 +58,8 @@ def create_app(settings: ReportingSettings, metrics: PlatformMetrics | None = No
             model = LiveReadModel(pool)
             app.state.read_model = model
             app.state.cooperative_directory = model
-            app.state.shu = shu_context(pool, model, settings)
+            app.state.shu = shu_context(pool, model, settings, clock)
+            app.state.clock = clock
             yield
         finally:
             await pool.close()

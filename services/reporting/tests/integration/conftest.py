@@ -9,6 +9,7 @@ import httpx
 import pytest_asyncio
 from reporting_harness import JWT_KEY, Reporting
 
+from gotong_platform.calendar import FixedClock
 from gotong_platform.db import create_pool
 from reporting.main import create_app
 from reporting.projection.versions import live_schema
@@ -16,10 +17,10 @@ from reporting.settings import ReportingSettings
 
 
 @pytest_asyncio.fixture
-async def reporting(database_factory: Any) -> AsyncIterator[Reporting]:
+async def reporting(database_factory: Any, clock: FixedClock) -> AsyncIterator[Reporting]:
     settings = ReportingSettings(database_url=await database_factory("reporting"),
                                  jwt_key=JWT_KEY)
-    app = create_app(settings)
+    app = create_app(settings, clock=clock)
     async with app.router.lifespan_context(app):
         schema = await live_schema(app.state.read_model.pool)
         assert schema is not None

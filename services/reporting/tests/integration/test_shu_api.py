@@ -37,14 +37,15 @@ import pytest
 import pytest_asyncio
 
 from gotong_platform.auth import Principal, Role, TokenIssuer
+from gotong_platform.calendar import FixedClock
 from gotong_platform.contracts import parse
 from gotong_platform.contracts.reporting import MemberShuAllocatedV1
 from gotong_platform.db import create_pool
 from gotong_platform.migrations import upgrade
+from gotong_platform.testing.fixtures import business_now, business_today
 from reporting.main import create_app
 from reporting.projection.versions import create_version
 from reporting.settings import ReportingSettings
-from reporting.shu.application.service import today_in
 
 pytestmark = pytest.mark.integration
 
@@ -84,7 +85,7 @@ async def shu(database_factory: Any) -> AsyncIterator[Shu]:
     try:
         schema = await create_version(pool, status="live")
         await seed(pool, schema)
-        app = create_app(settings)
+        app = create_app(settings, clock=FixedClock(business_now()))
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://reporting") as c:
@@ -193,7 +194,8 @@ async def draft(shu: Shu, version: int = 1, subject: str = "bendahara") -> httpx
 
 async def approve(shu: Shu, calc_id: str, subject: str) -> httpx.Response:
     return await shu.post(f"{BASE}/calculations/{calc_id}/approve",
-                          {"rat_date": today_in("WITA").isoformat()}, shu.as_(subject=subject))
+                          {"rat_date": business_today("WITA").isoformat()},
+                          shu.as_(subject=subject))
 
 
 async def published(shu: Shu) -> list[tuple[str, dict[str, Any]]]:

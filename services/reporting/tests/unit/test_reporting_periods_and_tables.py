@@ -28,7 +28,7 @@ def test_a_month_defaults_to_its_last_day_and_now() -> None:
 def test_impossible_periods_are_refused(month: str, as_of: date | None,
                                         known_at: datetime | None) -> None:
     with pytest.raises(InvalidPeriod):
-        Period.of(month, as_of, known_at)
+        Period.of(month, as_of, known_at, now=NOW)
 
 
 def test_the_previous_month_is_cut_off_the_same_way() -> None:

@@ -17,6 +17,7 @@ from typing import Any
 import asyncpg
 import orjson
 
+from gotong_platform.calendar import Clock, SystemClock
 from gotong_platform.db import DbConnection
 from gotong_platform.domain import ConcurrencyConflict
 from gotong_platform.envelope import Envelope
@@ -84,7 +85,7 @@ class AlsoWrite:
 
 
 _PARAM = re.compile(r"\$(\d+)")
-_APPEND_ARGS = 17  # parameters of _APPEND
+_APPEND_ARGS = 18  # parameters of _APPEND
 
 
 def _renumber(body: str, offset: int) -> str:
@@ -118,10 +119,10 @@ WITH new AS (
 ), stored AS (
     INSERT INTO events (event_id, stream_id, stream_version, event_type, schema_version,
         cooperative_id, occurred_at, business_date, correlation_id, causation_id,
-        command_id, actor, traceparent, tracestate, payload)
+        command_id, actor, traceparent, tracestate, payload, recorded_at)
     SELECT event_id, stream_id, stream_version, event_type, schema_version, cooperative_id,
         occurred_at, business_date, correlation_id, causation_id, command_id, actor,
-        traceparent, tracestate, payload::jsonb
+        traceparent, tracestate, payload::jsonb, $18::timestamptz
     FROM new ORDER BY ord
     RETURNING global_position, recorded_at, stream_id, stream_version
 ), queued AS (
@@ -148,11 +149,16 @@ def _dumps(value: dict[str, Any] | str) -> str:
 
 
 class PostgresEventStore:
-    """Event store of one service. ``source`` names the service on every envelope."""
+    """Event store of one service. ``source`` names the service on every envelope.
 
-    def __init__(self, *, source: str, topic: str) -> None:
+    ``clock`` stamps ``recorded_at`` (and is the clock the service's repositories read
+    for ``occurred_at``), so a test that sets the clock sees one moment everywhere.
+    """
+
+    def __init__(self, *, source: str, topic: str, clock: Clock | None = None) -> None:
         self.source = source
         self.topic = topic
+        self.clock: Clock = clock or SystemClock()
         self._sql_with_also: dict[tuple[tuple[tuple[str, str], ...], ...], str] = {}
 
     async def append(
@@ -232,7 +238,7 @@ class PostgresEventStore:
             rows = await conn.fetch(
                 sql, ids, streams, versions, types, schemas, cooperatives, occurred, days,
                 correlations, causations, commands, actors, parents, states, payloads,
-                publics, self.topic, *extra)
+                publics, self.topic, self.clock.now(), *extra)
         except asyncpg.UniqueViolationError as exc:
             if exc.constraint_name == "events_stream_version_key":
                 names = ", ".join(a.stream_id for a in appends if a.events)

@@ -31,6 +31,11 @@ of unknown types may sit among them) in ONE transaction:
 4. run the write (events, rows, ...), and commit: a claimed fact commits with its
    effect or not at all, and a fact is written only once it is claimed.
 
+Before any of that, a fact dated after the cooperative's today (in its own time zone,
+by the service's clock) or before any cooperative could exist is refused
+(``business-date-out-of-range``), the platform's one rule for business dates; it is
+claimed and answered like any refused fact.
+
 So one bad item does not undo the good ones, and re-uploading the same batch changes
 nothing and answers the same (``duplicate`` with the first answer). When deciding or
 writing raises ``ConcurrencyConflict`` (another writer changed a stream the handler
@@ -46,12 +51,13 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 
 import asyncpg
 import orjson
 
+from gotong_platform.calendar import BusinessDateOutOfRange, Clock, check_business_date, today_in
 from gotong_platform.commands import CommandMeta
 from gotong_platform.db import DbConnection
 from gotong_platform.domain import ConcurrencyConflict, DomainError
@@ -181,6 +187,17 @@ class _Entry:
     item: SyncItem
     context: SyncContext
     flags: list[str]  # the processor's own (clock_skew, late_upload)
+    refused: DomainError | None = None  # refused before any handler sees it
+
+
+def _out_of_range(item: SyncItem, today: date) -> DomainError | None:
+    """The platform's business-date rule, for a fact recorded offline: a device whose
+    clock ran ahead cannot date a fact after the cooperative's today."""
+    try:
+        check_business_date(item.business_date, today=today, what="The fact's business date")
+    except BusinessDateOutOfRange as exc:
+        return exc
+    return None
 
 
 @dataclasses.dataclass(slots=True)
@@ -228,12 +245,15 @@ async def process_batch(
     handlers: Mapping[str, ItemHandler],
     actor: str,
     correlation: str | None,
+    clock: Clock,
+    time_zone: str | None,
     clock_skew_hours: int = 12,
 ) -> SyncBatchResult:
     """Record every item of ``batch`` at most once; one result per item, and the gaps."""
     results, gaps, highest = await _process(
         pool, cooperative_id=cooperative_id, batch=batch, handlers=handlers, actor=actor,
-        correlation=correlation, clock_skew_hours=clock_skew_hours)
+        correlation=correlation, clock=clock, time_zone=time_zone,
+        clock_skew_hours=clock_skew_hours)
     return SyncBatchResult(device_id=batch.device_id, results=[r.model() for r in results],
                            gaps=gaps, highest_seq=highest)
 
@@ -246,13 +266,16 @@ async def process_batch_json(
     handlers: Mapping[str, ItemHandler],
     actor: str,
     correlation: str | None,
+    clock: Clock,
+    time_zone: str | None,
     clock_skew_hours: int = 12,
 ) -> bytes:
     """``process_batch`` answered as the JSON of its ``SyncBatchResult`` (the same bytes as
     ``model_dump_json``), without building and validating a model per item (~3 us each)."""
     results, gaps, highest = await _process(
         pool, cooperative_id=cooperative_id, batch=batch, handlers=handlers, actor=actor,
-        correlation=correlation, clock_skew_hours=clock_skew_hours)
+        correlation=correlation, clock=clock, time_zone=time_zone,
+        clock_skew_hours=clock_skew_hours)
     return orjson.dumps({"device_id": batch.device_id,
                          "results": [r.json_ready() for r in results],
                          "gaps": gaps, "highest_seq": highest})
@@ -266,9 +289,12 @@ async def _process(
     handlers: Mapping[str, ItemHandler],
     actor: str,
     correlation: str | None,
+    clock: Clock,
+    time_zone: str | None,
     clock_skew_hours: int,
 ) -> tuple[list[_Answered], list[tuple[int, int]], int]:
-    received_at = datetime.now(UTC)
+    received_at = clock.now()
+    today = today_in(clock, time_zone)
     batch_meta = CommandMeta.current(actor=actor, command_id="", correlation=correlation)
     skew_limit = received_at + timedelta(hours=clock_skew_hours)
     late_before = received_at.date() - _LATE_AFTER
@@ -288,14 +314,13 @@ async def _process(
             meta=CommandMeta(command_id=item.client_id, **meta_fields),
             received_at=received_at,
         )
-        entries.append(_Entry(item, context, flags))
+        entries.append(_Entry(item, context, flags, _out_of_range(item, today)))
     results: list[_Answered] = []
     async with pool.acquire() as conn:
         for run in _runs(entries, handlers):
             if run.handler is None:
                 for e in run.entries:
-                    results.append(await _process_item(conn, e.item, e.context, handlers,
-                                                       e.flags))
+                    results.append(await _process_item(conn, e, handlers))
             else:
                 results.extend(await _process_run(conn, run, handlers))
         present = await present_ranges(
@@ -312,7 +337,8 @@ def _runs(entries: Sequence[_Entry], handlers: Mapping[str, ItemHandler]) -> lis
     pending_unknown: list[_Entry] = []  # unknown types before the first typed item of a run
     set_wise: dict[str, BatchItemHandler | None] = {}  # per type: the isinstance is slow
     for e in entries:
-        handler = handlers.get(e.item.type)
+        # A refused fact is answered like one of an unknown type: without a handler.
+        handler = None if e.refused is not None else handlers.get(e.item.type)
         if handler is None:
             if current is None:
                 pending_unknown.append(e)
@@ -354,7 +380,7 @@ async def _process_run(
                 "device_id": entries[0].context.device_id, "attempt": attempt,
                 "error": type(exc).__name__,
             })
-    return [await _process_item(conn, e.item, e.context, handlers, e.flags) for e in entries]
+    return [await _process_item(conn, e, handlers) for e in entries]
 
 
 async def _run_in_transaction(
@@ -378,7 +404,7 @@ async def _run_in_transaction(
         else:
             fresh.append(e)
 
-    handled = [e for e in fresh if e.item.type == run.fact_type]
+    handled = [e for e in fresh if e.item.type == run.fact_type and e.refused is None]
     decision = (await handler.decide_batch(conn, [(e.item, e.context) for e in handled])
                 if handled else None)
     outcomes = decision.outcomes if decision is not None else []
@@ -388,7 +414,8 @@ async def _run_in_transaction(
     rows: list[AnsweredRow] = []
     for e in fresh:
         item = e.item
-        status, code, detail, result_json, flags = _answer(e, by_seq.get(item.device_seq))
+        status, code, detail, result_json, flags = _answer(
+            e, e.refused or by_seq.get(item.device_seq))
         rows.append(answered_row(item.device_seq, item.client_id, item.type, item.occurred_at,
                                  item.business_date, status, code, detail, result_json,
                                  flags))
@@ -427,12 +454,9 @@ async def _run_item_handler(
 
 
 async def _process_item(
-    conn: DbConnection,
-    item: SyncItem,
-    context: SyncContext,
-    handlers: Mapping[str, ItemHandler],
-    flags: list[str],
+    conn: DbConnection, entry: _Entry, handlers: Mapping[str, ItemHandler]
 ) -> _Answered:
+    item, context = entry.item, entry.context
     key = FactKey(context.cooperative_id, context.device_id, item.device_seq)
     # READ COMMITTED explicitly: the claim relies on a new snapshot per statement.
     async with conn.transaction(isolation="read_committed"):
@@ -445,11 +469,10 @@ async def _process_item(
             return _answer_taken(item, context, stored)
 
         handler = handlers.get(item.type)
-        outcome: HandlerOutcome | DomainError | None = None
-        if handler is not None:
+        outcome: HandlerOutcome | DomainError | None = entry.refused
+        if outcome is None and handler is not None:
             outcome = await _run_item_handler(conn, handler, item, context)
-        status, code, detail, result_json, flags = _answer(_Entry(item, context, flags),
-                                                           outcome)
+        status, code, detail, result_json, flags = _answer(entry, outcome)
         await complete_fact(
             conn, key, status=status, code=code, detail=detail, result_json=result_json,
             flags=flags,

@@ -3,19 +3,54 @@
 The stack comes from ``gotong_devstack.ensure_stack()``: the same code as
 ``make up``. If PostgreSQL or Kafka cannot be started the fixture raises, so
 the test errors; it never skips.
+
+No test reads the wall clock for a business date: the services run on a
+``FixedClock`` at ``business_now()``, a fixed instant that ``GOTONG_TEST_NOW`` (ISO 8601
+with its offset, e.g. ``2028-02-29T00:30:00+09:00``) moves, so the same suite can be
+run on the 1st of a month, a leap day or New Year's Eve.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, date, datetime
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
 import pytest_asyncio
 
+from gotong_platform.calendar import FixedClock, TimeZone, today_in
 from gotong_platform.ids import uuid7
 from gotong_platform.kafka import create_topics
+
+TEST_NOW_ENV = "GOTONG_TEST_NOW"
+# 10:00 WITA on Wednesday 18 November 2026: mid-month, mid-week, mid-morning.
+DEFAULT_TEST_NOW = datetime(2026, 11, 18, 2, 0, tzinfo=UTC)
+
+
+def business_now() -> datetime:
+    """The instant the tests' services live at: ``GOTONG_TEST_NOW`` or the default."""
+    given = os.environ.get(TEST_NOW_ENV)
+    if not given:
+        return DEFAULT_TEST_NOW
+    moment = datetime.fromisoformat(given)
+    if moment.tzinfo is None:
+        raise ValueError(f"{TEST_NOW_ENV}={given!r} needs an offset, e.g. +08:00 or Z")
+    return moment.astimezone(UTC)
+
+
+def business_today(zone: str | TimeZone) -> date:
+    """The business date at ``business_now()`` in ``zone``."""
+    return today_in(FixedClock(business_now()), zone)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """A clock at ``business_now()``, for the services a test builds (one per test)."""
+    return FixedClock(business_now())
+
 
 DatabaseFactory = Callable[[str], Awaitable[str]]
 TopicFactory = Callable[[str], Awaitable[str]]

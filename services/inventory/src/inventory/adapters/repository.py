@@ -13,11 +13,12 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 import orjson
 
+from gotong_platform.calendar import Clock
 from gotong_platform.commands import CommandMeta
 from gotong_platform.db import DbConnection, json_dumps
 from gotong_platform.domain import DomainEvent
@@ -79,8 +80,10 @@ class Provenance:
     causation_id: uuid.UUID | None = None  # the consumed event a reaction answers
 
     @classmethod
-    def now(cls, meta: CommandMeta, causation_id: uuid.UUID | None = None) -> Provenance:
-        return cls(meta=meta, occurred_at=datetime.now(UTC), causation_id=causation_id)
+    def now(cls, meta: CommandMeta, clock: Clock, causation_id: uuid.UUID | None = None
+            ) -> Provenance:
+        """Events made by the server at ``clock``'s now."""
+        return cls(meta=meta, occurred_at=clock.now(), causation_id=causation_id)
 
 
 def stock_stream(warehouse_id: str, product_id: str) -> str:

@@ -77,18 +77,18 @@ class PaymentReactions:
     async def complete(self, conn: DbConnection, fact: p.SalePaymentRecordedV1,
                        env: Envelope) -> None:
         sale, version = await self._sale(conn, fact.sale_id, fact.cooperative_id)
-        today = await _today(conn, sale.cooperative_id, env)
+        today = await self._today(conn, sale.cooperative_id, env)
         events = complete_sale(sale, CompleteSale(payment_ref=str(env.event_id),
                                                   completed_on=env.business_date), today=today)
         if events:
             await self.repo.save_sale(conn, sale, version, events, categories={},
-                                      provenance=_provenance(env))
+                                      provenance=self._provenance(env))
 
     async def compensate(self, conn: DbConnection, fact: p.SalePaymentRefusedV1,
                          env: Envelope) -> None:
         sale, version = await self._sale(conn, fact.sale_id, fact.cooperative_id)
-        today = await _today(conn, sale.cooperative_id, env)
-        provenance = _provenance(env)
+        today = await self._today(conn, sale.cooperative_id, env)
+        provenance = self._provenance(env)
         if sale.status is not SaleStatus.VOIDED:
             detail = f"{fact.reason_code}: {fact.detail}"[:_DETAIL_MAX]
             events = void_sale(sale, VoidSale(reason_code=VoidReason.PAYMENT_FAILED,
@@ -126,18 +126,16 @@ class PaymentReactions:
             raise SaleNotFound(f"No sale {sale_id} of {cooperative_id} is recorded here.")
         return sale, version
 
+    async def _today(self, conn: DbConnection, cooperative_id: str, env: Envelope) -> date:
+        """The cooperative's business date; the answer's own date if the directory lags."""
+        try:
+            return await business_date(conn, cooperative_id, self.repo.store.clock)
+        except CooperativeNotKnown:
+            return env.business_date
 
-async def _today(conn: DbConnection, cooperative_id: str, env: Envelope) -> date:
-    """The cooperative's business date; the answer's own date if the directory lags."""
-    try:
-        return await business_date(conn, cooperative_id)
-    except CooperativeNotKnown:
-        return env.business_date
-
-
-def _provenance(env: Envelope) -> Provenance:
-    """A reaction continues the flow of the event it answers (correlation, trace)."""
-    meta = CommandMeta.current(
-        actor=ACTOR, command_id=str(env.event_id),
-        correlation=str(env.correlation_id) if env.correlation_id else None)
-    return Provenance.now(meta, causation_id=env.event_id)
+    def _provenance(self, env: Envelope) -> Provenance:
+        """A reaction continues the flow of the event it answers (correlation, trace)."""
+        meta = CommandMeta.current(
+            actor=ACTOR, command_id=str(env.event_id),
+            correlation=str(env.correlation_id) if env.correlation_id else None)
+        return Provenance.now(meta, self.repo.store.clock, causation_id=env.event_id)

@@ -16,6 +16,7 @@ import asyncpg
 from fastapi import Depends, Header, Request
 from starlette.responses import JSONResponse
 
+from gotong_platform.calendar import Clock
 from gotong_platform.commands import CommandMeta, execute_command
 from gotong_platform.db import DbConnection
 from gotong_platform.directory import Directory
@@ -46,6 +47,7 @@ class AppContext:
     stock: StockService
     transfers: TransferService
     sales: SalesService
+    clock: Clock
     # The cooperative_scope's directory: its cache of places serves the business date too.
     directory: Directory | None = None
 
@@ -72,12 +74,12 @@ async def run_command(ctx: AppContext, scope: Scope, idem: IdempotencyRequest,
                                correlation=correlation)
 
     if ctx.directory is not None:  # a cached read, before the transaction begins
-        today = await business_date(ctx.directory, scope.cooperative_id)
+        today = await business_date(ctx.directory, scope.cooperative_id, ctx.clock)
 
     async def inside(conn: DbConnection) -> tuple[int, Any]:
         day = today if ctx.directory is not None else await business_date(
-            conn, scope.cooperative_id)
-        return await work(conn, day, Provenance.now(meta))
+            conn, scope.cooperative_id, ctx.clock)
+        return await work(conn, day, Provenance.now(meta, ctx.clock))
 
     return await execute_command(ctx.pool, scope=scope.principal.subject, idempotency=idem,
                                  work=inside)

@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from gotong_platform.auth import Action
 from gotong_platform.db import DbConnection
+from gotong_platform.directory import Directory
 from gotong_platform.http import require_action
 from gotong_platform.sync import (
     HandlerOutcome,
@@ -56,9 +57,11 @@ def sync_routes(router: APIRouter) -> None:
     async def sync(scope: ScopeDep, batch: SyncBatch, ctx: Ctx,
                    correlation: Correlation = None) -> SyncBatchResult:
         """Upload a device's offline facts: one result per item, and the seq gaps."""
+        place = await (ctx.directory or Directory(ctx.pool)).place_of(scope.cooperative_id)
         return await process_batch(
             ctx.pool, cooperative_id=scope.cooperative_id, batch=batch,
-            handlers=sync_handlers(ctx), actor=scope.principal.subject, correlation=correlation)
+            handlers=sync_handlers(ctx), actor=scope.principal.subject, correlation=correlation,
+            clock=ctx.clock, time_zone=place.time_zone if place else None)
 
 
 def sync_handlers(ctx: AppContext) -> dict[str, ItemHandler]:
@@ -66,7 +69,7 @@ def sync_handlers(ctx: AppContext) -> dict[str, ItemHandler]:
         body = _parse(s.SaleIn, item)
         order = sale_order(body, business_date=item.business_date, offline=True,
                            device_id=context.device_id)
-        today = await business_date(conn, context.cooperative_id)
+        today = await business_date(conn, context.cooperative_id, ctx.clock)
         provenance = Provenance(meta=context.meta, occurred_at=item.occurred_at)
         recorded = await retry_on_conflict(conn, lambda: ctx.sales.record(
             conn, context.cooperative_id, order, today, provenance))
@@ -78,7 +81,7 @@ def sync_handlers(ctx: AppContext) -> dict[str, ItemHandler]:
                               context: SyncContext) -> HandlerOutcome:
         body = _parse(ProduceFactIn, item)
         command = produce_command(body, business_date=item.business_date, offline=True)
-        today = await business_date(conn, context.cooperative_id)
+        today = await business_date(conn, context.cooperative_id, ctx.clock)
         provenance = Provenance(meta=context.meta, occurred_at=item.occurred_at)
         receipt = await retry_on_conflict(conn, lambda: ctx.stock.receive_produce(
             conn, context.cooperative_id, body.warehouse_id, body.product_id, command, today,

@@ -7,7 +7,7 @@ stream's query-table row in the caller's transaction.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -41,12 +41,12 @@ __all__ = ["MembersRepository"]
 
 def _new_event(
     payload: dict[str, Any], public: dict[str, Any], event: CooperativeEvent | MemberEvent,
-    cooperative_id: str, meta: CommandMeta,
+    cooperative_id: str, meta: CommandMeta, now: datetime,
 ) -> NewEvent:
     return NewEvent(
         event_id=uuid7(), event_type=event.event_type, schema_version=event.schema_version,
         payload=payload, public_payload=public, cooperative_id=cooperative_id,
-        occurred_at=datetime.now(UTC), business_date=business_date_of(event),
+        occurred_at=now, business_date=business_date_of(event),
         correlation_id=meta.correlation_id, command_id=meta.command_id, actor=meta.actor,
         traceparent=meta.traceparent, tracestate=meta.tracestate,
     )
@@ -86,8 +86,9 @@ class MembersRepository:
         self, conn: DbConnection, state: Cooperative, version: int,
         events: Sequence[CooperativeEvent], meta: CommandMeta,
     ) -> int:
+        now = self.store.clock.now()
         new = [_new_event(event_payload(e), cooperative_contract(e), e, state.cooperative_id,
-                          meta) for e in events]
+                          meta, now) for e in events]
         await self.store.append(conn, state.cooperative_id, version, new)
         version += len(new)
         period = state.current_period
@@ -127,10 +128,11 @@ class MembersRepository:
     ) -> tuple[Member, int]:
         new: list[NewEvent] = []
         state = before
+        now = self.store.clock.now()
         for e in events:
             state = evolve_member(state, e)
             new.append(_new_event(event_payload(e), member_contract(e, state), e,
-                                  state.cooperative_id, meta))
+                                  state.cooperative_id, meta, now))
         if state is None:
             raise ValueError("save_member needs at least one event for a new member")
         await self.store.append(conn, state.member_id, version, new)

@@ -7,9 +7,9 @@ which owns the transaction and the Idempotency-Key.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
+from gotong_platform.calendar import Clock, today_in
 from gotong_platform.commands import CommandMeta
 from gotong_platform.db import DbConnection
 from gotong_platform.ids import new_id
@@ -44,14 +44,9 @@ from members.domain import (
 )
 from members.domain.values import TimeZone
 
-__all__ = ["MemberCommand", "MembersService", "today_in"]
+__all__ = ["MemberCommand", "MembersService"]
 
 MemberCommand = RejectApplication | SuspendMember | ReinstateMember | ExitMember
-
-
-def today_in(time_zone: TimeZone) -> date:
-    """The cooperative's business date now: WIT's day starts two hours before WIB's."""
-    return datetime.now(ZoneInfo(time_zone.iana_name)).date()
 
 
 @dataclass(frozen=True)
@@ -59,6 +54,14 @@ class MembersService:
     repo: MembersRepository
     nik: NikProtector
     min_age_years: int
+
+    @property
+    def clock(self) -> Clock:
+        return self.repo.store.clock
+
+    def today_in(self, time_zone: TimeZone) -> date:
+        """The cooperative's business date now, on the service's clock."""
+        return today_in(self.clock, time_zone)
 
     async def register_cooperative(
         self, conn: DbConnection, command: RegisterCooperative, meta: CommandMeta
@@ -68,7 +71,7 @@ class MembersService:
                 "Another cooperative is already registered under this legal registration number.")
         cooperative_id = new_id("cooperative")
         events = register_cooperative(None, command, cooperative_id=cooperative_id,
-                                      today=today_in(command.time_zone))
+                                      today=self.today_in(command.time_zone))
         return await self._save_cooperative(conn, None, 0, events, meta)
 
     async def join_federation(
@@ -76,7 +79,7 @@ class MembersService:
         meta: CommandMeta,
     ) -> tuple[Cooperative, int]:
         state, version = await self._cooperative(conn, cooperative_id)
-        events = join_federation(state, command, today=today_in(state.time_zone))
+        events = join_federation(state, command, today=self.today_in(state.time_zone))
         return await self._save_cooperative(conn, state, version, events, meta)
 
     async def leave_federation(
@@ -84,7 +87,7 @@ class MembersService:
         meta: CommandMeta,
     ) -> tuple[Cooperative, int]:
         state, version = await self._cooperative(conn, cooperative_id)
-        events = leave_federation(state, command, today=today_in(state.time_zone))
+        events = leave_federation(state, command, today=self.today_in(state.time_zone))
         return await self._save_cooperative(conn, state, version, events, meta)
 
     async def apply(
@@ -95,7 +98,7 @@ class MembersService:
         nik_hash = self.nik.hash(command.nik)
         events = apply_for_membership(
             None, command, member_id=member_id, cooperative=cooperative, nik_hash=nik_hash,
-            today=today_in(cooperative.time_zone), min_age_years=self.min_age_years,
+            today=self.today_in(cooperative.time_zone), min_age_years=self.min_age_years,
         )
         member, version = await self.repo.save_member(conn, None, 0, events, meta,
                                                       full_name=command.full_name.strip())
@@ -112,7 +115,7 @@ class MembersService:
     ) -> tuple[Member, int]:
         cooperative, _ = await self._cooperative(conn, cooperative_id)
         state, version = await self._member(conn, cooperative_id, member_id)
-        today = today_in(cooperative.time_zone)
+        today = self.today_in(cooperative.time_zone)
         # Decide first with a placeholder so a refused admission burns no number.
         admit_member(state, AdmitMember(admitted_on=admitted_on or today, member_no="-"),
                      today=today)
@@ -127,7 +130,7 @@ class MembersService:
     ) -> tuple[Member, int]:
         cooperative, _ = await self._cooperative(conn, cooperative_id)
         state, version = await self._member(conn, cooperative_id, member_id)
-        today = today_in(cooperative.time_zone)
+        today = self.today_in(cooperative.time_zone)
         match command:
             case RejectApplication():
                 events = reject_application(state, command, today=today)

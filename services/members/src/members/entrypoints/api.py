@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from starlette.responses import JSONResponse
 
 from gotong_platform.auth import Action, Principal, Role, can_read
+from gotong_platform.calendar import Clock, today_in
 from gotong_platform.commands import CommandMeta, execute_command
 from gotong_platform.db import DbConnection
 from gotong_platform.http import (
@@ -28,7 +29,7 @@ from gotong_platform.http import (
     idempotency_key,
     require_action,
 )
-from members.application.service import MemberCommand, MembersService, today_in
+from members.application.service import MemberCommand, MembersService
 from members.domain import (
     ApplyForMembership,
     ExitMember,
@@ -69,12 +70,12 @@ def _meta(principal: Principal, idem: IdempotencyRequest, correlation: str | Non
                                correlation=correlation)
 
 
-async def _today(conn: DbConnection, cooperative_id: str) -> date:
+async def _today(conn: DbConnection, cooperative_id: str, clock: Clock) -> date:
     tz = await conn.fetchval("SELECT time_zone FROM cooperatives WHERE cooperative_id = $1",
                              cooperative_id)
     if tz is None:
         raise HTTPProblem(404, "Not Found", "cooperative not found", "cooperative-not-found")
-    return today_in(TimeZone(tz))
+    return today_in(clock, tz)
 
 
 _SEES_NAMES = frozenset({Role.FEDERATION_ADMIN, Role.COOP_ADMIN, Role.COOP_CLERK})
@@ -110,7 +111,7 @@ def _federation_router() -> APIRouter:
             coop_type=CoopType(body.coop_type), province_code=body.province_code,
             regency_code=body.regency_code, time_zone=tz,
             fiscal_year_start_month=body.fiscal_year_start_month, loop=Loop(body.loop),
-            registered_on=body.registered_on or today_in(tz),
+            registered_on=body.registered_on or today_in(ctx.service.clock, tz),
         )
         meta = _meta(principal, idem, correlation)
 
@@ -157,7 +158,7 @@ def _cooperative_routes(router: APIRouter) -> None:
         meta = _meta(scope.principal, idem, correlation)
 
         async def work(conn: DbConnection) -> tuple[int, Any]:
-            day = body.effective_date or await _today(conn, scope.cooperative_id)
+            day = body.effective_date or await _today(conn, scope.cooperative_id, ctx.service.clock)
             state, version = await ctx.service.join_federation(
                 conn, scope.cooperative_id, JoinFederation(effective_date=day), meta)
             return 200, s.CooperativeOut.of(state, version).model_dump(mode="json")
@@ -173,7 +174,7 @@ def _cooperative_routes(router: APIRouter) -> None:
         meta = _meta(scope.principal, idem, correlation)
 
         async def work(conn: DbConnection) -> tuple[int, Any]:
-            day = body.effective_date or await _today(conn, scope.cooperative_id)
+            day = body.effective_date or await _today(conn, scope.cooperative_id, ctx.service.clock)
             state, version = await ctx.service.leave_federation(
                 conn, scope.cooperative_id,
                 LeaveFederation(effective_date=day, reason=body.reason or ""), meta)
@@ -196,7 +197,8 @@ def _application_routes(router: APIRouter) -> None:
                 cooperative_id=scope.cooperative_id, full_name=body.full_name, nik=body.nik,
                 gender=Gender(body.gender), birth_date=body.birth_date,
                 village_code=body.village_code, occupation=body.occupation,
-                applied_on=body.applied_on or await _today(conn, scope.cooperative_id),
+                applied_on=body.applied_on
+                or await _today(conn, scope.cooperative_id, ctx.service.clock),
             )
             member, version = await ctx.service.apply(conn, command, meta)
             out = s.MemberOut.of(member, version, full_name=command.full_name.strip())
@@ -241,7 +243,7 @@ def _decision_routes(router: APIRouter) -> None:
         meta = _meta(scope.principal, idem, correlation)
 
         async def work(conn: DbConnection) -> tuple[int, Any]:
-            command = build(await _today(conn, scope.cooperative_id))
+            command = build(await _today(conn, scope.cooperative_id, ctx.service.clock))
             member, version = await ctx.service.change(
                 conn, scope.cooperative_id, member_id, command, meta)
             return 200, s.MemberOut.of(member, version).model_dump(mode="json")

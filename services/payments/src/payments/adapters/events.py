@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any
 
@@ -41,14 +41,16 @@ class Origin:
 
 def new_event(
     event: DomainEvent, payload: dict[str, Any], public: dict[str, Any] | None, *,
-    cooperative_id: str, business_date: date, origin: Origin,
+    cooperative_id: str, business_date: date, origin: Origin, now: datetime,
 ) -> NewEvent:
+    """The stored event; ``now`` (the store's clock) is its ``occurred_at`` unless the
+    origin brings the device's."""
     meta = origin.meta
     return NewEvent(
         event_id=uuid7(), event_type=stored_type(event.event_type),
         schema_version=event.schema_version, payload=payload, public_payload=public,
         cooperative_id=cooperative_id,
-        occurred_at=origin.occurred_at or datetime.now(UTC), business_date=business_date,
+        occurred_at=origin.occurred_at or now, business_date=business_date,
         correlation_id=meta.correlation_id, causation_id=origin.causation_id,
         command_id=meta.command_id, actor=meta.actor, traceparent=meta.traceparent,
         tracestate=meta.tracestate,

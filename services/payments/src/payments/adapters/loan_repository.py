@@ -54,7 +54,8 @@ class LoanRepository:
             state = evolve_loan(state, e)
             new.append(new_event(e, event_to_payload(e), loan_contract(e),
                                  cooperative_id=e.cooperative_id,
-                                 business_date=business_date_of(e), origin=origin))
+                                 business_date=business_date_of(e), origin=origin,
+                                 now=self.store.clock.now()))
         if state is None:
             raise ValueError("saving a loan needs at least one event")
         await self.store.append(conn, state.loan_id, version, new)

@@ -23,6 +23,7 @@ from payments.application.events import MemberExitRefunded, ProducePayoutMade
 from payments.application.policy import SavingsPolicy, SavingsPolicySet
 from payments.application.publishing import payout_contract, refund_contract, sale_contract
 from payments.domain import (
+    InstalmentHorizon,
     SaleEvent,
     SalePaymentRefused,
     SaleTender,
@@ -32,11 +33,12 @@ from payments.domain import (
 __all__ = ["RecordsRepository"]
 
 _POLICY = """
-INSERT INTO savings_policies (cooperative_id, pokok_idr, wajib_idr, wajib_due_day, version)
-VALUES ($1, $2, $3, $4, $5)
+INSERT INTO savings_policies (cooperative_id, pokok_idr, wajib_idr, wajib_due_day, version,
+    payout_instalments)
+VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT (cooperative_id) DO UPDATE SET pokok_idr = EXCLUDED.pokok_idr,
     wajib_idr = EXCLUDED.wajib_idr, wajib_due_day = EXCLUDED.wajib_due_day,
-    version = EXCLUDED.version
+    version = EXCLUDED.version, payout_instalments = EXCLUDED.payout_instalments
 """
 _SALE = """
 INSERT INTO sale_payments (sale_id, cooperative_id, status, total_idr, reason_code, detail,
@@ -71,7 +73,8 @@ class RecordsRepository:
         if row is None:
             return None, 0
         policy = SavingsPolicy(pokok_idr=row["pokok_idr"], wajib_idr=row["wajib_idr"],
-                               wajib_due_day=row["wajib_due_day"])
+                               wajib_due_day=row["wajib_due_day"],
+                               payout_instalments=InstalmentHorizon(row["payout_instalments"]))
         return policy, int(row["version"])
 
     async def save_policy(
@@ -81,7 +84,7 @@ class RecordsRepository:
         await self.store.append(conn, stream, version, [
             self._new(event, None, event.cooperative_id, event.set_on, origin)])
         await conn.execute(_POLICY, event.cooperative_id, event.pokok_idr, event.wajib_idr,
-                           event.wajib_due_day, version + 1)
+                           event.wajib_due_day, version + 1, event.payout_instalments.value)
         return version + 1
 
     async def save_sale_payment(
@@ -129,8 +132,8 @@ class RecordsRepository:
                            event.unrecovered_idr, event.business_date)
         return True
 
-    @staticmethod
-    def _new(event: DomainEvent, public: dict[str, Any] | None, cooperative_id: str,
+    def _new(self, event: DomainEvent, public: dict[str, Any] | None, cooperative_id: str,
              business_date: date, origin: Origin) -> NewEvent:
         return new_event(event, event_to_payload(event), public, cooperative_id=cooperative_id,
-                         business_date=business_date, origin=origin)
+                         business_date=business_date, origin=origin,
+                         now=self.store.clock.now())

@@ -99,10 +99,10 @@ WITH new AS (
 ), stored AS (
     INSERT INTO events (event_id, stream_id, stream_version, event_type, schema_version,
         cooperative_id, occurred_at, business_date, correlation_id, causation_id,
-        command_id, actor, traceparent, tracestate, payload)
+        command_id, actor, traceparent, tracestate, payload, recorded_at)
     SELECT event_id, stream_id, stream_version, event_type, schema_version, cooperative_id,
         occurred_at, business_date, correlation_id, causation_id, command_id, actor,
-        traceparent, tracestate, payload
+        traceparent, tracestate, payload, $13::timestamptz
     FROM new ORDER BY ord
     RETURNING 1
 ), queued AS (
@@ -233,7 +233,8 @@ class SavingsRepository:
             state = evolve_savings(state, e)
             new.append(new_event(e, event_to_payload(e), savings_contract(e, state),
                                  cooperative_id=e.cooperative_id,
-                                 business_date=business_date_of(e), origin=origin))
+                                 business_date=business_date_of(e), origin=origin,
+                                 now=self.store.clock.now()))
         if state is None:
             raise ValueError("saving an account needs at least one event")
         return AccountWrite(state=state, expected_version=version, events=new)
@@ -259,7 +260,7 @@ class SavingsRepository:
                 [a.balance_idr for a in rows], [a.arrears_idr for a in rows],
                 [_text_array(a.unpaid_periods) for a in rows],
                 [a.opened_on for a in rows], [w.version for w in writes],
-                [json_dumps(snapshot_of(a)) for a in rows])
+                [json_dumps(snapshot_of(a)) for a in rows], self.store.clock.now())
         except asyncpg.UniqueViolationError as exc:
             if exc.constraint_name == "events_stream_version_key":
                 streams = ", ".join(w.state.account_id for w in writes)

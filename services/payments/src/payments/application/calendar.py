@@ -1,29 +1,20 @@
-"""The cooperative's business date: "today" in its own time zone (WIB, WITA or WIT)."""
+"""The cooperative's business date: "today" in its own time zone (WIB, WITA or WIT).
+
+The zone comes from the local members directory; the clock is the service's own
+(``gotong_platform.calendar``), so tests set the day instead of inheriting it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date, datetime
-from types import MappingProxyType
-from zoneinfo import ZoneInfo
+from datetime import date
 
+from gotong_platform.calendar import Clock, today_in
 from gotong_platform.db import DbConnection
 from gotong_platform.directory import Directory
 
-__all__ = ["cooperative_today", "today_in"]
-
-_IANA: Mapping[str, str] = MappingProxyType(
-    {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"})
+__all__ = ["cooperative_today"]
 
 
-def today_in(time_zone: str | None) -> date:
-    """Today in WIB, WITA or WIT: WIT's day starts two hours before WIB's.
-
-    A cooperative whose registration has not reached the directory yet counts in WIB.
-    """
-    return datetime.now(ZoneInfo(_IANA.get(time_zone or "WIB", "Asia/Jakarta"))).date()
-
-
-async def cooperative_today(conn: DbConnection, cooperative_id: str) -> date:
+async def cooperative_today(conn: DbConnection, cooperative_id: str, clock: Clock) -> date:
     facts = await Directory(conn).cooperative(cooperative_id)
-    return today_in(facts.time_zone if facts else None)
+    return today_in(clock, facts.time_zone if facts else None)

@@ -115,7 +115,8 @@ class LoanService:
 
     async def view(self, conn: DbConnection, cooperative_id: str, loan_id: str) -> LoanView:
         loan, version = await self.loan(conn, cooperative_id, loan_id)
-        return view_of(loan, version, await cooperative_today(conn, cooperative_id))
+        return view_of(loan, version,
+                       await cooperative_today(conn, cooperative_id, self.repo.store.clock))
 
     async def loan(
         self, conn: DbConnection, cooperative_id: str, loan_id: str

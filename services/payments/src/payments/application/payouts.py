@@ -2,8 +2,10 @@
 
 Deductions, in this order (``payments.domain.plan_payout`` caps them at the gross):
 
-1. each active loan's instalments due by the end of the receipt's month (overdue ones
-   and this month's, with the penalty a repayment that day charges), oldest loan first;
+1. each active loan's instalments due by the receipt's business date (overdue ones and
+   any due that day, with the penalty a repayment that day charges), oldest loan
+   first; a cooperative may choose to take the rest of that month's too
+   (``InstalmentHorizon`` in its savings policy);
 2. the simpanan wajib arrears.
 
 They become a ``LoanRepaymentReceived`` and a ``SavingsDeposited`` with channel
@@ -13,7 +15,7 @@ They become a ``LoanRepaymentReceived`` and a ``SavingsDeposited`` with channel
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, timedelta
+from datetime import date
 
 from gotong_platform.contracts.inventory import ProduceReceivedFromMemberV1
 from gotong_platform.db import DbConnection
@@ -27,29 +29,15 @@ from payments.domain import (
     DeductionType,
     DepositChannel,
     DepositSavings,
-    Loan,
     PayoutPlan,
     ReceiveRepayment,
     RepaymentChannel,
     SavingsType,
+    instalments_due,
     plan_payout,
 )
-from payments.domain.dates import add_months
-from payments.domain.repayment import penalty_charges
 
-__all__ = ["ProducePayouts", "due_this_month"]
-
-
-def due_this_month(loan: Loan, day: date) -> int:
-    """What the borrower should pay on ``day``: every instalment due by the end of ``day``'s
-    month (principal, interest and penalty still unpaid) and the penalty a repayment on
-    ``day`` would charge first.
-    """
-    month_end = add_months(day.replace(day=1), 1) - timedelta(days=1)
-    owed = sum(i.principal_due_idr + i.interest_due_idr + i.penalty_due_idr
-               for i in loan.instalments if i.due_date <= month_end)
-    charged = penalty_charges(loan.instalments, loan.penalty_bp_per_month, day)
-    return owed + sum(c.penalty_idr for c in charged)
+__all__ = ["ProducePayouts"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -93,12 +81,13 @@ class ProducePayouts:
         self, conn: DbConnection, cooperative_id: str, member_id: str, day: date
     ) -> list[DeductionRequest]:
         requests: list[DeductionRequest] = []
+        horizon = (await self.savings.policy(conn, cooperative_id)).payout_instalments
         for loan_id in await self.loans.repo.active_loans_of(conn, cooperative_id, member_id):
             loan, _ = await self.loans.repo.load(conn, loan_id)
             # A receipt dated before the disbursement owes nothing to that loan yet.
             if loan is None or loan.disbursed_on is None or loan.disbursed_on > day:
                 continue
-            if (due := due_this_month(loan, day)) > 0:
+            if (due := instalments_due(loan, day, horizon)) > 0:
                 requests.append(DeductionRequest(deduction_type=DeductionType.LOAN_INSTALMENT,
                                                  ref=loan_id, amount_idr=due))
         wajib, _ = await self.savings.repo.load(conn,

@@ -1,9 +1,11 @@
-"""A cooperative's savings policy: the simpanan pokok amount, the monthly wajib, its due day.
+"""A cooperative's savings policy: the simpanan pokok amount, the monthly wajib, its due day,
+and which loan instalments a produce payout deducts.
 
 Set per cooperative by its pengurus (``POST .../savings-policy``). Until one is set the
 documented default applies: pokok Rp 50.000, wajib Rp 10.000 due on the 10th, the
 amounts of a 2025 Koperasi Desa Merah Putih (handbook §1.2). The due day stops at 28
-so every month has it.
+so every month has it. A payout deducts the instalments due by the receipt's date
+unless the cooperative chooses this month's too (``InstalmentHorizon``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from gotong_platform.domain import DomainEvent
 from payments.application.errors import InvalidSavingsPolicy
 from payments.domain.dates import period_start
 from payments.domain.errors import InvalidPeriod
+from payments.domain.payouts import InstalmentHorizon
 
 __all__ = [
     "DEFAULT_SAVINGS_POLICY",
@@ -30,6 +33,7 @@ class SavingsPolicy:
     pokok_idr: int
     wajib_idr: int
     wajib_due_day: int
+    payout_instalments: InstalmentHorizon = InstalmentHorizon.DUE_BY_RECEIPT_DATE
 
 
 DEFAULT_SAVINGS_POLICY = SavingsPolicy(pokok_idr=50_000, wajib_idr=10_000, wajib_due_day=10)
@@ -48,6 +52,8 @@ class SavingsPolicySet(DomainEvent):
     wajib_due_day: int
     set_on: date
     set_by: str
+    # Added later in schema version 1: events stored before it read as the default.
+    payout_instalments: InstalmentHorizon = InstalmentHorizon.DUE_BY_RECEIPT_DATE
 
 
 def set_savings_policy(
@@ -60,6 +66,7 @@ def set_savings_policy(
     return SavingsPolicySet(
         cooperative_id=cooperative_id, pokok_idr=policy.pokok_idr, wajib_idr=policy.wajib_idr,
         wajib_due_day=policy.wajib_due_day, set_on=set_on, set_by=set_by,
+        payout_instalments=policy.payout_instalments,
     )
 
 

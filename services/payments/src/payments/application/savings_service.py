@@ -13,13 +13,13 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import date
 
+from gotong_platform.calendar import Clock, check_business_date, today_in
 from gotong_platform.db import DbConnection
 from gotong_platform.domain import DomainError
 from gotong_platform.eventstore import NewEvent
 from payments.adapters.events import Origin
 from payments.adapters.records_repository import RecordsRepository
 from payments.adapters.savings_repository import AccountWrite, LoadedAccount, SavingsRepository
-from payments.application.calendar import today_in
 from payments.application.errors import MemberNotActive, SavingsAccountsNotOpened
 from payments.application.policy import (
     DEFAULT_SAVINGS_POLICY,
@@ -66,6 +66,10 @@ class WajibBilling:
 class SavingsService:
     repo: SavingsRepository
     records: RecordsRepository
+
+    @property
+    def clock(self) -> Clock:
+        return self.repo.store.clock
 
     async def policy(self, conn: DbConnection, cooperative_id: str) -> SavingsPolicy:
         return (await self.current_policy(conn, cooperative_id))[0]
@@ -118,8 +122,12 @@ class SavingsService:
             raise MemberNotActive(
                 "Deposits are taken from admitted members only; this member is "
                 f"{loaded.member_status or 'unknown here'}.")
+        today = today_in(self.clock, loaded.time_zone)
         if not isinstance(command, DepositSavings):
-            command = command(today_in(loaded.time_zone))
+            command = command(today)
+        elif require_active_member:  # a clerk's date (facts from elsewhere were checked there)
+            check_business_date(command.business_date, today=today,
+                                what="The deposit's business date")
         events = deposit_savings(loaded.state, command)
         return await self.repo.save(conn, loaded.state, loaded.version, events, origin)
 

@@ -100,7 +100,14 @@ from payments.domain.loans import (
     restructure_loan,
     write_off_loan,
 )
-from payments.domain.payouts import AppliedDeduction, DeductionRequest, PayoutPlan, plan_payout
+from payments.domain.payouts import (
+    AppliedDeduction,
+    DeductionRequest,
+    InstalmentHorizon,
+    PayoutPlan,
+    instalments_due,
+    plan_payout,
+)
 from payments.domain.refunds import RefundPlan, exit_refund
 from payments.domain.repayment import InstalmentPosition
 from payments.domain.sales import (
@@ -170,6 +177,7 @@ __all__ = [
     "EventSequenceError",
     "Instalment",
     "InstalmentAllocation",
+    "InstalmentHorizon",
     "InstalmentPosition",
     "InsufficientSavingsBalance",
     "InterestMethod",
@@ -252,6 +260,7 @@ __all__ = [
     "evolve_loan",
     "evolve_savings",
     "exit_refund",
+    "instalments_due",
     "loan_event_from_payload",
     "open_savings_account",
     "plan_payout",

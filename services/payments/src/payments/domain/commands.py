@@ -85,11 +85,21 @@ class ApplyForLoan:
     recorded_by: str  # the clerk who recorded the application (the "maker")
     purpose: str | None = None
 
+    @property
+    def business_date(self) -> date:
+        """The day the step happened (checked against the cooperative's today)."""
+        return self.applied_on
+
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class ApproveLoan:
     approved_by: str
     approved_on: date
+
+    @property
+    def business_date(self) -> date:
+        """The day the step happened (checked against the cooperative's today)."""
+        return self.approved_on
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -98,11 +108,21 @@ class RejectLoan:
     rejected_on: date
     reason: str
 
+    @property
+    def business_date(self) -> date:
+        """The day the step happened (checked against the cooperative's today)."""
+        return self.rejected_on
+
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class DisburseLoan:
     disbursed_by: str
     disbursed_on: date
+
+    @property
+    def business_date(self) -> date:
+        """The day the step happened (checked against the cooperative's today)."""
+        return self.disbursed_on
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -112,6 +132,11 @@ class ReceiveRepayment:
     channel: RepaymentChannel
     recorded_offline: bool = False
     reference: str | None = None
+
+    @property
+    def business_date(self) -> date:
+        """The day the step happened (checked against the cooperative's today)."""
+        return self.paid_on
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -123,6 +148,11 @@ class RestructureLoan:
     approved_by: str
     reason: str
 
+    @property
+    def business_date(self) -> date:
+        """The day the step happened (checked against the cooperative's today)."""
+        return self.restructured_on
+
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class WriteOffLoan:
@@ -130,7 +160,17 @@ class WriteOffLoan:
     written_off_on: date
     reason: str
 
+    @property
+    def business_date(self) -> date:
+        """The day the step happened (checked against the cooperative's today)."""
+        return self.written_off_on
+
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class CloseLoan:
     closed_on: date
+
+    @property
+    def business_date(self) -> date:
+        """The day the step happened (checked against the cooperative's today)."""
+        return self.closed_on

@@ -5,17 +5,55 @@ before paying out (handbook §2 row 9). Deductions apply in the order given, eac
 capped so the net paid never goes below zero: a later deduction may get less than
 asked, or nothing. Always ``sum(applied) + net_paid == gross``. The application turns
 each applied deduction into a repayment or deposit with channel ``produce_deduction``.
+
+Which of a loan's instalments a payout takes is the cooperative's choice
+(``InstalmentHorizon``). By default only what is due on the receipt's business date:
+the overdue instalments and any due that very day, with the penalty a repayment that
+day charges. Taking an instalment weeks before it falls due surprises a member, so
+"this month's instalment too" is an option a cooperative sets, not the rule.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from datetime import date, timedelta
+from enum import StrEnum
 
 from payments.domain import checks
+from payments.domain.dates import add_months
+from payments.domain.loan_state import Loan
+from payments.domain.repayment import penalty_charges
 from payments.domain.values import DeductionType
 
-__all__ = ["AppliedDeduction", "DeductionRequest", "PayoutPlan", "plan_payout"]
+__all__ = [
+    "AppliedDeduction",
+    "DeductionRequest",
+    "InstalmentHorizon",
+    "PayoutPlan",
+    "instalments_due",
+    "plan_payout",
+]
+
+
+class InstalmentHorizon(StrEnum):
+    """Which loan instalments a produce payout deducts: a cooperative's policy."""
+
+    DUE_BY_RECEIPT_DATE = "due_by_receipt_date"  # overdue, and due on the receipt's day
+    DUE_THIS_MONTH = "due_this_month"  # also those due later in the receipt's month
+
+
+def instalments_due(loan: Loan, day: date, horizon: InstalmentHorizon) -> int:
+    """What a payout on ``day`` takes for ``loan``: the unpaid principal, interest and
+    penalty of every instalment due by ``day`` (or by the end of ``day``'s month, under
+    ``DUE_THIS_MONTH``), plus the penalty a repayment on ``day`` would charge first."""
+    last = day
+    if horizon is InstalmentHorizon.DUE_THIS_MONTH:
+        last = add_months(day.replace(day=1), 1) - timedelta(days=1)
+    owed = sum(i.principal_due_idr + i.interest_due_idr + i.penalty_due_idr
+               for i in loan.instalments if i.due_date <= last)
+    charged = penalty_charges(loan.instalments, loan.penalty_bp_per_month, day)
+    return owed + sum(c.penalty_idr for c in charged)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

@@ -10,6 +10,7 @@ import asyncpg
 from fastapi import Depends, Header, Request
 from starlette.responses import JSONResponse
 
+from gotong_platform.calendar import Clock
 from gotong_platform.commands import CommandMeta, execute_command
 from gotong_platform.db import DbConnection
 from gotong_platform.http import IdempotencyRequest, Scope, cooperative_scope, idempotency_key
@@ -27,6 +28,7 @@ class AppContext:
     savings: SavingsService
     loans: LoanService
     offline: OfflineFacts
+    clock: Clock
 
 
 async def _ctx(request: Request) -> AppContext:  # async: FastAPI runs a sync one in a thread

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Query
 from starlette.responses import JSONResponse
 
 from gotong_platform.auth import Action
+from gotong_platform.calendar import check_business_date
 from gotong_platform.db import DbConnection
 from gotong_platform.http import IdempotencyRequest, Scope, require_action
 from payments.adapters.events import Origin
@@ -55,7 +56,7 @@ def _application_routes(router: APIRouter) -> None:
         """Record a member's loan application; the recording user is the maker."""
 
         async def work(conn: DbConnection, origin: Origin) -> tuple[int, Any]:
-            today = await cooperative_today(conn, scope.cooperative_id)
+            today = await cooperative_today(conn, scope.cooperative_id, ctx.clock)
             command = ApplyForLoan(
                 member_id=body.member_id, principal_idr=body.principal_idr,
                 term_months=body.term_months,
@@ -63,6 +64,7 @@ def _application_routes(router: APIRouter) -> None:
                 method=InterestMethod(body.method), penalty_bp_per_month=body.penalty_bp_per_month,
                 first_due_date=body.first_due_date, applied_on=body.applied_on or today,
                 recorded_by=scope.principal.subject, purpose=body.purpose)
+            check_business_date(command.applied_on, today=today, what="The application date")
             change = await ctx.loans.apply(conn, scope.cooperative_id, command, origin)
             out = ls.LoanOut.of(view_of(change.loan, change.version, today))
             return 201, out.model_dump(mode="json")
@@ -93,9 +95,10 @@ async def _change(scope: Scope, ctx: AppContext, idem: IdempotencyRequest, loan_
     """Every later step of a loan has one shape: build the command with today, decide."""
 
     async def work(conn: DbConnection, origin: Origin) -> tuple[int, Any]:
-        today = await cooperative_today(conn, scope.cooperative_id)
-        change = await ctx.loans.change(conn, scope.cooperative_id, loan_id, build(today),
-                                        origin)
+        today = await cooperative_today(conn, scope.cooperative_id, ctx.clock)
+        command = build(today)
+        check_business_date(command.business_date, today=today)
+        change = await ctx.loans.change(conn, scope.cooperative_id, loan_id, command, origin)
         view = view_of(change.loan, change.version, today)
         received = next((e for e in change.events if isinstance(e, LoanRepaymentReceived)),
                         None)

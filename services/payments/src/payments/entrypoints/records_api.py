@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from starlette.responses import Response
 
 from gotong_platform.auth import Action
+from gotong_platform.directory import Directory
 from gotong_platform.http import HTTPProblem, require_action
 from gotong_platform.sync import SyncBatch, SyncBatchResult, process_batch_json
 from payments.entrypoints import schemas as s
@@ -65,8 +66,10 @@ def records_routes(router: APIRouter) -> None:
         """
         # Serialised directly (orjson, the same JSON as SyncBatchResult's): FastAPI would
         # validate the 500 results again, and even the models alone cost ~3 us per item.
+        place = await Directory(ctx.pool).cooperative(scope.cooperative_id)
         body = await process_batch_json(
             ctx.pool, cooperative_id=scope.cooperative_id, batch=batch,
             handlers=ctx.offline.handlers(), actor=scope.principal.subject,
-            correlation=correlation)
+            correlation=correlation, clock=ctx.clock,
+            time_zone=place.time_zone if place else None)
         return Response(body, media_type="application/json")

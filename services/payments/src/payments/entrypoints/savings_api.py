@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Path
 from starlette.responses import JSONResponse
 
 from gotong_platform.auth import Action
+from gotong_platform.calendar import check_business_date
 from gotong_platform.db import DbConnection
 from gotong_platform.http import HTTPProblem, require_action
 from payments.adapters.events import Origin
@@ -17,6 +18,7 @@ from payments.application.policy import SavingsPolicy
 from payments.domain import (
     DepositChannel,
     DepositSavings,
+    InstalmentHorizon,
     SavingsType,
     WithdrawSavings,
 )
@@ -42,10 +44,11 @@ def _policy_routes(router: APIRouter) -> None:
                          correlation: Correlation = None) -> JSONResponse:
         """Set the cooperative's simpanan pokok and wajib (new accounts take the new pokok)."""
         policy = SavingsPolicy(pokok_idr=body.pokok_idr, wajib_idr=body.wajib_idr,
-                               wajib_due_day=body.wajib_due_day)
+                               wajib_due_day=body.wajib_due_day,
+                               payout_instalments=InstalmentHorizon(body.payout_instalments))
 
         async def work(conn: DbConnection, origin: Origin) -> tuple[int, Any]:
-            today = await cooperative_today(conn, scope.cooperative_id)
+            today = await cooperative_today(conn, scope.cooperative_id, ctx.clock)
             await ctx.savings.set_policy(conn, scope.cooperative_id, policy, today, origin)
             out = s.SavingsPolicyOut.of(scope.cooperative_id, policy, is_default=False)
             return 200, out.model_dump(mode="json")
@@ -122,10 +125,10 @@ def _account_routes(router: APIRouter) -> None:
         """Pay simpanan sukarela out (online only, approved by the pengurus); never below 0."""
 
         async def work(conn: DbConnection, origin: Origin) -> tuple[int, Any]:
+            today = await cooperative_today(conn, scope.cooperative_id, ctx.clock)
             command = WithdrawSavings(
                 amount_idr=body.amount_idr,
-                business_date=body.business_date
-                or await cooperative_today(conn, scope.cooperative_id))
+                business_date=check_business_date(body.business_date or today, today=today))
             account, version = await ctx.savings.withdraw(conn, scope.cooperative_id,
                                                           member_id, command, origin)
             return 201, s.SavingsAccountOut.of(account, version).model_dump(mode="json")

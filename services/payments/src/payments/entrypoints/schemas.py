@@ -17,6 +17,10 @@ from payments.domain import SavingsAccount
 
 SavingsTypeIn = Literal["pokok", "wajib", "sukarela"]
 CashChannel = Literal["cash", "transfer", "qris"]
+PayoutInstalments = Literal["due_by_receipt_date", "due_this_month"]
+_PAYOUT_INSTALMENTS = (
+    "which loan instalments a produce payout deducts: those due by the receipt's date "
+    "(overdue ones and any due that day; the default), or also the rest of that month's")
 
 
 def rupiah(example: int, *, description: str | None = None) -> Any:
@@ -37,6 +41,8 @@ class SavingsPolicyIn(In):
     wajib_idr: int = rupiah(10_000, description="simpanan wajib: billed every month")
     wajib_due_day: int = Field(ge=1, le=28, examples=[10],
                                description="day of the month the wajib falls due")
+    payout_instalments: PayoutInstalments = Field(
+        default="due_by_receipt_date", description=_PAYOUT_INSTALMENTS)
 
 
 class SavingsPolicyOut(BaseModel):
@@ -44,13 +50,14 @@ class SavingsPolicyOut(BaseModel):
     pokok_idr: int
     wajib_idr: int
     wajib_due_day: int
+    payout_instalments: PayoutInstalments = Field(description=_PAYOUT_INSTALMENTS)
     is_default: bool = Field(description="true until the cooperative sets its own policy")
 
     @classmethod
     def of(cls, cooperative_id: str, policy: SavingsPolicy, is_default: bool) -> SavingsPolicyOut:
         return cls(cooperative_id=cooperative_id, pokok_idr=policy.pokok_idr,
                    wajib_idr=policy.wajib_idr, wajib_due_day=policy.wajib_due_day,
-                   is_default=is_default)
+                   payout_instalments=policy.payout_instalments.value, is_default=is_default)
 
 
 # --- savings accounts -----------------------------------------------------------------

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -23,6 +22,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from gotong_platform.calendar import TimeZone, today_in
 from gotong_platform.http import HTTPProblem, PrincipalDep
 from reporting.entrypoints.access import Model
 from reporting.reports.directory import months_with_data
@@ -45,9 +45,6 @@ _HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
 }
-# "Today" for the running month: the easternmost zone of Indonesia (WIT, UTC+9), so no
-# cooperative's business date of today lies after it.
-_EASTERNMOST = timezone(timedelta(hours=9))
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +83,14 @@ def build_dashboard_router() -> APIRouter:
         return _serve(request, name)
 
     @router.get("/dashboard/months")
-    async def months(principal: PrincipalDep, model: Model) -> dict[str, Any]:
+    async def months(request: Request, principal: PrincipalDep, model: Model
+                     ) -> dict[str, Any]:
         """Months (YYYY-MM) in which some fact has its business date, up to the current
         one; ``latest`` is the page's default month, ``today`` the "as of" of the
         running month (in WIT, the easternmost time zone)."""
-        today = datetime.now(UTC).astimezone(_EASTERNMOST).date()
+        # WIT (UTC+9), the easternmost zone: no cooperative's business date of today
+        # lies after it (the reports' default cut-off for a region uses the same).
+        today = today_in(request.app.state.clock, TimeZone.WIT)
         current = f"{today:%Y-%m}"
         async with model.connection() as conn:
             found = [m for m in await months_with_data(conn) if m <= current]

@@ -10,7 +10,8 @@ _RATIO = {"numerator": 12_500_000, "denominator": 250_000_000, "bp": 500}
 _EXAMPLE: dict[str, Any] = {
     "scope": {"kind": "region", "code": "53", "level": "province", "cooperatives": 2},
     "period": {"month": "2026-01", "start": "2026-01-01", "end": "2026-01-31",
-               "as_of": "2026-01-31", "known_at": "2026-02-03T01:00:00Z"},
+               "as_of": "2026-01-31", "as_of_basis": "month_end",
+               "known_at": "2026-02-03T01:00:00Z"},
     "members": {"active": {"total": 412, "L": 190, "P": 222, "unknown": 0}, "admitted": 9,
                 "exited": 2, "participants": 301,
                 "participation_rate": {"numerator": 301, "denominator": 412, "bp": 7306},

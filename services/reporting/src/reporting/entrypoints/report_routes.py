@@ -1,7 +1,10 @@
 """Monthly report routes: a cooperative, a region, the federation; JSON or CSV.
 
 ``month`` is required; ``as_of`` (a day of that month) and ``known_at`` (a moment
-with its time zone) are optional cut-offs. Every table of a report is also served
+with its time zone) are optional cut-offs. Without ``as_of`` a running month is cut off
+at today: the cooperative's own for its report, WIT's (the easternmost zone, so no fact
+of today anywhere is left out) for a region or the federation.
+``period.as_of_basis`` says which cut-off the report used. Every table of a report is also served
 as CSV: ``.../monthly.csv?table=<name>``, or ``Accept: text/csv`` on the JSON route.
 Tenancy is the summaries': the federation admin reads all, a regional officer its
 region (404 for another), a cooperative itself (the cooperative router's scope).
@@ -9,6 +12,7 @@ region (404 for another), a cooperative itself (the cooperative router's scope).
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -17,6 +21,7 @@ from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
 from gotong_platform.auth import Principal, Role
+from gotong_platform.calendar import Clock, TimeZone, today_in
 from gotong_platform.http import HTTPProblem, PrincipalDep, Scope, cooperative_scope
 from reporting.entrypoints.access import Model, RegionCode, may_read_region
 from reporting.entrypoints.report_examples import CSV_RESPONSES, MONTHLY_RESPONSES
@@ -31,12 +36,16 @@ from reporting.reports.monthly import (
 from reporting.reports.period import InvalidPeriod, Period
 from reporting.reports.tables import TableName, table_csv
 
-__all__ = ["add_report_routes"]
+__all__ = ["PeriodQuery", "add_report_routes"]
+
+# A region or the federation spans zones: its "today" is the latest one (WIT).
+_EASTERNMOST = TimeZone.WIT
 
 Month = Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-01"],
                              description="the month of business dates, YYYY-MM")]
 AsOf = Annotated[date | None, Query(examples=["2026-01-15"], description=(
-    "business-date cut-off within the month (default: its last day)"))]
+    "business-date cut-off within the month (default: its last day, or today while the "
+    "month runs; period.as_of_basis says which)"))]
 KnownAt = Annotated[datetime | None, Query(examples=["2026-02-01T00:00:00+08:00"], description=(
     "recorded-time cut-off, with its time zone (default: now); encode '+' as %2B"))]
 Table = Annotated[TableName, Query(description="the table of the report to send")]
@@ -48,16 +57,33 @@ CSV_ROUTE: dict[str, Any] = {"responses": CSV_RESPONSES, "response_class": Respo
                              "tags": ["monthly reports"]}
 
 
-async def _period(month: Month, as_of: AsOf = None, known_at: KnownAt = None) -> Period:
-    try:
-        return Period.of(month, as_of, known_at)
-    except InvalidPeriod as exc:
-        raise HTTPProblem(422, "Invalid request", str(exc), "invalid-request",
-                          errors=[{"loc": ["query"], "msg": str(exc), "type": "value_error"}]
-                          ) from exc
+@dataclasses.dataclass(frozen=True, slots=True)
+class PeriodQuery:
+    """The period a client asked for, resolved once the report's time zone is known."""
+
+    month: str
+    as_of: date | None
+    known_at: datetime | None
+    clock: Clock
+
+    def resolve(self, time_zone: str | TimeZone | None) -> Period:
+        try:
+            return Period.of(self.month, self.as_of, self.known_at, now=self.clock.now(),
+                             today=today_in(self.clock, time_zone))
+        except InvalidPeriod as exc:
+            raise HTTPProblem(422, "Invalid request", str(exc), "invalid-request",
+                              errors=[{"loc": ["query"], "msg": str(exc),
+                                       "type": "value_error"}]) from exc
 
 
-PeriodDep = Annotated[Period, Depends(_period)]
+async def _period(request: Request, month: Month, as_of: AsOf = None,
+                  known_at: KnownAt = None) -> PeriodQuery:
+    query = PeriodQuery(month, as_of, known_at, request.app.state.clock)
+    query.resolve(None)  # refuse an impossible period before anything is read
+    return query
+
+
+PeriodDep = Annotated[PeriodQuery, Depends(_period)]
 CoopScope = Annotated[Scope, Depends(cooperative_scope)]
 
 
@@ -88,20 +114,24 @@ def add_report_routes(router: APIRouter, scoped: APIRouter, options: ReportOptio
     """The monthly routes on ``router``, and the cooperative's on the ``scoped`` router
     (whose router-level dependency is the cooperative scope)."""
 
-    async def federation(model: Model, period: Period) -> dict[str, Any]:
+    async def federation(model: Model, period: PeriodQuery) -> dict[str, Any]:
         async with model.connection() as conn:
-            data = await gather(conn, period, await cooperatives(conn), options)
+            data = await gather(conn, period.resolve(_EASTERNMOST), await cooperatives(conn),
+                                options)
         return federation_report(data)
 
-    async def region(model: Model, period: Period, code: str) -> dict[str, Any]:
+    async def region(model: Model, period: PeriodQuery, code: str) -> dict[str, Any]:
         async with model.connection() as conn:
-            data = await gather(conn, period, await cooperatives(conn, region=code), options)
+            data = await gather(conn, period.resolve(_EASTERNMOST),
+                                await cooperatives(conn, region=code), options)
         return region_report(data, code)
 
-    async def cooperative(model: Model, period: Period, cooperative_id: str) -> dict[str, Any]:
+    async def cooperative(model: Model, period: PeriodQuery, cooperative_id: str
+                          ) -> dict[str, Any]:
         async with model.connection() as conn:
             coops = await cooperatives(conn, cooperative_id=cooperative_id)
-            data = await gather(conn, period, coops, options)
+            zone = coops[0].time_zone if coops else None
+            data = await gather(conn, period.resolve(zone), coops, options)
         return cooperative_report(data, cooperative_id)
 
     @router.get("/federation/reports/monthly", **JSON_ROUTE)

@@ -2,8 +2,10 @@
 
 - ``month`` (``YYYY-MM``) groups facts by ``business_date``, which already is the
   cooperative's own local date.
-- ``as_of`` is the business-date cut-off (default: the month's last day): flows count
-  from the 1st to ``as_of``, balances are taken at the end of ``as_of``.
+- ``as_of`` is the business-date cut-off: flows count from the 1st to ``as_of``,
+  balances are taken at the end of ``as_of``. By default it is the month's last day, or
+  today if the month is still running (an instalment due on the 20th is not overdue on
+  the 7th); ``as_of_basis`` says which (``requested``, ``today`` or ``month_end``).
 - ``known_at`` is the recorded-time cut-off (default: now): only facts the server had
   stored by then count, so a late upload changes "known now" but never "known then".
 
@@ -14,17 +16,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
 
-__all__ = ["TIME_ZONES", "InvalidPeriod", "Period", "iso", "month_start_at"]
+from gotong_platform.calendar import zone_of
+
+__all__ = ["AsOfBasis", "InvalidPeriod", "Period", "iso", "month_start_at"]
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-TIME_ZONES = {
-    "WIB": timezone(timedelta(hours=7)),   # Asia/Jakarta
-    "WITA": timezone(timedelta(hours=8)),  # Asia/Makassar
-    "WIT": timezone(timedelta(hours=9)),   # Asia/Jayapura
-}
-_DEFAULT_ZONE = TIME_ZONES["WIB"]  # a cooperative whose registration is not known yet
+AsOfBasis = Literal["requested", "today", "month_end"]
 
 
 class InvalidPeriod(ValueError):
@@ -37,8 +37,7 @@ def _next_month(day: date) -> date:
 
 def month_start_at(day: date, time_zone: str | None) -> datetime:
     """Midnight at the start of ``day``'s month in the cooperative's time zone."""
-    zone = TIME_ZONES.get(time_zone or "", _DEFAULT_ZONE)
-    return datetime.combine(day.replace(day=1), time(0), zone)
+    return datetime.combine(day.replace(day=1), time(0), zone_of(time_zone).tzinfo)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -48,10 +47,13 @@ class Period:
     end: date  # the month's last day
     as_of: date
     known_at: datetime
+    as_of_basis: AsOfBasis = "month_end"
 
     @classmethod
     def of(cls, month: str, as_of: date | None = None, known_at: datetime | None = None,
-           *, now: datetime | None = None) -> Period:
+           *, now: datetime, today: date | None = None) -> Period:
+        """The period ``month`` cut off at ``as_of`` (default: the month's last day, or
+        ``today`` while the month runs) and ``known_at`` (default: ``now``)."""
         match = _MONTH.match(month)
         if match is None:
             raise InvalidPeriod(f"month must be YYYY-MM, not {month!r}")
@@ -65,10 +67,14 @@ class Period:
         if known_at is not None and known_at.tzinfo is None:
             raise InvalidPeriod("known_at needs a time zone (e.g. Z or +08:00)")
         try:
-            known = (known_at or now or datetime.now(UTC)).astimezone(UTC)
+            known = (known_at or now).astimezone(UTC)
         except OverflowError as exc:  # e.g. 0001-01-01T00:00+05:00 is before year 1 in UTC
             raise InvalidPeriod("known_at is out of range") from exc
-        return cls(month, start, end, as_of or end, known)
+        if as_of is not None:
+            return cls(month, start, end, as_of, known, "requested")
+        if today is not None and start <= today < end:
+            return cls(month, start, end, today, known, "today")
+        return cls(month, start, end, end, known, "month_end")
 
     @property
     def is_whole_month(self) -> bool:
@@ -81,7 +87,7 @@ class Period:
         start = end.replace(day=1)
         as_of = end if self.is_whole_month else min(end, start.replace(
             day=min(self.as_of.day, end.day)))
-        return Period(f"{start:%Y-%m}", start, end, as_of, self.known_at)
+        return Period(f"{start:%Y-%m}", start, end, as_of, self.known_at, self.as_of_basis)
 
     def month_end_at(self, time_zone: str | None) -> datetime:
         """When the month ended for a cooperative: the 1st of the next month, 00:00 local."""
@@ -90,7 +96,7 @@ class Period:
     def as_dict(self) -> dict[str, str]:
         return {"month": self.month, "start": self.start.isoformat(),
                 "end": self.end.isoformat(), "as_of": self.as_of.isoformat(),
-                "known_at": iso(self.known_at)}
+                "as_of_basis": self.as_of_basis, "known_at": iso(self.known_at)}
 
 
 def iso(moment: datetime) -> str:

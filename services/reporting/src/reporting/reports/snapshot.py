@@ -28,7 +28,7 @@ async def monthly_snapshot(conn: DbConnection, known_at: datetime, options: Repo
     cache: Cache = {}
     result: dict[str, Any] = {}
     for month in await months_with_data(conn):
-        data = await gather(conn, Period.of(month, known_at=known_at), coops, options, cache)
+        data = await gather(conn, Period.of(month, now=known_at), coops, options, cache)
         result[month] = {
             "federation": federation_report(data),
             "regions": {r: region_report(data, r) for r in regions},

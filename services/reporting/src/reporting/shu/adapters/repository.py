@@ -8,7 +8,7 @@ tables never disagree with the events.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -45,11 +45,11 @@ def policy_stream_id(cooperative_id: str) -> str:
 
 
 def _new_event(event: ShuPolicyAdopted | CalculationEvent, public: dict[str, Any],
-               cooperative_id: str, meta: CommandMeta) -> NewEvent:
+               cooperative_id: str, meta: CommandMeta, now: datetime) -> NewEvent:
     return NewEvent(
         event_id=uuid7(), event_type=event.event_type, schema_version=event.schema_version,
         payload=event_payload(event), public_payload=public, cooperative_id=cooperative_id,
-        occurred_at=datetime.now(UTC), business_date=business_date_of(event),
+        occurred_at=now, business_date=business_date_of(event),
         correlation_id=meta.correlation_id, command_id=meta.command_id, actor=meta.actor,
         traceparent=meta.traceparent, tracestate=meta.tracestate)
 
@@ -70,7 +70,8 @@ class ShuRepository:
             policy = event.policy
             await self.store.append(
                 conn, policy_stream_id(policy.cooperative_id), versions_so_far,
-                [_new_event(event, policy_contract(event), policy.cooperative_id, meta)])
+                [_new_event(event, policy_contract(event), policy.cooperative_id, meta,
+                            self.store.clock.now())])
             versions_so_far += 1
             await tables.insert_policy(conn, policy, policy_contract(event)["policy"],
                                        meta.actor)
@@ -100,7 +101,7 @@ class ShuRepository:
         for event in events:
             state = evolve_calculation(state, event)
             new.append(_new_event(event, calculation_contract(event, state),
-                                  state.cooperative_id, meta))
+                                  state.cooperative_id, meta, self.store.clock.now()))
         if state is None:
             raise ValueError("save_calculation needs at least one event")
         await self.store.append(conn, state.calc_id, version, new)

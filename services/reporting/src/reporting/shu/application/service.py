@@ -9,10 +9,9 @@ are written to the reporting database's own event store.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from types import MappingProxyType
-from zoneinfo import ZoneInfo
+from datetime import date
 
+from gotong_platform.calendar import today_in
 from gotong_platform.commands import CommandMeta
 from gotong_platform.db import DbConnection
 from reporting.shu.adapters.repository import ShuRepository
@@ -35,15 +34,7 @@ from reporting.shu.domain import (
     fiscal_period,
 )
 
-__all__ = ["ShuService", "today_in"]
-
-_ZONES = MappingProxyType({"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar",
-                           "WIT": "Asia/Jayapura"})
-
-
-def today_in(time_zone: str | None) -> date:
-    """The cooperative's business date now (WIB until the read model knows its zone)."""
-    return datetime.now(ZoneInfo(_ZONES.get(time_zone or "WIB", "Asia/Jakarta"))).date()
+__all__ = ["ShuService"]
 
 
 @dataclass(frozen=True)
@@ -63,7 +54,7 @@ class ShuService:
         profile = await self._profile(cooperative_id)
         versions = len(await self.repo.load_policies(conn, cooperative_id))
         events = adopt_shu_policy(versions, command, cooperative_id=cooperative_id,
-                                  today=today_in(profile.time_zone))
+                                  today=self._today(profile))
         await self.repo.save_policy(conn, versions, events, meta)
         return events[-1].policy
 
@@ -77,7 +68,7 @@ class ShuService:
         events = draft_shu_calculation(
             state, command, policy,
             await self.read_model.shu_facts(cooperative_id, period, policy),
-            drafted_by=meta.actor, today=today_in(profile.time_zone),
+            drafted_by=meta.actor, today=self._today(profile),
             approved_in_year=await self.repo.approved_in_year(conn, cooperative_id,
                                                               command.fiscal_year))
         return await self.repo.save_calculation(conn, state, version, events, meta)
@@ -89,10 +80,14 @@ class ShuService:
         if state is None or state.cooperative_id != cooperative_id:
             raise CalculationNotFound("No SHU calculation under this id in this cooperative.")
         events = approve_shu_calculation(
-            state, command, approved_by=meta.actor, today=today_in(profile.time_zone),
+            state, command, approved_by=meta.actor, today=self._today(profile),
             approved_in_year=await self.repo.approved_in_year(conn, cooperative_id,
                                                               state.fiscal_year))
         return await self.repo.save_calculation(conn, state, version, events, meta)
+
+    def _today(self, profile: CooperativeProfile) -> date:
+        """The cooperative's business date now, on the service's clock."""
+        return today_in(self.repo.store.clock, profile.time_zone)
 
     async def _profile(self, cooperative_id: str) -> CooperativeProfile:
         profile = await self.read_model.cooperative(cooperative_id)
