@@ -73,6 +73,7 @@ from payments.domain.errors import (
     SavingsNotWithdrawable,
     TermOutOfRange,
     WajibAlreadyBilled,
+    WajibBeforeAdmission,
 )
 from payments.domain.loan_events import (
     InstalmentAllocation,
@@ -140,7 +141,7 @@ from payments.domain.values import (
     SaleTender,
     SavingsType,
 )
-from payments.domain.wajib import BillStatus, WajibBill, WajibDeposit
+from payments.domain.wajib import BillStatus, WajibBill, WajibDeposit, owes_wajib
 
 __all__ = [
     "DEFAULT_COLLECTIBILITY_POLICY",
@@ -234,6 +235,7 @@ __all__ = [
     "TermOutOfRange",
     "UnknownEventType",
     "WajibAlreadyBilled",
+    "WajibBeforeAdmission",
     "WajibBill",
     "WajibBilled",
     "WajibDeposit",
@@ -254,6 +256,7 @@ __all__ = [
     "exit_refund",
     "loan_event_from_payload",
     "open_savings_account",
+    "owes_wajib",
     "plan_payout",
     "receive_repayment",
     "record_sale_payment",

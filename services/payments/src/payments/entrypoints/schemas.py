@@ -105,11 +105,16 @@ class WajibBillingOut(BaseModel):
     due_date: date
     billed: int = Field(description="accounts billed now")
     skipped: int = Field(description="accounts already billed for the period")
+    admitted_after_due_date: int = Field(
+        description="members admitted after the period's due date: they do not owe it and "
+                    "are not billed (wajib is owed from the first due date on or after "
+                    "admission)")
 
     @classmethod
     def of(cls, result: WajibBilling) -> WajibBillingOut:
         return cls(period=result.period, amount_idr=result.amount_idr,
-                   due_date=result.due_date, billed=result.billed, skipped=result.skipped)
+                   due_date=result.due_date, billed=result.billed, skipped=result.skipped,
+                   admitted_after_due_date=result.admitted_after_due_date)
 
 
 # --- records caused by other services -------------------------------------------------
