@@ -41,6 +41,7 @@ class Services:
     savings: SavingsService
     loans: LoanService
     offline: OfflineFacts
+    refunds: ExitRefunds
     reactions: Reactions
 
 
@@ -49,11 +50,11 @@ def build_services(settings: PaymentsSettings) -> Services:
     records = RecordsRepository(store)
     savings = SavingsService(SavingsRepository(store), records)
     loans = LoanService(LoanRepository(store))
+    refunds = ExitRefunds(savings, loans, records)
     reactions = Reactions(savings=savings, records=records,
-                          payouts=ProducePayouts(savings, loans, records),
-                          refunds=ExitRefunds(savings, loans, records))
+                          payouts=ProducePayouts(savings, loans, records), refunds=refunds)
     return Services(savings=savings, loans=loans, offline=OfflineFacts(savings, loans),
-                    reactions=reactions)
+                    refunds=refunds, reactions=reactions)
 
 
 def token_verifier(settings: PaymentsSettings) -> TokenVerifier:
@@ -74,7 +75,8 @@ def create_app(settings: PaymentsSettings) -> FastAPI:
         pool = await create_pool(settings.database_url, max_size=settings.pool_max_size)
         try:
             app.state.payments = AppContext(pool=pool, savings=services.savings,
-                                            loans=services.loans, offline=services.offline)
+                                            loans=services.loans, offline=services.offline,
+                                            refunds=services.refunds)
             # The local copy of the members directory (fed by the consumer) decides tenancy.
             app.state.cooperative_directory = Directory(pool)
             yield

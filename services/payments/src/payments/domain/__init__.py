@@ -102,7 +102,7 @@ from payments.domain.loans import (
     write_off_loan,
 )
 from payments.domain.payouts import AppliedDeduction, DeductionRequest, PayoutPlan, plan_payout
-from payments.domain.refunds import RefundPlan, exit_refund
+from payments.domain.refunds import PreparedRefund, RefundPlan, approve_refund, exit_refund
 from payments.domain.repayment import InstalmentPosition
 from payments.domain.sales import (
     RecordSalePayment,
@@ -206,6 +206,7 @@ __all__ = [
     "PokokAlreadyPaid",
     "PokokAmountMismatch",
     "PokokAmountRequired",
+    "PreparedRefund",
     "RateOutOfRange",
     "ReceiveRepayment",
     "RecordSalePayment",
@@ -243,6 +244,7 @@ __all__ = [
     "WriteOffLoan",
     "apply_for_loan",
     "approve_loan",
+    "approve_refund",
     "bill_wajib",
     "build_schedule",
     "close_loan",
