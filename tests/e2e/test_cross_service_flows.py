@@ -3,8 +3,9 @@
 A sale at the shop (inventory issues stock, payments records the payment, or
 refuses it and inventory compensates); buying a member's produce (inventory
 receipt, payments payout with the loan instalment and simpanan wajib
-deducted); a member's exit (payments refunds pokok and wajib minus what she
-owes). Each includes a redelivered event, and the sale flow an arrival out of
+deducted); a member's exit (payments prepares the refund of pokok and wajib minus
+what she owes, a second pengurus approves and so pays it). Each includes a
+redelivered event, and the sale flow an arrival out of
 order (the payment is known before the member's admission reaches inventory).
 """
 
@@ -345,7 +346,15 @@ async def test_member_exit_refunds_pokok_and_wajib_minus_what_she_owes(
         response = await f.get(f.payments, f"/cooperatives/{cid}/members/{member}/exit-refund",
                                c.admin)
         return response.json() if response.status_code == 200 else None
-    refund = await eventually(refunded)
+    pending = await eventually(refunded)  # prepared on the exit; nothing is paid yet
+    assert (pending["status"], pending["prepared_by"]) == ("pending", "pengurus-ketua")
+    loan = (await f.get(f.payments, f"/cooperatives/{cid}/loans/{loan_id}", c.admin)).json()
+    assert loan["outstanding_principal_idr"] == 120_000
+    approve = f"/cooperatives/{cid}/members/{member}/exit-refund/approve"
+    refused = await f.post(f.payments, approve, {}, c.admin, expect=409)  # recorded the exit
+    assert refused["code"] == "maker-checker-violation"
+    refund = await f.post(f.payments, approve, {}, c.checker, expect=200)
+    assert (refund["status"], refund["approved_by"]) == ("approved", "pengurus-bendahara")
     assert (refund["pokok_idr"], refund["wajib_idr"]) == (100_000, 75_000)
     assert refund["offset_idr"] == min(owed, 175_000)
     assert refund["refund_idr"] == 175_000 - refund["offset_idr"]
@@ -353,7 +362,11 @@ async def test_member_exit_refunds_pokok_and_wajib_minus_what_she_owes(
     assert loan["outstanding_principal_idr"] == 0
     exits = await records_of(f, f.topics["members"], "MemberExited")
     await redeliver(f, exits[0], f.consumers["payments"])
-    assert len(await records_of(f, f.topics["payments"], "MemberExitRefunded")) == 1
-    assert (await refunded())["refund_idr"] == refund["refund_idr"]
+
+    async def published() -> list[Any]:  # the relay publishes the approval's event
+        return await records_of(f, f.topics["payments"], "MemberExitRefunded")
+    await eventually(published)
+    assert len(await published()) == 1
+    assert await refunded() == refund
 
 

@@ -3,8 +3,8 @@
 Members, inventory and payments run with their relays and consumers on real Kafka
 and PostgreSQL (``e2e_support.federation``); a reporting API and its read-model
 consumer run beside them. The test sends a month of commands to two cooperatives
-(sales, a transfer between them, a produce receipt, deposits, wajib billing, loans
-and a repayment), computes the federation totals it expects from what it sent
+(sales, a transfer and a sale between them, a produce receipt, deposits, wajib
+billing, loans and a repayment), computes the federation totals it expects from what it sent
 (and what the services answered: prices, allocations, schedules), and compares
 them with the reporting API's answer. A rebuild from offset 0 gives the same
 reports byte for byte.
@@ -144,12 +144,16 @@ async def a_warehouse(f: Federation, c: Coop, name: str, kind: str) -> str:
 
 
 async def a_sale(f: Federation, c: Coop, shop: str, lines: list[tuple[str, int, int]],
-                 member_id: str | None, discount: int = 0) -> dict[str, Any]:
-    """``lines``: (product, qty, the unit price this buyer pays); paid in cash."""
+                 member_id: str | None, discount: int = 0,
+                 to_cooperative: str | None = None) -> dict[str, Any]:
+    """``lines``: (product, qty, the unit price this buyer pays); paid in cash. A sale to
+    another cooperative of the federation names it in ``to_cooperative``."""
     total = sum(qty * price for _, qty, price in lines) - discount
+    buyer = ("cooperative" if to_cooperative else "member" if member_id else "non_member")
     body = {"warehouse_id": shop, "lines": [{"product_id": p, "qty": q} for p, q, _ in lines],
-            "discount_idr": discount, "buyer_type": "member" if member_id else "non_member",
-            "member_id": member_id, "payments": [{"method": "cash", "amount_idr": total}]}
+            "discount_idr": discount, "buyer_type": buyer, "member_id": member_id,
+            "buyer_cooperative_id": to_cooperative,
+            "payments": [{"method": "cash", "amount_idr": total}]}
 
     async def recorded() -> Any:  # inventory learns of a new member from its events
         response = await f.inventory.post(c.path("/sales"), json=body, headers={
@@ -218,6 +222,11 @@ async def test_federation_totals_equal_what_was_sent_and_a_rebuild_equals_live(
                  {"lines": [{"product_id": rice_a, "qty_received": 10}]}, b.clerk)
     s4 = await a_sale(f, b, shop_b, [(rice_b, 2, 78_000)], None)
     s5 = await a_sale(f, b, shop_b, [(rice_b, 1, 72_000)], b1)
+    # A sells 3 packs to B itself, at the non-member price: trade inside the federation,
+    # in A's own figures but eliminated from the federation's.
+    s6 = await a_sale(f, a, shop_a, [(rice_a, 3, 75_000)], None,
+                      to_cooperative=b.cooperative_id)
+    assert (s6["buyer_type"], s6["buyer_cooperative_id"]) == ("cooperative", b.cooperative_id)
 
     # --- produce bought from a2 -----------------------------------------------------
     store = await a_warehouse(f, a, "Gudang Kopi", "warehouse")
@@ -273,7 +282,7 @@ async def test_federation_totals_equal_what_was_sent_and_a_rebuild_equals_live(
     glp = 1_000_000 + 500_000 - repaid["principal_idr"]
     bills_due = 5 if TODAY.day >= 10 else 0  # due on the 10th: counted once due
     paid_on_time = 1 if TODAY.day == 10 else 0
-    rice_left_a, rice_left_b = 100 - 2 - 1 - 10, 10 - 2 - 1
+    rice_left_a, rice_left_b = 100 - 2 - 1 - 10 - 3, 10 - 2 - 1
     stock_value = ((rice_left_a + rice_left_b) * RICE_UNIT_COST + (5 - 2) * TENUN_UNIT_COST
                    + receipt["amount_idr"])
     expected = {
@@ -300,9 +309,10 @@ async def test_federation_totals_equal_what_was_sent_and_a_rebuild_equals_live(
         "collectibility": {"lancar": glp - 1_000_000, "kurang_lancar": 1_000_000,
                            "diragukan": 0, "macet": 0},
         "stock_value": stock_value,
-        "eliminations": {"eliminations_idr": 10 * RICE_UNIT_COST,
+        "eliminations": {"eliminations_idr": 10 * RICE_UNIT_COST + s6["total_idr"],
                          "transfers_out_idr": 10 * RICE_UNIT_COST,
-                         "transfers_in_idr": 10 * RICE_UNIT_COST},
+                         "transfers_in_idr": 10 * RICE_UNIT_COST,
+                         "inter_cooperative_sales_idr": s6["total_idr"]},
         "transfers_left": (0, 0),
     }
     admin = f.auth("federation_admin", "federation-office")
@@ -321,6 +331,11 @@ async def test_federation_totals_equal_what_was_sent_and_a_rebuild_equals_live(
     finally:
         assert await answer() == expected
     print(f"command -> visible in the federation report: {time.perf_counter() - sent_at:.2f} s")
+    # A's own row keeps its sale to B; only the federation's sum leaves it out.
+    report = (await stack.reporting.get("/federation/reports/monthly", params=params,
+                                        headers=admin)).json()
+    row_a = next(r for r in report["cooperatives"] if r["cooperative_id"] == a.cooperative_id)
+    assert row_a["shop_omzet_idr"] == sum(s["total_idr"] for s in (s1, s2, s3, s6))
 
     # Rebuild from offset 0 into a fresh version: every report byte for byte the same.
     result = await rebuild(stack.settings)

@@ -15,8 +15,11 @@ from inventory_builders import (
     refused,
 )
 
+from gotong_platform.domain import DomainError
 from inventory.domain import (
     AmountNegative,
+    BuyerCooperativeNotExpected,
+    BuyerCooperativeRequired,
     BuyerType,
     CompleteSale,
     CreditNeedsMember,
@@ -40,6 +43,7 @@ from inventory.domain import (
     SalePayment,
     SaleRecorded,
     SaleStatus,
+    SaleToOwnCooperative,
     SaleVoided,
     VoidReason,
     VoidSale,
@@ -183,6 +187,52 @@ def test_only_a_member_buys_on_credit() -> None:
     command = a_sale_command(
         lines=lines, payments=payments, buyer_type=BuyerType.NON_MEMBER, member_id=None
     )
+
+    refused(CreditNeedsMember, record_sale, None, command, sale_id="s", today=TODAY)
+
+
+TO_COOPERATIVE: dict[str, Any] = {"buyer_type": BuyerType.COOPERATIVE, "member_id": None,
+                                   "buyer_cooperative_id": "cooperative-sumba-timur"}
+
+
+def test_a_sale_to_another_cooperative_names_it_and_no_member() -> None:
+    event = record(**TO_COOPERATIVE | {"buyer_cooperative_id": " cooperative-sumba-timur "})
+
+    assert (event.buyer_type, event.member_id, event.buyer_cooperative_id) == (
+        BuyerType.COOPERATIVE, None, "cooperative-sumba-timur")
+    assert fold_sale(None, [event]).buyer_cooperative_id == "cooperative-sumba-timur"
+    assert record().buyer_cooperative_id is None
+
+
+@pytest.mark.parametrize(
+    ("overrides", "error"),
+    [
+        ({"buyer_cooperative_id": None}, BuyerCooperativeRequired),
+        ({"buyer_cooperative_id": "cooperative-test"}, SaleToOwnCooperative),  # the seller
+        ({"member_id": "member-siti"}, MemberIdForNonMember),
+    ],
+)
+def test_a_sale_to_a_cooperative_names_another_cooperative_and_nobody_else(
+    overrides: dict[str, Any], error: type[DomainError]
+) -> None:
+    command = a_sale_command(**TO_COOPERATIVE | overrides)
+
+    refused(error, record_sale, None, command, sale_id="s", today=TODAY)
+
+
+@pytest.mark.parametrize("buyer_type", [BuyerType.MEMBER, BuyerType.NON_MEMBER])
+def test_only_a_sale_to_a_cooperative_names_a_buying_cooperative(buyer_type: BuyerType) -> None:
+    member = "member-siti" if buyer_type is BuyerType.MEMBER else None
+    command = a_sale_command(buyer_type=buyer_type, member_id=member,
+                             buyer_cooperative_id="cooperative-sumba-timur")
+
+    refused(BuyerCooperativeNotExpected, record_sale, None, command, sale_id="s", today=TODAY)
+
+
+def test_a_cooperative_does_not_buy_on_credit() -> None:
+    lines = (a_line(1, 5_000, 1),)
+    payments = (SalePayment(method=PaymentMethod.CREDIT, amount_idr=5_000),)
+    command = a_sale_command(lines=lines, payments=payments, **TO_COOPERATIVE)
 
     refused(CreditNeedsMember, record_sale, None, command, sale_id="s", today=TODAY)
 

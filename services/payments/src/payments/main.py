@@ -42,6 +42,7 @@ class Services:
     savings: SavingsService
     loans: LoanService
     offline: OfflineFacts
+    refunds: ExitRefunds
     reactions: Reactions
 
 
@@ -52,11 +53,11 @@ def build_services(settings: PaymentsSettings, clock: Clock | None = None) -> Se
     records = RecordsRepository(store)
     savings = SavingsService(SavingsRepository(store), records)
     loans = LoanService(LoanRepository(store))
+    refunds = ExitRefunds(savings, loans, records)
     reactions = Reactions(savings=savings, records=records,
-                          payouts=ProducePayouts(savings, loans, records),
-                          refunds=ExitRefunds(savings, loans, records))
+                          payouts=ProducePayouts(savings, loans, records), refunds=refunds)
     return Services(savings=savings, loans=loans, offline=OfflineFacts(savings, loans),
-                    reactions=reactions)
+                    refunds=refunds, reactions=reactions)
 
 
 def token_verifier(settings: PaymentsSettings) -> TokenVerifier:
@@ -79,7 +80,7 @@ def create_app(settings: PaymentsSettings, *, clock: Clock | None = None) -> Fas
         try:
             app.state.payments = AppContext(pool=pool, savings=services.savings,
                                             loans=services.loans, offline=services.offline,
-                                            clock=clock)
+                                            refunds=services.refunds, clock=clock)
             # The local copy of the members directory (fed by the consumer) decides tenancy.
             app.state.cooperative_directory = Directory(pool)
             yield

@@ -29,15 +29,16 @@ ADMITTED_ON = date(2026, 1, 2)
 
 
 def consumed(contract: EventContract, *, stream_id: str, version: int,
-             event_id: uuid.UUID | None = None, traceparent: str | None = None) -> ConsumedEvent:
-    """``contract`` as the consumer runner hands it to a handler."""
+             event_id: uuid.UUID | None = None, traceparent: str | None = None,
+             actor: str = "user-test") -> ConsumedEvent:
+    """``contract`` as the consumer runner hands it to a handler; ``actor`` recorded it."""
     data = contract.model_dump(mode="json")
     now = business_now()
     envelope = Envelope(
         event_id=event_id or uuid7(), event_type=contract.event_type,
         schema_version=contract.schema_version, source=contract.source, stream_id=stream_id,
         stream_version=version, cooperative_id=data["cooperative_id"], occurred_at=now,
-        business_date=now.date(), recorded_at=now, correlation_id=uuid7(), actor="user-test",
+        business_date=now.date(), recorded_at=now, correlation_id=uuid7(), actor=actor,
         traceparent=traceparent)
     return ConsumedEvent(envelope=envelope, data=data, topic=f"gotong.{contract.source}.events",
                          partition=0, offset=0)
@@ -119,10 +120,12 @@ class Api:
             cooperative_id=cooperative_id, member_id=member_id, suspended_on=date(2026, 2, 1)),
             stream_id=member_id, version=3))
 
-    def exited(self, cooperative_id: str, member_id: str, on: date) -> ConsumedEvent:
+    def exited(self, cooperative_id: str, member_id: str, on: date, *,
+               recorded_by: str = "user-test") -> ConsumedEvent:
+        """The member's exit, recorded in the members service by ``recorded_by``."""
         return consumed(mem.MemberExitedV1(cooperative_id=cooperative_id, member_id=member_id,
                                            exited_on=on, reason="moved_away"),
-                        stream_id=member_id, version=3)
+                        stream_id=member_id, version=3, actor=recorded_by)
 
     async def rows(self, sql: str, *args: Any) -> list[asyncpg.Record]:
         return list(await self.pool.fetch(sql, *args))

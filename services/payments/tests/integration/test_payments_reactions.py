@@ -157,6 +157,16 @@ async def test_a_small_payout_covers_deductions_in_order_and_pays_nothing_below_
     assert [(p["deductions"], p["net_paid_idr"]) for p in paid] == [([], 90_000)]
 
 
+async def approve_refund(api: Api, staff: Staff, member: str, **body: str) -> dict[str, Any]:
+    """The treasurer (who did not record the exit) approves the member's exit refund."""
+    approved = await api.post(
+        f"/cooperatives/{staff.cooperative_id}/members/{member}/exit-refund/approve", body,
+        staff.treasurer)
+    assert approved.status_code == 200, approved.text
+    result: dict[str, Any] = approved.json()
+    return result
+
+
 async def test_exit_refund_offsets_the_loan_and_refunds_the_rest(api: Api) -> None:
     staff = await api.cooperative()
     coop = staff.cooperative_id
@@ -172,24 +182,25 @@ async def test_exit_refund_offsets_the_loan_and_refunds_the_rest(api: Api) -> No
     loan_id = await active_loan(api, staff, member, principal_idr=60_000, term_months=2)
     exit_event = api.exited(coop, member, date(2026, 1, 20))
     await api.deliver(exit_event)
+    await approve_refund(api, staff, member, approved_on="2026-01-22")
 
     refund = (await api.get(f"{savings[:-len('/savings')]}/exit-refund", staff.clerk)).json()
-    assert {k: refund[k] for k in ("pokok_idr", "wajib_idr", "offset_idr", "refund_idr",
-                                   "unrecovered_idr")} == {
-        "pokok_idr": 50_000, "wajib_idr": 30_000, "offset_idr": 62_400, "refund_idr": 17_600,
-        "unrecovered_idr": 0}
+    assert {k: refund[k] for k in ("status", "pokok_idr", "wajib_idr", "offset_idr",
+                                   "refund_idr", "unrecovered_idr")} == {
+        "status": "approved", "pokok_idr": 50_000, "wajib_idr": 30_000, "offset_idr": 62_400,
+        "refund_idr": 17_600, "unrecovered_idr": 0}
     loan = (await api.get(f"/cooperatives/{coop}/loans/{loan_id}", staff.clerk)).json()
     assert (loan["status"], loan["outstanding_principal_idr"]) == ("repaid", 0)
     offsets = await published(api, "LoanRepaymentReceived")
-    assert [(p["channel"], p["amount_idr"]) for p in offsets] == [("refund_offset", 62_400)]
+    assert [(p["channel"], p["amount_idr"], p["business_date"]) for p in offsets] == [
+        ("refund_offset", 62_400, "2026-01-20")]  # settled as of the exit date
     balances = {a["savings_type"]: a["balance_idr"]
                 for a in (await api.get(savings, staff.clerk)).json()["accounts"]}
     assert balances == {"pokok": 0, "wajib": 0, "sukarela": 5_000}  # sukarela is withdrawn
     refunded = await api.rows(
         "SELECT payload FROM events WHERE event_type = 'SavingsRefunded' ORDER BY stream_id")
     assert sorted(r["payload"]["amount_idr"] for r in refunded) == [30_000, 50_000]
-    assert {r["payload"]["approved_by"] for r in refunded} == {
-        "system:exit-refund-auto-approval"}
+    assert {r["payload"]["approved_by"] for r in refunded} == {refund["approved_by"]}
     assert len(await published(api, "MemberExitRefunded")) == 1
 
     before = await event_count(api)
@@ -210,10 +221,9 @@ async def test_exit_refund_leaves_what_savings_cannot_cover_unrecovered(api: Api
     loan_id = await active_loan(api, staff, member)
     # On 2026-03-10: 1.000.000 principal + 80.000 interest + denda 5.400 + 2.700 owed.
     await api.deliver(api.exited(coop, member, date(2026, 3, 10)))
-    refund = (await api.get(f"/cooperatives/{coop}/members/{member}/exit-refund",
-                            staff.clerk)).json()
+    refund = await approve_refund(api, staff, member, approved_on="2026-04-30")
     assert (refund["offset_idr"], refund["refund_idr"], refund["unrecovered_idr"]) == (
-        50_000, 0, 1_038_100)
+        50_000, 0, 1_038_100)  # the penalty stopped at the exit, not at the approval
     loan = (await api.get(f"/cooperatives/{coop}/loans/{loan_id}", staff.clerk)).json()
     assert loan["status"] == "active"
     assert (loan["penalty_paid_idr"], loan["interest_paid_idr"],

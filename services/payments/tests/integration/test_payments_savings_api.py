@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import date
 
 import pytest
 from payments_harness import Api
@@ -55,7 +56,8 @@ async def test_wajib_billed_once_per_period_to_admitted_members_and_deposits_pay
     billing = f"/cooperatives/{coop}/wajib-billing"
     first = await api.post(billing, {"period": "2026-01"}, staff.chair)
     assert first.json() == {"period": "2026-01", "amount_idr": 10_000,
-                            "due_date": "2026-01-10", "billed": 1, "skipped": 0}
+                            "due_date": "2026-01-10", "billed": 1, "skipped": 0,
+                            "admitted_after_due_date": 0}
     repeat = await api.post(billing, {"period": "2026-01"}, staff.chair)
     assert (repeat.json()["billed"], repeat.json()["skipped"]) == (0, 1)
     assert (await api.post(billing, {"period": "2026-02"}, staff.chair)).json()["billed"] == 1
@@ -75,6 +77,33 @@ async def test_wajib_billed_once_per_period_to_admitted_members_and_deposits_pay
     not_billed = (await api.get(f"/cooperatives/{coop}/members/{suspended}/savings",
                                 staff.clerk)).json()
     assert not_billed["wajib_arrears_idr"] == 0
+
+
+async def test_wajib_is_owed_from_the_first_due_date_on_or_after_admission(api: Api) -> None:
+    staff = await api.cooperative()
+    coop = staff.cooperative_id
+    await api.post(f"/cooperatives/{coop}/savings-policy",
+                   {"pokok_idr": 50_000, "wajib_idr": 10_000, "wajib_due_day": 10}, staff.chair)
+    early = await api.admit(coop, admitted_on=date(2025, 11, 3))
+    joined_on_due_day = await api.admit(coop, admitted_on=date(2026, 1, 10))
+    joined_after = await api.admit(coop, admitted_on=date(2026, 1, 31))
+
+    billing = f"/cooperatives/{coop}/wajib-billing"
+    counts = {}
+    for period in ("2025-12", "2026-01", "2026-02"):  # billed late, all at once
+        answer = (await api.post(billing, {"period": period}, staff.chair)).json()
+        counts[period] = (answer["billed"], answer["admitted_after_due_date"])
+    assert counts == {"2025-12": (1, 2), "2026-01": (2, 1), "2026-02": (3, 0)}
+
+    async def owed(member: str) -> tuple[int, list[str]]:
+        body = (await api.get(f"/cooperatives/{coop}/members/{member}/savings",
+                              staff.clerk)).json()
+        return body["wajib_arrears_idr"], body["unpaid_periods"]
+    assert await owed(early) == (30_000, ["2025-12", "2026-01", "2026-02"])
+    assert await owed(joined_on_due_day) == (20_000, ["2026-01", "2026-02"])
+    assert await owed(joined_after) == (10_000, ["2026-02"])
+    bills = await api.rows("SELECT payload FROM events WHERE event_type = 'WajibBilled'")
+    assert len(bills) == 6
 
 
 async def test_sukarela_withdrawal_needs_the_pengurus_and_never_goes_below_zero(

@@ -89,11 +89,13 @@ def fold_savings(state: SavingsAccount | None, events: Iterable[SavingsEvent]) -
 
 
 def an_account(
-    savings_type: SavingsType = SavingsType.SUKARELA, *, pokok_amount_idr: int = POKOK_IDR
+    savings_type: SavingsType = SavingsType.SUKARELA, *, pokok_amount_idr: int = POKOK_IDR,
+    opened_on: date = OPENED_ON,
 ) -> SavingsAccount:
-    """A freshly opened account of ``savings_type`` (pokok accounts fix ``pokok_amount_idr``)."""
+    """A freshly opened account of ``savings_type`` (pokok accounts fix ``pokok_amount_idr``),
+    opened on the member's admission date ``opened_on``."""
     command = OpenSavingsAccount(
-        member_id=new_id("member"), savings_type=savings_type, opened_on=OPENED_ON
+        member_id=new_id("member"), savings_type=savings_type, opened_on=opened_on
     )
     events = open_savings_account(
         None,

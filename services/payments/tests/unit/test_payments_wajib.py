@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from payments_builders import WAJIB_IDR, an_account, deposited, fold_savings, refused
 
@@ -18,6 +19,7 @@ from payments.domain import (
     SavingsAccount,
     SavingsType,
     WajibAlreadyBilled,
+    WajibBeforeAdmission,
     WajibBilled,
     bill_wajib,
 )
@@ -150,3 +152,71 @@ def test_arrears_are_billed_minus_paid_and_the_fifo_settles_exactly_that(
     for status in statuses:
         assert not (unpaid_seen and status.paid_idr > 0)
         unpaid_seen = unpaid_seen or status.unpaid_idr > 0
+
+
+# --- who owes wajib: from the first due date on or after admission ---------------------
+
+
+def test_a_member_admitted_after_the_due_date_owes_from_the_next_month() -> None:
+    account = an_account(SavingsType.WAJIB, opened_on=date(2025, 1, 11))
+    refused(WajibBeforeAdmission, bill_wajib, account, a_bill("2025-01"))  # due 01-10
+    refused(WajibBeforeAdmission, bill_wajib, account, a_bill("2024-12"))
+    account = billed(account, "2025-02")
+
+    assert (account.arrears_idr, account.unpaid_periods) == (WAJIB_IDR, ("2025-02",))
+
+
+def test_a_member_admitted_on_the_due_date_owes_that_month() -> None:
+    account = billed(an_account(SavingsType.WAJIB, opened_on=date(2025, 1, 10)), "2025-01")
+    assert account.unpaid_periods == ("2025-01",)
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _shift(year: int, month: int, months: int) -> tuple[int, int]:
+    index = year * 12 + month - 1 + months
+    return index // 12, index % 12 + 1
+
+
+# Any day, and month ends (28th-31st) and leap days on purpose: the edges of "the month".
+admission_days = st.one_of(
+    st.dates(date(2024, 1, 1), date(2029, 12, 31)),
+    st.builds(_month_end, st.integers(2024, 2029), st.integers(1, 12)),
+    st.sampled_from([date(2028, 2, 29), date(2024, 2, 29), date(2026, 12, 31)]),
+)
+
+
+@given(admitted_on=admission_days, due_day=st.integers(1, 28),
+       first_offset=st.integers(-14, 2), months=st.integers(1, 18))
+@example(admitted_on=date(2028, 2, 29), due_day=28, first_offset=-2, months=6)
+@example(admitted_on=date(2028, 2, 28), due_day=28, first_offset=-1, months=3)
+@example(admitted_on=date(2026, 12, 31), due_day=28, first_offset=-12, months=14)
+@example(admitted_on=date(2027, 1, 1), due_day=1, first_offset=-3, months=5)
+def test_billing_any_run_of_periods_bills_only_those_due_after_admission(
+    admitted_on: date, due_day: int, first_offset: int, months: int
+) -> None:
+    """Bill every period of a run (as ``POST /wajib-billing`` does, month by month, late
+    or not): exactly the periods from the first one the member owes are billed, and her
+    arrears and unpaid periods never include an earlier one."""
+    account = an_account(SavingsType.WAJIB, opened_on=admitted_on)
+    # The first period she owes: the admission month if its due day is not past yet.
+    first = (admitted_on.year, admitted_on.month)
+    if admitted_on.day > due_day:
+        first = _shift(*first, 1)
+    periods = [_shift(admitted_on.year, admitted_on.month, first_offset + n)
+               for n in range(months)]
+    for year, month in periods:
+        command = BillWajib(period=f"{year}-{month:02d}", amount_idr=WAJIB_IDR,
+                            due_date=date(year, month, due_day))
+        try:
+            account = fold_savings(account, bill_wajib(account, command))
+        except WajibBeforeAdmission:
+            assert (year, month) < first
+
+    owed = [f"{y}-{m:02d}" for y, m in periods if (y, m) >= first]
+    assert [bill.period for bill in account.bills] == owed
+    assert all(bill.due_date >= admitted_on for bill in account.bills)
+    assert account.arrears_idr == WAJIB_IDR * len(owed)
+    assert list(account.unpaid_periods) == owed

@@ -107,7 +107,8 @@ async def test_transfers_between_member_cooperatives_are_eliminated(seeded: Repo
     r = seeded
     fed = await r.report(FED, admin(r), **JAN)
     assert fed["eliminations"] == {"eliminations_idr": 620_000, "transfers_out_idr": 620_000,
-                                   "transfers_in_idr": 620_000}
+                                   "transfers_in_idr": 620_000,
+                                   "inter_cooperative_sales_idr": 0}
     moves = fed["stock"]["movements"]
     assert (moves["transfer_out_idr"], moves["transfer_in_idr"]) == (0, 0)
     assert row(fed, A)["stock_value_idr"] + row(fed, B)["stock_value_idr"] == (

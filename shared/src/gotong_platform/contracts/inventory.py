@@ -207,13 +207,25 @@ class SalePayment(_Part):
 
 @register
 class SaleRecordedV1(_Inventory):
-    """A sale at the shop. ``buyer_type`` matters for SHU (member-sourced surplus)."""
+    """A sale at the shop. ``buyer_type`` matters for SHU (member-sourced surplus).
+
+    A sale to another cooperative of the federation names it in ``buyer_cooperative_id``
+    (online, inventory checks it is a known cooperative of the federation; a sale
+    recorded offline may name one it could not check, flagged for staff). Its
+    ``buyer_type`` is ``non_member``, which it is for the selling cooperative's SHU, so a
+    v1 consumer that knows only ``member`` and ``non_member`` reads it unchanged (a third
+    value would be a breaking change). Group reports eliminate such a sale when both
+    cooperatives are in the group.
+    """
 
     event_type: ClassVar[str] = "SaleRecorded"
     sale_id: str
     warehouse_id: str
     buyer_type: BuyerType
     member_id: str | None = None
+    buyer_cooperative_id: str | None = Field(
+        default=None, description="the buying cooperative, for a sale to another "
+                                  "cooperative of the federation (buyer_type non_member)")
     lines: tuple[SaleLine, ...]
     discount_idr: int = Field(ge=0)
     total_idr: int = Field(ge=0)

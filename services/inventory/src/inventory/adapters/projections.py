@@ -138,8 +138,9 @@ _SALE_RECORDED_CTES = (
     ("sale{t}", """
     INSERT INTO sales (sale_id, cooperative_id, warehouse_id, status, buyer_type,
         member_id, lines, discount_idr, total_idr, payments, receipt_no,
-        business_date, recorded_offline, flags, version)
-    VALUES ($1, $2, $3, 'recorded', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"""),
+        business_date, recorded_offline, flags, version, buyer_cooperative_id)
+    VALUES ($1, $2, $3, 'recorded', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
+        $15)"""),
 )
 
 
@@ -217,7 +218,7 @@ def sale_recorded_writes(event: SaleRecorded, version: int, flags: Sequence[str]
         event.sale_id, event.cooperative_id, event.warehouse_id, event.buyer_type.value,
         event.member_id, json_dumps(payload["lines"]), event.discount_idr, event.total_idr,
         json_dumps(payload["payments"]), event.receipt_no, event.business_date,
-        event.recorded_offline, list(flags), version))
+        event.recorded_offline, list(flags), version, event.buyer_cooperative_id))
 
 
 def stock_stream_id(warehouse_id: str, product_id: str) -> str:

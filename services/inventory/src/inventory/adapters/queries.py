@@ -121,6 +121,7 @@ def recorded_sale(event: SaleRecorded, flags: Sequence[str]) -> dict[str, Any]:
         "sale_id": event.sale_id, "cooperative_id": event.cooperative_id,
         "warehouse_id": event.warehouse_id, "status": "recorded",
         "buyer_type": event.buyer_type.value, "member_id": event.member_id,
+        "buyer_cooperative_id": event.buyer_cooperative_id,
         "lines": [{"product_id": line.product_id, "qty": line.qty, "price_idr": line.price_idr,
                    "per_qty": line.per_qty, "line_total_idr": line.line_total_idr}
                   for line in event.lines],
@@ -136,8 +137,8 @@ def recorded_sale(event: SaleRecorded, flags: Sequence[str]) -> dict[str, Any]:
 def _sale(row: Any) -> dict[str, Any]:
     out = {k: row[k] for k in (
         "sale_id", "cooperative_id", "warehouse_id", "status", "buyer_type", "member_id",
-        "discount_idr", "total_idr", "receipt_no", "business_date", "recorded_offline",
-        "void_reason", "void_detail")}
+        "buyer_cooperative_id", "discount_idr", "total_idr", "receipt_no", "business_date",
+        "recorded_offline", "void_reason", "void_detail")}
     out["lines"] = _json(row["lines"])
     out["payments"] = _json(row["payments"])
     out["flags"] = list(row["flags"])

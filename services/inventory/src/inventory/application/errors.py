@@ -17,6 +17,7 @@ __all__ = [
     "ProductNotInCatalogue",
     "TransferLinesMismatch",
     "TransferNotFound",
+    "UnknownBuyerCooperative",
 ]
 
 
@@ -55,6 +56,12 @@ class OutsideFederation(RuleViolated):
     """Stock moves between two cooperatives only while both belong to the federation."""
 
     code = "outside-federation"
+
+
+class UnknownBuyerCooperative(InvalidInput):
+    """A sale to a cooperative names one the directory does not know."""
+
+    code = "unknown-buyer-cooperative"
 
 
 class ProductNotInCatalogue(RuleViolated):

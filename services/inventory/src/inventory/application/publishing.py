@@ -15,6 +15,7 @@ from typing import Any, assert_never
 from gotong_platform.contracts import EventContract
 from gotong_platform.contracts import inventory as c
 from inventory.domain import (
+    BuyerType,
     GoodsReceived,
     ProduceReceivedFromMember,
     ProductCategory,
@@ -146,6 +147,13 @@ def stock_contract(
     return _dump(contract)
 
 
+def _published_buyer(buyer_type: BuyerType) -> c.BuyerType:
+    """The v1 contract knows ``member`` and ``non_member``: a cooperative buyer is a
+    non-member (for the seller's SHU) named by ``buyer_cooperative_id``. Adding a third
+    value would break v1 consumers that validate it (payments does)."""
+    return "member" if buyer_type is BuyerType.MEMBER else "non_member"
+
+
 def sale_contract(
     event: SaleEvent, categories: Mapping[str, ProductCategory]
 ) -> dict[str, Any]:
@@ -155,8 +163,8 @@ def sale_contract(
         case SaleRecorded():
             contract = c.SaleRecordedV1(
                 cooperative_id=event.cooperative_id, sale_id=event.sale_id,
-                warehouse_id=event.warehouse_id, buyer_type=event.buyer_type.value,
-                member_id=event.member_id,
+                warehouse_id=event.warehouse_id, buyer_type=_published_buyer(event.buyer_type),
+                member_id=event.member_id, buyer_cooperative_id=event.buyer_cooperative_id,
                 lines=tuple(c.SaleLine(
                     product_id=line.product_id, category=categories[line.product_id].value,
                     qty=line.qty, price_idr=line.price_idr, per_qty=line.per_qty,

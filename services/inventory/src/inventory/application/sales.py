@@ -4,12 +4,14 @@ The sale (stream ``sale-<uuid>``) and one ``StockIssued`` per line (reason ``sal
 reference the sale id, issue id ``<sale id>/<line no>``) are appended in the caller's
 transaction, so a refused line leaves nothing behind. Prices come from the price list
 of the buyer type (member / non-member) on the sale's business date; the till cannot
-set them.
+set them; a cooperative buyer pays the non-member price.
 
-Online the shop may not sell what it does not hold (409 naming the product) and a
-member buyer must be active in the directory (422). Offline the goods were already
-handed over: the sale is accepted, and flagged ``went_negative`` or
-``member_unverified`` for the clerk.
+Online the shop may not sell what it does not hold (409 naming the product), a
+member buyer must be active in the directory (422), and a cooperative buyer must be a
+cooperative the directory knows (422), both it and the seller in the federation (409:
+a sale to a cooperative outside it is an ordinary non-member sale). Offline the goods
+were already handed over: the sale is accepted, and flagged ``went_negative``,
+``member_unverified`` or ``buyer_cooperative_unverified`` for the clerk.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from datetime import date
 from itertools import groupby
 
 from gotong_platform.db import DbConnection
+from gotong_platform.directory import Directory
 from gotong_platform.ids import new_id
 from inventory.adapters.repository import InventoryRepository, Provenance, StagedStock
-from inventory.application.errors import NoListPrice
+from inventory.application.errors import NoListPrice, OutsideFederation, UnknownBuyerCooperative
 from inventory.application.lookups import is_active_member, require_active_member
 from inventory.application.stock import FLAG_MEMBER_UNVERIFIED
 from inventory.domain import (
@@ -44,6 +47,7 @@ from inventory.domain import (
 )
 
 __all__ = [
+    "FLAG_BUYER_COOPERATIVE_UNVERIFIED",
     "FLAG_ISSUED_EXPIRED",
     "FLAG_WENT_NEGATIVE",
     "OrderLine",
@@ -54,6 +58,7 @@ __all__ = [
 
 FLAG_WENT_NEGATIVE = "went_negative"
 FLAG_ISSUED_EXPIRED = "issued_expired"
+FLAG_BUYER_COOPERATIVE_UNVERIFIED = "buyer_cooperative_unverified"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -72,6 +77,7 @@ class SaleOrder:
     lines: tuple[OrderLine, ...]
     payments: tuple[SalePayment, ...]
     business_date: date
+    buyer_cooperative_id: str | None = None  # a sale to another cooperative
     discount_idr: int = 0
     receipt_no: str | None = None
     device_id: str | None = None
@@ -151,6 +157,7 @@ class SalesService:
         return RecordSale(
             cooperative_id=cooperative_id, warehouse_id=order.warehouse_id,
             buyer_type=order.buyer_type, member_id=order.member_id,
+            buyer_cooperative_id=order.buyer_cooperative_id,
             lines=tuple(_priced(products[line.product_id], line.qty, price_list,
                                 order.business_date) for line in order.lines),
             payments=order.payments, business_date=order.business_date,
@@ -159,6 +166,8 @@ class SalesService:
 
     async def _buyer_flags(self, conn: DbConnection, cooperative_id: str,
                            order: SaleOrder) -> list[str]:
+        if order.buyer_type is BuyerType.COOPERATIVE:
+            return await _cooperative_buyer_flags(conn, cooperative_id, order)
         if order.buyer_type is not BuyerType.MEMBER or order.member_id is None:
             return []
         if await is_active_member(conn, cooperative_id, order.member_id):
@@ -166,6 +175,30 @@ class SalesService:
         if not order.recorded_offline:
             await require_active_member(conn, cooperative_id, order.member_id)
         return [FLAG_MEMBER_UNVERIFIED]
+
+
+async def _cooperative_buyer_flags(conn: DbConnection, cooperative_id: str,
+                                   order: SaleOrder) -> list[str]:
+    """A cooperative buyer is a known cooperative, both it and the seller in the
+    federation (only then can group reports eliminate the sale). Called after the
+    domain checked that the sale names a buyer other than the seller."""
+    if order.buyer_cooperative_id is None:
+        return []
+    directory = Directory(conn)
+    buyer = await directory.cooperative(order.buyer_cooperative_id)
+    seller = await directory.cooperative(cooperative_id)
+    if buyer is not None and buyer.in_federation and seller is not None \
+            and seller.in_federation:
+        return []
+    if order.recorded_offline:  # the goods were handed over: accepted, for staff to check
+        return [FLAG_BUYER_COOPERATIVE_UNVERIFIED]
+    if buyer is None:
+        raise UnknownBuyerCooperative(
+            f"{order.buyer_cooperative_id} is not a cooperative known here; name a "
+            "cooperative of the federation, or sell to it as a non-member.")
+    raise OutsideFederation(
+        "A sale to a cooperative is between two cooperatives of the federation; sell to "
+        "one outside it as a non-member.")
 
 
 def _priced(product: Product, qty: int, price_list: PriceList, day: date) -> SaleLine:

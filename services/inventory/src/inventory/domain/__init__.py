@@ -32,6 +32,8 @@ from inventory.domain.commands import (
 )
 from inventory.domain.errors import (
     AmountNegative,
+    BuyerCooperativeNotExpected,
+    BuyerCooperativeRequired,
     CountCorrectionNeedsCount,
     CountedQuantityNegative,
     CreditNeedsMember,
@@ -72,6 +74,7 @@ from inventory.domain.errors import (
     SaleAlreadyVoided,
     SaleHasNoLines,
     SaleNotFound,
+    SaleToOwnCooperative,
     TextTooLong,
     TransferAlreadyReceived,
     TransferAlreadySent,
@@ -181,6 +184,8 @@ __all__ = [
     "AdjustmentReason",
     "AmountNegative",
     "BaseUnit",
+    "BuyerCooperativeNotExpected",
+    "BuyerCooperativeRequired",
     "BuyerType",
     "CompleteSale",
     "CountCorrectionNeedsCount",
@@ -255,6 +260,7 @@ __all__ = [
     "SalePayment",
     "SaleRecorded",
     "SaleStatus",
+    "SaleToOwnCooperative",
     "SaleVoided",
     "SetPrice",
     "StockAdjusted",

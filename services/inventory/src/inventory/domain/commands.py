@@ -69,6 +69,7 @@ class RecordSale:
     lines: tuple[SaleLine, ...]
     payments: tuple[SalePayment, ...]
     business_date: date
+    buyer_cooperative_id: str | None = None  # buyer_type COOPERATIVE only
     discount_idr: int = 0
     receipt_no: str | None = None  # device-unique, e.g. <koperasi>-<unit>-<device>-<seq>
     device_id: str | None = None

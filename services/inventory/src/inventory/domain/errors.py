@@ -11,6 +11,8 @@ from gotong_platform.domain import InvalidInput, NotFound, RuleViolated
 
 __all__ = [
     "AmountNegative",
+    "BuyerCooperativeNotExpected",
+    "BuyerCooperativeRequired",
     "CountCorrectionNeedsCount",
     "CountedQuantityNegative",
     "CreditNeedsMember",
@@ -51,6 +53,7 @@ __all__ = [
     "SaleAlreadyVoided",
     "SaleHasNoLines",
     "SaleNotFound",
+    "SaleToOwnCooperative",
     "TextTooLong",
     "TransferAlreadyReceived",
     "TransferAlreadySent",
@@ -234,9 +237,27 @@ class MemberIdRequired(InvalidInput):
 
 
 class MemberIdForNonMember(InvalidInput):
-    """A sale to a non-member names no member."""
+    """A sale to a non-member (or to another cooperative) names no member."""
 
     code = "member-id-for-non-member"
+
+
+class BuyerCooperativeRequired(InvalidInput):
+    """A sale to another cooperative of the federation names that cooperative."""
+
+    code = "buyer-cooperative-required"
+
+
+class BuyerCooperativeNotExpected(InvalidInput):
+    """Only a sale to a cooperative names a buying cooperative."""
+
+    code = "buyer-cooperative-not-expected"
+
+
+class SaleToOwnCooperative(InvalidInput):
+    """A cooperative does not sell to itself: moving its own stock is a transfer."""
+
+    code = "sale-to-own-cooperative"
 
 
 class CreditNeedsMember(InvalidInput):

@@ -22,6 +22,8 @@ from typing import assert_never
 from inventory.domain import checks
 from inventory.domain.commands import CompleteSale, RecordSale, VoidSale
 from inventory.domain.errors import (
+    BuyerCooperativeNotExpected,
+    BuyerCooperativeRequired,
     CreditNeedsMember,
     DiscountExceedsSubtotal,
     EventSequenceError,
@@ -36,6 +38,7 @@ from inventory.domain.errors import (
     SaleAlreadyVoided,
     SaleHasNoLines,
     SaleNotFound,
+    SaleToOwnCooperative,
 )
 from inventory.domain.pricing import line_amount
 from inventory.domain.sale_events import (
@@ -72,6 +75,7 @@ class Sale:
     total_idr: int
     business_date: date
     recorded_offline: bool
+    buyer_cooperative_id: str | None = None
     status: SaleStatus = SaleStatus.RECORDED
     completed_on: date | None = None
     voided_on: date | None = None
@@ -91,6 +95,7 @@ def record_sale(
         raise SaleAlreadyRecorded("A sale is already recorded under this id.")
     day = checks.not_in_future(command.business_date, what="The business date", today=today)
     member_id = _buyer(command)
+    buyer_cooperative_id = _buyer_cooperative(command)
     lines = _lines(command.lines)
     subtotal = sum(line.line_total_idr for line in lines)
     discount = checks.not_negative(command.discount_idr, what="The discount")
@@ -120,6 +125,7 @@ def record_sale(
             ),
             device_id=checks.optional_text(command.device_id, what="The device", max_length=ID_MAX),
             recorded_offline=command.recorded_offline,
+            buyer_cooperative_id=buyer_cooperative_id,
         )
     ]
 
@@ -128,9 +134,28 @@ def _buyer(command: RecordSale) -> str | None:
     member_id = checks.optional_text(command.member_id, what="The member", max_length=ID_MAX)
     if command.buyer_type is BuyerType.MEMBER and member_id is None:
         raise MemberIdRequired("A sale to a member names the member.")
-    if command.buyer_type is BuyerType.NON_MEMBER and member_id is not None:
-        raise MemberIdForNonMember("A sale to a non-member names no member.")
+    if command.buyer_type is not BuyerType.MEMBER and member_id is not None:
+        raise MemberIdForNonMember(
+            f"A sale to a {command.buyer_type.value.replace('_', '-')} names no member.")
     return member_id
+
+
+def _buyer_cooperative(command: RecordSale) -> str | None:
+    """The buying cooperative: named by a sale to a cooperative, and only by one."""
+    buyer = checks.optional_text(command.buyer_cooperative_id, what="The buying cooperative",
+                                 max_length=ID_MAX)
+    if command.buyer_type is not BuyerType.COOPERATIVE:
+        if buyer is not None:
+            raise BuyerCooperativeNotExpected(
+                "Only a sale to a cooperative names a buying cooperative.")
+        return None
+    if buyer is None:
+        raise BuyerCooperativeRequired("A sale to a cooperative names the buying cooperative.")
+    if buyer == command.cooperative_id:
+        raise SaleToOwnCooperative(
+            "A cooperative does not sell to itself; move stock between its own warehouses "
+            "with a transfer.")
+    return buyer
 
 
 def _lines(lines: tuple[SaleLine, ...]) -> tuple[SaleLine, ...]:
@@ -233,6 +258,7 @@ def evolve_sale(state: Sale | None, event: SaleEvent) -> Sale:
             total_idr=event.total_idr,
             business_date=event.business_date,
             recorded_offline=event.recorded_offline,
+            buyer_cooperative_id=event.buyer_cooperative_id,
         )
     if state is None:
         raise EventSequenceError(f"{event.event_type} before SaleRecorded")

@@ -43,7 +43,10 @@ class SalePayment:
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class SaleRecorded(DomainEvent):
-    """A sale was rung up; ``total_idr = subtotal_idr - discount_idr = Σ payments``."""
+    """A sale was rung up; ``total_idr = subtotal_idr - discount_idr = Σ payments``.
+
+    ``buyer_cooperative_id`` names the buying cooperative when ``buyer_type`` is
+    ``cooperative`` (and only then)."""
 
     event_type = "SaleRecorded"
     schema_version = 1
@@ -62,6 +65,9 @@ class SaleRecorded(DomainEvent):
     receipt_no: str | None
     device_id: str | None
     recorded_offline: bool
+    # The buying cooperative of a sale to another cooperative (None in events stored
+    # before such sales existed).
+    buyer_cooperative_id: str | None = None
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

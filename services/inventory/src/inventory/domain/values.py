@@ -73,10 +73,16 @@ class AdjustmentReason(StrEnum):
 
 
 class BuyerType(StrEnum):
-    """Member or not: SHU is shared out only from business with members (UU 25/1992 Ps 45)."""
+    """Member or not: SHU is shared out only from business with members (UU 25/1992 Ps 45).
+
+    A sale to another cooperative of the federation is business with a non-member for
+    the seller's SHU; it is told apart so group reports can eliminate it (the published
+    ``SaleRecorded`` says ``non_member`` and names the buying cooperative).
+    """
 
     MEMBER = "member"
     NON_MEMBER = "non_member"
+    COOPERATIVE = "cooperative"  # another cooperative of the federation
 
 
 class PaymentMethod(StrEnum):

@@ -32,7 +32,9 @@ def sales_routes(router: APIRouter) -> None:
 
         Prices come from the member or non-member list of today; the payments must add up
         to the total. Selling more than is on hand is refused (409, the product named);
-        a member buyer must be an active member (422 ``not-an-active-member``). The sale
+        a member buyer must be an active member (422 ``not-an-active-member``); a
+        cooperative buyer another cooperative of the federation (422
+        ``unknown-buyer-cooperative``, 409 ``outside-federation``). The sale
         is ``recorded`` until the payments service answers: then ``completed``, or
         ``voided`` with its reason (see ``GET /sales/{sale_id}``).
         """
@@ -65,7 +67,7 @@ def sale_order(body: s.SaleIn, *, business_date: date, offline: bool,
                device_id: str | None = None) -> SaleOrder:
     return SaleOrder(
         warehouse_id=body.warehouse_id, buyer_type=BuyerType(body.buyer_type),
-        member_id=body.member_id,
+        member_id=body.member_id, buyer_cooperative_id=body.buyer_cooperative_id,
         lines=tuple(OrderLine(product_id=line.product_id, qty=line.qty) for line in body.lines),
         payments=tuple(SalePayment(method=PaymentMethod(p.method), amount_idr=p.amount_idr)
                        for p in body.payments),

@@ -250,8 +250,12 @@ class SaleIn(_In):
         "receipt_no": "KTM-G1-HP03-41"}]})
 
     warehouse_id: Id
-    buyer_type: Literal["member", "non_member"]
+    buyer_type: Literal["member", "non_member", "cooperative"] = Field(
+        description="cooperative: another cooperative of the federation, named by "
+                    "buyer_cooperative_id; it pays the non-member price, not on credit")
     member_id: Id | None = None
+    buyer_cooperative_id: Id | None = Field(
+        default=None, description="the buying cooperative (buyer_type cooperative only)")
     lines: list[SaleLineIn] = Field(min_length=1, max_length=50)
     discount_idr: Rupiah = 0
     payments: list[PaymentIn] = Field(min_length=1, max_length=10,
@@ -280,6 +284,8 @@ class SaleOut(BaseModel):
         description="recorded → completed when payments recorded it, or voided")
     buyer_type: str
     member_id: str | None
+    buyer_cooperative_id: str | None = Field(
+        default=None, description="the buying cooperative of a sale to a cooperative")
     lines: list[SaleLineOut]
     discount_idr: int
     total_idr: int
@@ -290,7 +296,8 @@ class SaleOut(BaseModel):
     void_reason: str | None = Field(description="e.g. payment_failed")
     void_detail: str | None = Field(
         description="why, e.g. the payments service's reason code and explanation")
-    flags: list[str] = Field(description="went_negative, member_unverified, issued_expired")
+    flags: list[str] = Field(description="went_negative, member_unverified, issued_expired, "
+                                         "buyer_cooperative_unverified")
 
 
 class SaleList(BaseModel):

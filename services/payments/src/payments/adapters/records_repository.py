@@ -2,11 +2,12 @@
 
 - ``salepay-<sale_id>``: the payment (or its refusal) of a shop sale;
 - ``payout-<receipt_id>``: the payout for a produce receipt;
-- ``refund-<member_id>``: the exit refund of a member;
+- ``refund-<member_id>``: the exit refund of a member (prepared, then approved);
 - ``savings-policy-<cooperative_id>``: every change of the cooperative's savings policy.
 
 The first three are created at version 0 by reactions: ``False`` from a ``save_*``
-means the cause was already handled, and nothing was written.
+means the cause was already handled, and nothing was written. A refund's approval is
+appended to its stream as version 2, after the ``ExitRefundPrepared`` of version 1.
 """
 
 from __future__ import annotations
@@ -19,7 +20,11 @@ from gotong_platform.domain import DomainEvent
 from gotong_platform.eventstore import NewEvent, PostgresEventStore
 from payments.adapters.events import Origin, new_event
 from payments.adapters.streams import create_stream
-from payments.application.events import MemberExitRefunded, ProducePayoutMade
+from payments.application.events import (
+    ExitRefundPrepared,
+    MemberExitRefunded,
+    ProducePayoutMade,
+)
 from payments.application.policy import SavingsPolicy, SavingsPolicySet
 from payments.application.publishing import payout_contract, refund_contract, sale_contract
 from payments.domain import (
@@ -54,10 +59,16 @@ INSERT INTO payouts (receipt_id, cooperative_id, member_id, gross_idr, deduction
     business_date)
 VALUES ($1, $2, $3, $4, $5, $6, $7)
 """
-_REFUND = """
+_REFUND_PREPARED = """
 INSERT INTO exit_refunds (member_id, cooperative_id, pokok_idr, wajib_idr, offset_idr,
-    refund_idr, unrecovered_idr, business_date)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    refund_idr, unrecovered_idr, business_date, status, prepared_by)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9)
+"""
+_REFUND_APPROVED = """
+UPDATE exit_refunds SET pokok_idr = $3, wajib_idr = $4, offset_idr = $5, refund_idr = $6,
+    unrecovered_idr = $7, status = 'approved', approved_by = $8, approved_on = $9
+WHERE member_id = $1 AND cooperative_id = $2
+RETURNING *
 """
 
 
@@ -120,17 +131,41 @@ class RecordsRepository:
                            event.gross_idr, deductions, event.net_paid_idr, event.business_date)
         return True
 
-    async def save_exit_refund(
-        self, conn: DbConnection, event: MemberExitRefunded, origin: Origin
+    async def save_exit_refund_prepared(
+        self, conn: DbConnection, event: ExitRefundPrepared, origin: Origin
     ) -> bool:
-        new = self._new(event, refund_contract(event), event.cooperative_id,
-                        event.business_date, origin)
+        """Start the member's refund stream (not published: nothing is paid yet)."""
+        new = self._new(event, None, event.cooperative_id, event.business_date, origin)
         if not await create_stream(self.store, conn, f"refund-{event.member_id}", [new]):
             return False
-        await conn.execute(_REFUND, event.member_id, event.cooperative_id, event.pokok_idr,
-                           event.wajib_idr, event.offset_idr, event.refund_idr,
-                           event.unrecovered_idr, event.business_date)
+        await conn.execute(_REFUND_PREPARED, event.member_id, event.cooperative_id,
+                           event.pokok_idr, event.wajib_idr, event.offset_idr,
+                           event.refund_idr, event.unrecovered_idr, event.business_date,
+                           event.prepared_by)
         return True
+
+    async def exit_refund_for_update(
+        self, conn: DbConnection, cooperative_id: str, member_id: str
+    ) -> dict[str, Any] | None:
+        """The member's refund row, locked until the transaction ends: two approvals of
+        one refund take turns, and the second finds it approved."""
+        row = await conn.fetchrow(
+            "SELECT * FROM exit_refunds WHERE cooperative_id = $1 AND member_id = $2 "
+            "FOR UPDATE", cooperative_id, member_id)
+        return None if row is None else dict(row)
+
+    async def save_exit_refund_approved(
+        self, conn: DbConnection, event: MemberExitRefunded, origin: Origin
+    ) -> dict[str, Any]:
+        """Append the approval after the prepared refund (version 1), publish it; the row."""
+        new = self._new(event, refund_contract(event), event.cooperative_id,
+                        event.business_date, origin)
+        await self.store.append(conn, f"refund-{event.member_id}", 1, [new])
+        row = await conn.fetchrow(_REFUND_APPROVED, event.member_id, event.cooperative_id,
+                                  event.pokok_idr, event.wajib_idr, event.offset_idr,
+                                  event.refund_idr, event.unrecovered_idr, event.approved_by,
+                                  event.approved_on)
+        return dict(row) if row is not None else {}
 
     def _new(self, event: DomainEvent, public: dict[str, Any] | None, cooperative_id: str,
              business_date: date, origin: Origin) -> NewEvent:

@@ -3,6 +3,7 @@
 from gotong_platform.domain import InvalidInput, NotFound, RuleViolated
 
 __all__ = [
+    "ExitRefundNotFound",
     "InvalidFactPayload",
     "InvalidSavingsPolicy",
     "MemberNotActive",
@@ -14,6 +15,12 @@ class SavingsAccountsNotOpened(NotFound):
     """The member has no savings accounts here (they open when the member is admitted)."""
 
     code = "savings-accounts-not-found"
+
+
+class ExitRefundNotFound(NotFound):
+    """No exit refund of this member in this cooperative (no exit recorded, or not yet here)."""
+
+    code = "exit-refund-not-found"
 
 
 class MemberNotActive(RuleViolated):

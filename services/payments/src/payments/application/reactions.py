@@ -8,7 +8,8 @@ member and type, ``salepay-<sale>``, ``payout-<receipt>``, ``refund-<member>``) 
 created at version 0, so the same fact arriving as a different event still applies once.
 
 - members: the local directory (``apply_members_event``); ``MemberAdmitted`` opens the
-  pokok, wajib and sukarela accounts; ``MemberExited`` refunds pokok and wajib.
+  pokok, wajib and sukarela accounts; ``MemberExited`` prepares the refund of pokok and
+  wajib, which a pengurus other than the exit's recorder approves (``ExitRefunds``).
 - inventory: ``SaleRecorded`` records the sale's payment or its refusal (inventory
   voids a refused sale); ``ProduceReceivedFromMember`` pays the member out.
 """
@@ -28,7 +29,7 @@ from gotong_platform.directory import Directory, apply_members_event
 from gotong_platform.domain import DomainError
 from payments.adapters.events import Origin
 from payments.adapters.records_repository import RecordsRepository
-from payments.application.exit_refunds import ExitRefunds
+from payments.application.exit_refunds import UNKNOWN_EXIT_RECORDER, ExitRefunds
 from payments.application.payouts import ProducePayouts
 from payments.application.savings_service import SavingsService
 from payments.domain import (
@@ -66,8 +67,10 @@ class Reactions:
                 await self.savings.open_accounts(conn, e.cooperative_id, e.member_id,
                                                  e.admitted_on, origin)
             case mem.MemberExitedV1() as e:
-                await self.refunds.refund(conn, e.cooperative_id, e.member_id, e.exited_on,
-                                          origin)
+                # The maker is whoever recorded the exit in the members service.
+                await self.refunds.prepare(conn, e.cooperative_id, e.member_id, e.exited_on,
+                                           event.envelope.actor or UNKNOWN_EXIT_RECORDER,
+                                           origin)
 
     async def on_inventory_event(self, conn: DbConnection, event: ConsumedEvent) -> None:
         origin = _origin(event)

@@ -34,6 +34,7 @@ from payments.domain import (
     SavingsAccount,
     SavingsType,
     WajibAlreadyBilled,
+    WajibBeforeAdmission,
     WithdrawSavings,
     bill_wajib,
     deposit_savings,
@@ -60,6 +61,7 @@ class WajibBilling:
     due_date: date
     billed: int
     skipped: int  # already billed for the period
+    admitted_after_due_date: int  # members who do not owe this period: not billed
 
 
 @dataclasses.dataclass(frozen=True)
@@ -182,10 +184,11 @@ class SavingsService:
     async def bill_wajib(
         self, conn: DbConnection, cooperative_id: str, period: str, origin: Origin
     ) -> WajibBilling:
-        """Bill the period's wajib to every admitted member, each account once per period."""
+        """Bill the period's wajib to every admitted member who owes it (admitted by its
+        due date), each account once per period."""
         policy = await self.policy(conn, cooperative_id)
         due = wajib_due_date(period, policy)
-        billed = skipped = 0
+        billed = skipped = not_owed = 0
         for account_id in await self.repo.wajib_accounts_of_active_members(conn, cooperative_id):
             state, version = await self.repo.load(conn, account_id)
             try:
@@ -194,10 +197,13 @@ class SavingsService:
             except WajibAlreadyBilled:
                 skipped += 1
                 continue
+            except WajibBeforeAdmission:
+                not_owed += 1
+                continue
             await self.repo.save(conn, state, version, events, origin)
             billed += 1
         return WajibBilling(period=period, amount_idr=policy.wajib_idr, due_date=due,
-                            billed=billed, skipped=skipped)
+                            billed=billed, skipped=skipped, admitted_after_due_date=not_owed)
 
     async def account(
         self, conn: DbConnection, cooperative_id: str, member_id: str, kind: SavingsType

@@ -73,6 +73,7 @@ from payments.domain.errors import (
     SavingsNotWithdrawable,
     TermOutOfRange,
     WajibAlreadyBilled,
+    WajibBeforeAdmission,
 )
 from payments.domain.loan_events import (
     InstalmentAllocation,
@@ -108,7 +109,7 @@ from payments.domain.payouts import (
     instalments_due,
     plan_payout,
 )
-from payments.domain.refunds import RefundPlan, exit_refund
+from payments.domain.refunds import PreparedRefund, RefundPlan, approve_refund, exit_refund
 from payments.domain.repayment import InstalmentPosition
 from payments.domain.sales import (
     RecordSalePayment,
@@ -147,7 +148,7 @@ from payments.domain.values import (
     SaleTender,
     SavingsType,
 )
-from payments.domain.wajib import BillStatus, WajibBill, WajibDeposit
+from payments.domain.wajib import BillStatus, WajibBill, WajibDeposit, owes_wajib
 
 __all__ = [
     "DEFAULT_COLLECTIBILITY_POLICY",
@@ -213,6 +214,7 @@ __all__ = [
     "PokokAlreadyPaid",
     "PokokAmountMismatch",
     "PokokAmountRequired",
+    "PreparedRefund",
     "RateOutOfRange",
     "ReceiveRepayment",
     "RecordSalePayment",
@@ -242,6 +244,7 @@ __all__ = [
     "TermOutOfRange",
     "UnknownEventType",
     "WajibAlreadyBilled",
+    "WajibBeforeAdmission",
     "WajibBill",
     "WajibBilled",
     "WajibDeposit",
@@ -249,6 +252,7 @@ __all__ = [
     "WriteOffLoan",
     "apply_for_loan",
     "approve_loan",
+    "approve_refund",
     "bill_wajib",
     "build_schedule",
     "close_loan",
@@ -263,6 +267,7 @@ __all__ = [
     "instalments_due",
     "loan_event_from_payload",
     "open_savings_account",
+    "owes_wajib",
     "plan_payout",
     "receive_repayment",
     "record_sale_payment",

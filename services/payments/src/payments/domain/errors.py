@@ -41,6 +41,7 @@ __all__ = [
     "SavingsNotWithdrawable",
     "TermOutOfRange",
     "WajibAlreadyBilled",
+    "WajibBeforeAdmission",
 ]
 
 
@@ -162,6 +163,12 @@ class WajibAlreadyBilled(RuleViolated):
     """A period's simpanan wajib is billed once."""
 
     code = "wajib-already-billed"
+
+
+class WajibBeforeAdmission(RuleViolated):
+    """A member owes wajib only for periods falling due on or after her admission."""
+
+    code = "wajib-before-admission"
 
 
 class LendingToNonMemberRefused(RuleViolated):

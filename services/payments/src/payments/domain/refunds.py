@@ -3,13 +3,21 @@
 On exit the member's capital is refunded after lawful deductions (handbook §1.2):
 outstanding loans and wajib arrears are offset first, and only the rest is paid out.
 Sukarela is not part of it: the member withdraws it like any other day.
+
+The refund is a money decision, so it takes four eyes like a loan (handbook §2 row 19,
+``SimpananRefundApproved``): the exit prepares it, and it is paid only once a pengurus
+who did not record the exit approves it (``approve_refund``).
 """
 
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
-__all__ = ["RefundPlan", "exit_refund"]
+from payments.domain import checks
+from payments.domain.errors import MakerCheckerViolation
+
+__all__ = ["PreparedRefund", "RefundPlan", "approve_refund", "exit_refund"]
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -36,3 +44,37 @@ def exit_refund(pokok_balance_idr: int, wajib_balance_idr: int, owed_idr: int) -
     return RefundPlan(
         refund_idr=capital - offset, offset_idr=offset, unrecovered_idr=owed_idr - offset
     )
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PreparedRefund:
+    """An exit refund waiting for (or past) its approval.
+
+    ``prepared_by`` is who recorded the member's exit (the maker); ``approved_by`` is
+    None until a pengurus approves it.
+    """
+
+    exited_on: date
+    prepared_by: str
+    approved_by: str | None = None
+
+
+def approve_refund(refund: PreparedRefund, *, approved_by: str, approved_on: date) -> bool:
+    """Decide an approval: True to pay the refund now, False when it is already approved.
+
+    The approver is never the person who recorded the exit (checked first, so the maker
+    cannot "approve" even an approved refund). Approving an approved refund again is
+    not an error: it changes nothing, whoever asks. The approval is not dated before
+    the exit.
+    """
+    approver = checks.required_text(approved_by, what="Who approved the refund")
+    if approver == refund.prepared_by:
+        raise MakerCheckerViolation(
+            "The exit refund must be approved by a pengurus other than the one who "
+            "recorded the member's exit."
+        )
+    if refund.approved_by is not None:
+        return False
+    checks.not_before(approved_on, refund.exited_on, what="The approval date",
+                      earlier_step="the member's exit")
+    return True

@@ -3,7 +3,8 @@
 Indonesian cooperatives know three simpanan (handbook §1.2):
 
 - *pokok*: the same fixed amount for every member, paid once on joining;
-- *wajib*: a monthly amount (it may differ between members), billed every month;
+- *wajib*: a monthly amount (it may differ between members), billed every month from
+  the first due date on or after the member's admission (``payments.domain.wajib``);
 - *sukarela*: voluntary savings, withdrawable at any time.
 
 Pokok and wajib are the member's capital: never withdrawn while a member, only
@@ -43,6 +44,7 @@ from payments.domain.errors import (
     SavingsAccountNotFound,
     SavingsNotWithdrawable,
     WajibAlreadyBilled,
+    WajibBeforeAdmission,
 )
 from payments.domain.savings_events import (
     SavingsAccountOpened,
@@ -53,7 +55,13 @@ from payments.domain.savings_events import (
     WajibBilled,
 )
 from payments.domain.values import SavingsType
-from payments.domain.wajib import BillStatus, WajibBill, WajibDeposit, settle_bills
+from payments.domain.wajib import (
+    BillStatus,
+    WajibBill,
+    WajibDeposit,
+    owes_wajib,
+    settle_bills,
+)
 
 __all__ = [
     "SavingsAccount",
@@ -69,7 +77,10 @@ __all__ = [
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class SavingsAccount:
-    """The current state of one account; wajib accounts also keep their bills and deposits."""
+    """The current state of one account; wajib accounts also keep their bills and deposits.
+
+    ``opened_on`` is the member's admission date: the accounts open on ``MemberAdmitted``.
+    """
 
     account_id: str
     cooperative_id: str
@@ -183,7 +194,8 @@ def withdraw_savings(state: SavingsAccount | None, command: WithdrawSavings) -> 
 
 
 def bill_wajib(state: SavingsAccount | None, command: BillWajib) -> list[SavingsEvent]:
-    """Bill one month's simpanan wajib; each period once."""
+    """Bill one month's simpanan wajib; each period once, and only to a member who was
+    admitted by its due date (``owes_wajib``)."""
     account = _existing(state)
     start = period_start(command.period)
     if start is None:
@@ -198,6 +210,11 @@ def bill_wajib(state: SavingsAccount | None, command: BillWajib) -> list[Savings
         raise NotAWajibAccount(f"This is a simpanan {account.savings_type} account, not wajib.")
     if any(bill.period == command.period for bill in account.bills):
         raise WajibAlreadyBilled(f"Simpanan wajib for {command.period} is already billed.")
+    if not owes_wajib(account.opened_on, command.due_date):
+        raise WajibBeforeAdmission(
+            f"Simpanan wajib for {command.period} fell due on {command.due_date.isoformat()}, "
+            f"before the member was admitted on {account.opened_on.isoformat()}."
+        )
     return [
         WajibBilled(
             **_ids(account), period=command.period, amount_idr=amount, due_date=command.due_date

@@ -1,5 +1,13 @@
 """Simpanan wajib bills and how deposits settle them: oldest bill first (FIFO).
 
+Who owes a period's wajib: a member owes it when she was a member on its due date,
+so her first bill is the first period whose due date falls on or after the day she
+was admitted (``owes_wajib``). Admitted on or before the due day, she owes that
+month; admitted after it, her first bill is the next month's. No period before that
+is ever billed to her, so her arrears never include one. (Wajib is a member's
+monthly contribution while a member, handbook §1.2; a pro-rated first month is a
+policy some cooperatives choose, not the default here.)
+
 Deposits are taken in business-date order (recording order within a day), so a deposit
 recorded offline and synced late still settles the bills it was meant for. A bill is
 *paid on time* when the deposits that complete it are all dated on or before its due
@@ -13,7 +21,15 @@ import dataclasses
 from collections.abc import Sequence
 from datetime import date
 
-__all__ = ["BillStatus", "WajibBill", "WajibDeposit", "settle_bills"]
+__all__ = ["BillStatus", "WajibBill", "WajibDeposit", "owes_wajib", "settle_bills"]
+
+
+def owes_wajib(admitted_on: date, due_date: date) -> bool:
+    """Whether a member admitted on ``admitted_on`` owes the wajib falling due on ``due_date``.
+
+    She owes it when she was already a member on the due date (admitted that day counts).
+    """
+    return admitted_on <= due_date
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

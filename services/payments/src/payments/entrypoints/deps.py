@@ -15,6 +15,7 @@ from gotong_platform.commands import CommandMeta, execute_command
 from gotong_platform.db import DbConnection
 from gotong_platform.http import IdempotencyRequest, Scope, cooperative_scope, idempotency_key
 from payments.adapters.events import Origin
+from payments.application.exit_refunds import ExitRefunds
 from payments.application.loan_service import LoanService
 from payments.application.offline import OfflineFacts
 from payments.application.savings_service import SavingsService
@@ -29,6 +30,7 @@ class AppContext:
     loans: LoanService
     offline: OfflineFacts
     clock: Clock
+    refunds: ExitRefunds
 
 
 async def _ctx(request: Request) -> AppContext:  # async: FastAPI runs a sync one in a thread

@@ -7,14 +7,18 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from gotong_platform.auth import Action
+from gotong_platform.calendar import check_business_date
+from gotong_platform.db import DbConnection
 from gotong_platform.directory import Directory
 from gotong_platform.http import HTTPProblem, require_action
 from gotong_platform.sync import SyncBatch, SyncBatchResult, process_batch_json
+from payments.adapters.events import Origin
+from payments.application.calendar import cooperative_today
 from payments.entrypoints import schemas as s
-from payments.entrypoints.deps import Correlation, Ctx, ScopeDep
+from payments.entrypoints.deps import Correlation, Ctx, Idem, ScopeDep, run_command
 
 __all__ = ["records_routes"]
 
@@ -46,7 +50,8 @@ def records_routes(router: APIRouter) -> None:
     @router.get("/members/{member_id}/exit-refund", response_model=s.ExitRefundOut,
                 tags=["savings"])
     async def exit_refund(scope: ScopeDep, member_id: str, ctx: Ctx) -> dict[str, Any]:
-        """The refund of simpanan pokok and wajib made when the member left."""
+        """The refund of simpanan pokok and wajib prepared when the member left: pending
+        until a pengurus approves it, then approved (paid)."""
         row = await ctx.pool.fetchrow(
             "SELECT * FROM exit_refunds WHERE cooperative_id = $1 AND member_id = $2",
             scope.cooperative_id, member_id)
@@ -54,6 +59,26 @@ def records_routes(router: APIRouter) -> None:
             raise HTTPProblem(404, "Not Found", "no exit refund for this member",
                               "exit-refund-not-found")
         return dict(row)
+
+    @router.post("/members/{member_id}/exit-refund/approve", response_model=s.ExitRefundOut,
+                 tags=["savings"], dependencies=[Depends(require_action(Action.APPROVE_FINANCE))])
+    async def approve_exit_refund(scope: ScopeDep, member_id: str, body: s.ExitRefundApproveIn,
+                                  ctx: Ctx, idem: Idem,
+                                  correlation: Correlation = None) -> JSONResponse:
+        """Approve the exit refund (the checker: not who recorded the exit), which pays it:
+        the member's loans are offset and her pokok and wajib refunded. Approving an
+        approved refund again changes nothing."""
+        approver = scope.principal.subject
+
+        async def work(conn: DbConnection, origin: Origin) -> tuple[int, Any]:
+            today = await cooperative_today(conn, scope.cooperative_id, ctx.clock)
+            day = check_business_date(body.approved_on or today, today=today,
+                                      what="The approval date")
+            row = await ctx.refunds.approve(conn, scope.cooperative_id, member_id, approver,
+                                            day, origin)
+            return 200, s.ExitRefundOut.model_validate(row).model_dump(mode="json")
+
+        return await run_command(scope, ctx, idem, correlation, work)
 
     @router.post("/sync", response_model=SyncBatchResult, tags=["sync"],
                  dependencies=[Depends(require_action(Action.RECORD_TRANSACTION))])

@@ -65,7 +65,10 @@ def _policy_routes(router: APIRouter) -> None:
                  tags=["savings"])
     async def bill_wajib(scope: ScopeDep, body: s.WajibBillingIn, ctx: Ctx, idem: Idem,
                          correlation: Correlation = None) -> JSONResponse:
-        """Bill the period's simpanan wajib to every admitted member; once per period."""
+        """Bill the period's simpanan wajib to every admitted member; once per period.
+
+        A member admitted after the period's due date does not owe it and is not billed.
+        """
 
         async def work(conn: DbConnection, origin: Origin) -> tuple[int, Any]:
             result = await ctx.savings.bill_wajib(conn, scope.cooperative_id, body.period,

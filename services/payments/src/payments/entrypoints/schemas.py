@@ -112,11 +112,16 @@ class WajibBillingOut(BaseModel):
     due_date: date
     billed: int = Field(description="accounts billed now")
     skipped: int = Field(description="accounts already billed for the period")
+    admitted_after_due_date: int = Field(
+        description="members admitted after the period's due date: they do not owe it and "
+                    "are not billed (wajib is owed from the first due date on or after "
+                    "admission)")
 
     @classmethod
     def of(cls, result: WajibBilling) -> WajibBillingOut:
         return cls(period=result.period, amount_idr=result.amount_idr,
-                   due_date=result.due_date, billed=result.billed, skipped=result.skipped)
+                   due_date=result.due_date, billed=result.billed, skipped=result.skipped,
+                   admitted_after_due_date=result.admitted_after_due_date)
 
 
 # --- records caused by other services -------------------------------------------------
@@ -150,11 +155,27 @@ class PayoutOut(BaseModel):
 
 
 class ExitRefundOut(BaseModel):
+    """A leaving member's refund: ``pending`` (computed on her exit, nothing paid yet) until
+    a pengurus other than the exit's recorder approves it, then ``approved`` (paid)."""
+
     member_id: str
     cooperative_id: str
+    status: Literal["pending", "approved"]
     pokok_idr: int
     wajib_idr: int
-    offset_idr: int = Field(description="what paid the member's loans")
-    refund_idr: int = Field(description="paid out to the member")
+    offset_idr: int = Field(description="what pays (pending) or paid the member's loans")
+    refund_idr: int = Field(description="paid out to the member once approved")
     unrecovered_idr: int = Field(description="debt the savings could not cover")
-    business_date: date
+    business_date: date = Field(description="the exit date: the figures are as of that day")
+    prepared_by: str | None = Field(
+        description="who recorded the member's exit (the maker; may not approve)")
+    approved_by: str | None = Field(
+        description="the pengurus who approved the refund (null while pending)")
+    approved_on: date | None = Field(description="null while pending, or for refunds the "
+                                                 "system approved before approval existed")
+
+
+class ExitRefundApproveIn(In):
+    approved_on: date | None = Field(
+        default=None, description="default: today in the cooperative's time zone; not "
+                                  "before the exit")

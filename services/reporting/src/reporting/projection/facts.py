@@ -53,6 +53,7 @@ CREATE TABLE fact_sale_lines (
     credit_idr      bigint NOT NULL DEFAULT 0, -- this line's share paid on kasbon
     discount_idr    bigint NOT NULL DEFAULT 0, -- this line's share of the sale's discount
     warehouse_id    text,
+    buyer_cooperative_id text,       -- a sale to another cooperative (eliminated in groups)
     PRIMARY KEY (sale_id, line_no)
 );
 CREATE INDEX fact_sale_lines_coop ON fact_sale_lines (cooperative_id, business_date);

@@ -40,18 +40,30 @@ GROWTH_RANKED = "sales.net_idr"  # "which cooperatives grow": ranked by shop omz
 
 
 def group_amounts(figs: Figures, ids: Collection[str]) -> tuple[dict[str, int], dict[str, int]]:
-    """Summed figures with transfers inside the group eliminated, and the eliminations."""
+    """Summed figures with what moved inside the group eliminated, and the eliminations.
+
+    Inside the group means between two of its cooperatives (handbook §4: "inter-koperasi
+    transactions are eliminated from federation omzet"): stock transfers leave the
+    transfer totals, and sales to another cooperative of the group leave every sales
+    amount (omzet, by buyer and category, retail / produce marketing, volume usaha).
+    A cooperative's own report (a group of one) keeps them.
+    """
     amounts = sum_amounts(figs[i] for i in sorted(ids))
-    sent = received = 0
+    sent = received = sold = 0
     for i in ids:
         for counterparty, (out_idr, in_idr) in figs[i].transfers.items():
             if counterparty in ids:
                 sent += out_idr
                 received += in_idr
+        for buyer, added in figs[i].sales_to.items():
+            if buyer in ids and buyer != i:
+                for key, value in added.items():
+                    amounts[key] -= value
+                sold += added["sales.net_idr"]
     amounts["stock.transfer_out_idr"] -= sent
     amounts["stock.transfer_in_idr"] -= received
-    return amounts, {"eliminations_idr": sent, "transfers_out_idr": sent,
-                     "transfers_in_idr": received}
+    return amounts, {"eliminations_idr": sent + sold, "transfers_out_idr": sent,
+                     "transfers_in_idr": received, "inter_cooperative_sales_idr": sold}
 
 
 def growth(current: Mapping[str, int], previous: Mapping[str, int]) -> list[dict[str, Any]]:

@@ -80,10 +80,12 @@ DEFINITIONS = {
     "spoilage": "value written off in the period for damaged, rotten, expired or lost goods",
     "low_stock": "products whose quantity on hand in a warehouse is at or below the "
                  "low-stock threshold (base units)",
-    "eliminations": "stock transferred between two cooperatives of the group in the period "
-                    "is left out of the group's transfer totals (eliminations_idr: the value "
-                    "sent); trade between member cooperatives cannot be eliminated yet (a "
-                    "sale does not name a buying cooperative)",
+    "eliminations": "what moved between two cooperatives of the group in the period is left "
+                    "out of the group's totals: stock transferred, from the transfer totals "
+                    "(transfers_out_idr: the value sent, at cost), and sales by one to "
+                    "another, net of voids, from every sales figure and volume usaha "
+                    "(inter_cooperative_sales_idr); eliminations_idr is their sum. A "
+                    "cooperative's own report and row keep them",
     "freshness": "last event recorded by known_at, and last day of economic activity "
                  "(sale, produce, deposit, repayment) up to as_of; stale when either is "
                  "more than stale_after_days old, or when there is none",

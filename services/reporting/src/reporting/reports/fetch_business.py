@@ -4,6 +4,10 @@ A sale counts in the month of its business date; a void counts, negatively, in t
 month of its own business date (a correction, not an edit of the past). Retail omzet
 is the net sales of staple goods and farm inputs; produce marketing omzet (omzet
 pemasaran hasil) those of farm produce and handicraft; together the shop omzet.
+
+A sale to another cooperative counts in the seller's figures like any non-member
+sale, and is also kept by buyer (``CoopFigures.sales_to``): a group that holds both
+cooperatives eliminates it (``consolidate.group_amounts``).
 """
 
 from __future__ import annotations
@@ -16,20 +20,21 @@ __all__ = ["fetch_business"]
 
 _SALES = SCOPE + """,
 moves AS (
-    SELECT f.cooperative_id, f.category, f.buyer_type, f.amount_idr AS gross,
-           0::bigint AS voided, f.credit_idr AS credit
+    SELECT f.cooperative_id, f.category, f.buyer_type, f.buyer_cooperative_id,
+           f.amount_idr AS gross, 0::bigint AS voided, f.credit_idr AS credit
     FROM fact_sale_lines f JOIN s USING (cooperative_id)
     WHERE f.business_date BETWEEN $3 AND $4 AND f.recorded_at <= s.known_at
     UNION ALL
-    SELECT f.cooperative_id, f.category, f.buyer_type, 0, f.amount_idr, -f.credit_idr
+    SELECT f.cooperative_id, f.category, f.buyer_type, f.buyer_cooperative_id, 0,
+           f.amount_idr, -f.credit_idr
     FROM fact_sale_voids v JOIN s USING (cooperative_id)
     JOIN fact_sale_lines f ON f.sale_id = v.sale_id
     WHERE v.business_date BETWEEN $3 AND $4 AND v.recorded_at <= s.known_at
       AND f.business_date <= $4 AND f.recorded_at <= s.known_at
 )
-SELECT cooperative_id, category, buyer_type, sum(gross)::bigint AS gross,
+SELECT cooperative_id, category, buyer_type, buyer_cooperative_id, sum(gross)::bigint AS gross,
        sum(voided)::bigint AS voided, sum(credit)::bigint AS credit
-FROM moves GROUP BY 1, 2, 3
+FROM moves GROUP BY 1, 2, 3, 4
 """
 _PRODUCE = SCOPE + """
 SELECT f.cooperative_id, sum(f.amount_idr)::bigint AS amount, sum(f.net_qty_g)::bigint AS g,
@@ -40,17 +45,32 @@ GROUP BY 1
 """
 
 
+def sale_figures(category: str, buyer_type: str, gross: int, voided: int, credit: int
+                 ) -> dict[str, int]:
+    """What sales of one category and buyer type add to each amount of their seller
+    (the totals ``CoopFigures.derive`` computes included)."""
+    net = gross - voided
+    omzet = "sales.produce_marketing_idr" if category in PRODUCE_MARKETING else "sales.retail_idr"
+    return {"sales.gross_idr": gross, "sales.voided_idr": voided, "sales.credit_idr": credit,
+            f"sales.{buyer_type}_idr": net, f"sales.{category}.{buyer_type}_idr": net,
+            omzet: net, "sales.net_idr": net, "volume_usaha_idr": net}
+
+
+_DERIVED = ("sales.net_idr", "volume_usaha_idr")  # derive() computes these from the rest
+
+
 async def fetch_business(conn: DbConnection, q: Query, figs: dict[str, CoopFigures]) -> None:
     for r in await conn.fetch(_SALES, *q.args):
         f = figs[r["cooperative_id"]]
-        net = r["gross"] - r["voided"]
-        f.add("sales.gross_idr", r["gross"])
-        f.add("sales.voided_idr", r["voided"])
-        f.add("sales.credit_idr", r["credit"])
-        f.add(f"sales.{r['buyer_type']}_idr", net)
-        f.add(f"sales.{r['category']}.{r['buyer_type']}_idr", net)
-        marketing = r["category"] in PRODUCE_MARKETING
-        f.add("sales.produce_marketing_idr" if marketing else "sales.retail_idr", net)
+        added = sale_figures(r["category"], r["buyer_type"], r["gross"], r["voided"],
+                             r["credit"])
+        for key, value in added.items():
+            if key not in _DERIVED:
+                f.add(key, value)
+        if r["buyer_cooperative_id"] is not None:
+            to_buyer = f.sales_to.setdefault(r["buyer_cooperative_id"], {})
+            for key, value in added.items():
+                to_buyer[key] = to_buyer.get(key, 0) + value
     for r in await conn.fetch(_PRODUCE, *q.args):
         f = figs[r["cooperative_id"]]
         f.add("produce.amount_idr", r["amount"])

@@ -75,6 +75,9 @@ class CoopFigures:
         default_factory=lambda: dict.fromkeys(AMOUNT_KEYS, 0))
     # stock transfers in the month by the other cooperative: [out_idr, in_idr]
     transfers: dict[str, list[int]] = dataclasses.field(default_factory=dict)
+    # sales to another cooperative in the month, by the buyer: what they added to each
+    # amount (a group of both eliminates them)
+    sales_to: dict[str, dict[str, int]] = dataclasses.field(default_factory=dict)
     low_stock: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     last_recorded_at: datetime | None = None
     last_business_date: date | None = None
