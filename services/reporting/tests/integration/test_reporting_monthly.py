@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 import pytest_asyncio
 from reporting_harness import Reporting
 from reporting_scenario import A, B, C, D, seed
+
+from gotong_platform.calendar import FixedClock
 
 pytestmark = pytest.mark.integration
 
@@ -241,3 +244,35 @@ async def test_every_table_as_csv(seeded: Reporting) -> None:
     empty = await r.get(f"/cooperatives/{D}/reports/monthly.csv", admin(r), table="ranking",
                         **JAN)
     assert empty.text.startswith("ratio,")  # a header even without rows
+
+
+async def test_a_running_month_is_cut_off_at_today_in_each_zone(
+    seeded: Reporting, clock: FixedClock,
+) -> None:
+    r = seeded
+    # 15:30 UTC on 30 January: already 31 January, 00:30, in C's WIT; still the 30th,
+    # 23:30, in A's WITA. The month's last day would show instalments due later as late.
+    clock.set(datetime(2026, 1, 30, 15, 30, tzinfo=UTC))
+    a = await r.report(f"/cooperatives/{A}/reports/monthly", admin(r), **JAN)
+    assert (a["period"]["as_of"], a["period"]["as_of_basis"]) == ("2026-01-30", "today")
+    explicit = await r.report(f"/cooperatives/{A}/reports/monthly", admin(r),
+                              month="2026-01", as_of="2026-01-30")
+    assert explicit["period"]["as_of_basis"] == "requested"
+    assert {k: v for k, v in a.items() if k != "period"} == {
+        k: v for k, v in explicit.items() if k != "period"}
+    c = await r.report(f"/cooperatives/{C}/reports/monthly", admin(r), **JAN)
+    assert (c["period"]["as_of"], c["period"]["as_of_basis"]) == ("2026-01-31", "month_end")
+    # A region or the federation spans zones: cut off at WIT's today.
+    fed = await r.report(FED, admin(r), **JAN)
+    assert (fed["period"]["as_of"], fed["period"]["as_of_basis"]) == ("2026-01-31",
+                                                                      "month_end")
+    clock.set(datetime(2026, 1, 14, 3, 0, tzinfo=UTC))  # the 14th, mid-morning
+    fed = await r.report(FED, admin(r), **JAN)
+    assert (fed["period"]["as_of"], fed["period"]["as_of_basis"]) == ("2026-01-14", "today")
+    # The same figures as asking for the 14th, but only facts known by now count.
+    assert fed["period"]["known_at"] == "2026-01-14T03:00:00Z"
+    # A finished month is whole, whatever today is.
+    clock.set(datetime(2026, 3, 2, 3, 0, tzinfo=UTC))
+    fed = await r.report(FED, admin(r), **JAN)
+    assert (fed["period"]["as_of"], fed["period"]["as_of_basis"]) == ("2026-01-31",
+                                                                      "month_end")

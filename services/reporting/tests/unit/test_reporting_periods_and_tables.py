@@ -65,3 +65,21 @@ def test_csv_has_a_header_and_empty_cells_for_none() -> None:
     assert text == "a,b,c\r\n1,,\r\n2,,true\r\n"
     assert to_csv([]) == "\r\n"
     assert "cooperatives" in TABLES
+
+
+@pytest.mark.parametrize(("today", "as_of", "basis"), [
+    (date(2026, 3, 5), date(2026, 3, 5), "today"),  # the month runs: cut off at today
+    (date(2026, 3, 1), date(2026, 3, 1), "today"),
+    (date(2026, 3, 31), date(2026, 3, 31), "month_end"),  # its last day is its end
+    (date(2026, 4, 1), date(2026, 3, 31), "month_end"),  # a finished month is whole
+    (date(2026, 2, 27), date(2026, 3, 31), "month_end"),  # a month not begun: its end
+    (None, date(2026, 3, 31), "month_end"),
+])
+def test_without_as_of_a_running_month_is_cut_off_at_today(
+    today: date | None, as_of: date, basis: str,
+) -> None:
+    p = Period.of("2026-03", now=NOW, today=today)
+    assert (p.as_of, p.as_of_basis) == (as_of, basis)
+    assert p.as_dict()["as_of_basis"] == basis
+    asked = Period.of("2026-03", date(2026, 3, 2), now=NOW, today=today)
+    assert (asked.as_of, asked.as_of_basis) == (date(2026, 3, 2), "requested")
