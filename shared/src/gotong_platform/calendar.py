@@ -145,8 +145,10 @@ def check_business_date(day: date, *, today: date, what: str = "The business dat
     """
     if day > today:
         raise BusinessDateOutOfRange(
-            f"{what} {day.isoformat()} is after the cooperative's today ({today.isoformat()})")
+            f"{what} ({day.isoformat()}) is after the cooperative's business date today "
+            f"({today.isoformat()}).")
     if day < EARLIEST_BUSINESS_DATE:
         raise BusinessDateOutOfRange(
-            f"{what} {day.isoformat()} is before {EARLIEST_BUSINESS_DATE.isoformat()}")
+            f"{what} ({day.isoformat()}) is before {EARLIEST_BUSINESS_DATE.isoformat()}; no "
+            "cooperative's records go back that far.")
     return day

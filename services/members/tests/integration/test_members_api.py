@@ -145,7 +145,7 @@ async def test_other_cooperatives_are_invisible_and_roles_are_enforced(api: Api)
         ({"birth_date": "1991-03-05", "nik": "5312014503900001"}, "nik-birth-date-mismatch"),
         ({"village_code": "8105010001"}, "village-outside-regency"),
         ({"birth_date": "2015-03-05"}, "applicant-too-young"),
-        ({"applied_on": "2099-01-01"}, "date-in-future"),
+        ({"applied_on": "2099-01-01"}, "business-date-out-of-range"),
     ],
 )
 async def test_bad_applications_get_a_clear_4xx_and_change_nothing(

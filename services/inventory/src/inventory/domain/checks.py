@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from gotong_platform.calendar import check_business_date
 from inventory.domain.errors import (
     AmountNegative,
     DateInFuture,
@@ -61,7 +62,8 @@ def not_negative(amount_idr: int, *, what: str) -> int:
 def not_in_future(
     day: date, *, what: str, today: date, limit: str = "today's business date"
 ) -> date:
-    """Refuse a date after ``today`` (the cooperative's business date unless ``limit`` says)."""
+    """Refuse a date after ``today`` (the cooperative's business date unless ``limit``
+    says) or before 1900: the platform's rule for business dates."""
     if day > today:
         raise DateInFuture(f"{what} ({day.isoformat()}) is after {limit} ({today.isoformat()}).")
-    return day
+    return check_business_date(day, today=today, what=what)

@@ -7,6 +7,7 @@ a sentence for the clerk.
 
 from __future__ import annotations
 
+from gotong_platform.calendar import BusinessDateOutOfRange
 from gotong_platform.domain import InvalidInput, NotFound, RuleViolated
 
 __all__ = [
@@ -80,10 +81,9 @@ class TextTooLong(InvalidInput):
     code = "text-too-long"
 
 
-class DateInFuture(InvalidInput):
-    """A business or harvest date lies after the cooperative's business date."""
-
-    code = "date-in-future"
+# A business date after the cooperative's today, or before 1900: the platform's one rule
+# for business dates (``gotong_platform.calendar.check_business_date``), one code for it.
+DateInFuture = BusinessDateOutOfRange
 
 
 class WarehouseCapacityNotPositive(InvalidInput):

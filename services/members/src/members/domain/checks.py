@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from members.domain.errors import DateInFuture, DateOutOfOrder, RequiredFieldMissing, TextTooLong
+from gotong_platform.calendar import check_business_date
+from members.domain.errors import DateOutOfOrder, RequiredFieldMissing, TextTooLong
 
 __all__ = ["not_before", "not_in_future", "optional_text", "required_text"]
 
@@ -39,12 +40,9 @@ def _within(cleaned: str, *, what: str, max_length: int) -> str:
 
 
 def not_in_future(day: date, *, what: str, today: date) -> date:
-    """Refuse a date after the cooperative's business date ``today``."""
-    if day > today:
-        raise DateInFuture(
-            f"{what} ({day.isoformat()}) is after today's business date ({today.isoformat()})."
-        )
-    return day
+    """Refuse a date after the cooperative's business date ``today`` or before 1900: the
+    platform's rule for business dates."""
+    return check_business_date(day, today=today, what=what)
 
 
 def not_before(day: date, earliest: date, *, what: str, earlier_step: str) -> date:

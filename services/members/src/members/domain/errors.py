@@ -8,6 +8,7 @@ it is specific personal data, and error texts end up in logs and on screens.
 
 from __future__ import annotations
 
+from gotong_platform.calendar import BusinessDateOutOfRange
 from gotong_platform.domain import InvalidInput, NotFound, RuleViolated
 
 __all__ = [
@@ -54,10 +55,9 @@ class TextTooLong(InvalidInput):
     code = "text-too-long"
 
 
-class DateInFuture(InvalidInput):
-    """A registration or effective date lies after the cooperative's business date."""
-
-    code = "date-in-future"
+# A business date after the cooperative's today, or before 1900: the platform's one rule
+# for business dates (``gotong_platform.calendar.check_business_date``), one code for it.
+DateInFuture = BusinessDateOutOfRange
 
 
 class InvalidProvinceCode(InvalidInput):
