@@ -4,8 +4,10 @@
     python -m gotong_devstack.run --stop   stop the processes `make run` started
 
 The services: members (API 8001, relay), inventory (API 8002, relay, consumer), payments
-(API 8003, relay, consumer) and reporting (consumer, API 8004). The consumers serve their
-Prometheus metrics on 9102 (inventory), 9103 (payments) and 9104 (reporting).
+(API 8003, relay, consumer) and reporting (consumer, API 8004, relay: it publishes the SHU
+engine's events). The same processes as the production manifests' Deployments (a test
+compares them). The consumers serve their Prometheus metrics on 9102 (inventory), 9103
+(payments) and 9104 (reporting).
 
 The first URL printed is the regional office's dashboard (`/dashboard` of reporting), with
 a development token minted at run time in its fragment (`#token=...`: the page keeps it in
@@ -116,6 +118,10 @@ SERVICES: tuple[Service, ...] = (
             "GOTONG_REPORTING_", "gotong_reporting", metrics_port=REPORTING_METRICS_PORT),
     Service("reporting-api", ("-m", "reporting", "api", "--port", str(REPORTING_PORT)),
             "GOTONG_REPORTING_", "gotong_reporting", port=REPORTING_PORT),
+    # The SHU engine writes its events to reporting's outbox: without its relay they
+    # would wait there and never reach gotong.reporting.events.
+    Service("reporting-relay", ("-m", "reporting", "relay"),
+            "GOTONG_REPORTING_", "gotong_reporting"),
 )
 
 
