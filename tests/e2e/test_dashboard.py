@@ -25,7 +25,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -48,7 +48,7 @@ from gotong_platform.contracts.members import (
 from gotong_platform.db import create_pool
 from gotong_platform.envelope import Envelope, encode_kafka_headers
 from gotong_platform.money import round_half_up_div
-from gotong_platform.testing.fixtures import business_now, business_today
+from gotong_platform.testing.fixtures import business_today
 from reporting.consumer import build_runner, schema_pool
 from reporting.main import create_app as create_reporting_app
 from reporting.projection.versions import ensure_live
@@ -245,7 +245,9 @@ async def a_village_that_stopped_syncing(f: Federation, name: str, regency: str)
     registration and joining, published as the members service publishes them, with
     that recorded time (what a village with no signal for two weeks looks like)."""
     cid = f"cooperative-{uuid.uuid4()}"
-    recorded = business_now() - timedelta(days=STALE_DAYS, hours=1)
+    # Noon of its own day: days since a sync are days of the cooperative's calendar.
+    recorded = datetime.combine(TODAY - timedelta(days=STALE_DAYS), time(12),
+                                ZoneInfo("Asia/Makassar"))
     events: list[EventContract] = [
         CooperativeRegisteredV1(cooperative_id=cid, name=name,
                                 legal_registration_number=f"AHU-{uuid.uuid4().hex[:12]}",
@@ -432,7 +434,8 @@ COLLECT = """(() => {
       tag: e.tagName.toLowerCase(),
       width: e.tagName.toLowerCase() === 'rect' ? Number(e.getAttribute('width')) : null,
       visible: visible(e) || e instanceof SVGElement,
-      stale: e.dataset.stale ?? null, cls: e.getAttribute('class'),
+      stale: e.dataset.stale ?? null, idle: e.dataset.idle ?? null,
+      cls: e.getAttribute('class'),
     })),
     charts: [...document.querySelectorAll('svg[data-chart]')].map((s) => ({
       chart: s.dataset.chart, width: s.getBoundingClientRect().width,
@@ -505,6 +508,22 @@ def assert_charts_to_scale(shown: Shown) -> None:
         assert abs(widths[coop_id] - expected) < 1.0, (coop_id, widths, totals)
 
 
+def assert_freshness_labels_agree(shown: Shown, report: dict[str, Any]) -> None:
+    """Each card says what its clock says (issue 9: "belum sinkron" stood beside "Sinkron
+    terakhir hari ini"): "belum sinkron" exactly when the last sync is more than
+    stale_after_days days old, "tanpa transaksi" exactly for the idle, "segar" otherwise."""
+    after = report["freshness"]["stale_after_days"]
+    rows = {r["cooperative_id"]: r for r in report["freshness"]["cooperatives"]}
+    for item in shown.items("freshness.days"):
+        row, text = rows[item["id"]], item["text"]
+        days = row["days_since_last_event"]
+        assert row["stale"] is (days is None or days > after), row
+        assert ("belum sinkron" in text) is row["stale"], text
+        assert ("tanpa transaksi" in text) is row["idle"], text
+        assert ("segar" in text) is (not row["stale"] and not row["idle"]), text
+        assert ("Sinkron terakhir hari ini" in text) is (days == 0), text
+
+
 def assert_numbers(shown: Shown, report: dict[str, Any], seeded: Seeded | None) -> None:
     """Every drawn number equals the API's (and, for the federation, the seeding's)."""
     h = headline(report)
@@ -515,7 +534,8 @@ def assert_numbers(shown: Shown, report: dict[str, Any], seeded: Seeded | None) 
         "tile.produce_bought_kg": h["produce_bought_kg"],
         "tile.savings_total_idr": h["savings"]["total_idr"],
         "tile.gross_loan_portfolio_idr": h["glp"], "tile.par30_bp": h["par30_bp"],
-        "tile.stale": len(h["stale"]), "tile.active_loans": report["loans"]["active_loans"],
+        "tile.stale": len(h["stale"]), "tile.idle": len(report["freshness"]["idle"]),
+        "tile.active_loans": report["loans"]["active_loans"],
     }
     if h["glp"] > 0:
         tiles["tile.par30_idr"] = h["par30_idr"]
@@ -551,6 +571,10 @@ def assert_numbers(shown: Shown, report: dict[str, Any], seeded: Seeded | None) 
     stale_shown = {i["id"] for i in shown.items("freshness.days") if i["stale"] == "true"}
     assert stale_shown == set(report["freshness"]["stale"])
     assert shown.value("freshness.stale_count") == len(report["freshness"]["stale"])
+    idle_shown = {i["id"] for i in shown.items("freshness.days") if i["idle"] == "true"}
+    assert idle_shown == set(report["freshness"]["idle"])
+    assert shown.value("freshness.idle_count") == len(report["freshness"]["idle"])
+    assert_freshness_labels_agree(shown, report)
 
     columns = ("members_active", "women_share_bp", "shop_omzet_idr", "member_share_of_omzet_bp",
                "produce_bought_idr", "volume_usaha_idr", "savings_total_idr",

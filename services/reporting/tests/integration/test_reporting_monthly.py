@@ -165,8 +165,9 @@ async def test_freshness_marks_cooperatives_that_have_not_synced(seeded: Reporti
     fresh = {x["cooperative_id"]: x for x in fed["freshness"]["cooperatives"]}
     assert fresh[A]["last_recorded_at"] == "2026-02-03T02:00:00Z"
     assert not fresh[A]["stale"]
-    # C's last event was recorded on 1 Jan at 12:00: 34 whole days before 5 Feb
-    assert (fresh[C]["days_since_last_event"], fresh[C]["stale"]) == (34, True)
+    # C's last event was recorded on 1 Jan at 12:00 UTC, 21:00 in its WIT: 35 days of its
+    # calendar before 5 Feb (09:00 WIT)
+    assert (fresh[C]["days_since_last_event"], fresh[C]["stale"]) == (35, True)
     assert fed["freshness"]["stale"] == [B, C]
 
 

@@ -18,7 +18,6 @@ from reporting.reports.collect import collect
 from reporting.reports.consolidate import (
     changes,
     coop_row,
-    freshness_row,
     group_amounts,
     growth,
     spread_of,
@@ -27,6 +26,7 @@ from reporting.reports.definitions import DEFINITIONS
 from reporting.reports.directory import CoopInfo, in_federation
 from reporting.reports.fetch_clocks import fetch_late_uploads
 from reporting.reports.figures import CoopFigures, ReportOptions
+from reporting.reports.freshness import freshness_row
 from reporting.reports.period import Period, iso
 from reporting.reports.query import Query
 from reporting.reports.render import kpis
@@ -90,7 +90,8 @@ def _freshness(data: MonthData, ids: list[str]) -> dict[str, Any]:
     rows = [freshness_row(data.coops[i], data.current[i], data.period.known_at,
                           data.options.stale_after_days, data.period.as_of) for i in ids]
     return {"stale_after_days": data.options.stale_after_days, "cooperatives": rows,
-            "stale": [r["cooperative_id"] for r in rows if r["stale"]]}
+            "stale": [r["cooperative_id"] for r in rows if r["stale"]],
+            "idle": [r["cooperative_id"] for r in rows if r["idle"]]}
 
 
 def _adjustments(data: MonthData, ids: list[str], now: dict[str, int]) -> dict[str, Any]:

@@ -28,6 +28,7 @@
     "91": "Papua", "92": "Papua Barat", "93": "Papua Selatan", "94": "Papua Tengah",
     "95": "Papua Pegunungan", "96": "Papua Barat Daya",
   };
+  var TIME_ZONES = { WIB: "Asia/Jakarta", WITA: "Asia/Makassar", WIT: "Asia/Jayapura" };
   var PAR30_WATCH_BP = 500;   // above 5 %: watch
   var PAR30_RISK_BP = 1000;   // above 10 %: at risk
   var BREAKDOWN_CONCURRENCY = 4;
@@ -67,16 +68,25 @@
     return Number(p[2]) + " " + MONTHS[Number(p[1]) - 1] + " " + p[0];
   }
 
-  function moment(iso) {
+  // A moment on the cooperative's own clock (the day counts of the freshness card are days
+  // of its calendar), with the zone named; the browser's zone when the report has none.
+  function moment(iso, zone) {
     if (!iso) return "—";
     var d = new Date(iso);
     if (isNaN(d.getTime())) return iso;
+    var options = { day: "numeric", month: "short", year: "numeric", hour: "2-digit",
+      minute: "2-digit" };
+    if (TIME_ZONES[zone]) options.timeZone = TIME_ZONES[zone];
     try {
-      return new Intl.DateTimeFormat("id-ID", { day: "numeric", month: "short", year: "numeric",
-        hour: "2-digit", minute: "2-digit" }).format(d);
+      return new Intl.DateTimeFormat("id-ID", options).format(d) +
+        (TIME_ZONES[zone] ? " " + zone : "");
     } catch (e) {
       return d.toISOString();
     }
+  }
+
+  function daysAgo(days) {
+    return days === 0 ? "hari ini" : days === 1 ? "kemarin" : days + " hari lalu";
   }
 
   // --- the token ---------------------------------------------------------------------------
@@ -388,11 +398,14 @@
     var box = $("tiles");
     C.clear(box);
     var stale = r.freshness.stale.length;
+    var idle = (r.freshness.idle || []).length;
     var sub = tile(box, "cooperatives", "Koperasi", r.scope.cooperatives,
       C.integer(r.scope.cooperatives));
     C.html("span", Object.assign({ "class": stale ? "down" : "flat" },
       C.datum("tile.stale", null, stale)), sub,
-      stale ? stale + " belum sinkron" : "semua data segar");
+      stale ? stale + " belum sinkron" : "semua sinkron");
+    C.html("span", Object.assign({ "class": idle ? "down" : "flat" },
+      C.datum("tile.idle", null, idle)), sub, idle ? " · " + idle + " tanpa transaksi" : "");
 
     var active = r.members.active;
     sub = tile(box, "members_active", "Anggota aktif", active.total, C.integer(active.total));
@@ -538,36 +551,32 @@
     });
   }
 
+  // Each label follows one clock of the report (reports/freshness.py): "belum sinkron" the
+  // days since the server last recorded an event (stale), "tanpa transaksi" the days from
+  // the last transaction to the report's date (idle). Both can hold at once.
   function freshnessItem(list, row) {
-    var li = C.html("li", Object.assign({ "class": row.stale ? "stale" : "fresh",
-      "data-stale": row.stale ? "true" : "false" },
+    var li = C.html("li", Object.assign({ "class": row.stale ? "stale" : row.idle ? "idle" : "fresh",
+      "data-stale": row.stale ? "true" : "false", "data-idle": row.idle ? "true" : "false" },
       C.datum("freshness.days", row.cooperative_id, row.days_since_last_event)), list);
     var head = C.html("span", { "class": "name" }, li);
     C.html("span", null, head, row.name || row.cooperative_id);
-    C.html("span", { "class": "badge " + (row.stale ? "stale" : "fresh") }, head,
-      row.stale ? "belum sinkron" : "segar");
-    var when;
-    if (row.last_recorded_at === null) {
-      when = "Belum pernah mengirim data";
-    } else if (row.days_since_last_event === 0) {
-      when = "Sinkron terakhir hari ini, " + moment(row.last_recorded_at);
-    } else {
-      when = "Sinkron terakhir " + row.days_since_last_event + " hari lalu, " +
-        moment(row.last_recorded_at);
-    }
-    C.html("span", { "class": "when" }, li, when);
+    if (row.stale) C.html("span", { "class": "badge stale" }, head, "belum sinkron");
+    if (row.idle) C.html("span", { "class": "badge idle" }, head, "tanpa transaksi");
+    if (!row.stale && !row.idle) C.html("span", { "class": "badge fresh" }, head, "segar");
+    C.html("span", { "class": "when" }, li, row.last_recorded_at === null ?
+      "Belum pernah mengirim data" : "Sinkron terakhir " + daysAgo(row.days_since_last_event) +
+      ", " + moment(row.last_recorded_at, row.time_zone));
     C.html("span", { "class": "business-date" }, li, row.last_business_date === null ?
       "Belum ada data" : "Data terbaru bertanggal " + dayName(row.last_business_date));
     // A village whose tills stopped: the server hears from it, its business days stop.
-    if (row.last_activity_date) {
-      C.html("span", { "class": "business-date" }, li,
-        "Transaksi terakhir " + dayName(row.last_activity_date) +
-        (row.days_since_last_activity > 0 ?
-          " (" + row.days_since_last_activity + " hari sebelum tanggal laporan)" : ""));
-    }
+    C.html("span", { "class": "activity" }, li, row.last_activity_date === null ?
+      "Belum ada transaksi" : "Transaksi terakhir " + dayName(row.last_activity_date) +
+      (row.days_since_last_activity > 0 ?
+        " (" + row.days_since_last_activity + " hari sebelum tanggal laporan)" : ""));
   }
 
-  // the villages that have not synced first, as cards; the others folded away below
+  // the cooperatives that have not synced or have no transactions lately first, as cards;
+  // the others folded away below
   function renderFreshness(r) {
     var f = r.freshness;
     var box = $("freshness");
@@ -577,30 +586,36 @@
       var db = b.days_since_last_event === null ? Infinity : b.days_since_last_event;
       return (db - da) || String(a.name).localeCompare(String(b.name));
     });
-    var stale = rows.filter(function (row) { return row.stale; });
-    var fresh = rows.filter(function (row) { return !row.stale; }).sort(function (a, b) {
-      return String(a.last_business_date || "").localeCompare(String(b.last_business_date || ""))
-        || String(a.name).localeCompare(String(b.name));
-    });
-    if (stale.length) {
+    var attention = rows.filter(function (row) { return row.stale || row.idle; });
+    var fine = rows.filter(function (row) { return !row.stale && !row.idle; }).sort(
+      function (a, b) {
+        return String(a.last_business_date || "").localeCompare(String(b.last_business_date || ""))
+          || String(a.name).localeCompare(String(b.name));
+      });
+    if (attention.length) {
       var list = C.html("ul", { "class": "freshness-list" }, box);
-      stale.forEach(function (row) { freshnessItem(list, row); });
+      attention.forEach(function (row) { freshnessItem(list, row); });
     }
-    if (fresh.length) {
+    if (fine.length) {
       var details = C.html("details", { "class": "fresh-list" }, box);
-      C.html("summary", null, details, fresh.length + " koperasi mengirim data dalam " +
+      C.html("summary", null, details, fine.length + " koperasi sinkron dan bertransaksi dalam " +
         f.stale_after_days + " hari terakhir");
       var ok = C.html("ul", { "class": "freshness-list compact" }, details);
-      fresh.forEach(function (row) { freshnessItem(ok, row); });
+      fine.forEach(function (row) { freshnessItem(ok, row); });
     }
+    var stale = f.stale.length, idle = (f.idle || []).length;
     var sub = $("freshness-subtitle");
     C.clear(sub);
-    C.html("span", Object.assign({ "class": "freshness-summary" + (stale.length ? " warn" : "") },
-      C.datum("freshness.stale_count", null, f.stale.length)), sub,
-      stale.length ? stale.length + " dari " + f.cooperatives.length +
-        " koperasi belum sinkron" : "Semua koperasi sudah sinkron");
-    sub.appendChild(document.createTextNode(" · terlambat bila tidak ada data lebih dari " +
-      f.stale_after_days + " hari"));
+    C.html("span", Object.assign({ "class": "freshness-summary" + (stale ? " warn" : "") },
+      C.datum("freshness.stale_count", null, stale)), sub,
+      stale ? stale + " dari " + f.cooperatives.length + " koperasi belum sinkron" :
+        "Semua koperasi sudah sinkron");
+    C.html("span", Object.assign({ "class": "freshness-summary" + (idle ? " warn" : "") },
+      C.datum("freshness.idle_count", null, idle)), sub,
+      idle ? " · " + idle + " tanpa transaksi" : "");
+    sub.appendChild(document.createTextNode(" · belum sinkron: tidak ada data diterima lebih " +
+      "dari " + f.stale_after_days + " hari; tanpa transaksi: tidak ada transaksi lebih dari " +
+      f.stale_after_days + " hari sebelum tanggal laporan"));
   }
 
   var COLUMNS = [
@@ -637,7 +652,7 @@
       th.title = "Urutkan";
       th.addEventListener("click", function () { sortBy(col.key); });
     });
-    C.html("th", { scope: "col" }, tr, "Data terakhir");
+    C.html("th", { scope: "col" }, tr, "Sinkron terakhir");
     var fresh = {};
     r.freshness.cooperatives.forEach(function (f) { fresh[f.cooperative_id] = f; });
     var rows = r.cooperatives.slice().sort(function (a, b) {
@@ -654,7 +669,9 @@
       C.html("strong", null, name, row.name || id);
       C.html("span", { "class": "region" }, name, regionName(row.province_code) +
         (row.regency_code ? " · " + row.regency_code : ""));
+      var f = fresh[id];
       if (row.stale) C.html("span", { "class": "stale-note" }, name, "belum sinkron");
+      if (f && f.idle) C.html("span", { "class": "stale-note" }, name, "tanpa transaksi");
       COLUMNS.forEach(function (col) {
         var td = C.html("td", null, line);
         C.html("span", C.datum("table." + col.key, id, row[col.key]), td, col.format(row[col.key]));
@@ -664,11 +681,10 @@
             C.datum("table." + col.growth, id, bp)), td, C.growth(bp));
         }
       });
-      var f = fresh[id];
       var days = f ? f.days_since_last_event : null;
       C.html("td", Object.assign({ "class": row.stale ? "down" : "" },
         C.datum("table.days_since_last_event", id, days)), line,
-        days === null ? "belum pernah" : days === 0 ? "hari ini" : days + " hari lalu");
+        days === null ? "belum pernah" : daysAgo(days));
     });
   }
 
