@@ -426,6 +426,10 @@ COLLECT = """(() => {
     errorStatus: document.body.dataset.errorStatus || null,
     banner: banner.hidden ? null : banner.innerText,
     location: location.href, token: sessionStorage.getItem('gotong.dashboard.token'),
+    scopeLabel: document.getElementById('scope-label').textContent,
+    pageText: document.body.innerText,
+    regions: [...document.querySelectorAll('[data-region]')].map((e) => ({
+      code: e.dataset.region, text: e.textContent })),
     innerWidth: window.innerWidth, scrollWidth: document.documentElement.scrollWidth,
     items: [...document.querySelectorAll('[data-key]')].map((e) => ({
       key: e.dataset.key, id: e.dataset.id ?? null, value: e.dataset.value,
@@ -522,6 +526,19 @@ def assert_freshness_labels_agree(shown: Shown, report: dict[str, Any]) -> None:
         assert ("tanpa transaksi" in text) is row["idle"], text
         assert ("segar" in text) is (not row["stale"] and not row["idle"]), text
         assert ("Sinkron terakhir hari ini" in text) is (days == 0), text
+
+
+def assert_region_names(shown: Shown, report: dict[str, Any]) -> None:
+    """Regions by their Kemendagri names (the API's), never "Kab./Kota 5311"."""
+    rows = {r["regency_code"]: r for r in report["cooperatives"]}
+    assert sorted(r["code"] for r in shown.raw["regions"]) == sorted(
+        r["regency_code"] for r in report["cooperatives"])
+    for region in shown.raw["regions"]:
+        row = rows[region["code"]]
+        assert region["text"] == f"{row['province_name']} · {row['regency_name']}"
+        assert row["regency_name"].startswith(("Kabupaten ", "Kota "))
+    assert "Kab./Kota" not in shown.raw["pageText"]
+    assert "Open Database License" in shown.raw["pageText"]  # the names' licence (ODbL)
 
 
 def assert_numbers(shown: Shown, report: dict[str, Any], seeded: Seeded | None) -> None:
@@ -657,6 +674,9 @@ async def test_the_dashboard_shows_the_seeded_month_in_headless_chromium(
             assert provinces == seeded.par30_by_province
             assert shown.by_id("par30.total") == provinces
             assert_charts_to_scale(shown)
+            assert_region_names(shown, report)
+            assert "Kabupaten Sumba Timur" in [r["text"].split(" · ")[1]
+                                               for r in shown.raw["regions"]]
             assert_page_is_clean(browser, base, shown, viewport)
             stale_item = next(i for i in shown.items("freshness.days")
                               if i["id"] == seeded.stale_id)
@@ -670,6 +690,7 @@ async def test_the_dashboard_shows_the_seeded_month_in_headless_chromium(
         await browser.screenshot(ARTIFACTS / "dashboard-region-53-laptop.png")
         assert shown.raw["state"] == "ready", shown.raw["banner"]
         assert shown.raw["scope"] == "region"
+        assert shown.raw["scopeLabel"] == "Provinsi Nusa Tenggara Timur (53)"
         assert shown.raw["reportPath"] == "/regions/53/reports/monthly"
         params = {"month": MONTH} | ({"as_of": shown.raw["asOf"]} if shown.raw["asOf"] else {})
         region = await monthly("/regions/53/reports/monthly", params,
@@ -678,6 +699,7 @@ async def test_the_dashboard_shows_the_seeded_month_in_headless_chromium(
         ntt = {seeded.coops["A"].cooperative_id, seeded.coops["C"].cooperative_id}
         assert set(shown.by_id("table.shop_omzet_idr")) == ntt
         assert shown.by_id("par30.total") == seeded.par30_by_regency_53
+        assert_region_names(shown, region)
         assert_page_is_clean(browser, base, shown, LAPTOP)
 
         # --- the month picker: the month before, as the API has it ----------------------

@@ -10,6 +10,7 @@ import pytest
 
 from gotong_devstack import demo
 from gotong_devstack.run import service_dsn
+from reporting.regions import region_name
 
 pytestmark = pytest.mark.unit
 
@@ -77,6 +78,13 @@ def test_village_codes_lie_in_the_cooperatives_regency() -> None:
         assert a.village_code.startswith(coop.spec.regency.code)
         assert 1 <= int(a.village_code[4:6]) <= 5  # kecamatan
         assert 2001 <= int(a.village_code[6:]) <= 2010  # desa (2xxx), not kelurahan (1xxx)
+
+
+def test_the_demo_regencies_are_named_as_in_the_kemendagri_table() -> None:
+    # The table the reports show (reporting/regions): Kemendagri codes, not BPS's.
+    for regency in demo.REGENCIES.values():
+        assert region_name(regency.code) == f"Kabupaten {regency.name}"
+        assert region_name(regency.province_code) == regency.province_name
 
 
 def test_nik_sequences_and_niks_are_unique_per_cooperative() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
+from reporting.regions import region_name
 from reporting.reports.definitions import GROWTH_METRICS, RATIOS
 from reporting.reports.directory import CoopInfo
 from reporting.reports.figures import AMOUNT_KEYS, CoopFigures, sum_amounts
@@ -73,7 +74,8 @@ def _growth_column(metric: str) -> str:
 
 
 COOP_ROW_COLUMNS: tuple[str, ...] = (
-    "cooperative_id", "name", "coop_type", "province_code", "regency_code",
+    "cooperative_id", "name", "coop_type", "province_code", "regency_code", "province_name",
+    "regency_name",
     *(column for column, _ in _ROW), *(f"{d.name}_bp" for d in RATIOS),
     *(_growth_column(m) for m in GROWTH_METRICS), "last_recorded_at", "stale")
 
@@ -82,7 +84,9 @@ def coop_row(info: CoopInfo, now: Mapping[str, int], before: Mapping[str, int],
              freshness: Mapping[str, Any]) -> dict[str, Any]:
     row: dict[str, Any] = {"cooperative_id": info.cooperative_id, "name": info.name,
                            "coop_type": info.coop_type, "province_code": info.province_code,
-                           "regency_code": info.regency_code}
+                           "regency_code": info.regency_code,
+                           "province_name": region_name(info.province_code),
+                           "regency_name": region_name(info.regency_code)}
     row |= {column: now[figure] for column, figure in _ROW}
     row |= {f"{d.name}_bp": ratio_of(d, now).bp for d in RATIOS}
     row |= {_growth_column(m): growth_bp(now[m], before[m]) for m in GROWTH_METRICS}

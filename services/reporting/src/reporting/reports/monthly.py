@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from gotong_platform.db import DbConnection
+from reporting.regions import region_name
 from reporting.reports.collect import collect
 from reporting.reports.consolidate import (
     changes,
@@ -145,7 +146,7 @@ def _in_region(data: MonthData, region: str, members: frozenset[str]) -> list[st
 
 def region_report(data: MonthData, region: str) -> dict[str, Any]:
     """A province (2 digits) or regency (4 digits): its cooperatives in the federation."""
-    scope = {"kind": "region", "code": region,
+    scope = {"kind": "region", "code": region, "name": region_name(region),
              "level": "province" if len(region) == 2 else "regency"}
     return _report(data, scope, _in_region(data, region, data.in_federation),
                    _in_region(data, region, data.in_federation_before), with_spread=True)

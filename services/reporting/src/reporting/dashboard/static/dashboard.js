@@ -14,20 +14,6 @@
   var TOKEN_KEY = "gotong.dashboard.token";
   var MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
     "September", "Oktober", "November", "Desember"];
-  // Kemendagri province codes
-  var PROVINCES = {
-    "11": "Aceh", "12": "Sumatera Utara", "13": "Sumatera Barat", "14": "Riau", "15": "Jambi",
-    "16": "Sumatera Selatan", "17": "Bengkulu", "18": "Lampung",
-    "19": "Kepulauan Bangka Belitung", "21": "Kepulauan Riau", "31": "DKI Jakarta",
-    "32": "Jawa Barat", "33": "Jawa Tengah", "34": "DI Yogyakarta", "35": "Jawa Timur",
-    "36": "Banten", "51": "Bali", "52": "Nusa Tenggara Barat", "53": "Nusa Tenggara Timur",
-    "61": "Kalimantan Barat", "62": "Kalimantan Tengah", "63": "Kalimantan Selatan",
-    "64": "Kalimantan Timur", "65": "Kalimantan Utara", "71": "Sulawesi Utara",
-    "72": "Sulawesi Tengah", "73": "Sulawesi Selatan", "74": "Sulawesi Tenggara",
-    "75": "Gorontalo", "76": "Sulawesi Barat", "81": "Maluku", "82": "Maluku Utara",
-    "91": "Papua", "92": "Papua Barat", "93": "Papua Selatan", "94": "Papua Tengah",
-    "95": "Papua Pegunungan", "96": "Papua Barat Daya",
-  };
   var TIME_ZONES = { WIB: "Asia/Jakarta", WITA: "Asia/Makassar", WIT: "Asia/Jayapura" };
   var PAR30_WATCH_BP = 500;   // above 5 %: watch
   var PAR30_RISK_BP = 1000;   // above 10 %: at risk
@@ -44,13 +30,22 @@
 
   // --- names and dates -------------------------------------------------------------------
 
-  function provinceName(code) {
-    return PROVINCES[code] || ("Provinsi " + code);
+  // Region names come with the reports (the API's Kemendagri table: province_name,
+  // regency_name, a region's scope.name), which name an unknown code by the code itself.
+  function placeName(name, code) {
+    return name || code || "wilayah tidak diketahui";
   }
 
-  function regionName(code) {
-    if (!code) return "wilayah tidak diketahui";
-    return code.length === 2 ? provinceName(code) : "Kab./Kota " + code;
+  function scopeLabel(r) {
+    var s = r.scope;
+    if (s.kind === "region") {
+      return (s.level === "province" ? "Provinsi " : "") + placeName(s.name, s.code) +
+        " (" + s.code + ")";
+    }
+    if (s.kind === "cooperative") {
+      return (s.name || "Koperasi") + " · " + placeName(s.regency_name, s.regency_code);
+    }
+    return state.scope.label;
   }
 
   function monthName(month) {
@@ -123,7 +118,7 @@
     if (claims.role === "regional_officer" && /^\d{2}(\d{2})?$/.test(claims.region || "")) {
       var code = claims.region;
       return { kind: "region", code: code, path: "/regions/" + code + "/reports/monthly",
-        label: (code.length === 2 ? "Provinsi " : "") + regionName(code) + " (" + code + ")",
+        label: (code.length === 2 ? "Provinsi " : "Wilayah ") + code,
         breakdown: code.length === 2 ? "regency" : "cooperative" };
     }
     if ((claims.role === "coop_admin" || claims.role === "coop_clerk") && claims.coop) {
@@ -321,7 +316,7 @@
       var list = Object.keys(codes).sort();
       return inBatches(list, BREAKDOWN_CONCURRENCY, async function (code) {
         var child = await api("/regions/" + code + "/reports/monthly", params);
-        return { id: code, label: regionName(code), par30: child.loans.par30,
+        return { id: code, label: placeName(child.scope.name, code), par30: child.loans.par30,
           cooperatives: child.scope.cooperatives };
       });
     }
@@ -338,6 +333,7 @@
     var r = state.report;
     $("sign-in").hidden = true;
     $("content").hidden = false;
+    $("scope-label").textContent = scopeLabel(r);
     renderPeriod(r);
     renderTiles(r);
     var has = r.scope.cooperatives > 0;
@@ -460,8 +456,8 @@
   }
 
   function coopSublabel(row) {
-    return state.scope.kind === "federation" ? provinceName(row.province_code)
-      : regionName(row.regency_code);
+    return state.scope.kind === "federation" ? placeName(row.province_name, row.province_code)
+      : placeName(row.regency_name, row.regency_code);
   }
 
   function sortedRows(r, column) {
@@ -667,8 +663,9 @@
       var line = C.html("tr", { "data-id": id, "class": row.stale ? "stale" : false }, body);
       var name = C.html("td", null, line);
       C.html("strong", null, name, row.name || id);
-      C.html("span", { "class": "region" }, name, regionName(row.province_code) +
-        (row.regency_code ? " · " + row.regency_code : ""));
+      C.html("span", { "class": "region", "data-region": row.regency_code || row.province_code },
+        name, placeName(row.province_name, row.province_code) +
+        (row.regency_code ? " · " + placeName(row.regency_name, row.regency_code) : ""));
       var f = fresh[id];
       if (row.stale) C.html("span", { "class": "stale-note" }, name, "belum sinkron");
       if (f && f.idle) C.html("span", { "class": "stale-note" }, name, "tanpa transaksi");
