@@ -427,6 +427,10 @@ COLLECT = """(() => {
     banner: banner.hidden ? null : banner.innerText,
     location: location.href, token: sessionStorage.getItem('gotong.dashboard.token'),
     scopeLabel: document.getElementById('scope-label').textContent,
+    compare: document.body.dataset.compare || null,
+    periodLabel: document.getElementById('period-label').textContent,
+    tableSubtitle: document.getElementById('table-subtitle').textContent,
+    growthLines: [...document.querySelectorAll('.tile .line')].map((e) => e.textContent),
     pageText: document.body.innerText,
     regions: [...document.querySelectorAll('[data-region]')].map((e) => ({
       code: e.dataset.region, text: e.textContent })),
@@ -526,6 +530,36 @@ def assert_freshness_labels_agree(shown: Shown, report: dict[str, Any]) -> None:
         assert ("tanpa transaksi" in text) is row["idle"], text
         assert ("segar" in text) is (not row["stale"] and not row["idle"]), text
         assert ("Sinkron terakhir hari ini" in text) is (days == 0), text
+
+
+EN_DASH = "\u2013"  # the page writes a range of days as 1, an en dash, then 7
+MONTH_NAMES = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+               "September", "Oktober", "November", "Desember")
+
+
+def assert_comparison_said(shown: Shown, report: dict[str, Any]) -> None:
+    """A month in part is compared with the same days of the month before (month to date),
+    a whole month with the whole month before, and the page says which (issue 9)."""
+    period, growth = report["period"], report["growth"]
+    as_of, end = date.fromisoformat(period["as_of"]), date.fromisoformat(period["end"])
+    previous = date.fromisoformat(growth["previous_as_of"])
+    previous_end = date.fromisoformat(period["start"]) - timedelta(days=1)
+    month = MONTH_NAMES[previous.month - 1]
+    if as_of < end:
+        assert previous == previous_end.replace(day=min(as_of.day, previous_end.day))
+        assert shown.raw["compare"] == "month-to-date"
+        suffix = f" vs 1{EN_DASH}{previous.day} {month}"
+        assert "hari yang sama bulan lalu" in shown.raw["periodLabel"]
+        assert f"dibanding 1{EN_DASH}{previous.day} {month} {previous.year}" in (
+            shown.raw["tableSubtitle"])
+    else:
+        assert previous == previous_end
+        assert shown.raw["compare"] == "whole-month"
+        suffix = f" vs {month}"
+        assert f"dibanding {month} {previous.year}" in shown.raw["tableSubtitle"]
+    assert shown.raw["growthLines"]
+    assert all(line.endswith(suffix) for line in shown.raw["growthLines"]), (
+        suffix, shown.raw["growthLines"])
 
 
 def assert_region_names(shown: Shown, report: dict[str, Any]) -> None:
@@ -675,6 +709,7 @@ async def test_the_dashboard_shows_the_seeded_month_in_headless_chromium(
             assert shown.by_id("par30.total") == provinces
             assert_charts_to_scale(shown)
             assert_region_names(shown, report)
+            assert_comparison_said(shown, report)
             assert "Kabupaten Sumba Timur" in [r["text"].split(" · ")[1]
                                                for r in shown.raw["regions"]]
             assert_page_is_clean(browser, base, shown, viewport)
@@ -717,8 +752,10 @@ async def test_the_dashboard_shows_the_seeded_month_in_headless_chromium(
         await browser.screenshot(ARTIFACTS / "dashboard-region-53-earlier-month-laptop.png")
         assert shown.raw["asOf"] is None  # a past month: to its last day
         assert "month=" + earlier in shown.raw["location"]
-        assert_numbers(shown, await monthly("/regions/53/reports/monthly", {"month": earlier},
-                                            {"Authorization": f"Bearer {officer}"}), None)
+        earlier_report = await monthly("/regions/53/reports/monthly", {"month": earlier},
+                                       {"Authorization": f"Bearer {officer}"})
+        assert_numbers(shown, earlier_report, None)
+        assert_comparison_said(shown, earlier_report)  # a whole month, the whole one before
         assert_page_is_clean(browser, base, shown, LAPTOP)
 
         # --- a region without cooperatives: an empty month, said so ---------------------

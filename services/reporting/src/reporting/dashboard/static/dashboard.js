@@ -359,11 +359,33 @@
     renderPar30(state.breakdown);
   }
 
+  // What growth compares with. A month in part (the running month, as of today) is
+  // compared with the same days of the month before (month to date: the API cuts the
+  // previous month off on the same day, growth.previous_as_of), a whole month with the
+  // whole month before; the page says which.
+  function comparison(r) {
+    var p = r.period, g = r.growth;
+    var partial = p.as_of !== p.end;
+    var day = Number(g.previous_as_of.split("-")[2]);
+    return {
+      partial: partial,
+      short: (partial ? "1–" + day + " " : "") + shortMonth(g.previous_month),
+      long: partial ? "1–" + day + " " + monthName(g.previous_month) +
+        " (hari yang sama bulan lalu)" : monthName(g.previous_month),
+      current: partial ? "1–" + Number(p.as_of.split("-")[2]) + " " + monthName(p.month)
+        : monthName(p.month),
+    };
+  }
+
   function renderPeriod(r) {
     var p = r.period;
-    var text = monthName(p.month) + " · " + dayName(p.start) + " s.d. " + dayName(p.as_of) +
-      " (tanggal bisnis) · data diterima s.d. " + moment(p.known_at);
-    $("period-label").textContent = text;
+    var cmp = comparison(r);
+    document.body.setAttribute("data-compare", cmp.partial ? "month-to-date" : "whole-month");
+    $("period-label").textContent = monthName(p.month) + " · " + dayName(p.start) + " s.d. " +
+      dayName(p.as_of) + " (tanggal bisnis" + (cmp.partial ? ", bulan berjalan" : "") +
+      ") · pertumbuhan dibanding " + cmp.long + " · data diterima s.d. " + moment(p.known_at);
+    $("table-subtitle").textContent = "Angka kunci " + cmp.current +
+      " dan pertumbuhan dibanding " + cmp.long;
   }
 
   function growthOf(r, metric) {
@@ -384,9 +406,10 @@
     var line = C.html("span", { "class": "line" }, parent);
     var span = C.html("span", Object.assign({ "class": C.growthClass(bp) },
       C.datum("tile.growth." + metric, null, bp)), line, C.growth(bp));
+    var cmp = comparison(r);
     line.title = bp === null ? "tidak ada angka bulan lalu untuk dibandingkan" : "dibanding " +
-      monthName(r.growth.previous_month);
-    line.appendChild(document.createTextNode(" vs " + shortMonth(r.growth.previous_month)));
+      cmp.long;
+    line.appendChild(document.createTextNode(" vs " + cmp.short));
     return span;
   }
 
