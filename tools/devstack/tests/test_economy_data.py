@@ -19,9 +19,9 @@ from gotong_devstack.settings import Settings
 
 pytestmark = pytest.mark.unit
 
-# Seeded on the 1st: the three months (September to November) are whole ones. A day in the
-# middle of a month, with the running month in part, is PARTIAL.
-TODAY = date(2026, 12, 1)
+# Seeded on the last day of a month: the three months (September to November) are whole
+# ones. A day in the middle of a month, with the running month in part, is PARTIAL.
+TODAY = date(2026, 11, 30)
 DATES = DemoDates.of(TODAY)
 PARTIAL = date(2026, 12, 7)
 LOAN_COOPS = {"ksp-nusa-kenari", "kdkmp-kilwaru", "kopi-wewewa"}
@@ -111,15 +111,15 @@ def test_the_economy_is_deterministic_and_its_bodies_identical_on_every_run() ->
 
 
 def test_the_economy_runs_over_the_last_three_months_up_to_the_day_it_is_seeded() -> None:
-    # On 7 December (issue 9): October, November and December up to the 6th, so the
+    # On 7 December (issue 9): October, November and December up to the 7th, so the
     # dashboard opens on a month with data, not an empty one.
     partial = {e.slug: e for e in build(PARTIAL)}
     dates = DemoDates.of(PARTIAL)
     assert dates.months == ("2026-10", "2026-11", "2026-12")
-    assert (dates.money_from, dates.until) == (date(2026, 10, 1), date(2026, 12, 6))
+    assert (dates.money_from, dates.until) == (date(2026, 10, 1), date(2026, 12, 7))
     december = [s for e in partial.values() for s in e.sales if s.on >= date(2026, 12, 1)]
     assert december
-    assert max(s.on for s in december) == date(2026, 12, 6)
+    assert max(s.on for s in december) == date(2026, 12, 7)
     assert build(PARTIAL) != build()  # another day, other dates
 
 
@@ -134,7 +134,7 @@ def test_any_day_from_the_earliest_gives_a_whole_demo_dated_before_it(today: dat
     for e in economy.build_economy(federation, today):
         days = ([s.on for s in e.sales] + [p.on for p in e.produce] + [f.on for f in e.facts]
                 + [loan.disbursed_on for loan in e.loans])
-        assert max(days) <= e.last_day <= dates.until < today, e.slug
+        assert max(days) <= e.last_day <= dates.until == today, e.slug
         assert min(s.on for s in e.sales) >= dates.money_from > dates.prices_from
         assert all(r.received_on == dates.money_from for r in e.receipts)
         # a month the facts reach only in part has its share of a whole month's sales
@@ -149,6 +149,7 @@ def test_any_day_from_the_earliest_gives_a_whole_demo_dated_before_it(today: dat
 
 def test_a_month_in_part_gets_its_share_of_a_whole_month() -> None:
     assert economy.month_share(31, "2026-12", date(2026, 12, 6)) == 6
+    assert economy.month_share(38, "2026-12", date(2026, 12, 7)) == 9  # 8,58
     assert economy.month_share(38, "2026-12", date(2026, 12, 6)) == 7  # 7,35
     assert economy.month_share(30, "2026-11", date(2026, 12, 6)) == 30
     assert economy.month_share(30, "2026-12", date(2026, 11, 26)) == 0  # stopped before
@@ -159,8 +160,8 @@ def test_prices_take_effect_before_every_fact_and_nothing_is_dated_after_the_end
     # Inventory backdates a price only while its list is empty: one price per list, from
     # a fixed day before any sale or produce purchase.
     assert DATES.prices_from < DATES.money_from
-    assert DATES.until < TODAY
-    assert DATES.months == DATES.months == ("2026-09", "2026-10", "2026-11")
+    assert DATES.until == TODAY
+    assert DATES.months == ("2026-09", "2026-10", "2026-11")
     for e in build():
         for product in e.products:
             lists = [price.price_list for price in product.prices]

@@ -6,8 +6,13 @@ empty December). Pure: the same `today` always gives the same dates, so the seed
 request bodies (hashed with their Idempotency-Keys) are the same on every run that uses
 the same day; `make run` keeps the day of the first seeding in `.stack/demo-today`.
 
-- `until`: the last day with money and goods, the day before `today` (the villages'
-  devices have uploaded up to yesterday; nothing is dated in the future);
+- `until`: the last day with money and goods: `today` itself. The dashboard shows the
+  running month as of today and compares it with the same days of the month before; a
+  demo whose facts stopped yesterday would show every running month a day short (on the
+  2nd, half of the month before's same days). Facts of today carry morning times in the
+  cooperative's zone, which a run early in the morning sends a few hours ahead (the sync
+  endpoints accept a device clock up to 12 hours ahead); no business date is in the
+  future;
 - `months`: the month of `until` and the two before it (the last one runs to `until`);
 - `money_from`: the first day of the first of them;
 - `prices_from`: a week before that: every price takes effect before any fact;
@@ -62,7 +67,7 @@ class DemoDates:
 
     @property
     def until(self) -> date:
-        return self.today - timedelta(days=1)
+        return self.today
 
     @property
     def money_from(self) -> date:

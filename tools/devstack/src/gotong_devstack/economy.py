@@ -3,7 +3,7 @@
 `build_economy(federation, today)` turns the members demo (`demo.build_demo(today)`) into,
 per cooperative, everything `economy_seed` sends to the payments and inventory APIs, over
 the last three months of business up to `today` (`demo_dates.DemoDates`: the month of
-yesterday and the two before it, facts up to yesterday, `until`):
+`today` and the two before it, facts up to `today`, `until`):
 
 * payments: a savings policy; every admitted member's simpanan pokok (paid on the day of
   admission); simpanan wajib billed for the three months and mostly paid (some members in
@@ -41,7 +41,7 @@ already used cannot be backdated: 422 `price-backdated`), so every price takes e
 carrying their own business dates, priced from the list in force on that day. Goods
 receipts are online, dated (`received_on`) the first day of the three months: they are
 received in full before the offline facts are uploaded (enough for all three months), so
-the till never oversells. Nothing is dated after `dates.until`, the day before `today`.
+the till never oversells. Nothing is dated after `dates.until`, which is `today`.
 """
 
 from __future__ import annotations
