@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gotong_platform.calendar import TimeZone
 from reporting.reports.directory import CoopInfo
 from reporting.reports.figures import CoopFigures
 from reporting.reports.freshness import freshness_row, local_date
-from reporting.reports.period import TIME_ZONES
 
 pytestmark = pytest.mark.unit
 
@@ -46,7 +46,7 @@ def test_synced_today_but_no_transactions_lately_is_idle_not_unsynced() -> None:
 
 
 def test_days_since_the_last_sync_are_days_of_the_cooperatives_calendar() -> None:
-    wit = TIME_ZONES["WIT"]
+    wit = TimeZone.WIT.tzinfo
 
     def days(recorded: datetime, known_at: datetime) -> int | None:
         row = freshness_row(info("WIT"), figures(recorded, None), known_at, STALE_AFTER, AS_OF)
@@ -90,7 +90,7 @@ moments = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2028, 
 
 @given(known_at=moments, back=st.timedeltas(min_value=timedelta(0),
                                             max_value=timedelta(days=40)),
-       zone=st.sampled_from([*TIME_ZONES, None]), after=st.integers(0, 30),
+       zone=st.sampled_from([*(z.value for z in TimeZone), None]), after=st.integers(0, 30),
        idle_days=st.none() | st.integers(0, 60))
 def test_the_flags_and_the_day_counts_never_disagree(known_at: datetime, back: timedelta,
                                                      zone: str | None, after: int,

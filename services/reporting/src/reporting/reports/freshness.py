@@ -20,17 +20,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from gotong_platform.calendar import zone_of
 from reporting.reports.directory import CoopInfo
 from reporting.reports.figures import CoopFigures
-from reporting.reports.period import TIME_ZONES, iso
+from reporting.reports.period import iso
 
 __all__ = ["freshness_row", "local_date"]
 
 
 def local_date(moment: datetime, time_zone: str | None) -> date:
-    """The day ``moment`` falls on in the cooperative's time zone (WIB while unknown, as
-    the report periods assume)."""
-    return moment.astimezone(TIME_ZONES.get(time_zone or "", TIME_ZONES["WIB"])).date()
+    """The day ``moment`` falls on in the cooperative's time zone (the platform's default
+    zone while unknown, as the report periods assume)."""
+    return moment.astimezone(zone_of(time_zone).tzinfo).date()
 
 
 def freshness_row(info: CoopInfo, f: CoopFigures, known_at: datetime, stale_after_days: int,
