@@ -244,6 +244,9 @@ def test_the_savings_policies_lie_in_the_agreed_ranges() -> None:
         assert 10_000 <= e.policy.wajib_idr <= 25_000
         assert 1 <= e.policy.wajib_due_day <= 28
     assert len({e.policy for e in build()}) > 1
+    # the coffee farmers' instalments of the harvest month come out of its payouts
+    assert {e.slug for e in build() if e.policy.payout_instalments == "due_this_month"} == {
+        "kopi-wewewa"}
 
 
 # --- savings --------------------------------------------------------------------------

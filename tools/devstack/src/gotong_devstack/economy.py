@@ -156,10 +156,15 @@ class Policy:
     pokok_idr: int
     wajib_idr: int
     wajib_due_day: int
+    # Which instalments a produce payout deducts (payments' rule): those due by the
+    # receipt's date, or the whole month's (a cooperative whose members repay at harvest).
+    payout_instalments: Literal["due_by_receipt_date", "due_this_month"] = (
+        "due_by_receipt_date")
 
     def body(self) -> dict[str, Any]:
         return {"pokok_idr": self.pokok_idr, "wajib_idr": self.wajib_idr,
-                "wajib_due_day": self.wajib_due_day}
+                "wajib_due_day": self.wajib_due_day,
+                "payout_instalments": self.payout_instalments}
 
     def due_date(self, period: str) -> date:
         year, month = (int(part) for part in period.split("-"))
@@ -631,7 +636,9 @@ PROFILES: dict[str, Profile] = {
     ),
     "kopi-wewewa": Profile(
         code="KWM",
-        policy=Policy(pokok_idr=100_000, wajib_idr=20_000, wajib_due_day=15),
+        # The farmers repay at harvest: the payout takes the month's instalment.
+        policy=Policy(pokok_idr=100_000, wajib_idr=20_000, wajib_due_day=15,
+                      payout_instalments="due_this_month"),
         warehouses=(Warehouse("gudang", "Gudang Kopi Wewewa", "warehouse", 20_000),
                     _shop("Kios Koperasi Kopi Wewewa")),
         products=(
@@ -997,7 +1004,8 @@ def _produce_purchases(rng: random.Random, slug: str, profile: Profile,
     """Members' deliveries, month by month (`produce.deliveries`, by days in a month the
     facts reach only in part).
 
-    Payments pays each out, withholding first the loan instalments due, then the member's
+    Payments pays each out, withholding first the loan instalments due (by the receipt's
+    date, or, for the coffee cooperative's policy, the whole month's), then the member's
     wajib arrears as they stand when it pays. So every borrower delivers in the last month
     (the harvest repays that month's instalment), and a member in arrears delivers after
     the last wajib due date when the month has a day for it (the payout then settles bills
