@@ -664,7 +664,7 @@ PROFILES: dict[str, Profile] = {
             harvest_repays=True,
             later=((0, 20), (1, 5))),
         produce=ProduceProfile(
-            deliveries=(4, 6, 10),  # the harvest peaks in November
+            deliveries=(4, 6, 10),  # the harvest peaks in the last month
             by_occupation=(("kopi", ("KOPI-ARABIKA-GB", "KOPI-ARABIKA-GB", "KOPI-ROBUSTA-GB")),
                            ("petani", ("KOPI-ROBUSTA-GB", "KOPI-ARABIKA-GB"))),
             weights=(("KOPI-ARABIKA-GB", (15_000, 90_000, 200, 600)),
