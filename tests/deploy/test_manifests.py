@@ -16,6 +16,8 @@ from collections.abc import Callable
 
 import pytest
 
+from gotong_devstack.run import SERVICES
+
 from . import checks, settings_check
 from .kustomize import K8S_DIR, OVERLAYS, render
 
@@ -101,6 +103,20 @@ def test_dev_is_small() -> None:
 def test_every_service_but_members_runs_a_consumer(docs: list[Doc]) -> None:
     consumers = {checks.name_of(d) for d in checks.consumers_of(docs)}
     assert consumers == {"inventory-consumer", "payments-consumer", "reporting-consumer"}
+
+
+def test_make_run_starts_the_processes_production_runs(docs: list[Doc]) -> None:
+    """Every Deployment's process, and nothing else, is one `make run` starts locally (the
+    reporting relay was missing there once: the SHU events never left its outbox)."""
+    deployed = {}
+    for deployment in checks.of_kind(docs, "Deployment"):
+        (container,) = checks.containers(deployment)
+        python, flag, service, process = container["command"][:4]
+        assert (python, flag) == ("python", "-m"), checks.ref(deployment)
+        deployed[checks.name_of(deployment)] = (service, process)
+    local = {s.name: tuple(s.args[1:3]) for s in SERVICES}
+    assert all(s.args[0] == "-m" for s in SERVICES)
+    assert local == deployed
 
 
 @pytest.mark.parametrize("service", sorted(checks.CONSUMERS))

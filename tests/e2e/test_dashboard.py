@@ -25,7 +25,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -48,7 +48,7 @@ from gotong_platform.contracts.members import (
 from gotong_platform.db import create_pool
 from gotong_platform.envelope import Envelope, encode_kafka_headers
 from gotong_platform.money import round_half_up_div
-from gotong_platform.testing.fixtures import business_now, business_today
+from gotong_platform.testing.fixtures import business_today
 from reporting.consumer import build_runner, schema_pool
 from reporting.main import create_app as create_reporting_app
 from reporting.projection.versions import ensure_live
@@ -245,7 +245,9 @@ async def a_village_that_stopped_syncing(f: Federation, name: str, regency: str)
     registration and joining, published as the members service publishes them, with
     that recorded time (what a village with no signal for two weeks looks like)."""
     cid = f"cooperative-{uuid.uuid4()}"
-    recorded = business_now() - timedelta(days=STALE_DAYS, hours=1)
+    # Noon of its own day: days since a sync are days of the cooperative's calendar.
+    recorded = datetime.combine(TODAY - timedelta(days=STALE_DAYS), time(12),
+                                ZoneInfo("Asia/Makassar"))
     events: list[EventContract] = [
         CooperativeRegisteredV1(cooperative_id=cid, name=name,
                                 legal_registration_number=f"AHU-{uuid.uuid4().hex[:12]}",
@@ -424,6 +426,14 @@ COLLECT = """(() => {
     errorStatus: document.body.dataset.errorStatus || null,
     banner: banner.hidden ? null : banner.innerText,
     location: location.href, token: sessionStorage.getItem('gotong.dashboard.token'),
+    scopeLabel: document.getElementById('scope-label').textContent,
+    compare: document.body.dataset.compare || null,
+    periodLabel: document.getElementById('period-label').textContent,
+    tableSubtitle: document.getElementById('table-subtitle').textContent,
+    growthLines: [...document.querySelectorAll('.tile .line')].map((e) => e.textContent),
+    pageText: document.body.innerText,
+    regions: [...document.querySelectorAll('[data-region]')].map((e) => ({
+      code: e.dataset.region, text: e.textContent })),
     innerWidth: window.innerWidth, scrollWidth: document.documentElement.scrollWidth,
     items: [...document.querySelectorAll('[data-key]')].map((e) => ({
       key: e.dataset.key, id: e.dataset.id ?? null, value: e.dataset.value,
@@ -432,7 +442,8 @@ COLLECT = """(() => {
       tag: e.tagName.toLowerCase(),
       width: e.tagName.toLowerCase() === 'rect' ? Number(e.getAttribute('width')) : null,
       visible: visible(e) || e instanceof SVGElement,
-      stale: e.dataset.stale ?? null, cls: e.getAttribute('class'),
+      stale: e.dataset.stale ?? null, idle: e.dataset.idle ?? null,
+      cls: e.getAttribute('class'),
     })),
     charts: [...document.querySelectorAll('svg[data-chart]')].map((s) => ({
       chart: s.dataset.chart, width: s.getBoundingClientRect().width,
@@ -505,6 +516,65 @@ def assert_charts_to_scale(shown: Shown) -> None:
         assert abs(widths[coop_id] - expected) < 1.0, (coop_id, widths, totals)
 
 
+def assert_freshness_labels_agree(shown: Shown, report: dict[str, Any]) -> None:
+    """Each card says what its clock says (issue 9: "belum sinkron" stood beside "Sinkron
+    terakhir hari ini"): "belum sinkron" exactly when the last sync is more than
+    stale_after_days days old, "tanpa transaksi" exactly for the idle, "segar" otherwise."""
+    after = report["freshness"]["stale_after_days"]
+    rows = {r["cooperative_id"]: r for r in report["freshness"]["cooperatives"]}
+    for item in shown.items("freshness.days"):
+        row, text = rows[item["id"]], item["text"]
+        days = row["days_since_last_event"]
+        assert row["stale"] is (days is None or days > after), row
+        assert ("belum sinkron" in text) is row["stale"], text
+        assert ("tanpa transaksi" in text) is row["idle"], text
+        assert ("segar" in text) is (not row["stale"] and not row["idle"]), text
+        assert ("Sinkron terakhir hari ini" in text) is (days == 0), text
+
+
+EN_DASH = "\u2013"  # the page writes a range of days as 1, an en dash, then 7
+MONTH_NAMES = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+               "September", "Oktober", "November", "Desember")
+
+
+def assert_comparison_said(shown: Shown, report: dict[str, Any]) -> None:
+    """A month in part is compared with the same days of the month before (month to date),
+    a whole month with the whole month before, and the page says which (issue 9)."""
+    period, growth = report["period"], report["growth"]
+    as_of, end = date.fromisoformat(period["as_of"]), date.fromisoformat(period["end"])
+    previous = date.fromisoformat(growth["previous_as_of"])
+    previous_end = date.fromisoformat(period["start"]) - timedelta(days=1)
+    month = MONTH_NAMES[previous.month - 1]
+    if as_of < end:
+        assert previous == previous_end.replace(day=min(as_of.day, previous_end.day))
+        assert shown.raw["compare"] == "month-to-date"
+        suffix = f" vs 1{EN_DASH}{previous.day} {month}"
+        assert "hari yang sama bulan lalu" in shown.raw["periodLabel"]
+        assert f"dibanding 1{EN_DASH}{previous.day} {month} {previous.year}" in (
+            shown.raw["tableSubtitle"])
+    else:
+        assert previous == previous_end
+        assert shown.raw["compare"] == "whole-month"
+        suffix = f" vs {month}"
+        assert f"dibanding {month} {previous.year}" in shown.raw["tableSubtitle"]
+    assert shown.raw["growthLines"]
+    assert all(line.endswith(suffix) for line in shown.raw["growthLines"]), (
+        suffix, shown.raw["growthLines"])
+
+
+def assert_region_names(shown: Shown, report: dict[str, Any]) -> None:
+    """Regions by their Kemendagri names (the API's), never "Kab./Kota 5311"."""
+    rows = {r["regency_code"]: r for r in report["cooperatives"]}
+    assert sorted(r["code"] for r in shown.raw["regions"]) == sorted(
+        r["regency_code"] for r in report["cooperatives"])
+    for region in shown.raw["regions"]:
+        row = rows[region["code"]]
+        assert region["text"] == f"{row['province_name']} · {row['regency_name']}"
+        assert row["regency_name"].startswith(("Kabupaten ", "Kota "))
+    assert "Kab./Kota" not in shown.raw["pageText"]
+    assert "Open Database License" in shown.raw["pageText"]  # the names' licence (ODbL)
+
+
 def assert_numbers(shown: Shown, report: dict[str, Any], seeded: Seeded | None) -> None:
     """Every drawn number equals the API's (and, for the federation, the seeding's)."""
     h = headline(report)
@@ -515,7 +585,8 @@ def assert_numbers(shown: Shown, report: dict[str, Any], seeded: Seeded | None) 
         "tile.produce_bought_kg": h["produce_bought_kg"],
         "tile.savings_total_idr": h["savings"]["total_idr"],
         "tile.gross_loan_portfolio_idr": h["glp"], "tile.par30_bp": h["par30_bp"],
-        "tile.stale": len(h["stale"]), "tile.active_loans": report["loans"]["active_loans"],
+        "tile.stale": len(h["stale"]), "tile.idle": len(report["freshness"]["idle"]),
+        "tile.active_loans": report["loans"]["active_loans"],
     }
     if h["glp"] > 0:
         tiles["tile.par30_idr"] = h["par30_idr"]
@@ -551,6 +622,10 @@ def assert_numbers(shown: Shown, report: dict[str, Any], seeded: Seeded | None) 
     stale_shown = {i["id"] for i in shown.items("freshness.days") if i["stale"] == "true"}
     assert stale_shown == set(report["freshness"]["stale"])
     assert shown.value("freshness.stale_count") == len(report["freshness"]["stale"])
+    idle_shown = {i["id"] for i in shown.items("freshness.days") if i["idle"] == "true"}
+    assert idle_shown == set(report["freshness"]["idle"])
+    assert shown.value("freshness.idle_count") == len(report["freshness"]["idle"])
+    assert_freshness_labels_agree(shown, report)
 
     columns = ("members_active", "women_share_bp", "shop_omzet_idr", "member_share_of_omzet_bp",
                "produce_bought_idr", "volume_usaha_idr", "savings_total_idr",
@@ -633,6 +708,10 @@ async def test_the_dashboard_shows_the_seeded_month_in_headless_chromium(
             assert provinces == seeded.par30_by_province
             assert shown.by_id("par30.total") == provinces
             assert_charts_to_scale(shown)
+            assert_region_names(shown, report)
+            assert_comparison_said(shown, report)
+            assert "Kabupaten Sumba Timur" in [r["text"].split(" · ")[1]
+                                               for r in shown.raw["regions"]]
             assert_page_is_clean(browser, base, shown, viewport)
             stale_item = next(i for i in shown.items("freshness.days")
                               if i["id"] == seeded.stale_id)
@@ -646,6 +725,7 @@ async def test_the_dashboard_shows_the_seeded_month_in_headless_chromium(
         await browser.screenshot(ARTIFACTS / "dashboard-region-53-laptop.png")
         assert shown.raw["state"] == "ready", shown.raw["banner"]
         assert shown.raw["scope"] == "region"
+        assert shown.raw["scopeLabel"] == "Provinsi Nusa Tenggara Timur (53)"
         assert shown.raw["reportPath"] == "/regions/53/reports/monthly"
         params = {"month": MONTH} | ({"as_of": shown.raw["asOf"]} if shown.raw["asOf"] else {})
         region = await monthly("/regions/53/reports/monthly", params,
@@ -654,6 +734,7 @@ async def test_the_dashboard_shows_the_seeded_month_in_headless_chromium(
         ntt = {seeded.coops["A"].cooperative_id, seeded.coops["C"].cooperative_id}
         assert set(shown.by_id("table.shop_omzet_idr")) == ntt
         assert shown.by_id("par30.total") == seeded.par30_by_regency_53
+        assert_region_names(shown, region)
         assert_page_is_clean(browser, base, shown, LAPTOP)
 
         # --- the month picker: the month before, as the API has it ----------------------
@@ -671,8 +752,10 @@ async def test_the_dashboard_shows_the_seeded_month_in_headless_chromium(
         await browser.screenshot(ARTIFACTS / "dashboard-region-53-earlier-month-laptop.png")
         assert shown.raw["asOf"] is None  # a past month: to its last day
         assert "month=" + earlier in shown.raw["location"]
-        assert_numbers(shown, await monthly("/regions/53/reports/monthly", {"month": earlier},
-                                            {"Authorization": f"Bearer {officer}"}), None)
+        earlier_report = await monthly("/regions/53/reports/monthly", {"month": earlier},
+                                       {"Authorization": f"Bearer {officer}"})
+        assert_numbers(shown, earlier_report, None)
+        assert_comparison_said(shown, earlier_report)  # a whole month, the whole one before
         assert_page_is_clean(browser, base, shown, LAPTOP)
 
         # --- a region without cooperatives: an empty month, said so ---------------------

@@ -9,14 +9,16 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from gotong_devstack import demo
+from gotong_devstack.demo_dates import DemoDates
 from gotong_devstack.run import service_dsn
+from reporting.regions import region_name
 
 pytestmark = pytest.mark.unit
 
-TODAY = date(2026, 11, 28)
-# From the earliest clock the demo accepts, through a day inside the data's period (dates
-# get clamped), to days after the horizon (nothing depends on today any more).
-TODAYS = [demo.EARLIEST_TODAY, date(2026, 2, 14), demo.DEMO_HORIZON, TODAY, date(2031, 5, 1)]
+TODAY = date(2026, 12, 7)
+# From the earliest day the demo accepts to years later: the 1st, month ends, 29 February.
+TODAYS = [demo.EARLIEST_TODAY, date(2026, 12, 1), TODAY, date(2026, 12, 31), date(2028, 2, 29),
+          date(2028, 3, 1), date(2031, 5, 1)]
 
 
 def everyone(federation: tuple[demo.DemoCoop, ...]) -> list[tuple[demo.DemoCoop, demo.Applicant]]:
@@ -30,11 +32,18 @@ def test_the_data_is_deterministic() -> None:
     assert steps == [[(s.key, json.dumps(s.body)) for s in demo.coop_steps(c)] for c in second]
 
 
-def test_after_the_horizon_the_data_no_longer_depends_on_today() -> None:
-    # The API hashes each body with its Idempotency-Key: a body that changed from one day
-    # to the next would make a second `make run` fail with idempotency-key-reused.
-    assert demo.build_demo(demo.DEMO_HORIZON) == demo.build_demo(TODAY)
-    assert demo.build_demo(TODAY) == demo.build_demo(date(2031, 5, 1))
+@pytest.mark.parametrize("today", TODAYS)
+def test_the_members_dates_follow_the_day_the_demo_is_seeded(today: date) -> None:
+    # Every date is relative to `today` (make run keeps the day of the first seeding, so the
+    # bodies hashed with their Idempotency-Keys stay the same on every later run).
+    dates = DemoDates.of(today)
+    federation = demo.build_demo(today)
+    applied = [a.applied_on for _, a in everyone(federation)]
+    assert dates.applications_from <= min(applied)
+    assert max(applied) <= dates.horizon < dates.money_from + timedelta(days=31) < today
+    assert max(applied) >= dates.horizon - timedelta(days=21)  # pending ones are recent
+    # The same federation on any day: only its dates move.
+    assert demo.status_counts(federation) == demo.status_counts(demo.build_demo(TODAY))
 
 
 def test_a_clock_before_the_demo_period_is_refused() -> None:
@@ -79,6 +88,13 @@ def test_village_codes_lie_in_the_cooperatives_regency() -> None:
         assert 2001 <= int(a.village_code[6:]) <= 2010  # desa (2xxx), not kelurahan (1xxx)
 
 
+def test_the_demo_regencies_are_named_as_in_the_kemendagri_table() -> None:
+    # The table the reports show (reporting/regions): Kemendagri codes, not BPS's.
+    for regency in demo.REGENCIES.values():
+        assert region_name(regency.code) == f"Kabupaten {regency.name}"
+        assert region_name(regency.province_code) == regency.province_name
+
+
 def test_nik_sequences_and_niks_are_unique_per_cooperative() -> None:
     for coop in demo.build_demo(TODAY):
         sequences = [a.nik_sequence for a in coop.applicants]
@@ -94,7 +110,7 @@ def test_no_date_is_in_the_future_and_every_step_follows_the_one_before(today: d
         spec = coop.spec
         assert spec.registered_on <= spec.joined_on <= today
         assert spec.joined_on <= a.applied_on <= today
-        assert date(2025, 1, 1) <= a.applied_on <= date(2026, 12, 31)
+        assert DemoDates.of(today).applications_from <= a.applied_on
         # 17 is the members service's default minimum age (the age of the KTP)
         assert a.birth_date.replace(year=a.birth_date.year + 17) <= a.applied_on
         for later in (a.admitted_on, a.rejected_on):

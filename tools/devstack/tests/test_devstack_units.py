@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import base64
 import stat
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from gotong_devstack import cli
-from gotong_devstack.errors import PrerequisiteError
+from gotong_devstack.errors import PrerequisiteError, StackError
 from gotong_devstack.java import java_major
 from gotong_devstack.kafka import LocalBroker, new_cluster_id
 from gotong_devstack.kafka_libs import is_warm, pom_path
 from gotong_devstack.postgres import redact
 from gotong_devstack.proc import split_host_port
+from gotong_devstack.run import Paths, demo_day
 from gotong_devstack.settings import KAFKA_VERSION, find_repo_root, load_settings
 
 pytestmark = pytest.mark.unit
@@ -112,3 +114,18 @@ def test_server_properties_single_node_kraft(
 def test_pom_is_found_and_cold_cache_is_not_warm(tmp_path: Path) -> None:
     assert "<artifactId>kafka_2.13</artifactId>" in pom_path().read_text()
     assert not is_warm(tmp_path, KAFKA_VERSION)
+
+
+def test_the_demo_keeps_the_day_it_was_first_seeded(tmp_path: Path) -> None:
+    """The demo's dates are relative to that day, and every later run must send the same
+    bodies (they are hashed with their Idempotency-Keys), whatever the clock says."""
+    paths = Paths(tmp_path / ".stack")
+    first = date(2026, 12, 7)
+    assert demo_day(paths, first) == first
+    assert paths.demo_today.read_text("ascii") == "2026-12-07\n"
+    assert demo_day(paths, date(2027, 1, 15)) == first  # a later run, a month on
+    with pytest.raises(StackError, match="after today"):
+        demo_day(paths, date(2026, 12, 6))  # a clock set back
+    paths.demo_today.write_text("yesterday\n", "ascii")
+    with pytest.raises(StackError, match="start afresh"):
+        demo_day(paths, first)

@@ -8,22 +8,29 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gotong_devstack import demo, economy
+from gotong_devstack.demo_dates import DemoDates
 from gotong_devstack.economy_seed import format_kg, format_rupiah
 from gotong_devstack.run import SERVICES, Paths, service_env
 from gotong_devstack.settings import Settings
 
 pytestmark = pytest.mark.unit
 
-TODAY = date(2026, 11, 28)
+# Seeded on the last day of a month: the three months (September to November) are whole
+# ones. A day in the middle of a month, with the running month in part, is PARTIAL.
+TODAY = date(2026, 11, 30)
+DATES = DemoDates.of(TODAY)
+PARTIAL = date(2026, 12, 7)
 LOAN_COOPS = {"ksp-nusa-kenari", "kdkmp-kilwaru", "kopi-wewewa"}
 PRODUCE_COOPS = {"kopi-wewewa", "nelayan-jargaria"}
 STALE = "kdkmp-kilwaru"
 
 
 def build(today: date = TODAY) -> tuple[economy.CoopEconomy, ...]:
-    return economy.build_economy(demo.build_demo(today))
+    return economy.build_economy(demo.build_demo(today), today)
 
 
 def admitted(slug: str) -> dict[int, demo.Applicant]:
@@ -44,7 +51,8 @@ def bodies(e: economy.CoopEconomy) -> list[Any]:
     out += [p.body(e.policy.pokok_idr) for p in e.pokok]
     out += [loan.apply_body(members[loan.member_seq]) for loan in e.loans]
     out += [w.body() for w in e.warehouses]
-    out += [p.body() for p in e.products] + [pr.body() for p in e.products for pr in p.prices]
+    out += [p.body() for p in e.products]
+    out += [pr.body(e.dates.prices_from) for p in e.products for pr in p.prices]
     out += [r.body(products[r.sku]) for r in e.receipts]
     out += produce_items(e) + sale_items(e)
     out += sync_items(e)
@@ -65,12 +73,12 @@ def produce_items(e: economy.CoopEconomy) -> list[dict[str, Any]]:
 
 def omzet_by_month(e: economy.CoopEconomy) -> list[int]:
     return [sum(s.total_idr for s in e.sales if f"{s.on:%Y-%m}" == month)
-            for month in economy.MONTHS]
+            for month in DATES.months]
 
 
 def produce_by_month(e: economy.CoopEconomy) -> list[int]:
     amounts = []
-    for month in economy.MONTHS:
+    for month in DATES.months:
         total = 0
         for p in e.produce:
             price = e.product(p.sku).price("buy_from_member")
@@ -102,27 +110,68 @@ def test_the_economy_is_deterministic_and_its_bodies_identical_on_every_run() ->
             == [json.dumps(bodies(e), ensure_ascii=False) for e in second])
 
 
-@pytest.mark.parametrize("today", [economy.ECONOMY_EARLIEST_TODAY, date(2027, 6, 1),
-                                   date(2031, 5, 1)])
-def test_the_economy_does_not_depend_on_the_day_it_is_seeded(today: date) -> None:
-    assert build(today) == build()
+def test_the_economy_runs_over_the_last_three_months_up_to_the_day_it_is_seeded() -> None:
+    # On 7 December (issue 9): October, November and December up to the 7th, so the
+    # dashboard opens on a month with data, not an empty one.
+    partial = {e.slug: e for e in build(PARTIAL)}
+    dates = DemoDates.of(PARTIAL)
+    assert dates.months == ("2026-10", "2026-11", "2026-12")
+    assert (dates.money_from, dates.until) == (date(2026, 10, 1), date(2026, 12, 7))
+    december = [s for e in partial.values() for s in e.sales if s.on >= date(2026, 12, 1)]
+    assert december
+    assert max(s.on for s in december) == date(2026, 12, 7)
+    assert build(PARTIAL) != build()  # another day, other dates
+
+
+@settings(max_examples=40, deadline=None)
+@given(today=st.dates(min_value=demo.EARLIEST_TODAY, max_value=date(2036, 12, 31)))
+def test_any_day_from_the_earliest_gives_a_whole_demo_dated_before_it(today: date) -> None:
+    dates = DemoDates.of(today)
+    federation = demo.build_demo(today)
+    first = date.fromisoformat(dates.months[0] + "-01")
+    assert dates.money_from == first
+    assert f"{dates.until:%Y-%m}" == dates.months[-1]
+    for e in economy.build_economy(federation, today):
+        days = ([s.on for s in e.sales] + [p.on for p in e.produce] + [f.on for f in e.facts]
+                + [loan.disbursed_on for loan in e.loans])
+        assert max(days) <= e.last_day <= dates.until == today, e.slug
+        assert min(s.on for s in e.sales) >= dates.money_from > dates.prices_from
+        assert all(r.received_on == dates.money_from for r in e.receipts)
+        # a month the facts reach only in part has its share of a whole month's sales
+        per_month = Counter(f"{s.on:%Y-%m}" for s in e.sales)
+        profile = economy.PROFILES[e.slug]
+        assert [per_month[m] for m in dates.months] == [
+            economy.month_share(n, m, e.last_day) for n, m in zip(profile.sales, dates.months,
+                                                                  strict=True)]
+        assert {a.seq for c in federation if c.spec.slug == e.slug for a in c.applicants
+                if a.outcome == "admitted"} == {p.member_seq for p in e.pokok}
+
+
+def test_a_month_in_part_gets_its_share_of_a_whole_month() -> None:
+    assert economy.month_share(31, "2026-12", date(2026, 12, 6)) == 6
+    assert economy.month_share(38, "2026-12", date(2026, 12, 7)) == 9  # 8,58
+    assert economy.month_share(38, "2026-12", date(2026, 12, 6)) == 7  # 7,35
+    assert economy.month_share(30, "2026-11", date(2026, 12, 6)) == 30
+    assert economy.month_share(30, "2026-12", date(2026, 11, 26)) == 0  # stopped before
+    assert economy.month_share(10, "2028-02", date(2028, 2, 29)) == 10
 
 
 def test_prices_take_effect_before_every_fact_and_nothing_is_dated_after_the_end() -> None:
     # Inventory backdates a price only while its list is empty: one price per list, from
     # a fixed day before any sale or produce purchase.
-    assert economy.PRICES_FROM < economy.MONEY_FROM
-    assert economy.MONEY_UNTIL < economy.ECONOMY_EARLIEST_TODAY <= TODAY
-    assert economy.WAJIB_PERIODS == economy.MONTHS == ("2026-09", "2026-10", "2026-11")
+    assert DATES.prices_from < DATES.money_from
+    assert DATES.until == TODAY
+    assert DATES.months == ("2026-09", "2026-10", "2026-11")
     for e in build():
         for product in e.products:
             lists = [price.price_list for price in product.prices]
             assert len(lists) == len(set(lists))
             for price in product.prices:
-                assert price.body()["effective_from"] == economy.PRICES_FROM.isoformat()
+                assert price.body(e.dates.prices_from)["effective_from"] == (
+                    DATES.prices_from.isoformat())
         days = [s.on for s in e.sales] + [p.on for p in e.produce]
-        days += [f.on for f in e.facts if f.on >= economy.MONEY_FROM]
-        assert all(economy.MONEY_FROM <= day <= e.last_day <= economy.MONEY_UNTIL
+        days += [f.on for f in e.facts if f.on >= DATES.money_from]
+        assert all(DATES.money_from <= day <= e.last_day <= DATES.until
                    for day in days), e.slug
         assert all(p.harvest_date <= p.on for p in e.produce)
 
@@ -195,6 +244,9 @@ def test_the_savings_policies_lie_in_the_agreed_ranges() -> None:
         assert 10_000 <= e.policy.wajib_idr <= 25_000
         assert 1 <= e.policy.wajib_due_day <= 28
     assert len({e.policy for e in build()}) > 1
+    # the coffee farmers' instalments of the harvest month come out of its payouts
+    assert {e.slug for e in build() if e.policy.payout_instalments == "due_this_month"} == {
+        "kopi-wewewa"}
 
 
 # --- savings --------------------------------------------------------------------------
@@ -217,15 +269,15 @@ def test_most_members_pay_wajib_and_some_are_in_arrears() -> None:
         wajib = [f for f in e.facts if f.savings_type == "wajib"]
         per_member = Counter(f.member_seq for f in wajib)
         assert all(f.amount_idr == e.policy.wajib_idr for f in wajib)
-        assert max(per_member.values()) == len(economy.WAJIB_PERIODS)
-        owed = len(members) * len(economy.WAJIB_PERIODS)
+        assert max(per_member.values()) == len(DATES.months)
+        owed = len(members) * len(DATES.months)
         assert 0.6 * owed <= len(wajib) < owed, e.slug  # most pay, some in arrears
         for f in wajib:
             assert f.member_seq is not None
             period = f.client_id.rsplit("-", 2)[-2:]
             start = date(int(period[0]), int(period[1]), 1)
             assert max(start, members[f.member_seq].admitted_on or start) <= f.on
-            assert f.on <= economy.MONEY_UNTIL
+            assert f.on <= DATES.until
         sukarela = [f for f in e.facts if f.savings_type == "sukarela"]
         assert sukarela, e.slug
 
@@ -243,7 +295,7 @@ def test_offline_facts_are_numbered_in_date_order_with_stable_unique_client_ids(
         for item, fact in zip(items, e.facts, strict=True):
             assert item["occurred_at"].endswith(offset)
             assert item["occurred_at"][:10] == item["business_date"] == fact.on.isoformat()
-            assert economy.MONEY_FROM - timedelta(days=120) <= fact.on <= economy.MONEY_UNTIL
+            assert DATES.money_from - timedelta(days=120) <= fact.on <= DATES.until
 
 
 # --- loans ----------------------------------------------------------------------------
@@ -264,11 +316,11 @@ def test_loans_go_to_long_standing_members_of_the_three_lending_cooperatives() -
             assert admitted_on <= loan.applied_on - timedelta(days=60)
             assert (loan.applied_on <= loan.approved_on <= loan.disbursed_on
                     < loan.first_due_date)
-            if loan.applied_on < economy.MONEY_FROM:
-                assert loan.first_due_date <= economy.MONEY_UNTIL
+            if loan.applied_on < DATES.money_from:
+                assert loan.first_due_date <= DATES.until
             else:  # the coffee farmers' pre-harvest loans
                 assert e.slug == "kopi-wewewa"
-                assert loan.disbursed_on <= economy.MONEY_UNTIL
+                assert loan.disbursed_on <= DATES.until
             assert 1 <= loan.term_months <= 60
             assert 0 <= loan.interest_rate_bp_per_month <= 1000
 
@@ -345,10 +397,14 @@ def test_the_shops_sell_every_month_to_members_and_non_members() -> None:
     for e in build():
         profile = economy.PROFILES[e.slug]
         per_month = Counter(f"{s.on:%Y-%m}" for s in e.sales)
-        assert tuple(per_month[m] for m in economy.MONTHS) == profile.sales
+        assert tuple(per_month[m] for m in DATES.months) == tuple(
+            economy.month_share(n, m, e.last_day)
+            for n, m in zip(profile.sales, DATES.months, strict=True))
+        if e.last_day == DATES.until:  # whole months: a whole month's count each
+            assert tuple(per_month[m] for m in DATES.months) == profile.sales
         assert all(10 <= n <= 40 for n in profile.sales)
         members = admitted(e.slug)
-        for month in economy.MONTHS:
+        for month in DATES.months:
             buyers = Counter(s.buyer_type for s in e.sales if f"{s.on:%Y-%m}" == month)
             assert buyers["member"] > 0, (e.slug, month)
             assert buyers["non_member"] > 0, (e.slug, month)
@@ -395,9 +451,9 @@ def test_the_coffee_cooperative_grows_and_the_weavers_gallery_shrinks() -> None:
     assert omzet[0] < omzet[1] < omzet[2]
     produce = produce_by_month(coffee)
     assert produce[0] < produce[1] < produce[2]
-    # Pre-harvest loans in October and November: the portfolio grows too.
+    # Pre-harvest loans in September and October: the portfolio grows too.
     assert sorted(f"{loan.disbursed_on:%Y-%m}" for loan in coffee.loans
-                  if loan.disbursed_on >= economy.MONEY_FROM) == ["2026-10", "2026-11"]
+                  if loan.disbursed_on >= DATES.money_from) == ["2026-09", "2026-10"]
     gallery = omzet_by_month(federation["tenun-lambanapu"])
     assert gallery[0] > gallery[1] > gallery[2]
     for e in federation.values():
@@ -406,23 +462,23 @@ def test_the_coffee_cooperative_grows_and_the_weavers_gallery_shrinks() -> None:
 
 def test_one_cooperatives_devices_stopped_syncing_ten_days_before_the_end() -> None:
     federation = {e.slug: e for e in build()}
-    stale = [e for e in federation.values() if e.last_day < economy.MONEY_UNTIL]
+    stale = [e for e in federation.values() if e.last_day < DATES.until]
     assert [e.slug for e in stale] == [STALE]
     e = stale[0]
-    assert e.last_day == economy.MONEY_UNTIL - timedelta(days=economy.STALE_DAYS)
+    assert e.last_day == DATES.until - timedelta(days=economy.STALE_DAYS)
     assert economy.STALE_DAYS == 10
     # Everything of it stops: shop, scale and collector.
     last = max([s.on for s in e.sales] + [p.on for p in e.produce] + [f.on for f in e.facts])
     assert last <= e.last_day
     assert any(s.on == e.last_day for s in e.sales)
-    # Instalments falling due after it are not repaid: its loans show days past due.
-    due_later = [i for loan in e.loans for i in loan.schedule()
-                 if e.last_day < i.due_date <= economy.MONEY_UNTIL]
-    assert due_later
+    # Instalments falling due after it are not repaid (its collector's phone stopped too).
+    repaid = {(f.loan_n, f.instalment_n) for f in e.facts if f.loan_n}
+    assert not {(loan.n, i.n) for loan in e.loans for i in loan.schedule()
+                if i.due_date > e.last_day} & repaid
     for other in federation.values():
         if other is not e:
-            assert other.last_day == economy.MONEY_UNTIL
-            assert max(s.on for s in other.sales) >= economy.MONEY_UNTIL - timedelta(days=3)
+            assert other.last_day == DATES.until
+            assert max(s.on for s in other.sales) >= DATES.until - timedelta(days=3)
 
 
 def test_goods_receipts_cover_what_the_shop_sells_in_all_three_months() -> None:
@@ -444,14 +500,14 @@ def test_goods_receipts_cover_what_the_shop_sells_in_all_three_months() -> None:
 def test_produce_is_bought_from_members_by_weight_month_by_month() -> None:
     federation = {e.slug: e for e in build()}
     assert {slug for slug, e in federation.items() if e.produce} == PRODUCE_COOPS
-    november = economy.month_days(economy.MONTHS[-1])
+    november = economy.month_days(DATES.months[-1], DATES.until)
     for slug in PRODUCE_COOPS:
         e = federation[slug]
         members = admitted(slug)
         profile = economy.PROFILES[slug].produce
         assert profile is not None
         per_month = Counter(f"{p.on:%Y-%m}" for p in e.produce)
-        assert tuple(per_month[m] for m in economy.MONTHS) == profile.deliveries
+        assert tuple(per_month[m] for m in DATES.months) == profile.deliveries
         lots: dict[tuple[str, str], date] = {}
         for p in e.produce:
             assert p.member_seq in members
@@ -460,7 +516,7 @@ def test_produce_is_bought_from_members_by_weight_month_by_month() -> None:
             assert admitted_on <= p.on
             assert e.product(p.sku).price("buy_from_member") is not None
             assert 0 < p.tare_g < p.gross_qty_g
-            assert p.harvest_date <= p.on <= economy.MONEY_UNTIL
+            assert p.harvest_date <= p.on <= DATES.until
             # A lot has one harvest date, hence one expiry date.
             assert lots.setdefault((p.sku, p.lot_id), p.harvest_date) == p.harvest_date
         # Borrowers deliver in November: the payouts withhold the instalments due.
@@ -468,11 +524,11 @@ def test_produce_is_bought_from_members_by_weight_month_by_month() -> None:
                               if november[0] <= p.on <= november[1]}
         assert {loan.member_seq for loan in e.loans} <= november_suppliers
         wajib_paid = Counter(f.member_seq for f in e.facts if f.savings_type == "wajib")
-        in_arrears = {seq for seq in members if wajib_paid[seq] < len(economy.WAJIB_PERIODS)}
+        in_arrears = {seq for seq in members if wajib_paid[seq] < len(DATES.months)}
         suppliers = {p.member_seq for p in e.produce}
         assert suppliers & in_arrears, slug  # a payout withholds wajib arrears
         # ... only once the last bill is due, so the payout settles bills really due.
-        last_due = e.policy.due_date(economy.WAJIB_PERIODS[-1])
+        last_due = e.policy.due_date(DATES.months[-1])
         assert all(p.on > last_due for p in e.produce if p.member_seq in in_arrears)
 
 
@@ -485,7 +541,8 @@ def test_keys_are_unique_printable_and_short_enough() -> None:
         keys += [economy.economy_key("warehouse", e.slug, w.code) for w in e.warehouses]
         keys += [economy.economy_key("product", e.slug, p.sku) for p in e.products]
         keys += [economy.economy_key("receipt", e.slug, r.sku) for r in e.receipts]
-        keys += [pr.key(e.slug, p.sku) for p in e.products for pr in p.prices]
+        keys += [pr.key(e.slug, p.sku, DATES.prices_from) for p in e.products
+                 for pr in p.prices]
     assert len(keys) == len(set(keys))
     assert all(key.startswith("demo-v1-") for key in keys)
     assert all(len(key) <= 255 and all(" " <= ch <= "~" for ch in key) for key in keys)
@@ -550,7 +607,7 @@ def test_the_bodies_are_valid_for_the_services_schemas() -> None:
         for product in e.products:
             inv.ProductIn.model_validate(product.body())
             for price in product.prices:
-                inv.PriceIn.model_validate(price.body())
+                inv.PriceIn.model_validate(price.body(e.dates.prices_from))
         for r in e.receipts:
             inv.GoodsReceiptIn.model_validate(r.body(products[r.sku]))
         for device, items in ((e.scale_device_id, produce_items(e)),
@@ -568,7 +625,7 @@ def test_the_bodies_are_valid_for_the_services_schemas() -> None:
 
 def test_make_run_starts_every_role_once_on_its_own_ports(tmp_path: Any) -> None:
     names = [s.name for s in SERVICES]
-    assert len(names) == len(set(names)) == 10
+    assert len(names) == len(set(names)) == 11
     for service in ("members", "inventory", "payments", "reporting"):
         assert f"{service}-api" in names
     apis = {s.name: s.port for s in SERVICES if s.port is not None}

@@ -15,14 +15,14 @@ from gotong_devstack.demo import ApiError, Reply
 
 pytestmark = pytest.mark.unit
 
-TODAY = date(2026, 11, 28)
+TODAY = date(2026, 12, 7)
 Handler = Callable[[str, str, Mapping[str, Any] | None, str | None], Reply]
 
 
 def coop(slug: str) -> tuple[economy.CoopEconomy, demo.DemoCoop]:
     federation = demo.build_demo(TODAY)
     found = next(c for c in federation if c.spec.slug == slug)
-    return next(e for e in economy.build_economy(federation) if e.slug == slug), found
+    return next(e for e in economy.build_economy(federation, TODAY) if e.slug == slug), found
 
 
 def seeder(slug: str, monkeypatch: pytest.MonkeyPatch, handler: Handler,
@@ -56,7 +56,7 @@ def test_a_price_list_already_in_use_asks_for_a_fresh_start(
                 key: str | None) -> Reply:
         if path.endswith("/prices"):
             assert body is not None
-            assert body["effective_from"] == economy.PRICES_FROM.isoformat()
+            assert body["effective_from"] == "2026-09-24"  # a week before October
             raise problem(422, "price-backdated")
         if path.endswith("/warehouses"):
             return Reply(201, True, {"warehouse_id": f"wh-{key}"})

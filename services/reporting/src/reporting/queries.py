@@ -11,6 +11,7 @@ from typing import Any
 import asyncpg
 
 from gotong_platform.db import DbConnection
+from reporting.regions import region_name
 
 __all__ = ["cooperative_summary", "federation_summary", "region_summary"]
 
@@ -53,6 +54,8 @@ def _coop(r: asyncpg.Record) -> dict[str, Any]:
     return {
         "cooperative_id": r["cooperative_id"], "name": r["name"], "coop_type": r["coop_type"],
         "province_code": r["province_code"], "regency_code": r["regency_code"],
+        "province_name": region_name(r["province_code"]),
+        "regency_name": region_name(r["regency_code"]),
         "time_zone": r["time_zone"], "in_federation": r["in_federation"],
         "joined_on": r["joined_on"].isoformat() if r["joined_on"] else None,
         "left_on": r["left_on"].isoformat() if r["left_on"] else None,
@@ -84,6 +87,7 @@ async def region_summary(conn: DbConnection, region: str) -> dict[str, Any]:
         per.append({**_coop(c), "members": _member_counts(rows)["active"]})
     return {
         "region": region,
+        "name": region_name(region),
         "cooperatives": sum(1 for c in coops if c["in_federation"]),
         "members": _member_counts(counts),
         "per_cooperative": per,
@@ -101,5 +105,5 @@ async def federation_summary(conn: DbConnection) -> dict[str, Any]:
     return {
         "cooperatives": total,
         "members": _member_counts(counts),
-        "provinces": [dict(p) for p in provinces],
+        "provinces": [dict(p) | {"name": region_name(p["province_code"])} for p in provinces],
     }

@@ -1,7 +1,8 @@
 """A small federation's January 2026, built from the published contracts.
 
-Three cooperatives in the federation: A (5302, Sumba Barat, WITA), B (5311, Sumba
-Timur, WITA) and C (8101, Maluku Tenggara Barat, WIT); D (5302) left in December.
+Three cooperatives in the federation: A (5302, Timor Tengah Selatan, WITA), B (5311,
+Sumba Timur, WITA) and C (8101, Maluku Tengah, WIT); D (5302) left in December.
+(Kemendagri codes, as in ``reporting/regions/kemendagri.csv``.)
 
 - members: A admits m1 (P), m2 (L) and m3 (P), m3 exits on 20 Jan; B m4 (L); C m5 (P).
 - A's shop: s1 (m1: rice 70.000 + coffee 30.000, discount 1.000), s2 (non-member,

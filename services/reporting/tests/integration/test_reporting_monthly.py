@@ -106,6 +106,27 @@ async def test_federation_ratios_are_recomputed_from_sums_never_averaged(
     assert [x["cooperative_id"] for x in region["cooperatives"]] == [A, B]
 
 
+async def test_reports_name_the_regions_from_the_kemendagri_table(seeded: Reporting) -> None:
+    r = seeded
+    region = await r.report("/regions/53/reports/monthly", admin(r), **JAN)
+    assert (region["scope"]["code"], region["scope"]["name"]) == ("53", "Nusa Tenggara Timur")
+    assert [(x["province_name"], x["regency_name"]) for x in region["cooperatives"]] == [
+        ("Nusa Tenggara Timur", "Kabupaten Timor Tengah Selatan"),
+        ("Nusa Tenggara Timur", "Kabupaten Sumba Timur")]
+    regency = await r.report("/regions/8101/reports/monthly", admin(r), **JAN)
+    assert regency["scope"]["name"] == "Kabupaten Maluku Tengah"
+    coop = await r.report(f"/cooperatives/{C}/reports/monthly", admin(r), **JAN)
+    assert (coop["scope"]["province_name"], coop["scope"]["regency_name"]) == (
+        "Maluku", "Kabupaten Maluku Tengah")
+    rows = list(csv.DictReader(io.StringIO(
+        (await r.get(f"{FED}.csv", admin(r), table="cooperatives", **JAN)).text)))
+    assert [x["regency_name"] for x in rows] == [
+        "Kabupaten Timor Tengah Selatan", "Kabupaten Sumba Timur", "Kabupaten Maluku Tengah"]
+    summary = (await r.get("/federation/summary", admin(r))).json()
+    assert {p["province_code"]: p["name"] for p in summary["provinces"]} == {
+        "53": "Nusa Tenggara Timur", "81": "Maluku"}
+
+
 async def test_transfers_between_member_cooperatives_are_eliminated(seeded: Reporting) -> None:
     r = seeded
     fed = await r.report(FED, admin(r), **JAN)
@@ -168,8 +189,9 @@ async def test_freshness_marks_cooperatives_that_have_not_synced(seeded: Reporti
     fresh = {x["cooperative_id"]: x for x in fed["freshness"]["cooperatives"]}
     assert fresh[A]["last_recorded_at"] == "2026-02-03T02:00:00Z"
     assert not fresh[A]["stale"]
-    # C's last event was recorded on 1 Jan at 12:00: 34 whole days before 5 Feb
-    assert (fresh[C]["days_since_last_event"], fresh[C]["stale"]) == (34, True)
+    # C's last event was recorded on 1 Jan at 12:00 UTC, 21:00 in its WIT: 35 days of its
+    # calendar before 5 Feb (09:00 WIT)
+    assert (fresh[C]["days_since_last_event"], fresh[C]["stale"]) == (35, True)
     assert fed["freshness"]["stale"] == [B, C]
 
 

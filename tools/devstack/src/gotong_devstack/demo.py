@@ -4,7 +4,8 @@ Two halves, kept apart so the data can be tested without a server:
 
 * pure data: `build_demo(today)` returns five cooperatives in two provinces and two time
   zones, each with its applicants and their fate, and `coop_steps` turns one cooperative
-  into the ordered HTTP commands that create it. A fixed seed makes both deterministic.
+  into the ordered HTTP commands that create it. A fixed seed makes both deterministic;
+  every date is relative to `today` (`demo_dates.DemoDates`), the day the demo is seeded.
 * HTTP: `seed()` sends those commands to the members API with `urllib.request`.
 
 Seeding is idempotent: every POST carries an `Idempotency-Key` derived from the demo item
@@ -13,12 +14,12 @@ subject never changes (keys are scoped per subject). A second `make run` therefo
 nothing: the API replays the first answer, including the ids it assigned then.
 
 The API hashes the raw request body with the key, so the bodies must be byte-identical on
-every run, on every day. That is why all dates come from a fixed calendar that ends on
-`DEMO_HORIZON` rather than from "today": today only clamps dates that would otherwise lie
-in the future (a clock before the horizon), and then the bodies change. Data changed after
-a database was seeded makes the API answer 422 `idempotency-key-reused`; bumping
-`DEMO_VERSION` alone does not help, since the cooperatives' legal registration numbers are
-unique too, so start from empty databases (delete `.stack/`).
+every run. The dates come from the day the demo was first seeded, which `make run` keeps
+(`.stack/demo-today`), so a later run sends the same bodies whatever the clock says. Data
+changed after a database was seeded makes the API answer 422 `idempotency-key-reused`;
+bumping `DEMO_VERSION` alone does not help, since the cooperatives' legal registration
+numbers are unique too, so start from empty databases (delete `.stack/`). The cooperatives'
+own dates (registration, joining the federation) are history and do not move.
 """
 
 from __future__ import annotations
@@ -34,10 +35,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, Literal
 
+from gotong_devstack.demo_dates import EARLIEST_TODAY, DemoDates
+
 __all__ = [
     "ADMIN_SUBJECT",
     "COOPERATIVES",
-    "DEMO_HORIZON",
     "DEMO_VERSION",
     "EARLIEST_TODAY",
     "REGENCIES",
@@ -67,12 +69,6 @@ __all__ = [
 # In every Idempotency-Key (see the module docstring about changing the data).
 DEMO_VERSION = "v1"
 SEED = 20250817
-# The last day any demo date may fall on. Fixed (not "today") so that request bodies, and
-# with them the idempotency hashes, are the same whenever `make run` is run.
-DEMO_HORIZON = date(2026, 9, 30)
-APPLICATIONS_FROM = date(2025, 1, 6)
-# The demo needs a clock after the last cooperative joined the federation (2025-08-18).
-EARLIEST_TODAY = date(2025, 9, 1)
 
 TimeZoneName = Literal["WITA", "WIT"]
 Gender = Literal["L", "P"]
@@ -321,7 +317,7 @@ EXIT_NOTE = "pindah ke Kota Ambon"
 
 @dataclass(frozen=True)
 class Applicant:
-    """One person's application and what became of it. Dates are final (already clamped)."""
+    """One person's application and what became of it (dates up to the demo's horizon)."""
 
     coop: str  # the cooperative's slug
     seq: int  # 1.. in application order within the cooperative; part of the keys
@@ -367,21 +363,18 @@ def nik_for(regency: str, kecamatan: int, birth: date, gender: Gender, sequence:
 
 
 def build_demo(today: date) -> tuple[DemoCoop, ...]:
-    """The whole demo federation. Pure: the same `today` always gives the same data.
+    """The whole demo federation, seeded on `today` (see `business_today`). Pure: the same
+    `today` always gives the same data; ValueError before `EARLIEST_TODAY`.
 
-    `today` (see `business_today`) only clamps dates after it; with any date on or after
-    `DEMO_HORIZON` the result does not depend on it at all.
+    The members' dates end on the calendar's `horizon`, a month into the three months of
+    money and goods (`economy.py`): applications from 21 months before it, pending ones in
+    its last three weeks.
     """
-    if today < EARLIEST_TODAY:
-        raise ValueError(
-            f"the demo data needs a clock on or after {EARLIEST_TODAY.isoformat()}; "
-            f"today is {today.isoformat()}"
-        )
-    limit = min(today, DEMO_HORIZON)
-    return tuple(DemoCoop(spec, _applicants(spec, limit)) for spec in COOPERATIVES)
+    dates = DemoDates.of(today)
+    return tuple(DemoCoop(spec, _applicants(spec, dates)) for spec in COOPERATIVES)
 
 
-def _applicants(spec: CoopSpec, limit: date) -> tuple[Applicant, ...]:
+def _applicants(spec: CoopSpec, dates: DemoDates) -> tuple[Applicant, ...]:
     # One generator per cooperative: adding applicants to one leaves the others unchanged.
     # Seeding with a str is deterministic across runs (it does not use hash()).
     rng = random.Random(f"{SEED}:{spec.slug}")  # noqa: S311 - demo data, not security
@@ -390,13 +383,14 @@ def _applicants(spec: CoopSpec, limit: date) -> tuple[Applicant, ...]:
     if not 0 <= spec.women <= n or special > n:
         raise ValueError(f"inconsistent counts for {spec.slug}")
 
-    first = max(spec.joined_on + timedelta(days=7), APPLICATIONS_FROM)
-    decided_window = (DEMO_HORIZON - timedelta(days=45) - first).days
+    horizon = dates.horizon
+    first = max(spec.joined_on + timedelta(days=7), dates.applications_from)
+    decided_window = (horizon - timedelta(days=45) - first).days
     # Decided applications spread over the whole period; pending ones are recent.
     applied = sorted(
         [first + timedelta(days=rng.randrange(decided_window)) for _ in range(n - spec.pending)]
     ) + sorted(
-        DEMO_HORIZON - timedelta(days=rng.randrange(2, 21)) for _ in range(spec.pending)
+        horizon - timedelta(days=rng.randrange(2, 21)) for _ in range(spec.pending)
     )
     woman: Gender = "P"
     man: Gender = "L"
@@ -429,14 +423,14 @@ def _applicants(spec: CoopSpec, limit: date) -> tuple[Applicant, ...]:
         admitted_on = rejected_on = suspended_on = exited_on = None
         reason = None
         if outcome in ("admitted", "suspended", "exited"):
-            admitted_on = _later(rng, applied_on, 3, 40)
+            admitted_on = _later(rng, applied_on, 3, 40, horizon)
             if outcome == "suspended":
-                suspended_on = _later(rng, admitted_on, 90, 180)
+                suspended_on = _later(rng, admitted_on, 90, 180, horizon)
                 reason = SUSPEND_REASON
             elif outcome == "exited":
-                exited_on = _later(rng, admitted_on, 60, 200)
+                exited_on = _later(rng, admitted_on, 60, 200, horizon)
         elif outcome == "rejected":
-            rejected_on = _later(rng, applied_on, 5, 30)
+            rejected_on = _later(rng, applied_on, 5, 30, horizon)
             reason = rng.choice(REJECT_REASONS)
         people.append(
             Applicant(
@@ -449,26 +443,21 @@ def _applicants(spec: CoopSpec, limit: date) -> tuple[Applicant, ...]:
                 nik_sequence=sequences[i],
                 village_code=f"{spec.regency.code}{kecamatan:02d}{desa:04d}",
                 occupation=_occupation(rng, spec.occupations, gender),
-                # Clamping to `limit` is monotonic, so the order of the dates survives it.
-                applied_on=min(applied_on, limit),
+                applied_on=applied_on,
                 outcome=outcome,
-                admitted_on=_clamp(admitted_on, limit),
-                rejected_on=_clamp(rejected_on, limit),
-                suspended_on=_clamp(suspended_on, limit),
-                exited_on=_clamp(exited_on, limit),
+                admitted_on=admitted_on,
+                rejected_on=rejected_on,
+                suspended_on=suspended_on,
+                exited_on=exited_on,
                 reason=reason,
             )
         )
     return tuple(people)
 
 
-def _later(rng: random.Random, day: date, low: int, high: int) -> date:
+def _later(rng: random.Random, day: date, low: int, high: int, horizon: date) -> date:
     """A day `low`..`high` days after `day`, but not after the horizon."""
-    return min(day + timedelta(days=rng.randint(low, high)), DEMO_HORIZON)
-
-
-def _clamp(day: date | None, limit: date) -> date | None:
-    return None if day is None else min(day, limit)
+    return min(day + timedelta(days=rng.randint(low, high)), horizon)
 
 
 def _unique_name(rng: random.Random, pool: NamePool, gender: Gender, used: set[str]) -> str:

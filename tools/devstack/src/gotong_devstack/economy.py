@@ -1,27 +1,32 @@
 """The demo federation's money and goods (issue 3): savings, loans, shops, produce. Pure data.
 
-`build_economy(federation)` turns the members demo (`demo.build_demo`) into, per
-cooperative, everything `economy_seed` sends to the payments and inventory APIs, over
-three months of business (`MONTHS`: September to November 2026, up to `MONEY_UNTIL`):
+`build_economy(federation, today)` turns the members demo (`demo.build_demo(today)`) into,
+per cooperative, everything `economy_seed` sends to the payments and inventory APIs, over
+the last three months of business up to `today` (`demo_dates.DemoDates`: the month of
+`today` and the two before it, facts up to `today`, `until`):
 
 * payments: a savings policy; every admitted member's simpanan pokok (paid on the day of
-  admission); simpanan wajib billed for `WAJIB_PERIODS` and mostly paid (some members
-  in arrears); sukarela deposits; loans (applied by the clerk, approved and disbursed by
-  the treasurer) with their repayments, one of them left overdue. Wajib, sukarela and
-  repayments are a collector's offline facts for `POST /sync` (device `demo-<slug>-kolektor`,
-  seq 1, 2, ... in date order).
+  admission); simpanan wajib billed for the three months and mostly paid (some members in
+  arrears on bills already due; a bill not due yet is paid early or not yet); sukarela
+  deposits; loans (applied by the clerk, approved and disbursed by the treasurer) with
+  their repayments, one of them left overdue. Wajib, sukarela and repayments are a
+  collector's offline facts for `POST /sync` (device `demo-<slug>-kolektor`, seq 1, 2, ...
+  in date order).
 * inventory: warehouses (a shop everywhere, a coffee warehouse, a cold storage for the
   fishery), a catalogue with member, non-member and buy-from-member prices in force from
-  `PRICES_FROM`, goods receipts that cover what the shop sells, produce bought from members
-  (coffee, fish; the scale's offline facts, device `demo-<slug>-gudang`) and the shop's
-  sales to members and non-members month by month (the till's offline facts, device
-  `demo-<slug>-gerai`).
+  `dates.prices_from`, goods receipts on the first day that cover what the shop sells,
+  produce bought from members (coffee, fish; the scale's offline facts, device
+  `demo-<slug>-gudang`) and the shop's sales to members and non-members month by month
+  (the till's offline facts, device `demo-<slug>-gerai`).
 
 The months differ on purpose, so the regional office sees a federation move: the coffee
 cooperative grows month over month (harvest money in the village, and the harvest itself
-in November; two pre-harvest loans), the weavers' gallery shrinks after the tourist season,
-and the KDKMP Kilwaru's devices stopped syncing `STALE_DAYS` before the end: every fact
-of it (shop, collector) ends on `last_day`, so its last facts are older than the others'.
+in the last month; two pre-harvest loans), the weavers' gallery shrinks after the tourist
+season, and the KDKMP Kilwaru's devices stopped syncing `STALE_DAYS` before the end: every
+fact of it (shop, collector) ends on `last_day`, so its last facts are older than the
+others'. A profile's counts are for a whole month: a month the facts reach only in part
+(the running month, or the stopped village's last) gets its share by days, so the month
+to date compares fairly with the same days of the month before.
 
 Every amount is an integer number of rupiah; a sale's tenders add up to its total, which
 is computed with the inventory service's rounding (`line_amount`). Fixed seeds, one
@@ -32,12 +37,11 @@ device and seq) are the same on every run.
 Dates. Payments accepts past business dates for deposits, loans and repayments. Inventory
 takes a price from a past day only while that price list is still empty (a price list
 already used cannot be backdated: 422 `price-backdated`), so every price takes effect on
-`PRICES_FROM`, before any fact. Sales and produce purchases are offline facts carrying their
-own business dates, priced from the list in force on that day. Goods receipts are online
-only and dated the server's today: they are received in full before the offline facts are
-uploaded (enough for all three months), so the till never oversells. Nothing is dated
-after `MONEY_UNTIL`, which is why the economy needs a clock on or after
-`ECONOMY_EARLIEST_TODAY`.
+`dates.prices_from`, before any fact. Sales and produce purchases are offline facts
+carrying their own business dates, priced from the list in force on that day. Goods
+receipts are online, dated (`received_on`) the first day of the three months: they are
+received in full before the offline facts are uploaded (enough for all three months), so
+the till never oversells. Nothing is dated after `dates.until`, which is `today`.
 """
 
 from __future__ import annotations
@@ -51,17 +55,12 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Literal
 
 from gotong_devstack.demo import DEMO_VERSION, SEED, Applicant, DemoCoop
+from gotong_devstack.demo_dates import DemoDates, add_months
 
 __all__ = [
     "DEFAULT_POKOK_IDR",
-    "ECONOMY_EARLIEST_TODAY",
-    "MONEY_FROM",
-    "MONEY_UNTIL",
-    "MONTHS",
-    "PRICES_FROM",
     "PROFILES",
     "STALE_DAYS",
-    "WAJIB_PERIODS",
     "CoopEconomy",
     "Fact",
     "GoodsReceipt",
@@ -82,20 +81,12 @@ __all__ = [
     "economy_key",
     "line_amount",
     "month_days",
+    "month_share",
     "round_half_up_div",
 ]
 
-MONEY_FROM = date(2026, 9, 1)
-# The demo economy's last day (fixed, so the bodies never change): no fact is dated later.
-MONEY_UNTIL = date(2026, 11, 27)
-MONTHS = ("2026-09", "2026-10", "2026-11")
-WAJIB_PERIODS = MONTHS
-# Every price takes effect here, a few days before the first sale or produce purchase.
-PRICES_FROM = date(2026, 8, 25)
 # The cooperative whose devices stopped syncing: its facts end this many days earlier.
 STALE_DAYS = 10
-# The services refuse a fact dated after the cooperative's today.
-ECONOMY_EARLIEST_TODAY = MONEY_UNTIL + timedelta(days=1)
 # The payments service's default policy: a member admitted before the cooperative set its
 # own policy has a pokok account that expects this amount.
 DEFAULT_POKOK_IDR = 50_000
@@ -139,20 +130,22 @@ def line_amount(qty: int, price_idr: int, per_qty: int) -> int:
     return round_half_up_div(qty * price_idr, per_qty)
 
 
-def month_days(month: str, last_day: date = MONEY_UNTIL) -> tuple[date, date]:
-    """The first and the last day of `month` (`YYYY-MM`) on which facts happen."""
+def month_days(month: str, last_day: date) -> tuple[date, date]:
+    """The first and the last day of `month` (`YYYY-MM`) on which facts happen (the last
+    before the first when the facts end before the month begins)."""
     year, number = (int(part) for part in month.split("-"))
     first = date(year, number, 1)
     last = date(year, number, calendar.monthrange(year, number)[1])
     return first, min(last, last_day)
 
 
-def add_months(day: date, months: int) -> date:
-    """`day` moved by whole months; a missing day becomes the month's last (payments' rule)."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
+def month_share(count: int, month: str, last_day: date) -> int:
+    """A whole month's `count` for the days of `month` up to `last_day` (half up)."""
+    first, last = month_days(month, last_day)
+    if last < first:
+        return 0
+    length = calendar.monthrange(first.year, first.month)[1]
+    return round_half_up_div(count * ((last - first).days + 1), length)
 
 
 # --- payments ---------------------------------------------------------------------
@@ -163,10 +156,15 @@ class Policy:
     pokok_idr: int
     wajib_idr: int
     wajib_due_day: int
+    # Which instalments a produce payout deducts (payments' rule): those due by the
+    # receipt's date, or the whole month's (a cooperative whose members repay at harvest).
+    payout_instalments: Literal["due_by_receipt_date", "due_this_month"] = (
+        "due_by_receipt_date")
 
     def body(self) -> dict[str, Any]:
         return {"pokok_idr": self.pokok_idr, "wajib_idr": self.wajib_idr,
-                "wajib_due_day": self.wajib_due_day}
+                "wajib_due_day": self.wajib_due_day,
+                "payout_instalments": self.payout_instalments}
 
     def due_date(self, period: str) -> date:
         year, month = (int(part) for part in period.split("-"))
@@ -299,15 +297,15 @@ class Price:
     price_idr: int
     per_qty: int = 1
 
-    def body(self) -> dict[str, Any]:
-        # From a fixed past day: inventory accepts it while the price list is still empty.
+    def body(self, effective_from: date) -> dict[str, Any]:
+        # From a past day: inventory accepts it while the price list is still empty.
         return {"price_list": self.price_list, "price_idr": self.price_idr,
-                "per_qty": self.per_qty, "effective_from": PRICES_FROM.isoformat()}
+                "per_qty": self.per_qty, "effective_from": effective_from.isoformat()}
 
-    def key(self, slug: str, sku: str) -> str:
-        # The date is part of the key: a price of the older demo (from the day of its first
-        # run) is another command, and inventory answers it `price-backdated`.
-        return economy_key("price", slug, sku, self.price_list, f"{PRICES_FROM:%Y%m%d}")
+    def key(self, slug: str, sku: str, effective_from: date) -> str:
+        # The date is part of the key: a price of another demo calendar is another
+        # command, and inventory answers it `price-backdated`.
+        return economy_key("price", slug, sku, self.price_list, f"{effective_from:%Y%m%d}")
 
     def amount(self, qty: int) -> int:
         return line_amount(qty, self.price_idr, self.per_qty)
@@ -354,10 +352,11 @@ class GoodsReceipt:
     qty: int
     total_cost_idr: int
     supplier_ref: str
+    received_on: date  # the first day of the demo's months, before any sale
 
     def body(self, product_id: str) -> dict[str, Any]:
         return {"product_id": product_id, "qty": self.qty, "total_cost_idr": self.total_cost_idr,
-                "supplier_ref": self.supplier_ref}
+                "supplier_ref": self.supplier_ref, "received_on": self.received_on.isoformat()}
 
 
 @dataclass(frozen=True)
@@ -471,7 +470,8 @@ class CoopEconomy:
     receipts: tuple[GoodsReceipt, ...]
     produce: tuple[ProducePurchase, ...]  # in device seq order (the scale's)
     sales: tuple[Sale, ...]  # in device seq order (the till's)
-    last_day: date  # the day of its last fact: MONEY_UNTIL, or earlier if it stopped syncing
+    last_day: date  # the day of its last fact: dates.until, or earlier if it stopped syncing
+    dates: DemoDates
 
     @property
     def device_id(self) -> str:
@@ -518,17 +518,24 @@ class LoanProfile:
     methods: tuple[InterestMethod, ...]
     purposes: tuple[str, ...]
     overdue: int = 0  # loans that stop repaying after their first instalment
-    # Instalments due up to here are repaid in cash; later ones wait (the coffee farmers
-    # repay at harvest, by deduction from the produce payout).
-    cash_until: date = MONEY_UNTIL
+    # Instalments due in the last month wait for the harvest instead of being repaid in
+    # cash (the coffee farmers repay by deduction from the produce payout).
+    harvest_repays: bool = False
     # Applications during the demo's months (the coffee farmers' pre-harvest loans), on
-    # top of the `count` applied from May to August.
-    later: tuple[date, ...] = ()
+    # top of the `count` applied in the four months before: (index of the month, day).
+    later: tuple[tuple[int, int], ...] = ()
+
+    def cash_until(self, dates: DemoDates) -> date:
+        """The last due date of the instalments repaid in cash."""
+        return dates.month_start(2) - timedelta(days=1) if self.harvest_repays else dates.until
+
+    def later_days(self, dates: DemoDates) -> list[date]:
+        return [dates.month_start(month) + timedelta(days=day - 1) for month, day in self.later]
 
 
 @dataclass(frozen=True)
 class ProduceProfile:
-    deliveries: tuple[int, int, int]  # per month of MONTHS
+    deliveries: tuple[int, int, int]  # per whole month of the three
     # occupation word -> the SKUs such a member delivers
     by_occupation: tuple[tuple[str, tuple[str, ...]], ...]
     # sku -> (gross min, gross max, tare min, tare max) in grams
@@ -544,21 +551,20 @@ class Profile:
     policy: Policy
     warehouses: tuple[Warehouse, ...]
     products: tuple[Product, ...]
-    sales: tuple[int, int, int]  # per month of MONTHS
+    sales: tuple[int, int, int]  # per whole month of the three
     member_share: float  # of the sales
     loans: LoanProfile | None = None
     produce: ProduceProfile | None = None
-    # The devices stopped syncing this many days before MONEY_UNTIL: nothing later.
+    # The devices stopped syncing this many days before the demo's last day: nothing later.
     stopped_syncing_days: int = 0
-    # sku -> how often the shop sells it in each month of MONTHS (instead of its weight)
+    # sku -> how often the shop sells it in each of the three months (instead of its weight)
     season: tuple[tuple[str, tuple[int, int, int]], ...] = ()
 
     def weight(self, product: Product, month_index: int) -> int:
-        return dict(self.season).get(product.sku, (product.weight,) * len(MONTHS))[month_index]
+        return dict(self.season).get(product.sku, (product.weight,) * 3)[month_index]
 
-    @property
-    def last_day(self) -> date:
-        return MONEY_UNTIL - timedelta(days=self.stopped_syncing_days)
+    def last_day(self, dates: DemoDates) -> date:
+        return dates.until - timedelta(days=self.stopped_syncing_days)
 
 
 def _pcs(sku: str, name: str, category: Category, member: int, non_member: int, cost: int,
@@ -630,7 +636,9 @@ PROFILES: dict[str, Profile] = {
     ),
     "kopi-wewewa": Profile(
         code="KWM",
-        policy=Policy(pokok_idr=100_000, wajib_idr=20_000, wajib_due_day=15),
+        # The farmers repay at harvest: the payout takes the month's instalment.
+        policy=Policy(pokok_idr=100_000, wajib_idr=20_000, wajib_due_day=15,
+                      payout_instalments="due_this_month"),
         warehouses=(Warehouse("gudang", "Gudang Kopi Wewewa", "warehouse", 20_000),
                     _shop("Kios Koperasi Kopi Wewewa")),
         products=(
@@ -653,10 +661,10 @@ PROFILES: dict[str, Profile] = {
             purposes=("modal tani: pupuk dan perawatan kebun kopi",
                       "alat pengolahan: mesin pengupas kopi",
                       "modal tani: bibit kopi arabika"),
-            cash_until=date(2026, 10, 31),
-            later=(date(2026, 10, 5), date(2026, 11, 2))),
+            harvest_repays=True,
+            later=((0, 20), (1, 5))),
         produce=ProduceProfile(
-            deliveries=(4, 6, 10),  # the harvest peaks in November
+            deliveries=(4, 6, 10),  # the harvest peaks in the last month
             by_occupation=(("kopi", ("KOPI-ARABIKA-GB", "KOPI-ARABIKA-GB", "KOPI-ROBUSTA-GB")),
                            ("petani", ("KOPI-ROBUSTA-GB", "KOPI-ARABIKA-GB"))),
             weights=(("KOPI-ARABIKA-GB", (15_000, 90_000, 200, 600)),
@@ -702,8 +710,8 @@ PROFILES: dict[str, Profile] = {
             _npk(135_000, 145_000, 125_000, 1, "Kios Pupuk Bula"),
         ),
         # A young village cooperative, growing, whose devices stopped syncing: its
-        # November ends STALE_DAYS early.
-        sales=(30, 36, 12), member_share=0.5, stopped_syncing_days=STALE_DAYS,
+        # facts end STALE_DAYS early.
+        sales=(30, 36, 40), member_share=0.5, stopped_syncing_days=STALE_DAYS,
         loans=LoanProfile(
             count=3, principals=(1_000_000, 1_500_000, 2_000_000, 3_000_000),
             terms=(6, 10), rates_bp=(100, 125, 150), methods=("flat",),
@@ -745,12 +753,14 @@ PROFILES: dict[str, Profile] = {
 # --- generation -------------------------------------------------------------------
 
 
-def build_economy(federation: Sequence[DemoCoop]) -> tuple[CoopEconomy, ...]:
-    """The economy of every demo cooperative (pure; the same federation gives the same data)."""
-    return tuple(_coop(coop) for coop in federation)
+def build_economy(federation: Sequence[DemoCoop], today: date) -> tuple[CoopEconomy, ...]:
+    """The economy of every demo cooperative of `demo.build_demo(today)`, seeded on `today`
+    (pure: the same federation and day give the same data)."""
+    dates = DemoDates.of(today)
+    return tuple(_coop(coop, dates) for coop in federation)
 
 
-def _coop(coop: DemoCoop) -> CoopEconomy:
+def _coop(coop: DemoCoop, dates: DemoDates) -> CoopEconomy:
     spec = coop.spec
     profile = PROFILES[spec.slug]
     # Generators of its own, one per concern: the members' data (demo.py), the other
@@ -761,23 +771,24 @@ def _coop(coop: DemoCoop) -> CoopEconomy:
     members = [a for a in coop.applicants if a.outcome == "admitted"]
     if not members:
         raise ValueError(f"{spec.slug} has no admitted members")
-    if any(a.admitted_on is None or a.admitted_on > MONEY_UNTIL for a in members):
+    if any(a.admitted_on is None or a.admitted_on > dates.until for a in members):
         raise ValueError(f"{spec.slug}: every admitted member must be admitted by "
-                         f"{MONEY_UNTIL.isoformat()}")
+                         f"{dates.until.isoformat()}")
     zone = _OFFSETS[spec.regency.time_zone]
 
     pokok = tuple(Pokok(a.seq, _admitted(a), f"{profile.code}-SP-{a.seq:03d}") for a in members)
     arrears = _arrears(rng, members)
-    loans = _loans(rng, profile.loans, members) if profile.loans else ()
-    facts = _facts(rng, spec.slug, profile, members, arrears, loans)
-    sales = _sales(shop_rng, spec.slug, profile, members, zone)
-    produce = _produce_purchases(produce_rng, spec.slug, profile, members, loans, arrears, zone)
+    loans = _loans(rng, profile.loans, members, dates) if profile.loans else ()
+    facts = _facts(rng, spec.slug, profile, members, arrears, loans, dates)
+    sales = _sales(shop_rng, spec.slug, profile, members, zone, dates)
+    produce = _produce_purchases(produce_rng, spec.slug, profile, members, loans, arrears, zone,
+                                 dates)
     return CoopEconomy(
         slug=spec.slug, code=profile.code, time_zone=spec.regency.time_zone,
         policy=profile.policy, pokok=pokok, loans=loans, facts=facts,
         warehouses=profile.warehouses, products=profile.products,
-        receipts=_receipts(shop_rng, profile, sales), produce=produce, sales=sales,
-        last_day=profile.last_day,
+        receipts=_receipts(shop_rng, profile, sales, dates.money_from), produce=produce,
+        sales=sales, last_day=profile.last_day(dates), dates=dates,
     )
 
 
@@ -805,11 +816,11 @@ def _day_between(rng: random.Random, low: date, high: date) -> date:
     return low + timedelta(days=rng.randint(0, max(0, (high - low).days)))
 
 
-def _loans(rng: random.Random, profile: LoanProfile,
-           members: list[Applicant]) -> tuple[Loan, ...]:
-    applied = sorted(_day_between(rng, date(2026, 5, 4), date(2026, 8, 14))
+def _loans(rng: random.Random, profile: LoanProfile, members: list[Applicant],
+           dates: DemoDates) -> tuple[Loan, ...]:
+    applied = sorted(_day_between(rng, dates.loans_from, dates.loans_until)
                      for _ in range(profile.count))
-    applied += sorted(profile.later)
+    applied += sorted(profile.later_days(dates))
     chosen: list[Applicant] = []
     for day in applied:
         # Members of some standing: admitted at least 60 days before they apply.
@@ -838,30 +849,41 @@ def _loans(rng: random.Random, profile: LoanProfile,
 _FACT_ORDER = {"savings_deposit": 0, "loan_repayment": 1}
 
 
+def due_periods(policy: Policy, dates: DemoDates) -> tuple[str, ...]:
+    """The months whose wajib bill is due by the demo's last day (the running month's may
+    not be yet: its members have paid early, or not yet, but are not in arrears)."""
+    return tuple(p for p in dates.months if policy.due_date(p) <= dates.until)
+
+
 def _facts(rng: random.Random, slug: str, profile: Profile, members: list[Applicant],
-           arrears: dict[int, int], loans: tuple[Loan, ...]) -> tuple[Fact, ...]:
+           arrears: dict[int, int], loans: tuple[Loan, ...], dates: DemoDates
+           ) -> tuple[Fact, ...]:
     policy = profile.policy
-    last_day = profile.last_day
+    last_day = profile.last_day(dates)
+    due = due_periods(policy, dates)
     channels: tuple[Channel, ...] = ("cash", "cash", "cash", "transfer", "qris")
     facts: list[Fact] = []
     for a in members:
         admitted = _admitted(a)
-        paid = WAJIB_PERIODS[:len(WAJIB_PERIODS) - arrears.get(a.seq, 0)]
-        for period in paid:
-            due = policy.due_date(period)
-            start = due.replace(day=1)
-            on = min(max(due - timedelta(days=rng.randint(0, 6)), start, admitted), last_day)
+        # In arrears: the latest bills already due are unpaid.
+        unpaid = set(due[len(due) - arrears.get(a.seq, 0):]) if a.seq in arrears else set()
+        for period in dates.months:
+            due_date = policy.due_date(period)
+            start = due_date.replace(day=1)
+            on = max(due_date - timedelta(days=rng.randint(0, 6)), start, admitted)
+            if period in unpaid or on > last_day:  # not paid (yet), or not uploaded
+                continue
             facts.append(Fact(economy_key(slug, "wajib", a.seq, period), "savings_deposit",
                               on, policy.wajib_idr, rng.choice(channels), member_seq=a.seq,
                               savings_type="wajib"))
         if rng.random() < 0.4:
             for k in range(1, rng.randint(1, 2) + 1):
-                on = _day_between(rng, max(MONEY_FROM, admitted), last_day)
+                on = _day_between(rng, max(dates.money_from, admitted), last_day)
                 amount = rng.choice((25_000, 50_000, 100_000, 150_000, 200_000, 250_000, 500_000))
                 facts.append(Fact(economy_key(slug, "sukarela", a.seq, k), "savings_deposit",
                                   on, amount, rng.choice(channels), member_seq=a.seq,
                                   savings_type="sukarela"))
-    cash_until = min(profile.loans.cash_until if profile.loans else last_day, last_day)
+    cash_until = min(profile.loans.cash_until(dates) if profile.loans else last_day, last_day)
     for loan in loans:
         for inst in loan.schedule():
             if inst.due_date > cash_until or (loan.overdue and inst.n > 1):
@@ -901,14 +923,19 @@ def _moments(days: Sequence[date], zone: timezone, start: time,
 
 
 def _sales(rng: random.Random, slug: str, profile: Profile, members: list[Applicant],
-           zone: timezone) -> tuple[Sale, ...]:
-    """The till's sales, month by month (`profile.sales`), on days up to `last_day`."""
+           zone: timezone, dates: DemoDates) -> tuple[Sale, ...]:
+    """The till's sales, month by month (`profile.sales`, by days in a month it reaches
+    only in part), on days up to its `last_day`, the last of them on that day."""
     shelf = [p for p in profile.products if p.weight > 0 and p.warehouse == "shop"]
+    last_day = profile.last_day(dates)
     days: list[date] = []
-    for month, count in zip(MONTHS, profile.sales, strict=True):
-        first, last = month_days(month, profile.last_day)
-        month_sales = [_day_between(rng, first, last) for _ in range(count)]
-        if month == MONTHS[-1]:
+    for month, count in zip(dates.months, profile.sales, strict=True):
+        first, last = month_days(month, last_day)
+        if last < first:
+            continue  # its devices stopped before this month began
+        share = month_share(count, month, last_day)
+        month_sales = [_day_between(rng, first, last) for _ in range(share)]
+        if month_sales and last == last_day:
             month_sales[-1] = last  # the shop sells up to its last day
         days += sorted(month_sales)
     sales: list[Sale] = []
@@ -919,7 +946,7 @@ def _sales(rng: random.Random, slug: str, profile: Profile, members: list[Applic
         member = (rng.choice(eligible) if eligible and rng.random() < profile.member_share
                   else None)
         price_list: PriceListName = "non_member" if member is None else "member"
-        month_index = MONTHS.index(f"{day:%Y-%m}")
+        month_index = dates.months.index(f"{day:%Y-%m}")
         items = {p: profile.weight(p, month_index) for p in shelf}
         lines = []
         for product in _weighted_distinct(rng, items, rng.choices((1, 2, 3), (5, 3, 2))[0]):
@@ -951,12 +978,13 @@ def _tenders(rng: random.Random, total: int, is_member: bool) -> tuple[Tender, .
     return (Tender("cash", cash), Tender("credit", total - cash))
 
 
-def _receipts(rng: random.Random, profile: Profile,
-              sales: tuple[Sale, ...]) -> tuple[GoodsReceipt, ...]:
+def _receipts(rng: random.Random, profile: Profile, sales: tuple[Sale, ...],
+              received_on: date) -> tuple[GoodsReceipt, ...]:
     """Enough of every shop product for all the months' sales, and some left on the shelf.
 
-    Goods receipts are online commands, dated the day they are sent: the whole stock
-    comes in before the till's offline sales are uploaded, so none of them oversells.
+    Goods receipts are online commands, dated (`received_on`) the first day of the months:
+    the whole stock comes in before the till's offline sales are uploaded, so none of them
+    oversells, and every month's stock on hand is what its sales left.
     """
     receipts = []
     for i, product in enumerate(p for p in profile.products if p.unit_cost_idr is not None):
@@ -964,20 +992,24 @@ def _receipts(rng: random.Random, profile: Profile,
         spare = rng.randint(2, 4) if product.max_qty == 1 else rng.randint(5, 15)
         qty = sold + spare
         receipts.append(GoodsReceipt(product.sku, qty, qty * (product.unit_cost_idr or 0),
-                                     f"{product.supplier}, DO {profile.code}-{i + 1:03d}"))
+                                     f"{product.supplier}, DO {profile.code}-{i + 1:03d}",
+                                     received_on))
     return tuple(receipts)
 
 
 def _produce_purchases(rng: random.Random, slug: str, profile: Profile,
                        members: list[Applicant], loans: tuple[Loan, ...],
-                       arrears: dict[int, int], zone: timezone) -> tuple[ProducePurchase, ...]:
-    """Members' deliveries, month by month (`produce.deliveries`).
+                       arrears: dict[int, int], zone: timezone, dates: DemoDates
+                       ) -> tuple[ProducePurchase, ...]:
+    """Members' deliveries, month by month (`produce.deliveries`, by days in a month the
+    facts reach only in part).
 
-    Payments pays each out, withholding first the instalments due by the end of the
-    delivery's month, then the member's wajib arrears as they stand when it pays. So every
-    borrower delivers in November (the harvest repays the November instalment), and a
-    member in arrears delivers only after the last wajib due date (the payout then settles
-    bills that are really due, not next month's).
+    Payments pays each out, withholding first the loan instalments due (by the receipt's
+    date, or, for the coffee cooperative's policy, the whole month's), then the member's
+    wajib arrears as they stand when it pays. So every borrower delivers in the last month
+    (the harvest repays that month's instalment), and a member in arrears delivers after
+    the last wajib due date when the month has a day for it (the payout then settles bills
+    that are really due, not next month's).
     """
     produce = profile.produce
     if produce is None:
@@ -990,32 +1022,34 @@ def _produce_purchases(rng: random.Random, slug: str, profile: Profile,
                 break
     default = produce.by_occupation[0][1]
     admitted = {a.seq: _admitted(a) for a in members}
-    last_day = profile.last_day
-    november = month_days(MONTHS[-1], last_day)
-    settles_after = profile.policy.due_date(WAJIB_PERIODS[-1]) + timedelta(days=1)
-    if settles_after > last_day:
-        raise ValueError(f"{slug}: no delivery day after the last wajib due date")
+    last_day = profile.last_day(dates)
+    last_month = month_days(dates.months[-1], last_day)
+    if last_month[1] < last_month[0]:
+        raise ValueError(f"{slug}: a cooperative that buys produce must sync to the end")
+    due = due_periods(profile.policy, dates)
+    settles_after = (profile.policy.due_date(due[-1]) + timedelta(days=1) if due
+                     else last_month[0])
 
     def window(seq: int, first: date, last: date) -> tuple[date, date]:
         low = max(first, admitted[seq], settles_after if seq in arrears else first)
-        return low, last
+        return min(low, last), last
 
     deliveries: list[tuple[date, int]] = []
-    # Borrowers deliver in November: their payouts withhold the instalments due.
+    # Borrowers deliver in the last month: their payouts withhold the instalments due.
     for seq in dict.fromkeys(loan.member_seq for loan in loans):
-        deliveries.append((_day_between(rng, *window(seq, *november)), seq))
+        deliveries.append((_day_between(rng, *window(seq, *last_month)), seq))
     # A member in arrears delivers too: the payout settles the arrears.
     owing = sorted(seq for seq in arrears if seq in skus_of)
     if owing and not set(owing) & {seq for _, seq in deliveries}:
         seq = rng.choice(owing)
-        deliveries.append((_day_between(rng, *window(seq, *november)), seq))
+        deliveries.append((_day_between(rng, *window(seq, *last_month)), seq))
     regulars = sorted(seq for seq in skus_of if seq not in arrears
                       and seq not in {s for _, s in deliveries})
     regulars = rng.sample(regulars, min(len(regulars), 8))
-    for month, count in zip(MONTHS, produce.deliveries, strict=True):
+    for month, count in zip(dates.months, produce.deliveries, strict=True):
         first, last = month_days(month, last_day)
         have = sum(1 for day, _ in deliveries if first <= day <= last)
-        for _ in range(count - have):
+        for _ in range(month_share(count, month, last_day) - have):
             day = _day_between(rng, first, last)
             eligible = [seq for seq in regulars if admitted[seq] <= day]
             deliveries.append((day, rng.choice(eligible)))

@@ -8,8 +8,9 @@ After the members demo, per cooperative, in this order (later steps need earlier
    joined): wajib billing, every admitted member's pokok, the loans (the
    clerk applies, the treasurer approves and disburses: maker-checker), then the
    collector's offline facts (wajib, sukarela, repayments) in one `POST /sync`;
-3. inventory: warehouses, catalogue and prices (in force from `economy.PRICES_FROM`), goods
-   receipts (online, dated today: all the stock the three months sell), then, once
+3. inventory: warehouses, catalogue and prices (in force from the calendar's
+   `prices_from`), goods receipts (online, dated the first day of the three months: all
+   the stock they sell), then, once
    inventory's directory knows every member who buys or delivers, two offline uploads
    (`POST /sync`): the warehouse scale's produce bought from members (payments pays them
    out, withholding loan instalments and wajib arrears) and the till's shop sales
@@ -277,7 +278,7 @@ class _CoopSeeder:
     def payments(self) -> None:
         e, pay = self.e, self.urls.payments
         # The savings policy was set by `policy_hook` when the cooperative joined.
-        for period in eco.WAJIB_PERIODS:
+        for period in e.dates.months:
             self._post(pay, "/wajib-billing", self.pengurus, {"period": period},
                        eco.economy_key("wajib-billing", e.slug, period))
         for pokok in e.pokok:
@@ -392,7 +393,7 @@ class _CoopSeeder:
             product_ids[product.sku] = pid = _id(reply, "product_id", product.sku)
             for price in product.prices:
                 self._price(pid, product, price)
-        # Online, so dated today: all the stock before the offline sales that sell it.
+        # Online, before the offline sales that sell it: all the stock, dated the first day.
         for receipt in e.receipts:
             warehouse = warehouse_ids[e.product(receipt.sku).warehouse]
             self._post(inv, f"/warehouses/{warehouse}/goods-receipts", self.kasir,
@@ -405,16 +406,17 @@ class _CoopSeeder:
 
     def _price(self, product_id: str, product: eco.Product, price: eco.Price) -> None:
         try:
+            since = self.e.dates.prices_from
             self._post(self.urls.inventory, f"/products/{product_id}/prices", self.pengurus,
-                       price.body(), price.key(self.e.slug, product.sku))
+                       price.body(since), price.key(self.e.slug, product.sku, since))
         except ApiError as exc:
             if _problem_code(exc) != "price-backdated":
                 raise
             raise EconomyError(
                 f"inventory will not backdate the {price.price_list} price of {product.sku} "
-                f"({self.e.slug}) to {eco.PRICES_FROM.isoformat()}: these databases hold "
-                f"prices an older demo set from the day of its first run, and a price list "
-                f"already in use cannot be backdated. The demo needs a fresh start: "
+                f"({self.e.slug}) to {self.e.dates.prices_from.isoformat()}: these databases "
+                f"hold prices a demo of another day set, and a price list already in use "
+                f"cannot be backdated. The demo needs a fresh start: "
                 f"{START_AFRESH}") from None
 
     def wait_for_members(self, shop_id: str, product_ids: Mapping[str, str]) -> None:
@@ -566,7 +568,7 @@ def summarise(records: Sequence[CoopRecord], endpoints: Endpoints, tokens: Token
         f"{month} {totals[f'sales {month}']} sales {format_rupiah(totals[f'omzet {month}'])}"
         + (f" + produce {format_rupiah(totals[f'produce {month}'])}"
            if totals[f"produce {month}"] else "")
-        for month in eco.MONTHS)
+        for month in (records[0].economy.dates.months if records else ()))
     lines.append(f"  by month: {months}")
     return lines
 
@@ -581,9 +583,10 @@ def _by_month(amounts: Iterable[tuple[str, int]]) -> tuple[Counter[str], Counter
     return count, amount
 
 
-def _months_text(count: Counter[str], amount: Counter[str], noun: str) -> str:
+def _months_text(count: Counter[str], amount: Counter[str], noun: str,
+                 months: Sequence[str]) -> str:
     return ", ".join(f"{month} {count[month]} {noun} {format_rupiah(amount[month])}"
-                     for month in eco.MONTHS)
+                     for month in months)
 
 
 def _savings_lines(r: CoopRecord, endpoints: Endpoints, token: str,
@@ -642,15 +645,16 @@ def _shop_lines(r: CoopRecord, endpoints: Endpoints, token: str,
     count, amount = _by_month((str(s["business_date"]), s["total_idr"]) for s in kept)
     totals["sales"] += len(kept)
     totals["omzet"] += omzet
-    for month in eco.MONTHS:
+    for month in r.economy.dates.months:
         totals[f"sales {month}"] += count[month]
         totals[f"omzet {month}"] += amount[month]
     last = max((str(s["business_date"]) for s in kept), default="none")
     methods = ", ".join(f"{m} {format_rupiah(a)}" for m, a in sorted(by_method.items()))
     state = ", ".join(f"{n} {status}" for status, n in sorted(states.items()) if n)
+    by_months = _months_text(count, amount, "sales", r.economy.dates.months)
     return [f"    shop      {len(kept)} sales ({members} to members), omzet "
             f"{format_rupiah(omzet)}: {methods}; {state}",
-            f"              {_months_text(count, amount, 'sales')}; last sale {last}"]
+            f"              {by_months}; last sale {last}"]
 
 
 def _produce_lines(r: CoopRecord, endpoints: Endpoints, token: str,
@@ -668,21 +672,22 @@ def _produce_lines(r: CoopRecord, endpoints: Endpoints, token: str,
     withheld = ", ".join(f"{kinds.get(k, k)} {format_rupiah(v)}"
                          for k, v in sorted(deducted.items()) if v)
     count, by_month = _by_month((p["business_date"], p["amount_idr"]) for p in r.produce)
-    for month in eco.MONTHS:
+    for month in r.economy.dates.months:
         totals[f"produce {month}"] += by_month[month]
     return [f"    produce   {len(r.produce)} purchases from members, {format_kg(grams)} for "
             f"{format_rupiah(amount)}; {len(payouts)} payouts, {format_rupiah(net)} paid out"
             + (f" after withholding {withheld}" if withheld else ""),
-            f"              {_months_text(count, by_month, 'deliveries')}"]
+            "              "
+            + _months_text(count, by_month, "deliveries", r.economy.dates.months)]
 
 
 def _device_lines(r: CoopRecord) -> list[str]:
     """The stale cooperative, and any review flag the offline facts got."""
     e = r.economy
     lines = []
-    if e.last_day < eco.MONEY_UNTIL:
+    if e.last_day < e.dates.until:
         lines.append(f"    devices   stopped syncing: no fact after {e.last_day.isoformat()} "
-                     f"(the others run to {eco.MONEY_UNTIL.isoformat()})")
+                     f"(the others run to {e.dates.until.isoformat()})")
     # Every demo fact is uploaded long after its day, so `late_upload` says nothing here.
     review = {flag: n for flag, n in r.flags.items() if flag != "late_upload"}
     if review:

@@ -4,8 +4,10 @@
     python -m gotong_devstack.run --stop   stop the processes `make run` started
 
 The services: members (API 8001, relay), inventory (API 8002, relay, consumer), payments
-(API 8003, relay, consumer) and reporting (consumer, API 8004). The consumers serve their
-Prometheus metrics on 9102 (inventory), 9103 (payments) and 9104 (reporting).
+(API 8003, relay, consumer) and reporting (consumer, API 8004, relay: it publishes the SHU
+engine's events). The same processes as the production manifests' Deployments (a test
+compares them). The consumers serve their Prometheus metrics on 9102 (inventory), 9103
+(payments) and 9104 (reporting).
 
 The first URL printed is the regional office's dashboard (`/dashboard` of reporting), with
 a development token minted at run time in its fragment (`#token=...`: the page keeps it in
@@ -17,6 +19,8 @@ only adds, under the stack directory (`.stack/`):
 
 * `dev-jwt.key` (made by `gotong-token init-key`) and `dev-nik.key` (base64 of 32 random
   bytes, mode 0600): development secrets, created once and then kept;
+* `demo-today`: the day the demo is dated to, the day of its first seeding (`demo_day`):
+  the demo covers the last three months up to it;
 * one background process per service role, in its own session, with its output in
   `logs/<name>.log` (the previous run's in `<name>.log.1`) and its pid in `run/<name>.pid`.
   A pid file that names a live process of that role means "already running": it is left
@@ -41,10 +45,12 @@ import urllib.request
 import webbrowser
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from gotong_devstack import demo, economy, economy_seed
+from gotong_devstack.demo_dates import DemoDates
 from gotong_devstack.errors import PrerequisiteError, StackError
 from gotong_devstack.proc import (
     file_tail,
@@ -116,6 +122,10 @@ SERVICES: tuple[Service, ...] = (
             "GOTONG_REPORTING_", "gotong_reporting", metrics_port=REPORTING_METRICS_PORT),
     Service("reporting-api", ("-m", "reporting", "api", "--port", str(REPORTING_PORT)),
             "GOTONG_REPORTING_", "gotong_reporting", port=REPORTING_PORT),
+    # The SHU engine writes its events to reporting's outbox: without its relay they
+    # would wait there and never reach gotong.reporting.events.
+    Service("reporting-relay", ("-m", "reporting", "relay"),
+            "GOTONG_REPORTING_", "gotong_reporting"),
 )
 
 
@@ -149,6 +159,10 @@ class Paths:
     @property
     def nik_key(self) -> Path:
         return self.stack / "dev-nik.key"
+
+    @property
+    def demo_today(self) -> Path:
+        return self.stack / "demo-today"
 
     @property
     def logs(self) -> Path:
@@ -441,10 +455,42 @@ def _seeding_failed(exc: demo.ApiError | economy_seed.EconomyError, paths: Paths
     return RunError(f"seeding {what} failed")
 
 
+def demo_day(paths: Paths, today: date) -> date:
+    """The day the demo is dated to: the day it was first seeded into these databases.
+
+    Every demo date is relative to it (the last three months up to it), and the request
+    bodies, hashed with their Idempotency-Keys, must be the same on every run: so the first
+    run keeps its day in `.stack/demo-today` and later runs read it back, whatever the clock
+    says. Starting afresh (`START_AFRESH`) removes it with the databases.
+    """
+    path = paths.demo_today
+    paths.stack.mkdir(parents=True, exist_ok=True)
+    try:
+        # O_EXCL: two runs started at once agree on the day the first one wrote.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        text = path.read_text("ascii").strip()
+    else:
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(f"{today.isoformat()}\n")
+        return today
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise StackError(f"{_display(path)} must hold the demo's day (YYYY-MM-DD), not "
+                         f"{text!r}; start afresh: {START_AFRESH}") from None
+    if day > today:
+        raise StackError(f"{_display(path)} dates the demo {day.isoformat()}, after today "
+                         f"({today.isoformat()}): is the clock right? Or start afresh: "
+                         f"{START_AFRESH}")
+    return day
+
+
 @dataclass
 class Seeding:
     """What the members seeding hands on to the economy's."""
 
+    day: date  # the demo's dates are relative to it (`demo_day`)
     federation: tuple[demo.DemoCoop, ...]
     result: demo.SeedResult
     mint: demo.Mint
@@ -453,10 +499,17 @@ class Seeding:
 
 
 def seed_demo(paths: Paths) -> Seeding:
+    today = demo.business_today()
+    day = demo_day(paths, today)
     try:
-        federation = demo.build_demo(demo.business_today())
+        federation = demo.build_demo(day)
     except ValueError as exc:
         raise PrerequisiteError(str(exc)) from None
+    dates = DemoDates.of(day)
+    _say(f"the demo runs over {', '.join(dates.months)}, up to {dates.until.isoformat()} "
+         f"(dated to {day.isoformat()}, the day of its first seeding)")
+    if day < today:
+        _say(f"  to date it to today instead, start afresh: {START_AFRESH}")
     mint = make_mint(paths)
     tokens = economy_seed.Tokens(mint)
     counts = economy_seed.Counts()
@@ -476,17 +529,12 @@ def seed_demo(paths: Paths) -> Seeding:
         detail = ", ".join(f"{n} {status}" for status, n in sorted(statuses.items()))
         _say(f"  {spec.name} ({spec.coop_type}; {spec.regency.name} {spec.regency.code}, "
              f"{spec.regency.time_zone}): {len(coop.applicants)} applicants: {detail}")
-    return Seeding(federation, result, mint, tokens, counts)
+    return Seeding(day, federation, result, mint, tokens, counts)
 
 
 def seed_economy(paths: Paths, seeding: Seeding) -> None:
     """Savings, loans, shops and produce (economy.py), then what the APIs hold."""
-    today = demo.business_today()
-    if today < economy.ECONOMY_EARLIEST_TODAY:
-        _warn(f"not seeding savings, loans, shops and produce: their dates run to "
-              f"{economy.MONEY_UNTIL.isoformat()} and today is {today.isoformat()}")
-        return
-    economies = economy.build_economy(seeding.federation)
+    economies = economy.build_economy(seeding.federation, seeding.day)
     counts = seeding.counts
     _say(f"seeding savings, loans, shops and produce through {PAYMENTS_URL} and "
          f"{INVENTORY_URL} ...")

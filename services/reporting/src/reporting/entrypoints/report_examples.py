@@ -8,7 +8,8 @@ __all__ = ["CSV_RESPONSES", "MONTHLY_RESPONSES"]
 
 _RATIO = {"numerator": 12_500_000, "denominator": 250_000_000, "bp": 500}
 _EXAMPLE: dict[str, Any] = {
-    "scope": {"kind": "region", "code": "53", "level": "province", "cooperatives": 2},
+    "scope": {"kind": "region", "code": "53", "name": "Nusa Tenggara Timur",
+              "level": "province", "cooperatives": 2},
     "period": {"month": "2026-01", "start": "2026-01-01", "end": "2026-01-31",
                "as_of": "2026-01-31", "as_of_basis": "month_end",
                "known_at": "2026-02-03T01:00:00Z"},
@@ -52,10 +53,15 @@ _EXAMPLE: dict[str, Any] = {
                "metrics": [{"metric": "sales.net_idr", "current": 96_190_000,
                             "previous": 90_000_000, "growth_bp": 688}]},
     "freshness": {"stale_after_days": 7, "stale": ["cooperative-0190f3c2"],
+                  "idle": ["cooperative-0190f3c2"],
                   "cooperatives": [{"cooperative_id": "cooperative-0190f3c2",
+                                    "time_zone": "WITA",
                                     "last_recorded_at": "2026-01-20T03:12:00Z",
                                     "last_business_date": "2026-01-20",
-                                    "days_since_last_event": 13, "stale": True}]},
+                                    "days_since_last_event": 13,
+                                    "last_activity_date": "2026-01-19",
+                                    "days_since_last_activity": 12,
+                                    "stale": True, "idle": True}]},
     "spread": {"par30": {"n": 2, "min": 310, "p25": 358, "median": 405, "p75": 453,
                          "max": 500, "higher_is_better": False,
                          "ranking": [{"rank": 1, "cooperative_id": "cooperative-0190f3c2",

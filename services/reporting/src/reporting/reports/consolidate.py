@@ -1,21 +1,19 @@
 """A group's figures from its cooperatives': sums, eliminations, spread, ranking,
-growth, freshness and prior-period changes. Pure."""
+growth and prior-period changes (freshness: ``freshness.py``). Pure."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from datetime import date, datetime, timedelta
 from typing import Any
 
+from reporting.regions import region_name
 from reporting.reports.definitions import GROWTH_METRICS, RATIOS
 from reporting.reports.directory import CoopInfo
 from reporting.reports.figures import AMOUNT_KEYS, CoopFigures, sum_amounts
-from reporting.reports.period import iso
 from reporting.reports.ratios import growth_bp, ranking, spread
 from reporting.reports.render import ratio_of
 
-__all__ = ["COOP_ROW_COLUMNS", "changes", "coop_row", "freshness_row", "group_amounts",
-           "growth", "spread_of"]
+__all__ = ["COOP_ROW_COLUMNS", "changes", "coop_row", "group_amounts", "growth", "spread_of"]
 
 Figures = Mapping[str, CoopFigures]
 
@@ -76,7 +74,8 @@ def _growth_column(metric: str) -> str:
 
 
 COOP_ROW_COLUMNS: tuple[str, ...] = (
-    "cooperative_id", "name", "coop_type", "province_code", "regency_code",
+    "cooperative_id", "name", "coop_type", "province_code", "regency_code", "province_name",
+    "regency_name",
     *(column for column, _ in _ROW), *(f"{d.name}_bp" for d in RATIOS),
     *(_growth_column(m) for m in GROWTH_METRICS), "last_recorded_at", "stale")
 
@@ -85,7 +84,9 @@ def coop_row(info: CoopInfo, now: Mapping[str, int], before: Mapping[str, int],
              freshness: Mapping[str, Any]) -> dict[str, Any]:
     row: dict[str, Any] = {"cooperative_id": info.cooperative_id, "name": info.name,
                            "coop_type": info.coop_type, "province_code": info.province_code,
-                           "regency_code": info.regency_code}
+                           "regency_code": info.regency_code,
+                           "province_name": region_name(info.province_code),
+                           "regency_name": region_name(info.regency_code)}
     row |= {column: now[figure] for column, figure in _ROW}
     row |= {f"{d.name}_bp": ratio_of(d, now).bp for d in RATIOS}
     row |= {_growth_column(m): growth_bp(now[m], before[m]) for m in GROWTH_METRICS}
@@ -107,28 +108,6 @@ def spread_of(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
             "higher_is_better": higher_is_better,
             "ranking": [r | {"name": names[r["cooperative_id"]]} for r in ranked]}
     return result
-
-
-def freshness_row(info: CoopInfo, f: CoopFigures, known_at: datetime, stale_after_days: int,
-                  as_of: date | None = None) -> dict[str, Any]:
-    """Stale when nothing was recorded for ``stale_after_days``, or when the last day of
-    economic activity is that far before ``as_of`` (devices that stopped syncing)."""
-    last = f.last_recorded_at
-    age = None if last is None else known_at - last
-    idle = (None if f.last_activity_date is None or as_of is None
-            else (as_of - f.last_activity_date).days)
-    return {
-        "cooperative_id": info.cooperative_id, "name": info.name,
-        "last_recorded_at": None if last is None else iso(last),
-        "last_business_date": (None if f.last_business_date is None
-                               else f.last_business_date.isoformat()),
-        "days_since_last_event": None if age is None else age.days,
-        "last_activity_date": (None if f.last_activity_date is None
-                               else f.last_activity_date.isoformat()),
-        "days_since_last_activity": idle,
-        "stale": (age is None or age > timedelta(days=stale_after_days)
-                  or (idle is not None and idle > stale_after_days)),
-    }
 
 
 def changes(now: Mapping[str, int], then: Mapping[str, int]) -> list[dict[str, Any]]:

@@ -86,9 +86,11 @@ DEFINITIONS = {
                     "another, net of voids, from every sales figure and volume usaha "
                     "(inter_cooperative_sales_idr); eliminations_idr is their sum. A "
                     "cooperative's own report and row keep them",
-    "freshness": "last event recorded by known_at, and last day of economic activity "
-                 "(sale, produce, deposit, repayment) up to as_of; stale when either is "
-                 "more than stale_after_days old, or when there is none",
+    "freshness": "two clocks, each with its own flag: stale (not synced) when the last "
+                 "event recorded by known_at is more than stale_after_days days old, in "
+                 "the cooperative's own calendar, or there is none; idle when the last "
+                 "day of economic activity (sale, produce, deposit, repayment) up to "
+                 "as_of is more than stale_after_days days before as_of, or there is none",
     "late_uploads": "facts with a business date in the period recorded after the month "
                     "ended for their cooperative (the 1st of the next month, 00:00 local) "
                     "and by known_at: prior-period adjustments",

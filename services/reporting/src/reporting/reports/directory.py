@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from gotong_platform.db import DbConnection
+from reporting.regions import region_name
 
 __all__ = ["CoopInfo", "cooperatives", "in_federation", "months_with_data"]
 
@@ -26,7 +27,9 @@ class CoopInfo:
     time_zone: str | None
 
     def as_dict(self) -> dict[str, str | None]:
-        return dataclasses.asdict(self)
+        """The fields, and the names of the province and regency (Kemendagri table)."""
+        return dataclasses.asdict(self) | {"province_name": region_name(self.province_code),
+                                           "regency_name": region_name(self.regency_code)}
 
 
 _COOPS = """

@@ -1,9 +1,10 @@
 """The two clocks: data freshness per cooperative, and late uploads.
 
 Freshness is the last event the server had recorded from a cooperative by
-``known_at`` (and the latest business date among those events). A late upload is a
-fact whose business date lies in the month (up to ``as_of``) but which was recorded
-after the month ended for its cooperative (the 1st of the next month, 00:00 local
+``known_at`` (and the latest business date among those events), and its last day of
+economic activity up to ``as_of``; ``freshness.py`` turns the two into labels. A late
+upload is a fact whose business date lies in the month (up to ``as_of``) but which was
+recorded after the month ended for its cooperative (the 1st of the next month, 00:00 local
 time) and by ``known_at``: it is what changed the month's figures since its end.
 """
 
@@ -25,9 +26,10 @@ FROM fact_events f JOIN s USING (cooperative_id)
 WHERE f.recorded_at <= s.known_at GROUP BY 1
 """
 # The last day with economic activity (a sale, a produce delivery, a deposit, a loan
-# repayment) up to as_of. A village whose devices stopped syncing has recent server
-# events (catalogue, uploads of others) but no recent business days: this is what
-# tells the regional office which villages have not synced.
+# repayment) up to as_of. A village whose tills stopped uploading still has recent
+# server events (the office's work, the catalogue), so the sync clock above cannot show
+# it; this second clock does ("idle", freshness.py). The two are reported apart: the
+# sync clock alone says whether the cooperative "belum sinkron".
 _ACTIVITY = SCOPE + """
 SELECT a.cooperative_id, max(a.business_date) AS last_activity_date FROM (
     SELECT cooperative_id, business_date, recorded_at FROM fact_sale_lines

@@ -14,11 +14,11 @@ from datetime import datetime
 from typing import Any
 
 from gotong_platform.db import DbConnection
+from reporting.regions import region_name
 from reporting.reports.collect import collect
 from reporting.reports.consolidate import (
     changes,
     coop_row,
-    freshness_row,
     group_amounts,
     growth,
     spread_of,
@@ -27,6 +27,7 @@ from reporting.reports.definitions import DEFINITIONS
 from reporting.reports.directory import CoopInfo, in_federation
 from reporting.reports.fetch_clocks import fetch_late_uploads
 from reporting.reports.figures import CoopFigures, ReportOptions
+from reporting.reports.freshness import freshness_row
 from reporting.reports.period import Period, iso
 from reporting.reports.query import Query
 from reporting.reports.render import kpis
@@ -90,7 +91,8 @@ def _freshness(data: MonthData, ids: list[str]) -> dict[str, Any]:
     rows = [freshness_row(data.coops[i], data.current[i], data.period.known_at,
                           data.options.stale_after_days, data.period.as_of) for i in ids]
     return {"stale_after_days": data.options.stale_after_days, "cooperatives": rows,
-            "stale": [r["cooperative_id"] for r in rows if r["stale"]]}
+            "stale": [r["cooperative_id"] for r in rows if r["stale"]],
+            "idle": [r["cooperative_id"] for r in rows if r["idle"]]}
 
 
 def _adjustments(data: MonthData, ids: list[str], now: dict[str, int]) -> dict[str, Any]:
@@ -144,7 +146,7 @@ def _in_region(data: MonthData, region: str, members: frozenset[str]) -> list[st
 
 def region_report(data: MonthData, region: str) -> dict[str, Any]:
     """A province (2 digits) or regency (4 digits): its cooperatives in the federation."""
-    scope = {"kind": "region", "code": region,
+    scope = {"kind": "region", "code": region, "name": region_name(region),
              "level": "province" if len(region) == 2 else "regency"}
     return _report(data, scope, _in_region(data, region, data.in_federation),
                    _in_region(data, region, data.in_federation_before), with_spread=True)

@@ -14,20 +14,7 @@
   var TOKEN_KEY = "gotong.dashboard.token";
   var MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
     "September", "Oktober", "November", "Desember"];
-  // Kemendagri province codes
-  var PROVINCES = {
-    "11": "Aceh", "12": "Sumatera Utara", "13": "Sumatera Barat", "14": "Riau", "15": "Jambi",
-    "16": "Sumatera Selatan", "17": "Bengkulu", "18": "Lampung",
-    "19": "Kepulauan Bangka Belitung", "21": "Kepulauan Riau", "31": "DKI Jakarta",
-    "32": "Jawa Barat", "33": "Jawa Tengah", "34": "DI Yogyakarta", "35": "Jawa Timur",
-    "36": "Banten", "51": "Bali", "52": "Nusa Tenggara Barat", "53": "Nusa Tenggara Timur",
-    "61": "Kalimantan Barat", "62": "Kalimantan Tengah", "63": "Kalimantan Selatan",
-    "64": "Kalimantan Timur", "65": "Kalimantan Utara", "71": "Sulawesi Utara",
-    "72": "Sulawesi Tengah", "73": "Sulawesi Selatan", "74": "Sulawesi Tenggara",
-    "75": "Gorontalo", "76": "Sulawesi Barat", "81": "Maluku", "82": "Maluku Utara",
-    "91": "Papua", "92": "Papua Barat", "93": "Papua Selatan", "94": "Papua Tengah",
-    "95": "Papua Pegunungan", "96": "Papua Barat Daya",
-  };
+  var TIME_ZONES = { WIB: "Asia/Jakarta", WITA: "Asia/Makassar", WIT: "Asia/Jayapura" };
   var PAR30_WATCH_BP = 500;   // above 5 %: watch
   var PAR30_RISK_BP = 1000;   // above 10 %: at risk
   var BREAKDOWN_CONCURRENCY = 4;
@@ -43,13 +30,22 @@
 
   // --- names and dates -------------------------------------------------------------------
 
-  function provinceName(code) {
-    return PROVINCES[code] || ("Provinsi " + code);
+  // Region names come with the reports (the API's Kemendagri table: province_name,
+  // regency_name, a region's scope.name), which name an unknown code by the code itself.
+  function placeName(name, code) {
+    return name || code || "wilayah tidak diketahui";
   }
 
-  function regionName(code) {
-    if (!code) return "wilayah tidak diketahui";
-    return code.length === 2 ? provinceName(code) : "Kab./Kota " + code;
+  function scopeLabel(r) {
+    var s = r.scope;
+    if (s.kind === "region") {
+      return (s.level === "province" ? "Provinsi " : "") + placeName(s.name, s.code) +
+        " (" + s.code + ")";
+    }
+    if (s.kind === "cooperative") {
+      return (s.name || "Koperasi") + " · " + placeName(s.regency_name, s.regency_code);
+    }
+    return state.scope.label;
   }
 
   function monthName(month) {
@@ -67,16 +63,25 @@
     return Number(p[2]) + " " + MONTHS[Number(p[1]) - 1] + " " + p[0];
   }
 
-  function moment(iso) {
+  // A moment on the cooperative's own clock (the day counts of the freshness card are days
+  // of its calendar), with the zone named; the browser's zone when the report has none.
+  function moment(iso, zone) {
     if (!iso) return "—";
     var d = new Date(iso);
     if (isNaN(d.getTime())) return iso;
+    var options = { day: "numeric", month: "short", year: "numeric", hour: "2-digit",
+      minute: "2-digit" };
+    if (TIME_ZONES[zone]) options.timeZone = TIME_ZONES[zone];
     try {
-      return new Intl.DateTimeFormat("id-ID", { day: "numeric", month: "short", year: "numeric",
-        hour: "2-digit", minute: "2-digit" }).format(d);
+      return new Intl.DateTimeFormat("id-ID", options).format(d) +
+        (TIME_ZONES[zone] ? " " + zone : "");
     } catch (e) {
       return d.toISOString();
     }
+  }
+
+  function daysAgo(days) {
+    return days === 0 ? "hari ini" : days === 1 ? "kemarin" : days + " hari lalu";
   }
 
   // --- the token ---------------------------------------------------------------------------
@@ -113,7 +118,7 @@
     if (claims.role === "regional_officer" && /^\d{2}(\d{2})?$/.test(claims.region || "")) {
       var code = claims.region;
       return { kind: "region", code: code, path: "/regions/" + code + "/reports/monthly",
-        label: (code.length === 2 ? "Provinsi " : "") + regionName(code) + " (" + code + ")",
+        label: (code.length === 2 ? "Provinsi " : "Wilayah ") + code,
         breakdown: code.length === 2 ? "regency" : "cooperative" };
     }
     if ((claims.role === "coop_admin" || claims.role === "coop_clerk") && claims.coop) {
@@ -311,7 +316,7 @@
       var list = Object.keys(codes).sort();
       return inBatches(list, BREAKDOWN_CONCURRENCY, async function (code) {
         var child = await api("/regions/" + code + "/reports/monthly", params);
-        return { id: code, label: regionName(code), par30: child.loans.par30,
+        return { id: code, label: placeName(child.scope.name, code), par30: child.loans.par30,
           cooperatives: child.scope.cooperatives };
       });
     }
@@ -328,6 +333,7 @@
     var r = state.report;
     $("sign-in").hidden = true;
     $("content").hidden = false;
+    $("scope-label").textContent = scopeLabel(r);
     renderPeriod(r);
     renderTiles(r);
     var has = r.scope.cooperatives > 0;
@@ -353,11 +359,33 @@
     renderPar30(state.breakdown);
   }
 
+  // What growth compares with. A month in part (the running month, as of today) is
+  // compared with the same days of the month before (month to date: the API cuts the
+  // previous month off on the same day, growth.previous_as_of), a whole month with the
+  // whole month before; the page says which.
+  function comparison(r) {
+    var p = r.period, g = r.growth;
+    var partial = p.as_of !== p.end;
+    var day = Number(g.previous_as_of.split("-")[2]);
+    return {
+      partial: partial,
+      short: (partial ? "1–" + day + " " : "") + shortMonth(g.previous_month),
+      long: partial ? "1–" + day + " " + monthName(g.previous_month) +
+        " (hari yang sama bulan lalu)" : monthName(g.previous_month),
+      current: partial ? "1–" + Number(p.as_of.split("-")[2]) + " " + monthName(p.month)
+        : monthName(p.month),
+    };
+  }
+
   function renderPeriod(r) {
     var p = r.period;
-    var text = monthName(p.month) + " · " + dayName(p.start) + " s.d. " + dayName(p.as_of) +
-      " (tanggal bisnis) · data diterima s.d. " + moment(p.known_at);
-    $("period-label").textContent = text;
+    var cmp = comparison(r);
+    document.body.setAttribute("data-compare", cmp.partial ? "month-to-date" : "whole-month");
+    $("period-label").textContent = monthName(p.month) + " · " + dayName(p.start) + " s.d. " +
+      dayName(p.as_of) + " (tanggal bisnis" + (cmp.partial ? ", bulan berjalan" : "") +
+      ") · pertumbuhan dibanding " + cmp.long + " · data diterima s.d. " + moment(p.known_at);
+    $("table-subtitle").textContent = "Angka kunci " + cmp.current +
+      " dan pertumbuhan dibanding " + cmp.long;
   }
 
   function growthOf(r, metric) {
@@ -378,9 +406,10 @@
     var line = C.html("span", { "class": "line" }, parent);
     var span = C.html("span", Object.assign({ "class": C.growthClass(bp) },
       C.datum("tile.growth." + metric, null, bp)), line, C.growth(bp));
+    var cmp = comparison(r);
     line.title = bp === null ? "tidak ada angka bulan lalu untuk dibandingkan" : "dibanding " +
-      monthName(r.growth.previous_month);
-    line.appendChild(document.createTextNode(" vs " + shortMonth(r.growth.previous_month)));
+      cmp.long;
+    line.appendChild(document.createTextNode(" vs " + cmp.short));
     return span;
   }
 
@@ -388,11 +417,14 @@
     var box = $("tiles");
     C.clear(box);
     var stale = r.freshness.stale.length;
+    var idle = (r.freshness.idle || []).length;
     var sub = tile(box, "cooperatives", "Koperasi", r.scope.cooperatives,
       C.integer(r.scope.cooperatives));
     C.html("span", Object.assign({ "class": stale ? "down" : "flat" },
       C.datum("tile.stale", null, stale)), sub,
-      stale ? stale + " belum sinkron" : "semua data segar");
+      stale ? stale + " belum sinkron" : "semua sinkron");
+    C.html("span", Object.assign({ "class": idle ? "down" : "flat" },
+      C.datum("tile.idle", null, idle)), sub, idle ? " · " + idle + " tanpa transaksi" : "");
 
     var active = r.members.active;
     sub = tile(box, "members_active", "Anggota aktif", active.total, C.integer(active.total));
@@ -447,8 +479,8 @@
   }
 
   function coopSublabel(row) {
-    return state.scope.kind === "federation" ? provinceName(row.province_code)
-      : regionName(row.regency_code);
+    return state.scope.kind === "federation" ? placeName(row.province_name, row.province_code)
+      : placeName(row.regency_name, row.regency_code);
   }
 
   function sortedRows(r, column) {
@@ -538,36 +570,32 @@
     });
   }
 
+  // Each label follows one clock of the report (reports/freshness.py): "belum sinkron" the
+  // days since the server last recorded an event (stale), "tanpa transaksi" the days from
+  // the last transaction to the report's date (idle). Both can hold at once.
   function freshnessItem(list, row) {
-    var li = C.html("li", Object.assign({ "class": row.stale ? "stale" : "fresh",
-      "data-stale": row.stale ? "true" : "false" },
+    var li = C.html("li", Object.assign({ "class": row.stale ? "stale" : row.idle ? "idle" : "fresh",
+      "data-stale": row.stale ? "true" : "false", "data-idle": row.idle ? "true" : "false" },
       C.datum("freshness.days", row.cooperative_id, row.days_since_last_event)), list);
     var head = C.html("span", { "class": "name" }, li);
     C.html("span", null, head, row.name || row.cooperative_id);
-    C.html("span", { "class": "badge " + (row.stale ? "stale" : "fresh") }, head,
-      row.stale ? "belum sinkron" : "segar");
-    var when;
-    if (row.last_recorded_at === null) {
-      when = "Belum pernah mengirim data";
-    } else if (row.days_since_last_event === 0) {
-      when = "Sinkron terakhir hari ini, " + moment(row.last_recorded_at);
-    } else {
-      when = "Sinkron terakhir " + row.days_since_last_event + " hari lalu, " +
-        moment(row.last_recorded_at);
-    }
-    C.html("span", { "class": "when" }, li, when);
+    if (row.stale) C.html("span", { "class": "badge stale" }, head, "belum sinkron");
+    if (row.idle) C.html("span", { "class": "badge idle" }, head, "tanpa transaksi");
+    if (!row.stale && !row.idle) C.html("span", { "class": "badge fresh" }, head, "segar");
+    C.html("span", { "class": "when" }, li, row.last_recorded_at === null ?
+      "Belum pernah mengirim data" : "Sinkron terakhir " + daysAgo(row.days_since_last_event) +
+      ", " + moment(row.last_recorded_at, row.time_zone));
     C.html("span", { "class": "business-date" }, li, row.last_business_date === null ?
       "Belum ada data" : "Data terbaru bertanggal " + dayName(row.last_business_date));
     // A village whose tills stopped: the server hears from it, its business days stop.
-    if (row.last_activity_date) {
-      C.html("span", { "class": "business-date" }, li,
-        "Transaksi terakhir " + dayName(row.last_activity_date) +
-        (row.days_since_last_activity > 0 ?
-          " (" + row.days_since_last_activity + " hari sebelum tanggal laporan)" : ""));
-    }
+    C.html("span", { "class": "activity" }, li, row.last_activity_date === null ?
+      "Belum ada transaksi" : "Transaksi terakhir " + dayName(row.last_activity_date) +
+      (row.days_since_last_activity > 0 ?
+        " (" + row.days_since_last_activity + " hari sebelum tanggal laporan)" : ""));
   }
 
-  // the villages that have not synced first, as cards; the others folded away below
+  // the cooperatives that have not synced or have no transactions lately first, as cards;
+  // the others folded away below
   function renderFreshness(r) {
     var f = r.freshness;
     var box = $("freshness");
@@ -577,30 +605,36 @@
       var db = b.days_since_last_event === null ? Infinity : b.days_since_last_event;
       return (db - da) || String(a.name).localeCompare(String(b.name));
     });
-    var stale = rows.filter(function (row) { return row.stale; });
-    var fresh = rows.filter(function (row) { return !row.stale; }).sort(function (a, b) {
-      return String(a.last_business_date || "").localeCompare(String(b.last_business_date || ""))
-        || String(a.name).localeCompare(String(b.name));
-    });
-    if (stale.length) {
+    var attention = rows.filter(function (row) { return row.stale || row.idle; });
+    var fine = rows.filter(function (row) { return !row.stale && !row.idle; }).sort(
+      function (a, b) {
+        return String(a.last_business_date || "").localeCompare(String(b.last_business_date || ""))
+          || String(a.name).localeCompare(String(b.name));
+      });
+    if (attention.length) {
       var list = C.html("ul", { "class": "freshness-list" }, box);
-      stale.forEach(function (row) { freshnessItem(list, row); });
+      attention.forEach(function (row) { freshnessItem(list, row); });
     }
-    if (fresh.length) {
+    if (fine.length) {
       var details = C.html("details", { "class": "fresh-list" }, box);
-      C.html("summary", null, details, fresh.length + " koperasi mengirim data dalam " +
+      C.html("summary", null, details, fine.length + " koperasi sinkron dan bertransaksi dalam " +
         f.stale_after_days + " hari terakhir");
       var ok = C.html("ul", { "class": "freshness-list compact" }, details);
-      fresh.forEach(function (row) { freshnessItem(ok, row); });
+      fine.forEach(function (row) { freshnessItem(ok, row); });
     }
+    var stale = f.stale.length, idle = (f.idle || []).length;
     var sub = $("freshness-subtitle");
     C.clear(sub);
-    C.html("span", Object.assign({ "class": "freshness-summary" + (stale.length ? " warn" : "") },
-      C.datum("freshness.stale_count", null, f.stale.length)), sub,
-      stale.length ? stale.length + " dari " + f.cooperatives.length +
-        " koperasi belum sinkron" : "Semua koperasi sudah sinkron");
-    sub.appendChild(document.createTextNode(" · terlambat bila tidak ada data lebih dari " +
-      f.stale_after_days + " hari"));
+    C.html("span", Object.assign({ "class": "freshness-summary" + (stale ? " warn" : "") },
+      C.datum("freshness.stale_count", null, stale)), sub,
+      stale ? stale + " dari " + f.cooperatives.length + " koperasi belum sinkron" :
+        "Semua koperasi sudah sinkron");
+    C.html("span", Object.assign({ "class": "freshness-summary" + (idle ? " warn" : "") },
+      C.datum("freshness.idle_count", null, idle)), sub,
+      idle ? " · " + idle + " tanpa transaksi" : "");
+    sub.appendChild(document.createTextNode(" · belum sinkron: tidak ada data diterima lebih " +
+      "dari " + f.stale_after_days + " hari; tanpa transaksi: tidak ada transaksi lebih dari " +
+      f.stale_after_days + " hari sebelum tanggal laporan"));
   }
 
   var COLUMNS = [
@@ -637,7 +671,7 @@
       th.title = "Urutkan";
       th.addEventListener("click", function () { sortBy(col.key); });
     });
-    C.html("th", { scope: "col" }, tr, "Data terakhir");
+    C.html("th", { scope: "col" }, tr, "Sinkron terakhir");
     var fresh = {};
     r.freshness.cooperatives.forEach(function (f) { fresh[f.cooperative_id] = f; });
     var rows = r.cooperatives.slice().sort(function (a, b) {
@@ -652,9 +686,12 @@
       var line = C.html("tr", { "data-id": id, "class": row.stale ? "stale" : false }, body);
       var name = C.html("td", null, line);
       C.html("strong", null, name, row.name || id);
-      C.html("span", { "class": "region" }, name, regionName(row.province_code) +
-        (row.regency_code ? " · " + row.regency_code : ""));
+      C.html("span", { "class": "region", "data-region": row.regency_code || row.province_code },
+        name, placeName(row.province_name, row.province_code) +
+        (row.regency_code ? " · " + placeName(row.regency_name, row.regency_code) : ""));
+      var f = fresh[id];
       if (row.stale) C.html("span", { "class": "stale-note" }, name, "belum sinkron");
+      if (f && f.idle) C.html("span", { "class": "stale-note" }, name, "tanpa transaksi");
       COLUMNS.forEach(function (col) {
         var td = C.html("td", null, line);
         C.html("span", C.datum("table." + col.key, id, row[col.key]), td, col.format(row[col.key]));
@@ -664,11 +701,10 @@
             C.datum("table." + col.growth, id, bp)), td, C.growth(bp));
         }
       });
-      var f = fresh[id];
       var days = f ? f.days_since_last_event : null;
       C.html("td", Object.assign({ "class": row.stale ? "down" : "" },
         C.datum("table.days_since_last_event", id, days)), line,
-        days === null ? "belum pernah" : days === 0 ? "hari ini" : days + " hari lalu");
+        days === null ? "belum pernah" : daysAgo(days));
     });
   }
 
