@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 import asyncpg
 import pytest
 
+from gotong_platform.calendar import FixedClock
 from gotong_platform.db import create_pool
 from gotong_platform.domain import ConcurrencyConflict
 from gotong_platform.eventstore import AlsoWrite, PostgresEventStore, StreamAppend
@@ -121,3 +123,48 @@ async def test_also_writes_run_in_the_append_statement_with_their_own_parameters
     async with pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM side") == 3
         assert await conn.fetchval("SELECT count(*) FROM events WHERE stream_id='s-5'") == 2
+
+
+async def test_the_write_path_stores_what_append_stores_at_the_stores_clock(
+    pool: asyncpg.Pool,
+) -> None:
+    clock = FixedClock(datetime(2028, 2, 29, 15, 0, 30, tzinfo=UTC))
+    store = PostgresEventStore(source="test", topic="t", clock=clock)
+    awkward = {"name": "Ina \"Ama\" \\ Lawa", "emoji": "\u2615", "n": 2**62, "none": None,
+               "nested": {"list": [1, "dua", {"tiga": 3.5}]}}
+    naive = datetime(2028, 2, 29, 8, 0)  # a device time without an offset: taken as UTC
+    async with pool.acquire() as conn, conn.transaction():
+        appended = await store.append(conn, "s-append", 0, [a_new_event(payload=awkward)])
+        await store.write_streams(conn, [
+            StreamAppend("s-write", 0, [a_new_event(payload=awkward), a_new_event(
+                payload='{"as": "text"}', public_payload=None, occurred_at=naive)])])
+    async with pool.acquire() as conn:
+        by_append = await store.load(conn, "s-append")
+        by_write = await store.load(conn, "s-write")
+        queued = await conn.fetch("SELECT e.stream_id, o.payload FROM outbox o "
+                                  "JOIN events e USING (event_id) ORDER BY o.position")
+    assert by_write[0].payload == by_append[0].payload == awkward
+    assert by_write[1].payload == {"as": "text"}
+    assert by_write[1].envelope.occurred_at == naive.replace(tzinfo=UTC)
+    # recorded_at is the store's clock, so a test that sets the clock sees one moment.
+    assert {r.envelope.recorded_at for r in by_append + by_write} == {clock.now()}
+    assert appended[0].recorded_at == clock.now()
+    assert [r["stream_id"] for r in queued] == ["s-append", "s-write"]  # the text one: not
+
+
+async def test_the_write_path_refuses_a_stale_version_and_keeps_nothing_of_the_statement(
+    pool: asyncpg.Pool,
+) -> None:
+    store = PostgresEventStore(source="test", topic="t")
+    async with pool.acquire() as conn:
+        await conn.execute("CREATE TABLE side_w (k text PRIMARY KEY)")
+        await store.write(conn, "s-w", 0, [a_new_event()])
+        with pytest.raises(ConcurrencyConflict, match="s-w"):
+            async with conn.transaction():
+                await store.write_streams(
+                    conn, [StreamAppend("s-fresh", 0, [a_new_event()]),
+                           StreamAppend("s-w", 0, [a_new_event()])],
+                    [AlsoWrite([("put", "INSERT INTO side_w (k) VALUES ($1)")], ("x",))])
+        assert await conn.fetchval("SELECT count(*) FROM side_w") == 0
+        assert await conn.fetchval(
+            "SELECT count(*) FROM events WHERE stream_id IN ('s-fresh', 's-w')") == 1

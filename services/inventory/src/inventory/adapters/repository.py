@@ -561,7 +561,7 @@ class InventoryRepository:
                     later.append((e, first + k, sa.flags))
         appends = [st.append for st in stocks] + [sa.append for sa in sales]
         if any(a.events for a in appends):
-            await self.store.append_streams(conn, appends, writes)
+            await self.store.write_streams(conn, appends, writes)
         else:
             await projections.run_writes(conn, writes)
         for e, version, flags in later:
@@ -592,5 +592,5 @@ class InventoryRepository:
         cooperative_id: str, provenance: Provenance,
     ) -> int:
         new = self._new_events(outgoing, cooperative_id, provenance)
-        await self.store.append(conn, stream_id, version, new)
+        await self.store.write(conn, stream_id, version, new)
         return version + len(new)

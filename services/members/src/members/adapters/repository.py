@@ -89,7 +89,7 @@ class MembersRepository:
         now = self.store.clock.now()
         new = [_new_event(event_payload(e), cooperative_contract(e), e, state.cooperative_id,
                           meta, now) for e in events]
-        await self.store.append(conn, state.cooperative_id, version, new)
+        await self.store.write(conn, state.cooperative_id, version, new)
         version += len(new)
         period = state.current_period
         try:
@@ -135,7 +135,7 @@ class MembersRepository:
                                   state.cooperative_id, meta, now))
         if state is None:
             raise ValueError("save_member needs at least one event for a new member")
-        await self.store.append(conn, state.member_id, version, new)
+        await self.store.write(conn, state.member_id, version, new)
         version += len(new)
         await conn.execute(
             """

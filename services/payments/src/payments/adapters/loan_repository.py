@@ -58,7 +58,7 @@ class LoanRepository:
                                  now=self.store.clock.now()))
         if state is None:
             raise ValueError("saving a loan needs at least one event")
-        await self.store.append(conn, state.loan_id, version, new)
+        await self.store.write(conn, state.loan_id, version, new)
         version += len(new)
         await conn.execute(
             _UPSERT, state.loan_id, state.cooperative_id, state.member_id, state.status.value,

@@ -92,7 +92,7 @@ class RecordsRepository:
         self, conn: DbConnection, event: SavingsPolicySet, version: int, origin: Origin
     ) -> int:
         stream = f"savings-policy-{event.cooperative_id}"
-        await self.store.append(conn, stream, version, [
+        await self.store.write(conn, stream, version, [
             self._new(event, None, event.cooperative_id, event.set_on, origin)])
         await conn.execute(_POLICY, event.cooperative_id, event.pokok_idr, event.wajib_idr,
                            event.wajib_due_day, version + 1, event.payout_instalments.value)
@@ -160,7 +160,7 @@ class RecordsRepository:
         """Append the approval after the prepared refund (version 1), publish it; the row."""
         new = self._new(event, refund_contract(event), event.cooperative_id,
                         event.business_date, origin)
-        await self.store.append(conn, f"refund-{event.member_id}", 1, [new])
+        await self.store.write(conn, f"refund-{event.member_id}", 1, [new])
         row = await conn.fetchrow(_REFUND_APPROVED, event.member_id, event.cooperative_id,
                                   event.pokok_idr, event.wajib_idr, event.offset_idr,
                                   event.refund_idr, event.unrecovered_idr, event.approved_by,

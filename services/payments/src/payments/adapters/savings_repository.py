@@ -18,15 +18,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
-from datetime import UTC
-from typing import Any
 
 import asyncpg
-import orjson
 
 from gotong_platform.db import DbConnection, json_dumps
 from gotong_platform.domain import ConcurrencyConflict
-from gotong_platform.eventstore import NewEvent, PostgresEventStore
+from gotong_platform.eventstore import AlsoWrite, NewEvent, PostgresEventStore, StreamAppend
 from payments.adapters.events import Origin, domain_type, new_event
 from payments.adapters.savings_snapshot import (
     SNAPSHOT_FORMAT,
@@ -82,51 +79,24 @@ _LOAD_MANY = _loaded_sql(
     "a.cooperative_id = $1 AND (a.member_id, a.savings_type) IN "
     "(SELECT * FROM unnest($2::text[], $3::text[]))", member_status=False)
 
-# The events of any number of streams, their outbox rows and the accounts' query rows
-# and snapshots, in ONE statement (the event store's append, for many streams at once).
-# The unique (stream_id, stream_version) index decides concurrent writers. The events
-# come as ONE jsonb array of rows (``_EventRows``): encoding 16 typed arrays of hundreds
-# of elements cost the API ~3 us per event, the JSON text ~0.5 us.
-_WRITE = """
-WITH new AS (
-    SELECT (e->>0)::uuid AS event_id, e->>1 AS stream_id, (e->>2)::int AS stream_version,
-        e->>3 AS event_type, (e->>4)::int AS schema_version, e->>5 AS cooperative_id,
-        (e->>6)::timestamptz AS occurred_at, (e->>7)::date AS business_date,
-        (e->>8)::uuid AS correlation_id, (e->>9)::uuid AS causation_id,
-        e->>10 AS command_id, e->>11 AS actor, e->>12 AS traceparent, e->>13 AS tracestate,
-        e->14 AS payload, NULLIF(e->15, 'null'::jsonb) AS public_payload, n.ord
-    FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS n(e, ord)
-), stored AS (
-    INSERT INTO events (event_id, stream_id, stream_version, event_type, schema_version,
-        cooperative_id, occurred_at, business_date, correlation_id, causation_id,
-        command_id, actor, traceparent, tracestate, payload, recorded_at)
-    SELECT event_id, stream_id, stream_version, event_type, schema_version, cooperative_id,
-        occurred_at, business_date, correlation_id, causation_id, command_id, actor,
-        traceparent, tracestate, payload, $13::timestamptz
-    FROM new ORDER BY ord
-    RETURNING 1
-), queued AS (
-    -- ORDER BY ord: outbox positions follow stream order.
-    INSERT INTO outbox (event_id, topic, payload)
-    SELECT event_id, $2, public_payload FROM new
-    WHERE public_payload IS NOT NULL ORDER BY ord
-), accounts AS (
+# The accounts' query rows and snapshots, written in the append's own statement (one
+# round trip for the events, their outbox rows and the rows: ``AlsoWrite``). The events
+# are inserted first, so a concurrent writer of a stream gets ``ConcurrencyConflict``
+# before any row is touched.
+_ACCOUNTS = (("accounts", """
     INSERT INTO savings_accounts (account_id, cooperative_id, member_id, savings_type,
         balance_idr, arrears_idr, unpaid_periods, opened_on, version, state)
     SELECT r.account_id, r.cooperative_id, r.member_id, r.savings_type, r.balance_idr,
         r.arrears_idr, r.unpaid_periods::text[],
         r.opened_on, r.version, r.state
-    FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[],
-                $8::bigint[], $9::text[], $10::date[], $11::int[], $12::jsonb[])
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[],
+                $6::bigint[], $7::text[], $8::date[], $9::int[], $10::jsonb[])
         AS r(account_id, cooperative_id, member_id, savings_type, balance_idr, arrears_idr,
              unpaid_periods, opened_on, version, state)
     ORDER BY r.account_id
     ON CONFLICT (account_id) DO UPDATE SET balance_idr = EXCLUDED.balance_idr,
         arrears_idr = EXCLUDED.arrears_idr, unpaid_periods = EXCLUDED.unpaid_periods,
-        version = EXCLUDED.version, state = EXCLUDED.state
-)
-SELECT count(*) FROM stored
-"""
+        version = EXCLUDED.version, state = EXCLUDED.state"""),)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -245,28 +215,20 @@ class SavingsRepository:
         Raises ``ConcurrencyConflict`` when another writer appended to one of the streams
         after it was loaded (nothing of ``writes`` is then stored).
         """
-        writes = [w for w in writes if w.events]
+        writes = sorted((w for w in writes if w.events), key=lambda w: w.state.account_id)
         if not writes:
             return
-        ev = _EventRows()
-        for w in sorted(writes, key=lambda w: w.state.account_id):  # one lock order
-            ev.add(w.state.account_id, w.expected_version, w.events)
-        rows = [w.state for w in writes]
-        try:
-            await conn.fetchval(
-                _WRITE, ev.json(), self.store.topic,
+        rows = [w.state for w in writes]  # one lock order: by account
+        await self.store.write_streams(
+            conn, [StreamAppend(w.state.account_id, w.expected_version, w.events)
+                   for w in writes],
+            [AlsoWrite(_ACCOUNTS, (
                 [a.account_id for a in rows], [a.cooperative_id for a in rows],
                 [a.member_id for a in rows], [a.savings_type.value for a in rows],
                 [a.balance_idr for a in rows], [a.arrears_idr for a in rows],
                 [_text_array(a.unpaid_periods) for a in rows],
                 [a.opened_on for a in rows], [w.version for w in writes],
-                [json_dumps(snapshot_of(a)) for a in rows], self.store.clock.now())
-        except asyncpg.UniqueViolationError as exc:
-            if exc.constraint_name == "events_stream_version_key":
-                streams = ", ".join(w.state.account_id for w in writes)
-                raise ConcurrencyConflict(
-                    f"{streams} was changed by someone else; reload and try again") from exc
-            raise
+                [json_dumps(snapshot_of(a)) for a in rows]))])
 
     async def rebuild(self, conn: DbConnection, account_id: str) -> SavingsAccount | None:
         """Rewrite the account's row and snapshot from its events (no events: no row)."""
@@ -316,34 +278,6 @@ class SavingsRepository:
                ORDER BY a.account_id""",
             cooperative_id)
         return [r["account_id"] for r in rows]
-
-
-class _EventRows:
-    """The events of ``_WRITE`` as one JSON array of rows, a value per column.
-
-    ``json_dumps`` of each payload is what the typed jsonb arrays got, embedded as it is;
-    ids, dates and times are orjson's text of them, which PostgreSQL casts back (a time
-    without an offset is UTC, as asyncpg took it).
-    """
-
-    def __init__(self) -> None:
-        self.rows: list[list[Any]] = []
-
-    def add(self, stream_id: str, expected_version: int, events: Sequence[NewEvent]) -> None:
-        append = self.rows.append
-        for v, e in enumerate(events, start=expected_version + 1):
-            occurred_at = e.occurred_at
-            if occurred_at.tzinfo is None:
-                occurred_at = occurred_at.replace(tzinfo=UTC)
-            append([e.event_id, stream_id, v, e.event_type, e.schema_version, e.cooperative_id,
-                    occurred_at, e.business_date, e.correlation_id, e.causation_id,
-                    e.command_id, e.actor, e.traceparent, e.tracestate,
-                    orjson.Fragment(json_dumps(e.payload)),
-                    None if e.public_payload is None
-                    else orjson.Fragment(json_dumps(e.public_payload))])
-
-    def json(self) -> str:
-        return orjson.dumps(self.rows).decode()
 
 
 def _text_array(values: Iterable[str]) -> str:

@@ -22,7 +22,7 @@ async def create_stream(
     """
     try:
         async with conn.transaction():
-            await store.append(conn, stream_id, 0, events)
+            await store.write(conn, stream_id, 0, events)
     except ConcurrencyConflict:
         return False
     return True

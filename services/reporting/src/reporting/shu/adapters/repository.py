@@ -68,7 +68,7 @@ class ShuRepository:
                           events: Sequence[ShuPolicyAdopted], meta: CommandMeta) -> None:
         for event in events:
             policy = event.policy
-            await self.store.append(
+            await self.store.write(
                 conn, policy_stream_id(policy.cooperative_id), versions_so_far,
                 [_new_event(event, policy_contract(event), policy.cooperative_id, meta,
                             self.store.clock.now())])
@@ -104,7 +104,7 @@ class ShuRepository:
                                   state.cooperative_id, meta, self.store.clock.now()))
         if state is None:
             raise ValueError("save_calculation needs at least one event")
-        await self.store.append(conn, state.calc_id, version, new)
+        await self.store.write(conn, state.calc_id, version, new)
         try:
             await tables.upsert_calculation(conn, state, version + len(new))
         except asyncpg.UniqueViolationError as exc:
