@@ -6,15 +6,16 @@
 - ``sales_by_category``, ``savings_by_type``, ``loans_by_collectibility``,
   ``growth``, ``freshness``, ``low_stock``, ``late_uploads``, ``adjustments``;
 - ``spread`` and ``ranking`` (region and federation reports).
+
+Every cell goes through ``gotong_platform.csv_cells`` (no text opens as a formula).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Literal, get_args
 
+from gotong_platform.csv_cells import write_csv
 from reporting.reports.consolidate import COOP_ROW_COLUMNS
 
 __all__ = ["TABLES", "TableName", "table_csv", "table_rows", "to_csv"]
@@ -99,22 +100,9 @@ def table_csv(report: Mapping[str, Any], table: str) -> str:
     return to_csv(extract(report), columns)
 
 
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
-
-
 def to_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] = ()) -> str:
     """RFC 4180 CSV (CRLF line ends) with a header; columns in first-seen order."""
     header = list(columns)
     for row in rows:
         header += [key for key in row if key not in header]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(row.get(column)) for column in header])
-    return out.getvalue()
+    return write_csv(header, ([row.get(column) for column in header] for row in rows))
