@@ -52,7 +52,7 @@ pytestmark = pytest.mark.unit
 amounts = st.integers(1, MAX_AMOUNT_IDR) | st.integers(MAX_AMOUNT_IDR - 10, 2**64)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.booleans(), amounts), max_size=12))
 def test_a_savings_balance_never_reaches_the_limit(steps: list[tuple[bool, int]]) -> None:
     account = an_account(SavingsType.SUKARELA)
