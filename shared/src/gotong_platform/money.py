@@ -9,16 +9,67 @@ Every amount is a Python ``int`` of rupiah and every rate is in basis points
 - ``apply_bp``: a rate applied to an amount, rounded as above.
 - ``largest_remainder``: a total split by weights so the parts add up to the total
   exactly (Hamilton's method, as used for SHU per member, domain handbook §5.4).
+
+The platform's money limits (docs/money.md) live here too, with the pydantic types
+that carry them into every published contract and every API schema:
+
+- ``MAX_AMOUNT_IDR`` (Rp 999.999.999.999): no single fact of a cooperative is
+  Rp 10^12 or more: a deposit, a withdrawal, a loan's principal, a repayment, a price,
+  a sale, a receipt's cost, a payout. The aggregates one fact may settle whole are
+  held to the same limit by the domains, so settling them stays one fact: a savings
+  balance, everything a loan can owe, the value of one product's stock in one
+  warehouse.
+- ``MAX_TOTAL_IDR`` (Rp 999.999.999.999.999): a total over many facts that one event
+  reports (a year's SHU, the capital basis of every member, an exit refund of two
+  accounts).
+
+Both keep every stored row far inside PostgreSQL's bigint (about 9.2 * 10^18), but
+not every *sum* of rows: anything that adds facts up over a cooperative, a region
+or the federation is computed in ``numeric`` or Python ``int``, never cast back to
+bigint.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Annotated, Any
 
-__all__ = ["BP_PER_UNIT", "apply_bp", "largest_remainder", "round_half_up_div"]
+from pydantic import Field
+
+__all__ = [
+    "BP_PER_UNIT",
+    "MAX_AMOUNT_IDR",
+    "MAX_TOTAL_IDR",
+    "PositiveRupiah",
+    "Rupiah",
+    "SignedRupiah",
+    "TotalRupiah",
+    "apply_bp",
+    "largest_remainder",
+    "round_half_up_div",
+    "within_amount",
+]
 
 BP_PER_UNIT = 10_000  # basis points in 100 %
+
+MAX_AMOUNT_IDR = 10**12 - 1
+MAX_TOTAL_IDR = 10**15 - 1
+
+# The one money type, by sign. Contracts use them as they are (a consumer reads JSON
+# integers); API request models add ``Strict()`` so that 1.0 or "1" is refused.
+Rupiah = Annotated[int, Field(ge=0, le=MAX_AMOUNT_IDR)]
+"""Zero or more rupiah, one fact's worth at most."""
+PositiveRupiah = Annotated[int, Field(gt=0, le=MAX_AMOUNT_IDR)]
+"""At least Rp 1, one fact's worth at most."""
+SignedRupiah = Annotated[int, Field(ge=-MAX_AMOUNT_IDR, le=MAX_AMOUNT_IDR)]
+"""A correction either way (e.g. a settlement variance), one fact's worth at most."""
+TotalRupiah = Annotated[int, Field(ge=0, le=MAX_TOTAL_IDR)]
+"""Zero or more rupiah: a total over many facts that one event reports."""
+
+
+def within_amount(amount_idr: int) -> bool:
+    """Whether ``amount_idr`` is at most one fact's worth (``|amount| <= MAX_AMOUNT_IDR``)."""
+    return -MAX_AMOUNT_IDR <= amount_idr <= MAX_AMOUNT_IDR
 
 
 def round_half_up_div(n: int, d: int) -> int:

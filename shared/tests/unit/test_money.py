@@ -8,8 +8,20 @@ from fractions import Fraction
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import TypeAdapter, ValidationError
 
-from gotong_platform.money import apply_bp, largest_remainder, round_half_up_div
+from gotong_platform.money import (
+    MAX_AMOUNT_IDR,
+    MAX_TOTAL_IDR,
+    PositiveRupiah,
+    Rupiah,
+    SignedRupiah,
+    TotalRupiah,
+    apply_bp,
+    largest_remainder,
+    round_half_up_div,
+    within_amount,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -141,3 +153,37 @@ def test_the_split_is_deterministic_and_follows_the_tie_break_not_the_input_orde
     assert {keys[i]: p for i, p in zip(order, shuffled, strict=True)} == dict(
         zip(keys, parts, strict=True)
     )
+
+
+# --- the platform's money limits ------------------------------------------------------
+
+
+def test_one_fact_is_below_rp_10_to_the_12() -> None:
+    assert MAX_AMOUNT_IDR == 999_999_999_999
+    assert MAX_TOTAL_IDR == 999_999_999_999_999
+    assert MAX_TOTAL_IDR < 2**63 - 1  # a total still fits a bigint column
+
+
+@given(st.integers(min_value=-(2**70), max_value=2**70))
+def test_the_money_types_accept_exactly_their_range(amount: int) -> None:
+    for kind, low, high in ((Rupiah, 0, MAX_AMOUNT_IDR), (PositiveRupiah, 1, MAX_AMOUNT_IDR),
+                            (SignedRupiah, -MAX_AMOUNT_IDR, MAX_AMOUNT_IDR),
+                            (TotalRupiah, 0, MAX_TOTAL_IDR)):
+        accepted = True
+        try:
+            TypeAdapter(kind).validate_python(amount)
+        except ValidationError:
+            accepted = False
+        assert accepted == (low <= amount <= high)
+    assert within_amount(amount) == (-MAX_AMOUNT_IDR <= amount <= MAX_AMOUNT_IDR)
+
+
+@pytest.mark.parametrize("amount", [10**12, 2**62, 2**63 - 1, 2**63, 2**64])
+def test_the_probes_amounts_are_refused(amount: int) -> None:
+    with pytest.raises(ValidationError):
+        TypeAdapter(PositiveRupiah).validate_python(amount)
+
+
+def test_the_json_schema_publishes_the_limit() -> None:
+    assert TypeAdapter(PositiveRupiah).json_schema() == {
+        "type": "integer", "exclusiveMinimum": 0, "maximum": MAX_AMOUNT_IDR}

@@ -8,6 +8,7 @@ import pytest
 from test_shu_builders import COOP, a_policy, a_policy_command, member_facts, totals
 
 from gotong_platform.domain import event_payload
+from gotong_platform.money import MAX_TOTAL_IDR
 from reporting.shu.domain import (
     ApproverIsDrafter,
     ApproveShuCalculation,
@@ -25,6 +26,7 @@ from reporting.shu.domain import (
     ShuCalculation,
     ShuCalculationApproved,
     ShuFacts,
+    ShuFigureTooLarge,
     approve_shu_calculation,
     calculation_event_from_payload,
     calculation_id,
@@ -176,3 +178,24 @@ def test_an_allocation_before_any_draft_is_a_corrupt_stream() -> None:
         approved_in_year=None)
     with pytest.raises(EventSequenceError):
         replay_calculation([allocation])
+
+
+@pytest.mark.parametrize(("facts", "what"), [
+    (ShuFacts(period=fiscal_period(2025), members=(member_facts(1, balance=MAX_TOTAL_IDR + 1),),
+              totals=totals(member_sales=1, all_sales=1)), "capital basis"),
+    (ShuFacts(period=fiscal_period(2025), members=(member_facts(1, balance=1),),
+              totals=totals(member_sales=MAX_TOTAL_IDR, all_sales=MAX_TOTAL_IDR + 1)),
+     "gross business"),
+])
+def test_a_draft_whose_totals_reach_rp_10_to_the_15_is_refused(facts: ShuFacts,
+                                                              what: str) -> None:
+    """The totals a draft publishes stay within the contract (no 500 when publishing)."""
+    with pytest.raises(ShuFigureTooLarge, match=what):
+        draft_shu_calculation(None, DRAFT, a_policy(), facts, drafted_by="bendahara",
+                              today=AFTER_YEAR_END, approved_in_year=None)
+    largest = ShuFacts(period=fiscal_period(2025),
+                       members=(member_facts(1, balance=MAX_TOTAL_IDR),),
+                       totals=totals(member_sales=MAX_TOTAL_IDR, all_sales=MAX_TOTAL_IDR))
+    (event,) = draft_shu_calculation(None, DRAFT, a_policy(), largest, drafted_by="bendahara",
+                                     today=AFTER_YEAR_END, approved_in_year=None)
+    assert event.result.capital_basis_total_idr == MAX_TOTAL_IDR

@@ -13,6 +13,7 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from gotong_platform.contracts.base import EventContract, register
+from gotong_platform.money import PositiveRupiah, Rupiah, SignedRupiah
 
 __all__ = [
     "INVENTORY_TOPIC",
@@ -73,7 +74,7 @@ class ProductPriceSetV1(_Inventory):
     event_type: ClassVar[str] = "ProductPriceSet"
     product_id: str
     price_list: Literal["member", "non_member", "buy_from_member"]
-    price_idr: int = Field(ge=0)
+    price_idr: Rupiah
     per_qty: int = Field(gt=0)
     effective_from: date
 
@@ -85,11 +86,11 @@ class GoodsReceivedV1(_Inventory):
     warehouse_id: str
     product_id: str
     qty: int = Field(gt=0)
-    cost_idr: int = Field(ge=0)
+    cost_idr: Rupiah
     lot_id: str | None = None
     expiry_date: date | None = None
     business_date: date
-    settlement_variance_idr: int = Field(
+    settlement_variance_idr: SignedRupiah = Field(
         default=0, description="cost correction when stock arriving settles an oversell")
 
 
@@ -106,12 +107,12 @@ class ProduceReceivedFromMemberV1(_Inventory):
     net_qty_g: int = Field(gt=0)
     grade: str
     lot_id: str
-    price_idr: int = Field(ge=0)
+    price_idr: Rupiah
     per_qty: int = Field(gt=0)
-    amount_idr: int = Field(ge=0)
+    amount_idr: Rupiah
     business_date: date
     recorded_offline: bool = False
-    settlement_variance_idr: int = Field(
+    settlement_variance_idr: SignedRupiah = Field(
         default=0, description="cost correction when stock arriving settles an oversell")
 
 
@@ -124,7 +125,7 @@ class StockIssuedV1(_Inventory):
     reason: str
     reference: str
     qty: int = Field(gt=0)
-    cost_idr: int
+    cost_idr: SignedRupiah
     went_negative: bool = False
     business_date: date
 
@@ -137,9 +138,9 @@ class StockReturnedV1(_Inventory):
     product_id: str
     reference: str
     qty: int = Field(gt=0)
-    cost_idr: int
+    cost_idr: SignedRupiah
     business_date: date
-    settlement_variance_idr: int = Field(
+    settlement_variance_idr: SignedRupiah = Field(
         default=0, description="cost correction when stock arriving settles an oversell")
 
 
@@ -153,9 +154,9 @@ class StockAdjustedV1(_Inventory):
     lot_id: str | None = None
     qty_delta: int
     reason: Literal["damaged", "rotten", "expired", "lost", "count_correction"]
-    value_idr: int = Field(description="unsigned; the direction is the sign of qty_delta")
+    value_idr: SignedRupiah = Field(description="unsigned; the direction is the sign of qty_delta")
     business_date: date
-    settlement_variance_idr: int = Field(
+    settlement_variance_idr: SignedRupiah = Field(
         default=0, description="cost correction when stock arriving settles an oversell")
 
 
@@ -169,7 +170,7 @@ class StockTransferredOutV1(_Inventory):
     to_warehouse_id: str
     to_cooperative_id: str
     qty: int = Field(gt=0)
-    cost_idr: int
+    cost_idr: SignedRupiah
     business_date: date
 
 
@@ -184,9 +185,9 @@ class StockTransferredInV1(_Inventory):
     qty_sent: int = Field(gt=0)
     qty_received: int = Field(ge=0)
     shrinkage_qty: int = Field(ge=0)
-    cost_idr: int
+    cost_idr: SignedRupiah
     business_date: date
-    settlement_variance_idr: int = Field(
+    settlement_variance_idr: SignedRupiah = Field(
         default=0, description="cost correction when stock arriving settles an oversell")
 
 
@@ -195,14 +196,14 @@ class SaleLine(_Part):
     product_id: str
     category: Category
     qty: int = Field(gt=0)
-    price_idr: int = Field(ge=0)
+    price_idr: Rupiah
     per_qty: int = Field(gt=0)
-    line_total_idr: int = Field(ge=0)
+    line_total_idr: Rupiah
 
 
 class SalePayment(_Part):
     method: PaymentMethod
-    amount_idr: int = Field(gt=0)
+    amount_idr: PositiveRupiah
 
 
 @register
@@ -227,8 +228,8 @@ class SaleRecordedV1(_Inventory):
         default=None, description="the buying cooperative, for a sale to another "
                                   "cooperative of the federation (buyer_type non_member)")
     lines: tuple[SaleLine, ...]
-    discount_idr: int = Field(ge=0)
-    total_idr: int = Field(ge=0)
+    discount_idr: Rupiah
+    total_idr: Rupiah
     payments: tuple[SalePayment, ...]
     business_date: date
     receipt_no: str | None = None

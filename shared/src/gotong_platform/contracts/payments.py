@@ -13,6 +13,7 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from gotong_platform.contracts.base import EventContract, register
+from gotong_platform.money import PositiveRupiah, Rupiah, TotalRupiah
 
 __all__ = [
     "PAYMENTS_TOPIC",
@@ -68,7 +69,7 @@ class SavingsDepositedV1(_Payments):
     account_id: str
     member_id: str
     savings_type: SavingsType
-    amount_idr: int = Field(gt=0)
+    amount_idr: PositiveRupiah
     channel: Channel
     business_date: date
     recorded_offline: bool = False
@@ -80,7 +81,7 @@ class SavingsWithdrawnV1(_Payments):
     account_id: str
     member_id: str
     savings_type: SavingsType
-    amount_idr: int = Field(gt=0)
+    amount_idr: PositiveRupiah
     business_date: date
 
 
@@ -90,7 +91,7 @@ class WajibBilledV1(_Payments):
     account_id: str
     member_id: str
     period: str = Field(pattern=r"^\d{4}-\d{2}$")
-    amount_idr: int = Field(gt=0)
+    amount_idr: PositiveRupiah
     due_date: date
 
 
@@ -100,7 +101,7 @@ class SavingsRefundedV1(_Payments):
     account_id: str
     member_id: str
     savings_type: SavingsType
-    amount_idr: int = Field(ge=0)
+    amount_idr: Rupiah
     business_date: date
     reason: str
 
@@ -108,8 +109,8 @@ class SavingsRefundedV1(_Payments):
 class Instalment(_Part):
     number: int = Field(ge=1)
     due_date: date
-    principal_idr: int = Field(ge=0)
-    interest_idr: int = Field(ge=0)
+    principal_idr: Rupiah
+    interest_idr: Rupiah
 
 
 @register
@@ -117,7 +118,7 @@ class LoanAppliedV1(_Payments):
     event_type: ClassVar[str] = "LoanApplied"
     loan_id: str
     member_id: str
-    principal_idr: int = Field(gt=0)
+    principal_idr: PositiveRupiah
     term_months: int = Field(gt=0)
     interest_rate_bp_per_month: int = Field(ge=0)
     method: Literal["flat", "declining_balance"]
@@ -145,7 +146,7 @@ class LoanDisbursedV1(_Payments):
     event_type: ClassVar[str] = "LoanDisbursed"
     loan_id: str
     member_id: str
-    principal_idr: int = Field(gt=0)
+    principal_idr: PositiveRupiah
     business_date: date
     schedule: tuple[Instalment, ...]
 
@@ -157,11 +158,11 @@ class LoanRepaymentReceivedV1(_Payments):
     event_type: ClassVar[str] = "LoanRepaymentReceived"
     loan_id: str
     member_id: str
-    amount_idr: int = Field(gt=0)
-    penalty_idr: int = Field(ge=0)
-    interest_idr: int = Field(ge=0)
-    principal_idr: int = Field(ge=0)
-    excess_idr: int = Field(ge=0)
+    amount_idr: PositiveRupiah
+    penalty_idr: Rupiah
+    interest_idr: Rupiah
+    principal_idr: Rupiah
+    excess_idr: Rupiah
     channel: Channel
     business_date: date
     recorded_offline: bool = False
@@ -174,7 +175,7 @@ class LoanOverpaidV1(_Payments):
     event_type: ClassVar[str] = "LoanOverpaid"
     loan_id: str
     member_id: str
-    excess_idr: int = Field(gt=0)
+    excess_idr: PositiveRupiah
     business_date: date
     after_closure: bool = Field(
         default=False, description="offline cash taken for a loan already closed")
@@ -185,7 +186,7 @@ class LoanRestructuredV1(_Payments):
     event_type: ClassVar[str] = "LoanRestructured"
     loan_id: str
     member_id: str
-    outstanding_principal_idr: int = Field(ge=0)
+    outstanding_principal_idr: Rupiah
     business_date: date
     schedule: tuple[Instalment, ...]
 
@@ -195,9 +196,9 @@ class LoanWrittenOffV1(_Payments):
     event_type: ClassVar[str] = "LoanWrittenOff"
     loan_id: str
     member_id: str
-    outstanding_principal_idr: int = Field(ge=0)
-    interest_idr: int = Field(default=0, ge=0)
-    penalty_idr: int = Field(default=0, ge=0)
+    outstanding_principal_idr: Rupiah
+    interest_idr: Rupiah = 0
+    penalty_idr: Rupiah = 0
     business_date: date
 
 
@@ -221,7 +222,7 @@ class LoanClosedV1(_Payments):
 
 class SalePaymentPart(_Part):
     method: Literal["cash", "qris", "transfer", "credit"]
-    amount_idr: int = Field(gt=0)
+    amount_idr: PositiveRupiah
 
 
 @register
@@ -230,7 +231,7 @@ class SalePaymentRecordedV1(_Payments):
     sale_id: str
     buyer_type: Literal["member", "non_member"]
     member_id: str | None = None
-    total_idr: int = Field(ge=0)
+    total_idr: Rupiah
     payments: tuple[SalePaymentPart, ...]
     business_date: date
 
@@ -248,7 +249,7 @@ class SalePaymentRefusedV1(_Payments):
 class PayoutDeduction(_Part):
     type: Literal["loan_instalment", "simpanan_wajib", "advance"]
     reference: str
-    amount_idr: int = Field(ge=0)
+    amount_idr: Rupiah
 
 
 @register
@@ -257,9 +258,9 @@ class ProducePayoutMadeV1(_Payments):
     payout_id: str
     receipt_id: str
     member_id: str
-    gross_idr: int = Field(ge=0)
+    gross_idr: Rupiah
     deductions: tuple[PayoutDeduction, ...]
-    net_paid_idr: int = Field(ge=0)
+    net_paid_idr: Rupiah
     business_date: date
 
 
@@ -269,10 +270,10 @@ class MemberExitRefundedV1(_Payments):
 
     event_type: ClassVar[str] = "MemberExitRefunded"
     member_id: str
-    pokok_idr: int = Field(ge=0)
-    wajib_idr: int = Field(ge=0)
-    offset_idr: int = Field(ge=0)
-    refund_idr: int = Field(ge=0)
-    unrecovered_idr: int = Field(default=0, ge=0,
-                                 description="debt the savings did not cover")
+    pokok_idr: Rupiah
+    wajib_idr: Rupiah
+    offset_idr: TotalRupiah
+    refund_idr: TotalRupiah
+    unrecovered_idr: TotalRupiah = Field(default=0,
+                                         description="debt the savings did not cover")
     business_date: date

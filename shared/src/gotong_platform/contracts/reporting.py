@@ -23,6 +23,7 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from gotong_platform.contracts.base import EventContract, register
+from gotong_platform.money import TotalRupiah
 
 __all__ = [
     "REPORTING_TOPIC",
@@ -84,14 +85,14 @@ class ShuCalculationDraftedV1(_Reporting):
     period_end: date
     calc_version: int = Field(ge=1)
     policy: ShuPolicyTerms
-    shu_total_idr: int = Field(ge=0)
-    shu_member_sourced_idr: int = Field(ge=0)
-    shu_non_member_idr: int = Field(ge=0)
-    member_gross_idr: int = Field(ge=0)
-    total_gross_idr: int = Field(ge=0)
-    pools_idr: dict[str, int]
-    capital_basis_total_idr: int = Field(ge=0)
-    transaction_basis_total_idr: int = Field(ge=0)
+    shu_total_idr: TotalRupiah
+    shu_member_sourced_idr: TotalRupiah
+    shu_non_member_idr: TotalRupiah
+    member_gross_idr: TotalRupiah
+    total_gross_idr: TotalRupiah
+    pools_idr: dict[str, TotalRupiah]
+    capital_basis_total_idr: TotalRupiah
+    transaction_basis_total_idr: TotalRupiah
     member_count: int = Field(ge=0)
     drafted_on: date
 
@@ -106,8 +107,8 @@ class ShuCalculationApprovedV1(_Reporting):
     calc_version: int = Field(ge=1)
     policy_version: int = Field(ge=1)
     rat_date: date
-    shu_total_idr: int = Field(ge=0)
-    pools_idr: dict[str, int]
+    shu_total_idr: TotalRupiah
+    pools_idr: dict[str, TotalRupiah]
     member_count: int = Field(ge=0)
 
 
@@ -119,9 +120,9 @@ class MemberShuAllocatedV1(_Reporting):
     calc_id: str
     fiscal_year: int
     member_id: str
-    capital_basis_idr: int = Field(ge=0)
-    transaction_basis_idr: int = Field(ge=0)
-    jasa_modal_idr: int = Field(ge=0)
-    jasa_usaha_idr: int = Field(ge=0)
-    total_idr: int = Field(ge=0)
+    capital_basis_idr: TotalRupiah
+    transaction_basis_idr: TotalRupiah
+    jasa_modal_idr: TotalRupiah
+    jasa_usaha_idr: TotalRupiah
+    total_idr: TotalRupiah
     rat_date: date

@@ -32,6 +32,7 @@ from inventory.domain.commands import (
 )
 from inventory.domain.errors import (
     AmountNegative,
+    AmountTooLarge,
     BuyerCooperativeNotExpected,
     BuyerCooperativeRequired,
     CountCorrectionNeedsCount,
@@ -75,6 +76,7 @@ from inventory.domain.errors import (
     SaleHasNoLines,
     SaleNotFound,
     SaleToOwnCooperative,
+    StockValueLimitReached,
     TextTooLong,
     TransferAlreadyReceived,
     TransferAlreadySent,
@@ -183,6 +185,7 @@ __all__ = [
     "AdjustStock",
     "AdjustmentReason",
     "AmountNegative",
+    "AmountTooLarge",
     "BaseUnit",
     "BuyerCooperativeNotExpected",
     "BuyerCooperativeRequired",
@@ -272,6 +275,7 @@ __all__ = [
     "StockReturned",
     "StockTransferredIn",
     "StockTransferredOut",
+    "StockValueLimitReached",
     "TextTooLong",
     "TransferAlreadyReceived",
     "TransferAlreadySent",

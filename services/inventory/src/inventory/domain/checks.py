@@ -1,4 +1,4 @@
-"""Small checks every command uses: required text, positive quantities, dates.
+"""Small checks every command uses: required text, positive quantities, amounts, dates.
 
 Each returns the cleaned value or raises the error that names the broken rule.
 ``what`` is the clerk's word for the field (e.g. "The name"), so the detail reads
@@ -10,15 +10,17 @@ from __future__ import annotations
 from datetime import date
 
 from gotong_platform.calendar import check_business_date
+from gotong_platform.money import MAX_AMOUNT_IDR
 from inventory.domain.errors import (
     AmountNegative,
+    AmountTooLarge,
     DateInFuture,
     QuantityNotPositive,
     RequiredFieldMissing,
     TextTooLong,
 )
 
-__all__ = ["not_in_future", "not_negative", "optional_text", "positive", "required_text"]
+__all__ = ["amount", "not_in_future", "optional_text", "positive", "required_text"]
 
 
 def required_text(value: str, *, what: str, max_length: int) -> str:
@@ -52,10 +54,12 @@ def positive(qty: int, *, what: str) -> int:
     return qty
 
 
-def not_negative(amount_idr: int, *, what: str) -> int:
-    """Refuse a negative rupiah amount."""
+def amount(amount_idr: int, *, what: str) -> int:
+    """Refuse a negative rupiah amount, or one of a fact's worth or more (Rp 10^12)."""
     if amount_idr < 0:
         raise AmountNegative(f"{what} must not be negative; it is Rp {amount_idr}.")
+    if amount_idr > MAX_AMOUNT_IDR:
+        raise AmountTooLarge(f"{what} must be at most Rp {MAX_AMOUNT_IDR}; it is Rp {amount_idr}.")
     return amount_idr
 
 

@@ -12,6 +12,7 @@ from gotong_platform.domain import InvalidInput, NotFound, RuleViolated
 
 __all__ = [
     "AmountNegative",
+    "AmountTooLarge",
     "BuyerCooperativeNotExpected",
     "BuyerCooperativeRequired",
     "CountCorrectionNeedsCount",
@@ -55,6 +56,7 @@ __all__ = [
     "SaleHasNoLines",
     "SaleNotFound",
     "SaleToOwnCooperative",
+    "StockValueLimitReached",
     "TextTooLong",
     "TransferAlreadyReceived",
     "TransferAlreadySent",
@@ -138,6 +140,13 @@ class AmountNegative(InvalidInput):
     """A rupiah amount (cost, unit price, discount) is zero or more."""
 
     code = "amount-negative"
+
+
+class AmountTooLarge(InvalidInput):
+    """No single fact is Rp 10^12 or more (the platform's limit, docs/money.md): a cost,
+    a price, a discount, a sale, a produce receipt."""
+
+    code = "amount-too-large"
 
 
 class LotIdRequired(InvalidInput):
@@ -303,6 +312,13 @@ class InsufficientStock(RuleViolated):
     """An online issue, transfer or write-off asks for more than is on hand."""
 
     code = "insufficient-stock"
+
+
+class StockValueLimitReached(RuleViolated):
+    """One product's stock in one warehouse is worth less than Rp 10^12 (either way,
+    after an oversell), so that any movement of it stays one fact within the limit."""
+
+    code = "stock-value-limit-reached"
 
 
 class ExpiredStockNotSellable(RuleViolated):

@@ -111,6 +111,7 @@ def set_price(state: Product | None, command: SetPrice, *, today: date) -> list[
     product = _existing(state)
     if command.price_idr <= 0:
         raise PriceNotPositive(f"The price must be above Rp 0; it is Rp {command.price_idr}.")
+    checks.amount(command.price_idr, what="The price")
     if command.per_qty <= 0:
         raise PricingQtyNotPositive(
             f"The price must be for a quantity above 0 {product.base_unit}; "

@@ -97,8 +97,9 @@ def record_sale(
     member_id = _buyer(command)
     buyer_cooperative_id = _buyer_cooperative(command)
     lines = _lines(command.lines)
-    subtotal = sum(line.line_total_idr for line in lines)
-    discount = checks.not_negative(command.discount_idr, what="The discount")
+    subtotal = checks.amount(sum(line.line_total_idr for line in lines),
+                             what="The sale's lines together")
+    discount = checks.amount(command.discount_idr, what="The discount")
     if discount > subtotal:
         raise DiscountExceedsSubtotal(
             f"The discount (Rp {discount}) is more than the lines add up to (Rp {subtotal})."
@@ -164,12 +165,14 @@ def _lines(lines: tuple[SaleLine, ...]) -> tuple[SaleLine, ...]:
     for n, line in enumerate(lines, start=1):
         checks.required_text(line.product_id, what=f"The product of line {n}", max_length=ID_MAX)
         checks.positive(line.qty, what=f"The quantity of line {n}")
-        checks.not_negative(line.price_idr, what=f"The price of line {n}")
+        checks.amount(line.price_idr, what=f"The price of line {n}")
         if line.per_qty <= 0:
             raise PricingQtyNotPositive(
                 f"The price of line {n} must be for a quantity above 0; it is for {line.per_qty}."
             )
-        expected = line_amount(line.qty, line.price_idr, line.per_qty)
+        expected = checks.amount(line_amount(line.qty, line.price_idr, line.per_qty),
+                                 what=f"Line {n} ({line.qty} at Rp {line.price_idr} per "
+                                      f"{line.per_qty})")
         if line.line_total_idr != expected:
             raise LineTotalMismatch(
                 f"Line {n}: {line.qty} at Rp {line.price_idr} per {line.per_qty} is "

@@ -16,6 +16,7 @@ from inventory.domain.ledger import StockLedger
 from inventory.domain.product import Product
 from inventory.domain.stock_commands import AdjustStock, CountStock
 from inventory.domain.stock_events import CountLine, StockAdjusted, StockCounted, StockEvent
+from inventory.domain.stock_limits import value_limited
 from inventory.domain.stock_rules import lot_for, same_product
 from inventory.domain.values import AdjustmentReason
 
@@ -24,6 +25,7 @@ __all__ = ["adjust_stock", "count_stock"]
 ID_MAX = 100
 
 
+@value_limited
 def adjust_stock(
     ledger: StockLedger, command: AdjustStock, *, product: Product, today: date
 ) -> list[StockEvent]:
@@ -66,6 +68,7 @@ def adjust_stock(
     ]
 
 
+@value_limited
 def count_stock(
     ledger: StockLedger, command: CountStock, *, product: Product, today: date
 ) -> list[StockEvent]:

@@ -36,6 +36,7 @@ from inventory.domain.stock_events import (
     StockReturned,
     StockTransferredOut,
 )
+from inventory.domain.stock_limits import value_limited
 from inventory.domain.stock_rules import cost_pick, same_product
 from inventory.domain.values import IssueReason
 
@@ -44,6 +45,7 @@ __all__ = ["issue_stock", "return_stock", "transfer_stock_out"]
 ID_MAX = 100
 
 
+@value_limited
 def issue_stock(
     ledger: StockLedger,
     command: IssueStock,
@@ -99,6 +101,7 @@ def _check_on_hand(ledger: StockLedger, qty: int, product: Product, allow_negati
         )
 
 
+@value_limited
 def return_stock(ledger: StockLedger, command: ReturnStock, *, today: date) -> list[StockEvent]:
     """Put back exactly what issue ``issue_id`` took, lot by lot, at the cost it left at.
 
@@ -129,6 +132,7 @@ def return_stock(ledger: StockLedger, command: ReturnStock, *, today: date) -> l
     ]
 
 
+@value_limited
 def transfer_stock_out(
     ledger: StockLedger,
     command: TransferStockOut,

@@ -33,6 +33,7 @@ from inventory.domain.stock_events import (
     StockLine,
     StockTransferredIn,
 )
+from inventory.domain.stock_limits import value_limited
 from inventory.domain.stock_rules import (
     LOT_MAX,
     check_lot_expiry,
@@ -49,6 +50,7 @@ ID_MAX = 100
 TEXT_MAX = 200
 
 
+@value_limited
 def receive_goods(
     ledger: StockLedger, command: ReceiveGoods, *, product: Product, today: date
 ) -> list[StockEvent]:
@@ -56,7 +58,7 @@ def receive_goods(
     same_product(ledger, product)
     receipt_id = checks.required_text(command.receipt_id, what="The receipt", max_length=ID_MAX)
     qty = checks.positive(command.qty, what="The quantity received")
-    cost = checks.not_negative(command.total_cost_idr, what="The cost of the receipt")
+    cost = checks.amount(command.total_cost_idr, what="The cost of the receipt")
     day = checks.not_in_future(command.business_date, what="The business date", today=today)
     if command.harvest_date is not None:
         _harvested_by(command.harvest_date, day)
@@ -83,6 +85,7 @@ def receive_goods(
     ]
 
 
+@value_limited
 def receive_produce(
     ledger: StockLedger, command: ReceiveProduce, *, product: Product, today: date
 ) -> list[StockEvent]:
@@ -117,7 +120,9 @@ def receive_produce(
     check_lot_expiry(ledger, lot, expiry)
     price = _buying_price(product, command, day)
     net = gross - command.tare_g
-    amount = line_amount(net, price.price_idr, price.per_qty)
+    amount = checks.amount(line_amount(net, price.price_idr, price.per_qty),
+                           what=f"The produce ({net} g at Rp {price.price_idr} per "
+                                f"{price.per_qty} g)")
     variance, _ = ledger.valuation.put(net, amount)
     return [
         ProduceReceivedFromMember(
@@ -156,7 +161,7 @@ def _buying_price(product: Product, command: ReceiveProduce, day: date) -> Price
                 f"{product.name} has no buy-from-member price on {day.isoformat()}."
             )
         return listed
-    checks.not_negative(command.price_idr, what="The buying price")
+    checks.amount(command.price_idr, what="The buying price")
     if command.per_qty <= 0:
         raise PricingQtyNotPositive(
             f"The buying price must be for more than 0 g; it is for {command.per_qty} g."
@@ -169,6 +174,7 @@ def _buying_price(product: Product, command: ReceiveProduce, day: date) -> Price
     )
 
 
+@value_limited
 def receive_transfer(
     ledger: StockLedger, command: ReceiveTransfer, *, product: Product, today: date
 ) -> list[StockEvent]:
@@ -187,7 +193,7 @@ def receive_transfer(
         raise TransferHasNoLines("The transfer received carries no lines.")
     for line in command.lines:
         checks.positive(line.qty, what="The quantity of a transfer line")
-        checks.not_negative(line.cost_idr, what="The cost of a transfer line")
+        checks.amount(line.cost_idr, what="The cost of a transfer line")
         if line.lot_id is not None:
             lot_for(product, line.lot_id)
             check_lot_expiry(ledger, line.lot_id, line.expiry_date)

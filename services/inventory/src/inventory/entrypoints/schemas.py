@@ -1,7 +1,8 @@
 """API request and response models (separate from domain events and contracts).
 
 Quantities are integers in the product's base unit (g, pcs, ml); money is integer
-rupiah. Both are strict integers: ``1.5`` or ``"2"`` is refused, never rounded.
+rupiah below Rp 10^12 (docs/money.md). Both are strict integers: ``1.5`` or ``"2"`` is
+refused, never rounded.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Strict
+
+from gotong_platform import money
 
 Kind = Literal["warehouse", "cold_storage", "shop"]
 Category = Literal["farm_produce", "handicraft", "staple_goods", "farm_inputs"]
@@ -19,12 +22,13 @@ PriceListIn = Literal["member", "non_member", "buy_from_member"]
 WriteOffReason = Literal["damaged", "rotten", "expired", "lost"]
 Method = Literal["cash", "qris", "transfer", "credit"]
 
-# Bounds keep every sum well inside PostgreSQL's bigint: 10^8 base units is 100 t in
-# grams, 10^9 rupiah is Rp 1 miliar.
+# Quantities stay at 10^8 base units (100 t in grams); money is the platform's
+# (gotong_platform.money: one fact is never Rp 10^12 or more), a price at most Rp 1
+# miliar per pricing unit.
 Qty = Annotated[int, Field(strict=True, ge=1, le=100_000_000)]
 Counted = Annotated[int, Field(strict=True, ge=0, le=100_000_000)]
-Rupiah = Annotated[int, Field(strict=True, ge=0, le=1_000_000_000_000)]
-PriceIdr = Annotated[int, Field(strict=True, ge=1, le=1_000_000_000)]
+Rupiah = Annotated[money.Rupiah, Strict()]
+PriceIdr = Annotated[money.PositiveRupiah, Strict(), Field(le=1_000_000_000)]
 Id = Annotated[str, Field(min_length=1, max_length=100)]
 LotId = Annotated[str, Field(min_length=1, max_length=100, examples=["KOPI-2026-07-A"])]
 

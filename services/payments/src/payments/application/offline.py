@@ -17,12 +17,13 @@ from __future__ import annotations
 import dataclasses
 import typing
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError
 
 from gotong_platform.db import DbConnection
 from gotong_platform.domain import DomainError
+from gotong_platform.money import MAX_AMOUNT_IDR, PositiveRupiah
 from gotong_platform.sync import (
     BatchDecision,
     HandlerOutcome,
@@ -58,14 +59,14 @@ class _Fact(BaseModel):
 class DepositFact(_Fact):
     member_id: str = Field(min_length=1, max_length=100)
     savings_type: Literal["pokok", "wajib", "sukarela"]
-    amount_idr: int = Field(strict=True, gt=0)
+    amount_idr: Annotated[PositiveRupiah, Strict()]
     channel: Literal["cash", "transfer", "qris"]
     reference: str | None = Field(default=None, max_length=100)
 
 
 class RepaymentFact(_Fact):
     loan_id: str = Field(min_length=1, max_length=100)
-    amount_idr: int = Field(strict=True, gt=0)
+    amount_idr: Annotated[PositiveRupiah, Strict()]
     channel: Literal["cash", "transfer", "qris"]
     reference: str | None = Field(default=None, max_length=100)
 
@@ -157,7 +158,6 @@ _SAVINGS_TYPES = {k.value: k for k in SavingsType}
 _DEPOSIT_CHANNELS = {c: DepositChannel(c) for c in typing.get_args(
     DepositFact.model_fields["channel"].annotation)}
 _DEPOSIT_KEYS = frozenset(DepositFact.model_fields)
-_MAX_PLAIN_INT = 2**63  # larger ones go through the model
 
 
 def plain_deposit(
@@ -176,7 +176,7 @@ def plain_deposit(
     amount = payload.get("amount_idr")
     reference = payload.get("reference")
     if (kind is None or channel is None or type(amount) is not int
-            or not 0 < amount < _MAX_PLAIN_INT or not _plain_text(member_id, 1)
+            or not 0 < amount <= MAX_AMOUNT_IDR or not _plain_text(member_id, 1)
             or not (reference is None or _plain_text(reference, 0))):
         return None
     assert isinstance(member_id, str)

@@ -13,6 +13,7 @@ from typing import Any
 
 from gotong_platform.contracts import EventContract
 from gotong_platform.contracts import payments as c
+from gotong_platform.money import MAX_AMOUNT_IDR
 from payments.application.events import MemberExitRefunded, ProducePayoutMade
 from payments.application.policy import SavingsPolicySet
 from payments.domain import (
@@ -91,7 +92,7 @@ def _deposited_contract(event: SavingsDeposited, kind: str) -> dict[str, Any] | 
     The unit tests prove both give the same payload."""
     amount, day, offline = event.amount_idr, event.business_date, event.recorded_offline
     channel = event.channel.value
-    if not (type(amount) is int and amount > 0 and type(day) is date
+    if not (type(amount) is int and 0 < amount <= MAX_AMOUNT_IDR and type(day) is date
             and type(offline) is bool and channel in _CHANNELS
             and type(event.cooperative_id) is str and type(event.account_id) is str
             and type(event.member_id) is str):

@@ -4,15 +4,28 @@ from __future__ import annotations
 
 from datetime import date
 
-from payments.domain.errors import AmountNotPositive, DateOutOfOrder, RequiredFieldMissing
+from gotong_platform.money import MAX_AMOUNT_IDR
+from payments.domain.errors import (
+    AmountNotPositive,
+    AmountTooLarge,
+    DateOutOfOrder,
+    RequiredFieldMissing,
+)
 
 __all__ = ["not_before", "positive_amount", "required_text"]
 
 
 def positive_amount(amount_idr: int, *, what: str) -> int:
-    """Refuse an amount below 1 rupiah. ``what`` is the clerk's word, e.g. "The deposit"."""
+    """Refuse an amount below Rp 1 or beyond one fact's worth (``MAX_AMOUNT_IDR``).
+
+    ``what`` is the clerk's word, e.g. "The deposit".
+    """
     if amount_idr <= 0:
         raise AmountNotPositive(f"{what} must be at least Rp 1; it is Rp {amount_idr}.")
+    if amount_idr > MAX_AMOUNT_IDR:
+        raise AmountTooLarge(
+            f"{what} must be at most Rp {MAX_AMOUNT_IDR}; it is Rp {amount_idr}."
+        )
     return amount_idr
 
 

@@ -12,6 +12,7 @@ from gotong_platform.domain import InvalidInput, NotFound, RuleViolated
 __all__ = [
     "AccountAlreadyOpened",
     "AmountNotPositive",
+    "AmountTooLarge",
     "CreditForNonMemberRefused",
     "DateOutOfOrder",
     "DueDateBeforePeriod",
@@ -26,6 +27,7 @@ __all__ = [
     "LoanNotFound",
     "LoanNotFullyRepaid",
     "LoanNotPendingApproval",
+    "LoanTotalTooLarge",
     "MakerCheckerViolation",
     "NotAWajibAccount",
     "PaymentsDoNotMatchTotal",
@@ -38,6 +40,7 @@ __all__ = [
     "RequiredFieldMissing",
     "SaleBuyerMismatch",
     "SavingsAccountNotFound",
+    "SavingsBalanceLimitReached",
     "SavingsNotWithdrawable",
     "TermOutOfRange",
     "WajibAlreadyBilled",
@@ -52,6 +55,22 @@ class AmountNotPositive(InvalidInput):
     """A money amount must be at least 1 rupiah."""
 
     code = "amount-not-positive"
+
+
+class AmountTooLarge(InvalidInput):
+    """No single fact is Rp 10^12 or more (the platform's limit, docs/money.md)."""
+
+    code = "amount-too-large"
+
+
+class LoanTotalTooLarge(InvalidInput):
+    """A loan's principal and scheduled interest together stay below Rp 10^12.
+
+    Everything a loan can owe then fits one repayment, and no outstanding grows
+    beyond what one fact may carry.
+    """
+
+    code = "loan-total-too-large"
 
 
 class RequiredFieldMissing(InvalidInput):
@@ -145,6 +164,12 @@ class InsufficientSavingsBalance(RuleViolated):
     """A savings balance never goes below zero."""
 
     code = "insufficient-savings-balance"
+
+
+class SavingsBalanceLimitReached(RuleViolated):
+    """A savings balance stays below Rp 10^12, so refunding it stays one fact."""
+
+    code = "savings-balance-limit-reached"
 
 
 class RefundBeforeExitRefused(RuleViolated):

@@ -13,6 +13,11 @@ application, and whoever writes a loan off is not who disbursed it. A closed-loo
 cooperative lends to its admitted members only (UU P2SK, handbook §1.2). Repayments
 are facts when recorded offline: cash a collector took for a loan that has since been
 closed is accepted as an overpayment for staff to resolve (handbook §6.5).
+
+What a loan can owe stays below Rp 10^12, the platform's limit of one fact, so that
+one repayment can always settle it: the principal and its scheduled interest are
+refused beyond it (at application and restructuring), and penalties stop accruing
+at it.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import dataclasses
 from datetime import date
 
 from gotong_platform.domain import DomainError
+from gotong_platform.money import MAX_AMOUNT_IDR
 from payments.domain import checks
 from payments.domain.commands import (
     ApplyForLoan,
@@ -43,6 +49,7 @@ from payments.domain.errors import (
     LoanNotFound,
     LoanNotFullyRepaid,
     LoanNotPendingApproval,
+    LoanTotalTooLarge,
     MakerCheckerViolation,
     RateOutOfRange,
     RepaymentToClosedLoanRefused,
@@ -64,8 +71,8 @@ from payments.domain.loan_events import (
     LoanWrittenOff,
 )
 from payments.domain.loan_state import Loan, fold_loan
-from payments.domain.repayment import allocate, penalty_charges
-from payments.domain.schedule import DEFAULT_LOAN_LIMITS, LoanLimits, build_schedule
+from payments.domain.repayment import PenaltyCharge, allocate, penalty_charges
+from payments.domain.schedule import DEFAULT_LOAN_LIMITS, Instalment, LoanLimits, build_schedule
 from payments.domain.values import LoanStatus
 
 __all__ = [
@@ -109,6 +116,9 @@ def apply_for_loan(
         command.penalty_bp_per_month,
         limits,
     )
+    _below_loan_limit(build_schedule(principal, command.term_months,
+                                     command.interest_rate_bp_per_month, command.method,
+                                     command.first_due_date))
     recorded_by = checks.required_text(command.recorded_by, what="Who recorded the application")
     _due_after(command.first_due_date, command.applied_on, step="the application")
     if cooperative_is_closed_loop and not borrower_is_member:
@@ -227,7 +237,10 @@ def receive_repayment(state: Loan | None, command: ReceiveRepayment) -> list[Loa
             penalty_idr=c.penalty_idr,
             charged_on=command.paid_on,
         )
-        for c in penalty_charges(loan.instalments, loan.penalty_bp_per_month, command.paid_on)
+        for c in _capped(
+            penalty_charges(loan.instalments, loan.penalty_bp_per_month, command.paid_on),
+            room_idr=MAX_AMOUNT_IDR - loan.outstanding_idr,
+        )
     ]
     charged = fold_loan(loan, charges)
     allocations, excess = allocate(charged.instalments, amount)
@@ -301,6 +314,7 @@ def restructure_loan(
     first = dataclasses.replace(
         schedule[0], interest_idr=schedule[0].interest_idr + carried_interest
     )
+    _below_loan_limit((first, *schedule[1:]), penalty_idr=loan.outstanding_penalty_idr)
     return [
         LoanRestructured(
             **_ids(loan),
@@ -397,6 +411,29 @@ def _check_terms(term: int, rate_bp: int, penalty_bp: int, limits: LoanLimits) -
             f"The penalty rate must be 0 to {limits.max_penalty_bp_per_month} bp a month; "
             f"it is {penalty_bp}."
         )
+
+
+def _below_loan_limit(schedule: tuple[Instalment, ...], *, penalty_idr: int = 0) -> None:
+    """Refuse terms under which the loan would owe Rp 10^12 or more."""
+    owed = penalty_idr + sum(i.principal_idr + i.interest_idr for i in schedule)
+    if owed > MAX_AMOUNT_IDR:
+        raise LoanTotalTooLarge(
+            f"On these terms the loan would owe Rp {owed} (principal, interest and "
+            f"penalty); no loan may owe more than Rp {MAX_AMOUNT_IDR}."
+        )
+
+
+def _capped(charges: list[PenaltyCharge], *, room_idr: int) -> list[PenaltyCharge]:
+    """The charges, oldest instalment first, until the loan owes the limit: penalties
+    stop accruing there (an instalment left out is charged once there is room)."""
+    capped: list[PenaltyCharge] = []
+    for charge in charges:
+        penalty = min(charge.penalty_idr, room_idr)
+        if penalty <= 0:
+            break
+        capped.append(dataclasses.replace(charge, penalty_idr=penalty))
+        room_idr -= penalty
+    return capped
 
 
 def _due_after(first_due_date: date, day: date, *, step: str) -> None:

@@ -8,9 +8,11 @@ Indonesian cooperatives know three simpanan (handbook §1.2):
 - *sukarela*: voluntary savings, withdrawable at any time.
 
 Pokok and wajib are the member's capital: never withdrawn while a member, only
-refunded on exit. No balance ever goes below zero. Command functions take the current
-state (``None`` before opening) and the command, and return the new events or raise
-the error that names the broken rule; ``evolve_savings`` applies one event.
+refunded on exit. No balance ever goes below zero, nor reaches Rp 10^12 (the
+platform's limit of one fact: refunding a whole balance stays one fact). Command
+functions take the current state (``None`` before opening) and the command, and
+return the new events or raise the error that names the broken rule;
+``evolve_savings`` applies one event.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import assert_never
 
+from gotong_platform.money import MAX_AMOUNT_IDR
 from payments.domain import checks
 from payments.domain.commands import (
     BillWajib,
@@ -42,6 +45,7 @@ from payments.domain.errors import (
     PokokAmountRequired,
     RefundBeforeExitRefused,
     SavingsAccountNotFound,
+    SavingsBalanceLimitReached,
     SavingsNotWithdrawable,
     WajibAlreadyBilled,
     WajibBeforeAdmission,
@@ -165,6 +169,7 @@ def deposit_savings(state: SavingsAccount | None, command: DepositSavings) -> li
     _not_before_opening(account, command.business_date, what="The deposit date")
     if account.savings_type is SavingsType.POKOK:
         _check_pokok(account, amount)
+    _below_balance_limit(account, amount)
     return [
         SavingsDeposited(
             **_ids(account),
@@ -276,6 +281,14 @@ def _check_pokok(account: SavingsAccount, amount: int) -> None:
     if amount != account.pokok_amount_idr:
         raise PokokAmountMismatch(
             f"Simpanan pokok is Rp {account.pokok_amount_idr}; the deposit is Rp {amount}."
+        )
+
+
+def _below_balance_limit(account: SavingsAccount, amount: int) -> None:
+    if account.balance_idr + amount > MAX_AMOUNT_IDR:
+        raise SavingsBalanceLimitReached(
+            f"A deposit of Rp {amount} would take the balance of Rp {account.balance_idr} "
+            f"beyond Rp {MAX_AMOUNT_IDR}, the most one account may hold."
         )
 
 

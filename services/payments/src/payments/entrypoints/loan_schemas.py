@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from gotong_platform.money import PositiveRupiah
 from payments.application.loan_service import LoanView
 from payments.domain import InstalmentPosition, LoanRepaymentReceived
 from payments.entrypoints.schemas import CashChannel, In, rupiah
@@ -18,7 +19,7 @@ def reason_field() -> Any:
 
 class LoanApplyIn(In):
     member_id: str = Field(max_length=100, examples=["member-0190f3c2-7a1b-7c3d-8e4f-5a6b7c8d"])
-    principal_idr: int = rupiah(3_000_000)
+    principal_idr: PositiveRupiah = rupiah(3_000_000)
     term_months: int = Field(ge=1, examples=[10])
     interest_rate_bp_per_month: int = Field(ge=0, examples=[150],
                                             description="jasa pinjaman; 150 bp = 1.5 % a month")
@@ -44,7 +45,7 @@ class DisburseIn(In):
 
 
 class RepaymentIn(In):
-    amount_idr: int = rupiah(330_000)
+    amount_idr: PositiveRupiah = rupiah(330_000)
     channel: CashChannel = Field(examples=["cash"])
     paid_on: date | None = Field(default=None, description="defaults to today")
     reference: str | None = Field(default=None, max_length=100)

@@ -1,7 +1,8 @@
 """API request and response models of savings and of the records other services cause.
 
 Separate from domain events and contracts. Money is an integer number of rupiah and
-refused in any other form (``strict``: no ``50000.0``, no ``"50000"``).
+refused in any other form (``strict``: no ``50000.0``, no ``"50000"``), and never
+Rp 10^12 or more: the platform's ``PositiveRupiah`` (docs/money.md).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gotong_platform.money import PositiveRupiah
 from payments.application.policy import SavingsPolicy
 from payments.application.savings_service import WajibBilling
 from payments.domain import SavingsAccount
@@ -24,8 +26,8 @@ _PAYOUT_INSTALMENTS = (
 
 
 def rupiah(example: int, *, description: str | None = None) -> Any:
-    """An amount of at least Rp 1, a JSON integer."""
-    return Field(strict=True, gt=0, examples=[example], description=description)
+    """A ``PositiveRupiah`` field (Rp 1 to Rp 999.999.999.999), a JSON integer."""
+    return Field(strict=True, examples=[example], description=description)
 
 
 class In(BaseModel):
@@ -37,8 +39,9 @@ class In(BaseModel):
 
 
 class SavingsPolicyIn(In):
-    pokok_idr: int = rupiah(50_000, description="simpanan pokok: paid once, equal for all")
-    wajib_idr: int = rupiah(10_000, description="simpanan wajib: billed every month")
+    pokok_idr: PositiveRupiah = rupiah(50_000,
+                                       description="simpanan pokok: paid once, equal for all")
+    wajib_idr: PositiveRupiah = rupiah(10_000, description="simpanan wajib: billed every month")
     wajib_due_day: int = Field(ge=1, le=28, examples=[10],
                                description="day of the month the wajib falls due")
     payout_instalments: PayoutInstalments = Field(
@@ -64,7 +67,7 @@ class SavingsPolicyOut(BaseModel):
 
 
 class DepositIn(In):
-    amount_idr: int = rupiah(10_000)
+    amount_idr: PositiveRupiah = rupiah(10_000)
     channel: CashChannel = Field(examples=["cash"])
     business_date: date | None = Field(default=None,
                                        description="defaults to today in the cooperative's "
@@ -74,7 +77,7 @@ class DepositIn(In):
 
 
 class WithdrawalIn(In):
-    amount_idr: int = rupiah(25_000)
+    amount_idr: PositiveRupiah = rupiah(25_000)
     business_date: date | None = Field(default=None, description="defaults to today")
 
 

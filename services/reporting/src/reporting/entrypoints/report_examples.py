@@ -13,6 +13,10 @@ _EXAMPLE: dict[str, Any] = {
     "period": {"month": "2026-01", "start": "2026-01-01", "end": "2026-01-31",
                "as_of": "2026-01-31", "as_of_basis": "month_end",
                "known_at": "2026-02-03T01:00:00Z"},
+    "unavailable": [{"cooperative_id": "cooperative-0190f3d4", "name": "Koperasi Mawar",
+                     "regency_code": "5312", "reason": "figures-not-computable",
+                     "step": "figures of 2026-01", "error": "NumericValueOutOfRangeError",
+                     "trace_id": "0af7651916cd43dd8448eb211c80319c"}],
     "members": {"active": {"total": 412, "L": 190, "P": 222, "unknown": 0}, "admitted": 9,
                 "exited": 2, "participants": 301,
                 "participation_rate": {"numerator": 301, "denominator": 412, "bp": 7306},
@@ -79,7 +83,13 @@ _PROBLEM = {"type": "https://gotong.id/problems/invalid-request", "title": "Inva
 
 MONTHLY_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "The monthly report (JSON), or one of its tables as CSV when "
-                         "`Accept: text/csv`",
+                         "`Accept: text/csv`. `unavailable` lists the cooperatives in scope "
+                         "whose figures could not be computed (usually none): they are left "
+                         "out of every figure, ratio, spread and ranking, `scope.cooperatives` "
+                         "counts the others, and each failure is logged with the `trace_id` "
+                         "shown. In CSV: the `unavailable` table, the `cooperatives` table's "
+                         "rows with `figures_unavailable` true, and the summary's "
+                         "`unavailable.cooperatives`.",
           "content": {"application/json": {"example": _EXAMPLE},
                       "text/csv": {"schema": {"type": "string"}, "example": _CSV}}},
     422: {"description": "A bad month, as_of, known_at or table",

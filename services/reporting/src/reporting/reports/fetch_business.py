@@ -13,7 +13,7 @@ cooperatives eliminates it (``consolidate.group_amounts``).
 from __future__ import annotations
 
 from gotong_platform.db import DbConnection
-from reporting.reports.figures import PRODUCE_MARKETING, CoopFigures
+from reporting.reports.figures import PRODUCE_MARKETING, CoopFigures, whole
 from reporting.reports.query import SCOPE, Query
 
 __all__ = ["fetch_business"]
@@ -32,12 +32,12 @@ moves AS (
     WHERE v.business_date BETWEEN $3 AND $4 AND v.recorded_at <= s.known_at
       AND f.business_date <= $4 AND f.recorded_at <= s.known_at
 )
-SELECT cooperative_id, category, buyer_type, buyer_cooperative_id, sum(gross)::bigint AS gross,
-       sum(voided)::bigint AS voided, sum(credit)::bigint AS credit
+SELECT cooperative_id, category, buyer_type, buyer_cooperative_id, sum(gross) AS gross,
+       sum(voided) AS voided, sum(credit) AS credit
 FROM moves GROUP BY 1, 2, 3, 4
 """
 _PRODUCE = SCOPE + """
-SELECT f.cooperative_id, sum(f.amount_idr)::bigint AS amount, sum(f.net_qty_g)::bigint AS g,
+SELECT f.cooperative_id, sum(f.amount_idr) AS amount, sum(f.net_qty_g) AS g,
        count(*)::bigint AS receipts, count(DISTINCT f.member_id)::bigint AS suppliers
 FROM fact_produce f JOIN s USING (cooperative_id)
 WHERE f.business_date BETWEEN $3 AND $4 AND f.recorded_at <= s.known_at
@@ -62,8 +62,8 @@ _DERIVED = ("sales.net_idr", "volume_usaha_idr")  # derive() computes these from
 async def fetch_business(conn: DbConnection, q: Query, figs: dict[str, CoopFigures]) -> None:
     for r in await conn.fetch(_SALES, *q.args):
         f = figs[r["cooperative_id"]]
-        added = sale_figures(r["category"], r["buyer_type"], r["gross"], r["voided"],
-                             r["credit"])
+        added = sale_figures(r["category"], r["buyer_type"], whole(r["gross"]),
+                             whole(r["voided"]), whole(r["credit"]))
         for key, value in added.items():
             if key not in _DERIVED:
                 f.add(key, value)

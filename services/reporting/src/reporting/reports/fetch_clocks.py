@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from gotong_platform.db import DbConnection
-from reporting.reports.figures import CoopFigures
+from reporting.reports.figures import CoopFigures, whole
 from reporting.reports.query import SCOPE, Query
 
 __all__ = ["LATE_FACTS", "fetch_freshness", "fetch_late_uploads"]
@@ -59,7 +59,7 @@ _LATE = """WITH s AS (SELECT * FROM unnest($1::text[], $2::timestamptz[], $5::ti
                       AS s(cooperative_id, known_at, month_end_at)),
 bounds AS (SELECT $3::date AS first_day, $4::date AS as_of),
 late AS ({union})
-SELECT fact, cooperative_id, count(DISTINCT key)::bigint AS n, sum(amount)::bigint AS amount_idr
+SELECT fact, cooperative_id, count(DISTINCT key)::bigint AS n, sum(amount) AS amount_idr
 FROM late GROUP BY 1, 2 ORDER BY 2, 1
 """.format(union="\n    UNION ALL\n".join(
     f"""SELECT '{fact}' AS fact, f.cooperative_id, {key} AS key, {amount} AS amount
@@ -85,4 +85,4 @@ async def fetch_late_uploads(conn: DbConnection, q: Query, month_end_at: dict[st
     ids, known, start, as_of = q.args
     rows = await conn.fetch(_LATE, ids, known, start, as_of, [month_end_at[i] for i in ids])
     return [{"cooperative_id": r["cooperative_id"], "fact": r["fact"], "count": r["n"],
-             "amount_idr": r["amount_idr"]} for r in rows]
+             "amount_idr": whole(r["amount_idr"])} for r in rows]

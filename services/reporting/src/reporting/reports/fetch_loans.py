@@ -34,10 +34,10 @@ flows AS (
     WHERE f.kind IN ('repayment', 'written_off')
       AND f.business_date BETWEEN $3 AND $4 AND f.recorded_at <= s.known_at
 )
-SELECT cooperative_id, sum(disbursed)::bigint AS disbursed,
-       sum(disbursements)::bigint AS disbursements, sum(principal)::bigint AS principal,
-       sum(interest)::bigint AS interest, sum(penalty)::bigint AS penalty,
-       sum(written_off)::bigint AS written_off
+SELECT cooperative_id, sum(disbursed) AS disbursed,
+       sum(disbursements) AS disbursements, sum(principal) AS principal,
+       sum(interest) AS interest, sum(penalty) AS penalty,
+       sum(written_off) AS written_off
 FROM flows GROUP BY 1
 """
 _ALIVE = SCOPE + """,

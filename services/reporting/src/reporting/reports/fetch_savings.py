@@ -11,20 +11,20 @@ from collections import defaultdict
 from datetime import date
 
 from gotong_platform.db import DbConnection
-from reporting.reports.figures import CoopFigures
+from reporting.reports.figures import CoopFigures, whole
 from reporting.reports.query import SCOPE, Query
 from reporting.reports.wajib import paid_on_time
 
 __all__ = ["fetch_savings"]
 
 _BALANCES = SCOPE + """
-SELECT f.cooperative_id, f.savings_type, sum(f.delta_idr)::bigint AS balance,
+SELECT f.cooperative_id, f.savings_type, sum(f.delta_idr) AS balance,
        coalesce(sum(f.delta_idr) FILTER (WHERE f.kind = 'deposit' AND f.business_date >= $3),
-                0)::bigint AS deposits,
+                0) AS deposits,
        coalesce(-sum(f.delta_idr) FILTER (WHERE f.kind = 'withdrawal'
-                                          AND f.business_date >= $3), 0)::bigint AS withdrawals,
+                                          AND f.business_date >= $3), 0) AS withdrawals,
        coalesce(-sum(f.delta_idr) FILTER (WHERE f.kind = 'refund' AND f.business_date >= $3),
-                0)::bigint AS refunds
+                0) AS refunds
 FROM fact_savings f JOIN s USING (cooperative_id)
 WHERE f.business_date <= $4 AND f.recorded_at <= s.known_at
 GROUP BY 1, 2
@@ -43,7 +43,7 @@ FROM fact_wajib_bills b JOIN s USING (cooperative_id) JOIN due USING (cooperativ
 WHERE b.due_date <= $4 AND b.recorded_at <= s.known_at
 """
 _DEPOSITS = _DUE + """
-SELECT f.cooperative_id, f.member_id, f.business_date, sum(f.delta_idr)::bigint AS amount
+SELECT f.cooperative_id, f.member_id, f.business_date, sum(f.delta_idr) AS amount
 FROM fact_savings f JOIN s USING (cooperative_id) JOIN due USING (cooperative_id, member_id)
 WHERE f.savings_type = 'wajib' AND f.kind = 'deposit' AND f.business_date <= $4
   AND f.recorded_at <= s.known_at
@@ -66,7 +66,8 @@ async def fetch_savings(conn: DbConnection, q: Query, figs: dict[str, CoopFigure
             (r["due_date"], r["period"], r["amount_idr"]))
     deposits: dict[Member, list[tuple[date, int]]] = defaultdict(list)
     for r in await conn.fetch(_DEPOSITS, *q.args):
-        deposits[r["cooperative_id"], r["member_id"]].append((r["business_date"], r["amount"]))
+        deposits[r["cooperative_id"], r["member_id"]].append((r["business_date"],
+                                                              whole(r["amount"])))
     for member in sorted(bills):
         f = figs[member[0]]
         for due, _, paid in paid_on_time(bills[member], deposits.get(member, [])):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from gotong_platform.db import DbConnection
-from reporting.reports.figures import SPOILAGE_REASONS, CoopFigures
+from reporting.reports.figures import SPOILAGE_REASONS, CoopFigures, whole
 from reporting.reports.query import SCOPE, Query
 
 __all__ = ["fetch_stock"]
@@ -20,9 +20,9 @@ _MOVES = SCOPE + """
 SELECT f.cooperative_id, f.kind, coalesce(f.reason, '') AS reason,
        coalesce(f.counterparty_cooperative_id, '') AS counterparty,
        f.value_delta_idr > 0 AS inflow,
-       coalesce(sum(f.value_delta_idr) FILTER (WHERE f.business_date >= $3), 0)::bigint
+       coalesce(sum(f.value_delta_idr) FILTER (WHERE f.business_date >= $3), 0)
            AS month_value,
-       sum(f.value_delta_idr)::bigint AS value_on_hand
+       sum(f.value_delta_idr) AS value_on_hand
 FROM fact_stock f JOIN s USING (cooperative_id)
 WHERE f.business_date <= $4 AND f.recorded_at <= s.known_at
 GROUP BY 1, 2, 3, 4, 5
@@ -30,7 +30,7 @@ GROUP BY 1, 2, 3, 4, 5
 _LOW = SCOPE + """
 SELECT f.cooperative_id, f.warehouse_id, f.product_id, w.name AS warehouse_name,
        p.sku, p.name AS product_name, p.category, p.base_unit,
-       sum(f.qty_delta)::bigint AS on_hand, sum(f.value_delta_idr)::bigint AS value_idr
+       sum(f.qty_delta) AS on_hand, sum(f.value_delta_idr) AS value_idr
 FROM fact_stock f JOIN s USING (cooperative_id)
 LEFT JOIN products p USING (product_id) LEFT JOIN warehouses w USING (warehouse_id)
 WHERE f.business_date <= $4 AND f.recorded_at <= s.known_at
@@ -43,7 +43,7 @@ _FLOW_OF = {"receipt": "receipt", "produce": "produce", "issue": "issue", "retur
 
 
 def _add_move(f: CoopFigures, r: Any, cooperative_id: str) -> None:
-    value = r["month_value"]
+    value = whole(r["month_value"])
     f.add("stock.value_idr", r["value_on_hand"])
     f.add("stock.net_change_idr", value)
     kind = r["kind"]
@@ -69,4 +69,5 @@ async def fetch_stock(conn: DbConnection, q: Query, figs: dict[str, CoopFigures]
             "cooperative_id": r["cooperative_id"], "warehouse_id": r["warehouse_id"],
             "warehouse_name": r["warehouse_name"], "product_id": r["product_id"],
             "sku": r["sku"], "product_name": r["product_name"], "category": r["category"],
-            "base_unit": r["base_unit"], "on_hand": r["on_hand"], "value_idr": r["value_idr"]})
+            "base_unit": r["base_unit"], "on_hand": whole(r["on_hand"]),
+            "value_idr": whole(r["value_idr"])})

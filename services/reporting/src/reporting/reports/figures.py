@@ -3,6 +3,10 @@
 Every KPI of a group (region, federation) is computed from the sum of these
 amounts over its cooperatives, so ratios come from summed numerators and
 denominators. Keys are fixed (``AMOUNT_KEYS``) so every output has the same shape.
+
+Amounts are Python ``int`` (unbounded): the fetches' SQL sums stay ``numeric`` (the
+type ``sum`` over bigint gives) and are never cast back to bigint, which overflows at
+about Rp 9.2 * 10^18; ``whole`` turns them into ``int`` exactly.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from reporting.reports.loan_quality import COLLECTIBILITY
@@ -25,6 +30,7 @@ __all__ = [
     "CoopFigures",
     "ReportOptions",
     "sum_amounts",
+    "whole",
 ]
 
 CATEGORIES = ("farm_produce", "handicraft", "staple_goods", "farm_inputs")
@@ -83,10 +89,10 @@ class CoopFigures:
     last_business_date: date | None = None
     last_activity_date: date | None = None
 
-    def add(self, key: str, value: int) -> None:
+    def add(self, key: str, value: int | Decimal) -> None:
         if key not in self.amounts:
             raise KeyError(f"unknown figure {key}")
-        self.amounts[key] += value
+        self.amounts[key] += whole(value)
 
     def derive(self) -> None:
         """Totals defined from the other figures (called once, after every fetch)."""
@@ -95,6 +101,16 @@ class CoopFigures:
         a["savings.total_idr"] = sum(a[f"savings.{kind}_idr"] for kind in SAVINGS_TYPES)
         a["volume_usaha_idr"] = (a["sales.retail_idr"] + a["sales.produce_marketing_idr"]
                                  + a["loans.disbursed_idr"])
+
+
+def whole(value: int | Decimal) -> int:
+    """A SQL sum (``numeric``, read as ``Decimal``) or count as an exact ``int``."""
+    if type(value) is int:
+        return value
+    number = int(value)
+    if number != value:
+        raise ValueError(f"a sum of whole rupiah or units is whole, not {value}")
+    return number
 
 
 def sum_amounts(figures: Iterable[CoopFigures]) -> dict[str, int]:

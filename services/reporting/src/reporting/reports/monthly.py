@@ -4,12 +4,16 @@
 month, and the month as known at its end); the reports are then pure assembly, so
 a region and the federation are consolidated from exactly the figures their
 cooperatives show.
+
+A cooperative whose figures cannot be computed (``reporting.reports.isolation``) is
+left out of every figure, ratio, spread and ranking of every report, and named in
+the report's ``unavailable`` list; the others are reported as always.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -28,13 +32,15 @@ from reporting.reports.directory import CoopInfo, in_federation
 from reporting.reports.fetch_clocks import fetch_late_uploads
 from reporting.reports.figures import CoopFigures, ReportOptions
 from reporting.reports.freshness import freshness_row
+from reporting.reports.isolation import Unavailables, per_cooperative
 from reporting.reports.period import Period, iso
 from reporting.reports.query import Query
 from reporting.reports.render import kpis
 
 __all__ = ["MonthData", "cooperative_report", "federation_report", "gather", "region_report"]
 
-Cache = dict[Hashable, dict[str, CoopFigures]]
+# a query's figures, and the cooperatives it could not compute
+Cache = dict[Hashable, tuple[dict[str, CoopFigures], Unavailables]]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -49,17 +55,35 @@ class MonthData:
     late_uploads: list[dict[str, Any]]
     in_federation: frozenset[str]
     in_federation_before: frozenset[str]
+    unavailable: Unavailables  # left out of every report
 
 
-async def _collect(conn: DbConnection, q: Query, cache: Cache | None
-                   ) -> dict[str, CoopFigures]:
+async def _collect(conn: DbConnection, q: Query, step: str, unavailable: Unavailables,
+                   cache: Cache | None) -> dict[str, CoopFigures]:
     key = (q.period.month, q.period.as_of, tuple(sorted(q.known_at.items())))
     if cache is not None and key in cache:
-        return cache[key]
-    figs = await collect(conn, q)
-    if cache is not None:
-        cache[key] = figs
+        figs, failed = cache[key]
+    else:
+        failed = {}
+        figs = await collect(conn, q, step, failed)
+        if cache is not None:
+            cache[key] = (figs, failed)
+    for cooperative_id, why in failed.items():
+        unavailable.setdefault(cooperative_id, why)
     return figs
+
+
+async def _late_uploads(conn: DbConnection, q: Query, month_end_at: dict[str, datetime],
+                        unavailable: Unavailables) -> list[dict[str, Any]]:
+    async def compute(ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        by_coop: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
+        for row in await fetch_late_uploads(conn, q.only(ids), month_end_at):
+            by_coop[row["cooperative_id"]].append(row)
+        return by_coop
+
+    rows = await per_cooperative(conn, sorted(month_end_at), "late uploads", compute,
+                                 unavailable)
+    return [row for cooperative_id in sorted(rows) for row in rows[cooperative_id]]
 
 
 async def gather(conn: DbConnection, period: Period, coops: list[CoopInfo],
@@ -68,6 +92,7 @@ async def gather(conn: DbConnection, period: Period, coops: list[CoopInfo],
     # after five runs of a prepared statement was measured 50x slower on a year of data.
     # (Transaction-local: the caller's read transaction.)
     await conn.execute("SELECT set_config('plan_cache_mode', 'force_custom_plan', true)")
+    unavailable: Unavailables = {}
     ids = [c.cooperative_id for c in coops]
     before = period.previous()
     month_end_at = {c.cooperative_id: min(period.month_end_at(c.time_zone), period.known_at)
@@ -75,15 +100,19 @@ async def gather(conn: DbConnection, period: Period, coops: list[CoopInfo],
     q = Query.uniform(period, ids, options)
     return MonthData(
         period=period, options=options, coops={c.cooperative_id: c for c in coops},
-        current=await _collect(conn, q, cache),
-        previous=await _collect(conn, Query.uniform(before, ids, options), cache),
-        at_month_end=await _collect(conn, Query(period, month_end_at, options), cache),
+        current=await _collect(conn, q, f"figures of {period.month}", unavailable, cache),
+        previous=await _collect(conn, Query.uniform(before, ids, options),
+                                f"figures of {before.month}", unavailable, cache),
+        at_month_end=await _collect(conn, Query(period, month_end_at, options),
+                                    f"figures of {period.month} as known at its end",
+                                    unavailable, cache),
         month_end_at=month_end_at,
-        late_uploads=await fetch_late_uploads(conn, q, month_end_at),
+        late_uploads=await _late_uploads(conn, q, month_end_at, unavailable),
         in_federation=frozenset(await in_federation(conn, ids, period.as_of,
                                                     period.known_at)),
         in_federation_before=frozenset(await in_federation(conn, ids, before.as_of,
                                                            period.known_at)),
+        unavailable=unavailable,
     )
 
 
@@ -105,8 +134,18 @@ def _adjustments(data: MonthData, ids: list[str], now: dict[str, int]) -> dict[s
     }
 
 
-def _report(data: MonthData, scope: dict[str, Any], ids: list[str], ids_before: list[str],
-            *, with_spread: bool) -> dict[str, Any]:
+def _unavailable(data: MonthData, ids: list[str]) -> list[dict[str, Any]]:
+    return [{"cooperative_id": i, "name": data.coops[i].name,
+             "regency_code": data.coops[i].regency_code} | data.unavailable[i].as_dict()
+            for i in ids if i in data.unavailable]
+
+
+def _report(data: MonthData, scope: dict[str, Any], in_scope: list[str],
+            in_scope_before: list[str], *, with_spread: bool) -> dict[str, Any]:
+    """``in_scope``: the cooperatives the report covers (``in_scope_before`` in the
+    previous month); those in ``data.unavailable`` are left out of every figure."""
+    ids = [i for i in in_scope if i not in data.unavailable]
+    ids_before = [i for i in in_scope_before if i not in data.unavailable]
     now, eliminations = group_amounts(data.current, ids)
     before, _ = group_amounts(data.previous, ids_before)
     freshness = _freshness(data, ids)
@@ -116,6 +155,7 @@ def _report(data: MonthData, scope: dict[str, Any], ids: list[str], ids_before: 
     report: dict[str, Any] = {
         "scope": scope | {"cooperatives": len(ids)},
         "period": data.period.as_dict(),
+        "unavailable": _unavailable(data, in_scope),
         **kpis(now),
         "eliminations": eliminations,
         "growth": {"previous_month": data.period.previous().month,

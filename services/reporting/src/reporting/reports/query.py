@@ -8,7 +8,7 @@ month" use each cooperative's local month end), so the scope is a small table of
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
 from reporting.reports.figures import DEFAULT_OPTIONS, ReportOptions
@@ -33,6 +33,10 @@ class Query:
     def uniform(cls, period: Period, cooperatives: list[str],
                 options: ReportOptions = DEFAULT_OPTIONS) -> Query:
         return cls(period, dict.fromkeys(cooperatives, period.known_at), options)
+
+    def only(self, cooperatives: Iterable[str]) -> Query:
+        """The same query for some of its cooperatives."""
+        return Query(self.period, {i: self.known_at[i] for i in cooperatives}, self.options)
 
     @property
     def args(self) -> tuple[list[str], list[datetime], date, date]:

@@ -1,27 +1,32 @@
 """Every table a monthly report shows, as rows, and as CSV (one table per file).
 
 - ``summary``: every single figure of the report's KPI sections, one per line
-  (``metric``, ``value``), ratios with their numerator and denominator;
-- ``cooperatives``: one row per cooperative (its KPIs, ratio bp, growth bp, freshness);
+  (``metric``, ``value``), ratios with their numerator and denominator, and how many
+  cooperatives' figures were unavailable;
+- ``cooperatives``: one row per cooperative (its KPIs, ratio bp, growth bp, freshness),
+  then one per cooperative whose figures are unavailable (``figures_unavailable``
+  true, its figures empty);
+- ``unavailable``: the cooperatives left out of the report, and why;
 - ``sales_by_category``, ``savings_by_type``, ``loans_by_collectibility``,
   ``growth``, ``freshness``, ``low_stock``, ``late_uploads``, ``adjustments``;
 - ``spread`` and ``ranking`` (region and federation reports).
+
+Every cell goes through ``gotong_platform.csv_cells`` (no text opens as a formula).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Literal, get_args
 
+from gotong_platform.csv_cells import write_csv
 from reporting.reports.consolidate import COOP_ROW_COLUMNS
 
 __all__ = ["TABLES", "TableName", "table_csv", "table_rows", "to_csv"]
 
 TableName = Literal["summary", "cooperatives", "sales_by_category", "savings_by_type",
                     "loans_by_collectibility", "growth", "freshness", "low_stock",
-                    "late_uploads", "adjustments", "spread", "ranking"]
+                    "late_uploads", "adjustments", "spread", "ranking", "unavailable"]
 
 Rows = list[dict[str, Any]]
 _SECTIONS = ("members", "business", "savings", "loans", "stock", "eliminations")
@@ -37,7 +42,15 @@ def _flatten(prefix: str, value: Any) -> Iterator[tuple[str, Any]]:
 
 def _summary(report: Mapping[str, Any]) -> Rows:
     return [{"metric": metric, "value": value}
-            for section in _SECTIONS for metric, value in _flatten(section, report[section])]
+            for section in _SECTIONS for metric, value in _flatten(section, report[section])
+            ] + [{"metric": "unavailable.cooperatives", "value": len(report["unavailable"])}]
+
+
+def _cooperatives(report: Mapping[str, Any]) -> Rows:
+    computed = [row | {"figures_unavailable": False} for row in report["cooperatives"]]
+    return computed + [{"cooperative_id": u["cooperative_id"], "name": u["name"],
+                        "regency_code": u["regency_code"], "figures_unavailable": True}
+                       for u in report["unavailable"]]
 
 
 def _savings(report: Mapping[str, Any]) -> Rows:
@@ -66,7 +79,7 @@ _SPREAD = ("ratio", "n", "min", "p25", "median", "p75", "max", "higher_is_better
 # name: (rows of a report, the columns even when there are no rows)
 TABLES: dict[str, tuple[_Extract, tuple[str, ...]]] = {
     "summary": (_summary, ("metric", "value")),
-    "cooperatives": (lambda r: list(r["cooperatives"]), COOP_ROW_COLUMNS),
+    "cooperatives": (_cooperatives, (*COOP_ROW_COLUMNS, "figures_unavailable")),
     "sales_by_category": (lambda r: list(r["business"]["by_category"]),
                           ("category", "member_idr", "non_member_idr", "total_idr")),
     "savings_by_type": (_savings, ("savings_type", "balance_idr")),
@@ -83,6 +96,9 @@ TABLES: dict[str, tuple[_Extract, tuple[str, ...]]] = {
                     ("metric", "at_month_end", "now", "delta")),
     "spread": (_spread, _SPREAD),
     "ranking": (_ranking, ("ratio", "rank", "cooperative_id", "name", "bp")),
+    "unavailable": (lambda r: list(r["unavailable"]),
+                    ("cooperative_id", "name", "regency_code", "reason", "step", "error",
+                     "trace_id")),
 }
 
 if set(TABLES) != set(get_args(TableName)):
@@ -99,22 +115,9 @@ def table_csv(report: Mapping[str, Any], table: str) -> str:
     return to_csv(extract(report), columns)
 
 
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
-
-
 def to_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] = ()) -> str:
     """RFC 4180 CSV (CRLF line ends) with a header; columns in first-seen order."""
     header = list(columns)
     for row in rows:
         header += [key for key in row if key not in header]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(row.get(column)) for column in header])
-    return out.getvalue()
+    return write_csv(header, ([row.get(column) for column in header] for row in rows))

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gotong_platform.money import MAX_TOTAL_IDR
 from reporting.shu.domain import (
     AdoptShuPolicy,
     CapitalMeasure,
@@ -20,7 +21,6 @@ __all__ = ["AdoptPolicyIn", "ApproveIn", "CalculationOut", "CalculationSummary",
 
 SavingsTypeIn = Literal["pokok", "wajib", "sukarela"]
 TransactionKindIn = Literal["member_purchases", "produce_sold", "loan_interest_paid"]
-MAX_IDR = 10**15  # Rp 1 quadrillion: far beyond any cooperative, far below bigint
 
 
 class _In(BaseModel):
@@ -93,7 +93,10 @@ class PolicyOut(BaseModel):
 
 class DraftIn(_In):
     fiscal_year: int = Field(examples=[2025])
-    shu_total_idr: int = Field(le=MAX_IDR, description="SHU after tax, from the books",
+    # The platform's limit of a total (docs/money.md); a loss year (below 0) is the
+    # domain's shu-negative.
+    shu_total_idr: int = Field(strict=True, le=MAX_TOTAL_IDR,
+                               description="SHU after tax, from the books",
                                examples=[120_000_000])
     policy_version: int = Field(ge=1, examples=[1])
 

@@ -30,6 +30,7 @@ from contextlib import AbstractAsyncContextManager
 from datetime import date
 
 from gotong_platform.db import DbConnection
+from reporting.reports.figures import whole
 from reporting.shu.application.ports import CooperativeProfile
 from reporting.shu.domain import (
     BusinessTotals,
@@ -69,7 +70,7 @@ WHERE s.status IN ('admitted', 'suspended')
 GROUP BY s.member_id
 """
 _BALANCES = """
-SELECT s.member_id, me.month_end, sum(s.delta_idr)::bigint AS balance
+SELECT s.member_id, me.month_end, sum(s.delta_idr) AS balance
 FROM unnest($2::date[]) AS me(month_end)
 JOIN fact_savings s ON s.cooperative_id = $1 AND s.business_date <= me.month_end
                    AND s.savings_type = ANY($3::text[])
@@ -85,15 +86,15 @@ WITH lines AS (
     WHERE v.cooperative_id = $1 AND v.business_date BETWEEN $2 AND $3
 )
 SELECT CASE WHEN buyer_type = 'member' THEN member_id END AS member_id,
-       buyer_type = 'member' AS by_member, sum(amount_idr)::bigint AS amount
+       buyer_type = 'member' AS by_member, sum(amount_idr) AS amount
 FROM lines GROUP BY 1, 2
 """
 _PRODUCE = """
-SELECT member_id, sum(amount_idr)::bigint AS amount FROM fact_produce
+SELECT member_id, sum(amount_idr) AS amount FROM fact_produce
 WHERE cooperative_id = $1 AND business_date BETWEEN $2 AND $3 GROUP BY member_id
 """
 _INTEREST = """
-SELECT member_id, sum(interest_idr)::bigint AS amount FROM fact_loan_events
+SELECT member_id, sum(interest_idr) AS amount FROM fact_loan_events
 WHERE cooperative_id = $1 AND kind = 'repayment' AND business_date BETWEEN $2 AND $3
 GROUP BY member_id
 """
@@ -125,7 +126,7 @@ class ReadModelBases:
             sales = await conn.fetch(_SALES, *span)
             produce = await _by_member(conn, _PRODUCE, *span)
             interest = await _by_member(conn, _INTEREST, *span)
-        purchases = {r["member_id"]: r["amount"] for r in sales if r["by_member"]}
+        purchases = {r["member_id"]: whole(r["amount"]) for r in sales if r["by_member"]}
         facts = tuple(
             MemberFacts(
                 member_id=m["member_id"], member_no=m["member_no"], status=m["status"],
@@ -139,19 +140,19 @@ class ReadModelBases:
             for m in members)
         totals = BusinessTotals(
             member_sales_idr=sum(purchases.values()),
-            all_sales_idr=sum(r["amount"] for r in sales),
+            all_sales_idr=sum(whole(r["amount"]) for r in sales),
             produce_idr=sum(produce.values()), loan_interest_idr=sum(interest.values()))
         return ShuFacts(period=period, members=facts, totals=totals)
 
 
 async def _by_member(conn: DbConnection, sql: str, *args: object) -> dict[str, int]:
     """``{member_id: value}`` of a query answering (member_id, one number)."""
-    return {r[0]: r[1] for r in await conn.fetch(sql, *args)}
+    return {r[0]: whole(r[1]) for r in await conn.fetch(sql, *args)}
 
 
 async def _balances(conn: DbConnection, cooperative_id: str, month_ends: list[date],
                     types: list[str]) -> dict[str, dict[date, int]]:
     balances: dict[str, dict[date, int]] = defaultdict(dict)
     for r in await conn.fetch(_BALANCES, cooperative_id, month_ends, types):
-        balances[r["member_id"]][r["month_end"]] = r["balance"]
+        balances[r["member_id"]][r["month_end"]] = whole(r["balance"])
     return balances

@@ -1,12 +1,14 @@
-"""The member table of a calculation as CSV (what the RAT and the treasurer print)."""
+"""The member table of a calculation as CSV (what the RAT and the treasurer print).
+
+Cells go through ``gotong_platform.csv_cells``: no text opens as a formula.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from gotong_platform.csv_cells import write_csv
 from reporting.shu.adapters.views import ALLOCATION_COLUMNS
 
 __all__ = ["allocations_csv"]
@@ -14,9 +16,5 @@ __all__ = ["allocations_csv"]
 
 def allocations_csv(rows: Iterable[Mapping[str, Any]]) -> str:
     """Header, then one line per member; amounts as plain integers of rupiah."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(ALLOCATION_COLUMNS)
-    for row in rows:
-        writer.writerow(["" if row[c] is None else row[c] for c in ALLOCATION_COLUMNS])
-    return out.getvalue()
+    return write_csv(ALLOCATION_COLUMNS, ([row[c] for c in ALLOCATION_COLUMNS] for row in rows),
+                     lineterminator="\n")

@@ -335,6 +335,7 @@
     $("content").hidden = false;
     $("scope-label").textContent = scopeLabel(r);
     renderPeriod(r);
+    renderUnavailable(r);
     renderTiles(r);
     var has = r.scope.cooperatives > 0;
     $("empty").hidden = has;
@@ -386,6 +387,17 @@
       ") · pertumbuhan dibanding " + cmp.long + " · data diterima s.d. " + moment(p.known_at);
     $("table-subtitle").textContent = "Angka kunci " + cmp.current +
       " dan pertumbuhan dibanding " + cmp.long;
+  }
+
+  // Cooperatives whose figures the server could not compute: left out of every number here.
+  function renderUnavailable(r) {
+    var missing = r.unavailable || [];
+    $("unavailable").hidden = missing.length === 0;
+    $("unavailable").textContent = missing.length === 0 ? "" :
+      "Angka " + missing.length + " koperasi tidak dapat dihitung dan tidak termasuk dalam " +
+      "laporan ini: " + missing.map(function (u) {
+        return (u.name || u.cooperative_id) + (u.trace_id ? " (kode jejak " + u.trace_id + ")" : "");
+      }).join(", ") + ". Kantor federasi sudah dapat memeriksanya.";
   }
 
   function growthOf(r, metric) {

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import assert_never
 
+from gotong_platform.money import MAX_TOTAL_IDR
 from reporting.shu.domain import errors
 from reporting.shu.domain.allocation import ShuResult, calculate_shu
 from reporting.shu.domain.commands import ApproveShuCalculation, DraftShuCalculation
@@ -75,9 +76,9 @@ def draft_shu_calculation(
             f"{policy.effective_fiscal_year}, not {command.fiscal_year}.")
     if facts.period.fiscal_year != command.fiscal_year:
         raise ValueError("the facts are of another fiscal year")
-    result = calculate_shu(policy, command.shu_total_idr,
-                           member_bases(policy, facts.period, facts.members),
-                           gross_split(facts.totals))
+    result = _within_total_limit(calculate_shu(
+        policy, command.shu_total_idr, member_bases(policy, facts.period, facts.members),
+        gross_split(facts.totals)))
     return [ShuCalculationDrafted(
         calc_id=calc_id, cooperative_id=policy.cooperative_id, fiscal_year=command.fiscal_year,
         period_start=facts.period.start, period_end=facts.period.end,
@@ -117,6 +118,19 @@ def approve_shu_calculation(
             jasa_modal_idr=a.jasa_modal_idr, jasa_usaha_idr=a.jasa_usaha_idr,
             total_idr=a.total_idr, rat_date=command.rat_date)
         for a in calc.result.allocations)]
+
+
+def _within_total_limit(result: ShuResult) -> ShuResult:
+    """Every total the draft publishes stays below Rp 10^15; each part of one is smaller."""
+    figures = {"SHU": result.shu_total_idr, "gross business": result.total_gross_idr,
+               "capital basis": result.capital_basis_total_idr,
+               "transaction basis": result.transaction_basis_total_idr}
+    for what, value in figures.items():
+        if value > MAX_TOTAL_IDR:
+            raise errors.ShuFigureTooLarge(
+                f"The year's {what} is Rp {value}; a calculation carries at most "
+                f"Rp {MAX_TOTAL_IDR}.")
+    return result
 
 
 def _refuse_frozen(state: ShuCalculation | None, approved_in_year: str | None,

@@ -31,6 +31,7 @@ __all__ = [
     "RatDateInFuture",
     "RatDateNotAfterYearEnd",
     "ReservePoolMissing",
+    "ShuFigureTooLarge",
     "ShuNegative",
     "TooManyPools",
     "TransactionBasisEmpty",
@@ -167,6 +168,13 @@ class ApproverIsDrafter(RuleViolated):
     """Maker-checker: whoever drafted the figures cannot approve them."""
 
     code = "approver-is-drafter"
+
+
+class ShuFigureTooLarge(RuleViolated):
+    """A calculation publishes totals below Rp 10^15 (the platform's limit of a total,
+    docs/money.md): the SHU, the year's gross business, the capital and transaction bases."""
+
+    code = "shu-figure-too-large"
 
 
 class DraftPredatesYearEnd(RuleViolated):
