@@ -15,8 +15,6 @@ then does the same, so effects still commit exactly once.
 
 from __future__ import annotations
 
-import dataclasses
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -31,31 +29,9 @@ from gotong_platform.http.idempotency import (
     replay_response,
     stored_response,
 )
-from gotong_platform.ids import uuid7
-from gotong_platform.telemetry.tracing import current_trace_headers
+from gotong_platform.provenance import CommandMeta
 
 __all__ = ["CommandMeta", "execute_command"]
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class CommandMeta:
-    """Who sent the command and within which flow: copied onto every event it makes."""
-
-    actor: str
-    command_id: str
-    correlation_id: uuid.UUID
-    traceparent: str | None
-    tracestate: str | None
-
-    @classmethod
-    def current(cls, *, actor: str, command_id: str, correlation: str | None) -> CommandMeta:
-        traceparent, tracestate = current_trace_headers()
-        try:
-            correlation_id = uuid.UUID(correlation) if correlation else uuid7()
-        except ValueError:
-            correlation_id = uuid7()
-        return cls(actor=actor, command_id=command_id, correlation_id=correlation_id,
-                   traceparent=traceparent, tracestate=tracestate)
 
 
 Work = Callable[[DbConnection], Awaitable[tuple[int, Any]]]

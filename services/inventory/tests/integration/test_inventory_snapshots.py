@@ -28,9 +28,10 @@ from gotong_platform.contracts import payments as p
 from gotong_platform.domain import ConcurrencyConflict
 from gotong_platform.envelope import Envelope
 from gotong_platform.ids import uuid7
+from gotong_platform.provenance import Provenance
 from gotong_platform.testing.fixtures import business_now
 from inventory.adapters import projections
-from inventory.adapters.repository import InventoryRepository, Provenance
+from inventory.adapters.repository import InventoryRepository
 from inventory.adapters.snapshots import ledger_snapshot
 from inventory.application.reactions import consumer_handler
 from inventory.application.sales import OrderLine, SaleOrder
@@ -283,7 +284,7 @@ async def test_a_concurrent_writer_of_a_ledger_gets_409(api: Api, shop: Shop) ->
         async with api.pool.acquire() as conn:
             with pytest.raises(ConcurrencyConflict):
                 async with conn.transaction():
-                    await sales.record(conn, shop.coop, order, today(), Provenance.now(meta, CLOCK))
+                    await sales.record(conn, shop.coop, order, today(), Provenance(meta))
     finally:
         del sales.repo.load_place
     level = await api.pool.fetchrow(

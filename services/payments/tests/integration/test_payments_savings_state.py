@@ -29,6 +29,7 @@ from gotong_platform.db import DbConnection, create_pool
 from gotong_platform.directory import apply_members_event
 from gotong_platform.domain import DomainError
 from gotong_platform.migrations import upgrade
+from gotong_platform.provenance import Provenance
 from gotong_platform.sync import (
     BatchItemHandler,
     HandlerOutcome,
@@ -40,7 +41,6 @@ from gotong_platform.sync import (
     process_batch,
 )
 from gotong_platform.testing.fixtures import business_now
-from payments.adapters.events import Origin
 from payments.adapters.savings_snapshot import snapshot_of
 from payments.application.savings_service import account_id_for
 from payments.domain import (
@@ -82,8 +82,8 @@ def services(dsn: str) -> Services:
                           FixedClock(NOW))
 
 
-def origin() -> Origin:
-    return Origin(meta=CommandMeta.current(actor="user-test", command_id=f"c-{next(_names)}",
+def origin() -> Provenance:
+    return Provenance(meta=CommandMeta.current(actor="user-test", command_id=f"c-{next(_names)}",
                                            correlation=None))
 
 

@@ -11,19 +11,16 @@ Stream ids: the aggregate's id (``warehouse-<uuid>``, ``product-<uuid>``,
 from __future__ import annotations
 
 import dataclasses
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import orjson
 
-from gotong_platform.calendar import Clock
-from gotong_platform.commands import CommandMeta
 from gotong_platform.db import DbConnection, json_dumps
 from gotong_platform.domain import DomainEvent
 from gotong_platform.eventstore import NewEvent, PostgresEventStore, StreamAppend
-from gotong_platform.ids import uuid7
+from gotong_platform.provenance import Provenance, new_event
 from inventory.adapters import projections, snapshots
 from inventory.application.publishing import (
     business_date_of,
@@ -64,26 +61,10 @@ from inventory.domain.values import IssueReason
 __all__ = [
     "InventoryRepository",
     "Place",
-    "Provenance",
     "StagedSale",
     "StagedStock",
     "stock_stream",
 ]
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Provenance:
-    """Where the events of one command, offline fact or reaction come from."""
-
-    meta: CommandMeta
-    occurred_at: datetime  # the device's clock for an offline fact, else the server's
-    causation_id: uuid.UUID | None = None  # the consumed event a reaction answers
-
-    @classmethod
-    def now(cls, meta: CommandMeta, clock: Clock, causation_id: uuid.UUID | None = None
-            ) -> Provenance:
-        """Events made by the server at ``clock``'s now."""
-        return cls(meta=meta, occurred_at=clock.now(), causation_id=causation_id)
 
 
 def stock_stream(warehouse_id: str, product_id: str) -> str:
@@ -571,21 +552,13 @@ class InventoryRepository:
     def _out(event: DomainEvent, public: dict[str, Any] | None, day: date) -> _Outgoing:
         return _Outgoing(event=event, public=public, business_date=business_date_of(event, day))
 
-    @staticmethod
-    def _new_events(outgoing: Sequence[_Outgoing], cooperative_id: str,
+    def _new_events(self, outgoing: Sequence[_Outgoing], cooperative_id: str,
                     provenance: Provenance) -> list[NewEvent]:
-        meta = provenance.meta
-        return [
-            NewEvent(
-                event_id=uuid7(), event_type=o.event.event_type,
-                schema_version=o.event.schema_version, payload=event_to_payload(o.event),
-                public_payload=o.public, cooperative_id=cooperative_id,
-                occurred_at=provenance.occurred_at, business_date=o.business_date,
-                correlation_id=meta.correlation_id, causation_id=provenance.causation_id,
-                command_id=meta.command_id, actor=meta.actor, traceparent=meta.traceparent,
-                tracestate=meta.tracestate,
-            )
-            for o in outgoing]
+        now = self.store.clock.now()
+        return [new_event(o.event, event_to_payload(o.event), o.public,
+                          cooperative_id=cooperative_id, business_date=o.business_date,
+                          provenance=provenance, now=now)
+                for o in outgoing]
 
     async def _append(
         self, conn: DbConnection, stream_id: str, version: int, outgoing: Sequence[_Outgoing],

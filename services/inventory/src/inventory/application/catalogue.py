@@ -12,7 +12,8 @@ from datetime import date
 
 from gotong_platform.db import DbConnection
 from gotong_platform.ids import new_id
-from inventory.adapters.repository import InventoryRepository, Provenance
+from gotong_platform.provenance import Provenance
+from inventory.adapters.repository import InventoryRepository
 from inventory.application.errors import DuplicateSku
 from inventory.application.lookups import product_in
 from inventory.domain import (

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from gotong_platform.db import DbConnection
-from inventory.adapters.repository import InventoryRepository, Provenance
+from gotong_platform.provenance import Provenance
+from inventory.adapters.repository import InventoryRepository
 from inventory.domain import Product, StockEvent, StockLedger, Warehouse
 
 __all__ = ["Decide", "move_stock"]

@@ -29,7 +29,8 @@ from gotong_platform.contracts import payments as p
 from gotong_platform.db import DbConnection
 from gotong_platform.directory import apply_members_event
 from gotong_platform.envelope import Envelope
-from inventory.adapters.repository import InventoryRepository, Provenance
+from gotong_platform.provenance import Provenance
+from inventory.adapters.repository import InventoryRepository
 from inventory.application.clock import business_date
 from inventory.application.errors import CooperativeNotKnown
 from inventory.application.retry import retry_on_conflict
@@ -138,4 +139,4 @@ class PaymentReactions:
         meta = CommandMeta.current(
             actor=ACTOR, command_id=str(env.event_id),
             correlation=str(env.correlation_id) if env.correlation_id else None)
-        return Provenance.now(meta, self.repo.store.clock, causation_id=env.event_id)
+        return Provenance(meta, causation_id=env.event_id)

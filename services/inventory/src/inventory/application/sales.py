@@ -23,7 +23,8 @@ from itertools import groupby
 from gotong_platform.db import DbConnection
 from gotong_platform.directory import Directory
 from gotong_platform.ids import new_id
-from inventory.adapters.repository import InventoryRepository, Provenance, StagedStock
+from gotong_platform.provenance import Provenance
+from inventory.adapters.repository import InventoryRepository, StagedStock
 from inventory.application.errors import NoListPrice, OutsideFederation, UnknownBuyerCooperative
 from inventory.application.lookups import is_active_member, require_active_member
 from inventory.application.stock import FLAG_MEMBER_UNVERIFIED

@@ -13,7 +13,8 @@ from datetime import date
 from functools import partial
 
 from gotong_platform.db import DbConnection
-from inventory.adapters.repository import InventoryRepository, Provenance
+from gotong_platform.provenance import Provenance
+from inventory.adapters.repository import InventoryRepository
 from inventory.application.errors import NoListPrice
 from inventory.application.ledgers import move_stock
 from inventory.application.lookups import (

@@ -17,8 +17,9 @@ from typing import Any
 
 from gotong_platform.db import DbConnection
 from gotong_platform.directory import Directory
+from gotong_platform.provenance import Provenance
 from inventory.adapters import projections
-from inventory.adapters.repository import InventoryRepository, Provenance
+from inventory.adapters.repository import InventoryRepository
 from inventory.application.errors import (
     DuplicateProductLine,
     OutsideFederation,

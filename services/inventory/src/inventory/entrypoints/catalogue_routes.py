@@ -11,8 +11,8 @@ from starlette.responses import JSONResponse
 from gotong_platform.auth import Action
 from gotong_platform.db import DbConnection
 from gotong_platform.http import HTTPProblem, require_action
+from gotong_platform.provenance import Provenance
 from inventory.adapters import queries
-from inventory.adapters.repository import Provenance
 from inventory.domain import (
     BaseUnit,
     DefineProduct,

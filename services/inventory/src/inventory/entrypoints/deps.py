@@ -21,7 +21,7 @@ from gotong_platform.commands import CommandMeta, execute_command
 from gotong_platform.db import DbConnection
 from gotong_platform.directory import Directory
 from gotong_platform.http import IdempotencyRequest, Scope, cooperative_scope, idempotency_key
-from inventory.adapters.repository import Provenance
+from gotong_platform.provenance import Provenance
 from inventory.application.catalogue import CatalogueService
 from inventory.application.clock import business_date
 from inventory.application.sales import SalesService
@@ -79,7 +79,7 @@ async def run_command(ctx: AppContext, scope: Scope, idem: IdempotencyRequest,
     async def inside(conn: DbConnection) -> tuple[int, Any]:
         day = today if ctx.directory is not None else await business_date(
             conn, scope.cooperative_id, ctx.clock)
-        return await work(conn, day, Provenance.now(meta, ctx.clock))
+        return await work(conn, day, Provenance(meta))
 
     return await execute_command(ctx.pool, scope=scope.principal.subject, idempotency=idem,
                                  work=inside)

@@ -18,8 +18,8 @@ from gotong_platform.auth import Action
 from gotong_platform.db import DbConnection
 from gotong_platform.http import require_action
 from gotong_platform.ids import new_id
+from gotong_platform.provenance import Provenance
 from inventory.adapters import queries
-from inventory.adapters.repository import Provenance
 from inventory.application.lookups import warehouse_in
 from inventory.domain import (
     AdjustmentReason,

@@ -24,6 +24,7 @@ from gotong_platform.auth import Action
 from gotong_platform.db import DbConnection
 from gotong_platform.directory import Directory
 from gotong_platform.http import require_action
+from gotong_platform.provenance import Provenance
 from gotong_platform.sync import (
     HandlerOutcome,
     ItemHandler,
@@ -33,7 +34,6 @@ from gotong_platform.sync import (
     SyncItem,
     process_batch,
 )
-from inventory.adapters.repository import Provenance
 from inventory.application.clock import business_date
 from inventory.application.errors import InvalidFactPayload
 from inventory.application.retry import retry_on_conflict

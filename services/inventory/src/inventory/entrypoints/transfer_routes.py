@@ -12,8 +12,8 @@ from gotong_platform.auth import Action
 from gotong_platform.db import DbConnection
 from gotong_platform.http import HTTPProblem, require_action
 from gotong_platform.ids import new_id
+from gotong_platform.provenance import Provenance
 from inventory.adapters import queries
-from inventory.adapters.repository import Provenance
 from inventory.application.errors import DuplicateProductLine
 from inventory.entrypoints import schemas as s
 from inventory.entrypoints.deps import Correlation, Ctx, Idem, ScopeDep, run_command

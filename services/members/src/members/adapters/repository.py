@@ -16,7 +16,7 @@ from gotong_platform.commands import CommandMeta
 from gotong_platform.db import DbConnection
 from gotong_platform.domain import event_payload
 from gotong_platform.eventstore import NewEvent, PostgresEventStore
-from gotong_platform.ids import uuid7
+from gotong_platform.provenance import Provenance, new_event
 from members.application.errors import DuplicateLegalRegistration
 from members.application.publishing import (
     business_date_of,
@@ -43,13 +43,9 @@ def _new_event(
     payload: dict[str, Any], public: dict[str, Any], event: CooperativeEvent | MemberEvent,
     cooperative_id: str, meta: CommandMeta, now: datetime,
 ) -> NewEvent:
-    return NewEvent(
-        event_id=uuid7(), event_type=event.event_type, schema_version=event.schema_version,
-        payload=payload, public_payload=public, cooperative_id=cooperative_id,
-        occurred_at=now, business_date=business_date_of(event),
-        correlation_id=meta.correlation_id, command_id=meta.command_id, actor=meta.actor,
-        traceparent=meta.traceparent, tracestate=meta.tracestate,
-    )
+    return new_event(event, payload, public, cooperative_id=cooperative_id,
+                     business_date=business_date_of(event), provenance=Provenance(meta),
+                     now=now)
 
 
 class MembersRepository:

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from gotong_platform.db import DbConnection
 from gotong_platform.eventstore import NewEvent, PostgresEventStore
-from payments.adapters.events import Origin, domain_type, new_event
+from gotong_platform.provenance import Provenance, new_event
+from payments.adapters.events import domain_type, stored_type
 from payments.application.publishing import business_date_of, loan_contract
 from payments.domain import (
     Loan,
@@ -46,7 +47,7 @@ class LoanRepository:
 
     async def save(
         self, conn: DbConnection, before: Loan | None, version: int,
-        events: Sequence[LoanEvent], origin: Origin,
+        events: Sequence[LoanEvent], origin: Provenance,
     ) -> tuple[Loan, int]:
         state = before
         new: list[NewEvent] = []
@@ -54,8 +55,9 @@ class LoanRepository:
             state = evolve_loan(state, e)
             new.append(new_event(e, event_to_payload(e), loan_contract(e),
                                  cooperative_id=e.cooperative_id,
-                                 business_date=business_date_of(e), origin=origin,
-                                 now=self.store.clock.now()))
+                                 business_date=business_date_of(e), provenance=origin,
+                                 now=self.store.clock.now(),
+                                 event_type=stored_type(e.event_type)))
         if state is None:
             raise ValueError("saving a loan needs at least one event")
         await self.store.write(conn, state.loan_id, version, new)

@@ -18,7 +18,8 @@ from typing import Any
 from gotong_platform.db import DbConnection
 from gotong_platform.domain import DomainEvent
 from gotong_platform.eventstore import NewEvent, PostgresEventStore
-from payments.adapters.events import Origin, new_event
+from gotong_platform.provenance import Provenance, new_event
+from payments.adapters.events import stored_type
 from payments.adapters.streams import create_stream
 from payments.application.events import (
     ExitRefundPrepared,
@@ -89,7 +90,7 @@ class RecordsRepository:
         return policy, int(row["version"])
 
     async def save_policy(
-        self, conn: DbConnection, event: SavingsPolicySet, version: int, origin: Origin
+        self, conn: DbConnection, event: SavingsPolicySet, version: int, origin: Provenance
     ) -> int:
         stream = f"savings-policy-{event.cooperative_id}"
         await self.store.write(conn, stream, version, [
@@ -100,7 +101,7 @@ class RecordsRepository:
 
     async def save_sale_payment(
         self, conn: DbConnection, event: SaleEvent, *, total_idr: int, business_date: date,
-        origin: Origin,
+        origin: Provenance,
     ) -> bool:
         new = self._new(event, sale_contract(event), event.cooperative_id, business_date, origin)
         if not await create_stream(self.store, conn, f"salepay-{event.sale_id}", [new]):
@@ -118,7 +119,7 @@ class RecordsRepository:
         return True
 
     async def save_payout(
-        self, conn: DbConnection, event: ProducePayoutMade, origin: Origin
+        self, conn: DbConnection, event: ProducePayoutMade, origin: Provenance
     ) -> bool:
         new = self._new(event, payout_contract(event), event.cooperative_id,
                         event.business_date, origin)
@@ -132,7 +133,7 @@ class RecordsRepository:
         return True
 
     async def save_exit_refund_prepared(
-        self, conn: DbConnection, event: ExitRefundPrepared, origin: Origin
+        self, conn: DbConnection, event: ExitRefundPrepared, origin: Provenance
     ) -> bool:
         """Start the member's refund stream (not published: nothing is paid yet)."""
         new = self._new(event, None, event.cooperative_id, event.business_date, origin)
@@ -155,7 +156,7 @@ class RecordsRepository:
         return None if row is None else dict(row)
 
     async def save_exit_refund_approved(
-        self, conn: DbConnection, event: MemberExitRefunded, origin: Origin
+        self, conn: DbConnection, event: MemberExitRefunded, origin: Provenance
     ) -> dict[str, Any]:
         """Append the approval after the prepared refund (version 1), publish it; the row."""
         new = self._new(event, refund_contract(event), event.cooperative_id,
@@ -168,7 +169,7 @@ class RecordsRepository:
         return dict(row) if row is not None else {}
 
     def _new(self, event: DomainEvent, public: dict[str, Any] | None, cooperative_id: str,
-             business_date: date, origin: Origin) -> NewEvent:
+             business_date: date, origin: Provenance) -> NewEvent:
         return new_event(event, event_to_payload(event), public, cooperative_id=cooperative_id,
-                         business_date=business_date, origin=origin,
-                         now=self.store.clock.now())
+                         business_date=business_date, provenance=origin,
+                         now=self.store.clock.now(), event_type=stored_type(event.event_type))

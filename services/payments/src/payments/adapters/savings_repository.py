@@ -24,7 +24,8 @@ import asyncpg
 from gotong_platform.db import DbConnection, json_dumps
 from gotong_platform.domain import ConcurrencyConflict
 from gotong_platform.eventstore import AlsoWrite, NewEvent, PostgresEventStore, StreamAppend
-from payments.adapters.events import Origin, domain_type, new_event
+from gotong_platform.provenance import Provenance, new_event
+from payments.adapters.events import domain_type, stored_type
 from payments.adapters.savings_snapshot import (
     SNAPSHOT_FORMAT,
     snapshot_of,
@@ -174,14 +175,14 @@ class SavingsRepository:
 
     async def save(
         self, conn: DbConnection, before: SavingsAccount | None, version: int,
-        events: Sequence[SavingsEvent], origin: Origin,
+        events: Sequence[SavingsEvent], origin: Provenance,
     ) -> tuple[SavingsAccount, int]:
         write = self.stage(before, version, events, origin)
         await self.write(conn, [write])
         return write.state, write.version
 
     async def create(
-        self, conn: DbConnection, events: Sequence[SavingsEvent], origin: Origin
+        self, conn: DbConnection, events: Sequence[SavingsEvent], origin: Provenance
     ) -> SavingsAccount | None:
         """Open an account stream; None when it is already open (a repeated reaction)."""
         write = self.stage(None, 0, events, origin)
@@ -194,7 +195,7 @@ class SavingsRepository:
 
     def stage(
         self, before: SavingsAccount | None, version: int, events: Sequence[SavingsEvent],
-        origin: Origin,
+        origin: Provenance,
     ) -> AccountWrite:
         """``events`` as stored events after ``version``, and the state they lead to."""
         state = before
@@ -203,8 +204,9 @@ class SavingsRepository:
             state = evolve_savings(state, e)
             new.append(new_event(e, event_to_payload(e), savings_contract(e, state),
                                  cooperative_id=e.cooperative_id,
-                                 business_date=business_date_of(e), origin=origin,
-                                 now=self.store.clock.now()))
+                                 business_date=business_date_of(e), provenance=origin,
+                                 now=self.store.clock.now(),
+                                 event_type=stored_type(e.event_type)))
         if state is None:
             raise ValueError("saving an account needs at least one event")
         return AccountWrite(state=state, expected_version=version, events=new)

@@ -24,7 +24,7 @@ from datetime import date
 from typing import Any
 
 from gotong_platform.db import DbConnection
-from payments.adapters.events import Origin
+from gotong_platform.provenance import Provenance
 from payments.adapters.records_repository import RecordsRepository
 from payments.application.errors import ExitRefundNotFound
 from payments.application.events import ExitRefundPrepared, MemberExitRefunded
@@ -83,7 +83,7 @@ class ExitRefunds:
 
     async def prepare(
         self, conn: DbConnection, cooperative_id: str, member_id: str, exited_on: date,
-        prepared_by: str, origin: Origin,
+        prepared_by: str, origin: Provenance,
     ) -> bool:
         """Prepare the refund once (pending); False when already prepared or the member
         never had accounts. ``prepared_by``: who recorded the exit (the maker)."""
@@ -97,7 +97,7 @@ class ExitRefunds:
 
     async def approve(
         self, conn: DbConnection, cooperative_id: str, member_id: str, approved_by: str,
-        approved_on: date, origin: Origin,
+        approved_on: date, origin: Provenance,
     ) -> dict[str, Any]:
         """Approve and pay the refund (the checker); the refund's row after it.
 
@@ -138,7 +138,7 @@ class ExitRefunds:
 
     async def _offset(
         self, conn: DbConnection, cooperative_id: str, member_id: str,
-        settlement: _Settlement, day: date, origin: Origin,
+        settlement: _Settlement, day: date, origin: Provenance,
     ) -> None:
         """The savings pay the loans, oldest first, as repayments dated the exit."""
         left = settlement.plan.offset_idr
@@ -170,7 +170,7 @@ class ExitRefunds:
 
     async def _empty(
         self, conn: DbConnection, account: SavingsAccount, version: int, day: date,
-        prepared_by: str, approved_by: str, origin: Origin,
+        prepared_by: str, approved_by: str, origin: Provenance,
     ) -> None:
         if account.balance_idr == 0:
             return

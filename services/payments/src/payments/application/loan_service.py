@@ -12,7 +12,7 @@ from datetime import date
 from gotong_platform.db import DbConnection
 from gotong_platform.directory import Directory
 from gotong_platform.ids import new_id
-from payments.adapters.events import Origin
+from gotong_platform.provenance import Provenance
 from payments.adapters.loan_repository import LoanRepository
 from payments.application.calendar import cooperative_today
 from payments.domain import (
@@ -77,7 +77,7 @@ class LoanService:
     repo: LoanRepository
 
     async def apply(
-        self, conn: DbConnection, cooperative_id: str, command: ApplyForLoan, origin: Origin
+        self, conn: DbConnection, cooperative_id: str, command: ApplyForLoan, origin: Provenance
     ) -> LoanChange:
         directory = Directory(conn)
         cooperative = await directory.cooperative(cooperative_id)
@@ -93,7 +93,7 @@ class LoanService:
 
     async def change(
         self, conn: DbConnection, cooperative_id: str, loan_id: str, command: LoanCommand,
-        origin: Origin,
+        origin: Provenance,
     ) -> LoanChange:
         state, version = await self.loan(conn, cooperative_id, loan_id)
         match command:
@@ -129,7 +129,7 @@ class LoanService:
 
     async def _save(
         self, conn: DbConnection, state: Loan | None, version: int, events: list[LoanEvent],
-        origin: Origin,
+        origin: Provenance,
     ) -> LoanChange:
         loan, version = await self.repo.save(conn, state, version, events, origin)
         return LoanChange(loan=loan, version=version, events=tuple(events))

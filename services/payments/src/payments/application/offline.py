@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError
 from gotong_platform.db import DbConnection
 from gotong_platform.domain import DomainError
 from gotong_platform.money import MAX_AMOUNT_IDR, PositiveRupiah
+from gotong_platform.provenance import Provenance
 from gotong_platform.sync import (
     BatchDecision,
     HandlerOutcome,
@@ -31,7 +32,6 @@ from gotong_platform.sync import (
     SyncContext,
     SyncItem,
 )
-from payments.adapters.events import Origin
 from payments.application.errors import InvalidFactPayload
 from payments.application.loan_service import LoanService
 from payments.application.savings_service import SavingsService
@@ -116,7 +116,7 @@ class SavingsDepositFacts:
         self, conn: DbConnection, entries: Sequence[tuple[SyncItem, SyncContext]]
     ) -> BatchDecision:
         answers: list[HandlerOutcome | DomainError | None] = []
-        deposits: list[tuple[str, SavingsType, DepositSavings, Origin]] = []
+        deposits: list[tuple[str, SavingsType, DepositSavings, Provenance]] = []
         for item, context in entries:
             try:
                 member_id, kind, command = _deposit(item)
@@ -204,6 +204,6 @@ def _parse(model: type[_M], item: SyncItem) -> _M:
         raise InvalidFactPayload(f"The {item.type} payload is invalid: {problems}.") from exc
 
 
-def _origin(item: SyncItem, context: SyncContext) -> Origin:
+def _origin(item: SyncItem, context: SyncContext) -> Provenance:
     """The fact keeps the device's time; the client_id is its command id."""
-    return Origin(meta=context.meta, occurred_at=item.occurred_at)
+    return Provenance(meta=context.meta, occurred_at=item.occurred_at)

@@ -19,7 +19,7 @@ from datetime import date
 
 from gotong_platform.contracts.inventory import ProduceReceivedFromMemberV1
 from gotong_platform.db import DbConnection
-from payments.adapters.events import Origin
+from gotong_platform.provenance import Provenance
 from payments.adapters.records_repository import RecordsRepository
 from payments.application.events import ProducePayoutMade
 from payments.application.loan_service import LoanService
@@ -47,7 +47,7 @@ class ProducePayouts:
     records: RecordsRepository
 
     async def pay(
-        self, conn: DbConnection, receipt: ProduceReceivedFromMemberV1, origin: Origin
+        self, conn: DbConnection, receipt: ProduceReceivedFromMemberV1, origin: Provenance
     ) -> bool:
         """Pay the receipt out once; False when it was already paid (a repeated delivery)."""
         coop, member, day = receipt.cooperative_id, receipt.member_id, receipt.business_date

@@ -27,7 +27,7 @@ from gotong_platform.contracts import members as mem
 from gotong_platform.db import DbConnection
 from gotong_platform.directory import Directory, apply_members_event
 from gotong_platform.domain import DomainError
-from payments.adapters.events import Origin
+from gotong_platform.provenance import Provenance
 from payments.adapters.records_repository import RecordsRepository
 from payments.application.exit_refunds import UNKNOWN_EXIT_RECORDER, ExitRefunds
 from payments.application.payouts import ProducePayouts
@@ -123,10 +123,10 @@ def _contract(event: ConsumedEvent) -> EventContract | None:
     return None if cls is None else cls.model_validate(event.data)
 
 
-def _origin(event: ConsumedEvent) -> Origin:
+def _origin(event: ConsumedEvent) -> Provenance:
     """The reaction continues the cause's flow: same correlation, caused by its event."""
     env = event.envelope
     meta = CommandMeta.current(
         actor=REACTIONS_ACTOR, command_id=f"{env.source}:{env.event_id}",
         correlation=str(env.correlation_id) if env.correlation_id else None)
-    return Origin(meta=meta, causation_id=env.event_id)
+    return Provenance(meta=meta, causation_id=env.event_id)

@@ -17,7 +17,7 @@ from gotong_platform.calendar import Clock, check_business_date, today_in
 from gotong_platform.db import DbConnection
 from gotong_platform.domain import DomainError
 from gotong_platform.eventstore import NewEvent
-from payments.adapters.events import Origin
+from gotong_platform.provenance import Provenance
 from payments.adapters.records_repository import RecordsRepository
 from payments.adapters.savings_repository import AccountWrite, LoadedAccount, SavingsRepository
 from payments.application.errors import MemberNotActive, SavingsAccountsNotOpened
@@ -85,7 +85,7 @@ class SavingsService:
 
     async def set_policy(
         self, conn: DbConnection, cooperative_id: str, policy: SavingsPolicy, today: date,
-        origin: Origin,
+        origin: Provenance,
     ) -> SavingsPolicy:
         _, version = await self.records.policy(conn, cooperative_id)
         event = set_savings_policy(policy, cooperative_id=cooperative_id, set_on=today,
@@ -95,7 +95,7 @@ class SavingsService:
 
     async def open_accounts(
         self, conn: DbConnection, cooperative_id: str, member_id: str, opened_on: date,
-        origin: Origin,
+        origin: Provenance,
     ) -> int:
         """Open the member's pokok, wajib and sukarela accounts; how many were new."""
         pokok_idr = (await self.policy(conn, cooperative_id)).pokok_idr
@@ -112,7 +112,7 @@ class SavingsService:
 
     async def deposit(
         self, conn: DbConnection, cooperative_id: str, member_id: str, kind: SavingsType,
-        command: DepositSavings | DepositOnDay, origin: Origin, *,
+        command: DepositSavings | DepositOnDay, origin: Provenance, *,
         require_active_member: bool = False,
     ) -> tuple[SavingsAccount, int]:
         """Pay in. A clerk's online deposit (``require_active_member``) needs an admitted
@@ -135,7 +135,7 @@ class SavingsService:
 
     async def decide_deposits(
         self, conn: DbConnection, cooperative_id: str,
-        deposits: Sequence[tuple[str, SavingsType, DepositSavings, Origin]],
+        deposits: Sequence[tuple[str, SavingsType, DepositSavings, Provenance]],
     ) -> tuple[list[tuple[SavingsAccount, int] | DomainError], list[AccountWrite]]:
         """Decide many deposits (member, type, command, origin) set-wise, in their order,
         without writing: the answer to each, and the writes that record the accepted.
@@ -173,7 +173,7 @@ class SavingsService:
 
     async def withdraw(
         self, conn: DbConnection, cooperative_id: str, member_id: str,
-        command: WithdrawSavings, origin: Origin,
+        command: WithdrawSavings, origin: Provenance,
     ) -> tuple[SavingsAccount, int]:
         """Take sukarela out: a member who left may still withdraw it (it is not capital)."""
         state, version = await self.account(conn, cooperative_id, member_id,
@@ -182,7 +182,7 @@ class SavingsService:
         return await self.repo.save(conn, state, version, events, origin)
 
     async def bill_wajib(
-        self, conn: DbConnection, cooperative_id: str, period: str, origin: Origin
+        self, conn: DbConnection, cooperative_id: str, period: str, origin: Provenance
     ) -> WajibBilling:
         """Bill the period's wajib to every admitted member who owes it (admitted by its
         due date), each account once per period."""

@@ -14,7 +14,7 @@ from gotong_platform.calendar import Clock
 from gotong_platform.commands import CommandMeta, execute_command
 from gotong_platform.db import DbConnection
 from gotong_platform.http import IdempotencyRequest, Scope, cooperative_scope, idempotency_key
-from payments.adapters.events import Origin
+from gotong_platform.provenance import Provenance
 from payments.application.exit_refunds import ExitRefunds
 from payments.application.loan_service import LoanService
 from payments.application.offline import OfflineFacts
@@ -44,7 +44,7 @@ ScopeDep = Annotated[Scope, Depends(cooperative_scope)]
 Correlation = Annotated[str | None, Header(alias="X-Correlation-Id")]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "not found or not visible"}}
 
-Work = Callable[[DbConnection, Origin], Awaitable[tuple[int, Any]]]
+Work = Callable[[DbConnection, Provenance], Awaitable[tuple[int, Any]]]
 
 
 async def run_command(scope: Scope, ctx: AppContext, idem: IdempotencyRequest,
@@ -52,7 +52,7 @@ async def run_command(scope: Scope, ctx: AppContext, idem: IdempotencyRequest,
     """Run ``work`` once per Idempotency-Key, in one transaction with its events."""
     meta = CommandMeta.current(actor=scope.principal.subject, command_id=idem.key,
                                correlation=correlation)
-    origin = Origin(meta=meta)
+    origin = Provenance(meta=meta)
 
     async def in_transaction(conn: DbConnection) -> tuple[int, Any]:
         return await work(conn, origin)

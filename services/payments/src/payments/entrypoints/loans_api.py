@@ -17,7 +17,7 @@ from gotong_platform.auth import Action
 from gotong_platform.calendar import check_business_date
 from gotong_platform.db import DbConnection
 from gotong_platform.http import IdempotencyRequest, Scope, require_action
-from payments.adapters.events import Origin
+from gotong_platform.provenance import Provenance
 from payments.application.calendar import cooperative_today
 from payments.application.loan_service import LoanCommand, view_of
 from payments.domain import (
@@ -55,7 +55,7 @@ def _application_routes(router: APIRouter) -> None:
                     correlation: Correlation = None) -> JSONResponse:
         """Record a member's loan application; the recording user is the maker."""
 
-        async def work(conn: DbConnection, origin: Origin) -> tuple[int, Any]:
+        async def work(conn: DbConnection, origin: Provenance) -> tuple[int, Any]:
             today = await cooperative_today(conn, scope.cooperative_id, ctx.clock)
             command = ApplyForLoan(
                 member_id=body.member_id, principal_idr=body.principal_idr,
@@ -94,7 +94,7 @@ async def _change(scope: Scope, ctx: AppContext, idem: IdempotencyRequest, loan_
                   correlation: str | None, build: Callable[[date], LoanCommand]) -> JSONResponse:
     """Every later step of a loan has one shape: build the command with today, decide."""
 
-    async def work(conn: DbConnection, origin: Origin) -> tuple[int, Any]:
+    async def work(conn: DbConnection, origin: Provenance) -> tuple[int, Any]:
         today = await cooperative_today(conn, scope.cooperative_id, ctx.clock)
         command = build(today)
         check_business_date(command.business_date, today=today)

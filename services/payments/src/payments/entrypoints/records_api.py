@@ -14,8 +14,8 @@ from gotong_platform.calendar import check_business_date
 from gotong_platform.db import DbConnection
 from gotong_platform.directory import Directory
 from gotong_platform.http import HTTPProblem, require_action
+from gotong_platform.provenance import Provenance
 from gotong_platform.sync import SyncBatch, SyncBatchResult, process_batch_json
-from payments.adapters.events import Origin
 from payments.application.calendar import cooperative_today
 from payments.entrypoints import schemas as s
 from payments.entrypoints.deps import Correlation, Ctx, Idem, ScopeDep, run_command
@@ -70,7 +70,7 @@ def records_routes(router: APIRouter) -> None:
         approved refund again changes nothing."""
         approver = scope.principal.subject
 
-        async def work(conn: DbConnection, origin: Origin) -> tuple[int, Any]:
+        async def work(conn: DbConnection, origin: Provenance) -> tuple[int, Any]:
             today = await cooperative_today(conn, scope.cooperative_id, ctx.clock)
             day = check_business_date(body.approved_on or today, today=today,
                                       what="The approval date")

@@ -12,7 +12,7 @@ from gotong_platform.auth import Action
 from gotong_platform.calendar import check_business_date
 from gotong_platform.db import DbConnection
 from gotong_platform.http import HTTPProblem, require_action
-from payments.adapters.events import Origin
+from gotong_platform.provenance import Provenance
 from payments.application.calendar import cooperative_today
 from payments.application.policy import SavingsPolicy
 from payments.domain import (
@@ -47,7 +47,7 @@ def _policy_routes(router: APIRouter) -> None:
                                wajib_due_day=body.wajib_due_day,
                                payout_instalments=InstalmentHorizon(body.payout_instalments))
 
-        async def work(conn: DbConnection, origin: Origin) -> tuple[int, Any]:
+        async def work(conn: DbConnection, origin: Provenance) -> tuple[int, Any]:
             today = await cooperative_today(conn, scope.cooperative_id, ctx.clock)
             await ctx.savings.set_policy(conn, scope.cooperative_id, policy, today, origin)
             out = s.SavingsPolicyOut.of(scope.cooperative_id, policy, is_default=False)
@@ -70,7 +70,7 @@ def _policy_routes(router: APIRouter) -> None:
         A member admitted after the period's due date does not owe it and is not billed.
         """
 
-        async def work(conn: DbConnection, origin: Origin) -> tuple[int, Any]:
+        async def work(conn: DbConnection, origin: Provenance) -> tuple[int, Any]:
             result = await ctx.savings.bill_wajib(conn, scope.cooperative_id, body.period,
                                                   origin)
             return 200, s.WajibBillingOut.of(result).model_dump(mode="json")
@@ -109,7 +109,7 @@ def _account_routes(router: APIRouter) -> None:
                                   channel=DepositChannel(body.channel), business_date=day,
                                   reference=body.reference)
 
-        async def work(conn: DbConnection, origin: Origin) -> tuple[int, Any]:
+        async def work(conn: DbConnection, origin: Provenance) -> tuple[int, Any]:
             # Without a business date: today in the cooperative's time zone, read with
             # the account.
             command = on(body.business_date) if body.business_date else on
@@ -127,7 +127,7 @@ def _account_routes(router: APIRouter) -> None:
                        idem: Idem, correlation: Correlation = None) -> JSONResponse:
         """Pay simpanan sukarela out (online only, approved by the pengurus); never below 0."""
 
-        async def work(conn: DbConnection, origin: Origin) -> tuple[int, Any]:
+        async def work(conn: DbConnection, origin: Provenance) -> tuple[int, Any]:
             today = await cooperative_today(conn, scope.cooperative_id, ctx.clock)
             command = WithdrawSavings(
                 amount_idr=body.amount_idr,

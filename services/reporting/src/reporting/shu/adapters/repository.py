@@ -17,7 +17,7 @@ from gotong_platform.commands import CommandMeta
 from gotong_platform.db import DbConnection
 from gotong_platform.domain import event_payload
 from gotong_platform.eventstore import NewEvent, PostgresEventStore
-from gotong_platform.ids import uuid7
+from gotong_platform.provenance import Provenance, new_event
 from reporting.shu.adapters import tables
 from reporting.shu.application.publishing import (
     business_date_of,
@@ -46,12 +46,9 @@ def policy_stream_id(cooperative_id: str) -> str:
 
 def _new_event(event: ShuPolicyAdopted | CalculationEvent, public: dict[str, Any],
                cooperative_id: str, meta: CommandMeta, now: datetime) -> NewEvent:
-    return NewEvent(
-        event_id=uuid7(), event_type=event.event_type, schema_version=event.schema_version,
-        payload=event_payload(event), public_payload=public, cooperative_id=cooperative_id,
-        occurred_at=now, business_date=business_date_of(event),
-        correlation_id=meta.correlation_id, command_id=meta.command_id, actor=meta.actor,
-        traceparent=meta.traceparent, tracestate=meta.tracestate)
+    return new_event(event, event_payload(event), public, cooperative_id=cooperative_id,
+                     business_date=business_date_of(event), provenance=Provenance(meta),
+                     now=now)
 
 
 class ShuRepository:
