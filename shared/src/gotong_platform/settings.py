@@ -20,7 +20,7 @@ _KIB = 1024
 _MIB = 1024 * _KIB
 _MAX_BODY = 1 * _MIB
 _MAX_SYNC_BODY = 8 * _MIB
-_MAX_HEADERS = 32 * _KIB
+_MAX_HEADERS = 64 * _KIB
 _RATE_PER_SECOND = 20.0
 _RATE_BURST = 120
 
@@ -65,7 +65,8 @@ class EdgeSettings(BaseSettings):
     Defaults come from what a legitimate request needs (docs/operations.md, "Limits at
     the edge"): the largest body (a stock count of 500 lines) is about 150 KB; the worst
     offline batch (500 sales of 50 lines, every id at its 100-character maximum) about
-    4.5 MB; a token about 1 KB (a partner's lists every subscribed cooperative).
+    4.5 MB; a token under 1 kB, but a partner's lists every subscribed cooperative
+    (about 70 bytes each).
     """
 
     max_body_bytes: int = Field(default=_MAX_BODY, ge=_KIB)

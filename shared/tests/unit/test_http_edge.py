@@ -240,7 +240,7 @@ def test_settings_carry_the_documented_defaults_and_the_environment(
     assert defaults.edge_limits() == EdgeLimits()
     assert (defaults.max_body_bytes, defaults.max_sync_body_bytes, defaults.max_header_bytes,
             defaults.rate_limit_per_second, defaults.rate_limit_burst,
-            defaults.max_token_lifetime_s) == (1_048_576, 8_388_608, 32_768, 20.0, 120, 86_400)
+            defaults.max_token_lifetime_s) == (1_048_576, 8_388_608, 65_536, 20.0, 120, 86_400)
     monkeypatch.setenv("MAX_BODY_BYTES", "4096")
     monkeypatch.setenv("RATE_LIMIT_PER_SECOND", "0")
     monkeypatch.setenv("MAX_TOKEN_LIFETIME_S", "3600")
