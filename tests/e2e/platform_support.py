@@ -65,7 +65,7 @@ async def _reporting(federation: Federation, database_url: str
     settings = ReportingSettings(
         database_url=database_url, kafka_bootstrap=federation.bootstrap,
         topics=tuple(federation.topics.values()), jwt_key=JWT_KEY)
-    app = create_reporting_app(settings)
+    app = create_reporting_app(settings, clock=federation.clock)
     async with app.router.lifespan_context(app):
         admin_pool = await create_pool(settings.database_url, max_size=2)
         pool = await schema_pool(settings, await ensure_live(admin_pool))
