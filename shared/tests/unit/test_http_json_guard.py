@@ -27,12 +27,11 @@ def raw(document: Any) -> bytes:
     (raw({"amount_idr": 2**63}), "number-out-of-range", ["body", "amount_idr"]),
     (raw({"amount_idr": -(2**63) - 1}), "number-out-of-range", ["body", "amount_idr"]),
     (raw({"payload": {"qty": 10**30}}), "number-out-of-range", ["body", "payload", "qty"]),
-    (b'{"amount_idr": 1e19}', "number-out-of-range", ["body", "amount_idr"]),
     (b'{"amount_idr": 9223372036854775808.0}', "number-out-of-range", ["body", "amount_idr"]),
     (b'{"amount_idr": NaN}', "number-out-of-range", []),
     (b'{"amount_idr": -Infinity}', "number-out-of-range", []),
 ], ids=["nul in a field", "nul in a list item", "nul in a key", "lone surrogate",
-        "2^63", "below -2^63", "10^30 nested", "1e19", "big float", "NaN", "-Infinity"])
+        "2^63", "below -2^63", "10^30 nested", "big float", "NaN", "-Infinity"])
 def test_unsafe_values_are_found_with_where_but_not_what(body: bytes, code: str,
                                                          loc: list[Any]) -> None:
     unsafe = find_unsafe_json(body)
@@ -59,11 +58,14 @@ def test_a_zero_byte_anywhere_refuses_the_body(body: bytes) -> None:
     raw({"name": "Ni Luh 😀 Ayu"}),  # a valid surrogate pair, escaped by json.dumps
     raw({"reference": "12345678901234567890123"}),  # 23 digits inside a string
     b'{"ratio": 9.2e18, "sku": "KOPI1E5"}',
+    # Exponents are left to the fields (strict ints refuse them) and to the problem
+    # handlers' overflow net: looking for them would parse every body holding a UUID.
+    b'{"amount_idr": 1e19}',
     b"[" * 5000 + b"1e5" + b"]" * 5000,  # too deep to parse: the route's parser answers
     b'{"truncated": 99999999999999999999',  # not JSON: the route's parser answers
     b"",
 ], ids=["int64 bounds", "escaped backslash", "emoji", "long digit string", "small float",
-        "too deep", "malformed", "empty"])
+        "exponent", "too deep", "malformed", "empty"])
 def test_safe_or_unparseable_bodies_pass(body: bytes) -> None:
     assert find_unsafe_json(body) is None
 

@@ -15,9 +15,14 @@ A raw zero byte is refused as well: it is either a NUL inside a string or a body
 not UTF-8 (UTF-16 and UTF-32 texts are full of them), which would hide the escapes
 from the scan below.
 
-The check costs one regular-expression scan of the raw bytes for most bodies; only a
-body that holds a hint (an escape of the kinds above, a run of 19 digits, an exponent,
-``NaN`` or ``Infinity``) is parsed and walked.
+Most bodies cost a few byte searches (about 1 us per offline fact of a 500-item
+batch): a backslash (every escape starts with one), ``NaN`` and ``Infinity``, and a run
+of 19 digits (2^63 has 19; a shorter run cannot reach it). Only a body with such a hint
+is parsed and walked. A number written with an exponent (``1e19``) is not looked for:
+UUIDs are full of digit-e-digit, so it would mean parsing every body twice. Amount and
+quantity fields are strict integers, which refuse it; an integer field that takes it
+anyway and hands it to PostgreSQL is answered 422 by the problem handlers
+(``gotong_platform.http.problems``).
 """
 
 from __future__ import annotations
@@ -25,7 +30,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import re
 from typing import Any
 
 __all__ = ["INT64_MAX", "INT64_MIN", "UnsafeJson", "find_unsafe_json"]
@@ -33,8 +37,10 @@ __all__ = ["INT64_MAX", "INT64_MIN", "UnsafeJson", "find_unsafe_json"]
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
 
-# 2**63 has 19 digits, so a number with fewer digits and no exponent is in range.
-_HINT = re.compile(rb"\\u0000|\\u[dD][89a-fA-F]|[0-9]{19}|[0-9][eE]|NaN|Infinity")
+_ESCAPES = (b"\\u0000", b"\\ud", b"\\uD")  # NUL, and the surrogates' range D800-DFFF
+_CONSTANTS = (b"NaN", b"Infinity")
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_LONG_NUMBER = b"0" * 19  # 2**63 has 19 digits: a shorter integer is in range
 
 Location = tuple[str | int, ...]
 
@@ -63,7 +69,7 @@ def find_unsafe_json(body: bytes) -> UnsafeJson | None:
     if b"\x00" in body:
         return UnsafeJson("nul-character", "the body holds a zero byte: a NUL character, "
                           "or text that is not UTF-8")
-    if _HINT.search(body) is None:
+    if not _worth_a_closer_look(body):
         return None
     try:
         document = json.loads(body, parse_constant=_refuse_constant)
@@ -72,6 +78,16 @@ def find_unsafe_json(body: bytes) -> UnsafeJson | None:
     except (ValueError, RecursionError):
         return None
     return _walk(document)
+
+
+def _worth_a_closer_look(body: bytes) -> bool:
+    # One-byte searches run at memchr speed; a backslash is rare in a body, so the
+    # slower multi-byte searches for escapes mostly never run.
+    if b"\\" in body and any(escape in body for escape in _ESCAPES):
+        return True
+    if any(constant in body for constant in _CONSTANTS):
+        return True
+    return _LONG_NUMBER in body.translate(_DIGITS_AS_ZERO)
 
 
 def _refuse_constant(name: str) -> Any:
