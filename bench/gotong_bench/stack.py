@@ -298,6 +298,10 @@ class BenchStack:
             f"{prefix}KAFKA_BOOTSTRAP": self.bootstrap,
             f"{prefix}JWT_KEY_FILE": str(self.key_file.resolve()),
             f"{prefix}TOPIC_PARTITIONS": str(self.partitions),
+            # The load generator drives each cooperative's clerk far past the per-principal
+            # rate limit (a guard against runaway clients, not a quota): off, so the
+            # figures measure the platform. The request guard itself stays on.
+            f"{prefix}RATE_LIMIT_PER_SECOND": "0",
             "PYTHONUNBUFFERED": "1",
         })
         env.update(extra)

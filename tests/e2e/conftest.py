@@ -1,5 +1,6 @@
-"""Fixtures of the end-to-end tests (defined in e2e_support)."""
+"""Fixtures of the end-to-end tests (defined in e2e_support and platform_support)."""
 
 from e2e_support import federation
+from platform_support import platform
 
-__all__ = ["federation"]
+__all__ = ["federation", "platform"]

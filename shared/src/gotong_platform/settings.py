@@ -6,12 +6,23 @@ in the composition root, never at import.
 
 from __future__ import annotations
 
-from pydantic import SecretStr
+import dataclasses
+from datetime import timedelta
+
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings
 
 from gotong_platform.kafka import KafkaAuth
 
-__all__ = ["KafkaClientSettings"]
+__all__ = ["EdgeLimits", "EdgeSettings", "KafkaClientSettings"]
+
+_KIB = 1024
+_MIB = 1024 * _KIB
+_MAX_BODY = 1 * _MIB
+_MAX_SYNC_BODY = 8 * _MIB
+_MAX_HEADERS = 64 * _KIB
+_RATE_PER_SECOND = 20.0
+_RATE_BURST = 120
 
 
 class KafkaClientSettings(BaseSettings):
@@ -29,3 +40,48 @@ class KafkaClientSettings(BaseSettings):
             password=(self.kafka_sasl_password.get_secret_value()
                       if self.kafka_sasl_password else None),
         )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class EdgeLimits:
+    """What the HTTP edge refuses before a route runs (``gotong_platform.http.guard``)
+    and how often one principal may call (``gotong_platform.http.ratelimit``).
+
+    ``rate_limit_per_second`` 0 turns the rate limit off.
+    """
+
+    max_body_bytes: int = _MAX_BODY
+    max_sync_body_bytes: int = _MAX_SYNC_BODY
+    max_header_bytes: int = _MAX_HEADERS
+    rate_limit_per_second: float = _RATE_PER_SECOND
+    rate_limit_burst: int = _RATE_BURST
+    # POSTs whose path ends so get ``max_sync_body_bytes``: the offline batch uploads.
+    sync_path_suffix: str = "/sync"
+
+
+class EdgeSettings(BaseSettings):
+    """The HTTP edge's limits, read with the service's prefix (``GOTONG_MEMBERS_MAX_BODY_BYTES``).
+
+    Defaults come from what a legitimate request needs (docs/operations.md, "Limits at
+    the edge"): the largest body (a stock count of 500 lines) is about 150 KB; the worst
+    offline batch (500 sales of 50 lines, every id at its 100-character maximum) about
+    4.5 MB; a token under 1 kB, but a partner's lists every subscribed cooperative
+    (about 70 bytes each).
+    """
+
+    max_body_bytes: int = Field(default=_MAX_BODY, ge=_KIB)
+    max_sync_body_bytes: int = Field(default=_MAX_SYNC_BODY, ge=_KIB)
+    max_header_bytes: int = Field(default=_MAX_HEADERS, ge=_KIB)
+    rate_limit_per_second: float = Field(default=_RATE_PER_SECOND, ge=0)
+    rate_limit_burst: int = Field(default=_RATE_BURST, ge=1)
+    max_token_lifetime_s: int = Field(default=24 * 3600, ge=60)
+
+    def edge_limits(self) -> EdgeLimits:
+        return EdgeLimits(
+            max_body_bytes=self.max_body_bytes, max_sync_body_bytes=self.max_sync_body_bytes,
+            max_header_bytes=self.max_header_bytes,
+            rate_limit_per_second=self.rate_limit_per_second,
+            rate_limit_burst=self.rate_limit_burst)
+
+    def max_token_lifetime(self) -> timedelta:
+        return timedelta(seconds=self.max_token_lifetime_s)

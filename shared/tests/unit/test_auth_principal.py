@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from gotong_platform.auth import InvalidPrincipal, Principal, Role
+from gotong_platform.auth import InvalidPrincipal, Principal, Role, normalise_subject
 
 pytestmark = pytest.mark.unit
 
@@ -63,3 +63,31 @@ def test_principal_is_immutable() -> None:
     principal = Principal(subject="u-1", role=Role.COOP_CLERK, cooperative_id="kop-a")
     with pytest.raises(AttributeError):
         principal.cooperative_id = "kop-b"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(("given", "normal"), [
+    ("PROBE-B-A-CLERK", "probe-b-a-clerk"),
+    ("probe-b-A-clerk", "probe-b-a-clerk"),
+    ("  kasir-1\t", "kasir-1"),
+    ("\uff2b\uff41\uff53\uff49\uff52", "kasir"),  # full-width letters (NFKC)
+    ("Stra\u00dfe", "strasse"),  # casefold, not lower
+    ("Sri Wahyuni", "sri wahyuni"),
+], ids=["upper", "mixed", "blanks", "full-width", "sharp s", "inner space"])
+def test_a_subject_is_held_in_one_normal_form(given: str, normal: str) -> None:
+    principal = Principal(subject=given, role=Role.COOP_CLERK, cooperative_id="kop-a")
+    assert principal.subject == normal
+    assert principal == Principal(subject=normal.upper(), role=Role.COOP_CLERK,
+                                  cooperative_id="kop-a")
+
+
+@pytest.mark.parametrize("subject", [
+    "   ", "kasir\x00", "kasir\u200b", "kasir\u202e1", "\ud800", "a" * 256,
+], ids=["blank", "nul", "zero-width space", "bidi override", "lone surrogate", "too long"])
+def test_a_subject_that_cannot_be_one_name_is_refused(subject: str) -> None:
+    with pytest.raises(InvalidPrincipal):
+        Principal(subject=subject, role=Role.FEDERATION_ADMIN)
+
+
+def test_normalising_twice_changes_nothing() -> None:
+    once = normalise_subject("\uff30ROBE-b")
+    assert normalise_subject(once) == once == "probe-b"

@@ -24,6 +24,7 @@ from gotong_platform.auth import (
     Role,
     TokenIssuer,
     TokenVerifier,
+    verifier_from_settings,
 )
 
 pytestmark = pytest.mark.unit
@@ -173,6 +174,28 @@ REJECTED: dict[str, tuple[Callable[[], str], str]] = {
     "alg none": (none_algorithm_token, "algorithm not allowed"),
     "garbage": (lambda: "not-a-jwt", "malformed token"),
     "empty": (lambda: "", "malformed token"),
+    # The maximum lifetime (24 h by default): the probe's token expiring in 2100 ...
+    "expiring in 2100": (
+        lambda: raw_token(exp=int(datetime(2100, 1, 1, tzinfo=UTC).timestamp())),
+        "token lifetime exceeds the maximum",
+    ),
+    # ... one second too long ...
+    "24 h and a second": (
+        lambda: raw_token(exp=int(datetime.now(UTC).timestamp()) + 24 * 3600 + 1),
+        "token lifetime exceeds the maximum",
+    ),
+    # ... and one whose iat was backdated so that exp - iat hides nothing.
+    "issued two days ago, valid another hour": (
+        lambda: raw_token(iat=int(datetime.now(UTC).timestamp()) - 48 * 3600,
+                          exp=int(datetime.now(UTC).timestamp()) + 3600),
+        "token lifetime exceeds the maximum",
+    ),
+    "exp far beyond any float": (
+        lambda: raw_token(exp=10**400), "token lifetime exceeds the maximum"),
+    "subject of control characters": (
+        lambda: raw_token(sub="kasir\u200b"),
+        "invalid claims: subject holds control or invisible characters",
+    ),
 }
 
 
@@ -186,6 +209,35 @@ def test_token_is_rejected_with_a_safe_reason(case: str) -> None:
     assert caught.value.reason == reason
     assert str(caught.value) == reason
     assert KEY.hex() not in reason
+
+
+def test_a_token_of_exactly_the_maximum_lifetime_is_accepted() -> None:
+    now = int(datetime.now(UTC).timestamp())
+    assert TokenVerifier(KEY).verify(raw_token(iat=now, exp=now + 24 * 3600)).subject == "user-1"
+
+
+def test_the_maximum_lifetime_is_the_verifiers_setting() -> None:
+    token = TokenIssuer(KEY).issue(a_principal(), ttl=timedelta(hours=2))
+    assert TokenVerifier(KEY, max_lifetime=timedelta(hours=2)).verify(token)
+    with pytest.raises(InvalidToken, match="lifetime exceeds the maximum"):
+        TokenVerifier(KEY, max_lifetime=timedelta(hours=1)).verify(token)
+    with pytest.raises(ValueError, match="must be positive"):
+        TokenVerifier(KEY, max_lifetime=timedelta(0))
+
+
+def test_settings_pass_their_maximum_lifetime_to_the_verifier() -> None:
+    verifier = verifier_from_settings(KEY.hex(), None, setting_prefix="GOTONG_X_",
+                                      max_lifetime=timedelta(minutes=30))
+    assert verifier.max_lifetime == timedelta(minutes=30)
+    assert verifier_from_settings(KEY.hex(), None, setting_prefix="GOTONG_X_").max_lifetime == (
+        timedelta(hours=24))
+
+
+def test_subjects_are_verified_in_their_one_normal_form() -> None:
+    # Maker-checker compares subjects as strings: two spellings must be one principal.
+    shouting = TokenVerifier(KEY).verify(raw_token(sub="PROBE-B-A-CLERK"))
+    mixed = TokenVerifier(KEY).verify(raw_token(sub="  probe-b-A-clerk "))
+    assert shouting.subject == mixed.subject == "probe-b-a-clerk"
 
 
 def test_public_key_cannot_be_abused_as_an_hmac_secret() -> None:

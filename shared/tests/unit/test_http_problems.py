@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
+import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI, HTTPException
@@ -61,6 +62,23 @@ def an_app() -> FastAPI:
     @app.get("/teapot")
     async def teapot() -> None:
         raise HTTPException(418, "short and stout", headers={"X-Pot": "yes"})
+
+    @app.post("/store/{value}")
+    async def store(value: int) -> None:
+        # What asyncpg raises before sending a query whose argument does not fit.
+        try:
+            raise OverflowError("value out of int32 range")
+        except OverflowError as exc:
+            raise asyncpg.DataError(
+                f"invalid input for query argument $1: {value} (value out of int32 range)"
+            ) from exc
+
+    @app.post("/wrong-type")
+    async def wrong_type() -> None:
+        try:
+            raise TypeError("'str' object cannot be interpreted as an integer")
+        except TypeError as exc:
+            raise asyncpg.DataError("invalid input for query argument $1: 'x'") from exc
 
     @app.get("/bug")
     async def bug() -> None:
@@ -141,6 +159,22 @@ async def test_malformed_json_is_a_client_error_not_a_500(
     assert response.status_code in {400, 422}
     assert response.headers["content-type"] == PROBLEM
     assert NIK not in response.text
+
+
+async def test_an_integer_too_large_for_its_column_is_a_422_that_never_quotes_it(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.post("/store/1099511627776")
+    assert response.status_code == 422
+    assert response.headers["content-type"] == PROBLEM
+    assert response.json()["code"] == "number-out-of-range"
+    assert "1099511627776" not in response.text
+
+
+async def test_any_other_data_error_is_still_a_500(client: httpx.AsyncClient) -> None:
+    response = await client.post("/wrong-type")
+    assert response.status_code == 500
+    assert response.json()["code"] == "internal-error"
 
 
 async def test_unknown_route_and_method_are_problems(client: httpx.AsyncClient) -> None:

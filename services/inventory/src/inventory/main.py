@@ -61,7 +61,8 @@ async def create_api_pool(settings: InventorySettings) -> asyncpg.Pool:
 def token_verifier(settings: InventorySettings) -> TokenVerifier:
     key = settings.jwt_key.get_secret_value() if settings.jwt_key else None
     return verifier_from_settings(key, settings.jwt_key_file,
-                                  setting_prefix="GOTONG_INVENTORY_")
+                                  setting_prefix="GOTONG_INVENTORY_",
+                                  max_lifetime=settings.max_token_lifetime())
 
 
 def event_store(settings: InventorySettings, clock: Clock | None = None) -> PostgresEventStore:
@@ -104,6 +105,7 @@ def create_app(settings: InventorySettings, *, clock: Clock | None = None) -> Fa
     )
     return install_platform(
         app, source="inventory", verifier=token_verifier(settings), metrics=metrics,
+        limits=settings.edge_limits(),
         pool=lambda: app.state.inventory.pool,
         routers=[build_router()])
 

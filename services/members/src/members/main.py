@@ -43,7 +43,8 @@ class _Directory:
 def token_verifier(settings: MembersSettings) -> TokenVerifier:
     key = settings.jwt_key.get_secret_value() if settings.jwt_key else None
     return verifier_from_settings(key, settings.jwt_key_file,
-                                  setting_prefix="GOTONG_MEMBERS_")
+                                  setting_prefix="GOTONG_MEMBERS_",
+                                  max_lifetime=settings.max_token_lifetime())
 
 
 def create_app(settings: MembersSettings, *, clock: Clock | None = None) -> FastAPI:
@@ -78,6 +79,7 @@ def create_app(settings: MembersSettings, *, clock: Clock | None = None) -> Fast
     )
     return install_platform(
         app, source="members", verifier=token_verifier(settings), metrics=metrics,
+        limits=settings.edge_limits(),
         pool=lambda: app.state.members.pool,
         routers=[build_router()])
 

@@ -10,14 +10,14 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
-from gotong_platform.settings import KafkaClientSettings
+from gotong_platform.settings import EdgeSettings, KafkaClientSettings
 
 __all__ = ["MembersSettings"]
 
 _MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
-class MembersSettings(KafkaClientSettings):
+class MembersSettings(KafkaClientSettings, EdgeSettings):
     model_config = SettingsConfigDict(env_prefix="GOTONG_MEMBERS_", extra="ignore")
 
     database_url: str = "postgresql://postgres@127.0.0.1:55432/gotong_members"

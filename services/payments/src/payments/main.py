@@ -63,7 +63,8 @@ def build_services(settings: PaymentsSettings, clock: Clock | None = None) -> Se
 def token_verifier(settings: PaymentsSettings) -> TokenVerifier:
     key = settings.jwt_key.get_secret_value() if settings.jwt_key else None
     return verifier_from_settings(key, settings.jwt_key_file,
-                                  setting_prefix="GOTONG_PAYMENTS_")
+                                  setting_prefix="GOTONG_PAYMENTS_",
+                                  max_lifetime=settings.max_token_lifetime())
 
 
 def create_app(settings: PaymentsSettings, *, clock: Clock | None = None) -> FastAPI:
@@ -96,6 +97,7 @@ def create_app(settings: PaymentsSettings, *, clock: Clock | None = None) -> Fas
     )
     return install_platform(
         app, source="payments", verifier=token_verifier(settings), metrics=metrics,
+        limits=settings.edge_limits(),
         pool=lambda: app.state.payments.pool,
         routers=[build_router()])
 

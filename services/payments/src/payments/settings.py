@@ -14,14 +14,14 @@ from pathlib import Path
 from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 
-from gotong_platform.settings import KafkaClientSettings
+from gotong_platform.settings import EdgeSettings, KafkaClientSettings
 
 __all__ = ["PaymentsSettings"]
 
 _MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
-class PaymentsSettings(KafkaClientSettings):
+class PaymentsSettings(KafkaClientSettings, EdgeSettings):
     model_config = SettingsConfigDict(env_prefix="GOTONG_PAYMENTS_", extra="ignore")
 
     database_url: str = "postgresql://postgres@127.0.0.1:55432/gotong_payments"

@@ -78,6 +78,15 @@ def test_wajib_falls_due_on_the_policy_day_of_the_period() -> None:
         wajib_due_date("2026-2", policy)
 
 
+@pytest.mark.parametrize("period", ["0000-01", "\u0662\u0660\u0662\u0666-03"],
+                         ids=["year zero", "arabic-indic digits"])
+def test_a_period_without_a_calendar_date_is_refused_not_a_crash(period: str) -> None:
+    # Found by schemathesis: POST /wajib-billing {"period": "0000-01"} answered 500.
+    policy = SavingsPolicy(pokok_idr=50_000, wajib_idr=10_000, wajib_due_day=10)
+    with pytest.raises(InvalidPeriod):
+        wajib_due_date(period, policy)
+
+
 UNPUBLISHED = {"LoanPenaltyCharged"}
 
 

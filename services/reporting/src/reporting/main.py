@@ -30,7 +30,8 @@ __all__ = ["create_app", "token_verifier"]
 def token_verifier(settings: ReportingSettings) -> TokenVerifier:
     key = settings.jwt_key.get_secret_value() if settings.jwt_key else None
     return verifier_from_settings(key, settings.jwt_key_file,
-                                  setting_prefix="GOTONG_REPORTING_")
+                                  setting_prefix="GOTONG_REPORTING_",
+                                  max_lifetime=settings.max_token_lifetime())
 
 
 def shu_context(pool: asyncpg.Pool, model: LiveReadModel, settings: ReportingSettings,
@@ -69,6 +70,7 @@ def create_app(settings: ReportingSettings, metrics: PlatformMetrics | None = No
                   lifespan=lifespan)
     return install_platform(
         app, source="reporting", verifier=token_verifier(settings), metrics=platform_metrics,
+        limits=settings.edge_limits(),
         pool=lambda: app.state.read_model.pool,
         routers=[build_router(settings.report_options()), build_shu_router(),
                  build_dashboard_router()])

@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
-from gotong_platform.settings import KafkaClientSettings
+from gotong_platform.settings import EdgeSettings, KafkaClientSettings
 from reporting.reports.figures import ReportOptions
 
 __all__ = ["ReportingSettings"]
@@ -15,7 +15,7 @@ __all__ = ["ReportingSettings"]
 _MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
-class ReportingSettings(KafkaClientSettings):
+class ReportingSettings(KafkaClientSettings, EdgeSettings):
     model_config = SettingsConfigDict(env_prefix="GOTONG_REPORTING_", extra="ignore")
 
     database_url: str = "postgresql://postgres@127.0.0.1:55432/gotong_reporting"

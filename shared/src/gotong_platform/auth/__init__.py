@@ -13,8 +13,9 @@ from gotong_platform.auth.keys import (
     verifier_from_settings,
 )
 from gotong_platform.auth.policy import Action, can_act, can_read, can_write
-from gotong_platform.auth.principal import InvalidPrincipal, Principal, Role
+from gotong_platform.auth.principal import InvalidPrincipal, Principal, Role, normalise_subject
 from gotong_platform.auth.tokens import (
+    DEFAULT_MAX_LIFETIME,
     InvalidToken,
     SigningKey,
     TokenIssuer,
@@ -24,6 +25,7 @@ from gotong_platform.auth.tokens import (
 
 __all__ = [
     "AUDIENCE",
+    "DEFAULT_MAX_LIFETIME",
     "ISSUER",
     "Action",
     "InvalidPrincipal",
@@ -39,6 +41,7 @@ __all__ = [
     "can_read",
     "can_write",
     "create_key_file",
+    "normalise_subject",
     "read_key_file",
     "verifier_from_settings",
 ]

@@ -85,7 +85,9 @@ def _parser() -> argparse.ArgumentParser:
         "--cooperatives", type=_id_list, default=[], help="subscribed ids, comma separated"
     )
     mint.add_argument("--subject", help="token subject (default: dev-<role>)")
-    mint.add_argument("--ttl-hours", type=_positive_int, default=8, help="lifetime (default 8)")
+    mint.add_argument("--ttl-hours", type=_positive_int, default=8,
+                      help="lifetime (default 8; the services refuse tokens that live longer "
+                           "than their maximum, 24 by default)")
     _add_key_file(mint)
     return parser
 

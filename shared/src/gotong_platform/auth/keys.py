@@ -6,9 +6,10 @@ import base64
 import binascii
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
-from gotong_platform.auth.tokens import MIN_SECRET_BYTES, TokenVerifier
+from gotong_platform.auth.tokens import DEFAULT_MAX_LIFETIME, MIN_SECRET_BYTES, TokenVerifier
 
 __all__ = ["KeyFileError", "create_key_file", "read_key_file"]
 
@@ -50,11 +51,12 @@ def read_key_file(path: Path) -> bytes:
 
 
 def verifier_from_settings(
-    key: str | None, key_file: Path | None, *, setting_prefix: str
+    key: str | None, key_file: Path | None, *, setting_prefix: str,
+    max_lifetime: timedelta = DEFAULT_MAX_LIFETIME,
 ) -> TokenVerifier:
     """The HS256 verifier a service's settings name: the key itself, or a key file."""
     if key is not None:
-        return TokenVerifier(key.encode())
+        return TokenVerifier(key.encode(), max_lifetime=max_lifetime)
     if key_file is not None:
-        return TokenVerifier(read_key_file(key_file))
+        return TokenVerifier(read_key_file(key_file), max_lifetime=max_lifetime)
     raise ValueError(f"set {setting_prefix}JWT_KEY_FILE or {setting_prefix}JWT_KEY")

@@ -4,15 +4,21 @@ A principal is only ever built in a consistent shape for its role, so the
 policy functions can trust it: a clerk always names a cooperative, a regional
 officer always has a well-formed region, and no role carries claims that
 belong to another (a stray claim is more likely a minting bug than intent).
+
+Its subject is held in ONE normal form (``normalise_subject``), whatever the token
+said: maker-checker, idempotency scopes and recorded actors compare subjects as plain
+strings, so ``PROBE-B-A-CLERK`` and ``probe-b-A-clerk`` must be the same principal
+everywhere downstream, not two people.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from enum import StrEnum
 
-__all__ = ["InvalidPrincipal", "Principal", "Role"]
+__all__ = ["MAX_SUBJECT_LENGTH", "InvalidPrincipal", "Principal", "Role", "normalise_subject"]
 
 
 class Role(StrEnum):
@@ -31,6 +37,7 @@ COOPERATIVE_ROLES = frozenset({Role.COOP_ADMIN, Role.COOP_CLERK})
 # 4 digits a regency or city within it (e.g. "3201" Kabupaten Bogor).
 # ASCII digits only: ``\d`` would also accept other scripts' digits.
 _REGION = re.compile(r"[0-9]{2}(?:[0-9]{2})?")
+MAX_SUBJECT_LENGTH = 255
 
 
 class InvalidPrincipal(ValueError):
@@ -53,11 +60,29 @@ class Principal:
     cooperatives: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
-        if not self.subject:
-            raise InvalidPrincipal("subject is empty")
+        # Frozen: the one normal form is set here, once, before anyone can read it.
+        object.__setattr__(self, "subject", normalise_subject(self.subject))
         _check_cooperative_id(self)
         _check_region(self)
         _check_cooperatives(self)
+
+
+def normalise_subject(subject: str) -> str:
+    """The one form of a subject: Unicode NFKC, surrounding blanks dropped, case folded.
+
+    NFKC folds look-alike forms (full-width letters, ligatures) into one; casefold is
+    Unicode's caseless matching (``ß`` and ``ss`` alike). Raises ``InvalidPrincipal``
+    for a subject that is empty, longer than ``MAX_SUBJECT_LENGTH`` or holds control or
+    invisible format characters (a zero-width space would make a second "same" name).
+    """
+    normal = unicodedata.normalize("NFKC", subject).strip().casefold()
+    if not normal:
+        raise InvalidPrincipal("subject is empty")
+    if len(normal) > MAX_SUBJECT_LENGTH:
+        raise InvalidPrincipal(f"subject is longer than {MAX_SUBJECT_LENGTH} characters")
+    if any(unicodedata.category(char).startswith("C") for char in normal):
+        raise InvalidPrincipal("subject holds control or invisible characters")
+    return normal
 
 
 def _check_cooperative_id(principal: Principal) -> None:

@@ -5,11 +5,16 @@ verify tokens minted by an identity provider with its public key (EdDSA or
 RS256). Each verifier accepts exactly ONE algorithm, derived from its key type:
 a list of algorithms would let an attacker pick HS256 and "sign" with the
 public key as the HMAC secret (the classic algorithm-confusion attack).
+
+A verifier also refuses a token that lives longer than its maximum lifetime (24 h by
+default), measured from ``iat`` and from now: a stolen token minted to expire in 2100
+would otherwise be as good as a password that can never be changed.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
@@ -19,6 +24,7 @@ from gotong_platform.auth.claims import AUDIENCE, ISSUER, claims_for, principal_
 from gotong_platform.auth.principal import InvalidPrincipal, Principal
 
 __all__ = [
+    "DEFAULT_MAX_LIFETIME",
     "MIN_SECRET_BYTES",
     "InvalidToken",
     "SigningKey",
@@ -34,6 +40,8 @@ VerificationKey = bytes | ed25519.Ed25519PublicKey | rsa.RSAPublicKey
 MIN_SECRET_BYTES = 32
 _MIN_RSA_BITS = 2048
 _REQUIRED_CLAIMS = ["sub", "iss", "aud", "iat", "exp"]
+DEFAULT_MAX_LIFETIME = timedelta(hours=24)
+_TOO_LONG = "token lifetime exceeds the maximum"
 
 # Most specific first: InvalidSignatureError is a DecodeError, and every
 # error here is an InvalidTokenError. Reasons are fixed strings, so nothing
@@ -96,23 +104,31 @@ class TokenIssuer:
 
 
 class TokenVerifier:
-    """Checks signature, issuer, audience and lifetime, then the role's claims."""
+    """Checks signature, issuer, audience and lifetime, then the role's claims.
 
-    def __init__(self, key: VerificationKey, *, leeway: timedelta = timedelta(seconds=30)) -> None:
+    ``max_lifetime`` bounds both ``exp - iat`` and ``exp - now`` (plus the leeway).
+    """
+
+    def __init__(self, key: VerificationKey, *, leeway: timedelta = timedelta(seconds=30),
+                 max_lifetime: timedelta = DEFAULT_MAX_LIFETIME) -> None:
+        if max_lifetime <= timedelta(0):
+            raise ValueError("the maximum token lifetime must be positive")
         self.algorithm = _algorithm_for(key)
         self._key = key
         # A little leeway absorbs clock skew between the issuer and this host.
         self._leeway = leeway
+        self.max_lifetime = max_lifetime
 
     @classmethod
     def from_public_key_pem(
-        cls, pem: bytes, *, leeway: timedelta = timedelta(seconds=30)
+        cls, pem: bytes, *, leeway: timedelta = timedelta(seconds=30),
+        max_lifetime: timedelta = DEFAULT_MAX_LIFETIME,
     ) -> TokenVerifier:
         """A verifier for an identity provider's Ed25519 or RSA public key."""
         key = load_pem_public_key(pem)
         if not isinstance(key, ed25519.Ed25519PublicKey | rsa.RSAPublicKey):
             raise TypeError(f"unsupported public key type: {type(key).__name__}")
-        return cls(key, leeway=leeway)
+        return cls(key, leeway=leeway, max_lifetime=max_lifetime)
 
     def verify(self, token: str) -> Principal:
         try:
@@ -129,10 +145,22 @@ class TokenVerifier:
             raise InvalidToken(f"missing claim: {exc.claim}") from exc
         except jwt.InvalidTokenError as exc:
             raise InvalidToken(_reason(exc)) from exc
+        self._check_lifetime(claims)
         try:
             return principal_from_claims(claims)
         except InvalidPrincipal as exc:
             raise InvalidToken(f"invalid claims: {exc}") from exc
+
+    def _check_lifetime(self, claims: dict[str, Any]) -> None:
+        # PyJWT has checked that both convert to int (so no float overflow here: a
+        # 400-digit exp stays an exact int) and that exp is not past.
+        expires, issued = int(claims["exp"]), int(claims["iat"])
+        longest = int(self.max_lifetime.total_seconds())
+        if expires - issued > longest:
+            raise InvalidToken(_TOO_LONG)
+        now = int(datetime.now(UTC).timestamp())
+        if expires - now > longest + int(self._leeway.total_seconds()):
+            raise InvalidToken(_TOO_LONG)
 
 
 def _reason(exc: jwt.InvalidTokenError) -> str:

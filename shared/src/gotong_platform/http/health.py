@@ -36,7 +36,8 @@ def health_router(
     async def health() -> dict[str, str]:
         return {"status": _OK}
 
-    @router.get("/ready", response_model=None)
+    @router.get("/ready", response_model=None,
+                responses={503: {"description": "a readiness check failed or timed out"}})
     async def ready() -> Response:
         results = await asyncio.gather(
             *(_run(name, check, timeout_seconds) for name, check in checks.items())

@@ -7,6 +7,11 @@
 - request validation (including malformed JSON) to 422, naming the invalid
   fields but never echoing their values;
 - ``HTTPException`` (and ``HTTPProblem``) to a problem with its status;
+- asyncpg refusing to encode a query argument because an integer does not fit its
+  column (``OverflowError``: "value out of int32 range") to 422 ``number-out-of-range``:
+  such an integer can only have come from the client (the request guard refuses JSON
+  integers beyond 64 bits; this catches smaller columns, numeric strings and ``1e19``
+  taken by a lax ``int`` field), and the command's transaction rolls back;
 - anything else to a 500 with a trace id (see ``unhandled``).
 """
 
@@ -16,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any, TypeVar
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
@@ -62,6 +68,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _handler(RequestValidationError, _invalid))
     app.add_exception_handler(HTTPProblem, _handler(HTTPProblem, HTTPProblem.to_response))
     app.add_exception_handler(HTTPException, _handler(HTTPException, _http_problem))
+    app.add_exception_handler(asyncpg.DataError, _handler(asyncpg.DataError, _out_of_range))
     app.add_middleware(UnhandledErrorMiddleware)
 
 
@@ -102,6 +109,17 @@ def _field_error(error: Any) -> dict[str, Any]:
         "msg": error.get("msg", ""),
         "type": error.get("type", ""),
     }
+
+
+def _out_of_range(exc: asyncpg.DataError) -> Response:
+    if not isinstance(exc.__cause__, OverflowError):
+        # Any other data error (a wrong type, a sum that overflows in PostgreSQL) is the
+        # server's fault: the unhandled-error middleware answers 500 and logs it.
+        raise exc
+    # asyncpg's message quotes the value; the answer must not.
+    return problem_response(
+        422, "Invalid request", "a number is too large for the field it was given for",
+        "number-out-of-range")
 
 
 def _http_problem(exc: HTTPException) -> Response:

@@ -1,7 +1,10 @@
 """Authentication at the edge: ``Authorization: Bearer <token>`` to a ``Principal``.
 
-The app's composition root stores the verifier on ``app.state.token_verifier``;
-nothing here reads settings or keys.
+The app's composition root stores the verifier on ``app.state.token_verifier`` and,
+when the rate limit is on, a ``RateLimiter`` on ``app.state.rate_limiter``
+(``install_platform`` does both); nothing here reads settings or keys. The rate limit
+is taken here, once the caller is known: every authenticated route depends on
+``current_principal``, and FastAPI runs it once per request.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from gotong_platform.auth.principal import Principal
 from gotong_platform.auth.tokens import InvalidToken, TokenVerifier
+from gotong_platform.http.ratelimit import RateLimiter
 from gotong_platform.http.responses import HTTPProblem
 
 __all__ = ["PrincipalDep", "current_principal"]
@@ -29,10 +33,12 @@ async def current_principal(
     if credentials is None:
         raise _unauthorized("a bearer token is required", 'Bearer realm="gotong"')
     try:
-        return _verifier(request).verify(credentials.credentials)
+        principal = _verifier(request).verify(credentials.credentials)
     except InvalidToken as exc:
         # RFC 6750 §3: an invalid token is named in WWW-Authenticate.
         raise _unauthorized(exc.reason, 'Bearer realm="gotong", error="invalid_token"') from exc
+    _take_rate_limit(request, principal)
+    return principal
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
@@ -44,6 +50,17 @@ def _verifier(request: Request) -> TokenVerifier:
         # A wiring fault, not a client error: let it surface as a 500.
         raise RuntimeError("app.state.token_verifier is not set to a TokenVerifier")
     return verifier
+
+
+def _take_rate_limit(request: Request, principal: Principal) -> None:
+    limiter = getattr(request.app.state, "rate_limiter", None)
+    if not isinstance(limiter, RateLimiter):
+        return  # the limit is off (or the app was built without install_platform)
+    wait = limiter.acquire(principal.subject)
+    if wait is not None:
+        raise HTTPProblem(
+            429, "Too Many Requests", f"too many requests from this caller; retry in {wait} s",
+            "rate-limited", headers={"Retry-After": str(wait)})
 
 
 def _unauthorized(detail: str, challenge: str) -> HTTPProblem:

@@ -2,8 +2,10 @@
 
 Four composition roots used to repeat the same tail: the token verifier, problem+json
 errors, ``/health`` and ``/ready`` (PostgreSQL), the service's routers, ``/metrics``
-and the request's trace context. ``install_platform`` is that tail;
-``from_environment`` is the no-argument factory each uvicorn worker builds.
+and the request's trace context. ``install_platform`` is that tail, together with the
+edge's limits (the request guard and the per-principal rate limit) and the OpenAPI
+document that declares them; ``from_environment`` is the no-argument factory each
+uvicorn worker builds.
 """
 
 from __future__ import annotations
@@ -15,10 +17,14 @@ import asyncpg
 from fastapi import APIRouter, FastAPI
 
 from gotong_platform.auth import TokenVerifier
+from gotong_platform.http.guard import RequestGuard
 from gotong_platform.http.health import health_router
 from gotong_platform.http.metrics import metrics_router
+from gotong_platform.http.openapi import document_platform
 from gotong_platform.http.problems import install_problem_handlers
+from gotong_platform.http.ratelimit import RateLimiter
 from gotong_platform.http.serve import tune_gc_for_requests
+from gotong_platform.settings import EdgeLimits
 from gotong_platform.telemetry.http import instrument_http
 from gotong_platform.telemetry.metrics import PlatformMetrics
 
@@ -30,11 +36,20 @@ S = TypeVar("S")
 def install_platform(
     app: FastAPI, *, source: str, verifier: TokenVerifier, metrics: PlatformMetrics,
     pool: Callable[[], asyncpg.Pool], routers: Sequence[APIRouter],
+    limits: EdgeLimits | None = None,
 ) -> FastAPI:
     """Wire the shared edge around the service's ``routers``. Call after
     ``configure_tracing`` (the trace instrumentation depends on it); ``pool`` is called
-    per probe or scrape, because the pool exists only inside the lifespan."""
+    per probe or scrape, because the pool exists only inside the lifespan. ``limits``
+    come from the service's ``EdgeSettings`` (the defaults when None)."""
+    limits = limits or EdgeLimits()
     app.state.token_verifier = verifier
+    if limits.rate_limit_per_second > 0:
+        app.state.rate_limiter = RateLimiter(per_second=limits.rate_limit_per_second,
+                                             burst=limits.rate_limit_burst)
+    # Added before the problem handlers' middleware, so that one stays outside it and
+    # turns even a fault in the guard into a 500 problem.
+    app.add_middleware(RequestGuard, limits=limits)
     install_problem_handlers(app)
 
     async def check_postgres() -> None:
@@ -44,6 +59,7 @@ def install_platform(
     for router in routers:
         app.include_router(router)
     app.include_router(metrics_router(metrics, source, pool))
+    document_platform(app)
     instrument_http(app)
     return app
 

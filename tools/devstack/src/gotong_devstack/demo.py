@@ -27,6 +27,7 @@ from __future__ import annotations
 import calendar
 import json
 import random
+import time
 import urllib.error
 import urllib.request
 from collections import Counter
@@ -591,7 +592,10 @@ def call(
     key: str | None = None,
     timeout: float = 30.0,
 ) -> Reply:
-    """One JSON request; ApiError for an error status, an unreadable answer or none at all."""
+    """One JSON request; ApiError for an error status, an unreadable answer or none at all.
+
+    A 429 (the per-principal rate limit) is waited out and tried again, as its
+    Retry-After says (at most ``RATE_LIMITED_TRIES`` tries)."""
     url = base_url.rstrip("/") + path
     headers = {"Accept": "application/json"}
     if token is not None:
@@ -605,17 +609,53 @@ def call(
         headers["Content-Type"] = "application/json"
     # S310: the URL is built here from the http:// base URLs of the local services.
     request = urllib.request.Request(url, data=data, method=method, headers=headers)  # noqa: S310
+    for _ in range(RATE_LIMITED_TRIES - 1):
+        try:
+            return _send(request, method, url, timeout)
+        except _RateLimited as limited:
+            # The APIs limit requests per principal (docs/operations.md): the seeding
+            # goes faster than a person, so it waits as the answer asks and tries again.
+            sleep(min(limited.retry_after, MAX_RATE_LIMIT_WAIT_S))
+    try:
+        return _send(request, method, url, timeout)
+    except _RateLimited as limited:
+        raise ApiError(method, url, 429, limited.body) from None
+
+
+RATE_LIMITED_TRIES = 60
+MAX_RATE_LIMIT_WAIT_S = 10.0
+sleep: Callable[[float], None] = time.sleep  # replaced in tests
+
+
+class _RateLimited(Exception):
+    def __init__(self, retry_after: float, body: str) -> None:
+        super().__init__(body)
+        self.retry_after = retry_after
+        self.body = body
+
+
+def _send(request: urllib.request.Request, method: str, url: str, timeout: float) -> Reply:
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             raw = response.read()
             replayed = response.headers.get("Idempotency-Replayed", "").lower() == "true"
             return Reply(response.status, replayed, json.loads(raw) if raw else None)
     except urllib.error.HTTPError as exc:
-        raise ApiError(method, url, exc.code, exc.read().decode("utf-8", "replace")) from None
+        body = exc.read().decode("utf-8", "replace")
+        if exc.code == 429:
+            raise _RateLimited(_seconds(exc.headers.get("Retry-After")), body) from None
+        raise ApiError(method, url, exc.code, body) from None
     except urllib.error.URLError as exc:
         raise ApiError(method, url, None, str(exc.reason)) from None
     except (OSError, ValueError) as exc:  # timeouts, resets, a body that is not JSON
         raise ApiError(method, url, None, f"{type(exc).__name__}: {exc}") from None
+
+
+def _seconds(retry_after: str | None) -> float:
+    try:
+        return max(1.0, float(retry_after or 1))
+    except ValueError:
+        return 1.0
 
 
 # role, subject, cooperative id (None for a federation admin) -> a bearer token

@@ -8,7 +8,8 @@ from datetime import date
 
 __all__ = ["add_months", "months_started_since", "period_start"]
 
-_PERIOD = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+# ASCII digits: ``\d`` would take other scripts' digits too.
+_PERIOD = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 
 
 def add_months(day: date, months: int) -> date:
@@ -38,8 +39,9 @@ def months_started_since(due: date, on: date) -> int:
 
 
 def period_start(period: str) -> date | None:
-    """The first day of a ``YYYY-MM`` period, or ``None`` when it is not one."""
+    """The first day of a ``YYYY-MM`` period, or ``None`` when it is not one (year 0000
+    has no calendar date: it was a 500 before)."""
     match = _PERIOD.fullmatch(period)
-    if match is None:
+    if match is None or int(match.group(1)) < date.min.year:
         return None
     return date(int(match.group(1)), int(match.group(2)), 1)

@@ -1,7 +1,9 @@
 """Routes of pinjaman: apply, approve or reject, disburse, repay, restructure, write off, close.
 
 Maker-checker compares token subjects: whoever recorded the application (its
-``recorded_by``) cannot approve it, and whoever disbursed cannot write it off.
+``recorded_by``) cannot approve it, and whoever disbursed cannot write it off. Subjects
+arrive in one normal form (``gotong_platform.auth.normalise_subject``), so one clerk in
+two spellings is still one person.
 """
 
 from __future__ import annotations

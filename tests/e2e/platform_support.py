@@ -1,0 +1,133 @@
+"""All four service APIs over one seeded cooperative, for tests of the shared HTTP edge.
+
+``platform`` extends ``e2e_support.federation`` (members, inventory and payments with
+their relays and consumers on real Kafka) with the reporting API and its read-model
+consumer, then seeds through the public APIs a cooperative that every service knows,
+an admitted member, a warehouse, a product and a loan application. Seeding uses fixed
+past dates only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest_asyncio
+from e2e_support import JWT_KEY, Federation, eventually
+
+from gotong_platform.auth import Principal, Role, TokenIssuer
+from gotong_platform.db import create_pool
+from reporting.consumer import build_runner, schema_pool
+from reporting.main import create_app as create_reporting_app
+from reporting.projection.versions import ensure_live
+from reporting.settings import ReportingSettings
+
+__all__ = ["ISSUER", "SERVICES", "Platform", "Service", "platform"]
+
+PROVINCE, REGENCY = "53", "5311"
+ISSUER = TokenIssuer(JWT_KEY.encode())
+SERVICES = ("members", "inventory", "payments", "reporting")
+
+
+@dataclass
+class Service:
+    name: str
+    client: httpx.AsyncClient
+    document: dict[str, Any]
+
+
+@dataclass
+class Platform:
+    """The four APIs and what was seeded: ids by their path-parameter names."""
+
+    federation: Federation
+    services: dict[str, Service]
+    ids: dict[str, str]
+
+    def token(self, role: Role, subject: str) -> str:
+        """A valid token: a cooperative role names the seeded cooperative."""
+        cooperative = (self.ids["cooperative_id"]
+                       if role in (Role.COOP_ADMIN, Role.COOP_CLERK) else None)
+        return ISSUER.issue(Principal(subject=subject, role=role, cooperative_id=cooperative))
+
+    def auth(self, role: Role, subject: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(role, subject)}"}
+
+
+@asynccontextmanager
+async def _reporting(federation: Federation, database_url: str
+                     ) -> AsyncIterator[httpx.AsyncClient]:
+    settings = ReportingSettings(
+        database_url=database_url, kafka_bootstrap=federation.bootstrap,
+        topics=tuple(federation.topics.values()), jwt_key=JWT_KEY)
+    app = create_reporting_app(settings, clock=federation.clock)
+    async with app.router.lifespan_context(app):
+        admin_pool = await create_pool(settings.database_url, max_size=2)
+        pool = await schema_pool(settings, await ensure_live(admin_pool))
+        runner = await build_runner(settings, pool, group_id=None)
+        task = asyncio.create_task(runner.run())
+        try:
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                         base_url="http://reporting") as client:
+                yield client
+        finally:
+            runner.stop()
+            await task
+            await pool.close()
+            await admin_pool.close()
+
+
+@pytest_asyncio.fixture
+async def platform(federation: Federation, database_factory: Any) -> AsyncIterator[Platform]:
+    async with _reporting(federation, await database_factory("edge_reporting")) as reporting:
+        clients = {"members": federation.members, "inventory": federation.inventory,
+                   "payments": federation.payments, "reporting": reporting}
+        services = {name: Service(name, client, (await client.get("/openapi.json")).json())
+                    for name, client in clients.items()}
+        yield Platform(federation, services, await _seed(federation, reporting))
+
+
+async def _seed(f: Federation, reporting: httpx.AsyncClient) -> dict[str, str]:
+    office = f.auth("federation_admin", "edge-federation-office")
+    coop = await f.post(f.members, "/cooperatives", {
+        "name": "Koperasi Produsen Kopi Bajawa", "coop_type": "producer",
+        "legal_registration_number": f"AHU-{uuid.uuid4().hex[:12]}",
+        "province_code": PROVINCE, "regency_code": REGENCY, "time_zone": "WITA",
+        "registered_on": "2019-03-01"}, office)
+    cid = coop["cooperative_id"]
+    await f.post(f.members, f"/cooperatives/{cid}/join-federation",
+                 {"effective_date": "2019-04-01"}, office)
+    admin = f.auth("coop_admin", "edge-pengurus", cooperative_id=cid)
+    applied = await f.post(f.members, f"/cooperatives/{cid}/members", {
+        "full_name": "Maria Goreti Lowa", "nik": "5311014503900001", "gender": "P",
+        "birth_date": "1990-03-05", "village_code": "5311012001",
+        "applied_on": "2025-01-06"}, admin)
+    member_id = applied["member_id"]
+    await f.post(f.members, f"/cooperatives/{cid}/members/{member_id}/admit",
+                 {"admitted_on": "2025-01-07"}, admin)
+
+    async def known_everywhere() -> bool:
+        answers = [await f.get(f.payments, f"/cooperatives/{cid}/members/{member_id}/savings",
+                               admin),
+                   await f.get(f.inventory, f"/cooperatives/{cid}/warehouses", admin),
+                   await reporting.get(f"/cooperatives/{cid}/summary", headers=admin)]
+        return all(answer.status_code == 200 for answer in answers)
+
+    await eventually(known_everywhere, timeout_s=60)
+    warehouse = await f.post(f.inventory, f"/cooperatives/{cid}/warehouses",
+                             {"name": "Gudang Kopi", "kind": "warehouse"}, admin)
+    product = await f.post(f.inventory, f"/cooperatives/{cid}/products", {
+        "sku": "KOPI-AR-GB", "name": "Kopi arabika green bean", "category": "farm_produce",
+        "base_unit": "g"}, admin)
+    loan = await f.post(f.payments, f"/cooperatives/{cid}/loans", {
+        "member_id": member_id, "principal_idr": 3_000_000, "term_months": 10,
+        "interest_rate_bp_per_month": 150, "method": "flat", "penalty_bp_per_month": 200,
+        "first_due_date": "2025-03-10", "applied_on": "2025-02-01"}, admin, expect=201)
+    return {"cooperative_id": cid, "member_id": member_id, "loan_id": loan["loan_id"],
+            "warehouse_id": warehouse["warehouse_id"], "product_id": product["product_id"],
+            "region": PROVINCE, "region_code": REGENCY}
