@@ -7,8 +7,9 @@ their *kind* (the base class) to a status code, so the domain never knows HTTP.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 __all__ = [
     "ConcurrencyConflict",
@@ -18,6 +19,7 @@ __all__ = [
     "NotFound",
     "RuleViolated",
     "event_payload",
+    "replay",
 ]
 
 
@@ -107,3 +109,16 @@ def event_payload(event: DomainEvent) -> dict[str, Any]:
         else:  # nested records, tuples, other enums
             payload[name] = _jsonable(value)
     return payload
+
+
+_State = TypeVar("_State")
+_Event = TypeVar("_Event")
+
+
+def replay(evolve: Callable[[_State | None, _Event], _State], events: Iterable[_Event],
+           state: _State | None = None) -> _State | None:
+    """Fold ``events`` over ``state`` with ``evolve``: an aggregate rebuilt from its stream
+    (None for an empty stream). Every service's ``replay_*`` is this with its ``evolve``."""
+    for event in events:
+        state = evolve(state, event)
+    return state

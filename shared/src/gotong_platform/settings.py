@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import timedelta
+from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings
 
 from gotong_platform.kafka import KafkaAuth
 
-__all__ = ["EdgeLimits", "EdgeSettings", "KafkaClientSettings"]
+__all__ = ["EdgeLimits", "EdgeSettings", "KafkaClientSettings", "ServiceSettings"]
 
 _KIB = 1024
 _MIB = 1024 * _KIB
@@ -85,3 +86,22 @@ class EdgeSettings(BaseSettings):
 
     def max_token_lifetime(self) -> timedelta:
         return timedelta(seconds=self.max_token_lifetime_s)
+
+
+class ServiceSettings(KafkaClientSettings, EdgeSettings):
+    """What every service's settings have; a service subclasses it with its prefix
+    (``model_config``), its database and topic defaults and its migrations folder.
+
+    Secrets have no defaults that would work in production: ``jwt_key`` or
+    ``jwt_key_file`` must be given (the verifier refuses to start without one).
+    """
+
+    database_url: str
+    topic: str
+    topic_partitions: int = 3
+    jwt_key_file: Path | None = None
+    jwt_key: SecretStr | None = None
+    otlp_endpoint: str | None = None  # OTLP/HTTP traces export when set
+    migrations_dir: Path
+    pool_max_size: int = Field(default=20, ge=1)
+    log_level: str = "INFO"

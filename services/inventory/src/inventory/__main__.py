@@ -3,25 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 
+from gotong_platform.cli import Command, run_service_cli
 from inventory.settings import InventorySettings
 
 
-def _api(host: str, port: int, workers: int) -> None:
-    from gotong_platform.http.serve import serve_api
-
-    serve_api("inventory.main:app_from_environment", host=host, port=port, workers=workers)
-
-
-async def _relay(settings: InventorySettings) -> None:
-    """Publish the outbox to Kafka (one active relay per service)."""
-    from gotong_platform.outbox.process import run_relay_process
-
-    await run_relay_process("inventory", settings)
-
-
-async def _consume(settings: InventorySettings) -> None:
+async def _consume(settings: InventorySettings, args: argparse.Namespace) -> None:
     """The members directory and the reactions to sale payments, in one consumer."""
     from gotong_platform.consumer.process import run_consumer_process
     from gotong_platform.migrations import upgrade
@@ -42,13 +29,7 @@ async def _consume(settings: InventorySettings) -> None:
         metrics_host=settings.consumer_metrics_host, auth=settings.kafka_auth())
 
 
-async def _migrate(settings: InventorySettings) -> None:
-    from gotong_platform.migrations import upgrade
-
-    await upgrade(settings.database_url, settings.migrations_dir)
-
-
-async def _rebuild_snapshots(settings: InventorySettings) -> None:
+async def _rebuild_snapshots(settings: InventorySettings, args: argparse.Namespace) -> None:
     """Replay every product and ledger stream and rewrite its snapshot and query rows."""
     import asyncpg
 
@@ -68,32 +49,14 @@ async def _rebuild_snapshots(settings: InventorySettings) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m inventory")
-    sub = parser.add_subparsers(dest="command", required=True)
-    api = sub.add_parser("api", help="serve the HTTP API")
-    api.add_argument("--host", default="127.0.0.1")
-    api.add_argument("--port", type=int, default=8002)
-    api.add_argument("--workers", type=int, default=1,
-                     help="uvicorn worker processes (one per core on a host of its own)")
-    sub.add_parser("relay", help="publish the outbox to Kafka")
-    sub.add_parser("consumer", help="keep the members directory; react to sale payments")
-    sub.add_parser("migrate", help="apply database migrations and exit")
-    sub.add_parser("rebuild-snapshots",
-                   help="replay product and ledger streams; rewrite snapshots and query rows")
-    args = parser.parse_args()
-    settings = InventorySettings()  # values come from the environment
-    if args.command == "api":
-        _api(args.host, args.port, args.workers)
-    elif args.command == "relay":
-        asyncio.run(_relay(settings))
-    elif args.command == "consumer":
-        from gotong_platform.consumer.process import run  # asyncio.run on uvloop
-
-        run(_consume(settings))
-    elif args.command == "rebuild-snapshots":
-        asyncio.run(_rebuild_snapshots(settings))
-    else:
-        asyncio.run(_migrate(settings))
+    raise SystemExit(run_service_cli(service="inventory", port=8002, settings=InventorySettings,
+                                     commands=[
+        Command("consumer", "keep the members directory; react to sale payments", _consume,
+                on_uvloop=True),
+        Command("rebuild-snapshots",
+                "replay product and ledger streams; rewrite snapshots and query rows",
+                _rebuild_snapshots),
+    ]))
 
 
 if __name__ == "__main__":

@@ -7,17 +7,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 
-from gotong_platform.settings import EdgeSettings, KafkaClientSettings
+from gotong_platform.settings import ServiceSettings
 
 __all__ = ["InventorySettings"]
 
 _MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
-class InventorySettings(KafkaClientSettings, EdgeSettings):
+class InventorySettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="GOTONG_INVENTORY_", extra="ignore")
 
     database_url: str = "postgresql://postgres@127.0.0.1:55432/gotong_inventory"
@@ -25,16 +24,10 @@ class InventorySettings(KafkaClientSettings, EdgeSettings):
     # What the consumer reacts to: the members directory and the sales' payments.
     consumed_topics: tuple[str, ...] = ("gotong.members.events", "gotong.payments.events")
     consumer_group: str = "gotong.inventory.reactions"
-    topic_partitions: int = 3
-    jwt_key_file: Path | None = None
-    jwt_key: SecretStr | None = None
-    otlp_endpoint: str | None = None
     migrations_dir: Path = _MIGRATIONS
-    pool_max_size: int = 20
     # How long the API keeps a registered cooperative's regency and time zone (seconds;
     # 0 reads the directory on every request). Both are fixed at registration.
     directory_cache_ttl_s: float = 5.0
-    log_level: str = "INFO"
     # Prometheus endpoint of the consumer process (lag, processed, dead-lettered).
     consumer_metrics_port: int = 9102
     consumer_metrics_host: str = "127.0.0.1"  # 0.0.0.0 in a pod, so Prometheus can scrape

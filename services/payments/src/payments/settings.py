@@ -11,17 +11,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 
-from gotong_platform.settings import EdgeSettings, KafkaClientSettings
+from gotong_platform.settings import ServiceSettings
 
 __all__ = ["PaymentsSettings"]
 
 _MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
-class PaymentsSettings(KafkaClientSettings, EdgeSettings):
+class PaymentsSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="GOTONG_PAYMENTS_", extra="ignore")
 
     database_url: str = "postgresql://postgres@127.0.0.1:55432/gotong_payments"
@@ -29,13 +28,7 @@ class PaymentsSettings(KafkaClientSettings, EdgeSettings):
     # The reactions consume the members directory and inventory's sales and receipts.
     consumed_topics: tuple[str, ...] = ("gotong.members.events", "gotong.inventory.events")
     consumer_group: str = "gotong.payments.reactions"
-    topic_partitions: int = 3
-    jwt_key_file: Path | None = None
-    jwt_key: SecretStr | None = None
-    otlp_endpoint: str | None = None
     migrations_dir: Path = _MIGRATIONS
-    pool_max_size: int = 20
-    log_level: str = "INFO"
     # Prometheus endpoint of the consumer process (lag, processed, dead-lettered).
     consumer_metrics_port: int = 9103
     consumer_metrics_host: str = "127.0.0.1"  # 0.0.0.0 in a pod, so Prometheus can scrape

@@ -1,4 +1,4 @@
-"""``python -m reporting api|consumer|rebuild|relay``."""
+"""``python -m reporting api|relay|migrate|consumer|rebuild``."""
 
 from __future__ import annotations
 
@@ -9,16 +9,11 @@ import signal
 
 import asyncpg
 
+from gotong_platform.cli import Argument, Command, run_service_cli
 from reporting.settings import ReportingSettings
 
 
-def _api(host: str, port: int, workers: int) -> None:
-    from gotong_platform.http.serve import serve_api
-
-    serve_api("reporting.main:app_from_environment", host=host, port=port, workers=workers)
-
-
-async def _consume(settings: ReportingSettings) -> None:
+async def _consume(settings: ReportingSettings, args: argparse.Namespace) -> None:
     from gotong_platform.db import create_pool
     from gotong_platform.migrations import upgrade
     from gotong_platform.telemetry import configure_logging, configure_tracing
@@ -73,17 +68,10 @@ async def _wait_change(admin: asyncpg.Pool, schema: str, stopping: asyncio.Event
     return await live_schema(admin) != schema
 
 
-async def _relay(settings: ReportingSettings) -> None:
-    """Publish the outbox to Kafka (one active relay per service)."""
-    from gotong_platform.outbox.process import run_relay_process
-
-    await run_relay_process("reporting", settings)
-
-
-async def _rebuild(settings: ReportingSettings, switch: bool, workers: int | None) -> int:
+async def _rebuild(settings: ReportingSettings, args: argparse.Namespace) -> int:
     from reporting.rebuild import rebuild
 
-    result = await rebuild(settings, switch=switch, workers=workers)
+    result = await rebuild(settings, switch=args.switch, workers=args.workers)
     rate = result.events / result.seconds if result.seconds else 0.0
     print(f"rebuilt {result.schema}: {result.events} events in {result.seconds:.2f} s "
           f"({rate:,.0f} events/s); identical to live: {result.identical_to_live}; "
@@ -92,31 +80,19 @@ async def _rebuild(settings: ReportingSettings, switch: bool, workers: int | Non
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m reporting")
-    sub = parser.add_subparsers(dest="command", required=True)
-    api = sub.add_parser("api", help="serve the report API")
-    api.add_argument("--host", default="127.0.0.1")
-    api.add_argument("--port", type=int, default=8004)
-    api.add_argument("--workers", type=int, default=1,
-                     help="uvicorn worker processes (one per core on a host of its own)")
-    sub.add_parser("consumer", help="keep the live read model up to date")
-    rb = sub.add_parser("rebuild", help="replay from offset 0 into a new read-model version")
-    rb.add_argument("--switch", action="store_true", help="make the new version live")
-    rb.add_argument("--workers", type=int, default=None,
-                    help="consumer processes (default: several for a large backlog)")
-    sub.add_parser("relay", help="publish the outbox (SHU events) to Kafka")
-    args = parser.parse_args()
-    settings = ReportingSettings()
-    from gotong_platform.consumer.process import run  # asyncio.run on uvloop
-
-    if args.command == "api":
-        _api(args.host, args.port, args.workers)
-    elif args.command == "consumer":
-        run(_consume(settings))
-    elif args.command == "relay":
-        asyncio.run(_relay(settings))
-    else:
-        raise SystemExit(run(_rebuild(settings, args.switch, args.workers)))
+    raise SystemExit(run_service_cli(
+        service="reporting", port=8004, settings=ReportingSettings,
+        relay_help="publish the outbox (SHU events) to Kafka", commands=[
+            Command("consumer", "keep the live read model up to date", _consume,
+                    on_uvloop=True),
+            Command("rebuild", "replay from offset 0 into a new read-model version", _rebuild,
+                    [Argument(("--switch",), {"action": "store_true",
+                                              "help": "make the new version live"}),
+                     Argument(("--workers",), {
+                         "type": int, "default": None,
+                         "help": "consumer processes (default: several for a large backlog)"})],
+                    on_uvloop=True),
+        ]))
 
 
 if __name__ == "__main__":

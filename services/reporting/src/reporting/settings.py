@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from gotong_platform.settings import EdgeSettings, KafkaClientSettings
+from gotong_platform.settings import ServiceSettings
 from reporting.reports.figures import ReportOptions
 
 __all__ = ["ReportingSettings"]
@@ -15,21 +15,16 @@ __all__ = ["ReportingSettings"]
 _MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
-class ReportingSettings(KafkaClientSettings, EdgeSettings):
+class ReportingSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="GOTONG_REPORTING_", extra="ignore")
 
     database_url: str = "postgresql://postgres@127.0.0.1:55432/gotong_reporting"
     # Every service's published events: the read model's facts come from all three.
     topics: tuple[str, ...] = ("gotong.members.events", "gotong.inventory.events",
                                "gotong.payments.events")
-    topic_partitions: int = 3
     topic: str = "gotong.reporting.events"  # what reporting publishes (the SHU engine)
     consumer_group: str = "gotong.reporting.readmodel"
-    jwt_key_file: Path | None = None
-    jwt_key: SecretStr | None = None
-    otlp_endpoint: str | None = None
     migrations_dir: Path = _MIGRATIONS
-    log_level: str = "INFO"
     # Prometheus endpoint of the consumer process (consumer lag, processed, dead-lettered).
     consumer_metrics_port: int = 9104
     consumer_metrics_host: str = "127.0.0.1"  # 0.0.0.0 in a pod, so Prometheus can scrape

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import assert_never
 
+from gotong_platform.domain import replay
 from inventory.domain import checks
 from inventory.domain.commands import DefineProduct, SetPrice
 from inventory.domain.errors import (
@@ -173,7 +174,4 @@ def evolve_product(state: Product | None, event: ProductEvent) -> Product:
 
 def replay_product(events: Iterable[ProductEvent]) -> Product | None:
     """Fold a stream into its state; ``None`` for an empty stream."""
-    state: Product | None = None
-    for event in events:
-        state = evolve_product(state, event)
-    return state
+    return replay(evolve_product, events)

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import assert_never
 
+from gotong_platform.domain import replay
 from inventory.domain import checks
 from inventory.domain.commands import CompleteSale, RecordSale, VoidSale
 from inventory.domain.errors import (
@@ -283,7 +284,4 @@ def evolve_sale(state: Sale | None, event: SaleEvent) -> Sale:
 
 def replay_sale(events: Iterable[SaleEvent]) -> Sale | None:
     """Fold a stream into its state; ``None`` for an empty stream."""
-    state: Sale | None = None
-    for event in events:
-        state = evolve_sale(state, event)
-    return state
+    return replay(evolve_sale, events)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
+from gotong_platform.domain import replay
 from inventory.domain import checks
 from inventory.domain.commands import RegisterWarehouse
 from inventory.domain.errors import (
@@ -66,7 +67,4 @@ def evolve_warehouse(state: Warehouse | None, event: WarehouseEvent) -> Warehous
 
 def replay_warehouse(events: Iterable[WarehouseEvent]) -> Warehouse | None:
     """Fold a stream into its state; ``None`` for an empty stream."""
-    state: Warehouse | None = None
-    for event in events:
-        state = evolve_warehouse(state, event)
-    return state
+    return replay(evolve_warehouse, events)

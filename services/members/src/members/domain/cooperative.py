@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import assert_never
 
+from gotong_platform.domain import replay
 from members.domain import checks, region
 from members.domain.commands import JoinFederation, LeaveFederation, RegisterCooperative
 from members.domain.errors import (
@@ -236,7 +237,4 @@ def _require(state: Cooperative | None, event: CooperativeEvent) -> Cooperative:
 
 def replay_cooperative(events: Iterable[CooperativeEvent]) -> Cooperative | None:
     """Fold a stream into its state; ``None`` for an empty stream."""
-    state: Cooperative | None = None
-    for event in events:
-        state = evolve_cooperative(state, event)
-    return state
+    return replay(evolve_cooperative, events)

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import assert_never
 
+from gotong_platform.domain import replay
 from members.domain import checks, region
 from members.domain.commands import (
     AdmitMember,
@@ -387,7 +388,4 @@ def evolve_member(state: Member | None, event: MemberEvent) -> Member:
 
 def replay_member(events: Iterable[MemberEvent]) -> Member | None:
     """Fold a stream into its state; ``None`` for an empty stream."""
-    state: Member | None = None
-    for event in events:
-        state = evolve_member(state, event)
-    return state
+    return replay(evolve_member, events)

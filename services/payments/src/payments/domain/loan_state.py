@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import assert_never
 
+from gotong_platform.domain import replay
 from payments.domain.errors import EventSequenceError
 from payments.domain.loan_events import (
     LoanApplicationSubmitted,
@@ -139,10 +140,7 @@ def evolve_loan(state: Loan | None, event: LoanEvent) -> Loan:
 
 def replay_loan(events: Iterable[LoanEvent]) -> Loan | None:
     """Fold a stream into its state; ``None`` for an empty stream."""
-    state: Loan | None = None
-    for event in events:
-        state = evolve_loan(state, event)
-    return state
+    return replay(evolve_loan, events)
 
 
 def _submitted(event: LoanApplicationSubmitted) -> Loan:

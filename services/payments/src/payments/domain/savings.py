@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import assert_never
 
+from gotong_platform.domain import replay
 from gotong_platform.money import MAX_AMOUNT_IDR
 from payments.domain import checks
 from payments.domain.commands import (
@@ -364,7 +365,4 @@ def _with(state: SavingsAccount, **changes: object) -> SavingsAccount:
 
 def replay_savings(events: Iterable[SavingsEvent]) -> SavingsAccount | None:
     """Fold a stream into its state; ``None`` for an empty stream."""
-    state: SavingsAccount | None = None
-    for event in events:
-        state = evolve_savings(state, event)
-    return state
+    return replay(evolve_savings, events)

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import assert_never
 
+from gotong_platform.domain import replay
 from gotong_platform.money import MAX_TOTAL_IDR
 from reporting.shu.domain import errors
 from reporting.shu.domain.allocation import ShuResult, calculate_shu
@@ -179,7 +180,5 @@ def _require(state: ShuCalculation | None, event: CalculationEvent) -> ShuCalcul
 
 
 def replay_calculation(events: Iterable[CalculationEvent]) -> ShuCalculation | None:
-    state: ShuCalculation | None = None
-    for event in events:
-        state = evolve_calculation(state, event)
-    return state
+    """Fold a stream into its state; ``None`` for an empty stream."""
+    return replay(evolve_calculation, events)

@@ -1,0 +1,90 @@
+"""One command line for every service: ``python -m <service> <command>``.
+
+Every service has ``api`` (serve its HTTP API with uvicorn), ``relay`` (publish its
+outbox to Kafka) and ``migrate`` (apply its migrations and exit); a service adds its
+own (``consumer``, ``rebuild-*``) as ``Command``s. Settings are built from the
+environment when a command runs, never at import. A command's coroutine runs with
+``asyncio.run``, or on uvloop with the collector tuned (``on_uvloop``: the consumers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any, Generic, TypeVar
+
+from gotong_platform.outbox.process import PublisherSettings
+
+__all__ = ["Argument", "Command", "run_service_cli"]
+
+# What the built-in commands read: every service's settings (``ServiceSettings``) have it.
+S = TypeVar("S", bound=PublisherSettings)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Argument:
+    """One ``add_argument`` call: its flags or name, and its keyword options."""
+
+    names: tuple[str, ...]
+    options: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Command(Generic[S]):
+    """A service's own command: ``run(settings, args)`` is awaited; an int it returns
+    is the process's exit status."""
+
+    name: str
+    help: str
+    run: Callable[[S, argparse.Namespace], Coroutine[Any, Any, int | None]]
+    arguments: Sequence[Argument] = ()
+    on_uvloop: bool = False
+
+
+def run_service_cli(
+    *, service: str, port: int, settings: Callable[[], S], commands: Sequence[Command[S]] = (),
+    argv: Sequence[str] | None = None, relay_help: str = "publish the outbox to Kafka",
+) -> int:
+    """Parse ``argv`` (the process's by default) and run the command; the exit status."""
+    parser = argparse.ArgumentParser(prog=f"python -m {service}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    api = sub.add_parser("api", help="serve the HTTP API")
+    api.add_argument("--host", default="127.0.0.1")
+    api.add_argument("--port", type=int, default=port)
+    api.add_argument("--workers", type=int, default=1,
+                     help="uvicorn worker processes (one per core on a host of its own)")
+    sub.add_parser("relay", help=relay_help)
+    sub.add_parser("migrate", help="apply database migrations and exit")
+    own = {c.name: c for c in commands}
+    for command in commands:
+        p = sub.add_parser(command.name, help=command.help)
+        for argument in command.arguments:
+            p.add_argument(*argument.names, **argument.options)
+    args = parser.parse_args(argv)
+    if args.command == "api":
+        from gotong_platform.http.serve import serve_api
+
+        serve_api(f"{service}.main:app_from_environment", host=args.host, port=args.port,
+                  workers=args.workers)
+        return 0
+    values = settings()  # from the environment
+    if args.command == "relay":
+        from gotong_platform.outbox.process import run_relay_process
+
+        asyncio.run(run_relay_process(service, values))
+        return 0
+    if args.command == "migrate":
+        from gotong_platform.migrations import upgrade
+
+        asyncio.run(upgrade(values.database_url, values.migrations_dir))
+        return 0
+    command = own[args.command]
+    if command.on_uvloop:
+        from gotong_platform.consumer.process import run
+
+        status = run(command.run(values, args))
+    else:
+        status = asyncio.run(command.run(values, args))
+    return status or 0

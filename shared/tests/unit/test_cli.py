@@ -1,0 +1,57 @@
+"""The one command line of every service: built-in commands, a service's own, exit status."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from gotong_platform.cli import Argument, Command, run_service_cli
+from gotong_platform.kafka import KafkaAuth
+
+pytestmark = pytest.mark.unit
+
+
+@dataclass
+class FakeSettings:
+    database_url: str = "postgresql://nowhere/x"
+    migrations_dir: Path = Path("migrations")
+    kafka_bootstrap: str = "127.0.0.1:1"
+    topic: str = "t"
+    topic_partitions: int = 1
+    otlp_endpoint: str | None = None
+    log_level: str = "INFO"
+    seen: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    def kafka_auth(self) -> KafkaAuth:
+        return KafkaAuth()
+
+
+def test_a_services_own_command_gets_the_settings_and_its_arguments() -> None:
+    settings = FakeSettings()
+
+    async def rebuild(s: FakeSettings, args: argparse.Namespace) -> int:
+        s.seen.append(("rebuild", args.ids))
+        return 3 if args.ids == ["bad"] else 0
+
+    commands = [Command("rebuild", "rebuild things", rebuild,
+                        [Argument(("ids",), {"nargs": "*"})])]
+    assert run_service_cli(service="svc", port=1, settings=lambda: settings,
+                           commands=commands, argv=["rebuild", "a", "b"]) == 0
+    assert run_service_cli(service="svc", port=1, settings=lambda: settings,
+                           commands=commands, argv=["rebuild", "bad"]) == 3
+    assert settings.seen == [("rebuild", ["a", "b"]), ("rebuild", ["bad"])]
+
+
+def test_every_service_has_api_relay_and_migrate_and_refuses_the_unknown(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        run_service_cli(service="svc", port=1, settings=FakeSettings, argv=["--help"])
+    listed = capsys.readouterr().out
+    assert "{api,relay,migrate}" in listed
+    with pytest.raises(SystemExit) as refused:
+        run_service_cli(service="svc", port=1, settings=FakeSettings, argv=["explode"])
+    assert refused.value.code == 2
