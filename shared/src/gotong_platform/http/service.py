@@ -44,6 +44,7 @@ def install_platform(
     come from the service's ``EdgeSettings`` (the defaults when None)."""
     limits = limits or EdgeLimits()
     app.state.token_verifier = verifier
+    app.state.command_pool = pool  # the Runner dependency's (gotong_platform.http.runner)
     if limits.rate_limit_per_second > 0:
         app.state.rate_limiter = RateLimiter(per_second=limits.rate_limit_per_second,
                                              burst=limits.rate_limit_burst)
