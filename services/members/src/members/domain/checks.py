@@ -39,10 +39,10 @@ def _within(cleaned: str, *, what: str, max_length: int) -> str:
     return cleaned
 
 
-def not_in_future(day: date, *, what: str, today: date) -> date:
-    """Refuse a date after the cooperative's business date ``today`` or before 1900: the
-    platform's rule for business dates."""
-    return check_business_date(day, today=today, what=what)
+def not_in_future(day: date | None, *, what: str, today: date) -> date:
+    """``day``, or ``today`` when the form left it out; refused after the cooperative's
+    business date ``today`` or before 1900: the platform's rule for business dates."""
+    return check_business_date(today if day is None else day, today=today, what=what)
 
 
 def not_before(day: date, earliest: date, *, what: str, earlier_step: str) -> date:
