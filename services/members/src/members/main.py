@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import asyncpg
 from fastapi import FastAPI
 
 from gotong_platform.auth import TokenVerifier, verifier_from_settings
@@ -19,25 +18,25 @@ from gotong_platform.eventstore import PostgresEventStore
 from gotong_platform.http.service import from_environment, install_platform
 from gotong_platform.migrations import upgrade
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
+from members.adapters.cooperative_repository import PostgresCooperativeRepository
+from members.adapters.member_repository import PostgresMemberRepository
 from members.adapters.pii import NikProtector
-from members.adapters.repository import MembersRepository
+from members.adapters.queries import MembersQueries
 from members.application.service import MembersService
-from members.entrypoints.api import AppContext, build_router
+from members.entrypoints.api import routers
+from members.entrypoints.deps import AppContext
 from members.settings import MembersSettings
 
 __all__ = ["create_app", "token_verifier"]
 
 
-class _Directory:
-    """Where each cooperative is, for the central tenancy check."""
-
-    def __init__(self, pool: asyncpg.Pool) -> None:
-        self._pool = pool
-
-    async def regency_of(self, cooperative_id: str) -> str | None:
-        regency: str | None = await self._pool.fetchval(
-            "SELECT regency_code FROM cooperatives WHERE cooperative_id = $1", cooperative_id)
-        return regency
+def _members_service(store: PostgresEventStore, nik: NikProtector, clock: Clock,
+                    settings: MembersSettings) -> MembersService:
+    """The use cases wired to their adapters: the store's repositories and ``nik``."""
+    return MembersService(
+        cooperatives=PostgresCooperativeRepository(store),
+        members=PostgresMemberRepository(store),
+        nik=nik, clock=clock, min_age_years=settings.min_age_years)
 
 
 def token_verifier(settings: MembersSettings) -> TokenVerifier:
@@ -51,6 +50,7 @@ def create_app(settings: MembersSettings, *, clock: Clock | None = None) -> Fast
     if settings.nik_key is None:
         raise ValueError("set GOTONG_MEMBERS_NIK_KEY (base64 of 32 random bytes)")
     nik = NikProtector(settings.nik_key.get_secret_value())
+    clock = clock or SystemClock()
     configure_logging(settings.log_level)
     configure_tracing("members", otlp_endpoint=settings.otlp_endpoint)
     metrics = PlatformMetrics()
@@ -60,13 +60,12 @@ def create_app(settings: MembersSettings, *, clock: Clock | None = None) -> Fast
         await upgrade(settings.database_url, settings.migrations_dir)
         pool = await create_pool(settings.database_url, max_size=settings.pool_max_size)
         try:
-            store = PostgresEventStore(source="members", topic=settings.topic,
-                                       clock=clock or SystemClock())
-            service = MembersService(MembersRepository(store),
-                                     nik,
-                                     settings.min_age_years)
-            app.state.members = AppContext(pool=pool, service=service)
-            app.state.cooperative_directory = _Directory(pool)
+            store = PostgresEventStore(source="members", topic=settings.topic, clock=clock)
+            queries = MembersQueries(pool)
+            app.state.members_pool = pool
+            app.state.members = AppContext(
+                members=_members_service(store, nik, clock, settings), queries=queries)
+            app.state.cooperative_directory = queries  # where each cooperative is
             yield
         finally:
             await pool.close()
@@ -80,8 +79,8 @@ def create_app(settings: MembersSettings, *, clock: Clock | None = None) -> Fast
     return install_platform(
         app, source="members", verifier=token_verifier(settings), metrics=metrics,
         limits=settings.edge_limits(),
-        pool=lambda: app.state.members.pool,
-        routers=[build_router()])
+        pool=lambda: app.state.members_pool,
+        routers=routers)
 
 
 # What each uvicorn worker builds (``python -m members api``).

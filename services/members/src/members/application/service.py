@@ -1,7 +1,8 @@
 """Use cases of the members service. Each: load, decide (pure domain), save.
 
-The caller runs each inside ``gotong_platform.commands.execute_command``,
-which owns the transaction and the Idempotency-Key.
+The caller runs each inside one transaction (the HTTP edge's ``Runner``, which also
+owns the Idempotency-Key) and passes its connection and the command's ``Provenance``.
+Storage and the NIK's protection are ports (``members.application.ports``).
 """
 
 from __future__ import annotations
@@ -10,18 +11,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from gotong_platform.calendar import Clock, today_in
-from gotong_platform.commands import CommandMeta
 from gotong_platform.db import DbConnection
 from gotong_platform.ids import new_id
-from members.adapters.pii import NikProtector
-from members.adapters.repository import MembersRepository
-from members.application.errors import DuplicateLegalRegistration, DuplicateNik
+from gotong_platform.provenance import Provenance
+from members.application.ports import CooperativeRepository, MemberRepository, NikProtection
 from members.domain import (
+    MIN_AGE_YEARS,
     AdmitMember,
     ApplyForMembership,
     Cooperative,
-    CooperativeEvent,
     CooperativeNotFound,
+    DuplicateLegalRegistration,
+    DuplicateNik,
     ExitMember,
     JoinFederation,
     LeaveFederation,
@@ -33,7 +34,6 @@ from members.domain import (
     SuspendMember,
     admit_member,
     apply_for_membership,
-    evolve_cooperative,
     exit_member,
     join_federation,
     leave_federation,
@@ -42,7 +42,6 @@ from members.domain import (
     reject_application,
     suspend_member,
 )
-from members.domain.values import TimeZone
 
 __all__ = ["MemberCommand", "MembersService"]
 
@@ -51,86 +50,79 @@ MemberCommand = RejectApplication | SuspendMember | ReinstateMember | ExitMember
 
 @dataclass(frozen=True)
 class MembersService:
-    repo: MembersRepository
-    nik: NikProtector
-    min_age_years: int
-
-    @property
-    def clock(self) -> Clock:
-        return self.repo.store.clock
-
-    def today_in(self, time_zone: TimeZone) -> date:
-        """The cooperative's business date now, on the service's clock."""
-        return today_in(self.clock, time_zone)
+    cooperatives: CooperativeRepository
+    members: MemberRepository
+    nik: NikProtection
+    clock: Clock
+    min_age_years: int = MIN_AGE_YEARS
 
     async def register_cooperative(
-        self, conn: DbConnection, command: RegisterCooperative, meta: CommandMeta
+        self, conn: DbConnection, command: RegisterCooperative, provenance: Provenance
     ) -> tuple[Cooperative, int]:
-        if await self.repo.legal_number_taken(conn, command.legal_registration_number.strip()):
+        number = command.legal_registration_number.strip()
+        if await self.cooperatives.legal_number_taken(conn, number):
             raise DuplicateLegalRegistration(
                 "Another cooperative is already registered under this legal registration number.")
-        cooperative_id = new_id("cooperative")
-        events = register_cooperative(None, command, cooperative_id=cooperative_id,
-                                      today=self.today_in(command.time_zone))
-        return await self._save_cooperative(conn, None, 0, events, meta)
+        events = register_cooperative(None, command, cooperative_id=new_id("cooperative"),
+                                      today=today_in(self.clock, command.time_zone))
+        return await self.cooperatives.save(conn, None, 0, events, provenance)
 
     async def join_federation(
         self, conn: DbConnection, cooperative_id: str, command: JoinFederation,
-        meta: CommandMeta,
+        provenance: Provenance,
     ) -> tuple[Cooperative, int]:
         state, version = await self._cooperative(conn, cooperative_id)
-        events = join_federation(state, command, today=self.today_in(state.time_zone))
-        return await self._save_cooperative(conn, state, version, events, meta)
+        events = join_federation(state, command, today=self._today(state))
+        return await self.cooperatives.save(conn, state, version, events, provenance)
 
     async def leave_federation(
         self, conn: DbConnection, cooperative_id: str, command: LeaveFederation,
-        meta: CommandMeta,
+        provenance: Provenance,
     ) -> tuple[Cooperative, int]:
         state, version = await self._cooperative(conn, cooperative_id)
-        events = leave_federation(state, command, today=self.today_in(state.time_zone))
-        return await self._save_cooperative(conn, state, version, events, meta)
+        events = leave_federation(state, command, today=self._today(state))
+        return await self.cooperatives.save(conn, state, version, events, provenance)
 
     async def apply(
-        self, conn: DbConnection, command: ApplyForMembership, meta: CommandMeta
+        self, conn: DbConnection, command: ApplyForMembership, provenance: Provenance
     ) -> tuple[Member, int]:
         cooperative, _ = await self._cooperative(conn, command.cooperative_id)
         member_id = new_id("member")
         nik_hash = self.nik.hash(command.nik)
         events = apply_for_membership(
             None, command, member_id=member_id, cooperative=cooperative, nik_hash=nik_hash,
-            today=self.today_in(cooperative.time_zone), min_age_years=self.min_age_years,
+            today=self._today(cooperative), min_age_years=self.min_age_years,
         )
-        member, version = await self.repo.save_member(conn, None, 0, events, meta,
-                                                      full_name=command.full_name.strip())
+        member, version = await self.members.save(conn, None, 0, events, provenance)
         cipher = self.nik.encrypt(command.nik, associated=member_id)
-        if not await self.repo.store_nik(conn, member_id, cooperative.cooperative_id, nik_hash,
-                                         cipher):
+        if not await self.members.store_nik(conn, member_id, cooperative.cooperative_id,
+                                            nik_hash, cipher):
             raise DuplicateNik("Someone with this NIK already applied to or belongs to this "
                                "cooperative.")
         return member, version
 
     async def admit(
         self, conn: DbConnection, cooperative_id: str, member_id: str,
-        admitted_on: date | None, meta: CommandMeta,
+        admitted_on: date | None, provenance: Provenance,
     ) -> tuple[Member, int]:
         cooperative, _ = await self._cooperative(conn, cooperative_id)
         state, version = await self._member(conn, cooperative_id, member_id)
-        today = self.today_in(cooperative.time_zone)
+        today = self._today(cooperative)
         # Decide first with a placeholder so a refused admission burns no number.
-        admit_member(state, AdmitMember(admitted_on=admitted_on or today, member_no="-"),
-                     today=today)
-        number = await self.repo.next_member_no(conn, cooperative_id)
-        events = admit_member(state, AdmitMember(admitted_on=admitted_on or today,
-                                                 member_no=number), today=today)
-        return await self.repo.save_member(conn, state, version, events, meta)
+        admit_member(state, AdmitMember(admitted_on=admitted_on, member_no="-"), today=today)
+        number = await self.members.next_member_no(conn, cooperative_id)
+        events = admit_member(state, AdmitMember(admitted_on=admitted_on, member_no=number),
+                              today=today)
+        return await self.members.save(conn, state, version, events, provenance)
 
     async def change(
         self, conn: DbConnection, cooperative_id: str, member_id: str,
-        command: MemberCommand, meta: CommandMeta,
+        command: MemberCommand, provenance: Provenance,
     ) -> tuple[Member, int]:
+        """Reject an application, suspend, reinstate or end a membership."""
         cooperative, _ = await self._cooperative(conn, cooperative_id)
         state, version = await self._member(conn, cooperative_id, member_id)
-        today = self.today_in(cooperative.time_zone)
+        today = self._today(cooperative)
         match command:
             case RejectApplication():
                 events = reject_application(state, command, today=today)
@@ -140,12 +132,16 @@ class MembersService:
                 events = reinstate_member(state, command, today=today)
             case ExitMember():
                 events = exit_member(state, command, today=today)
-        return await self.repo.save_member(conn, state, version, events, meta)
+        return await self.members.save(conn, state, version, events, provenance)
+
+    def _today(self, cooperative: Cooperative) -> date:
+        """The cooperative's business date now: a date a command leaves out is this one."""
+        return today_in(self.clock, cooperative.time_zone)
 
     async def _cooperative(
         self, conn: DbConnection, cooperative_id: str
     ) -> tuple[Cooperative, int]:
-        state, version = await self.repo.load_cooperative(conn, cooperative_id)
+        state, version = await self.cooperatives.load(conn, cooperative_id)
         if state is None:
             raise CooperativeNotFound("No cooperative is registered under this id.")
         return state, version
@@ -153,20 +149,8 @@ class MembersService:
     async def _member(
         self, conn: DbConnection, cooperative_id: str, member_id: str
     ) -> tuple[Member, int]:
-        state, version = await self.repo.load_member(conn, member_id)
+        state, version = await self.members.load(conn, member_id)
         # A member of another cooperative is "not found", never "forbidden".
         if state is None or state.cooperative_id != cooperative_id:
             raise MemberNotFound("No member with this id in this cooperative.")
         return state, version
-
-    async def _save_cooperative(
-        self, conn: DbConnection, state: Cooperative | None, version: int,
-        events: list[CooperativeEvent], meta: CommandMeta,
-    ) -> tuple[Cooperative, int]:
-        new_state = state
-        for e in events:
-            new_state = evolve_cooperative(new_state, e)
-        if new_state is None:
-            raise ValueError("no events to save")
-        version = await self.repo.save_cooperative(conn, new_state, version, events, meta)
-        return new_state, version

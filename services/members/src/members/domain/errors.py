@@ -20,6 +20,8 @@ __all__ = [
     "CooperativeNotInFederation",
     "DateInFuture",
     "DateOutOfOrder",
+    "DuplicateLegalRegistration",
+    "DuplicateNik",
     "EventSequenceError",
     "InvalidBirthDate",
     "InvalidFiscalYearStartMonth",
@@ -175,6 +177,22 @@ class NotAMember(RuleViolated):
     """Only an admitted or suspended member can leave the cooperative."""
 
     code = "not-a-member"
+
+
+# Uniqueness across streams: no decider sees more than one stream, so these two are
+# found by the store's unique indexes (and, for the legal number, a check before).
+
+
+class DuplicateNik(RuleViolated):
+    """Someone with this NIK already has an open application or membership here."""
+
+    code = "duplicate-nik"
+
+
+class DuplicateLegalRegistration(RuleViolated):
+    """Another cooperative is registered under this legal registration number."""
+
+    code = "duplicate-legal-registration"
 
 
 # --- the thing named does not exist (404) -------------------------------------

@@ -1,16 +1,20 @@
 """From internal domain events to published contracts (what partners may see).
 
-The mapping drops what must not leave the service: the NIK hash, the name,
+An outbound adapter: each stored event carries its contract, which the outbox relay
+publishes. The mapping drops what must not leave the service: the NIK hash, the name,
 the exact birth date (replaced by an age band) and free-text notes.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from gotong_platform.contracts import EventContract
 from gotong_platform.contracts import members as c
+from gotong_platform.domain import event_payload
+from gotong_platform.eventstore import NewEvent
+from gotong_platform.provenance import Provenance, new_event
 from members.domain import (
     CooperativeEvent,
     CooperativeJoinedFederation,
@@ -26,7 +30,13 @@ from members.domain import (
     MemberSuspended,
 )
 
-__all__ = ["business_date_of", "cooperative_contract", "member_contract"]
+__all__ = [
+    "business_date_of",
+    "cooperative_contract",
+    "cooperative_new_event",
+    "member_contract",
+    "member_new_event",
+]
 
 
 def cooperative_contract(event: CooperativeEvent) -> dict[str, Any]:
@@ -108,3 +118,23 @@ def business_date_of(event: CooperativeEvent | MemberEvent) -> date:
             return event.reinstated_on
         case MemberExited():
             return event.exited_on
+
+
+def cooperative_new_event(
+    event: CooperativeEvent, provenance: Provenance, now: datetime
+) -> NewEvent:
+    """``event`` as the store keeps it: its payload, and its contract for the outbox."""
+    return _new_event(event, cooperative_contract(event), provenance, now)
+
+
+def member_new_event(
+    event: MemberEvent, member: Member, provenance: Provenance, now: datetime
+) -> NewEvent:
+    """``event`` as the store keeps it; ``member`` is the state after it."""
+    return _new_event(event, member_contract(event, member), provenance, now)
+
+
+def _new_event(event: CooperativeEvent | MemberEvent, public: dict[str, Any],
+               provenance: Provenance, now: datetime) -> NewEvent:
+    return new_event(event, event_payload(event), public, cooperative_id=event.cooperative_id,
+                     business_date=business_date_of(event), provenance=provenance, now=now)
