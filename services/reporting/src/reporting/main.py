@@ -53,7 +53,7 @@ def create_app(settings: ReportingSettings, metrics: PlatformMetrics | None = No
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await upgrade(settings.database_url, settings.migrations_dir)
-        pool = await create_pool(settings.database_url)
+        pool = await create_pool(settings.database_url, max_size=settings.pool_max_size)
         try:
             await ensure_live(pool)
             model = LiveReadModel(pool)
