@@ -26,12 +26,12 @@ from gotong_platform.domain import ConcurrencyConflict
 from gotong_platform.eventstore import AlsoWrite, NewEvent, PostgresEventStore, StreamAppend
 from gotong_platform.provenance import Provenance, new_event
 from payments.adapters.events import domain_type, stored_type
+from payments.adapters.publishing import business_date_of, savings_contract
 from payments.adapters.savings_snapshot import (
     SNAPSHOT_FORMAT,
     snapshot_of,
     state_from_snapshot,
 )
-from payments.application.publishing import business_date_of, savings_contract
 from payments.domain import (
     EventSequenceError,
     SavingsAccount,

@@ -27,11 +27,12 @@ from gotong_platform.db import DbConnection
 from gotong_platform.provenance import Provenance
 from payments.adapters.records_repository import RecordsRepository
 from payments.application.errors import ExitRefundNotFound
-from payments.application.events import ExitRefundPrepared, MemberExitRefunded
 from payments.application.loan_service import LoanService
 from payments.application.savings_service import SavingsService, account_id_for
 from payments.domain import (
+    ExitRefundPrepared,
     Loan,
+    MemberExitRefunded,
     PreparedRefund,
     ReceiveRepayment,
     RefundPlan,

@@ -21,7 +21,6 @@ from gotong_platform.contracts.inventory import ProduceReceivedFromMemberV1
 from gotong_platform.db import DbConnection
 from gotong_platform.provenance import Provenance
 from payments.adapters.records_repository import RecordsRepository
-from payments.application.events import ProducePayoutMade
 from payments.application.loan_service import LoanService
 from payments.application.savings_service import SavingsService, account_id_for
 from payments.domain import (
@@ -30,6 +29,7 @@ from payments.domain import (
     DepositChannel,
     DepositSavings,
     PayoutPlan,
+    ProducePayoutMade,
     ReceiveRepayment,
     RepaymentChannel,
     SavingsType,

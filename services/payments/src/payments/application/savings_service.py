@@ -21,17 +21,13 @@ from gotong_platform.provenance import Provenance
 from payments.adapters.records_repository import RecordsRepository
 from payments.adapters.savings_repository import AccountWrite, LoadedAccount, SavingsRepository
 from payments.application.errors import MemberNotActive, SavingsAccountsNotOpened
-from payments.application.policy import (
-    DEFAULT_SAVINGS_POLICY,
-    SavingsPolicy,
-    set_savings_policy,
-    wajib_due_date,
-)
 from payments.domain import (
+    DEFAULT_SAVINGS_POLICY,
     BillWajib,
     DepositSavings,
     OpenSavingsAccount,
     SavingsAccount,
+    SavingsPolicy,
     SavingsType,
     WajibAlreadyBilled,
     WajibBeforeAdmission,
@@ -39,6 +35,8 @@ from payments.domain import (
     bill_wajib,
     deposit_savings,
     open_savings_account,
+    set_savings_policy,
+    wajib_due_date,
     withdraw_savings,
 )
 

@@ -14,11 +14,11 @@ from gotong_platform.db import DbConnection
 from gotong_platform.http import HTTPProblem, require_action
 from gotong_platform.provenance import Provenance
 from payments.application.calendar import cooperative_today
-from payments.application.policy import SavingsPolicy
 from payments.domain import (
     DepositChannel,
     DepositSavings,
     InstalmentHorizon,
+    SavingsPolicy,
     SavingsType,
     WithdrawSavings,
 )
