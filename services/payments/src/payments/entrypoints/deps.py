@@ -15,6 +15,7 @@ from gotong_platform.commands import CommandMeta, execute_command
 from gotong_platform.db import DbConnection
 from gotong_platform.http import IdempotencyRequest, Scope, cooperative_scope, idempotency_key
 from gotong_platform.provenance import Provenance
+from payments.application.calendar import BusinessCalendar
 from payments.application.exit_refunds import ExitRefunds
 from payments.application.loan_service import LoanService
 from payments.application.offline import OfflineFacts
@@ -26,6 +27,7 @@ __all__ = ["NOT_FOUND", "AppContext", "Correlation", "Ctx", "Idem", "ScopeDep", 
 @dataclass(frozen=True)
 class AppContext:
     pool: asyncpg.Pool
+    calendar: BusinessCalendar
     savings: SavingsService
     loans: LoanService
     offline: OfflineFacts

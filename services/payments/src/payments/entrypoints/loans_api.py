@@ -20,7 +20,6 @@ from gotong_platform.calendar import check_business_date
 from gotong_platform.db import DbConnection
 from gotong_platform.http import IdempotencyRequest, Scope, require_action
 from gotong_platform.provenance import Provenance
-from payments.application.calendar import cooperative_today
 from payments.application.loan_service import LoanCommand, view_of
 from payments.domain import (
     ApplyForLoan,
@@ -58,7 +57,7 @@ def _application_routes(router: APIRouter) -> None:
         """Record a member's loan application; the recording user is the maker."""
 
         async def work(conn: DbConnection, origin: Provenance) -> tuple[int, Any]:
-            today = await cooperative_today(conn, scope.cooperative_id, ctx.clock)
+            today = await ctx.calendar.today(conn, scope.cooperative_id)
             command = ApplyForLoan(
                 member_id=body.member_id, principal_idr=body.principal_idr,
                 term_months=body.term_months,
@@ -97,7 +96,7 @@ async def _change(scope: Scope, ctx: AppContext, idem: IdempotencyRequest, loan_
     """Every later step of a loan has one shape: build the command with today, decide."""
 
     async def work(conn: DbConnection, origin: Provenance) -> tuple[int, Any]:
-        today = await cooperative_today(conn, scope.cooperative_id, ctx.clock)
+        today = await ctx.calendar.today(conn, scope.cooperative_id)
         command = build(today)
         check_business_date(command.business_date, today=today)
         change = await ctx.loans.change(conn, scope.cooperative_id, loan_id, command, origin)

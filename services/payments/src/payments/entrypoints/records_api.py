@@ -16,7 +16,6 @@ from gotong_platform.directory import Directory
 from gotong_platform.http import HTTPProblem, require_action
 from gotong_platform.provenance import Provenance
 from gotong_platform.sync import SyncBatch, SyncBatchResult, process_batch_json
-from payments.application.calendar import cooperative_today
 from payments.entrypoints import schemas as s
 from payments.entrypoints.deps import Correlation, Ctx, Idem, ScopeDep, run_command
 
@@ -71,7 +70,7 @@ def records_routes(router: APIRouter) -> None:
         approver = scope.principal.subject
 
         async def work(conn: DbConnection, origin: Provenance) -> tuple[int, Any]:
-            today = await cooperative_today(conn, scope.cooperative_id, ctx.clock)
+            today = await ctx.calendar.today(conn, scope.cooperative_id)
             day = check_business_date(body.approved_on or today, today=today,
                                       what="The approval date")
             row = await ctx.refunds.approve(conn, scope.cooperative_id, member_id, approver,

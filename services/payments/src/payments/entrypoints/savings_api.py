@@ -13,7 +13,6 @@ from gotong_platform.calendar import check_business_date
 from gotong_platform.db import DbConnection
 from gotong_platform.http import HTTPProblem, require_action
 from gotong_platform.provenance import Provenance
-from payments.application.calendar import cooperative_today
 from payments.domain import (
     DepositChannel,
     DepositSavings,
@@ -48,7 +47,7 @@ def _policy_routes(router: APIRouter) -> None:
                                payout_instalments=InstalmentHorizon(body.payout_instalments))
 
         async def work(conn: DbConnection, origin: Provenance) -> tuple[int, Any]:
-            today = await cooperative_today(conn, scope.cooperative_id, ctx.clock)
+            today = await ctx.calendar.today(conn, scope.cooperative_id)
             await ctx.savings.set_policy(conn, scope.cooperative_id, policy, today, origin)
             out = s.SavingsPolicyOut.of(scope.cooperative_id, policy, is_default=False)
             return 200, out.model_dump(mode="json")
@@ -128,7 +127,7 @@ def _account_routes(router: APIRouter) -> None:
         """Pay simpanan sukarela out (online only, approved by the pengurus); never below 0."""
 
         async def work(conn: DbConnection, origin: Provenance) -> tuple[int, Any]:
-            today = await cooperative_today(conn, scope.cooperative_id, ctx.clock)
+            today = await ctx.calendar.today(conn, scope.cooperative_id)
             command = WithdrawSavings(
                 amount_idr=body.amount_idr,
                 business_date=check_business_date(body.business_date or today, today=today))
