@@ -32,8 +32,9 @@ from payments.application.offline import OfflineFacts
 from payments.application.payouts import ProducePayouts
 from payments.application.reactions import Reactions
 from payments.application.savings_service import SavingsService
-from payments.entrypoints.api import AppContext, build_router
+from payments.entrypoints import api
 from payments.entrypoints.consumer import ReactionsConsumer
+from payments.entrypoints.deps import AppContext
 from payments.settings import PaymentsSettings
 
 __all__ = ["Services", "app_from_environment", "build_services", "create_app", "token_verifier"]
@@ -113,7 +114,7 @@ def create_app(settings: PaymentsSettings, *, clock: Clock | None = None) -> Fas
         app, source="payments", verifier=token_verifier(settings), metrics=metrics,
         limits=settings.edge_limits(),
         pool=lambda: app.state.payments.pool,
-        routers=[build_router()])
+        routers=[api.router])
 
 
 # What each uvicorn worker builds (``python -m payments api``).
