@@ -35,7 +35,7 @@ async def _rebuild_savings(settings: PaymentsSettings, args: argparse.Namespace)
     from payments.main import build_services
 
     await upgrade(settings.database_url, settings.migrations_dir)
-    repo = build_services(settings).savings.repo
+    repo = build_services(settings).savings_accounts
     pool = await create_pool(settings.database_url, max_size=2)
     try:
         async with pool.acquire() as conn:

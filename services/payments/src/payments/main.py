@@ -21,16 +21,20 @@ from gotong_platform.eventstore import PostgresEventStore
 from gotong_platform.http.service import from_environment, install_platform
 from gotong_platform.migrations import upgrade
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
+from payments.adapters.directory import LocalDirectory
 from payments.adapters.loan_repository import LoanRepository
 from payments.adapters.records_repository import RecordsRepository
 from payments.adapters.savings_repository import SavingsRepository
+from payments.application.calendar import BusinessCalendar
 from payments.application.exit_refunds import ExitRefunds
 from payments.application.loan_service import LoanService
 from payments.application.offline import OfflineFacts
 from payments.application.payouts import ProducePayouts
 from payments.application.reactions import Reactions
 from payments.application.savings_service import SavingsService
-from payments.entrypoints.api import AppContext, build_router
+from payments.entrypoints import api
+from payments.entrypoints.consumer import ReactionsConsumer
+from payments.entrypoints.deps import AppContext
 from payments.settings import PaymentsSettings
 
 __all__ = ["Services", "app_from_environment", "build_services", "create_app", "token_verifier"]
@@ -39,25 +43,35 @@ __all__ = ["Services", "app_from_environment", "build_services", "create_app", "
 
 @dataclasses.dataclass(frozen=True)
 class Services:
+    """The use cases wired to their adapters; ``reactions`` is the consumer's handler and
+    ``savings_accounts`` the savings repository itself (``rebuild-savings``)."""
+
+    calendar: BusinessCalendar
     savings: SavingsService
     loans: LoanService
     offline: OfflineFacts
     refunds: ExitRefunds
-    reactions: Reactions
+    reactions: ReactionsConsumer
+    savings_accounts: SavingsRepository
 
 
 def build_services(settings: PaymentsSettings, clock: Clock | None = None) -> Services:
     """The use cases, on the service's clock (the system's unless a test sets one)."""
-    store = PostgresEventStore(source="payments", topic=settings.topic,
-                               clock=clock or SystemClock())
+    clock = clock or SystemClock()
+    store = PostgresEventStore(source="payments", topic=settings.topic, clock=clock)
+    directory = LocalDirectory()
+    calendar = BusinessCalendar(directory, clock)
     records = RecordsRepository(store)
-    savings = SavingsService(SavingsRepository(store), records)
-    loans = LoanService(LoanRepository(store))
+    savings_accounts = SavingsRepository(store)
+    savings = SavingsService(savings_accounts, records, clock)
+    loans = LoanService(LoanRepository(store), directory, calendar)
     refunds = ExitRefunds(savings, loans, records)
-    reactions = Reactions(savings=savings, records=records,
-                          payouts=ProducePayouts(savings, loans, records), refunds=refunds)
-    return Services(savings=savings, loans=loans, offline=OfflineFacts(savings, loans),
-                    refunds=refunds, reactions=reactions)
+    reactions = Reactions(savings=savings, sale_payments=records,
+                          payouts=ProducePayouts(savings, loans, records), refunds=refunds,
+                          directory=directory)
+    return Services(calendar=calendar, savings=savings, loans=loans,
+                    offline=OfflineFacts(savings, loans), refunds=refunds,
+                    reactions=ReactionsConsumer(reactions), savings_accounts=savings_accounts)
 
 
 def token_verifier(settings: PaymentsSettings) -> TokenVerifier:
@@ -79,8 +93,9 @@ def create_app(settings: PaymentsSettings, *, clock: Clock | None = None) -> Fas
         await upgrade(settings.database_url, settings.migrations_dir)
         pool = await create_pool(settings.database_url, max_size=settings.pool_max_size)
         try:
-            app.state.payments = AppContext(pool=pool, savings=services.savings,
-                                            loans=services.loans, offline=services.offline,
+            app.state.payments = AppContext(pool=pool, calendar=services.calendar,
+                                            savings=services.savings, loans=services.loans,
+                                            offline=services.offline,
                                             refunds=services.refunds, clock=clock)
             # The local copy of the members directory (fed by the consumer) decides tenancy.
             app.state.cooperative_directory = Directory(pool)
@@ -99,7 +114,7 @@ def create_app(settings: PaymentsSettings, *, clock: Clock | None = None) -> Fas
         app, source="payments", verifier=token_verifier(settings), metrics=metrics,
         limits=settings.edge_limits(),
         pool=lambda: app.state.payments.pool,
-        routers=[build_router()])
+        routers=[api.router])
 
 
 # What each uvicorn worker builds (``python -m payments api``).

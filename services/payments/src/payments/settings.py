@@ -4,7 +4,7 @@ Built in the composition root (``main.py``, ``__main__.py``), never at import.
 Kafka's bootstrap servers and SASL settings come from ``KafkaClientSettings``
 (``GOTONG_PAYMENTS_KAFKA_BOOTSTRAP``, default 127.0.0.1:59092, ``..._KAFKA_SASL_*``).
 The savings policy (pokok, wajib, due day) is not a setting: it is set per
-cooperative through the API (``application.policy`` holds the default).
+cooperative through the API (``domain.savings_policy`` holds the default).
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from gotong_platform.directory import apply_members_event
 from gotong_platform.envelope import Envelope
 from gotong_platform.ids import new_id, uuid7
 from gotong_platform.testing.fixtures import business_now
-from payments.application.reactions import Reactions
+from payments.entrypoints.consumer import ReactionsConsumer
 from payments.settings import PaymentsSettings
 
 JWT_KEY = "k" * 48
@@ -60,7 +60,7 @@ class Api:
     settings: PaymentsSettings
     issuer: TokenIssuer
     pool: asyncpg.Pool
-    reactions: Reactions
+    reactions: ReactionsConsumer
 
     def token(self, role: str, **claims: Any) -> dict[str, str]:
         principal = Principal(subject=claims.pop("subject", f"user-{uuid.uuid4().hex[:8]}"),

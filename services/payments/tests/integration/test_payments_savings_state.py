@@ -117,7 +117,7 @@ commands = st.one_of(
 
 async def apply_commands(dsn: str, script: list[tuple[Any, ...]]) -> None:
     svc = services(dsn)
-    repo = svc.savings.repo
+    repo = svc.savings_accounts
     coop, member = f"coop-s{next(_names)}", f"member-s{next(_names)}"
     pool = await create_pool(dsn, min_size=1, max_size=2)
     try:
@@ -166,7 +166,7 @@ async def apply_commands(dsn: str, script: list[tuple[Any, ...]]) -> None:
 
 async def one_command(conn: DbConnection, svc: Services, coop: str, member: str,
                       command: tuple[Any, ...], lagging: dict[str, asyncpg.Record]) -> None:
-    savings, repo = svc.savings, svc.savings.repo
+    savings, repo = svc.savings, svc.savings_accounts
     match command:
         case ("deposit", kind, amount, day):
             await savings.deposit(conn, coop, member, kind, DepositSavings(

@@ -11,18 +11,20 @@ from payments_builders import a_loan, a_repayment, fold
 
 from gotong_platform.contracts import contract_for
 from payments.adapters.events import domain_type, stored_type
-from payments.application.errors import InvalidSavingsPolicy
 from payments.application.exit_refunds import owed_on
-from payments.application.policy import SavingsPolicy, set_savings_policy, wajib_due_date
 from payments.domain import (
     LOAN_EVENTS,
     SALE_EVENTS,
     SAVINGS_EVENTS,
     InstalmentHorizon,
     InvalidPeriod,
+    InvalidSavingsPolicy,
     LoanStatus,
+    SavingsPolicy,
     instalments_due,
     receive_repayment,
+    set_savings_policy,
+    wajib_due_date,
 )
 
 pytestmark = pytest.mark.unit

@@ -29,7 +29,7 @@ from payments_builders import (
 
 from gotong_platform.domain import DomainError
 from gotong_platform.money import MAX_AMOUNT_IDR
-from payments.application.publishing import loan_contract, savings_contract
+from payments.adapters.publishing import loan_contract, savings_contract
 from payments.domain import (
     AmountTooLarge,
     InterestMethod,

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from gotong_platform.contracts import payments as c
+from payments.adapters.publishing import savings_contract
 from payments.application.offline import DepositFact, plain_deposit
-from payments.application.publishing import savings_contract
 from payments.domain import DepositChannel, SavingsAccount, SavingsDeposited, SavingsType
 
 pytestmark = pytest.mark.unit

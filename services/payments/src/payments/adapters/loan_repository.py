@@ -8,7 +8,7 @@ from gotong_platform.db import DbConnection
 from gotong_platform.eventstore import NewEvent, PostgresEventStore
 from gotong_platform.provenance import Provenance, new_event
 from payments.adapters.events import domain_type, stored_type
-from payments.application.publishing import business_date_of, loan_contract
+from payments.adapters.publishing import business_date_of, loan_contract
 from payments.domain import (
     Loan,
     LoanEvent,

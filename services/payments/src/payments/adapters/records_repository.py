@@ -20,19 +20,18 @@ from gotong_platform.domain import DomainEvent
 from gotong_platform.eventstore import NewEvent, PostgresEventStore
 from gotong_platform.provenance import Provenance, new_event
 from payments.adapters.events import stored_type
+from payments.adapters.publishing import payout_contract, refund_contract, sale_contract
 from payments.adapters.streams import create_stream
-from payments.application.events import (
+from payments.domain import (
     ExitRefundPrepared,
+    InstalmentHorizon,
     MemberExitRefunded,
     ProducePayoutMade,
-)
-from payments.application.policy import SavingsPolicy, SavingsPolicySet
-from payments.application.publishing import payout_contract, refund_contract, sale_contract
-from payments.domain import (
-    InstalmentHorizon,
     SaleEvent,
     SalePaymentRefused,
     SaleTender,
+    SavingsPolicy,
+    SavingsPolicySet,
     event_to_payload,
 )
 

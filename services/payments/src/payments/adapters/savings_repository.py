@@ -26,12 +26,12 @@ from gotong_platform.domain import ConcurrencyConflict
 from gotong_platform.eventstore import AlsoWrite, NewEvent, PostgresEventStore, StreamAppend
 from gotong_platform.provenance import Provenance, new_event
 from payments.adapters.events import domain_type, stored_type
+from payments.adapters.publishing import business_date_of, savings_contract
 from payments.adapters.savings_snapshot import (
     SNAPSHOT_FORMAT,
     snapshot_of,
     state_from_snapshot,
 )
-from payments.application.publishing import business_date_of, savings_contract
 from payments.domain import (
     EventSequenceError,
     SavingsAccount,
@@ -43,7 +43,7 @@ from payments.domain import (
     savings_event_from_payload,
 )
 
-__all__ = ["AccountWrite", "LoadedAccount", "SavingsRepository"]
+__all__ = ["AccountWrite", "AccountWrites", "LoadedAccount", "SavingsRepository"]
 
 # The row, and the events after the snapshot (all of them without a usable snapshot).
 _LOADED = """
@@ -124,6 +124,43 @@ class AccountWrite:
         return self.expected_version + len(self.events)
 
 
+@dataclasses.dataclass(slots=True)
+class _Pending:
+    state: SavingsAccount
+    expected_version: int
+    events: list[NewEvent]
+
+
+class AccountWrites:
+    """Changes of several accounts, in decision order, stored in one statement (``write``).
+
+    The changes of one account chain: each is appended after the one before, and the
+    account's write keeps the first expected version and the last state.
+    """
+
+    def __init__(self, repo: SavingsRepository) -> None:
+        self._repo = repo
+        self._pending: dict[str, _Pending] = {}
+
+    def add(self, state: SavingsAccount, expected_version: int,
+            events: Sequence[SavingsEvent], origin: Provenance) -> None:
+        """``events`` appended after ``expected_version``; ``state`` is the state after them."""
+        new = self._repo.new_events(state, events, origin)
+        pending = self._pending.get(state.account_id)
+        if pending is None:
+            self._pending[state.account_id] = _Pending(state, expected_version, new)
+            return
+        if pending.expected_version + len(pending.events) != expected_version:
+            raise ValueError(f"{state.account_id}: a change expecting version "
+                             f"{expected_version} does not follow the one before")
+        pending.state = state
+        pending.events.extend(new)
+
+    async def write(self, conn: DbConnection) -> None:
+        await self._repo.write(conn, [AccountWrite(p.state, p.expected_version, p.events)
+                                      for p in self._pending.values()])
+
+
 class SavingsRepository:
     def __init__(self, store: PostgresEventStore) -> None:
         self.store = store
@@ -202,14 +239,27 @@ class SavingsRepository:
         new: list[NewEvent] = []
         for e in events:
             state = evolve_savings(state, e)
-            new.append(new_event(e, event_to_payload(e), savings_contract(e, state),
-                                 cooperative_id=e.cooperative_id,
-                                 business_date=business_date_of(e), provenance=origin,
-                                 now=self.store.clock.now(),
-                                 event_type=stored_type(e.event_type)))
+            new.append(self._new_event(e, state, origin))
         if state is None:
             raise ValueError("saving an account needs at least one event")
         return AccountWrite(state=state, expected_version=version, events=new)
+
+    def new_events(self, state: SavingsAccount, events: Sequence[SavingsEvent],
+                   origin: Provenance) -> list[NewEvent]:
+        """``events`` of ``state``'s account as stored events (``state`` only lends its
+        savings type to the published payload, and that never changes)."""
+        return [self._new_event(e, state, origin) for e in events]
+
+    def _new_event(self, e: SavingsEvent, state: SavingsAccount, origin: Provenance
+                   ) -> NewEvent:
+        return new_event(e, event_to_payload(e), savings_contract(e, state),
+                         cooperative_id=e.cooperative_id, business_date=business_date_of(e),
+                         provenance=origin, now=self.store.clock.now(),
+                         event_type=stored_type(e.event_type))
+
+    def writes(self) -> AccountWrites:
+        """An empty set of changes, for ``AccountWrites.add`` and then one ``write``."""
+        return AccountWrites(self)
 
     async def write(self, conn: DbConnection, writes: Sequence[AccountWrite]) -> None:
         """Append every write's events and upsert its row and snapshot, in one statement.

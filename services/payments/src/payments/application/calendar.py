@@ -6,15 +6,22 @@ The zone comes from the local members directory; the clock is the service's own
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from gotong_platform.calendar import Clock, today_in
 from gotong_platform.db import DbConnection
-from gotong_platform.directory import Directory
+from payments.application.ports import MembersDirectory
 
-__all__ = ["cooperative_today"]
+__all__ = ["BusinessCalendar"]
 
 
-async def cooperative_today(conn: DbConnection, cooperative_id: str, clock: Clock) -> date:
-    facts = await Directory(conn).cooperative(cooperative_id)
-    return today_in(clock, facts.time_zone if facts else None)
+@dataclasses.dataclass(frozen=True)
+class BusinessCalendar:
+    directory: MembersDirectory
+    clock: Clock
+
+    async def today(self, conn: DbConnection, cooperative_id: str) -> date:
+        """Today in the cooperative's time zone (the platform's default zone when unknown)."""
+        facts = await self.directory.cooperative(conn, cooperative_id)
+        return today_in(self.clock, facts.time_zone if facts else None)

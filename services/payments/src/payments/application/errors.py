@@ -5,7 +5,6 @@ from gotong_platform.domain import InvalidInput, NotFound, RuleViolated
 __all__ = [
     "ExitRefundNotFound",
     "InvalidFactPayload",
-    "InvalidSavingsPolicy",
     "MemberNotActive",
     "SavingsAccountsNotOpened",
 ]
@@ -27,12 +26,6 @@ class MemberNotActive(RuleViolated):
     """Online deposits are taken from admitted members only (not applicants or former ones)."""
 
     code = "member-not-active"
-
-
-class InvalidSavingsPolicy(InvalidInput):
-    """Pokok and wajib are at least Rp 1 and wajib falls due on day 1 to 28 of the month."""
-
-    code = "invalid-savings-policy"
 
 
 class InvalidFactPayload(InvalidInput):

@@ -25,13 +25,14 @@ from typing import Any
 
 from gotong_platform.db import DbConnection
 from gotong_platform.provenance import Provenance
-from payments.adapters.records_repository import RecordsRepository
 from payments.application.errors import ExitRefundNotFound
-from payments.application.events import ExitRefundPrepared, MemberExitRefunded
 from payments.application.loan_service import LoanService
+from payments.application.ports import ExitRefundRecords
 from payments.application.savings_service import SavingsService, account_id_for
 from payments.domain import (
+    ExitRefundPrepared,
     Loan,
+    MemberExitRefunded,
     PreparedRefund,
     ReceiveRepayment,
     RefundPlan,
@@ -77,9 +78,11 @@ class _Settlement:
 
 @dataclasses.dataclass(frozen=True)
 class ExitRefunds:
+    """Prepare a leaving member's refund (on her exit), and pay it once approved."""
+
     savings: SavingsService
     loans: LoanService
-    records: RecordsRepository
+    records: ExitRefundRecords
 
     async def prepare(
         self, conn: DbConnection, cooperative_id: str, member_id: str, exited_on: date,

@@ -1,7 +1,8 @@
 """Use cases of pinjaman: apply, then every later step of a loan, and its view as of today.
 
 Each: load, decide (pure domain), save. Membership and the cooperative's loop come
-from the local members directory (the members service's events).
+from the local members directory (the members service's events); storage and the
+directory are ports (``application.ports``).
 """
 
 from __future__ import annotations
@@ -10,11 +11,10 @@ import dataclasses
 from datetime import date
 
 from gotong_platform.db import DbConnection
-from gotong_platform.directory import Directory
 from gotong_platform.ids import new_id
 from gotong_platform.provenance import Provenance
-from payments.adapters.loan_repository import LoanRepository
-from payments.application.calendar import cooperative_today
+from payments.application.calendar import BusinessCalendar
+from payments.application.ports import Loans, MembersDirectory
 from payments.domain import (
     ApplyForLoan,
     ApproveLoan,
@@ -50,6 +50,8 @@ LoanCommand = (
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class LoanChange:
+    """A loan after a command, its version, and the events the command recorded."""
+
     loan: Loan
     version: int
     events: tuple[LoanEvent, ...]
@@ -67,6 +69,7 @@ class LoanView:
 
 
 def view_of(loan: Loan, version: int, as_of: date) -> LoanView:
+    """The loan as of ``as_of``: how late it is and its kolektibilitas."""
     late = days_past_due(loan, as_of)
     return LoanView(loan=loan, version=version, as_of=as_of, days_past_due=late,
                     collectibility=collectibility(late))
@@ -74,14 +77,15 @@ def view_of(loan: Loan, version: int, as_of: date) -> LoanView:
 
 @dataclasses.dataclass(frozen=True)
 class LoanService:
-    repo: LoanRepository
+    repo: Loans
+    directory: MembersDirectory
+    calendar: BusinessCalendar
 
     async def apply(
         self, conn: DbConnection, cooperative_id: str, command: ApplyForLoan, origin: Provenance
     ) -> LoanChange:
-        directory = Directory(conn)
-        cooperative = await directory.cooperative(cooperative_id)
-        member = await directory.member(command.member_id)
+        cooperative = await self.directory.cooperative(conn, cooperative_id)
+        member = await self.directory.member(conn, command.member_id)
         is_member = (member is not None and member.cooperative_id == cooperative_id
                      and member.is_active)
         events = apply_for_loan(
@@ -115,8 +119,7 @@ class LoanService:
 
     async def view(self, conn: DbConnection, cooperative_id: str, loan_id: str) -> LoanView:
         loan, version = await self.loan(conn, cooperative_id, loan_id)
-        return view_of(loan, version,
-                       await cooperative_today(conn, cooperative_id, self.repo.store.clock))
+        return view_of(loan, version, await self.calendar.today(conn, cooperative_id))
 
     async def loan(
         self, conn: DbConnection, cooperative_id: str, loan_id: str

@@ -125,8 +125,8 @@ class SavingsDepositFacts:
             else:
                 answers.append(None)
                 deposits.append((member_id, kind, command, _origin(item, context)))
-        decided, writes = (await self.savings.decide_deposits(
-            conn, entries[0][1].cooperative_id, deposits) if deposits else ([], []))
+        decided, writes = await self.savings.decide_deposits(
+            conn, entries[0][1].cooperative_id, deposits)
         done = iter(decided)
         outcomes: list[HandlerOutcome | DomainError] = []
         for answer in answers:
@@ -134,12 +134,7 @@ class SavingsDepositFacts:
                 recorded = next(done)
                 answer = recorded if isinstance(recorded, DomainError) else _deposited(*recorded)
             outcomes.append(answer)
-        repo = self.savings.repo
-
-        async def write(conn: DbConnection) -> None:
-            await repo.write(conn, writes)
-
-        return BatchDecision(outcomes=outcomes, write=write)
+        return BatchDecision(outcomes=outcomes, write=writes.write)
 
 
 def _deposit(item: SyncItem) -> tuple[str, SavingsType, DepositSavings]:

@@ -20,9 +20,8 @@ from datetime import date
 from gotong_platform.contracts.inventory import ProduceReceivedFromMemberV1
 from gotong_platform.db import DbConnection
 from gotong_platform.provenance import Provenance
-from payments.adapters.records_repository import RecordsRepository
-from payments.application.events import ProducePayoutMade
 from payments.application.loan_service import LoanService
+from payments.application.ports import PayoutRecords
 from payments.application.savings_service import SavingsService, account_id_for
 from payments.domain import (
     DeductionRequest,
@@ -30,6 +29,7 @@ from payments.domain import (
     DepositChannel,
     DepositSavings,
     PayoutPlan,
+    ProducePayoutMade,
     ReceiveRepayment,
     RepaymentChannel,
     SavingsType,
@@ -42,9 +42,11 @@ __all__ = ["ProducePayouts"]
 
 @dataclasses.dataclass(frozen=True)
 class ProducePayouts:
+    """Pay a member for the produce she brought, after what she owes is deducted."""
+
     savings: SavingsService
     loans: LoanService
-    records: RecordsRepository
+    records: PayoutRecords
 
     async def pay(
         self, conn: DbConnection, receipt: ProduceReceivedFromMemberV1, origin: Provenance

@@ -2,9 +2,9 @@
 
 Each: load (the account's query row and snapshot, not a replay), decide (pure domain),
 save (append with the loaded version as the expected version, row and snapshot in the
-same statement). The API runs them inside
-``gotong_platform.commands.execute_command`` (one transaction with the
-Idempotency-Key); the reactions and the offline sync run them in their own.
+same statement). The API runs them inside its command's transaction (with the
+Idempotency-Key, ``gotong_platform.http.runner``); the reactions and the offline sync
+run them in their own. Storage is reached through ports (``application.ports``).
 """
 
 from __future__ import annotations
@@ -16,29 +16,31 @@ from datetime import date
 from gotong_platform.calendar import Clock, check_business_date, today_in
 from gotong_platform.db import DbConnection
 from gotong_platform.domain import DomainError
-from gotong_platform.eventstore import NewEvent
 from gotong_platform.provenance import Provenance
-from payments.adapters.records_repository import RecordsRepository
-from payments.adapters.savings_repository import AccountWrite, LoadedAccount, SavingsRepository
 from payments.application.errors import MemberNotActive, SavingsAccountsNotOpened
-from payments.application.policy import (
-    DEFAULT_SAVINGS_POLICY,
-    SavingsPolicy,
-    set_savings_policy,
-    wajib_due_date,
+from payments.application.ports import (
+    LoadedAccount,
+    SavingsAccounts,
+    SavingsPolicies,
+    SavingsWrites,
 )
 from payments.domain import (
+    DEFAULT_SAVINGS_POLICY,
     BillWajib,
     DepositSavings,
     OpenSavingsAccount,
     SavingsAccount,
+    SavingsPolicy,
     SavingsType,
     WajibAlreadyBilled,
     WajibBeforeAdmission,
     WithdrawSavings,
     bill_wajib,
     deposit_savings,
+    evolve_savings,
     open_savings_account,
+    set_savings_policy,
+    wajib_due_date,
     withdraw_savings,
 )
 
@@ -66,12 +68,9 @@ class WajibBilling:
 
 @dataclasses.dataclass(frozen=True)
 class SavingsService:
-    repo: SavingsRepository
-    records: RecordsRepository
-
-    @property
-    def clock(self) -> Clock:
-        return self.repo.store.clock
+    repo: SavingsAccounts
+    policies: SavingsPolicies
+    clock: Clock
 
     async def policy(self, conn: DbConnection, cooperative_id: str) -> SavingsPolicy:
         return (await self.current_policy(conn, cooperative_id))[0]
@@ -80,17 +79,17 @@ class SavingsService:
         self, conn: DbConnection, cooperative_id: str
     ) -> tuple[SavingsPolicy, bool]:
         """The policy in force, and whether it is the default (none set yet)."""
-        policy, _ = await self.records.policy(conn, cooperative_id)
+        policy, _ = await self.policies.policy(conn, cooperative_id)
         return (DEFAULT_SAVINGS_POLICY, True) if policy is None else (policy, False)
 
     async def set_policy(
         self, conn: DbConnection, cooperative_id: str, policy: SavingsPolicy, today: date,
         origin: Provenance,
     ) -> SavingsPolicy:
-        _, version = await self.records.policy(conn, cooperative_id)
+        _, version = await self.policies.policy(conn, cooperative_id)
         event = set_savings_policy(policy, cooperative_id=cooperative_id, set_on=today,
                                    set_by=origin.meta.actor)
-        await self.records.save_policy(conn, event, version, origin)
+        await self.policies.save_policy(conn, event, version, origin)
         return policy
 
     async def open_accounts(
@@ -136,20 +135,20 @@ class SavingsService:
     async def decide_deposits(
         self, conn: DbConnection, cooperative_id: str,
         deposits: Sequence[tuple[str, SavingsType, DepositSavings, Provenance]],
-    ) -> tuple[list[tuple[SavingsAccount, int] | DomainError], list[AccountWrite]]:
+    ) -> tuple[list[tuple[SavingsAccount, int] | DomainError], SavingsWrites]:
         """Decide many deposits (member, type, command, origin) set-wise, in their order,
         without writing: the answer to each, and the writes that record the accepted.
 
         Each touched account is loaded once (one statement for all) and every deposit
         is decided in memory against the state its predecessors left; the writes (one
-        per account, for ``repo.write``: one statement) store the same events and states
-        as ``deposit`` one by one. A refused deposit is answered with its
+        per account, ``SavingsWrites.write``: one statement) store the same events and
+        states as ``deposit`` one by one. A refused deposit is answered with its
         ``DomainError`` and is in no write. Facts, so no member-status check.
         """
         loaded = await self.repo.load_many(
             conn, cooperative_id, ((member, kind) for member, kind, _, _ in deposits))
         current = {key: (a.state, a.version) for key, a in loaded.items()}
-        staged: dict[tuple[str, SavingsType], list[NewEvent]] = {}
+        writes = self.repo.writes()
         answers: list[tuple[SavingsAccount, int] | DomainError] = []
         for member_id, kind, command, origin in deposits:
             key = (member_id, kind)
@@ -162,13 +161,12 @@ class SavingsService:
             except DomainError as exc:
                 answers.append(exc)
                 continue
-            write = self.repo.stage(state, version, events, origin)
-            current[key] = (write.state, write.version)
-            staged.setdefault(key, []).extend(write.events)
-            answers.append((write.state, write.version))
-        writes = [AccountWrite(state=current[key][0], expected_version=loaded[key].version,
-                               events=events)
-                  for key, events in staged.items()]
+            after = state
+            for event in events:
+                after = evolve_savings(after, event)
+            writes.add(after, version, events, origin)
+            current[key] = (after, version + len(events))
+            answers.append(current[key])
         return answers, writes
 
     async def withdraw(

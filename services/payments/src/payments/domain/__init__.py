@@ -51,6 +51,7 @@ from payments.domain.errors import (
     EventSequenceError,
     InsufficientSavingsBalance,
     InvalidPeriod,
+    InvalidSavingsPolicy,
     LendingToNonMemberRefused,
     LoanAlreadyClosed,
     LoanAlreadyExists,
@@ -109,10 +110,19 @@ from payments.domain.payouts import (
     DeductionRequest,
     InstalmentHorizon,
     PayoutPlan,
+    ProducePayoutMade,
     instalments_due,
     plan_payout,
 )
-from payments.domain.refunds import PreparedRefund, RefundPlan, approve_refund, exit_refund
+from payments.domain.refunds import (
+    LEGACY_REFUND_APPROVER,
+    ExitRefundPrepared,
+    MemberExitRefunded,
+    PreparedRefund,
+    RefundPlan,
+    approve_refund,
+    exit_refund,
+)
 from payments.domain.repayment import InstalmentPosition
 from payments.domain.sales import (
     RecordSalePayment,
@@ -140,6 +150,13 @@ from payments.domain.savings_events import (
     SavingsWithdrawn,
     WajibBilled,
 )
+from payments.domain.savings_policy import (
+    DEFAULT_SAVINGS_POLICY,
+    SavingsPolicy,
+    SavingsPolicySet,
+    set_savings_policy,
+    wajib_due_date,
+)
 from payments.domain.schedule import DEFAULT_LOAN_LIMITS, Instalment, LoanLimits, build_schedule
 from payments.domain.values import (
     BuyerType,
@@ -156,6 +173,8 @@ from payments.domain.wajib import BillStatus, WajibBill, WajibDeposit, owes_waji
 __all__ = [
     "DEFAULT_COLLECTIBILITY_POLICY",
     "DEFAULT_LOAN_LIMITS",
+    "DEFAULT_SAVINGS_POLICY",
+    "LEGACY_REFUND_APPROVER",
     "LOAN_EVENTS",
     "SALE_EVENTS",
     "SAVINGS_EVENTS",
@@ -180,6 +199,7 @@ __all__ = [
     "DisburseLoan",
     "DueDateBeforePeriod",
     "EventSequenceError",
+    "ExitRefundPrepared",
     "Instalment",
     "InstalmentAllocation",
     "InstalmentHorizon",
@@ -187,6 +207,7 @@ __all__ = [
     "InsufficientSavingsBalance",
     "InterestMethod",
     "InvalidPeriod",
+    "InvalidSavingsPolicy",
     "LendingToNonMemberRefused",
     "Loan",
     "LoanAlreadyClosed",
@@ -212,6 +233,7 @@ __all__ = [
     "LoanTotalTooLarge",
     "LoanWrittenOff",
     "MakerCheckerViolation",
+    "MemberExitRefunded",
     "NotAWajibAccount",
     "OpenSavingsAccount",
     "PaymentsDoNotMatchTotal",
@@ -220,6 +242,7 @@ __all__ = [
     "PokokAmountMismatch",
     "PokokAmountRequired",
     "PreparedRefund",
+    "ProducePayoutMade",
     "RateOutOfRange",
     "ReceiveRepayment",
     "RecordSalePayment",
@@ -244,6 +267,8 @@ __all__ = [
     "SavingsDeposited",
     "SavingsEvent",
     "SavingsNotWithdrawable",
+    "SavingsPolicy",
+    "SavingsPolicySet",
     "SavingsRefunded",
     "SavingsType",
     "SavingsWithdrawn",
@@ -284,6 +309,8 @@ __all__ = [
     "restructure_loan",
     "sale_event_from_payload",
     "savings_event_from_payload",
+    "set_savings_policy",
+    "wajib_due_date",
     "withdraw_savings",
     "write_off_loan",
 ]

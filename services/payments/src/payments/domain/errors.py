@@ -19,6 +19,7 @@ __all__ = [
     "EventSequenceError",
     "InsufficientSavingsBalance",
     "InvalidPeriod",
+    "InvalidSavingsPolicy",
     "LendingToNonMemberRefused",
     "LoanAlreadyClosed",
     "LoanAlreadyExists",
@@ -95,6 +96,12 @@ class InvalidPeriod(InvalidInput):
     """A billing period must be written ``YYYY-MM``."""
 
     code = "invalid-period"
+
+
+class InvalidSavingsPolicy(InvalidInput):
+    """Pokok and wajib are at least Rp 1 and wajib falls due on day 1 to 28 of the month."""
+
+    code = "invalid-savings-policy"
 
 
 class DueDateBeforePeriod(InvalidInput):

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from enum import StrEnum
 
+from gotong_platform.domain import DomainEvent
 from payments.domain import checks
 from payments.domain.dates import add_months
 from payments.domain.loan_state import Loan
@@ -31,6 +32,7 @@ __all__ = [
     "DeductionRequest",
     "InstalmentHorizon",
     "PayoutPlan",
+    "ProducePayoutMade",
     "instalments_due",
     "plan_payout",
 ]
@@ -105,3 +107,25 @@ def plan_payout(gross_idr: int, deductions_requested: Sequence[DeductionRequest]
             )
         )
     return PayoutPlan(gross_idr=gross_idr, deductions_applied=tuple(applied), net_paid_idr=left)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ProducePayoutMade(DomainEvent):
+    """A member was paid for produce, after deductions: ``net + sum(applied) == gross``.
+
+    A payout decides over several savings accounts and loans, so it is no one
+    aggregate's event: it gets its own stream, ``payout-<receipt_id>``, created at
+    version 0 once, so a second delivery of the receipt finds it taken and does nothing.
+    """
+
+    event_type = "ProducePayoutMade"
+    schema_version = 1
+
+    cooperative_id: str
+    payout_id: str
+    receipt_id: str
+    member_id: str
+    gross_idr: int
+    deductions: tuple[AppliedDeduction, ...]
+    net_paid_idr: int
+    business_date: date

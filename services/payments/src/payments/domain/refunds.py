@@ -7,6 +7,13 @@ Sukarela is not part of it: the member withdraws it like any other day.
 The refund is a money decision, so it takes four eyes like a loan (handbook §2 row 19,
 ``SimpananRefundApproved``): the exit prepares it, and it is paid only once a pengurus
 who did not record the exit approves it (``approve_refund``).
+
+A refund decides over several savings accounts and loans, so its events are no one
+aggregate's: they go to the member's own stream, ``refund-<member_id>``, created at
+version 0 once, so a second delivery of the exit finds it taken and does nothing. It
+holds ``ExitRefundPrepared`` when the exit arrives (internal: nothing is paid yet) and
+``MemberExitRefunded`` when a pengurus approves it (published). Streams written before
+the approval step existed hold the second alone, approved by the system.
 """
 
 from __future__ import annotations
@@ -14,10 +21,22 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
+from gotong_platform.domain import DomainEvent
 from payments.domain import checks
 from payments.domain.errors import MakerCheckerViolation
 
-__all__ = ["PreparedRefund", "RefundPlan", "approve_refund", "exit_refund"]
+__all__ = [
+    "LEGACY_REFUND_APPROVER",
+    "ExitRefundPrepared",
+    "MemberExitRefunded",
+    "PreparedRefund",
+    "RefundPlan",
+    "approve_refund",
+    "exit_refund",
+]
+
+# Who "approved" the refunds recorded before a pengurus had to (events without approved_by).
+LEGACY_REFUND_APPROVER = "system:exit-refund-auto-approval"
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -78,3 +97,50 @@ def approve_refund(refund: PreparedRefund, *, approved_by: str, approved_on: dat
     checks.not_before(approved_on, refund.exited_on, what="The approval date",
                       earlier_step="the member's exit")
     return True
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ExitRefundPrepared(DomainEvent):
+    """A leaving member's refund, computed on her exit and waiting for a pengurus' approval.
+
+    The figures are those of ``MemberExitRefunded`` as of the exit date; nothing has
+    moved yet. ``prepared_by`` is who recorded the exit in the members service (the
+    maker), who may not approve it.
+    """
+
+    event_type = "ExitRefundPrepared"
+    schema_version = 1
+
+    cooperative_id: str
+    member_id: str
+    pokok_idr: int
+    wajib_idr: int
+    offset_idr: int
+    refund_idr: int
+    unrecovered_idr: int
+    business_date: date  # the exit date
+    prepared_by: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class MemberExitRefunded(DomainEvent):
+    """A leaving member's pokok and wajib: ``offset`` paid their debts, ``refund`` is paid out.
+
+    ``unrecovered_idr`` is debt the savings could not cover (for staff to collect).
+    Recorded when the refund is approved: ``approved_by`` (not the exit's recorder) on
+    ``approved_on``; the figures are as of the exit date (``business_date``).
+    """
+
+    event_type = "MemberExitRefunded"
+    schema_version = 1
+
+    cooperative_id: str
+    member_id: str
+    pokok_idr: int
+    wajib_idr: int
+    offset_idr: int
+    refund_idr: int
+    unrecovered_idr: int
+    business_date: date
+    approved_by: str = LEGACY_REFUND_APPROVER
+    approved_on: date | None = None  # None: approved by the system, on the exit

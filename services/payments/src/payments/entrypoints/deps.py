@@ -1,31 +1,34 @@
-"""What every route of the payments API shares: the app context and the command runner."""
+"""What every route of the payments API shares: the app context and the caller's scope.
+
+Command routes also take ``gotong_platform.http.runner.Runner``, which runs their
+``work`` once per Idempotency-Key, in one transaction with its events.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 import asyncpg
-from fastapi import Depends, Header, Request
-from starlette.responses import JSONResponse
+from fastapi import Depends, Request
 
 from gotong_platform.calendar import Clock
-from gotong_platform.commands import CommandMeta, execute_command
-from gotong_platform.db import DbConnection
-from gotong_platform.http import IdempotencyRequest, Scope, cooperative_scope, idempotency_key
-from gotong_platform.provenance import Provenance
+from gotong_platform.http import Scope, cooperative_scope
+from payments.application.calendar import BusinessCalendar
 from payments.application.exit_refunds import ExitRefunds
 from payments.application.loan_service import LoanService
 from payments.application.offline import OfflineFacts
 from payments.application.savings_service import SavingsService
 
-__all__ = ["NOT_FOUND", "AppContext", "Correlation", "Ctx", "Idem", "ScopeDep", "run_command"]
+__all__ = ["NOT_FOUND", "AppContext", "Ctx", "ScopeDep"]
 
 
 @dataclass(frozen=True)
 class AppContext:
+    """The use cases and the pool, built by ``main.create_app`` in its lifespan."""
+
     pool: asyncpg.Pool
+    calendar: BusinessCalendar
     savings: SavingsService
     loans: LoanService
     offline: OfflineFacts
@@ -39,23 +42,5 @@ async def _ctx(request: Request) -> AppContext:  # async: FastAPI runs a sync on
 
 
 Ctx = Annotated[AppContext, Depends(_ctx)]
-Idem = Annotated[IdempotencyRequest, Depends(idempotency_key)]
 ScopeDep = Annotated[Scope, Depends(cooperative_scope)]
-Correlation = Annotated[str | None, Header(alias="X-Correlation-Id")]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "not found or not visible"}}
-
-Work = Callable[[DbConnection, Provenance], Awaitable[tuple[int, Any]]]
-
-
-async def run_command(scope: Scope, ctx: AppContext, idem: IdempotencyRequest,
-                      correlation: str | None, work: Work) -> JSONResponse:
-    """Run ``work`` once per Idempotency-Key, in one transaction with its events."""
-    meta = CommandMeta.current(actor=scope.principal.subject, command_id=idem.key,
-                               correlation=correlation)
-    origin = Provenance(meta=meta)
-
-    async def in_transaction(conn: DbConnection) -> tuple[int, Any]:
-        return await work(conn, origin)
-
-    return await execute_command(ctx.pool, scope=scope.principal.subject, idempotency=idem,
-                                 work=in_transaction)

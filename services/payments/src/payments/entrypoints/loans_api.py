@@ -8,7 +8,6 @@ two spellings is still one person.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
@@ -18,9 +17,10 @@ from starlette.responses import JSONResponse
 from gotong_platform.auth import Action
 from gotong_platform.calendar import check_business_date
 from gotong_platform.db import DbConnection
-from gotong_platform.http import IdempotencyRequest, Scope, require_action
+from gotong_platform.http import require_action
+from gotong_platform.http.runner import Runner
 from gotong_platform.provenance import Provenance
-from payments.application.calendar import cooperative_today
+from payments.adapters import queries
 from payments.application.loan_service import LoanCommand, view_of
 from payments.domain import (
     ApplyForLoan,
@@ -36,147 +36,166 @@ from payments.domain import (
     WriteOffLoan,
 )
 from payments.entrypoints import loan_schemas as ls
-from payments.entrypoints.deps import AppContext, Correlation, Ctx, Idem, ScopeDep, run_command
+from payments.entrypoints.deps import AppContext, Ctx, ScopeDep
 
-__all__ = ["loan_routes"]
+__all__ = ["router"]
+
+router = APIRouter(tags=["loans"])
 
 _RECORD = [Depends(require_action(Action.RECORD_TRANSACTION))]
 _APPROVE = [Depends(require_action(Action.APPROVE_FINANCE))]
 
 
-def loan_routes(router: APIRouter) -> None:
-    _application_routes(router)
-    _decision_routes(router)
-    _repayment_routes(router)
+# --- the application, and reading loans -----------------------------------------------
 
 
-def _application_routes(router: APIRouter) -> None:
-    @router.post("/loans", status_code=201, response_model=ls.LoanOut, dependencies=_RECORD,
-                 tags=["loans"])
-    async def apply(scope: ScopeDep, body: ls.LoanApplyIn, ctx: Ctx, idem: Idem,
-                    correlation: Correlation = None) -> JSONResponse:
-        """Record a member's loan application; the recording user is the maker."""
-
-        async def work(conn: DbConnection, origin: Provenance) -> tuple[int, Any]:
-            today = await cooperative_today(conn, scope.cooperative_id, ctx.clock)
-            command = ApplyForLoan(
-                member_id=body.member_id, principal_idr=body.principal_idr,
-                term_months=body.term_months,
-                interest_rate_bp_per_month=body.interest_rate_bp_per_month,
-                method=InterestMethod(body.method), penalty_bp_per_month=body.penalty_bp_per_month,
-                first_due_date=body.first_due_date, applied_on=body.applied_on or today,
-                recorded_by=scope.principal.subject, purpose=body.purpose)
-            check_business_date(command.applied_on, today=today, what="The application date")
-            change = await ctx.loans.apply(conn, scope.cooperative_id, command, origin)
-            out = ls.LoanOut.of(view_of(change.loan, change.version, today))
-            return 201, out.model_dump(mode="json")
-
-        return await run_command(scope, ctx, idem, correlation, work)
-
-    @router.get("/loans", response_model=list[ls.LoanSummary], tags=["loans"])
-    async def list_loans(
-        scope: ScopeDep, ctx: Ctx,
-        member_id: Annotated[str | None, Query(max_length=100)] = None,
-    ) -> list[dict[str, Any]]:
-        rows = await ctx.pool.fetch(
-            "SELECT * FROM loans WHERE cooperative_id = $1 "
-            "AND ($2::text IS NULL OR member_id = $2) ORDER BY applied_on, loan_id",
-            scope.cooperative_id, member_id)
-        return [dict(r) for r in rows]
-
-    @router.get("/loans/{loan_id}", response_model=ls.LoanOut, tags=["loans"])
-    async def get_loan(scope: ScopeDep, loan_id: str, ctx: Ctx) -> ls.LoanOut:
-        """The loan as of today in the cooperative's time zone: schedule, days past due."""
-        async with ctx.pool.acquire() as conn:
-            view = await ctx.loans.view(conn, scope.cooperative_id, loan_id)
-        return ls.LoanOut.of(view)
-
-
-async def _change(scope: Scope, ctx: AppContext, idem: IdempotencyRequest, loan_id: str,
-                  correlation: str | None, build: Callable[[date], LoanCommand]) -> JSONResponse:
-    """Every later step of a loan has one shape: build the command with today, decide."""
+@router.post("/loans", status_code=201, response_model=ls.LoanOut, dependencies=_RECORD)
+async def apply(scope: ScopeDep, body: ls.LoanApplyIn, ctx: Ctx, run: Runner) -> JSONResponse:
+    """Record a member's loan application; the recording user is the maker."""
 
     async def work(conn: DbConnection, origin: Provenance) -> tuple[int, Any]:
-        today = await cooperative_today(conn, scope.cooperative_id, ctx.clock)
-        command = build(today)
-        check_business_date(command.business_date, today=today)
-        change = await ctx.loans.change(conn, scope.cooperative_id, loan_id, command, origin)
-        view = view_of(change.loan, change.version, today)
-        received = next((e for e in change.events if isinstance(e, LoanRepaymentReceived)),
-                        None)
-        out = ls.LoanOut.of(view) if received is None else ls.RepaymentOut.of(received, view)
-        return 200, out.model_dump(mode="json")
+        today = await ctx.calendar.today(conn, scope.cooperative_id)
+        command = ApplyForLoan(
+            member_id=body.member_id, principal_idr=body.principal_idr,
+            term_months=body.term_months,
+            interest_rate_bp_per_month=body.interest_rate_bp_per_month,
+            method=InterestMethod(body.method), penalty_bp_per_month=body.penalty_bp_per_month,
+            first_due_date=body.first_due_date, applied_on=body.applied_on or today,
+            recorded_by=scope.principal.subject, purpose=body.purpose)
+        check_business_date(command.applied_on, today=today, what="The application date")
+        change = await ctx.loans.apply(conn, scope.cooperative_id, command, origin)
+        out = ls.LoanOut.of(view_of(change.loan, change.version, today))
+        return 201, out.model_dump(mode="json")
 
-    return await run_command(scope, ctx, idem, correlation, work)
-
-
-def _decision_routes(router: APIRouter) -> None:
-    @router.post("/loans/{loan_id}/approve", response_model=ls.LoanOut, dependencies=_APPROVE,
-                 tags=["loans"])
-    async def approve(scope: ScopeDep, loan_id: str, body: ls.ApproveIn, ctx: Ctx, idem: Idem,
-                      correlation: Correlation = None) -> JSONResponse:
-        """Approve (the checker): not by the user who recorded the application."""
-        who = scope.principal.subject
-        return await _change(scope, ctx, idem, loan_id, correlation, lambda today: ApproveLoan(
-            approved_by=who, approved_on=body.approved_on or today))
-
-    @router.post("/loans/{loan_id}/reject", response_model=ls.LoanOut, dependencies=_APPROVE,
-                 tags=["loans"])
-    async def reject(scope: ScopeDep, loan_id: str, body: ls.RejectIn, ctx: Ctx, idem: Idem,
-                     correlation: Correlation = None) -> JSONResponse:
-        who = scope.principal.subject
-        return await _change(scope, ctx, idem, loan_id, correlation, lambda today: RejectLoan(
-            rejected_by=who, rejected_on=body.rejected_on or today, reason=body.reason))
-
-    @router.post("/loans/{loan_id}/disburse", response_model=ls.LoanOut, dependencies=_APPROVE,
-                 tags=["loans"])
-    async def disburse(scope: ScopeDep, loan_id: str, body: ls.DisburseIn, ctx: Ctx,
-                       idem: Idem, correlation: Correlation = None) -> JSONResponse:
-        """Pay the loan out; the schedule is fixed now (the last instalment absorbs rounding)."""
-        who = scope.principal.subject
-        return await _change(scope, ctx, idem, loan_id, correlation, lambda today: DisburseLoan(
-            disbursed_by=who, disbursed_on=body.disbursed_on or today))
-
-    @router.post("/loans/{loan_id}/restructure", response_model=ls.LoanOut,
-                 dependencies=_APPROVE, tags=["loans"])
-    async def restructure(scope: ScopeDep, loan_id: str, body: ls.RestructureIn, ctx: Ctx,
-                          idem: Idem, correlation: Correlation = None) -> JSONResponse:
-        """Reschedule the outstanding principal; the loan stays flagged restructured."""
-        who = scope.principal.subject
-        return await _change(scope, ctx, idem, loan_id, correlation, lambda today:
-                             RestructureLoan(
-                                 new_term_months=body.new_term_months,
-                                 new_interest_rate_bp_per_month=body.new_interest_rate_bp_per_month,
-                                 first_due_date=body.first_due_date,
-                                 restructured_on=body.restructured_on or today, approved_by=who,
-                                 reason=body.reason))
-
-    @router.post("/loans/{loan_id}/write-off", response_model=ls.LoanOut, dependencies=_APPROVE,
-                 tags=["loans"])
-    async def write_off(scope: ScopeDep, loan_id: str, body: ls.WriteOffIn, ctx: Ctx,
-                        idem: Idem, correlation: Correlation = None) -> JSONResponse:
-        """Write the loan off (hapus buku): not by the user who disbursed it."""
-        who = scope.principal.subject
-        return await _change(scope, ctx, idem, loan_id, correlation, lambda today: WriteOffLoan(
-            written_off_by=who, written_off_on=body.written_off_on or today, reason=body.reason))
+    return await run(work)
 
 
-def _repayment_routes(router: APIRouter) -> None:
-    @router.post("/loans/{loan_id}/repayments", response_model=ls.RepaymentOut,
-                 dependencies=_RECORD, tags=["loans"])
-    async def repay(scope: ScopeDep, loan_id: str, body: ls.RepaymentIn, ctx: Ctx, idem: Idem,
-                    correlation: Correlation = None) -> JSONResponse:
-        """Receive a repayment: penalty, then interest, then principal, oldest first."""
-        return await _change(scope, ctx, idem, loan_id, correlation, lambda today:
-                             ReceiveRepayment(amount_idr=body.amount_idr,
-                                              paid_on=body.paid_on or today,
-                                              channel=RepaymentChannel(body.channel),
-                                              reference=body.reference))
+@router.get("/loans", response_model=list[ls.LoanSummary])
+async def list_loans(
+    scope: ScopeDep, ctx: Ctx, member_id: Annotated[str | None, Query(max_length=100)] = None,
+) -> list[dict[str, Any]]:
+    return await queries.list_loans(ctx.pool, scope.cooperative_id, member_id)
 
-    @router.post("/loans/{loan_id}/close", response_model=ls.LoanOut, dependencies=_RECORD,
-                 tags=["loans"])
-    async def close(scope: ScopeDep, loan_id: str, body: ls.CloseIn, ctx: Ctx, idem: Idem,
-                    correlation: Correlation = None) -> JSONResponse:
-        """Close a repaid loan (nothing outstanding)."""
-        return await _change(scope, ctx, idem, loan_id, correlation, lambda today: CloseLoan(
-            closed_on=body.closed_on or today))
+
+@router.get("/loans/{loan_id}", response_model=ls.LoanOut)
+async def get_loan(scope: ScopeDep, loan_id: str, ctx: Ctx) -> ls.LoanOut:
+    """The loan as of today in the cooperative's time zone: schedule, days past due."""
+    async with ctx.pool.acquire() as conn:
+        view = await ctx.loans.view(conn, scope.cooperative_id, loan_id)
+    return ls.LoanOut.of(view)
+
+
+# --- every later step: today in the cooperative's zone, the command, the loan after it -
+
+
+@router.post("/loans/{loan_id}/approve", response_model=ls.LoanOut, dependencies=_APPROVE)
+async def approve(scope: ScopeDep, loan_id: str, body: ls.ApproveIn, ctx: Ctx,
+                  run: Runner) -> JSONResponse:
+    """Approve (the checker): not by the user who recorded the application."""
+
+    async def work(conn: DbConnection, origin: Provenance) -> tuple[int, Any]:
+        today = await ctx.calendar.today(conn, scope.cooperative_id)
+        command = ApproveLoan(approved_by=scope.principal.subject,
+                              approved_on=body.approved_on or today)
+        return await _changed(ctx, conn, scope.cooperative_id, loan_id, command, today, origin)
+
+    return await run(work)
+
+
+@router.post("/loans/{loan_id}/reject", response_model=ls.LoanOut, dependencies=_APPROVE)
+async def reject(scope: ScopeDep, loan_id: str, body: ls.RejectIn, ctx: Ctx,
+                 run: Runner) -> JSONResponse:
+
+    async def work(conn: DbConnection, origin: Provenance) -> tuple[int, Any]:
+        today = await ctx.calendar.today(conn, scope.cooperative_id)
+        command = RejectLoan(rejected_by=scope.principal.subject,
+                             rejected_on=body.rejected_on or today, reason=body.reason)
+        return await _changed(ctx, conn, scope.cooperative_id, loan_id, command, today, origin)
+
+    return await run(work)
+
+
+@router.post("/loans/{loan_id}/disburse", response_model=ls.LoanOut, dependencies=_APPROVE)
+async def disburse(scope: ScopeDep, loan_id: str, body: ls.DisburseIn, ctx: Ctx,
+                   run: Runner) -> JSONResponse:
+    """Pay the loan out; the schedule is fixed now (the last instalment absorbs rounding)."""
+
+    async def work(conn: DbConnection, origin: Provenance) -> tuple[int, Any]:
+        today = await ctx.calendar.today(conn, scope.cooperative_id)
+        command = DisburseLoan(disbursed_by=scope.principal.subject,
+                               disbursed_on=body.disbursed_on or today)
+        return await _changed(ctx, conn, scope.cooperative_id, loan_id, command, today, origin)
+
+    return await run(work)
+
+
+@router.post("/loans/{loan_id}/restructure", response_model=ls.LoanOut, dependencies=_APPROVE)
+async def restructure(scope: ScopeDep, loan_id: str, body: ls.RestructureIn, ctx: Ctx,
+                      run: Runner) -> JSONResponse:
+    """Reschedule the outstanding principal; the loan stays flagged restructured."""
+
+    async def work(conn: DbConnection, origin: Provenance) -> tuple[int, Any]:
+        today = await ctx.calendar.today(conn, scope.cooperative_id)
+        command = RestructureLoan(
+            new_term_months=body.new_term_months,
+            new_interest_rate_bp_per_month=body.new_interest_rate_bp_per_month,
+            first_due_date=body.first_due_date, restructured_on=body.restructured_on or today,
+            approved_by=scope.principal.subject, reason=body.reason)
+        return await _changed(ctx, conn, scope.cooperative_id, loan_id, command, today, origin)
+
+    return await run(work)
+
+
+@router.post("/loans/{loan_id}/write-off", response_model=ls.LoanOut, dependencies=_APPROVE)
+async def write_off(scope: ScopeDep, loan_id: str, body: ls.WriteOffIn, ctx: Ctx,
+                    run: Runner) -> JSONResponse:
+    """Write the loan off (hapus buku): not by the user who disbursed it."""
+
+    async def work(conn: DbConnection, origin: Provenance) -> tuple[int, Any]:
+        today = await ctx.calendar.today(conn, scope.cooperative_id)
+        command = WriteOffLoan(written_off_by=scope.principal.subject,
+                               written_off_on=body.written_off_on or today, reason=body.reason)
+        return await _changed(ctx, conn, scope.cooperative_id, loan_id, command, today, origin)
+
+    return await run(work)
+
+
+@router.post("/loans/{loan_id}/repayments", response_model=ls.RepaymentOut,
+             dependencies=_RECORD)
+async def repay(scope: ScopeDep, loan_id: str, body: ls.RepaymentIn, ctx: Ctx,
+                run: Runner) -> JSONResponse:
+    """Receive a repayment: penalty, then interest, then principal, oldest first."""
+
+    async def work(conn: DbConnection, origin: Provenance) -> tuple[int, Any]:
+        today = await ctx.calendar.today(conn, scope.cooperative_id)
+        command = ReceiveRepayment(amount_idr=body.amount_idr, paid_on=body.paid_on or today,
+                                   channel=RepaymentChannel(body.channel),
+                                   reference=body.reference)
+        return await _changed(ctx, conn, scope.cooperative_id, loan_id, command, today, origin)
+
+    return await run(work)
+
+
+@router.post("/loans/{loan_id}/close", response_model=ls.LoanOut, dependencies=_RECORD)
+async def close(scope: ScopeDep, loan_id: str, body: ls.CloseIn, ctx: Ctx,
+                run: Runner) -> JSONResponse:
+    """Close a repaid loan (nothing outstanding)."""
+
+    async def work(conn: DbConnection, origin: Provenance) -> tuple[int, Any]:
+        today = await ctx.calendar.today(conn, scope.cooperative_id)
+        command = CloseLoan(closed_on=body.closed_on or today)
+        return await _changed(ctx, conn, scope.cooperative_id, loan_id, command, today, origin)
+
+    return await run(work)
+
+
+async def _changed(ctx: AppContext, conn: DbConnection, cooperative_id: str, loan_id: str,
+                   command: LoanCommand, today: date, origin: Provenance) -> tuple[int, Any]:
+    """Every later step of a loan ends alike: check the command's date, decide, answer
+    with the loan as of today (and a repayment's allocation)."""
+    check_business_date(command.business_date, today=today)
+    change = await ctx.loans.change(conn, cooperative_id, loan_id, command, origin)
+    view = view_of(change.loan, change.version, today)
+    received = next((e for e in change.events if isinstance(e, LoanRepaymentReceived)), None)
+    out = ls.LoanOut.of(view) if received is None else ls.RepaymentOut.of(received, view)
+    return 200, out.model_dump(mode="json")

@@ -13,9 +13,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from gotong_platform.money import PositiveRupiah
-from payments.application.policy import SavingsPolicy
 from payments.application.savings_service import WajibBilling
-from payments.domain import SavingsAccount
+from payments.domain import SavingsAccount, SavingsPolicy
 
 SavingsTypeIn = Literal["pokok", "wajib", "sukarela"]
 CashChannel = Literal["cash", "transfer", "qris"]

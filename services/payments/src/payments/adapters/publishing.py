@@ -1,5 +1,8 @@
 """From internal domain events to published contracts (what partners may see).
 
+An outbound adapter: the repositories call it when they turn a domain event into a
+stored event, whose published payload the outbox relay sends.
+
 Not published: ``LoanPenaltyCharged`` (the penalty shows in the repayment's
 allocation) and ``SavingsPolicySet`` (internal setup). The mapping drops receipt references and who
 approved what: user ids stay home.
@@ -14,8 +17,6 @@ from typing import Any
 from gotong_platform.contracts import EventContract
 from gotong_platform.contracts import payments as c
 from gotong_platform.money import MAX_AMOUNT_IDR
-from payments.application.events import MemberExitRefunded, ProducePayoutMade
-from payments.application.policy import SavingsPolicySet
 from payments.domain import (
     Instalment,
     LoanApplicationSubmitted,
@@ -30,6 +31,8 @@ from payments.domain import (
     LoanRepaymentReceived,
     LoanRestructured,
     LoanWrittenOff,
+    MemberExitRefunded,
+    ProducePayoutMade,
     SaleEvent,
     SalePaymentRecorded,
     SalePaymentRefused,
@@ -37,6 +40,7 @@ from payments.domain import (
     SavingsAccountOpened,
     SavingsDeposited,
     SavingsEvent,
+    SavingsPolicySet,
     SavingsRefunded,
     SavingsWithdrawn,
     WajibBilled,

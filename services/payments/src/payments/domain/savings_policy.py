@@ -14,9 +14,8 @@ import dataclasses
 from datetime import date
 
 from gotong_platform.domain import DomainEvent
-from payments.application.errors import InvalidSavingsPolicy
 from payments.domain.dates import period_start
-from payments.domain.errors import InvalidPeriod
+from payments.domain.errors import InvalidPeriod, InvalidSavingsPolicy
 from payments.domain.payouts import InstalmentHorizon
 
 __all__ = [
@@ -30,6 +29,8 @@ __all__ = [
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class SavingsPolicy:
+    """What the cooperative asks of its members' simpanan, and what a payout deducts."""
+
     pokok_idr: int
     wajib_idr: int
     wajib_due_day: int
@@ -59,6 +60,7 @@ class SavingsPolicySet(DomainEvent):
 def set_savings_policy(
     policy: SavingsPolicy, *, cooperative_id: str, set_on: date, set_by: str
 ) -> SavingsPolicySet:
+    """Decide a new policy: amounts of at least Rp 1, a due day every month has."""
     if policy.pokok_idr <= 0 or policy.wajib_idr <= 0:
         raise InvalidSavingsPolicy("Simpanan pokok and wajib must each be at least Rp 1.")
     if not 1 <= policy.wajib_due_day <= 28:
