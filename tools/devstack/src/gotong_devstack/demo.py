@@ -368,7 +368,7 @@ def build_demo(today: date) -> tuple[DemoCoop, ...]:
     `today` always gives the same data; ValueError before `EARLIEST_TODAY`.
 
     The members' dates end on the calendar's `horizon`, a month into the three months of
-    money and goods (`economy.py`): applications from 21 months before it, pending ones in
+    money and goods (`economy`): applications from 21 months before it, pending ones in
     its last three weeks.
     """
     dates = DemoDates.of(today)

@@ -1,4 +1,4 @@
-"""Seeding the demo economy (`economy.py`) through the payments and inventory APIs.
+"""Seeding the demo economy (the `economy` package) through the payments and inventory APIs.
 
 After the members demo, per cooperative, in this order (later steps need earlier ones):
 

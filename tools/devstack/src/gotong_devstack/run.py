@@ -533,7 +533,7 @@ def seed_demo(paths: Paths) -> Seeding:
 
 
 def seed_economy(paths: Paths, seeding: Seeding) -> None:
-    """Savings, loans, shops and produce (economy.py), then what the APIs hold."""
+    """Savings, loans, shops and produce (the `economy` package), then what the APIs hold."""
     economies = economy.build_economy(seeding.federation, seeding.day)
     counts = seeding.counts
     _say(f"seeding savings, loans, shops and produce through {PAYMENTS_URL} and "
