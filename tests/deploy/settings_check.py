@@ -8,8 +8,8 @@ become placeholders), checks every ``GOTONG_<SVC>_*`` name against the fields of
 ``<svc>.settings.<Svc>Settings``, and constructs the settings from that environment, so that
 a value the process would refuse at start (a tuple that is not JSON) fails here too.
 
-Unlike checks.py this imports the services' code (installed in the workspace's virtual
-environment); it reads no file and opens no connection.
+Unlike the checks package this imports the services' code (installed in the workspace's
+virtual environment); it reads no file and opens no connection.
 """
 
 from __future__ import annotations

@@ -3,10 +3,10 @@
 Each overlay is rendered with the real kustomize (``kubectl kustomize``) and every document
 is validated: core kinds against the Kubernetes OpenAPI schemas (kubernetes-validate, strict),
 the Strimzi, CloudNativePG and KEDA resources against the structural schemas in
-crd_schemas.py, all of them against the checks in checks.py, and the settings the containers
-get against the services' settings classes (settings_check.py). The self-tests at the end
-break a rendered manifest on purpose and show that the check in question catches it.
-Offline: no cluster, no network.
+checks/crd_schemas.py, all of them against the checks of the checks package, and the settings
+the containers get against the services' settings classes (settings_check.py). The self-tests
+at the end break a rendered manifest on purpose and show that the check in question catches
+it. Offline: no cluster, no network.
 """
 
 from __future__ import annotations

@@ -1,0 +1,130 @@
+"""Network policies: every Gotong pod isolated both ways, and admitted to Kafka only when it
+is a Kafka client."""
+
+from __future__ import annotations
+
+from .docs import (
+    Doc,
+    container_port,
+    name_of,
+    of_kind,
+    pod_labels,
+    ref,
+    selector_matches,
+    service_and_process,
+)
+from .expected import API_PORT, CONSUMERS, INFRA_EGRESS, INGRESS_NAMESPACES, METRICS_NAMESPACES
+from .kafka import kafka_cluster
+
+
+def peer_kind(peer: Doc, service: str, docs: list[Doc]) -> str | None:
+    """What an egress peer is: kafka, own-db, or infra:<namespace>; None if anything else."""
+    if "ipBlock" in peer:
+        return None
+    namespace = peer.get("namespaceSelector")
+    pods = peer.get("podSelector")
+    if namespace is None and pods is not None:
+        labels = pods.get("matchLabels", {})
+        kafka = name_of(kafka_cluster(docs))
+        if labels.get("strimzi.io/cluster") == kafka and labels.get("strimzi.io/kind") == "Kafka":
+            return "kafka"
+        if labels == {"cnpg.io/cluster": f"gotong-{service}-db"}:
+            return "own-db"
+        return None
+    names = (namespace or {}).get("matchLabels", {}).get("kubernetes.io/metadata.name")
+    if names in INFRA_EGRESS and pods is not None:
+        return f"infra:{names}"
+    return None
+
+
+def egress_problems(policy: Doc, service: str, process: str, docs: list[Doc]) -> list[str]:
+    problems, kinds = [], set()
+    for rule in policy["spec"].get("egress", []):
+        peers, ports = rule.get("to", []), rule.get("ports", [])
+        if not peers or not ports:
+            problems.append(f"{ref(policy)}: egress rule open to any peer or port")
+            continue
+        for peer in peers:
+            kind = peer_kind(peer, service, docs)
+            if kind is None:
+                problems.append(f"{ref(policy)}: egress to {peer} is not allowed")
+                continue
+            kinds.add(kind)
+            if kind.startswith("infra:"):
+                allowed = INFRA_EGRESS[kind.removeprefix("infra:")]
+                if any(port.get("port") not in allowed for port in ports):
+                    problems.append(f"{ref(policy)}: egress to {kind} beyond ports {allowed}")
+    wanted = {"own-db"} | ({"kafka"} if process != "api" else set())
+    if "kafka" in kinds and process == "api":
+        problems.append(f"{ref(policy)}: the API reaches Kafka (only relays/consumers should)")
+    if not wanted <= kinds:
+        problems.append(f"{ref(policy)}: egress lacks {sorted(wanted - kinds)}")
+    return problems
+
+
+def ingress_problems(policy: Doc, deployment: Doc) -> list[str]:
+    """APIs: from the ingress and monitoring namespaces, on the API port. Consumers: from
+    monitoring, on the metrics port. Relays: nothing."""
+    service, process = service_and_process(deployment)
+    problems = []
+    rules = policy["spec"].get("ingress", [])
+    if process == "api":
+        namespaces, port = INGRESS_NAMESPACES, API_PORT
+    elif process == "consumer" and service in CONSUMERS:
+        namespaces, port = METRICS_NAMESPACES, CONSUMERS[service].metrics_port
+    else:
+        if rules:
+            problems.append(f"{ref(policy)}: a {process} accepts no connections")
+        return problems
+    for rule in rules:
+        peers, ports = rule.get("from", []), rule.get("ports", [])
+        if not peers:
+            problems.append(f"{ref(policy)}: ingress open to everyone")
+        if not ports:
+            problems.append(f"{ref(policy)}: ingress on every port")
+        for peer in peers:
+            names = peer.get("namespaceSelector", {}).get("matchLabels", {})
+            if "ipBlock" in peer or names.get("kubernetes.io/metadata.name") not in namespaces:
+                problems.append(f"{ref(policy)}: ingress from {peer}")
+        for item in ports:
+            if container_port(deployment, item.get("port", "")) != port:
+                problems.append(f"{ref(policy)}: ingress on port {item.get('port')}, not {port}")
+    return problems
+
+
+def kafka_client_selectors(docs: list[Doc]) -> list[Doc] | None:
+    """The pod selectors Strimzi admits to the plain listener (None: it admits every pod)."""
+    kafka = kafka_cluster(docs)
+    (plain,) = [item for item in kafka["spec"]["kafka"]["listeners"] if item["name"] == "plain"]
+    peers = plain.get("networkPolicyPeers")
+    if not peers:
+        return None
+    return [p["podSelector"] for p in peers if "podSelector" in p and "namespaceSelector" not in p]
+
+
+def network_problems(docs: list[Doc]) -> list[str]:
+    """Every Gotong pod is isolated both ways: APIs are reached only from the ingress (and
+    monitoring) namespace; consumers only by Prometheus on their metrics port; relays accept
+    nothing. Relays and consumers talk only to Kafka and their own PostgreSQL (plus DNS and
+    the OTLP collector), and are labelled so that the brokers' policy lets them in."""
+    problems = []
+    policies = of_kind(docs, "NetworkPolicy")
+    kafka_selectors = kafka_client_selectors(docs)
+    for deployment in of_kind(docs, "Deployment"):
+        service, process = service_and_process(deployment)
+        labels = pod_labels(deployment)
+        selecting = [p for p in policies if selector_matches(p["spec"]["podSelector"], labels)]
+        if not selecting:
+            problems.append(f"{ref(deployment)}: no NetworkPolicy selects its pods")
+        for policy in selecting:
+            if set(policy["spec"].get("policyTypes", [])) != {"Ingress", "Egress"}:
+                problems.append(f"{ref(policy)}: does not isolate both directions")
+            problems += ingress_problems(policy, deployment)
+            problems += egress_problems(policy, service, process, docs)
+        if kafka_selectors is not None:
+            admitted = any(selector_matches(s, labels) for s in kafka_selectors)
+            if process == "api" and admitted:
+                problems.append(f"{ref(deployment)}: the brokers' policy admits an API")
+            if process != "api" and not admitted:
+                problems.append(f"{ref(deployment)}: the brokers' policy keeps it out of Kafka")
+    return problems
