@@ -14,16 +14,12 @@ import asyncio
 import sys
 import time
 import traceback
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from gotong_bench.machine import describe
 from gotong_bench.report import figure_table, write_report
-from gotong_bench.scenarios import Bench, Scale
+from gotong_bench.scenarios import SCENARIOS, SETUP, Bench, Scale, record_memory
 from gotong_bench.stack import REPO
-
-SCENARIOS = ("commands", "batch_ingest", "relay", "rebuild", "scale_out", "freshness",
-             "cooperatives", "stream_length", "profile", "what_if")
 
 
 async def run(args: argparse.Namespace) -> int:
@@ -44,35 +40,23 @@ async def run(args: argparse.Namespace) -> int:
           f"{machine['eventsourcing']}", flush=True)
     print(f"results: {out_dir}", flush=True)
     failures: dict[str, str] = {}
-    steps: list[tuple[str, Callable[[], Awaitable[None]]]] = [
-        ("set-up (databases, services, seeding)", bench.setup),
-        ("1+2 commands over HTTP, raw asyncpg, eventsourcing anchor", bench.commands),
-        ("3 batch ingest", bench.batch_ingest),
-        ("5 outbox relay", bench.relay),
-        ("6 rebuild", bench.rebuild),
-        ("8 consumer instances", bench.scale_out),
-        ("4 freshness", bench.freshness),
-        ("8 cooperatives", bench.cooperatives),
-        ("8 stream length", bench.stream_length),
-        ("profiles", bench.profile),
-        ("9 what-if: one change each, bench-side", bench.what_if),
-    ]
     try:
-        for (name, step), key in zip(steps, ("setup", *SCENARIOS), strict=True):
-            if args.only and key not in ("setup", *args.only):
+        for scenario in (SETUP, *SCENARIOS):
+            key = scenario.key
+            if args.only and key not in (SETUP.key, *args.only):
                 continue
             t0 = time.monotonic()
-            print(f"== {name}", flush=True)
+            print(f"== {scenario.title}", flush=True)
             try:
-                await step()
+                await scenario.run(bench)
             except Exception as exc:
-                failures[name] = f"{type(exc).__name__}: {exc}"
+                failures[scenario.title] = f"{type(exc).__name__}: {exc}"
                 traceback.print_exc()
-                if key == "setup":
+                if scenario is SETUP:
                     break
             bench.timings[f"{key}_s"] = time.monotonic() - t0
             print(f"   ({time.monotonic() - t0:.0f} s)", flush=True)
-        bench.memory()
+        record_memory(bench)
     finally:
         await bench.teardown(keep=args.keep)
     bench.timings["total_s"] = time.monotonic() - began
@@ -92,7 +76,7 @@ def main() -> None:
                         help="one short repetition of everything (developing the bench)")
     parser.add_argument("--keep", action="store_true",
                         help="keep the bench databases and topics afterwards")
-    parser.add_argument("--only", nargs="+", choices=SCENARIOS,
+    parser.add_argument("--only", nargs="+", choices=[s.key for s in SCENARIOS],
                         help="run only these scenarios (after the set-up)")
     sys.exit(asyncio.run(run(parser.parse_args())))
 

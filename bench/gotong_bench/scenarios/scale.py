@@ -1,0 +1,40 @@
+"""How big each scenario is."""
+
+from __future__ import annotations
+
+import dataclasses
+
+
+@dataclasses.dataclass(frozen=True)
+class Scale:
+    """How big each scenario is; ``make bench`` uses the defaults (about 11 minutes)."""
+
+    reps: int = 3
+    warmup_s: float = 1.0
+    duration_s: float = 4.0
+    concurrencies: tuple[int, ...] = (1, 16, 64)
+    anchor_concurrencies: tuple[int, ...] = (1, 16)
+    coops: int = 10
+    members_per_coop: int = 100
+    products_per_coop: int = 8  # per repetition: every repetition sells from fresh ledgers
+    big_coops: int = 1000
+    sync_devices: int = 4
+    sync_batch: int = 500
+    sync_duration_s: float = 5.0
+    fresh_rate: float = 200.0
+    fresh_duration_s: float = 60.0
+    relay_events: int = 40_000
+    rebuild_events: int = 1_000_000  # published by the real relay into a topic of its own
+    instances: tuple[int, ...] = (1, 2, 4)
+    scale_out_events: int = 8_000  # a prefix of the rebuild topic, split over its partitions
+    partitions: int = 4
+    profile_s: int = 5
+    whatif_duration_s: float = 3.0
+
+    @classmethod
+    def quick(cls) -> Scale:
+        """A smoke run of every scenario (about 3 minutes): for developing the bench."""
+        return cls(reps=1, duration_s=2.0, members_per_coop=100, products_per_coop=7,
+                   big_coops=100, sync_duration_s=2.0, fresh_duration_s=5.0,
+                   relay_events=5_000, rebuild_events=20_000, scale_out_events=4_000,
+                   profile_s=3)
