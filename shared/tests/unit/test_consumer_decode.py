@@ -10,7 +10,7 @@ import pytest
 from aiokafka import ConsumerRecord
 
 from gotong_platform.consumer import ConsumedEvent
-from gotong_platform.consumer.runner import _decode, _Poison
+from gotong_platform.consumer.decoding import PoisonRecord, decode_record
 from gotong_platform.envelope import Envelope, encode_kafka_headers
 from gotong_platform.testing.fixtures import business_now
 
@@ -26,7 +26,7 @@ def test_a_record_decodes_to_the_dataclass() -> None:
                    stream_id="st", stream_version=1, cooperative_id="c",
                    occurred_at=business_now(), business_date=date(2026, 1, 1),
                    recorded_at=business_now())
-    event = _decode(_record(encode_kafka_headers(env), b'{"n": 1}'))
+    event = decode_record(_record(encode_kafka_headers(env), b'{"n": 1}'))
     expected = ConsumedEvent(envelope=env, data={"n": 1}, topic="t", partition=2, offset=17)
     assert event == expected
     assert repr(event) == repr(expected)
@@ -45,5 +45,5 @@ def test_undecodable_records_are_poison(headers: list[tuple[str, bytes]] | None,
                    stream_id="st", stream_version=1, cooperative_id="c",
                    occurred_at=business_now(), business_date=date(2026, 1, 1),
                    recorded_at=business_now())
-    with pytest.raises(_Poison):
-        _decode(_record(encode_kafka_headers(env) if headers is None else headers, value))
+    with pytest.raises(PoisonRecord):
+        decode_record(_record(encode_kafka_headers(env) if headers is None else headers, value))

@@ -24,7 +24,9 @@ from typing import Any, TypeVar
 
 import uvloop
 
-from gotong_platform.consumer.runner import ConsumedEvent, ConsumerRunner, Handler, RunnerConfig
+from gotong_platform.consumer.events import ConsumedEvent
+from gotong_platform.consumer.handlers import Handler
+from gotong_platform.consumer.runner import ConsumerRunner, RunnerConfig
 from gotong_platform.db import DbConnection, create_pool
 from gotong_platform.kafka import KafkaAuth, create_topics, make_consumer, make_producer
 from gotong_platform.telemetry import PlatformMetrics

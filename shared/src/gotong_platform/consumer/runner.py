@@ -34,6 +34,10 @@ Tracing: a consumed event continues its producer's trace. Its span ("consume
 is being recorded: an unsampled trace costs no span. A plain handler runs with
 the event's span (or, unsampled, its parent context) as the current context, so
 the events it writes carry the same trace id.
+
+This module is the loop (polling, batches, retries, dead letters, positions); the
+claims of event ids are in ``claims``, the decoding of a record in ``decoding``,
+the handler protocols in ``handlers`` and the spans in ``tracing``.
 """
 
 from __future__ import annotations
@@ -42,140 +46,32 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, Protocol, runtime_checkable
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.abc import ConsumerRebalanceListener
-from opentelemetry import context as otel_context
 from opentelemetry import trace
 
-from gotong_platform.db import DbConnection
-from gotong_platform.envelope import (
-    Envelope,
-    EnvelopeDecodeError,
-    decode_data,
-    decode_kafka_headers,
+from gotong_platform.consumer.claims import apply_new, first_deliveries, mark_processed
+from gotong_platform.consumer.decoding import PoisonRecord, decode_record, record_event_id
+from gotong_platform.consumer.events import ConsumedEvent
+from gotong_platform.consumer.handlers import (
+    BatchHandler,
+    Handler,
+    PerEvent,
+    SelfClaimingHandler,
+    as_batch_handler,
 )
+from gotong_platform.consumer.tracing import start_spans
+from gotong_platform.db import DbConnection
 from gotong_platform.kafka import dead_letter_topic
 from gotong_platform.telemetry.metrics import PlatformMetrics
-from gotong_platform.telemetry.tracing import context_from_traceparent, is_sampled
 
-__all__ = [
-    "BatchHandler",
-    "ConsumedEvent",
-    "ConsumerRunner",
-    "Handler",
-    "PerEvent",
-    "RunnerConfig",
-    "SelfClaimingHandler",
-    "apply_new",
-    "as_batch_handler",
-    "first_deliveries",
-]
+__all__ = ["ConsumerRunner", "RunnerConfig"]
 
 log = logging.getLogger(__name__)
-tracer = trace.get_tracer("gotong.consumer")
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class ConsumedEvent:
-    envelope: Envelope
-    data: dict[str, Any]
-    topic: str
-    partition: int
-    offset: int
-
-
-class Handler(Protocol):
-    """Applies one event inside the runner's transaction. Raise to refuse it."""
-
-    async def __call__(self, conn: DbConnection, event: ConsumedEvent) -> None: ...
-
-
-@runtime_checkable
-class BatchHandler(Protocol):
-    """Applies new events (in delivery order, no event id twice) inside the runner's
-    transaction. Raise to refuse the batch: the runner retries its events one by one.
-
-    The effect of a batch must equal the effect of its events applied one by one in
-    order (a rebuild and the live consumer cut the same partitions into other batches).
-    """
-
-    async def apply_batch(self, conn: DbConnection, events: Sequence[ConsumedEvent]) -> None: ...
-
-
-@runtime_checkable
-class SelfClaimingHandler(Protocol):
-    """A batch handler that claims the event ids itself, in its own tables.
-
-    The runner hands it every decoded event of a batch (an id repeated inside the
-    batch already dropped, in delivery order); it must, inside the runner's
-    transaction, claim each id once and forever (a write that conflicts on an id
-    claimed before), skip the ids in ``processed_events`` for this consumer (the
-    runner records a dead-lettered event's id there, so its later duplicates are not
-    applied), apply exactly the events it claimed, and return how many those were.
-    It saves the separate ``processed_events`` insert per event: the read model logs
-    every event in ``fact_events`` anyway. Effects, claims and the position still
-    commit together; a refused batch is retried one event per transaction as usual.
-    """
-
-    async def apply_unclaimed(self, conn: DbConnection, consumer: str,
-                              events: Sequence[ConsumedEvent]) -> int: ...
-
-
-class PerEvent:
-    """A per-event ``Handler`` as a ``BatchHandler``: called once per event, in order,
-    with the event's trace as the current context (its span when the trace is sampled).
-    """
-
-    __slots__ = ("consumer", "handler")
-
-    def __init__(self, handler: Handler, consumer: str) -> None:
-        self.handler = handler
-        self.consumer = consumer
-
-    async def apply_batch(self, conn: DbConnection, events: Sequence[ConsumedEvent]) -> None:
-        for event in events:
-            with _event_trace(event, self.consumer):
-                await self.handler(conn, event)
-
-
-def as_batch_handler(handler: Handler | BatchHandler, consumer: str) -> BatchHandler:
-    if isinstance(handler, BatchHandler):
-        return handler
-    return PerEvent(handler, consumer)
-
-
-def _span_attributes(event: ConsumedEvent, consumer: str) -> dict[str, Any]:
-    return {
-        "messaging.system": "kafka",
-        "messaging.consumer.group.name": consumer,
-        "messaging.message.id": str(event.envelope.event_id),
-        "messaging.kafka.offset": event.offset,
-    }
-
-
-@contextlib.contextmanager
-def _event_trace(event: ConsumedEvent, consumer: str) -> Iterator[None]:
-    """The event's work as part of its producer's trace (current context)."""
-    env = event.envelope
-    parent = context_from_traceparent(env.traceparent, env.tracestate)
-    if env.traceparent is not None and not is_sampled(env.traceparent):
-        # Nobody records this trace: no span, but what the handler writes still
-        # carries the producer's trace id (its traceparent, forwarded as it is).
-        token = otel_context.attach(parent)
-        try:
-            yield
-        finally:
-            otel_context.detach(token)
-        return
-    with tracer.start_as_current_span(
-        f"consume {env.event_type}", context=parent, kind=trace.SpanKind.CONSUMER,
-        attributes=_span_attributes(event, consumer),
-    ):
-        yield
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -195,15 +91,6 @@ class RunnerConfig:
     share: tuple[int, int] | None = None
 
 
-_SEEN = """
-INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2)
-ON CONFLICT DO NOTHING RETURNING 1
-"""
-# Claims a batch's event ids at once; returns those not applied before.
-_CLAIM = """
-INSERT INTO processed_events (consumer, event_id) SELECT $1, unnest($2::uuid[])
-ON CONFLICT DO NOTHING RETURNING event_id
-"""
 _POSITION = """
 INSERT INTO consumer_positions (consumer, topic, partition, next_offset) VALUES ($1, $2, $3, $4)
 ON CONFLICT (consumer, topic, partition)
@@ -418,8 +305,8 @@ class ConsumerRunner:
     async def _try_batch(self, tp: TopicPartition,
                          records: list[ConsumerRecord[bytes, bytes]]) -> bool:
         try:
-            events = [_decode(record) for record in records]
-        except _Poison:
+            events = [decode_record(record) for record in records]
+        except PoisonRecord:
             return False
         nxt = records[-1].offset + 1
         try:
@@ -444,7 +331,7 @@ class ConsumerRunner:
 
     async def _apply_in_transaction(self, tp: TopicPartition, events: list[ConsumedEvent],
                                     nxt: int) -> None:
-        spans = self._start_spans(events) if self._native else ()
+        spans = start_spans(events, self._config.consumer) if self._native else ()
         try:
             async with self._pool.acquire() as conn, conn.transaction():
                 await self._apply(conn, events)
@@ -458,19 +345,6 @@ class ConsumerRunner:
         for span in spans:
             span.end()
 
-    def _start_spans(self, events: list[ConsumedEvent]) -> list[trace.Span]:
-        """A span per event of a recorded trace, from before its claim to the commit."""
-        spans = []
-        for event in events:
-            env = event.envelope
-            if is_sampled(env.traceparent):
-                spans.append(tracer.start_span(
-                    f"consume {env.event_type}",
-                    context=context_from_traceparent(env.traceparent, env.tracestate),
-                    kind=trace.SpanKind.CONSUMER,
-                    attributes=_span_attributes(event, self._config.consumer)))
-        return spans
-
     async def _process_one(self, tp: TopicPartition,
                            record: ConsumerRecord[bytes, bytes]) -> bool:
         """Apply one record in its own transaction; True when it was dead-lettered."""
@@ -479,10 +353,10 @@ class ConsumerRunner:
         while attempt < self._config.max_attempts:
             attempt += 1
             try:
-                await self._apply_in_transaction(tp, [_decode(record)], record.offset + 1)
+                await self._apply_in_transaction(tp, [decode_record(record)], record.offset + 1)
                 self._advance(tp, record.offset + 1, 1)
                 return False
-            except _Poison as exc:
+            except PoisonRecord as exc:
                 last_error = exc.__cause__ or exc
                 break  # undecodable: retrying cannot help
             except (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, OSError):
@@ -537,9 +411,9 @@ class ConsumerRunner:
         )
         async with self._pool.acquire() as conn, conn.transaction():
             await self._save_position(conn, tp, record.offset + 1)
-            event_id = _event_id(record)
+            event_id = record_event_id(record)
             if event_id is not None:  # a later duplicate of it is skipped, not applied
-                await conn.execute(_SEEN, self._config.consumer, event_id)
+                await mark_processed(conn, self._config.consumer, event_id)
         self.positions[tp] = record.offset + 1
         self.dead_lettered += 1
         if self._metrics is not None:
@@ -589,62 +463,3 @@ _TRANSIENT = (
     asyncpg.exceptions.CannotConnectNowError,
     asyncpg.exceptions.TooManyConnectionsError,
 )
-
-
-async def apply_new(conn: DbConnection, consumer: str, handler: BatchHandler,
-                    events: Sequence[ConsumedEvent]) -> int:
-    """Claim the events' ids for ``consumer``; hand the ones never applied to ``handler``.
-
-    An id repeated inside ``events`` is a duplicate too: only its first delivery
-    counts. Returns how many events were new.
-    """
-    first = first_deliveries(events)
-    claimed = {row[0] for row in await conn.fetch(
-        _CLAIM, consumer, [event.envelope.event_id for event in first])}
-    new = [event for event in first if event.envelope.event_id in claimed]
-    if new:  # the others are duplicates: their effect is already in place
-        await handler.apply_batch(conn, new)
-    return len(new)
-
-
-def first_deliveries(events: Sequence[ConsumedEvent]) -> list[ConsumedEvent]:
-    """``events`` without the later deliveries of an event id, in delivery order."""
-    first: dict[Any, ConsumedEvent] = {}
-    for event in events:
-        first.setdefault(event.envelope.event_id, event)
-    return list(first.values())
-
-
-def _decode(record: ConsumerRecord[bytes, bytes]) -> ConsumedEvent:
-    try:
-        envelope = decode_kafka_headers(record.headers)
-        data = decode_data(record.value)
-    except EnvelopeDecodeError as exc:
-        raise _Poison() from exc
-    # ConsumedEvent(...) without the frozen dataclass's __init__ (per record: ~0.5 us)
-    event = _new_event(ConsumedEvent)
-    _set_envelope(event, envelope)
-    _set_data(event, data)
-    _set_topic(event, record.topic)
-    _set_partition(event, record.partition)
-    _set_offset(event, record.offset)
-    return event
-
-
-_new_event = object.__new__
-_set_envelope = vars(ConsumedEvent)["envelope"].__set__
-_set_data = vars(ConsumedEvent)["data"].__set__
-_set_topic = vars(ConsumedEvent)["topic"].__set__
-_set_partition = vars(ConsumedEvent)["partition"].__set__
-_set_offset = vars(ConsumedEvent)["offset"].__set__
-
-
-def _event_id(record: ConsumerRecord[bytes, bytes]) -> Any:
-    try:
-        return decode_kafka_headers(record.headers).event_id
-    except EnvelopeDecodeError:
-        return None
-
-
-class _Poison(Exception):
-    """The record cannot be decoded as a Gotong event."""
