@@ -3,6 +3,8 @@
 Each service gets a fresh database and fresh topics; its API runs over ASGI,
 its relay and its consumer run as tasks with the same code as their process
 entry points. Consumers can be paused and resumed to arrange late arrivals.
+``reporting_stack`` adds a reporting API and its read-model consumer beside them.
+The data the tests send is built in ``builders``.
 """
 
 from __future__ import annotations
@@ -20,12 +22,14 @@ from typing import Any
 import httpx
 import pytest_asyncio
 from aiokafka import AIOKafkaProducer
+from fastapi import FastAPI
 
 from gotong_platform.auth import Principal, Role, TokenIssuer
 from gotong_platform.calendar import FixedClock, today_in
 from gotong_platform.consumer import ConsumerRunner, Handler, RunnerConfig
 from gotong_platform.db import create_pool
 from gotong_platform.kafka import make_consumer, make_producer
+from gotong_platform.money import round_half_up_div
 from gotong_platform.outbox import OutboxRelay, RelayConfig
 from inventory.adapters.repository import InventoryRepository
 from inventory.application.reactions import consumer_handler
@@ -37,6 +41,10 @@ from members.settings import MembersSettings
 from payments.main import build_services
 from payments.main import create_app as create_payments_app
 from payments.settings import PaymentsSettings
+from reporting.consumer import build_runner, schema_pool
+from reporting.main import create_app as create_reporting_app
+from reporting.projection.versions import ensure_live
+from reporting.settings import ReportingSettings
 
 JWT_KEY = "f" * 48
 
@@ -114,6 +122,11 @@ class Federation:
         return await client.get(path, headers=headers)
 
 
+def bp(numerator: int, denominator: int) -> int | None:
+    """A ratio in basis points, rounded half up as reporting rounds it (None: no base)."""
+    return round_half_up_div(numerator * 10_000, denominator) if denominator > 0 else None
+
+
 async def eventually(check: Callable[[], Awaitable[Any]], timeout_s: float = 30.0) -> Any:
     """Poll ``check`` until it returns something truthy (the system is eventually consistent)."""
     async with asyncio.timeout(timeout_s):
@@ -180,3 +193,37 @@ async def federation(database_factory: Any, topic_factory: Any, kafka_bootstrap:
             for relay in relays:
                 relay.stop()
             await asyncio.gather(*relay_tasks)
+
+
+@dataclass
+class ReportingStack:
+    """The federation with a reporting API and its read-model consumer beside it."""
+
+    f: Federation
+    app: FastAPI
+    reporting: httpx.AsyncClient
+    settings: ReportingSettings
+
+
+@pytest_asyncio.fixture
+async def reporting_stack(federation: Federation, database_factory: Any
+                          ) -> AsyncIterator[ReportingStack]:
+    settings = ReportingSettings(
+        database_url=await database_factory("fr"), kafka_bootstrap=federation.bootstrap,
+        topics=tuple(federation.topics[s] for s in ("members", "inventory", "payments")),
+        jwt_key=JWT_KEY)
+    app = create_reporting_app(settings, clock=federation.clock)
+    async with app.router.lifespan_context(app):
+        admin_pool = await create_pool(settings.database_url, max_size=2)
+        pool = await schema_pool(settings, await ensure_live(admin_pool))
+        runner = await build_runner(settings, pool, group_id=None, client_id="e2e-reporting")
+        task = asyncio.create_task(runner.run())
+        try:
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                         base_url="http://reporting") as client:
+                yield ReportingStack(federation, app, client, settings)
+        finally:
+            runner.stop()
+            await task
+            await pool.close()
+            await admin_pool.close()

@@ -13,12 +13,21 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from builders import (
+    Coop,
+    a_cooperative,
+    a_deposit,
+    a_loan,
+    a_member,
+    a_product,
+    a_stocked_shop,
+    a_warehouse,
+)
 from e2e_support import Consumer, Federation, eventually
 
 from gotong_platform.envelope import decode_kafka_headers
@@ -27,73 +36,14 @@ from gotong_platform.testing.fixtures import business_now, business_today
 pytestmark = pytest.mark.e2e
 
 TODAY = business_today("WITA")  # the cooperatives below are in WITA
+WAIRINDING = "Koperasi Serba Usaha Wairinding"  # in regency 5311 (Sumba Timur)
+MEMBER_SINCE = 60  # days before TODAY that the tests' members applied
 
 
-@dataclass
-class Coop:
-    cooperative_id: str
-    admin: dict[str, str]   # pengurus (coop_admin)
-    clerk: dict[str, str]   # kasir (coop_clerk)
-    checker: dict[str, str]  # a second pengurus, for maker-checker
-
-
-async def a_cooperative(f: Federation) -> Coop:
-    fed = f.auth("federation_admin", "federation-office")
-    coop = await f.post(f.members, "/cooperatives", {
-        "name": "Koperasi Serba Usaha Wairinding", "coop_type": "multi_purpose",
-        "legal_registration_number": f"AHU-{uuid.uuid4().hex[:12]}", "province_code": "53",
-        "regency_code": "5311", "time_zone": "WITA", "registered_on": "2019-03-01"}, fed)
-    cid = coop["cooperative_id"]
-    await f.post(f.members, f"/cooperatives/{cid}/join-federation",
-                 {"effective_date": "2019-04-01"}, fed)
-    c = Coop(cid, f.auth("coop_admin", "pengurus-ketua", cooperative_id=cid),
-             f.auth("coop_clerk", "kasir-1", cooperative_id=cid),
-             f.auth("coop_admin", "pengurus-bendahara", cooperative_id=cid))
-
-    async def known_everywhere() -> bool:  # each service learns of it from the events
-        policy = await f.get(f.payments, f"/cooperatives/{cid}/savings-policy", c.admin)
-        shops = await f.get(f.inventory, f"/cooperatives/{cid}/warehouses", c.admin)
-        return policy.status_code == shops.status_code == 200
-    await eventually(known_everywhere)
-    return c
-
-
-_seq = iter(range(1, 10_000))
-
-
-async def a_member(f: Federation, c: Coop, *, wait_for_services: bool = True) -> str:
-    n = next(_seq)
-    applied = await f.post(f.members, f"/cooperatives/{c.cooperative_id}/members", {
-        "full_name": f"Anggota {n}", "nik": f"531101450390{n:04d}",
-        "gender": "P", "birth_date": "1990-03-05", "village_code": "5311012001",
-        "applied_on": (TODAY - timedelta(days=60)).isoformat()}, c.clerk)
-    member_id: str = applied["member_id"]
-    await f.post(f.members, f"/cooperatives/{c.cooperative_id}/members/{member_id}/admit",
-                 {"admitted_on": (TODAY - timedelta(days=59)).isoformat()}, c.admin)
-    if wait_for_services:
-        async def known() -> bool:
-            savings = await f.get(f.payments, f"/cooperatives/{c.cooperative_id}/members/"
-                                  f"{member_id}/savings", c.admin)
-            return savings.status_code == 200
-        await eventually(known)
-    return member_id
-
-
-async def a_shop(f: Federation, c: Coop) -> tuple[str, str]:
+async def a_rice_shop(f: Federation, c: Coop) -> tuple[str, str]:
     """A shop with 100 packs of rice at Rp 70.000 (members) / Rp 75.000 (others)."""
-    cid = c.cooperative_id
-    shop = await f.post(f.inventory, f"/cooperatives/{cid}/warehouses",
-                        {"name": "Gerai Sembako", "kind": "shop"}, c.admin)
-    rice = await f.post(f.inventory, f"/cooperatives/{cid}/products", {
-        "sku": "BRS-5KG", "name": "Beras 5 kg", "category": "staple_goods",
-        "base_unit": "pcs"}, c.admin)
-    for price_list, price in (("member", 70_000), ("non_member", 75_000)):
-        await f.post(f.inventory, f"/cooperatives/{cid}/products/{rice['product_id']}/prices",
-                     {"price_list": price_list, "price_idr": price}, c.admin)
-    await f.post(f.inventory, f"/cooperatives/{cid}/warehouses/{shop['warehouse_id']}/"
-                 "goods-receipts", {"product_id": rice["product_id"], "qty": 100,
-                                    "total_cost_idr": 6_200_000}, c.clerk)
-    return shop["warehouse_id"], rice["product_id"]
+    return await a_stocked_shop(f, c, "Gerai Sembako", "BRS-5KG", "staple_goods",
+                                (70_000, 75_000), (100, 6_200_000), product_name="Beras 5 kg")
 
 
 async def on_hand(f: Federation, c: Coop, warehouse: str, product: str) -> int:
@@ -160,10 +110,10 @@ async def test_shop_sale_completes_or_is_compensated_and_redelivery_changes_noth
     federation: Federation,
 ) -> None:
     f = federation
-    c = await a_cooperative(f)
-    member = await a_member(f, c)
-    suspended = await a_member(f, c)
-    shop, rice = await a_shop(f, c)
+    c = await a_cooperative(f, WAIRINDING, "5311", savings_policy=False)
+    member = await a_member(f, c, applied_days_ago=MEMBER_SINCE)
+    suspended = await a_member(f, c, applied_days_ago=MEMBER_SINCE)
+    shop, rice = await a_rice_shop(f, c)
     cid = c.cooperative_id
     await f.post(f.members, f"/cooperatives/{cid}/members/{suspended}/suspend",
                  {"reason": "simpanan wajib unpaid", "suspended_on": TODAY.isoformat()}, c.admin)
@@ -218,11 +168,12 @@ async def test_offline_sale_whose_payment_arrives_before_the_member_is_known(
     federation: Federation,
 ) -> None:
     f = federation
-    c = await a_cooperative(f)
-    await a_member(f, c)  # inventory's directory works...
-    shop, rice = await a_shop(f, c)
+    c = await a_cooperative(f, WAIRINDING, "5311", savings_policy=False)
+    await a_member(f, c, applied_days_ago=MEMBER_SINCE)  # inventory's directory works...
+    shop, rice = await a_rice_shop(f, c)
     await f.consumers["inventory"].pause()  # ...then inventory's consumer falls behind
-    late_member = await a_member(f, c)  # payments knows her, inventory not yet
+    # payments knows her, inventory not yet
+    late_member = await a_member(f, c, applied_days_ago=MEMBER_SINCE)
     batch = {"device_id": "till-01", "items": [{
         "client_id": str(uuid.uuid4()), "device_seq": 1, "type": "sale",
         "occurred_at": (business_now() - timedelta(hours=3)).isoformat(),
@@ -256,42 +207,27 @@ async def test_offline_sale_whose_payment_arrives_before_the_member_is_known(
 
 
 async def a_disbursed_loan(f: Federation, c: Coop, member: str, principal: int) -> str:
-    cid = c.cooperative_id
-    loan = await f.post(f.payments, f"/cooperatives/{cid}/loans", {
-        "member_id": member, "principal_idr": principal, "term_months": 10,
-        "interest_rate_bp_per_month": 150, "method": "flat", "penalty_bp_per_month": 0,
-        "first_due_date": (TODAY - timedelta(days=10)).isoformat(),
-        "applied_on": (TODAY - timedelta(days=45)).isoformat()}, c.clerk, expect=201)
-    path = f"/cooperatives/{cid}/loans/{loan['loan_id']}"
-    await f.post(f.payments, f"{path}/approve",
-                 {"approved_on": (TODAY - timedelta(days=44)).isoformat()}, c.checker)
-    await f.post(f.payments, f"{path}/disburse",
-                 {"disbursed_on": (TODAY - timedelta(days=43)).isoformat()}, c.checker)
-    loan_id: str = loan["loan_id"]
-    return loan_id
+    """Applied 45 days ago, its first instalment due 10 days ago."""
+    return await a_loan(f, c, member, principal, applied=TODAY - timedelta(days=45),
+                        first_due=TODAY - timedelta(days=10))
 
 
 async def test_produce_purchase_pays_out_after_loan_instalment_and_wajib(
     federation: Federation,
 ) -> None:
     f = federation
-    c = await a_cooperative(f)
+    c = await a_cooperative(f, WAIRINDING, "5311", savings_policy=False)
     cid = c.cooperative_id
-    farmer = await a_member(f, c)
+    farmer = await a_member(f, c, applied_days_ago=MEMBER_SINCE)
     loan_id = await a_disbursed_loan(f, c, farmer, 1_000_000)  # instalment 100.000 + 15.000
     period = f"{TODAY:%Y-%m}"
     await f.post(f.payments, f"/cooperatives/{cid}/wajib-billing", {"period": period}, c.admin)
-    warehouse = (await f.post(f.inventory, f"/cooperatives/{cid}/warehouses",
-                              {"name": "Gudang Kopi", "kind": "warehouse"}, c.admin))
-    coffee = await f.post(f.inventory, f"/cooperatives/{cid}/products", {
-        "sku": "KOPI-GB", "name": "Kopi arabika green bean", "category": "farm_produce",
-        "base_unit": "g", "lot_tracking": "lot"}, c.admin)
-    await f.post(f.inventory, f"/cooperatives/{cid}/products/{coffee['product_id']}/prices",
-                 {"price_list": "buy_from_member", "price_idr": 45_000, "per_qty": 1000},
-                 c.admin)
+    warehouse = await a_warehouse(f, c, "Gudang Kopi", "warehouse")
+    coffee = await a_product(f, c, "KOPI-GB", "farm_produce", "g", {"buy_from_member": 45_000},
+                             per_qty=1000, name="Kopi arabika green bean")
     receipt = await f.post(f.inventory, f"/cooperatives/{cid}/warehouses/"
-                           f"{warehouse['warehouse_id']}/produce-receipts", {
-                               "member_id": farmer, "product_id": coffee["product_id"],
+                           f"{warehouse}/produce-receipts", {
+                               "member_id": farmer, "product_id": coffee,
                                "gross_qty_g": 52_300, "tare_g": 300, "grade": "A",
                                "lot_id": "KOPI-2026-A1",
                                "harvest_date": (TODAY - timedelta(days=2)).isoformat()},
@@ -327,14 +263,11 @@ async def test_member_exit_refunds_pokok_and_wajib_minus_what_she_owes(
     federation: Federation,
 ) -> None:
     f = federation
-    c = await a_cooperative(f)
+    c = await a_cooperative(f, WAIRINDING, "5311")  # with the savings policy
     cid = c.cooperative_id
-    await f.post(f.payments, f"/cooperatives/{cid}/savings-policy",
-                 {"pokok_idr": 100_000, "wajib_idr": 25_000, "wajib_due_day": 10}, c.admin)
-    member = await a_member(f, c)
+    member = await a_member(f, c, applied_days_ago=MEMBER_SINCE)
     for kind, amount in (("pokok", 100_000), ("wajib", 75_000)):
-        await f.post(f.payments, f"/cooperatives/{cid}/members/{member}/savings/{kind}/"
-                     "deposits", {"amount_idr": amount, "channel": "cash"}, c.clerk, expect=201)
+        await a_deposit(f, c, member, kind, amount)
     loan_id = await a_disbursed_loan(f, c, member, 120_000)  # owes 120.000 + interest
     loan = (await f.get(f.payments, f"/cooperatives/{cid}/loans/{loan_id}", c.admin)).json()
     owed = (loan["outstanding_principal_idr"] + loan["outstanding_interest_idr"]

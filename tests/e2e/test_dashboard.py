@@ -30,12 +30,21 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import httpx
 import orjson
 import pytest
-import pytest_asyncio
 import uvicorn
-from e2e_support import JWT_KEY, Federation, eventually
+from builders import (
+    Coop,
+    a_cooperative,
+    a_deposit,
+    a_loan,
+    a_member,
+    a_product,
+    a_sale,
+    a_stocked_shop,
+    a_warehouse,
+)
+from e2e_support import JWT_KEY, Federation, ReportingStack, bp, eventually
 from fastapi import FastAPI
 from headless_chromium import LAPTOP, PHONE, Chromium, Viewport, require_chromium
 
@@ -45,14 +54,8 @@ from gotong_platform.contracts.members import (
     CooperativeJoinedFederationV1,
     CooperativeRegisteredV1,
 )
-from gotong_platform.db import create_pool
 from gotong_platform.envelope import Envelope, encode_kafka_headers
-from gotong_platform.money import round_half_up_div
 from gotong_platform.testing.fixtures import business_today
-from reporting.consumer import build_runner, schema_pool
-from reporting.main import create_app as create_reporting_app
-from reporting.projection.versions import ensure_live
-from reporting.settings import ReportingSettings
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
@@ -60,10 +63,6 @@ TODAY = business_today("WITA")  # every cooperative here is in WITA
 MONTH = f"{TODAY:%Y-%m}"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 STALE_DAYS = 12
-
-
-def bp(numerator: int, denominator: int) -> int | None:
-    return round_half_up_div(numerator * 10_000, denominator) if denominator > 0 else None
 
 
 def rupiah(amount: int) -> str:
@@ -74,37 +73,7 @@ def percent(value: int) -> str:
     return f"{value // 100},{value % 100:02d}%"
 
 
-# --- the stack: the federation fixture plus reporting -----------------------------------
-
-
-@dataclass
-class Stack:
-    f: Federation
-    app: FastAPI
-    reporting: httpx.AsyncClient
-
-
-@pytest_asyncio.fixture
-async def dashboard_stack(federation: Federation, database_factory: Any) -> AsyncIterator[Stack]:
-    settings = ReportingSettings(
-        database_url=await database_factory("fd"), kafka_bootstrap=federation.bootstrap,
-        topics=tuple(federation.topics[s] for s in ("members", "inventory", "payments")),
-        jwt_key=JWT_KEY)
-    app = create_reporting_app(settings, clock=federation.clock)
-    async with app.router.lifespan_context(app):
-        admin_pool = await create_pool(settings.database_url, max_size=2)
-        pool = await schema_pool(settings, await ensure_live(admin_pool))
-        runner = await build_runner(settings, pool, group_id=None, client_id="e2e-dashboard")
-        task = asyncio.create_task(runner.run())
-        try:
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                         base_url="http://reporting") as client:
-                yield Stack(federation, app, client)
-        finally:
-            runner.stop()
-            await task
-            await pool.close()
-            await admin_pool.close()
+# --- the reporting app on a real port ---------------------------------------------------
 
 
 @asynccontextmanager
@@ -133,111 +102,12 @@ async def served(app: FastAPI) -> AsyncIterator[str]:
 # --- seeding through the APIs ------------------------------------------------------------
 
 
-@dataclass
-class Coop:
-    cooperative_id: str
-    name: str
-    regency: str
-    admin: dict[str, str]
-    clerk: dict[str, str]
-
-    def path(self, rest: str) -> str:
-        return f"/cooperatives/{self.cooperative_id}{rest}"
-
-
-async def a_cooperative(f: Federation, name: str, regency: str) -> Coop:
-    office = f.auth("federation_admin", "federation-office")
-    coop = await f.post(f.members, "/cooperatives", {
-        "name": name, "coop_type": "multi_purpose", "province_code": regency[:2],
-        "legal_registration_number": f"AHU-{uuid.uuid4().hex[:12]}", "regency_code": regency,
-        "time_zone": "WITA", "registered_on": "2019-03-01"}, office)
-    cid = coop["cooperative_id"]
-    await f.post(f.members, f"/cooperatives/{cid}/join-federation",
-                 {"effective_date": "2019-04-01"}, office)
-    c = Coop(cid, name, regency, f.auth("coop_admin", "ketua", cooperative_id=cid),
-             f.auth("coop_clerk", "kasir", cooperative_id=cid))
-
-    async def known_everywhere() -> bool:
-        policy = await f.get(f.payments, c.path("/savings-policy"), c.admin)
-        shops = await f.get(f.inventory, c.path("/warehouses"), c.admin)
-        return policy.status_code == shops.status_code == 200
-    await eventually(known_everywhere)
-    await f.post(f.payments, c.path("/savings-policy"),
-                 {"pokok_idr": 100_000, "wajib_idr": 25_000, "wajib_due_day": 10}, c.admin)
-    return c
-
-
-async def a_member(f: Federation, c: Coop, n: int, gender: str) -> str:
-    applied = await f.post(f.members, c.path("/members"), {
-        "full_name": f"Anggota {n}", "nik": f"531101{'05' if gender == 'L' else '45'}0390{n:04d}",
-        "gender": gender, "birth_date": "1990-03-05", "village_code": f"{c.regency}012001",
-        "applied_on": (TODAY - timedelta(days=80)).isoformat()}, c.clerk)
-    member_id: str = applied["member_id"]
-    await f.post(f.members, c.path(f"/members/{member_id}/admit"),
-                 {"admitted_on": (TODAY - timedelta(days=79)).isoformat()}, c.admin)
-
-    async def known() -> bool:
-        savings = await f.get(f.payments, c.path(f"/members/{member_id}/savings"), c.admin)
-        return savings.status_code == 200
-    await eventually(known)
-    return member_id
-
-
-async def a_shop_product(f: Federation, c: Coop, sku: str, category: str,
-                         prices: tuple[int, int], stock: tuple[int, int]) -> tuple[str, str]:
-    """A shop and a product with its member and non-member prices, and goods received."""
-    shop = await f.post(f.inventory, c.path("/warehouses"), {"name": "Gerai", "kind": "shop"},
-                        c.admin)
-    product = await f.post(f.inventory, c.path("/products"), {
-        "sku": sku, "name": sku, "category": category, "base_unit": "pcs"}, c.admin)
-    for price_list, price in zip(("member", "non_member"), prices, strict=True):
-        await f.post(f.inventory, c.path(f"/products/{product['product_id']}/prices"),
-                     {"price_list": price_list, "price_idr": price, "per_qty": 1}, c.admin)
-    qty, cost = stock
-    await f.post(f.inventory, c.path(f"/warehouses/{shop['warehouse_id']}/goods-receipts"),
-                 {"product_id": product["product_id"], "qty": qty, "total_cost_idr": cost},
-                 c.clerk)
-    return shop["warehouse_id"], product["product_id"]
-
-
-async def a_sale(f: Federation, c: Coop, shop: str, product: str, qty: int, price: int,
-                 member_id: str | None) -> int:
-    total = qty * price
-    body = {"warehouse_id": shop, "lines": [{"product_id": product, "qty": qty}],
-            "discount_idr": 0, "buyer_type": "member" if member_id else "non_member",
-            "member_id": member_id, "payments": [{"method": "cash", "amount_idr": total}]}
-
-    async def recorded() -> Any:  # inventory learns of a new member from its events
-        response = await f.inventory.post(c.path("/sales"), json=body, headers={
-            **c.clerk, "Idempotency-Key": uuid.uuid4().hex})
-        if response.status_code == 422 and "not-an-active-member" in response.text:
-            return None
-        assert response.status_code == 201, response.text
-        return response.json()
-    sale = await eventually(recorded)
-    assert sale["total_idr"] == total
+async def sold(f: Federation, c: Coop, shop: str, product: str, qty: int, price: int,
+               member_id: str | None) -> int:
+    """``qty`` of one product sold at ``price`` a piece, in cash: the sale's total."""
+    sale = await a_sale(f, c, shop, [(product, qty, price)], member_id)
+    total: int = sale["total_idr"]
     return total
-
-
-async def a_deposit(f: Federation, c: Coop, member_id: str, kind: str, amount: int) -> None:
-    await f.post(f.payments, c.path(f"/members/{member_id}/savings/{kind}/deposits"),
-                 {"amount_idr": amount, "channel": "cash"}, c.clerk, expect=201)
-
-
-async def a_loan(f: Federation, c: Coop, member_id: str, principal: int, *, applied: date,
-                 first_due: date) -> str:
-    loan = await f.post(f.payments, c.path("/loans"), {
-        "member_id": member_id, "principal_idr": principal, "term_months": 10,
-        "interest_rate_bp_per_month": 150, "method": "flat", "penalty_bp_per_month": 0,
-        "first_due_date": first_due.isoformat(), "applied_on": applied.isoformat()},
-        c.clerk, expect=201)
-    path = c.path(f"/loans/{loan['loan_id']}")
-    await f.post(f.payments, f"{path}/approve",
-                 {"approved_on": (applied + timedelta(days=1)).isoformat()}, c.admin)
-    await f.post(f.payments, f"{path}/disburse",
-                 {"disbursed_on": (applied + timedelta(days=2)).isoformat()}, c.admin)
-    loan_id: str = loan["loan_id"]
-    return loan_id
 
 
 async def a_village_that_stopped_syncing(f: Federation, name: str, regency: str) -> str:
@@ -290,33 +160,27 @@ async def seed(f: Federation) -> Seeded:
     (c1,) = [await a_member(f, c, n, g) for n, g in ((6, "P"),)]
 
     # the shops: members pay the member price
-    shop_a, rice_a = await a_shop_product(f, a, "BRS-5KG", "staple_goods", (70_000, 75_000),
-                                          (100, 6_200_000))
-    shop_b, rice_b = await a_shop_product(f, b, "BRS-5KG", "staple_goods", (72_000, 78_000),
-                                          (50, 3_100_000))
-    shop_c, tenun = await a_shop_product(f, c, "TENUN-IKAT", "handicraft", (300_000, 350_000),
-                                         (5, 1_000_000))
+    shop_a, rice_a = await a_stocked_shop(f, a, "Gerai", "BRS-5KG", "staple_goods",
+                                          (70_000, 75_000), (100, 6_200_000))
+    shop_b, rice_b = await a_stocked_shop(f, b, "Gerai", "BRS-5KG", "staple_goods",
+                                          (72_000, 78_000), (50, 3_100_000))
+    shop_c, tenun = await a_stocked_shop(f, c, "Gerai", "TENUN-IKAT", "handicraft",
+                                         (300_000, 350_000), (5, 1_000_000))
     sales = {
-        "A": (await a_sale(f, a, shop_a, rice_a, 2, 70_000, a1),
-              await a_sale(f, a, shop_a, rice_a, 1, 75_000, None)),
-        "B": (await a_sale(f, b, shop_b, rice_b, 1, 72_000, b1),
-              await a_sale(f, b, shop_b, rice_b, 2, 78_000, None)),
-        "C": (await a_sale(f, c, shop_c, tenun, 1, 300_000, c1),
-              await a_sale(f, c, shop_c, tenun, 1, 350_000, None)),
+        "A": (await sold(f, a, shop_a, rice_a, 2, 70_000, a1),
+              await sold(f, a, shop_a, rice_a, 1, 75_000, None)),
+        "B": (await sold(f, b, shop_b, rice_b, 1, 72_000, b1),
+              await sold(f, b, shop_b, rice_b, 2, 78_000, None)),
+        "C": (await sold(f, c, shop_c, tenun, 1, 300_000, c1),
+              await sold(f, c, shop_c, tenun, 1, 350_000, None)),
     }
 
     # coffee bought from a2
-    store = await f.post(f.inventory, a.path("/warehouses"),
-                         {"name": "Gudang Kopi", "kind": "warehouse"}, a.admin)
-    coffee = await f.post(f.inventory, a.path("/products"), {
-        "sku": "KOPI-GB", "name": "Kopi gabah", "category": "farm_produce", "base_unit": "g",
-        "lot_tracking": "lot"}, a.admin)
-    await f.post(f.inventory, a.path(f"/products/{coffee['product_id']}/prices"),
-                 {"price_list": "buy_from_member", "price_idr": 45_000, "per_qty": 1000},
-                 a.admin)
-    receipt = await f.post(f.inventory, a.path(f"/warehouses/{store['warehouse_id']}"
-                                               "/produce-receipts"), {
-        "member_id": a2, "product_id": coffee["product_id"], "gross_qty_g": 52_300,
+    store = await a_warehouse(f, a, "Gudang Kopi", "warehouse")
+    coffee = await a_product(f, a, "KOPI-GB", "farm_produce", "g", {"buy_from_member": 45_000},
+                             per_qty=1000, name="Kopi gabah")
+    receipt = await f.post(f.inventory, a.path(f"/warehouses/{store}/produce-receipts"), {
+        "member_id": a2, "product_id": coffee, "gross_qty_g": 52_300,
         "tare_g": 300, "grade": "A", "lot_id": "KOPI-1", "harvest_date": TODAY.isoformat()},
         a.clerk, expect=201)
     assert receipt["amount_idr"] == 52_000 * 45_000 // 1000
@@ -647,10 +511,10 @@ def assert_numbers(shown: Shown, report: dict[str, Any], seeded: Seeded | None) 
 
 
 async def test_the_dashboard_shows_the_seeded_month_in_headless_chromium(
-    dashboard_stack: Stack,
+    reporting_stack: ReportingStack,
 ) -> None:
     require_chromium()  # first: without the browser the test fails (never skips)
-    stack = dashboard_stack
+    stack = reporting_stack
     f = stack.f
     seeded = await seed(f)
     issuer = TokenIssuer(JWT_KEY.encode())

@@ -12,27 +12,26 @@ reports byte for byte.
 
 from __future__ import annotations
 
-import asyncio
 import time
-import uuid
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-import httpx
 import pytest
-import pytest_asyncio
-from e2e_support import JWT_KEY, Federation, eventually
+from builders import (
+    a_cooperative,
+    a_deposit,
+    a_goods_receipt,
+    a_loan,
+    a_member,
+    a_product,
+    a_sale,
+    a_warehouse,
+)
+from e2e_support import ReportingStack, bp, eventually
 
-from gotong_platform.db import create_pool
-from gotong_platform.money import largest_remainder, round_half_up_div
+from gotong_platform.money import largest_remainder
 from gotong_platform.testing.fixtures import business_today
-from reporting.consumer import build_runner, schema_pool
-from reporting.main import create_app as create_reporting_app
-from reporting.projection.versions import ensure_live
 from reporting.rebuild import rebuild
-from reporting.settings import ReportingSettings
 
 pytestmark = pytest.mark.e2e
 
@@ -41,156 +40,10 @@ RICE_UNIT_COST = 62_000  # 100 packs received for 6.200.000
 TENUN_UNIT_COST = 200_000  # 5 pieces received for 1.000.000
 
 
-@dataclass
-class Stack:
-    f: Federation
-    reporting: httpx.AsyncClient
-    settings: ReportingSettings
-
-
-@pytest_asyncio.fixture
-async def with_reporting(federation: Federation, database_factory: Any
-                         ) -> AsyncIterator[Stack]:
-    settings = ReportingSettings(
-        database_url=await database_factory("fr"), kafka_bootstrap=federation.bootstrap,
-        topics=tuple(federation.topics[s] for s in ("members", "inventory", "payments")),
-        jwt_key=JWT_KEY)
-    app = create_reporting_app(settings, clock=federation.clock)
-    async with app.router.lifespan_context(app):
-        admin_pool = await create_pool(settings.database_url, max_size=2)
-        pool = await schema_pool(settings, await ensure_live(admin_pool))
-        runner = await build_runner(settings, pool, group_id=None, client_id="e2e-reporting")
-        task = asyncio.create_task(runner.run())
-        try:
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                         base_url="http://reporting") as client:
-                yield Stack(federation, client, settings)
-        finally:
-            runner.stop()
-            await task
-            await pool.close()
-            await admin_pool.close()
-
-
-@dataclass
-class Coop:
-    cooperative_id: str
-    regency: str
-    admin: dict[str, str]
-    clerk: dict[str, str]
-    checker: dict[str, str]
-
-    def path(self, rest: str) -> str:
-        return f"/cooperatives/{self.cooperative_id}{rest}"
-
-
-async def a_cooperative(f: Federation, name: str, regency: str) -> Coop:
-    fed = f.auth("federation_admin", "federation-office")
-    coop = await f.post(f.members, "/cooperatives", {
-        "name": name, "coop_type": "multi_purpose", "province_code": regency[:2],
-        "legal_registration_number": f"AHU-{uuid.uuid4().hex[:12]}", "regency_code": regency,
-        "time_zone": "WITA", "registered_on": "2019-03-01"}, fed)
-    cid = coop["cooperative_id"]
-    await f.post(f.members, f"/cooperatives/{cid}/join-federation",
-                 {"effective_date": "2019-04-01"}, fed)
-    c = Coop(cid, regency, f.auth("coop_admin", "ketua", cooperative_id=cid),
-             f.auth("coop_clerk", "kasir", cooperative_id=cid),
-             f.auth("coop_admin", "bendahara", cooperative_id=cid))
-
-    async def known_everywhere() -> bool:
-        policy = await f.get(f.payments, c.path("/savings-policy"), c.admin)
-        shops = await f.get(f.inventory, c.path("/warehouses"), c.admin)
-        return policy.status_code == shops.status_code == 200
-    await eventually(known_everywhere)
-    await f.post(f.payments, c.path("/savings-policy"),
-                 {"pokok_idr": 100_000, "wajib_idr": 25_000, "wajib_due_day": 10}, c.admin)
-    return c
-
-
-async def a_member(f: Federation, c: Coop, n: int, gender: str) -> str:
-    applied = await f.post(f.members, c.path("/members"), {
-        "full_name": f"Anggota {n}", "nik": f"531101{'05' if gender == 'L' else '45'}0390{n:04d}",
-        "gender": gender, "birth_date": "1990-03-05", "village_code": f"{c.regency}012001",
-        "applied_on": (TODAY - timedelta(days=80)).isoformat()}, c.clerk)
-    member_id: str = applied["member_id"]
-    await f.post(f.members, c.path(f"/members/{member_id}/admit"),
-                 {"admitted_on": (TODAY - timedelta(days=79)).isoformat()}, c.admin)
-
-    async def known() -> bool:
-        savings = await f.get(f.payments, c.path(f"/members/{member_id}/savings"), c.admin)
-        return savings.status_code == 200
-    await eventually(known)
-    return member_id
-
-
-async def a_product(f: Federation, c: Coop, sku: str, category: str, unit: str,
-                    prices: dict[str, int], per_qty: int = 1) -> str:
-    product = await f.post(f.inventory, c.path("/products"), {
-        "sku": sku, "name": sku, "category": category, "base_unit": unit,
-        **({"lot_tracking": "lot"} if unit == "g" else {})}, c.admin)
-    for price_list, price in prices.items():
-        await f.post(f.inventory, c.path(f"/products/{product['product_id']}/prices"),
-                     {"price_list": price_list, "price_idr": price, "per_qty": per_qty},
-                     c.admin)
-    product_id: str = product["product_id"]
-    return product_id
-
-
-async def a_warehouse(f: Federation, c: Coop, name: str, kind: str) -> str:
-    warehouse = await f.post(f.inventory, c.path("/warehouses"), {"name": name, "kind": kind},
-                             c.admin)
-    warehouse_id: str = warehouse["warehouse_id"]
-    return warehouse_id
-
-
-async def a_sale(f: Federation, c: Coop, shop: str, lines: list[tuple[str, int, int]],
-                 member_id: str | None, discount: int = 0,
-                 to_cooperative: str | None = None) -> dict[str, Any]:
-    """``lines``: (product, qty, the unit price this buyer pays); paid in cash. A sale to
-    another cooperative of the federation names it in ``to_cooperative``."""
-    total = sum(qty * price for _, qty, price in lines) - discount
-    buyer = ("cooperative" if to_cooperative else "member" if member_id else "non_member")
-    body = {"warehouse_id": shop, "lines": [{"product_id": p, "qty": q} for p, q, _ in lines],
-            "discount_idr": discount, "buyer_type": buyer, "member_id": member_id,
-            "buyer_cooperative_id": to_cooperative,
-            "payments": [{"method": "cash", "amount_idr": total}]}
-
-    async def recorded() -> Any:  # inventory learns of a new member from its events
-        response = await f.inventory.post(c.path("/sales"), json=body, headers={
-            **c.clerk, "Idempotency-Key": uuid.uuid4().hex})
-        if response.status_code == 422 and "not-an-active-member" in response.text:
-            return None
-        assert response.status_code == 201, response.text
-        return response.json()
-    sale: dict[str, Any] = await eventually(recorded)
-    assert sale["total_idr"] == total
-    return sale
-
-
-async def a_loan(f: Federation, c: Coop, member_id: str, principal: int, *, applied: date,
-                 first_due: date) -> str:
-    loan = await f.post(f.payments, c.path("/loans"), {
-        "member_id": member_id, "principal_idr": principal, "term_months": 10,
-        "interest_rate_bp_per_month": 150, "method": "flat", "penalty_bp_per_month": 0,
-        "first_due_date": first_due.isoformat(), "applied_on": applied.isoformat()},
-        c.clerk, expect=201)
-    path = c.path(f"/loans/{loan['loan_id']}")
-    await f.post(f.payments, f"{path}/approve",
-                 {"approved_on": (applied + timedelta(days=1)).isoformat()}, c.checker)
-    await f.post(f.payments, f"{path}/disburse",
-                 {"disbursed_on": (applied + timedelta(days=2)).isoformat()}, c.checker)
-    loan_id: str = loan["loan_id"]
-    return loan_id
-
-
-def bp(numerator: int, denominator: int) -> int | None:
-    return round_half_up_div(numerator * 10_000, denominator) if denominator > 0 else None
-
-
 async def test_federation_totals_equal_what_was_sent_and_a_rebuild_equals_live(
-    with_reporting: Stack,
+    reporting_stack: ReportingStack,
 ) -> None:
-    stack = with_reporting
+    stack = reporting_stack
     f = stack.f
     a = await a_cooperative(f, "Koperasi Serba Usaha Kambera", "5311")
     b = await a_cooperative(f, "Koperasi Tani Wanokaka", "5302")
@@ -208,8 +61,7 @@ async def test_federation_totals_equal_what_was_sent_and_a_rebuild_equals_live(
     rice_b = await a_product(f, b, "BRS-5KG", "staple_goods", "pcs",
                              {"member": 72_000, "non_member": 78_000})
     for product, qty, cost in ((rice_a, 100, 6_200_000), (tenun, 5, 1_000_000)):
-        await f.post(f.inventory, a.path(f"/warehouses/{shop_a}/goods-receipts"),
-                     {"product_id": product, "qty": qty, "total_cost_idr": cost}, a.clerk)
+        await a_goods_receipt(f, a, shop_a, product, qty, cost)
     s1 = await a_sale(f, a, shop_a, [(rice_a, 2, 70_000), (tenun, 1, 300_000)], a1,
                       discount=10_000)
     s2 = await a_sale(f, a, shop_a, [(rice_a, 1, 75_000)], None)
@@ -247,13 +99,11 @@ async def test_federation_totals_equal_what_was_sent_and_a_rebuild_equals_live(
     # --- savings: pokok, sukarela, then this month's wajib bills and one deposit -----
     for c, member, kind, amount in ((a, a1, "pokok", 100_000), (a, a1, "sukarela", 50_000),
                                     (b, b2, "pokok", 100_000)):
-        await f.post(f.payments, c.path(f"/members/{member}/savings/{kind}/deposits"),
-                     {"amount_idr": amount, "channel": "cash"}, c.clerk, expect=201)
+        await a_deposit(f, c, member, kind, amount)
     period = f"{TODAY:%Y-%m}"
     for c in (a, b):
         await f.post(f.payments, c.path("/wajib-billing"), {"period": period}, c.admin)
-    await f.post(f.payments, b.path(f"/members/{b1}/savings/wajib/deposits"),
-                 {"amount_idr": 25_000, "channel": "cash"}, b.clerk, expect=201)
+    await a_deposit(f, b, b1, "wajib", 25_000)
 
     # --- loans: a3's is 40 days late; b1's is new and paid ahead ---------------------
     late = await a_loan(f, a, a3, 1_000_000, applied=TODAY - timedelta(days=75),
