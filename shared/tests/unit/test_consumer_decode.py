@@ -14,6 +14,8 @@ from gotong_platform.consumer.decoding import PoisonRecord, decode_record
 from gotong_platform.envelope import Envelope, encode_kafka_headers
 from gotong_platform.testing.fixtures import business_now
 
+pytestmark = pytest.mark.unit
+
 
 def _record(headers: list[tuple[str, bytes]], value: bytes) -> ConsumerRecord[bytes, bytes]:
     return ConsumerRecord(topic="t", partition=2, offset=17, timestamp=0, timestamp_type=0,

@@ -5,7 +5,11 @@ from __future__ import annotations
 import asyncio
 import gc
 
+import pytest
+
 from gotong_platform.consumer.process import run
+
+pytestmark = pytest.mark.unit
 
 
 def test_run_tunes_the_collector_and_runs_on_uvloop() -> None:

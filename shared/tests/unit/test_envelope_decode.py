@@ -16,6 +16,8 @@ from gotong_platform.envelope import (
     encode_kafka_headers,
 )
 
+pytestmark = pytest.mark.unit
+
 
 def _envelope(**changes: object) -> Envelope:
     env = Envelope(

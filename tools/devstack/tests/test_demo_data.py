@@ -11,6 +11,8 @@ import pytest
 from gotong_devstack import demo
 from gotong_devstack.demo_dates import DemoDates
 from gotong_devstack.run import service_dsn
+from members.domain import nik as members_nik
+from members.domain import values as members_values
 from reporting.regions import region_name
 
 pytestmark = pytest.mark.unit
@@ -73,10 +75,9 @@ def test_niks_are_16_digits_and_match_birth_date_and_gender(today: date) -> None
 
 
 def test_niks_agree_with_the_members_domain_check() -> None:
-    nik = pytest.importorskip("members.domain.nik")
-    values = pytest.importorskip("members.domain.values")
     for _, a in everyone(demo.build_demo(TODAY)):
-        nik.check_nik_matches(a.nik, birth_date=a.birth_date, gender=values.Gender(a.gender))
+        members_nik.check_nik_matches(a.nik, birth_date=a.birth_date,
+                                      gender=members_values.Gender(a.gender))
 
 
 def test_village_codes_lie_in_the_cooperatives_regency() -> None:

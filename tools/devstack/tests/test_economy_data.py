@@ -16,6 +16,16 @@ from gotong_devstack.demo_dates import DemoDates
 from gotong_devstack.economy_seed import format_kg, format_rupiah
 from gotong_devstack.run import SERVICES, Paths, service_env
 from gotong_devstack.settings import Settings
+from gotong_platform import sync as platform_sync
+from inventory.domain import pricing as inventory_pricing
+from inventory.entrypoints import schemas as inventory_schemas
+from inventory.entrypoints import sync_routes as inventory_sync
+from payments.application import offline as payments_offline
+from payments.domain import dates as payments_dates
+from payments.domain import schedule as payments_schedule
+from payments.domain import values as payments_values
+from payments.entrypoints import loan_schemas as payments_loans
+from payments.entrypoints import schemas as payments_schemas
 
 pytestmark = pytest.mark.unit
 
@@ -556,68 +566,59 @@ def test_rupiah_and_kilograms_read_the_indonesian_way() -> None:
     assert format_kg(1_234_550) == "1.234,6 kg"
 
 
-# --- agreement with the services' own code (when the workspace is installed) -----------
+# --- agreement with the services' own code --------------------------------------------
 
 
 def test_our_arithmetic_agrees_with_the_services() -> None:
-    schedule = pytest.importorskip("payments.domain.schedule")
-    dates = pytest.importorskip("payments.domain.dates")
-    values = pytest.importorskip("payments.domain.values")
-    pricing = pytest.importorskip("inventory.domain.pricing")
     for e in build():
         for loan in e.loans:
-            theirs = schedule.build_schedule(
+            theirs = payments_schedule.build_schedule(
                 loan.principal_idr, loan.term_months, loan.interest_rate_bp_per_month,
-                values.InterestMethod(loan.method), loan.first_due_date)
+                payments_values.InterestMethod(loan.method), loan.first_due_date)
             assert [(i.n, i.due_date, i.principal_idr, i.interest_idr) for i in theirs] == [
                 (i.n, i.due_date, i.principal_idr, i.interest_idr) for i in loan.schedule()]
         for sale in e.sales:
             for line in sale.lines:
-                assert line.total_idr == pricing.line_amount(line.qty, line.price_idr,
-                                                             line.per_qty)
+                assert line.total_idr == inventory_pricing.line_amount(
+                    line.qty, line.price_idr, line.per_qty)
     for day in (date(2026, 1, 31), date(2024, 1, 31), date(2026, 8, 20)):
         for months in (1, 2, 13):
-            assert economy.add_months(day, months) == dates.add_months(day, months)
+            assert economy.add_months(day, months) == payments_dates.add_months(day, months)
 
 
 def test_the_bodies_are_valid_for_the_services_schemas() -> None:
-    inv = pytest.importorskip("inventory.entrypoints.schemas")
-    sync_routes = pytest.importorskip("inventory.entrypoints.sync_routes")
-    pay = pytest.importorskip("payments.entrypoints.schemas")
-    loans = pytest.importorskip("payments.entrypoints.loan_schemas")
-    offline = pytest.importorskip("payments.application.offline")
-    sync = pytest.importorskip("gotong_platform.sync")
     for e in build():
         products, _ = fake_ids(e)
-        pay.SavingsPolicyIn.model_validate(e.policy.body())
+        payments_schemas.SavingsPolicyIn.model_validate(e.policy.body())
         for pokok in e.pokok:
-            pay.DepositIn.model_validate(pokok.body(e.policy.pokok_idr))
+            payments_schemas.DepositIn.model_validate(pokok.body(e.policy.pokok_idr))
         for loan in e.loans:
-            loans.LoanApplyIn.model_validate(loan.apply_body("member-x"))
-            loans.ApproveIn.model_validate(loan.approve_body())
-            loans.DisburseIn.model_validate(loan.disburse_body())
+            payments_loans.LoanApplyIn.model_validate(loan.apply_body("member-x"))
+            payments_loans.ApproveIn.model_validate(loan.approve_body())
+            payments_loans.DisburseIn.model_validate(loan.disburse_body())
         items = sync_items(e)
-        sync.SyncBatch.model_validate({"device_id": e.device_id, "items": items})
+        platform_sync.SyncBatch.model_validate({"device_id": e.device_id, "items": items})
         for item in items:
-            model = (offline.DepositFact if item["type"] == "savings_deposit"
-                     else offline.RepaymentFact)
+            model = (payments_offline.DepositFact if item["type"] == "savings_deposit"
+                     else payments_offline.RepaymentFact)
             model.model_validate(item["payload"])
         for w in e.warehouses:
-            inv.WarehouseIn.model_validate(w.body())
+            inventory_schemas.WarehouseIn.model_validate(w.body())
         for product in e.products:
-            inv.ProductIn.model_validate(product.body())
+            inventory_schemas.ProductIn.model_validate(product.body())
             for price in product.prices:
-                inv.PriceIn.model_validate(price.body(e.dates.prices_from))
+                inventory_schemas.PriceIn.model_validate(price.body(e.dates.prices_from))
         for r in e.receipts:
-            inv.GoodsReceiptIn.model_validate(r.body(products[r.sku]))
+            inventory_schemas.GoodsReceiptIn.model_validate(r.body(products[r.sku]))
         for device, items in ((e.scale_device_id, produce_items(e)),
                               (e.till_device_id, sale_items(e))):
             if items:
-                sync.SyncBatch.model_validate({"device_id": device, "items": items})
+                platform_sync.SyncBatch.model_validate({"device_id": device, "items": items})
         for item in produce_items(e):
-            sync_routes.ProduceFactIn.model_validate(item["payload"])
+            inventory_sync.ProduceFactIn.model_validate(item["payload"])
         for item in sale_items(e):
-            inv.SaleIn.model_validate(item["payload"])  # the offline sale's payload
+            # the offline sale's payload
+            inventory_schemas.SaleIn.model_validate(item["payload"])
 
 
 # --- the processes --------------------------------------------------------------------

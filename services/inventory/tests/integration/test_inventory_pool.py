@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from inventory_api_support import JWT_KEY
 
 from gotong_platform.migrations import upgrade
 from inventory.adapters.repository import _LOAD_PLACE
 from inventory.main import create_api_pool
 from inventory.settings import InventorySettings
+
+pytestmark = pytest.mark.integration
 
 
 async def test_a_released_connection_comes_back_without_the_transaction_it_left_open(
