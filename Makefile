@@ -8,8 +8,8 @@ UV_VERSION := 0.9.30
 UV := .tools/bin/uv
 PY := .venv/bin/python
 STACK := .venv/bin/gotong-stack
-SRC_DIRS := shared/src tools/devstack/src services/members/src services/inventory/src \
-            services/payments/src services/reporting/src
+SRC_DIRS := shared/src tools/devstack/src tools/testing/src services/members/src \
+            services/inventory/src services/payments/src services/reporting/src
 
 .PHONY: help setup up down status lint typecheck test test-unit run stop bench browser
 

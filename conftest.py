@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-pytest_plugins = ["gotong_platform.testing.fixtures"]
+pytest_plugins = ["gotong_testing.fixtures"]
 
 # What a test costs; `make test-unit` selects `unit`, so an unmarked test would run only
 # in the whole suite. Every test carries exactly one of them.

@@ -31,7 +31,7 @@ from builders import (
 from e2e_support import Consumer, Federation, eventually
 
 from gotong_platform.envelope import decode_kafka_headers
-from gotong_platform.testing.fixtures import business_now, business_today
+from gotong_testing import business_now, business_today
 
 pytestmark = pytest.mark.e2e
 

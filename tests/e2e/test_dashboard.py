@@ -55,7 +55,7 @@ from gotong_platform.contracts.members import (
     CooperativeRegisteredV1,
 )
 from gotong_platform.envelope import Envelope, encode_kafka_headers
-from gotong_platform.testing.fixtures import business_today
+from gotong_testing import business_today
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 

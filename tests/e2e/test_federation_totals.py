@@ -30,7 +30,7 @@ from builders import (
 from e2e_support import ReportingStack, bp, eventually
 
 from gotong_platform.money import largest_remainder
-from gotong_platform.testing.fixtures import business_today
+from gotong_testing import business_today
 from reporting.rebuild import rebuild
 
 pytestmark = pytest.mark.e2e

@@ -13,7 +13,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from gotong_platform.envelope import decode_kafka_headers
 from gotong_platform.eventstore import CONSUMER_V1, EVENT_STORE_V1, NewEvent
 from gotong_platform.ids import uuid7
-from gotong_platform.testing.fixtures import business_now
+from gotong_testing import business_now
 
 
 async def install_schema(conn: Any) -> None:

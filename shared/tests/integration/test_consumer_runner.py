@@ -17,7 +17,7 @@ from gotong_platform.db import create_pool
 from gotong_platform.envelope import Envelope, encode_kafka_headers
 from gotong_platform.ids import uuid7
 from gotong_platform.kafka import dead_letter_topic, make_consumer, make_producer
-from gotong_platform.testing.fixtures import business_now
+from gotong_testing import business_now
 
 from .helpers import install_schema, read_topic
 

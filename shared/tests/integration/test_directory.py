@@ -13,7 +13,7 @@ import pytest
 from gotong_platform.consumer import ConsumedEvent
 from gotong_platform.directory import DIRECTORY_DDL, Directory, apply_members_event
 from gotong_platform.envelope import Envelope
-from gotong_platform.testing.fixtures import business_now
+from gotong_testing import business_now
 
 pytestmark = pytest.mark.integration
 

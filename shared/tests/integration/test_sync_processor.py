@@ -29,7 +29,7 @@ from gotong_platform.sync import (
     process_batch,
     process_batch_json,
 )
-from gotong_platform.testing.fixtures import business_now
+from gotong_testing import business_now
 
 pytestmark = pytest.mark.integration
 

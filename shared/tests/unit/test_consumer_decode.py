@@ -12,7 +12,7 @@ from aiokafka import ConsumerRecord
 from gotong_platform.consumer import ConsumedEvent
 from gotong_platform.consumer.decoding import PoisonRecord, decode_record
 from gotong_platform.envelope import Envelope, encode_kafka_headers
-from gotong_platform.testing.fixtures import business_now
+from gotong_testing import business_now
 
 pytestmark = pytest.mark.unit
 

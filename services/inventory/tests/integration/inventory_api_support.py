@@ -27,7 +27,7 @@ from gotong_platform.contracts import members as m
 from gotong_platform.directory import apply_members_event
 from gotong_platform.envelope import Envelope
 from gotong_platform.ids import uuid7
-from gotong_platform.testing.fixtures import business_now, business_today
+from gotong_testing import business_now, business_today
 from inventory.settings import InventorySettings
 
 JWT_KEY = "k" * 48

@@ -22,7 +22,7 @@ from gotong_platform.contracts import payments as p
 from gotong_platform.envelope import Envelope, encode_kafka_headers
 from gotong_platform.ids import uuid7
 from gotong_platform.kafka import make_consumer, make_producer
-from gotong_platform.testing.fixtures import business_now
+from gotong_testing import business_now
 from inventory.adapters.repository import InventoryRepository
 from inventory.application.reactions import consumer_handler
 from inventory.domain import SaleNotFound

@@ -29,7 +29,7 @@ from gotong_platform.domain import ConcurrencyConflict
 from gotong_platform.envelope import Envelope
 from gotong_platform.ids import uuid7
 from gotong_platform.provenance import Provenance
-from gotong_platform.testing.fixtures import business_now
+from gotong_testing import business_now
 from inventory.adapters import projections
 from inventory.adapters.repository import InventoryRepository
 from inventory.adapters.snapshots import ledger_snapshot

@@ -20,7 +20,7 @@ from gotong_platform.contracts import members as mem
 from gotong_platform.directory import apply_members_event
 from gotong_platform.envelope import Envelope
 from gotong_platform.ids import new_id, uuid7
-from gotong_platform.testing.fixtures import business_now
+from gotong_testing import business_now
 from payments.entrypoints.consumer import ReactionsConsumer
 from payments.settings import PaymentsSettings
 

@@ -15,7 +15,7 @@ import pytest
 from payments_harness import Api, a_loan
 from test_payments_loans_api import disbursed_loan
 
-from gotong_platform.testing.fixtures import business_now, business_today
+from gotong_testing import business_now, business_today
 
 pytestmark = pytest.mark.integration
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from payments_harness import Api, a_loan
 
-from gotong_platform.testing.fixtures import business_today
+from gotong_testing import business_today
 
 pytestmark = pytest.mark.integration
 

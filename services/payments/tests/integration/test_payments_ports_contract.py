@@ -32,7 +32,7 @@ from gotong_platform.eventstore import PostgresEventStore
 from gotong_platform.ids import new_id
 from gotong_platform.migrations import upgrade
 from gotong_platform.provenance import CommandMeta, Provenance
-from gotong_platform.testing.fixtures import DatabaseFactory
+from gotong_testing.fixtures import DatabaseFactory
 from payments.adapters.loan_repository import LoanRepository
 from payments.adapters.savings_repository import SavingsRepository
 from payments.application.ports import Loans, SavingsAccounts

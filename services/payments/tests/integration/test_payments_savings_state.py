@@ -40,7 +40,7 @@ from gotong_platform.sync import (
     SyncItem,
     process_batch,
 )
-from gotong_platform.testing.fixtures import business_now
+from gotong_testing import business_now
 from payments.adapters.savings_snapshot import snapshot_of
 from payments.application.savings_service import account_id_for
 from payments.domain import (

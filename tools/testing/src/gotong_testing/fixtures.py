@@ -1,49 +1,29 @@
-"""pytest fixtures for integration and end-to-end tests.
+"""pytest fixtures for integration and end-to-end tests (the root conftest's plugin).
 
 The stack comes from ``gotong_devstack.ensure_stack()``: the same code as
 ``make up``. If PostgreSQL or Kafka cannot be started the fixture raises, so
 the test errors; it never skips.
 
-No test reads the wall clock for a business date: the services run on a
-``FixedClock`` at ``business_now()``, a fixed instant that ``GOTONG_TEST_NOW`` (ISO 8601
-with its offset, e.g. ``2028-02-29T00:30:00+09:00``) moves, so the same suite can be
-run on the 1st of a month, a leap day or New Year's Eve.
+The services a test builds take the ``clock`` fixture: a ``FixedClock`` at
+``business_now()`` (``gotong_testing.clock``).
 """
 
 from __future__ import annotations
 
-import os
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, date, datetime
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
 import pytest_asyncio
 
-from gotong_platform.calendar import FixedClock, TimeZone, today_in
+from gotong_devstack import StackInfo, ensure_stack
+from gotong_devstack.cli import main as gotong_stack
+from gotong_platform.calendar import FixedClock
 from gotong_platform.ids import uuid7
 from gotong_platform.kafka import create_topics
-
-TEST_NOW_ENV = "GOTONG_TEST_NOW"
-# 10:00 WITA on Wednesday 18 November 2026: mid-month, mid-week, mid-morning.
-DEFAULT_TEST_NOW = datetime(2026, 11, 18, 2, 0, tzinfo=UTC)
-
-
-def business_now() -> datetime:
-    """The instant the tests' services live at: ``GOTONG_TEST_NOW`` or the default."""
-    given = os.environ.get(TEST_NOW_ENV)
-    if not given:
-        return DEFAULT_TEST_NOW
-    moment = datetime.fromisoformat(given)
-    if moment.tzinfo is None:
-        raise ValueError(f"{TEST_NOW_ENV}={given!r} needs an offset, e.g. +08:00 or Z")
-    return moment.astimezone(UTC)
-
-
-def business_today(zone: str | TimeZone) -> date:
-    """The business date at ``business_now()`` in ``zone``."""
-    return today_in(FixedClock(business_now()), zone)
+from gotong_testing.clock import business_now
 
 
 @pytest.fixture
@@ -62,20 +42,18 @@ def dsn_for_database(admin_dsn: str, database: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def stack() -> object:
-    from gotong_devstack import ensure_stack
-
+def stack() -> StackInfo:
     return ensure_stack()
 
 
 @pytest.fixture(scope="session")
-def pg_admin_dsn(stack: object) -> str:
-    return str(stack.pg_admin_dsn)  # type: ignore[attr-defined]
+def pg_admin_dsn(stack: StackInfo) -> str:
+    return stack.pg_admin_dsn
 
 
 @pytest.fixture(scope="session")
-def kafka_bootstrap(stack: object) -> str:
-    return str(stack.kafka_bootstrap)  # type: ignore[attr-defined]
+def kafka_bootstrap(stack: StackInfo) -> str:
+    return stack.kafka_bootstrap
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
@@ -124,15 +102,11 @@ class KafkaControl:
         await self._run("kafka-start")
 
     async def _run(self, command: str) -> None:
-        import asyncio
-
-        from gotong_devstack.cli import main
-
-        code = await asyncio.to_thread(main, [command])
+        code = await asyncio.to_thread(gotong_stack, [command])
         if code != 0:
             raise RuntimeError(f"gotong-stack {command} failed with exit code {code}")
 
 
 @pytest.fixture
-def kafka_control(stack: object) -> KafkaControl:
+def kafka_control(stack: StackInfo) -> KafkaControl:
     return KafkaControl()

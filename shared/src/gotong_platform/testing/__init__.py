@@ -1,1 +1,0 @@
-"""Test support: fixtures that start the real stack through the project's own code."""
