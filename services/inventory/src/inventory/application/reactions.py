@@ -21,18 +21,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from gotong_platform.commands import CommandMeta
-from gotong_platform.consumer import ConsumedEvent, Handler
-from gotong_platform.consumer.process import by_source
+from gotong_platform.consumer import ConsumedEvent
 from gotong_platform.contracts import contract_for
 from gotong_platform.contracts import payments as p
 from gotong_platform.db import DbConnection
-from gotong_platform.directory import apply_members_event
 from gotong_platform.envelope import Envelope
-from gotong_platform.provenance import Provenance
-from inventory.adapters.repository import InventoryRepository
-from inventory.application.clock import business_date
+from gotong_platform.provenance import CommandMeta, Provenance
+from inventory.application.clock import BusinessCalendar
 from inventory.application.errors import CooperativeNotKnown
+from inventory.application.ports import Products, Sales, StockLedgers
 from inventory.application.retry import retry_on_conflict
 from inventory.domain import (
     CompleteSale,
@@ -48,20 +45,20 @@ from inventory.domain import (
     void_sale,
 )
 
-__all__ = ["ACTOR", "PaymentReactions", "consumer_handler"]
+__all__ = ["ACTOR", "PaymentReactions"]
 
 ACTOR = "inventory-reactions"
 _DETAIL_MAX = 500  # the domain's limit on a void's detail
 
 
-def consumer_handler(repo: InventoryRepository) -> Handler:
-    """Everything the inventory consumer applies, routed by the producing service."""
-    return by_source({"members": apply_members_event, "payments": PaymentReactions(repo)})
-
-
 @dataclass(frozen=True)
 class PaymentReactions:
-    repo: InventoryRepository
+    """The consumer's handler of the payments service's events."""
+
+    sales: Sales
+    products: Products
+    ledgers: StockLedgers
+    calendar: BusinessCalendar
 
     async def __call__(self, conn: DbConnection, event: ConsumedEvent) -> None:
         env = event.envelope
@@ -82,8 +79,7 @@ class PaymentReactions:
         events = complete_sale(sale, CompleteSale(payment_ref=str(env.event_id),
                                                   completed_on=env.business_date), today=today)
         if events:
-            await self.repo.save_sale(conn, sale, version, events, categories={},
-                                      provenance=self._provenance(env))
+            await self.sales.save(conn, sale, version, events, provenance=self._provenance(env))
 
     async def compensate(self, conn: DbConnection, fact: p.SalePaymentRefusedV1,
                          env: Envelope) -> None:
@@ -94,33 +90,28 @@ class PaymentReactions:
             detail = f"{fact.reason_code}: {fact.detail}"[:_DETAIL_MAX]
             events = void_sale(sale, VoidSale(reason_code=VoidReason.PAYMENT_FAILED,
                                               voided_on=today, detail=detail), today=today)
-            sale, _ = await self.repo.save_sale(conn, sale, version, events, categories={},
-                                                provenance=provenance)
+            sale, _ = await self.sales.save(conn, sale, version, events, provenance=provenance)
         await self._return_issues(conn, sale, today, provenance)
 
     async def _return_issues(self, conn: DbConnection, sale: Sale, today: date,
                              provenance: Provenance) -> None:
-        rows = await conn.fetch(
-            # Ledgers in product order, as the sale took them (no deadlocks).
-            """SELECT product_id, issue_id FROM sale_issues WHERE sale_id = $1
-               ORDER BY product_id, issue_id""", sale.sale_id)
-        for row in rows:
-            ledger, version = await self.repo.load_stock(conn, sale.warehouse_id,
-                                                         row["product_id"], (row["issue_id"],))
-            if row["issue_id"] in ledger.returned_issue_ids:
+        # Ledgers in product order, as the sale took them (no deadlocks).
+        for product_id, issue_id in await self.sales.issues(conn, sale.sale_id):
+            ledger, version = await self.ledgers.load(conn, sale.warehouse_id, product_id,
+                                                      (issue_id,))
+            if issue_id in ledger.returned_issue_ids:
                 continue  # put back by an earlier delivery
-            product, _ = await self.repo.load_product(conn, row["product_id"])
+            product, _ = await self.products.load(conn, product_id)
             if product is None:
                 raise ProductNotFound(f"Sale {sale.sale_id} names an unknown product.")
-            events = return_stock(ledger, ReturnStock(issue_id=row["issue_id"],
-                                                      business_date=today), today=today)
-            await self.repo.save_stock(conn, ledger, version, events, product=product,
-                                       cooperative_id=sale.cooperative_id,
-                                       provenance=provenance)
+            events = return_stock(ledger, ReturnStock(issue_id=issue_id, business_date=today),
+                                  today=today)
+            await self.ledgers.save(conn, ledger, version, events, product=product,
+                                    cooperative_id=sale.cooperative_id, provenance=provenance)
 
     async def _sale(self, conn: DbConnection, sale_id: str, cooperative_id: str
                     ) -> tuple[Sale, int]:
-        sale, version = await self.repo.load_sale(conn, sale_id)
+        sale, version = await self.sales.load(conn, sale_id)
         # An answer about a sale this service never recorded (or another cooperative's)
         # is refused: the runner retries it, then dead-letters it for someone to look at.
         if sale is None or sale.cooperative_id != cooperative_id:
@@ -130,7 +121,7 @@ class PaymentReactions:
     async def _today(self, conn: DbConnection, cooperative_id: str, env: Envelope) -> date:
         """The cooperative's business date; the answer's own date if the directory lags."""
         try:
-            return await business_date(conn, cooperative_id, self.repo.store.clock)
+            return await self.calendar.today(conn, cooperative_id)
         except CooperativeNotKnown:
             return env.business_date
 

@@ -24,6 +24,7 @@ from gotong_platform.http import IdempotencyRequest, Scope, cooperative_scope, i
 from gotong_platform.provenance import Provenance
 from inventory.application.catalogue import CatalogueService
 from inventory.application.clock import business_date
+from inventory.application.offline import OfflineFacts
 from inventory.application.sales import SalesService
 from inventory.application.stock import StockService
 from inventory.application.transfers import TransferService
@@ -47,9 +48,10 @@ class AppContext:
     stock: StockService
     transfers: TransferService
     sales: SalesService
+    offline: OfflineFacts
     clock: Clock
     # The cooperative_scope's directory: its cache of places serves the business date too.
-    directory: Directory | None = None
+    directory: Directory
 
 
 async def _ctx(request: Request) -> AppContext:
@@ -73,13 +75,12 @@ async def run_command(ctx: AppContext, scope: Scope, idem: IdempotencyRequest,
     meta = CommandMeta.current(actor=scope.principal.subject, command_id=idem.key,
                                correlation=correlation)
 
-    if ctx.directory is not None:  # a cached read, before the transaction begins
-        today = await business_date(ctx.directory, scope.cooperative_id, ctx.clock)
+    # A cached read, before the transaction begins.
+    place = await ctx.directory.place_of(scope.cooperative_id)
+    today = business_date(None if place is None else place.time_zone, ctx.clock)
 
     async def inside(conn: DbConnection) -> tuple[int, Any]:
-        day = today if ctx.directory is not None else await business_date(
-            conn, scope.cooperative_id, ctx.clock)
-        return await work(conn, day, Provenance(meta))
+        return await work(conn, today, Provenance(meta))
 
     return await execute_command(ctx.pool, scope=scope.principal.subject, idempotency=idem,
                                  work=inside)

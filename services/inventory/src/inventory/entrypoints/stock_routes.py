@@ -120,7 +120,7 @@ def stock_routes(router: APIRouter) -> None:
     async def stock(scope: ScopeDep, warehouse_id: str, ctx: Ctx) -> list[dict[str, Any]]:
         """Per product: on hand, value, average cost, negative flag, lots with expiry."""
         async with ctx.pool.acquire() as conn:
-            await warehouse_in(conn, ctx.stock.repo, scope.cooperative_id, warehouse_id)
+            await warehouse_in(conn, ctx.stock.warehouses, scope.cooperative_id, warehouse_id)
             return await queries.stock_levels(conn, warehouse_id)
 
 

@@ -22,7 +22,6 @@ from pydantic import BaseModel, Field, ValidationError
 
 from gotong_platform.auth import Action
 from gotong_platform.db import DbConnection
-from gotong_platform.directory import Directory
 from gotong_platform.http import require_action
 from gotong_platform.provenance import Provenance
 from gotong_platform.sync import (
@@ -34,9 +33,7 @@ from gotong_platform.sync import (
     SyncItem,
     process_batch,
 )
-from inventory.application.clock import business_date
 from inventory.application.errors import InvalidFactPayload
-from inventory.application.retry import retry_on_conflict
 from inventory.entrypoints import schemas as s
 from inventory.entrypoints.deps import AppContext, Correlation, Ctx, ScopeDep
 from inventory.entrypoints.sales_routes import sale_order
@@ -57,7 +54,7 @@ def sync_routes(router: APIRouter) -> None:
     async def sync(scope: ScopeDep, batch: SyncBatch, ctx: Ctx,
                    correlation: Correlation = None) -> SyncBatchResult:
         """Upload a device's offline facts: one result per item, and the seq gaps."""
-        place = await (ctx.directory or Directory(ctx.pool)).place_of(scope.cooperative_id)
+        place = await ctx.directory.place_of(scope.cooperative_id)
         return await process_batch(
             ctx.pool, cooperative_id=scope.cooperative_id, batch=batch,
             handlers=sync_handlers(ctx), actor=scope.principal.subject, correlation=correlation,
@@ -69,10 +66,9 @@ def sync_handlers(ctx: AppContext) -> dict[str, ItemHandler]:
         body = _parse(s.SaleIn, item)
         order = sale_order(body, business_date=item.business_date, offline=True,
                            device_id=context.device_id)
-        today = await business_date(conn, context.cooperative_id, ctx.clock)
         provenance = Provenance(meta=context.meta, occurred_at=item.occurred_at)
-        recorded = await retry_on_conflict(conn, lambda: ctx.sales.record(
-            conn, context.cooperative_id, order, today, provenance))
+        recorded = await ctx.offline.record_sale(conn, context.cooperative_id, order,
+                                                 provenance)
         return HandlerOutcome(
             result={"sale_id": recorded.sale.sale_id, "total_idr": recorded.sale.total_idr},
             flags=recorded.flags)
@@ -81,11 +77,10 @@ def sync_handlers(ctx: AppContext) -> dict[str, ItemHandler]:
                               context: SyncContext) -> HandlerOutcome:
         body = _parse(ProduceFactIn, item)
         command = produce_command(body, business_date=item.business_date, offline=True)
-        today = await business_date(conn, context.cooperative_id, ctx.clock)
         provenance = Provenance(meta=context.meta, occurred_at=item.occurred_at)
-        receipt = await retry_on_conflict(conn, lambda: ctx.stock.receive_produce(
-            conn, context.cooperative_id, body.warehouse_id, body.product_id, command, today,
-            provenance))
+        receipt = await ctx.offline.receive_produce(
+            conn, context.cooperative_id, body.warehouse_id, body.product_id, command,
+            provenance)
         e = receipt.event
         return HandlerOutcome(
             result={"receipt_id": e.receipt_id, "net_qty_g": e.net_qty_g,
