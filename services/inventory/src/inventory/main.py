@@ -41,7 +41,7 @@ from inventory.application.reactions import PaymentReactions
 from inventory.application.sales import SalesService
 from inventory.application.stock import StockService
 from inventory.application.transfers import TransferService
-from inventory.entrypoints.api import AppContext, build_router
+from inventory.entrypoints.api import AppContext, router
 from inventory.settings import InventorySettings
 
 __all__ = [
@@ -154,7 +154,7 @@ def create_app(settings: InventorySettings, *, clock: Clock | None = None) -> Fa
         app, source="inventory", verifier=token_verifier(settings), metrics=metrics,
         limits=settings.edge_limits(),
         pool=lambda: app.state.inventory.pool,
-        routers=[build_router()])
+        routers=[router])
 
 
 # What each uvicorn worker builds (``python -m inventory api``).
