@@ -34,7 +34,7 @@ from inventory.domain import (
     stock_event_from_payload,
 )
 
-__all__ = ["PostgresTill"]
+__all__ = ["LOAD_PLACE", "PostgresTill"]
 
 # Everything a sale reads, in one statement: the warehouse row (part 0), per product its
 # snapshot (1) and the events after it (2), per ledger its snapshot (3), the events after

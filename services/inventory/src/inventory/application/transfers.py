@@ -53,7 +53,7 @@ class TransferService:
     warehouses: Warehouses
     products: Products
     ledgers: StockLedgers
-    lines: TransferLines
+    in_transit: TransferLines
     directory: MembersDirectory
 
     async def dispatch(
@@ -78,7 +78,7 @@ class TransferService:
                 provenance, entry_ids=(transfer_id,))
             for e in events:
                 if isinstance(e, StockTransferredOut):
-                    await self.lines.record_sent(conn, e, from_cooperative_id=cooperative_id)
+                    await self.in_transit.record_sent(conn, e, from_cooperative_id=cooperative_id)
 
     async def receive(
         self, conn: DbConnection, cooperative_id: str, warehouse_id: str, transfer_id: str,
@@ -104,7 +104,7 @@ class TransferService:
                 partial(receive_transfer, command=command, product=product, today=today),
                 provenance, source_cooperative_id=line.from_cooperative_id,
                 entry_ids=(transfer_id,))
-            await self.lines.mark_received(
+            await self.in_transit.mark_received(
                 conn, transfer_id, line.product_id, received_product_id=product.product_id,
                 qty_received=command.qty_received, received_on=today)
 
@@ -125,7 +125,7 @@ class TransferService:
     ) -> list[SentLine]:
         # Held until the transaction ends: two receipts of one transfer take turns, and
         # the second sees "received".
-        lines = await self.lines.incoming(conn, transfer_id, target)
+        lines = await self.in_transit.incoming(conn, transfer_id, target)
         if not lines:
             raise TransferNotFound("No transfer under this id is on its way to this warehouse.")
         return lines
