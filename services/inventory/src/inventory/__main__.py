@@ -13,7 +13,7 @@ async def _consume(settings: InventorySettings, args: argparse.Namespace) -> Non
     from gotong_platform.consumer.process import run_consumer_process
     from gotong_platform.migrations import upgrade
     from gotong_platform.telemetry import configure_logging, configure_tracing
-    from inventory.main import build_services, consumer_handler
+    from inventory.main import build_services
 
     configure_logging(settings.log_level)
     configure_tracing("inventory-consumer", otlp_endpoint=settings.otlp_endpoint)
@@ -22,7 +22,7 @@ async def _consume(settings: InventorySettings, args: argparse.Namespace) -> Non
         dsn=settings.database_url, bootstrap=settings.kafka_bootstrap,
         topics=settings.consumed_topics, group_id=settings.consumer_group,
         consumer="inventory-reactions",
-        handler=consumer_handler(build_services(settings)),
+        handler=build_services(settings).reactions.handler(),
         partitions=settings.topic_partitions, metrics_port=settings.consumer_metrics_port,
         metrics_host=settings.consumer_metrics_host, auth=settings.kafka_auth())
 

@@ -16,10 +16,8 @@ from fastapi import FastAPI
 
 from gotong_platform.auth import TokenVerifier, verifier_from_settings
 from gotong_platform.calendar import Clock, SystemClock
-from gotong_platform.consumer import Handler
-from gotong_platform.consumer.process import by_source
 from gotong_platform.db import DbConnection
-from gotong_platform.directory import Directory, apply_members_event
+from gotong_platform.directory import Directory
 from gotong_platform.eventstore import PostgresEventStore
 from gotong_platform.http.service import from_environment, install_platform
 from gotong_platform.migrations import upgrade
@@ -42,12 +40,12 @@ from inventory.application.sales import SalesService
 from inventory.application.stock import StockService
 from inventory.application.transfers import TransferService
 from inventory.entrypoints.api import AppContext, router
+from inventory.entrypoints.consumer import ReactionsConsumer
 from inventory.settings import InventorySettings
 
 __all__ = [
     "Services",
     "build_services",
-    "consumer_handler",
     "create_api_pool",
     "create_app",
     "event_store",
@@ -65,7 +63,7 @@ class Services:
     transfers: TransferService
     sales: SalesService
     offline: OfflineFacts
-    reactions: PaymentReactions
+    reactions: ReactionsConsumer  # the consumer's: ``reactions.handler()``
     calendar: BusinessCalendar
 
 
@@ -83,13 +81,8 @@ def build_services(settings: InventorySettings, clock: Clock | None = None) -> S
         transfers=TransferService(warehouses, products, ledgers, PostgresTransferLines(),
                                   directory),
         sales=selling, offline=OfflineFacts(selling, stock, calendar),
-        reactions=PaymentReactions(sales, products, ledgers, calendar), calendar=calendar)
-
-
-def consumer_handler(services: Services) -> Handler:
-    """Everything the inventory consumer applies, routed by the producing service: the
-    members events keep the local directory, the payments events answer the sales."""
-    return by_source({"members": apply_members_event, "payments": services.reactions})
+        reactions=ReactionsConsumer(PaymentReactions(sales, products, ledgers, calendar)),
+        calendar=calendar)
 
 
 async def rebuild(settings: InventorySettings, conn: DbConnection) -> int:

@@ -51,7 +51,7 @@ from inventory.domain import (
     new_ledger,
     stock_event_from_payload,
 )
-from inventory.main import build_services, consumer_handler, event_store
+from inventory.main import build_services, event_store
 
 pytestmark = pytest.mark.integration
 
@@ -228,7 +228,7 @@ async def test_what_commands_read_equals_a_full_replay(
                  "counted_qty": op[1]}]}, shop.clerk)
             assert answer.status_code in (201, 404, 409, 422), answer.text
         elif kind == "refuse" and sales:
-            handler = consumer_handler(build_services(api.settings, CLOCK))
+            handler = build_services(api.settings, CLOCK).reactions.handler()
             async with api.pool.acquire() as conn, conn.transaction():
                 await handler(conn, refused(shop, sales[op[1] % len(sales)]))
     await assert_reads_equal_replay(api, shop, product)

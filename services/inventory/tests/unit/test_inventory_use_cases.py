@@ -212,7 +212,7 @@ async def test_a_refused_payment_voids_the_sale_and_returns_its_stock_once(
                    business_date=TODAY, recorded_at=CLOCK.now())
 
     for _ in range(2):  # a redelivery finds nothing left to do
-        await inv.reactions.compensate(NO_CONN, refusal, env)
+        await inv.reactions.payment_refused(NO_CONN, refusal, env, PROVENANCE)
 
     sale, _ = await FakeSales(inv.streams).load(NO_CONN, sold.sale.sale_id)
     ledger, _ = await FakeStockLedgers(inv.streams).load(NO_CONN, shop.warehouse_id,

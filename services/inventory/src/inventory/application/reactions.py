@@ -9,11 +9,12 @@
   whether the sale was paid, and a void after completion is a transition the sale allows.
   Whatever order the two answers arrive in, the sale ends voided with its stock back.
 
-The runner calls a reaction inside its transaction with the consumed position and event
-id, so the events written here (event store + outbox) exist exactly once per consumed
-event. A repeated delivery is skipped by the runner; a second refusal for a voided sale
-finds nothing left to do (returned issues are skipped), so compensation is idempotent
-in itself too. Lost races on a ledger are retried in a savepoint.
+The consumer (``entrypoints.consumer``) decodes the event and calls a reaction inside
+the runner's transaction with the consumed position and event id, so the events written
+here (event store + outbox) exist exactly once per consumed event. A repeated delivery
+is skipped by the runner; a second refusal for a voided sale finds nothing left to do
+(returned issues are skipped), so compensation is idempotent in itself too. Lost races
+on a ledger are retried in a savepoint.
 """
 
 from __future__ import annotations
@@ -21,12 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from gotong_platform.consumer import ConsumedEvent
-from gotong_platform.contracts import contract_for
 from gotong_platform.contracts import payments as p
 from gotong_platform.db import DbConnection
 from gotong_platform.envelope import Envelope
-from gotong_platform.provenance import CommandMeta, Provenance
+from gotong_platform.provenance import Provenance
 from inventory.application.clock import BusinessCalendar
 from inventory.application.errors import CooperativeNotKnown
 from inventory.application.ports import Products, Sales, StockLedgers
@@ -45,47 +44,43 @@ from inventory.domain import (
     void_sale,
 )
 
-__all__ = ["ACTOR", "PaymentReactions"]
+__all__ = ["PaymentReactions"]
 
-ACTOR = "inventory-reactions"
 _DETAIL_MAX = 500  # the domain's limit on a void's detail
 
 
 @dataclass(frozen=True)
 class PaymentReactions:
-    """The consumer's handler of the payments service's events."""
+    """What inventory does with the payments service's answer about a sale. ``env``:
+    the answer's envelope (its id is the payment's reference, its date the fallback
+    business date); ``provenance``: the reaction's, which continues the answer's flow."""
 
     sales: Sales
     products: Products
     ledgers: StockLedgers
     calendar: BusinessCalendar
 
-    async def __call__(self, conn: DbConnection, event: ConsumedEvent) -> None:
-        env = event.envelope
-        cls = contract_for(env.source, env.event_type, env.schema_version)
-        if cls is None:
-            return  # savings, loans, payouts: not inventory's business
-        fact = cls.model_validate(event.data)
-        match fact:
-            case p.SalePaymentRecordedV1():
-                await retry_on_conflict(conn, lambda: self.complete(conn, fact, env))
-            case p.SalePaymentRefusedV1():
-                await retry_on_conflict(conn, lambda: self.compensate(conn, fact, env))
+    async def payment_recorded(self, conn: DbConnection, fact: p.SalePaymentRecordedV1,
+                               env: Envelope, provenance: Provenance) -> None:
+        await retry_on_conflict(conn, lambda: self._complete(conn, fact, env, provenance))
 
-    async def complete(self, conn: DbConnection, fact: p.SalePaymentRecordedV1,
-                       env: Envelope) -> None:
+    async def payment_refused(self, conn: DbConnection, fact: p.SalePaymentRefusedV1,
+                              env: Envelope, provenance: Provenance) -> None:
+        await retry_on_conflict(conn, lambda: self._compensate(conn, fact, env, provenance))
+
+    async def _complete(self, conn: DbConnection, fact: p.SalePaymentRecordedV1,
+                        env: Envelope, provenance: Provenance) -> None:
         sale, version = await self._sale(conn, fact.sale_id, fact.cooperative_id)
         today = await self._today(conn, sale.cooperative_id, env)
         events = complete_sale(sale, CompleteSale(payment_ref=str(env.event_id),
                                                   completed_on=env.business_date), today=today)
         if events:
-            await self.sales.save(conn, sale, version, events, provenance=self._provenance(env))
+            await self.sales.save(conn, sale, version, events, provenance=provenance)
 
-    async def compensate(self, conn: DbConnection, fact: p.SalePaymentRefusedV1,
-                         env: Envelope) -> None:
+    async def _compensate(self, conn: DbConnection, fact: p.SalePaymentRefusedV1,
+                          env: Envelope, provenance: Provenance) -> None:
         sale, version = await self._sale(conn, fact.sale_id, fact.cooperative_id)
         today = await self._today(conn, sale.cooperative_id, env)
-        provenance = self._provenance(env)
         if sale.status is not SaleStatus.VOIDED:
             detail = f"{fact.reason_code}: {fact.detail}"[:_DETAIL_MAX]
             events = void_sale(sale, VoidSale(reason_code=VoidReason.PAYMENT_FAILED,
@@ -124,10 +119,3 @@ class PaymentReactions:
             return await self.calendar.today(conn, cooperative_id)
         except CooperativeNotKnown:
             return env.business_date
-
-    def _provenance(self, env: Envelope) -> Provenance:
-        """A reaction continues the flow of the event it answers (correlation, trace)."""
-        meta = CommandMeta.current(
-            actor=ACTOR, command_id=str(env.event_id),
-            correlation=str(env.correlation_id) if env.correlation_id else None)
-        return Provenance(meta, causation_id=env.event_id)
