@@ -24,7 +24,6 @@ from gotong_platform.calendar import FixedClock
 from gotong_platform.db import DbConnection
 from gotong_platform.domain import ConcurrencyConflict
 from gotong_platform.provenance import CommandMeta, Provenance
-from gotong_platform.testing.fixtures import business_now
 from inventory.adapters.ledgers import PostgresStockLedgers
 from inventory.adapters.products import PostgresProducts
 from inventory.adapters.sales import PostgresSales
@@ -257,8 +256,8 @@ class TestTheFakes(PortContract):
 
 class TestThePostgresAdapters(PortContract):
     @pytest.fixture
-    async def ports(self, api: Api) -> AsyncIterator[Ports]:
-        store = event_store(api.settings, FixedClock(business_now()))
+    async def ports(self, api: Api, clock: FixedClock) -> AsyncIterator[Ports]:
+        store = event_store(api.settings, clock)
         products, ledgers = PostgresProducts(store), PostgresStockLedgers(store)
         async with api.pool.acquire() as conn:
             yield Ports(conn, PostgresWarehouses(store), products, ledgers,
