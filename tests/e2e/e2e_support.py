@@ -31,10 +31,8 @@ from gotong_platform.db import create_pool
 from gotong_platform.kafka import make_consumer, make_producer
 from gotong_platform.money import round_half_up_div
 from gotong_platform.outbox import OutboxRelay, RelayConfig
-from inventory.adapters.repository import InventoryRepository
-from inventory.application.reactions import consumer_handler
+from inventory.main import build_services as build_inventory_services
 from inventory.main import create_app as create_inventory_app
-from inventory.main import event_store
 from inventory.settings import InventorySettings
 from members.main import create_app as create_members_app
 from members.settings import MembersSettings
@@ -173,8 +171,7 @@ async def federation(database_factory: Any, topic_factory: Any, kafka_bootstrap:
         consumers = {
             "inventory": Consumer("inventory-reactions", inventory.database_url, kafka_bootstrap,
                                   inventory.consumed_topics,
-                                  consumer_handler(InventoryRepository(
-                                      event_store(inventory, clock)))),
+                                  build_inventory_services(inventory, clock).reactions.handler()),
             "payments": Consumer("payments-reactions", payments.database_url, kafka_bootstrap,
                                  payments.consumed_topics,
                                  build_services(payments, clock).reactions.handler()),

@@ -13,9 +13,7 @@ async def _consume(settings: InventorySettings, args: argparse.Namespace) -> Non
     from gotong_platform.consumer.process import run_consumer_process
     from gotong_platform.migrations import upgrade
     from gotong_platform.telemetry import configure_logging, configure_tracing
-    from inventory.adapters.repository import InventoryRepository
-    from inventory.application.reactions import consumer_handler
-    from inventory.main import event_store
+    from inventory.main import build_services
 
     configure_logging(settings.log_level)
     configure_tracing("inventory-consumer", otlp_endpoint=settings.otlp_endpoint)
@@ -24,27 +22,24 @@ async def _consume(settings: InventorySettings, args: argparse.Namespace) -> Non
         dsn=settings.database_url, bootstrap=settings.kafka_bootstrap,
         topics=settings.consumed_topics, group_id=settings.consumer_group,
         consumer="inventory-reactions",
-        handler=consumer_handler(InventoryRepository(event_store(settings))),
+        handler=build_services(settings).reactions.handler(),
         partitions=settings.topic_partitions, metrics_port=settings.consumer_metrics_port,
         metrics_host=settings.consumer_metrics_host, auth=settings.kafka_auth())
 
 
 async def _rebuild_snapshots(settings: InventorySettings, args: argparse.Namespace) -> None:
     """Replay every product and ledger stream and rewrite its snapshot and query rows."""
-    import asyncpg
-
-    from gotong_platform.db import init_connection
+    from gotong_platform.db import create_pool
     from gotong_platform.migrations import upgrade
-    from inventory.adapters.repository import InventoryRepository
-    from inventory.main import event_store
+    from inventory.main import rebuild
 
     await upgrade(settings.database_url, settings.migrations_dir)
-    conn = await asyncpg.connect(settings.database_url)
+    pool = await create_pool(settings.database_url, min_size=1, max_size=1)
     try:
-        await init_connection(conn)
-        count = await InventoryRepository(event_store(settings)).rebuild_snapshots(conn)
+        async with pool.acquire() as conn:
+            count = await rebuild(settings, conn)
     finally:
-        await conn.close()
+        await pool.close()
     print(f"rebuilt the snapshots of {count} streams")
 
 

@@ -1,61 +1,102 @@
-"""Composition root of the inventory service: ``create_app(settings)``.
+"""Composition root of the inventory service: ``create_app(settings)`` for the API and
+``build_services(settings)`` for the consumer and maintenance commands.
 
-The lifespan owns every resource (migrations, pool) and releases it on shutdown.
-Nothing is built at import.
+Here the PostgreSQL adapters (``inventory.adapters``) are wired into the use cases
+(``inventory.application``, which know them only by their ports). The lifespan owns
+every resource (migrations, pool) and releases it on shutdown. Nothing is built at import.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
-import asyncpg
 from fastapi import FastAPI
 
 from gotong_platform.auth import TokenVerifier, verifier_from_settings
 from gotong_platform.calendar import Clock, SystemClock
-from gotong_platform.db import init_connection
+from gotong_platform.db import DbConnection
 from gotong_platform.directory import Directory
 from gotong_platform.eventstore import PostgresEventStore
 from gotong_platform.http.service import from_environment, install_platform
 from gotong_platform.migrations import upgrade
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
-from inventory.adapters.repository import InventoryRepository
+from inventory.adapters.directory import LocalDirectory
+from inventory.adapters.ledgers import PostgresStockLedgers
+from inventory.adapters.pool import create_api_pool as _create_pool
+from inventory.adapters.products import PostgresProducts
+from inventory.adapters.queries import Pool
+from inventory.adapters.rebuild import rebuild_snapshots
+from inventory.adapters.sales import PostgresSales
+from inventory.adapters.till import PostgresTill
+from inventory.adapters.transfers import PostgresTransferLines
+from inventory.adapters.warehouses import PostgresWarehouses
 from inventory.application.catalogue import CatalogueService
+from inventory.application.clock import BusinessCalendar
+from inventory.application.offline import OfflineFacts
+from inventory.application.reactions import PaymentReactions
 from inventory.application.sales import SalesService
 from inventory.application.stock import StockService
 from inventory.application.transfers import TransferService
-from inventory.entrypoints.api import AppContext, build_router
+from inventory.entrypoints.api import AppContext, router
+from inventory.entrypoints.consumer import ReactionsConsumer
 from inventory.settings import InventorySettings
 
-__all__ = ["create_api_pool", "create_app", "event_store", "token_verifier"]
+__all__ = [
+    "Services",
+    "build_services",
+    "create_api_pool",
+    "create_app",
+    "event_store",
+    "rebuild",
+    "token_verifier",
+]
 
 
-async def _keep_session(conn: asyncpg.Connection) -> None:
-    """Nothing to reset when a connection goes back to the API's pool."""
+@dataclass(frozen=True)
+class Services:
+    """The use cases, wired to the PostgreSQL adapters."""
+
+    catalogue: CatalogueService
+    stock: StockService
+    transfers: TransferService
+    sales: SalesService
+    offline: OfflineFacts
+    reactions: ReactionsConsumer  # the consumer's: ``reactions.handler()``
+    calendar: BusinessCalendar
 
 
-async def create_api_pool(settings: InventorySettings) -> asyncpg.Pool:
-    """The API's pool (JSON codecs as ``gotong_platform.db.create_pool``).
+def build_services(settings: InventorySettings, clock: Clock | None = None) -> Services:
+    """The use cases, on the service's clock (the system's unless a test sets one)."""
+    store = event_store(settings, clock)
+    warehouses, products = PostgresWarehouses(store), PostgresProducts(store)
+    ledgers, sales = PostgresStockLedgers(store), PostgresSales(store)
+    directory = LocalDirectory()
+    calendar = BusinessCalendar(directory, store.clock)
+    stock = StockService(warehouses, products, ledgers, directory)
+    selling = SalesService(PostgresTill(store, products, ledgers), directory)
+    return Services(
+        catalogue=CatalogueService(warehouses, products), stock=stock,
+        transfers=TransferService(warehouses, products, ledgers, PostgresTransferLines(),
+                                  directory),
+        sales=selling, offline=OfflineFacts(selling, stock, calendar),
+        reactions=ReactionsConsumer(PaymentReactions(sales, products, ledgers, calendar)),
+        calendar=calendar)
 
-    On release asyncpg still rolls back a transaction left open, but skips its default
-    reset query (``pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL``): one round
-    trip per command, and the API never takes session advisory locks, opens cursors,
-    listens or changes session settings on these connections.
 
-    Statements run on generic plans (``plan_cache_mode``): the big per-command statements
-    (a sale's load, the append with its query rows) were re-planned on every execution,
-    about 0.1-0.25 ms of PostgreSQL CPU per sale on a probe. Their per-key reads are
-    written so a generic plan probes indexes whatever the table sizes when it was made
-    (``test_inventory_pool`` checks the sale's load)."""
-    pool = await asyncpg.create_pool(settings.database_url,
-                                     min_size=min(2, settings.pool_max_size),
-                                     max_size=settings.pool_max_size, init=init_connection,
-                                     reset=_keep_session,
-                                     server_settings={"plan_cache_mode": "force_generic_plan"})
-    if pool is None:  # the stub allows None only for a pool that was never awaited
-        raise RuntimeError("asyncpg returned no pool")
-    return pool
+async def rebuild(settings: InventorySettings, conn: DbConnection) -> int:
+    """``rebuild_snapshots`` on the service's streams (``python -m inventory
+    rebuild-snapshots``); the number of streams rewritten."""
+    store = event_store(settings)
+    return await rebuild_snapshots(conn, warehouses=PostgresWarehouses(store),
+                                   products=PostgresProducts(store),
+                                   ledgers=PostgresStockLedgers(store))
+
+
+async def create_api_pool(settings: InventorySettings) -> Pool:
+    """The API's pool (``inventory.adapters.pool``: generic plans, no reset query)."""
+    return await _create_pool(settings.database_url, max_size=settings.pool_max_size)
 
 
 def token_verifier(settings: InventorySettings) -> TokenVerifier:
@@ -81,16 +122,15 @@ def create_app(settings: InventorySettings, *, clock: Clock | None = None) -> Fa
         await upgrade(settings.database_url, settings.migrations_dir)
         pool = await create_api_pool(settings)
         try:
-            store = event_store(settings, clock)
-            repo = InventoryRepository(store)
+            services = build_services(settings, clock)
             # The local copy of the members directory, fed by the consumer. A registered
             # cooperative's place (regency, time zone) is kept a few seconds per process:
             # the tenancy check and the business date then cost no query.
             directory = Directory(pool, cache_ttl=settings.directory_cache_ttl_s)
             app.state.inventory = AppContext(
-                pool=pool, catalogue=CatalogueService(repo), stock=StockService(repo),
-                transfers=TransferService(repo), sales=SalesService(repo),
-                clock=store.clock, directory=directory)
+                pool=pool, catalogue=services.catalogue, stock=services.stock,
+                transfers=services.transfers, sales=services.sales, offline=services.offline,
+                clock=services.calendar.clock, directory=directory)
             app.state.cooperative_directory = directory
             yield
         finally:
@@ -107,7 +147,7 @@ def create_app(settings: InventorySettings, *, clock: Clock | None = None) -> Fa
         app, source="inventory", verifier=token_verifier(settings), metrics=metrics,
         limits=settings.edge_limits(),
         pool=lambda: app.state.inventory.pool,
-        routers=[build_router()])
+        routers=[router])
 
 
 # What each uvicorn worker builds (``python -m inventory api``).

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest_asyncio
@@ -11,6 +13,10 @@ from inventory_api_support import JWT_KEY, Api
 from gotong_platform.auth import TokenIssuer
 from inventory.main import create_app
 from inventory.settings import InventorySettings
+
+# The in-memory fakes of the ports live with the unit tests, which run on them; the
+# port contract runs them here beside the PostgreSQL adapters.
+sys.path.append(str(Path(__file__).resolve().parents[1] / "unit"))
 
 
 @pytest_asyncio.fixture

@@ -6,7 +6,7 @@ import pytest
 from inventory_api_support import JWT_KEY
 
 from gotong_platform.migrations import upgrade
-from inventory.adapters.repository import _LOAD_PLACE
+from inventory.adapters.till import LOAD_PLACE
 from inventory.main import create_api_pool
 from inventory.settings import InventorySettings
 
@@ -43,7 +43,7 @@ async def test_the_sale_load_probes_by_key_on_a_generic_plan_over_small_tables(
     try:
         async with pool.acquire() as conn:
             assert await conn.fetchval("SHOW plan_cache_mode") == "force_generic_plan"
-            await conn.execute(f"PREPARE load_place(text, text[], text[], text[]) AS {_LOAD_PLACE}")
+            await conn.execute(f"PREPARE load_place(text, text[], text[], text[]) AS {LOAD_PLACE}")
             plan = "\n".join(r[0] for r in await conn.fetch(
                 "EXPLAIN EXECUTE load_place('warehouse-x', ARRAY['product-a', 'product-b'],"
                 " ARRAY['stock-warehouse-x--product-a', 'stock-warehouse-x--product-b'],"

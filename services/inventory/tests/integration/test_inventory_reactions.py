@@ -23,10 +23,8 @@ from gotong_platform.envelope import Envelope, encode_kafka_headers
 from gotong_platform.ids import uuid7
 from gotong_platform.kafka import make_consumer, make_producer
 from gotong_testing import business_now
-from inventory.adapters.repository import InventoryRepository
-from inventory.application.reactions import consumer_handler
 from inventory.domain import SaleNotFound
-from inventory.main import event_store
+from inventory.main import build_services
 
 pytestmark = pytest.mark.integration
 
@@ -60,7 +58,7 @@ def paid(shop: Shop, sale: dict[str, Any]) -> ConsumedEvent:
 
 
 async def deliver(api: Api, event: ConsumedEvent) -> None:
-    handler = consumer_handler(InventoryRepository(event_store(api.settings, CLOCK)))
+    handler = build_services(api.settings, CLOCK).reactions.handler()
     async with api.pool.acquire() as conn, conn.transaction():
         await handler(conn, event)
 
@@ -201,7 +199,7 @@ async def test_through_the_runner_on_kafka_a_redelivered_refusal_applies_once(
         pool=api.pool,
         consumer=make_consumer(kafka_bootstrap, group_id=None, client_id="inventory-test"),
         dlq_producer=make_producer(kafka_bootstrap, client_id="inventory-test-dlq"),
-        handler=consumer_handler(InventoryRepository(event_store(api.settings, CLOCK))),
+        handler=build_services(api.settings, CLOCK).reactions.handler(),
         config=RunnerConfig(consumer="inventory-reactions", topics=(topic,), group_id=None,
                             retry_backoff_s=0.01))
     await runner.start()

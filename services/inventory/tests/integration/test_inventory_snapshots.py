@@ -12,6 +12,7 @@ snapshot is replayed, and the snapshots rebuild from the events.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,27 +26,32 @@ from gotong_platform.calendar import FixedClock
 from gotong_platform.commands import CommandMeta
 from gotong_platform.consumer import ConsumedEvent
 from gotong_platform.contracts import payments as p
+from gotong_platform.db import DbConnection
 from gotong_platform.domain import ConcurrencyConflict
 from gotong_platform.envelope import Envelope
 from gotong_platform.ids import uuid7
 from gotong_platform.provenance import Provenance
 from gotong_testing import business_now
 from inventory.adapters import projections
-from inventory.adapters.repository import InventoryRepository
+from inventory.adapters.ledgers import PostgresStockLedgers
+from inventory.adapters.products import PostgresProducts
+from inventory.adapters.rebuild import rebuild_snapshots
 from inventory.adapters.snapshots import ledger_snapshot
-from inventory.application.reactions import consumer_handler
+from inventory.adapters.till import PostgresTill
+from inventory.adapters.warehouses import PostgresWarehouses
 from inventory.application.sales import OrderLine, SaleOrder
 from inventory.domain import (
     BuyerType,
     GoodsReceived,
     PaymentMethod,
+    Place,
     SalePayment,
     StockLedger,
     evolve_stock,
     new_ledger,
     stock_event_from_payload,
 )
-from inventory.main import event_store
+from inventory.main import build_services, event_store
 
 pytestmark = pytest.mark.integration
 
@@ -63,8 +69,42 @@ operations = st.lists(st.one_of(
 ), min_size=1, max_size=12)
 
 
-def repo(api: Api) -> InventoryRepository:
-    return InventoryRepository(event_store(api.settings, CLOCK))
+@dataclass(frozen=True)
+class Streams:
+    """The loads these tests compare, as the repositories read them."""
+
+    ledgers: PostgresStockLedgers
+    products: PostgresProducts
+    till: PostgresTill
+    warehouses: PostgresWarehouses
+
+    async def load_stock(self, conn: Any, warehouse_id: str, product_id: str,
+                         entry_ids: Any = ()) -> tuple[StockLedger, int]:
+        return await self.ledgers.load(conn, warehouse_id, product_id, entry_ids)
+
+    async def replayed_stock(self, conn: Any, warehouse_id: str, product_id: str
+                             ) -> tuple[StockLedger, int]:
+        return await self.ledgers.replay(conn, warehouse_id, product_id)
+
+    async def load_place(self, conn: Any, *args: Any, **kwargs: Any) -> Place:
+        return await self.till.load_place(conn, *args, **kwargs)
+
+    async def load_product(self, conn: Any, product_id: str) -> Any:
+        return await self.products.load(conn, product_id)
+
+    async def _replay_product(self, conn: Any, product_id: str) -> Any:
+        return await self.products.replay(conn, product_id)
+
+    async def rebuild_snapshots(self, conn: DbConnection) -> int:
+        return await rebuild_snapshots(conn, warehouses=self.warehouses,
+                                       products=self.products, ledgers=self.ledgers)
+
+
+def repo(api: Api) -> Streams:
+    store = event_store(api.settings, CLOCK)
+    products, ledgers = PostgresProducts(store), PostgresStockLedgers(store)
+    return Streams(ledgers, products, PostgresTill(store, products, ledgers),
+                   PostgresWarehouses(store))
 
 
 def refused(shop: Shop, sale_id: str) -> ConsumedEvent:
@@ -188,7 +228,7 @@ async def test_what_commands_read_equals_a_full_replay(
                  "counted_qty": op[1]}]}, shop.clerk)
             assert answer.status_code in (201, 404, 409, 422), answer.text
         elif kind == "refuse" and sales:
-            handler = consumer_handler(repo(api))
+            handler = build_services(api.settings, CLOCK).reactions.handler()
             async with api.pool.acquire() as conn, conn.transaction():
                 await handler(conn, refused(shop, sales[op[1] % len(sales)]))
     await assert_reads_equal_replay(api, shop, product)
@@ -279,14 +319,14 @@ async def test_a_concurrent_writer_of_a_ledger_gets_409(api: Api, shop: Shop) ->
         assert other.status_code == 201, other.text
         return place
 
-    sales.repo.load_place = load_then_race
+    sales.till.load_place = load_then_race
     try:
         async with api.pool.acquire() as conn:
             with pytest.raises(ConcurrencyConflict):
                 async with conn.transaction():
                     await sales.record(conn, shop.coop, order, today(), Provenance(meta))
     finally:
-        del sales.repo.load_place
+        del sales.till.load_place
     level = await api.pool.fetchrow(
         "SELECT on_hand, version FROM stock_levels WHERE product_id = $1", shop.rice)
     assert (level["on_hand"], level["version"]) == (9_000, 2)  # the other sale only

@@ -29,7 +29,7 @@ from test_inventory_stock_properties import EXPIRY, WRITE_OFF, decide, start
 
 from gotong_platform.domain import DomainError
 from gotong_platform.money import MAX_AMOUNT_IDR
-from inventory.application.publishing import stock_contract
+from inventory.adapters.publishing import stock_contract
 from inventory.domain import (
     AmountTooLarge,
     IssueReason,

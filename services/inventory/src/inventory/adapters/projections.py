@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 import asyncpg
-import orjson
 
 from gotong_platform.db import DbConnection, json_dumps
 from gotong_platform.eventstore import AlsoWrite
 from inventory.adapters.snapshots import Entry
-from inventory.application.errors import DuplicateSku
 from inventory.domain import (
     BaseUnit,
+    DuplicateSku,
     Product,
     ProductPriceSet,
     SaleCompleted,
@@ -28,8 +26,6 @@ from inventory.domain import (
     SaleVoided,
     StockIssued,
     StockLedger,
-    StockLine,
-    StockTransferredOut,
     Warehouse,
     event_to_payload,
 )
@@ -39,13 +35,10 @@ __all__ = [
     "average_per_qty",
     "insert_product",
     "insert_warehouse",
-    "mark_transfer_received",
     "project_sale",
     "project_stock",
-    "record_transfer_out",
     "run_writes",
     "sale_recorded_writes",
-    "stock_lines",
     "stock_stream_id",
     "stock_writes",
     "update_product_snapshot",
@@ -247,41 +240,3 @@ async def add_sale_flags(conn: DbConnection, sale_id: str, flags: Sequence[str])
     await conn.execute(
         """UPDATE sales SET flags = ARRAY(SELECT DISTINCT unnest(flags || $2::text[]))
            WHERE sale_id = $1""", sale_id, list(flags))
-
-
-async def record_transfer_out(
-    conn: DbConnection, event: StockTransferredOut, *, from_cooperative_id: str
-) -> None:
-    lines = [{"lot_id": line.lot_id, "qty": line.qty, "cost_idr": line.cost_idr,
-              "expiry_date": line.expiry_date.isoformat() if line.expiry_date else None}
-             for line in event.lines]
-    await conn.execute(
-        """INSERT INTO transfer_lines (transfer_id, product_id, from_warehouse_id,
-               from_cooperative_id, to_warehouse_id, to_cooperative_id, qty_sent, lines,
-               sent_on, status)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'sent')""",
-        event.transfer_id, event.product_id, event.warehouse_id, from_cooperative_id,
-        event.to_warehouse_id, event.to_cooperative_id, sum(line.qty for line in event.lines),
-        json_dumps(lines), event.business_date)
-
-
-async def mark_transfer_received(
-    conn: DbConnection, transfer_id: str, product_id: str, *, received_product_id: str,
-    qty_received: int, received_on: date,
-) -> None:
-    await conn.execute(
-        """UPDATE transfer_lines SET status = 'received', received_product_id = $3,
-               qty_received = $4, received_on = $5
-           WHERE transfer_id = $1 AND product_id = $2""",
-        transfer_id, product_id, received_product_id, qty_received, received_on)
-
-
-def stock_lines(stored: Any) -> tuple[StockLine, ...]:
-    """The lines of a transfer as stored by ``record_transfer_out`` (jsonb, decoded or not,
-    whatever codec the connection has)."""
-    raw: list[dict[str, Any]] = orjson.loads(stored) if isinstance(stored, str) else stored
-    return tuple(
-        StockLine(lot_id=line["lot_id"], qty=int(line["qty"]), cost_idr=int(line["cost_idr"]),
-                  expiry_date=(date.fromisoformat(line["expiry_date"])
-                               if line.get("expiry_date") else None))
-        for line in raw)

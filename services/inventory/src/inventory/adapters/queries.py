@@ -1,4 +1,8 @@
-"""Reads of the query tables for the API (JSON-ready dicts shaped as the API schemas)."""
+"""Reads of the query tables for the API (JSON-ready dicts shaped as the API schemas).
+
+Every read SQL the routes need is here; a command's route reads its answer on the
+command's connection (its own writes), a read route on the pool.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,8 @@ from gotong_platform.db import DbConnection
 from inventory.domain import SaleRecorded
 
 __all__ = [
+    "Db",
+    "Pool",
     "list_products",
     "list_sales",
     "list_warehouses",
@@ -20,9 +26,11 @@ __all__ = [
     "sale",
     "stock_levels",
     "transfer",
+    "warehouse_stock",
 ]
 
-Db = DbConnection | asyncpg.Pool
+Pool = asyncpg.Pool  # the API's pool, as the routes hold it
+Db = DbConnection | Pool
 
 
 async def list_warehouses(db: Db, cooperative_id: str) -> list[dict[str, Any]]:
@@ -74,6 +82,18 @@ async def stock_levels(
          "average_cost_per_qty": r["average_per_qty"], "negative": r["negative"],
          "lots": by_product.get(r["product_id"], [])}
         for r in rows]
+
+
+async def warehouse_stock(pool: Pool, cooperative_id: str, warehouse_id: str
+                          ) -> list[dict[str, Any]] | None:
+    """``stock_levels`` of a warehouse of the cooperative; None when it has no such
+    warehouse (another cooperative's is "not found" too)."""
+    async with pool.acquire() as conn:
+        if not await conn.fetchval(
+                "SELECT 1 FROM warehouses WHERE warehouse_id = $1 AND cooperative_id = $2",
+                warehouse_id, cooperative_id):
+            return None
+        return await stock_levels(conn, warehouse_id)
 
 
 async def sale(db: Db, cooperative_id: str, sale_id: str) -> dict[str, Any] | None:

@@ -6,27 +6,34 @@ The zone comes from the local members directory; the clock is the service's own
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from gotong_platform.calendar import Clock, TimeZone, today_in
 from gotong_platform.db import DbConnection
-from gotong_platform.directory import Directory
 from inventory.application.errors import CooperativeNotKnown
+from inventory.application.ports import MembersDirectory
 
-__all__ = ["business_date"]
+__all__ = ["BusinessCalendar", "business_date"]
 
 
-async def business_date(conn: DbConnection | Directory, cooperative_id: str, clock: Clock
-                        ) -> date:
-    """Today's business date of the cooperative, from the local members directory (a
-    connection's, or a ``Directory`` that may hold the cooperative's place in its cache).
+def business_date(time_zone: str | None, clock: Clock) -> date:
+    """Today in the cooperative's ``time_zone`` (as the directory has it).
 
     Inventory records nothing for a cooperative its directory does not know yet (the
     tenancy check refuses it first), hence ``CooperativeNotKnown`` rather than a default.
     """
-    directory = conn if isinstance(conn, Directory) else Directory(conn)
-    place = await directory.place_of(cooperative_id)
-    time_zone = place.time_zone if place is not None else None
     if time_zone not in TimeZone.__members__:
         raise CooperativeNotKnown("cooperative not found")
     return today_in(clock, time_zone)
+
+
+@dataclass(frozen=True)
+class BusinessCalendar:
+    """The business date of a cooperative, its zone read in the caller's transaction."""
+
+    directory: MembersDirectory
+    clock: Clock
+
+    async def today(self, conn: DbConnection, cooperative_id: str) -> date:
+        return business_date(await self.directory.time_zone(conn, cooperative_id), self.clock)

@@ -1,4 +1,5 @@
-"""Rules the application layer enforces across aggregates and services.
+"""Rules the application layer enforces across aggregates and services (the directory,
+the price list, transfers between cooperatives).
 
 The kind (base class) sets the HTTP status at the edge: ``InvalidInput`` 422,
 ``RuleViolated`` 409, ``NotFound`` 404.
@@ -9,7 +10,6 @@ from gotong_platform.domain import InvalidInput, NotFound, RuleViolated
 __all__ = [
     "CooperativeNotKnown",
     "DuplicateProductLine",
-    "DuplicateSku",
     "InvalidFactPayload",
     "NoListPrice",
     "NotAnActiveMember",
@@ -19,12 +19,6 @@ __all__ = [
     "TransferNotFound",
     "UnknownBuyerCooperative",
 ]
-
-
-class DuplicateSku(RuleViolated):
-    """Another product of this cooperative already has this SKU."""
-
-    code = "duplicate-sku"
 
 
 class NotAnActiveMember(InvalidInput):

@@ -21,12 +21,11 @@ from datetime import date
 from itertools import groupby
 
 from gotong_platform.db import DbConnection
-from gotong_platform.directory import Directory
 from gotong_platform.ids import new_id
 from gotong_platform.provenance import Provenance
-from inventory.adapters.repository import InventoryRepository, StagedStock
 from inventory.application.errors import NoListPrice, OutsideFederation, UnknownBuyerCooperative
 from inventory.application.lookups import is_active_member, require_active_member
+from inventory.application.ports import MembersDirectory, Till
 from inventory.application.stock import FLAG_MEMBER_UNVERIFIED
 from inventory.domain import (
     BuyerType,
@@ -40,7 +39,9 @@ from inventory.domain import (
     SaleLine,
     SalePayment,
     SaleRecorded,
+    StockEvent,
     StockIssued,
+    StockLedger,
     WarehouseNotFound,
     evolve_stock,
     issue_stock,
@@ -95,7 +96,8 @@ class RecordedSale:
 
 @dataclass(frozen=True)
 class SalesService:
-    repo: InventoryRepository
+    till: Till
+    directory: MembersDirectory
 
     async def record(
         self, conn: DbConnection, cooperative_id: str, order: SaleOrder, today: date,
@@ -107,7 +109,7 @@ class SalesService:
         # Ledgers in product order, in every transaction that writes several: two sales
         # racing over the same products then wait for each other instead of deadlocking.
         numbered = sorted(enumerate(order.lines, start=1), key=lambda nl: nl[1].product_id)
-        place = await self.repo.load_place(
+        place = await self.till.load_place(
             conn, order.warehouse_id, [line.product_id for line in order.lines],
             [f"{sale_id}/{n}" for n, _ in numbered])
         warehouse = place.warehouse
@@ -122,12 +124,12 @@ class SalesService:
         events = record_sale(None, self._command(cooperative_id, order, products),
                              sale_id=sale_id, today=today)
         flags = await self._buyer_flags(conn, cooperative_id, order)
-        staged: list[StagedStock] = []
+        issued: list[tuple[StockLedger, list[StockEvent]]] = []
         issues: list[StockIssued] = []
         for product_id, lines in groupby(numbered, key=lambda nl: nl[1].product_id):
             product = products[product_id]
-            before, version = place.ledgers[product_id]
-            ledger, taken = before, []
+            ledger, _ = place.ledgers[product_id]
+            taken: list[StockEvent] = []
             for n, line in lines:  # a product named on two lines: the second takes after
                 command = IssueStock(issue_id=f"{sale_id}/{n}", reason=IssueReason.SALE,
                                      reference=sale_id, qty=line.qty,
@@ -136,20 +138,16 @@ class SalesService:
                 for e in issue_stock(ledger, command, product=product, today=today):
                     ledger = evolve_stock(ledger, e)
                     taken.append(e)
-            staged.append(self.repo.stage_stock(
-                before, version, taken, product=product,
-                cooperative_id=warehouse.cooperative_id, provenance=provenance, after=ledger))
+            issued.append((ledger, taken))
             issues.extend(e for e in taken if isinstance(e, StockIssued))
         if any(issue.went_negative for issue in issues):
             flags.append(FLAG_WENT_NEGATIVE)
         if any(issue.issued_expired for issue in issues):
             flags.append(FLAG_ISSUED_EXPIRED)
-        categories = {pid: product.category for pid, product in products.items()}
-        sale = self.repo.stage_sale(None, 0, events, categories=categories,
-                                    provenance=provenance, flags=flags)
-        await self.repo.write(conn, staged, [sale])
+        sale = await self.till.write_sale(conn, place, issued, events, flags=flags,
+                                          provenance=provenance)
         recorded = next(e for e in events if isinstance(e, SaleRecorded))
-        return RecordedSale(sale=sale.sale, issues=issues, flags=flags, event=recorded)
+        return RecordedSale(sale=sale, issues=issues, flags=flags, event=recorded)
 
     def _command(self, cooperative_id: str, order: SaleOrder,
                  products: dict[str, Product]) -> RecordSale:
@@ -168,38 +166,36 @@ class SalesService:
     async def _buyer_flags(self, conn: DbConnection, cooperative_id: str,
                            order: SaleOrder) -> list[str]:
         if order.buyer_type is BuyerType.COOPERATIVE:
-            return await _cooperative_buyer_flags(conn, cooperative_id, order)
+            return await self._cooperative_buyer_flags(conn, cooperative_id, order)
         if order.buyer_type is not BuyerType.MEMBER or order.member_id is None:
             return []
-        if await is_active_member(conn, cooperative_id, order.member_id):
+        if await is_active_member(conn, self.directory, cooperative_id, order.member_id):
             return []
         if not order.recorded_offline:
-            await require_active_member(conn, cooperative_id, order.member_id)
+            await require_active_member(conn, self.directory, cooperative_id, order.member_id)
         return [FLAG_MEMBER_UNVERIFIED]
 
-
-async def _cooperative_buyer_flags(conn: DbConnection, cooperative_id: str,
-                                   order: SaleOrder) -> list[str]:
-    """A cooperative buyer is a known cooperative, both it and the seller in the
-    federation (only then can group reports eliminate the sale). Called after the
-    domain checked that the sale names a buyer other than the seller."""
-    if order.buyer_cooperative_id is None:
-        return []
-    directory = Directory(conn)
-    buyer = await directory.cooperative(order.buyer_cooperative_id)
-    seller = await directory.cooperative(cooperative_id)
-    if buyer is not None and buyer.in_federation and seller is not None \
-            and seller.in_federation:
-        return []
-    if order.recorded_offline:  # the goods were handed over: accepted, for staff to check
-        return [FLAG_BUYER_COOPERATIVE_UNVERIFIED]
-    if buyer is None:
-        raise UnknownBuyerCooperative(
-            f"{order.buyer_cooperative_id} is not a cooperative known here; name a "
-            "cooperative of the federation, or sell to it as a non-member.")
-    raise OutsideFederation(
-        "A sale to a cooperative is between two cooperatives of the federation; sell to "
-        "one outside it as a non-member.")
+    async def _cooperative_buyer_flags(self, conn: DbConnection, cooperative_id: str,
+                                       order: SaleOrder) -> list[str]:
+        """A cooperative buyer is a known cooperative, both it and the seller in the
+        federation (only then can group reports eliminate the sale). Called after the
+        domain checked that the sale names a buyer other than the seller."""
+        if order.buyer_cooperative_id is None:
+            return []
+        buyer = await self.directory.cooperative(conn, order.buyer_cooperative_id)
+        seller = await self.directory.cooperative(conn, cooperative_id)
+        if buyer is not None and buyer.in_federation and seller is not None \
+                and seller.in_federation:
+            return []
+        if order.recorded_offline:  # the goods were handed over: accepted, for staff to check
+            return [FLAG_BUYER_COOPERATIVE_UNVERIFIED]
+        if buyer is None:
+            raise UnknownBuyerCooperative(
+                f"{order.buyer_cooperative_id} is not a cooperative known here; name a "
+                "cooperative of the federation, or sell to it as a non-member.")
+        raise OutsideFederation(
+            "A sale to a cooperative is between two cooperatives of the federation; sell "
+            "to one outside it as a non-member.")
 
 
 def _priced(product: Product, qty: int, price_list: PriceList, day: date) -> SaleLine:

@@ -14,7 +14,6 @@ from functools import partial
 
 from gotong_platform.db import DbConnection
 from gotong_platform.provenance import Provenance
-from inventory.adapters.repository import InventoryRepository
 from inventory.application.errors import NoListPrice
 from inventory.application.ledgers import move_stock
 from inventory.application.lookups import (
@@ -23,6 +22,7 @@ from inventory.application.lookups import (
     require_active_member,
     warehouse_in,
 )
+from inventory.application.ports import MembersDirectory, Products, StockLedgers, Warehouses
 from inventory.domain import (
     AdjustStock,
     CountStock,
@@ -55,7 +55,10 @@ class ProduceReceipt:
 
 @dataclass(frozen=True)
 class StockService:
-    repo: InventoryRepository
+    warehouses: Warehouses
+    products: Products
+    ledgers: StockLedgers
+    directory: MembersDirectory
 
     async def receive_goods(
         self, conn: DbConnection, cooperative_id: str, warehouse_id: str, product_id: str,
@@ -63,7 +66,7 @@ class StockService:
     ) -> StockLedger:
         warehouse, product = await self._place(conn, cooperative_id, warehouse_id, product_id)
         ledger, _ = await move_stock(
-            conn, self.repo, warehouse, product,
+            conn, self.ledgers, warehouse, product,
             lambda ledger: receive_goods(ledger, command, product=product, today=today),
             provenance)
         return ledger
@@ -77,14 +80,15 @@ class StockService:
         warehouse, product = await self._place(conn, cooperative_id, warehouse_id, product_id)
         flags: list[str] = []
         if not command.recorded_offline:
-            await require_active_member(conn, cooperative_id, command.member_id)
-        elif not await is_active_member(conn, cooperative_id, command.member_id):
+            await require_active_member(conn, self.directory, cooperative_id, command.member_id)
+        elif not await is_active_member(conn, self.directory, cooperative_id,
+                                        command.member_id):
             flags.append(FLAG_MEMBER_UNVERIFIED)
         if product.price_on(PriceList.BUY_FROM_MEMBER, command.business_date) is None:
             raise NoListPrice(f"{product.name} has no buy-from-member price on "
                               f"{command.business_date.isoformat()}.")
         ledger, events = await move_stock(
-            conn, self.repo, warehouse, product,
+            conn, self.ledgers, warehouse, product,
             lambda ledger: receive_produce(ledger, command, product=product, today=today),
             provenance)
         receipt = next(e for e in events if isinstance(e, ProduceReceivedFromMember))
@@ -96,7 +100,7 @@ class StockService:
     ) -> StockLedger:
         warehouse, product = await self._place(conn, cooperative_id, warehouse_id, product_id)
         ledger, _ = await move_stock(
-            conn, self.repo, warehouse, product,
+            conn, self.ledgers, warehouse, product,
             lambda ledger: adjust_stock(ledger, command, product=product, today=today),
             provenance)
         return ledger
@@ -106,12 +110,12 @@ class StockService:
         counts: Sequence[tuple[str, CountStock]], today: date, provenance: Provenance,
     ) -> list[tuple[StockLedger, list[StockEvent]]]:
         """A stock opname: per product counted, the count and its corrections."""
-        warehouse = await warehouse_in(conn, self.repo, cooperative_id, warehouse_id)
+        warehouse = await warehouse_in(conn, self.warehouses, cooperative_id, warehouse_id)
         results = []
         for product_id, command in counts:
-            product, _ = await product_in(conn, self.repo, cooperative_id, product_id)
+            product, _ = await product_in(conn, self.products, cooperative_id, product_id)
             results.append(await move_stock(
-                conn, self.repo, warehouse, product,
+                conn, self.ledgers, warehouse, product,
                 partial(count_stock, command=command, product=product, today=today),
                 provenance))
         return results
@@ -119,6 +123,6 @@ class StockService:
     async def _place(
         self, conn: DbConnection, cooperative_id: str, warehouse_id: str, product_id: str
     ) -> tuple[Warehouse, Product]:
-        warehouse = await warehouse_in(conn, self.repo, cooperative_id, warehouse_id)
-        product, _ = await product_in(conn, self.repo, cooperative_id, product_id)
+        warehouse = await warehouse_in(conn, self.warehouses, cooperative_id, warehouse_id)
+        product, _ = await product_in(conn, self.products, cooperative_id, product_id)
         return warehouse, product

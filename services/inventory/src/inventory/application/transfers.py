@@ -13,13 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
-from typing import Any
 
 from gotong_platform.db import DbConnection
-from gotong_platform.directory import Directory
 from gotong_platform.provenance import Provenance
-from inventory.adapters import projections
-from inventory.adapters.repository import InventoryRepository
 from inventory.application.errors import (
     DuplicateProductLine,
     OutsideFederation,
@@ -29,9 +25,17 @@ from inventory.application.errors import (
 )
 from inventory.application.ledgers import move_stock
 from inventory.application.lookups import product_in, warehouse_in
+from inventory.application.ports import (
+    MembersDirectory,
+    Products,
+    StockLedgers,
+    TransferLines,
+    Warehouses,
+)
 from inventory.domain import (
     Product,
     ReceiveTransfer,
+    SentLine,
     StockTransferredOut,
     TransferAlreadyReceived,
     TransferStockOut,
@@ -46,60 +50,62 @@ __all__ = ["TransferService"]
 
 @dataclass(frozen=True)
 class TransferService:
-    repo: InventoryRepository
+    warehouses: Warehouses
+    products: Products
+    ledgers: StockLedgers
+    in_transit: TransferLines
+    directory: MembersDirectory
 
     async def dispatch(
         self, conn: DbConnection, cooperative_id: str, warehouse_id: str,
         to_warehouse_id: str, lines: Sequence[tuple[str, int]], transfer_id: str,
         today: date, provenance: Provenance,
     ) -> None:
-        source = await warehouse_in(conn, self.repo, cooperative_id, warehouse_id)
-        target = await self.repo.load_warehouse(conn, to_warehouse_id)
+        source = await warehouse_in(conn, self.warehouses, cooperative_id, warehouse_id)
+        target = await self.warehouses.load(conn, to_warehouse_id)
         if target is None:
             raise WarehouseNotFound("No warehouse of the federation has this id.")
         await self._check_federation(conn, source, target)
         _each_product_once([product_id for product_id, _ in lines])
         for product_id, qty in sorted(lines):  # ledgers in product order (no deadlocks)
-            product, _ = await product_in(conn, self.repo, cooperative_id, product_id)
+            product, _ = await product_in(conn, self.products, cooperative_id, product_id)
             command = TransferStockOut(
                 transfer_id=transfer_id, to_warehouse_id=target.warehouse_id,
                 to_cooperative_id=target.cooperative_id, qty=qty, business_date=today)
             _, events = await move_stock(
-                conn, self.repo, source, product,
+                conn, self.ledgers, source, product,
                 partial(transfer_stock_out, command=command, product=product, today=today),
                 provenance, entry_ids=(transfer_id,))
             for e in events:
                 if isinstance(e, StockTransferredOut):
-                    await projections.record_transfer_out(conn, e,
-                                                          from_cooperative_id=cooperative_id)
+                    await self.in_transit.record_sent(conn, e, from_cooperative_id=cooperative_id)
 
     async def receive(
         self, conn: DbConnection, cooperative_id: str, warehouse_id: str, transfer_id: str,
         received: Mapping[str, int], today: date, provenance: Provenance,
     ) -> None:
         """``received``: the quantity that arrived per product id as sent."""
-        target = await warehouse_in(conn, self.repo, cooperative_id, warehouse_id)
-        rows = await self._incoming(conn, transfer_id, target)
-        if any(row["status"] == "received" for row in rows):
+        target = await warehouse_in(conn, self.warehouses, cooperative_id, warehouse_id)
+        lines = await self._incoming(conn, transfer_id, target)
+        if any(line.received for line in lines):
             raise TransferAlreadyReceived(f"Transfer {transfer_id} was already received here.")
-        sent = {row["product_id"] for row in rows}
+        sent = {line.product_id for line in lines}
         if set(received) != sent:
             raise TransferLinesMismatch(
                 f"The transfer sent {len(sent)} product(s): list each once with the "
                 f"quantity received ({', '.join(sorted(sent))}).")
-        for row in rows:
-            product = await self._receiving_product(conn, row["product_id"], cooperative_id)
+        for line in lines:
+            product = await self._receiving_product(conn, line.product_id, cooperative_id)
             command = ReceiveTransfer(
-                transfer_id=transfer_id, from_warehouse_id=row["from_warehouse_id"],
-                lines=projections.stock_lines(row["lines"]),
-                qty_received=received[row["product_id"]], business_date=today)
+                transfer_id=transfer_id, from_warehouse_id=line.from_warehouse_id,
+                lines=line.lines, qty_received=received[line.product_id], business_date=today)
             await move_stock(
-                conn, self.repo, target, product,
+                conn, self.ledgers, target, product,
                 partial(receive_transfer, command=command, product=product, today=today),
-                provenance, source_cooperative_id=row["from_cooperative_id"],
+                provenance, source_cooperative_id=line.from_cooperative_id,
                 entry_ids=(transfer_id,))
-            await projections.mark_transfer_received(
-                conn, transfer_id, row["product_id"], received_product_id=product.product_id,
+            await self.in_transit.mark_received(
+                conn, transfer_id, line.product_id, received_product_id=product.product_id,
                 qty_received=command.qty_received, received_on=today)
 
     async def _check_federation(
@@ -107,9 +113,8 @@ class TransferService:
     ) -> None:
         if source.cooperative_id == target.cooperative_id:
             return
-        directory = Directory(conn)
         for cooperative_id in (source.cooperative_id, target.cooperative_id):
-            facts = await directory.cooperative(cooperative_id)
+            facts = await self.directory.cooperative(conn, cooperative_id)
             if facts is None or not facts.in_federation:
                 raise OutsideFederation(
                     "Stock moves between cooperatives only while both are members of the "
@@ -117,32 +122,28 @@ class TransferService:
 
     async def _incoming(
         self, conn: DbConnection, transfer_id: str, target: Warehouse
-    ) -> list[Any]:
-        # FOR UPDATE: two receipts of one transfer take turns; the second sees "received".
-        rows = await conn.fetch(
-            """SELECT * FROM transfer_lines WHERE transfer_id = $1 AND to_warehouse_id = $2
-               AND to_cooperative_id = $3 ORDER BY product_id FOR UPDATE""",
-            transfer_id, target.warehouse_id, target.cooperative_id)
-        if not rows:
+    ) -> list[SentLine]:
+        # Held until the transaction ends: two receipts of one transfer take turns, and
+        # the second sees "received".
+        lines = await self.in_transit.incoming(conn, transfer_id, target)
+        if not lines:
             raise TransferNotFound("No transfer under this id is on its way to this warehouse.")
-        return list(rows)
+        return lines
 
     async def _receiving_product(
         self, conn: DbConnection, sent_product_id: str, cooperative_id: str
     ) -> Product:
-        sent, _ = await self.repo.load_product(conn, sent_product_id)
+        sent, _ = await self.products.load(conn, sent_product_id)
         if sent is None:
             raise TransferNotFound("The transfer names a product that no longer exists.")
         if sent.cooperative_id == cooperative_id:
             return sent
-        own = await conn.fetchval(
-            "SELECT product_id FROM products WHERE cooperative_id = $1 AND sku = $2",
-            cooperative_id, sent.sku)
+        own = await self.products.id_of_sku(conn, cooperative_id, sent.sku)
         if own is None:
             raise ProductNotInCatalogue(
                 f"This cooperative has no product with SKU {sent.sku} ({sent.name}); define "
                 "it before receiving the transfer.")
-        product, _ = await product_in(conn, self.repo, cooperative_id, own)
+        product, _ = await product_in(conn, self.products, cooperative_id, own)
         return product
 
 

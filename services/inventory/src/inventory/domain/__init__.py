@@ -41,6 +41,7 @@ from inventory.domain.errors import (
     DateInFuture,
     DiscountExceedsSubtotal,
     DuplicateLotInCount,
+    DuplicateSku,
     EventSequenceError,
     ExpiredStockNotSellable,
     ExpiryBeforeHarvest,
@@ -93,6 +94,7 @@ from inventory.domain.events import (
     WarehouseEvent,
     WarehouseRegistered,
 )
+from inventory.domain.place import Place
 from inventory.domain.pricing import Price, line_amount
 from inventory.domain.product import (
     Product,
@@ -157,6 +159,7 @@ from inventory.domain.stock_events import (
     StockTransferredIn,
     StockTransferredOut,
 )
+from inventory.domain.transfers import SentLine
 from inventory.domain.values import (
     AdjustmentReason,
     BaseUnit,
@@ -201,6 +204,7 @@ __all__ = [
     "DefineProduct",
     "DiscountExceedsSubtotal",
     "DuplicateLotInCount",
+    "DuplicateSku",
     "EventSequenceError",
     "ExpiredStockNotSellable",
     "ExpiryBeforeHarvest",
@@ -229,6 +233,7 @@ __all__ = [
     "PaymentMethod",
     "PaymentNotPositive",
     "PaymentsDoNotMatchTotal",
+    "Place",
     "Price",
     "PriceBackdated",
     "PriceList",
@@ -265,6 +270,7 @@ __all__ = [
     "SaleStatus",
     "SaleToOwnCooperative",
     "SaleVoided",
+    "SentLine",
     "SetPrice",
     "StockAdjusted",
     "StockCounted",

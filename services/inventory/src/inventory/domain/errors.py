@@ -21,6 +21,7 @@ __all__ = [
     "DateInFuture",
     "DiscountExceedsSubtotal",
     "DuplicateLotInCount",
+    "DuplicateSku",
     "EventSequenceError",
     "ExpiredStockNotSellable",
     "ExpiryBeforeHarvest",
@@ -288,6 +289,13 @@ class ProductAlreadyDefined(RuleViolated):
     """The product is already defined."""
 
     code = "product-already-defined"
+
+
+class DuplicateSku(RuleViolated):
+    """Another product of this cooperative already has this SKU (a SKU is unique per
+    cooperative: transfers find the receiving cooperative's product by it)."""
+
+    code = "duplicate-sku"
 
 
 class ProductNotWeighed(RuleViolated):

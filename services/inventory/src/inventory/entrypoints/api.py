@@ -13,22 +13,21 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from gotong_platform.http import cooperative_scope
-from inventory.entrypoints.catalogue_routes import catalogue_routes
+from inventory.entrypoints import (
+    catalogue_routes,
+    sales_routes,
+    stock_routes,
+    sync_routes,
+    transfer_routes,
+)
 from inventory.entrypoints.deps import NOT_FOUND, AppContext
-from inventory.entrypoints.sales_routes import sales_routes
-from inventory.entrypoints.stock_routes import stock_routes
-from inventory.entrypoints.sync_routes import sync_routes
-from inventory.entrypoints.transfer_routes import transfer_routes
 
-__all__ = ["AppContext", "build_router"]
+__all__ = ["AppContext", "router"]
 
-
-def build_router() -> APIRouter:
-    router = APIRouter(prefix="/cooperatives/{cooperative_id}", responses=NOT_FOUND,
-                       dependencies=[Depends(cooperative_scope)])
-    catalogue_routes(router)
-    stock_routes(router)
-    transfer_routes(router)
-    sales_routes(router)
-    sync_routes(router)
-    return router
+router = APIRouter(prefix="/cooperatives/{cooperative_id}", responses=NOT_FOUND,
+                   dependencies=[Depends(cooperative_scope)])
+router.include_router(catalogue_routes.router)
+router.include_router(stock_routes.router)
+router.include_router(transfer_routes.router)
+router.include_router(sales_routes.router)
+router.include_router(sync_routes.router)

@@ -11,56 +11,58 @@ from starlette.responses import JSONResponse
 from gotong_platform.auth import Action
 from gotong_platform.db import DbConnection
 from gotong_platform.http import HTTPProblem, require_action
+from gotong_platform.http.runner import Runner
 from gotong_platform.provenance import Provenance
 from inventory.adapters import queries
 from inventory.application.sales import OrderLine, SaleOrder
 from inventory.domain import BuyerType, PaymentMethod, SalePayment
 from inventory.entrypoints import schemas as s
-from inventory.entrypoints.deps import Correlation, Ctx, Idem, ScopeDep, run_command
+from inventory.entrypoints.deps import Ctx, ScopeDep, Today
 
-__all__ = ["sale_order", "sales_routes"]
+__all__ = ["router", "sale_order"]
+
+router = APIRouter(tags=["sales"])
 
 
-def sales_routes(router: APIRouter) -> None:
-    record = [Depends(require_action(Action.RECORD_TRANSACTION))]
+@router.post("/sales", status_code=201, response_model=s.SaleOut,
+             dependencies=[Depends(require_action(Action.RECORD_TRANSACTION))])
+async def record_sale(scope: ScopeDep, body: s.SaleIn, ctx: Ctx, run: Runner, today: Today
+                      ) -> JSONResponse:
+    """Record a sale and issue its stock in one transaction.
 
-    @router.post("/sales", status_code=201, response_model=s.SaleOut, dependencies=record,
-                 tags=["sales"])
-    async def record_sale(scope: ScopeDep, body: s.SaleIn, ctx: Ctx, idem: Idem,
-                          correlation: Correlation = None) -> JSONResponse:
-        """Record a sale and issue its stock in one transaction.
+    Prices come from the member or non-member list of today; the payments must add up
+    to the total. Selling more than is on hand is refused (409, the product named);
+    a member buyer must be an active member (422 ``not-an-active-member``); a
+    cooperative buyer another cooperative of the federation (422
+    ``unknown-buyer-cooperative``, 409 ``outside-federation``). The sale
+    is ``recorded`` until the payments service answers: then ``completed``, or
+    ``voided`` with its reason (see ``GET /sales/{sale_id}``).
+    """
 
-        Prices come from the member or non-member list of today; the payments must add up
-        to the total. Selling more than is on hand is refused (409, the product named);
-        a member buyer must be an active member (422 ``not-an-active-member``); a
-        cooperative buyer another cooperative of the federation (422
-        ``unknown-buyer-cooperative``, 409 ``outside-federation``). The sale
-        is ``recorded`` until the payments service answers: then ``completed``, or
-        ``voided`` with its reason (see ``GET /sales/{sale_id}``).
-        """
+    async def work(conn: DbConnection, prov: Provenance) -> tuple[int, Any]:
+        order = sale_order(body, business_date=today, offline=False)
+        recorded = await ctx.sales.record(conn, scope.cooperative_id, order, today, prov)
+        return 201, queries.recorded_sale(recorded.event, recorded.flags)
 
-        async def work(conn: DbConnection, today: date, prov: Provenance) -> tuple[int, Any]:
-            order = sale_order(body, business_date=today, offline=False)
-            recorded = await ctx.sales.record(conn, scope.cooperative_id, order, today, prov)
-            return 201, queries.recorded_sale(recorded.event, recorded.flags)
+    return await run(work)
 
-        return await run_command(ctx, scope, idem, correlation, work)
 
-    @router.get("/sales/{sale_id}", response_model=s.SaleOut, tags=["sales"])
-    async def get_sale(scope: ScopeDep, sale_id: str, ctx: Ctx) -> dict[str, Any]:
-        found = await queries.sale(ctx.pool, scope.cooperative_id, sale_id)
-        if found is None:
-            raise HTTPProblem(404, "Not Found", "sale not found", "sale-not-found")
-        return found
+@router.get("/sales/{sale_id}", response_model=s.SaleOut)
+async def get_sale(scope: ScopeDep, sale_id: str, ctx: Ctx) -> dict[str, Any]:
+    found = await queries.sale(ctx.pool, scope.cooperative_id, sale_id)
+    if found is None:
+        raise HTTPProblem(404, "Not Found", "sale not found", "sale-not-found")
+    return found
 
-    @router.get("/sales", response_model=s.SaleList, tags=["sales"])
-    async def list_sales(
-        scope: ScopeDep, ctx: Ctx, business_date: date | None = None,
-        limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    ) -> dict[str, Any]:
-        """The sales of a business date (newest first), or the latest ones."""
-        return {"items": await queries.list_sales(ctx.pool, scope.cooperative_id,
-                                                  business_date, limit)}
+
+@router.get("/sales", response_model=s.SaleList)
+async def list_sales(
+    scope: ScopeDep, ctx: Ctx, business_date: date | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> dict[str, Any]:
+    """The sales of a business date (newest first), or the latest ones."""
+    return {"items": await queries.list_sales(ctx.pool, scope.cooperative_id,
+                                              business_date, limit)}
 
 
 def sale_order(body: s.SaleIn, *, business_date: date, offline: bool,

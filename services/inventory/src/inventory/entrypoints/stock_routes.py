@@ -17,10 +17,10 @@ from starlette.responses import JSONResponse
 from gotong_platform.auth import Action
 from gotong_platform.db import DbConnection
 from gotong_platform.http import require_action
+from gotong_platform.http.runner import Runner
 from gotong_platform.ids import new_id
 from gotong_platform.provenance import Provenance
 from inventory.adapters import queries
-from inventory.application.lookups import warehouse_in
 from inventory.domain import (
     AdjustmentReason,
     AdjustStock,
@@ -28,100 +28,103 @@ from inventory.domain import (
     CountStock,
     ReceiveGoods,
     ReceiveProduce,
+    WarehouseNotFound,
 )
 from inventory.entrypoints import schemas as s
-from inventory.entrypoints.deps import Correlation, Ctx, Idem, ScopeDep, run_command
+from inventory.entrypoints.deps import Ctx, ScopeDep, Today
 
-__all__ = ["stock_routes"]
+__all__ = ["count_commands", "dump", "level", "produce_command", "router"]
+
+router = APIRouter(tags=["stock"])
+_RECORD = [Depends(require_action(Action.RECORD_TRANSACTION))]
 
 
-def stock_routes(router: APIRouter) -> None:
-    record = [Depends(require_action(Action.RECORD_TRANSACTION))]
+@router.post("/warehouses/{warehouse_id}/goods-receipts", status_code=201,
+             response_model=s.ReceiptOut, dependencies=_RECORD)
+async def receive_goods(scope: ScopeDep, warehouse_id: str, body: s.GoodsReceiptIn, ctx: Ctx,
+                        run: Runner, today: Today) -> JSONResponse:
+    """Goods from a supplier, at the receipt's total cost (moving-average valuation)."""
 
-    @router.post("/warehouses/{warehouse_id}/goods-receipts", status_code=201,
-                 response_model=s.ReceiptOut, dependencies=record, tags=["stock"])
-    async def receive_goods(scope: ScopeDep, warehouse_id: str, body: s.GoodsReceiptIn,
-                            ctx: Ctx, idem: Idem, correlation: Correlation = None
-                            ) -> JSONResponse:
-        """Goods from a supplier, at the receipt's total cost (moving-average valuation)."""
+    async def work(conn: DbConnection, prov: Provenance) -> tuple[int, Any]:
+        command = ReceiveGoods(
+            receipt_id=new_id("receipt"), qty=body.qty, total_cost_idr=body.total_cost_idr,
+            business_date=body.received_on or today, lot_id=body.lot_id,
+            harvest_date=body.harvest_date,
+            expiry_date=body.expiry_date, supplier_ref=body.supplier_ref)
+        await ctx.stock.receive_goods(conn, scope.cooperative_id, warehouse_id,
+                                      body.product_id, command, today, prov)
+        return 201, dump(s.ReceiptOut, {
+            "receipt_id": command.receipt_id,
+            "stock": await level(conn, warehouse_id, body.product_id)})
 
-        async def work(conn: DbConnection, today: date, prov: Provenance) -> tuple[int, Any]:
-            command = ReceiveGoods(
-                receipt_id=new_id("receipt"), qty=body.qty, total_cost_idr=body.total_cost_idr,
-                business_date=body.received_on or today, lot_id=body.lot_id,
-                harvest_date=body.harvest_date,
-                expiry_date=body.expiry_date, supplier_ref=body.supplier_ref)
-            await ctx.stock.receive_goods(conn, scope.cooperative_id, warehouse_id,
-                                          body.product_id, command, today, prov)
-            return 201, dump(s.ReceiptOut, {
-                "receipt_id": command.receipt_id,
-                "stock": await level(conn, warehouse_id, body.product_id)})
+    return await run(work)
 
-        return await run_command(ctx, scope, idem, correlation, work)
 
-    @router.post("/warehouses/{warehouse_id}/produce-receipts", status_code=201,
-                 response_model=s.ProduceReceiptOut, dependencies=record, tags=["stock"])
-    async def receive_produce(scope: ScopeDep, warehouse_id: str, body: s.ProduceReceiptIn,
-                              ctx: Ctx, idem: Idem, correlation: Correlation = None
-                              ) -> JSONResponse:
-        """A member's harvest, weighed and bought at today's buy-from-member price."""
+@router.post("/warehouses/{warehouse_id}/produce-receipts", status_code=201,
+             response_model=s.ProduceReceiptOut, dependencies=_RECORD)
+async def receive_produce(scope: ScopeDep, warehouse_id: str, body: s.ProduceReceiptIn,
+                          ctx: Ctx, run: Runner, today: Today) -> JSONResponse:
+    """A member's harvest, weighed and bought at today's buy-from-member price."""
 
-        async def work(conn: DbConnection, today: date, prov: Provenance) -> tuple[int, Any]:
-            command = produce_command(body, business_date=today, offline=False)
-            receipt = await ctx.stock.receive_produce(conn, scope.cooperative_id, warehouse_id,
-                                                      body.product_id, command, today, prov)
-            e = receipt.event
-            return 201, dump(s.ProduceReceiptOut, {
-                "receipt_id": e.receipt_id, "member_id": e.member_id, "net_qty_g": e.net_qty_g,
-                "price_idr": e.price_idr, "per_qty": e.per_qty, "amount_idr": e.amount_idr,
-                "flags": receipt.flags,
-                "stock": await level(conn, warehouse_id, body.product_id)})
+    async def work(conn: DbConnection, prov: Provenance) -> tuple[int, Any]:
+        command = produce_command(body, business_date=today, offline=False)
+        receipt = await ctx.stock.receive_produce(conn, scope.cooperative_id, warehouse_id,
+                                                  body.product_id, command, today, prov)
+        e = receipt.event
+        return 201, dump(s.ProduceReceiptOut, {
+            "receipt_id": e.receipt_id, "member_id": e.member_id, "net_qty_g": e.net_qty_g,
+            "price_idr": e.price_idr, "per_qty": e.per_qty, "amount_idr": e.amount_idr,
+            "flags": receipt.flags,
+            "stock": await level(conn, warehouse_id, body.product_id)})
 
-        return await run_command(ctx, scope, idem, correlation, work)
+    return await run(work)
 
-    @router.post("/warehouses/{warehouse_id}/adjustments", status_code=201,
-                 response_model=s.AdjustmentOut, dependencies=record, tags=["stock"])
-    async def adjust(scope: ScopeDep, warehouse_id: str, body: s.AdjustmentIn, ctx: Ctx,
-                     idem: Idem, correlation: Correlation = None) -> JSONResponse:
-        """Write off damaged, rotten, expired or lost stock at the moving-average cost."""
 
-        async def work(conn: DbConnection, today: date, prov: Provenance) -> tuple[int, Any]:
-            command = AdjustStock(adjustment_id=new_id("adjustment"), qty=body.qty,
-                                  reason=AdjustmentReason(body.reason), business_date=today,
-                                  lot_id=body.lot_id)
-            await ctx.stock.adjust(conn, scope.cooperative_id, warehouse_id, body.product_id,
-                                   command, today, prov)
-            return 201, dump(s.AdjustmentOut, {
-                "adjustment_id": command.adjustment_id,
-                "stock": await level(conn, warehouse_id, body.product_id)})
+@router.post("/warehouses/{warehouse_id}/adjustments", status_code=201,
+             response_model=s.AdjustmentOut, dependencies=_RECORD)
+async def adjust(scope: ScopeDep, warehouse_id: str, body: s.AdjustmentIn, ctx: Ctx,
+                 run: Runner, today: Today) -> JSONResponse:
+    """Write off damaged, rotten, expired or lost stock at the moving-average cost."""
 
-        return await run_command(ctx, scope, idem, correlation, work)
+    async def work(conn: DbConnection, prov: Provenance) -> tuple[int, Any]:
+        command = AdjustStock(adjustment_id=new_id("adjustment"), qty=body.qty,
+                              reason=AdjustmentReason(body.reason), business_date=today,
+                              lot_id=body.lot_id)
+        await ctx.stock.adjust(conn, scope.cooperative_id, warehouse_id, body.product_id,
+                               command, today, prov)
+        return 201, dump(s.AdjustmentOut, {
+            "adjustment_id": command.adjustment_id,
+            "stock": await level(conn, warehouse_id, body.product_id)})
 
-    @router.post("/warehouses/{warehouse_id}/stock-counts", status_code=201,
-                 response_model=s.StockCountOut, dependencies=record, tags=["stock"])
-    async def count(scope: ScopeDep, warehouse_id: str, body: s.StockCountIn, ctx: Ctx,
-                    idem: Idem, correlation: Correlation = None) -> JSONResponse:
-        """Stock opname: the ledgers of the products listed become what was counted."""
+    return await run(work)
 
-        async def work(conn: DbConnection, today: date, prov: Provenance) -> tuple[int, Any]:
-            count_id = new_id("count")
-            results = await ctx.stock.count(conn, scope.cooperative_id, warehouse_id,
-                                            count_commands(body, count_id, today), today, prov)
-            corrections = sum(len(events) - 1 for _, events in results)  # minus StockCounted
-            products = [ledger.product_id for ledger, _ in results]
-            return 201, dump(s.StockCountOut, {
-                "count_id": count_id, "corrections": corrections,
-                "stock": await queries.stock_levels(conn, warehouse_id, products)})
 
-        return await run_command(ctx, scope, idem, correlation, work)
+@router.post("/warehouses/{warehouse_id}/stock-counts", status_code=201,
+             response_model=s.StockCountOut, dependencies=_RECORD)
+async def count(scope: ScopeDep, warehouse_id: str, body: s.StockCountIn, ctx: Ctx,
+                run: Runner, today: Today) -> JSONResponse:
+    """Stock opname: the ledgers of the products listed become what was counted."""
 
-    @router.get("/warehouses/{warehouse_id}/stock", response_model=list[s.StockLevelOut],
-                tags=["stock"])
-    async def stock(scope: ScopeDep, warehouse_id: str, ctx: Ctx) -> list[dict[str, Any]]:
-        """Per product: on hand, value, average cost, negative flag, lots with expiry."""
-        async with ctx.pool.acquire() as conn:
-            await warehouse_in(conn, ctx.stock.repo, scope.cooperative_id, warehouse_id)
-            return await queries.stock_levels(conn, warehouse_id)
+    async def work(conn: DbConnection, prov: Provenance) -> tuple[int, Any]:
+        count_id = new_id("count")
+        results = await ctx.stock.count(conn, scope.cooperative_id, warehouse_id,
+                                        count_commands(body, count_id, today), today, prov)
+        corrections = sum(len(events) - 1 for _, events in results)  # minus StockCounted
+        products = [ledger.product_id for ledger, _ in results]
+        return 201, dump(s.StockCountOut, {
+            "count_id": count_id, "corrections": corrections,
+            "stock": await queries.stock_levels(conn, warehouse_id, products)})
+
+    return await run(work)
+
+
+@router.get("/warehouses/{warehouse_id}/stock", response_model=list[s.StockLevelOut])
+async def stock(scope: ScopeDep, warehouse_id: str, ctx: Ctx) -> list[dict[str, Any]]:
+    """Per product: on hand, value, average cost, negative flag, lots with expiry."""
+    found = await queries.warehouse_stock(ctx.pool, scope.cooperative_id, warehouse_id)
+    if found is None:
+        raise WarehouseNotFound("No warehouse with this id in this cooperative.")
+    return found
 
 
 def dump(model: type[BaseModel], data: dict[str, Any]) -> Any:

@@ -15,6 +15,7 @@ records each at most once (resending the batch answers ``duplicate``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TypeVar
 
 from fastapi import APIRouter, Depends
@@ -22,8 +23,8 @@ from pydantic import BaseModel, Field, ValidationError
 
 from gotong_platform.auth import Action
 from gotong_platform.db import DbConnection
-from gotong_platform.directory import Directory
 from gotong_platform.http import require_action
+from gotong_platform.http.runner import Correlation
 from gotong_platform.provenance import Provenance
 from gotong_platform.sync import (
     HandlerOutcome,
@@ -34,65 +35,74 @@ from gotong_platform.sync import (
     SyncItem,
     process_batch,
 )
-from inventory.application.clock import business_date
 from inventory.application.errors import InvalidFactPayload
-from inventory.application.retry import retry_on_conflict
+from inventory.application.offline import OfflineFacts
 from inventory.entrypoints import schemas as s
-from inventory.entrypoints.deps import AppContext, Correlation, Ctx, ScopeDep
+from inventory.entrypoints.deps import Ctx, ScopeDep
 from inventory.entrypoints.sales_routes import sale_order
 from inventory.entrypoints.stock_routes import produce_command
 
-__all__ = ["sync_handlers", "sync_routes"]
+__all__ = ["ProduceFactIn", "router", "sync_handlers"]
 
 _M = TypeVar("_M", bound=BaseModel)
+
+router = APIRouter(tags=["sync"])
 
 
 class ProduceFactIn(s.ProduceReceiptIn):
     warehouse_id: s.Id = Field(description="where the produce was taken in")
 
 
-def sync_routes(router: APIRouter) -> None:
-    @router.post("/sync", response_model=SyncBatchResult, tags=["sync"],
-                 dependencies=[Depends(require_action(Action.RECORD_TRANSACTION))])
-    async def sync(scope: ScopeDep, batch: SyncBatch, ctx: Ctx,
-                   correlation: Correlation = None) -> SyncBatchResult:
-        """Upload a device's offline facts: one result per item, and the seq gaps."""
-        place = await (ctx.directory or Directory(ctx.pool)).place_of(scope.cooperative_id)
-        return await process_batch(
-            ctx.pool, cooperative_id=scope.cooperative_id, batch=batch,
-            handlers=sync_handlers(ctx), actor=scope.principal.subject, correlation=correlation,
-            clock=ctx.clock, time_zone=place.time_zone if place else None)
+@router.post("/sync", response_model=SyncBatchResult,
+             dependencies=[Depends(require_action(Action.RECORD_TRANSACTION))])
+async def sync(scope: ScopeDep, batch: SyncBatch, ctx: Ctx,
+               correlation: Correlation = None) -> SyncBatchResult:
+    """Upload a device's offline facts: one result per item, and the seq gaps."""
+    place = await ctx.directory.place_of(scope.cooperative_id)
+    return await process_batch(
+        ctx.pool, cooperative_id=scope.cooperative_id, batch=batch,
+        handlers=sync_handlers(ctx.offline), actor=scope.principal.subject,
+        correlation=correlation, clock=ctx.clock,
+        time_zone=place.time_zone if place else None)
 
 
-def sync_handlers(ctx: AppContext) -> dict[str, ItemHandler]:
-    async def sale(conn: DbConnection, item: SyncItem, context: SyncContext) -> HandlerOutcome:
+def sync_handlers(offline: OfflineFacts) -> dict[str, ItemHandler]:
+    """The handler of each fact type (``process_batch`` records each item at most once)."""
+    facts = _Facts(offline)
+    return {"sale": facts.sale, "produce_receipt": facts.produce_receipt}
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """Each fact's payload, parsed as its online POST's body, recorded offline."""
+
+    offline: OfflineFacts
+
+    async def sale(self, conn: DbConnection, item: SyncItem, context: SyncContext
+                   ) -> HandlerOutcome:
         body = _parse(s.SaleIn, item)
         order = sale_order(body, business_date=item.business_date, offline=True,
                            device_id=context.device_id)
-        today = await business_date(conn, context.cooperative_id, ctx.clock)
         provenance = Provenance(meta=context.meta, occurred_at=item.occurred_at)
-        recorded = await retry_on_conflict(conn, lambda: ctx.sales.record(
-            conn, context.cooperative_id, order, today, provenance))
+        recorded = await self.offline.record_sale(conn, context.cooperative_id, order,
+                                                  provenance)
         return HandlerOutcome(
             result={"sale_id": recorded.sale.sale_id, "total_idr": recorded.sale.total_idr},
             flags=recorded.flags)
 
-    async def produce_receipt(conn: DbConnection, item: SyncItem,
-                              context: SyncContext) -> HandlerOutcome:
+    async def produce_receipt(self, conn: DbConnection, item: SyncItem, context: SyncContext
+                              ) -> HandlerOutcome:
         body = _parse(ProduceFactIn, item)
         command = produce_command(body, business_date=item.business_date, offline=True)
-        today = await business_date(conn, context.cooperative_id, ctx.clock)
         provenance = Provenance(meta=context.meta, occurred_at=item.occurred_at)
-        receipt = await retry_on_conflict(conn, lambda: ctx.stock.receive_produce(
-            conn, context.cooperative_id, body.warehouse_id, body.product_id, command, today,
-            provenance))
+        receipt = await self.offline.receive_produce(
+            conn, context.cooperative_id, body.warehouse_id, body.product_id, command,
+            provenance)
         e = receipt.event
         return HandlerOutcome(
             result={"receipt_id": e.receipt_id, "net_qty_g": e.net_qty_g,
                     "amount_idr": e.amount_idr},
             flags=receipt.flags)
-
-    return {"sale": sale, "produce_receipt": produce_receipt}
 
 
 def _parse(model: type[_M], item: SyncItem) -> _M:

@@ -4,6 +4,9 @@ Quantities and costs are published per (warehouse, product) movement as totals w
 document ids and the settlement variance; the per-lot lines stay inside the service (see
 the contracts in ``gotong_platform.contracts.inventory``). ``StockCounted`` has no contract:
 what a count changed is published as its ``StockAdjusted(count_correction)`` events.
+
+An outbound adapter: the repositories put each event's contract in its outbox row, in
+the transaction that appends the event.
 """
 
 from __future__ import annotations
