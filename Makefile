@@ -39,8 +39,11 @@ down: setup
 status: setup
 	@$(STACK) status
 
+# ruff, then the import contracts (pyproject's [tool.importlinter]): the layers of every
+# service, no service importing another, the platform importing no service.
 lint: setup
 	@.venv/bin/ruff check .
+	@.venv/bin/lint-imports --no-cache
 
 typecheck: setup
 	@.venv/bin/mypy $(SRC_DIRS)
