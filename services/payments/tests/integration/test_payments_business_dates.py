@@ -96,3 +96,21 @@ async def test_an_offline_deposit_dated_tomorrow_is_rejected_with_the_same_code(
     results = answer.json()["results"]
     assert [(r["status"], r["code"]) for r in results] == [
         ("accepted", None), ("rejected", "business-date-out-of-range")]
+
+
+async def test_a_wajib_bill_is_dated_the_day_it_is_issued_not_its_due_day(api: Api) -> None:
+    staff = await api.cooperative()
+    coop = staff.cooperative_id
+    policy = {"pokok_idr": 50_000, "wajib_idr": 10_000, "wajib_due_day": 28}
+    assert (await api.post(f"/cooperatives/{coop}/savings-policy", policy,
+                           staff.chair)).status_code == 200
+    await api.admit(coop)
+    period = f"{TODAY:%Y-%m}"  # due on the 28th, billed today (the 18th by default)
+    billed = await api.post(f"/cooperatives/{coop}/wajib-billing", {"period": period},
+                            staff.chair)
+    assert billed.json()["billed"] == 1, billed.text
+    row = await api.pool.fetchrow(
+        "SELECT business_date, payload->>'due_date' AS due FROM events "
+        "WHERE event_type = 'WajibBilled'")
+    assert row["business_date"] == TODAY  # never after the cooperative's today
+    assert row["due"] == f"{period}-28"

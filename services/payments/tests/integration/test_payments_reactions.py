@@ -82,15 +82,17 @@ async def test_sale_payments_are_recorded_or_refused_never_dropped(api: Api) -> 
 
 
 # On 2026-03-04 instalment 1 (due 02-06) is a month late: 270.000 + denda 2.700; the
-# March instalment (due 03-06) falls due in two days: 270.000. Wajib arrears: 20.000.
+# March instalment (due 03-06) falls due in two days: 270.000. Wajib: February's bill
+# (due 02-10) is overdue, March's (due 03-10) falls due in six days: 10.000 each.
 # By default the payout takes only what is due by the receipt's date; a cooperative may
-# choose to take this month's instalment too.
-@pytest.mark.parametrize(("horizon", "instalments", "principal_paid"), [
-    ("due_by_receipt_date", 272_700, [250_000, 0, 0, 0]),
-    ("due_this_month", 542_700, [250_000, 250_000, 0, 0]),
+# choose to take this month's instalment and bill too.
+@pytest.mark.parametrize(("horizon", "instalments", "principal_paid", "wajib", "unpaid"), [
+    ("due_by_receipt_date", 272_700, [250_000, 0, 0, 0], 10_000, ["2026-03"]),
+    ("due_this_month", 542_700, [250_000, 250_000, 0, 0], 20_000, []),
 ])
 async def test_produce_payout_deducts_the_due_instalments_and_wajib_arrears(
-    api: Api, horizon: str, instalments: int, principal_paid: list[int],
+    api: Api, horizon: str, instalments: int, principal_paid: list[int], wajib: int,
+    unpaid: list[str],
 ) -> None:
     staff = await api.cooperative()
     coop = staff.cooperative_id
@@ -112,8 +114,8 @@ async def test_produce_payout_deducts_the_due_instalments_and_wajib_arrears(
     payout = payouts[0]
     assert [(d["type"], d["reference"], d["amount_idr"]) for d in payout["deductions"]] == [
         ("loan_instalment", loan_id, instalments), ("simpanan_wajib",
-                                                    f"savings-{member}-wajib", 20_000)]
-    assert payout["net_paid_idr"] == 600_000 - instalments - 20_000
+                                                    f"savings-{member}-wajib", wajib)]
+    assert payout["net_paid_idr"] == 600_000 - instalments - wajib
     assert payout["gross_idr"] == 600_000
     assert payout["net_paid_idr"] + sum(d["amount_idr"] for d in payout["deductions"]) == 600_000
     loan = (await api.get(f"/cooperatives/{coop}/loans/{loan_id}", staff.clerk)).json()
@@ -121,11 +123,11 @@ async def test_produce_payout_deducts_the_due_instalments_and_wajib_arrears(
     assert [i["principal_paid_idr"] for i in loan["schedule"]] == principal_paid
     savings = (await api.get(f"/cooperatives/{coop}/members/{member}/savings",
                              staff.clerk)).json()
-    assert (savings["wajib_arrears_idr"], savings["unpaid_periods"]) == (0, [])
+    assert (savings["wajib_arrears_idr"], savings["unpaid_periods"]) == (20_000 - wajib, unpaid)
     channels = [(p["channel"], p["amount_idr"]) for p in
                 await published(api, "LoanRepaymentReceived")
                 + await published(api, "SavingsDeposited")]
-    assert channels == [("produce_deduction", instalments), ("produce_deduction", 20_000)]
+    assert channels == [("produce_deduction", instalments), ("produce_deduction", wajib)]
     made = c.ProducePayoutMadeV1.model_validate((await published(api, "ProducePayoutMade"))[0])
     assert made.net_paid_idr + sum(d.amount_idr for d in made.deductions) == made.gross_idr
 

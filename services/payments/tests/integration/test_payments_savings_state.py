@@ -175,7 +175,7 @@ async def one_command(conn: DbConnection, svc: Services, coop: str, member: str,
             await savings.withdraw(conn, coop, member, WithdrawSavings(
                 amount_idr=amount, business_date=day), origin())
         case ("bill", period):
-            await savings.bill_wajib(conn, coop, period, origin())
+            await savings.bill_wajib(conn, coop, period, date(2026, 12, 1), origin())
         case ("refund", kind, amount, day):
             state, version = await savings.account(conn, coop, member, kind)
             events = refund_savings(state, RefundSavings(

@@ -13,16 +13,29 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
-from payments_builders import MANAGER, a_loan_application, apply, fold
+from payments_builders import (
+    MANAGER,
+    a_loan_application,
+    an_account,
+    apply,
+    deposited,
+    fold,
+    fold_savings,
+)
 
 from payments.domain import (
     ApproveLoan,
+    BillWajib,
     DisburseLoan,
     InstalmentHorizon,
     Loan,
+    SavingsAccount,
+    SavingsType,
     approve_loan,
+    bill_wajib,
     disburse_loan,
     instalments_due,
+    wajib_due,
 )
 from payments.domain.dates import add_months
 
@@ -99,3 +112,44 @@ def test_an_instalment_due_later_in_the_month_waits_for_its_day(receipt: date) -
     expected = amount if receipt == month_end(receipt) else 0
     assert instalments_due(loan, receipt, BY_DATE) == expected
     assert instalments_due(loan, receipt, THIS_MONTH) == amount
+
+
+def wajib_billed(opened: date, due_day: int, months: int) -> SavingsAccount:
+    """A wajib account opened on ``opened`` and billed Rp 10.000 for ``months`` months from
+    the month of opening, due on ``due_day`` (the bills it owes: from admission on)."""
+    account = an_account(SavingsType.WAJIB, opened_on=opened)
+    start = opened.replace(day=1)
+    for k in range(months):
+        month = add_months(start, k)
+        due = month.replace(day=due_day)
+        if due < opened:
+            continue
+        account = fold_savings(account, bill_wajib(account, BillWajib(
+            period=f"{month:%Y-%m}", amount_idr=10_000, due_date=due, billed_on=month)))
+    return account
+
+
+@given(receipt=st.one_of(days, st.sampled_from(AWKWARD_DAYS)),
+       opened=st.dates(min_value=date(2025, 1, 1), max_value=date(2029, 6, 30)),
+       due_day=st.integers(1, 28), paid=st.integers(0, 60_000))
+@example(receipt=date(2026, 12, 7), opened=date(2026, 10, 1), due_day=10, paid=0)
+def test_a_payout_takes_the_wajib_bills_due_by_the_receipt_date_or_this_months(
+    receipt: date, opened: date, due_day: int, paid: int,
+) -> None:
+    account = wajib_billed(opened, due_day, 6)
+    if paid:
+        account = deposited(account, paid, business_date=opened)
+    statuses = account.bill_statuses
+    by_date = wajib_due(account, receipt, BY_DATE)
+    this_month = wajib_due(account, receipt, THIS_MONTH)
+    assert by_date == sum(s.unpaid_idr for s in statuses if s.due_date <= receipt)
+    assert this_month == sum(s.unpaid_idr for s in statuses if s.due_date <= month_end(receipt))
+    assert by_date <= this_month <= account.arrears_idr
+
+
+def test_the_bill_of_the_7th_for_the_10th_waits_for_its_day() -> None:
+    account = wajib_billed(date(2026, 10, 1), 10, 3)  # October, November, December
+    assert account.arrears_idr == 30_000
+    assert wajib_due(account, date(2026, 12, 7), BY_DATE) == 20_000
+    assert wajib_due(account, date(2026, 12, 10), BY_DATE) == 30_000
+    assert wajib_due(account, date(2026, 12, 7), THIS_MONTH) == 30_000

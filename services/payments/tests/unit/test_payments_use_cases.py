@@ -140,8 +140,8 @@ async def test_wajib_is_billed_once_per_period_to_the_members_who_owe_it(
     await admitted(payments, "member-late", on=date(2026, 2, 20))  # after February's 10th
     await admitted(payments, "member-gone", status="exited")
 
-    first = await payments.savings.bill_wajib(CONN, COOP, "2026-02", an_origin())
-    again = await payments.savings.bill_wajib(CONN, COOP, "2026-02", an_origin())
+    first = await payments.savings.bill_wajib(CONN, COOP, "2026-02", date(2026, 2, 3), an_origin())
+    again = await payments.savings.bill_wajib(CONN, COOP, "2026-02", date(2026, 2, 3), an_origin())
 
     assert (first.billed, first.skipped, first.admitted_after_due_date) == (1, 0, 1)
     assert (again.billed, again.skipped, again.admitted_after_due_date) == (0, 1, 1)
@@ -206,7 +206,7 @@ async def test_kasbon_for_a_suspended_member_is_refused_once(payments: FakePayme
 
 async def test_a_produce_payout_takes_the_wajib_arrears_once(payments: FakePayments) -> None:
     member = await admitted(payments, "member-6")
-    await payments.savings.bill_wajib(CONN, COOP, "2026-01", an_origin())
+    await payments.savings.bill_wajib(CONN, COOP, "2026-01", date(2026, 1, 3), an_origin())
     receipt = inv.ProduceReceivedFromMemberV1(
         cooperative_id=COOP, receipt_id="receipt-1", warehouse_id="warehouse-1",
         product_id="kopi-arabika", member_id=member, gross_qty_g=52_000, net_qty_g=50_000,

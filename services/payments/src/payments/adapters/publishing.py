@@ -207,7 +207,9 @@ def business_date_of(event: SavingsEvent | LoanEvent | SavingsPolicySet) -> date
         case SavingsDeposited() | SavingsWithdrawn() | SavingsRefunded():
             return event.business_date
         case WajibBilled():
-            return event.due_date
+            # Issued today for a due date ahead: the fact is the billing, not the due day
+            # (a business date is never after the cooperative's today).
+            return event.billed_on or event.due_date
         case LoanApplicationSubmitted():
             return event.applied_on
         case LoanApproved():

@@ -35,6 +35,7 @@ from payments.domain import (
     SavingsType,
     instalments_due,
     plan_payout,
+    wajib_due,
 )
 
 __all__ = ["ProducePayouts"]
@@ -95,7 +96,7 @@ class ProducePayouts:
         wajib, _ = await self.savings.repo.load(conn,
                                                 account_id_for(member_id, SavingsType.WAJIB))
         if (wajib is not None and wajib.cooperative_id == cooperative_id
-                and wajib.arrears_idr > 0 and wajib.opened_on <= day):
+                and wajib.opened_on <= day and (owed := wajib_due(wajib, day, horizon)) > 0):
             requests.append(DeductionRequest(deduction_type=DeductionType.SIMPANAN_WAJIB,
-                                             ref=wajib.account_id, amount_idr=wajib.arrears_idr))
+                                             ref=wajib.account_id, amount_idr=owed))
         return requests

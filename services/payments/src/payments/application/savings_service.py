@@ -180,10 +180,11 @@ class SavingsService:
         return await self.repo.save(conn, state, version, events, origin)
 
     async def bill_wajib(
-        self, conn: DbConnection, cooperative_id: str, period: str, origin: Provenance
+        self, conn: DbConnection, cooperative_id: str, period: str, today: date,
+        origin: Provenance,
     ) -> WajibBilling:
         """Bill the period's wajib to every admitted member who owes it (admitted by its
-        due date), each account once per period."""
+        due date), each account once per period; the bills are dated ``today``."""
         policy = await self.policy(conn, cooperative_id)
         due = wajib_due_date(period, policy)
         billed = skipped = not_owed = 0
@@ -191,7 +192,7 @@ class SavingsService:
             state, version = await self.repo.load(conn, account_id)
             try:
                 events = bill_wajib(state, BillWajib(period=period, amount_idr=policy.wajib_idr,
-                                                     due_date=due))
+                                                     due_date=due, billed_on=today))
             except WajibAlreadyBilled:
                 skipped += 1
                 continue

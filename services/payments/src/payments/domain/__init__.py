@@ -113,6 +113,7 @@ from payments.domain.payouts import (
     ProducePayoutMade,
     instalments_due,
     plan_payout,
+    wajib_due,
 )
 from payments.domain.refunds import (
     LEGACY_REFUND_APPROVER,
@@ -310,6 +311,7 @@ __all__ = [
     "sale_event_from_payload",
     "savings_event_from_payload",
     "set_savings_policy",
+    "wajib_due",
     "wajib_due_date",
     "withdraw_savings",
     "write_off_loan",

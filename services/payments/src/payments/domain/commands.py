@@ -58,6 +58,7 @@ class BillWajib:
     period: str  # YYYY-MM
     amount_idr: int  # this member's monthly wajib (need not be equal across members)
     due_date: date
+    billed_on: date | None = None  # the business date of the billing; None: the due date
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

@@ -6,11 +6,11 @@ capped so the net paid never goes below zero: a later deduction may get less tha
 asked, or nothing. Always ``sum(applied) + net_paid == gross``. The application turns
 each applied deduction into a repayment or deposit with channel ``produce_deduction``.
 
-Which of a loan's instalments a payout takes is the cooperative's choice
-(``InstalmentHorizon``). By default only what is due on the receipt's business date:
-the overdue instalments and any due that very day, with the penalty a repayment that
-day charges. Taking an instalment weeks before it falls due surprises a member, so
-"this month's instalment too" is an option a cooperative sets, not the rule.
+Which of a loan's instalments and wajib bills a payout takes is the cooperative's
+choice (``InstalmentHorizon``). By default only what is due on the receipt's business
+date: the overdue ones and any due that very day (with the penalty a repayment that day
+charges). Taking an instalment or a wajib bill weeks before it falls due surprises a
+member, so "this month's too" is an option a cooperative sets, not the rule.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from payments.domain import checks
 from payments.domain.dates import add_months
 from payments.domain.loan_state import Loan
 from payments.domain.repayment import penalty_charges
+from payments.domain.savings import SavingsAccount
 from payments.domain.values import DeductionType
 
 __all__ = [
@@ -35,23 +36,37 @@ __all__ = [
     "ProducePayoutMade",
     "instalments_due",
     "plan_payout",
+    "wajib_due",
 ]
 
 
 class InstalmentHorizon(StrEnum):
-    """Which loan instalments a produce payout deducts: a cooperative's policy."""
+    """Which loan instalments and wajib bills a produce payout deducts: a cooperative's
+    policy."""
 
     DUE_BY_RECEIPT_DATE = "due_by_receipt_date"  # overdue, and due on the receipt's day
     DUE_THIS_MONTH = "due_this_month"  # also those due later in the receipt's month
+
+
+def _last_day(day: date, horizon: InstalmentHorizon) -> date:
+    """The last due date a payout on ``day`` takes under ``horizon``."""
+    if horizon is InstalmentHorizon.DUE_THIS_MONTH:
+        return add_months(day.replace(day=1), 1) - timedelta(days=1)
+    return day
+
+
+def wajib_due(account: SavingsAccount, day: date, horizon: InstalmentHorizon) -> int:
+    """What a payout on ``day`` takes for the wajib account: the unpaid part of every bill
+    due by ``day`` (or by the end of ``day``'s month, under ``DUE_THIS_MONTH``)."""
+    last = _last_day(day, horizon)
+    return sum(s.unpaid_idr for s in account.bill_statuses if s.due_date <= last)
 
 
 def instalments_due(loan: Loan, day: date, horizon: InstalmentHorizon) -> int:
     """What a payout on ``day`` takes for ``loan``: the unpaid principal, interest and
     penalty of every instalment due by ``day`` (or by the end of ``day``'s month, under
     ``DUE_THIS_MONTH``), plus the penalty a repayment on ``day`` would charge first."""
-    last = day
-    if horizon is InstalmentHorizon.DUE_THIS_MONTH:
-        last = add_months(day.replace(day=1), 1) - timedelta(days=1)
+    last = _last_day(day, horizon)
     owed = sum(i.principal_due_idr + i.interest_due_idr + i.penalty_due_idr
                for i in loan.instalments if i.due_date <= last)
     charged = penalty_charges(loan.instalments, loan.penalty_bp_per_month, day)

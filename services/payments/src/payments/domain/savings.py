@@ -223,7 +223,8 @@ def bill_wajib(state: SavingsAccount | None, command: BillWajib) -> list[Savings
         )
     return [
         WajibBilled(
-            **_ids(account), period=command.period, amount_idr=amount, due_date=command.due_date
+            **_ids(account), period=command.period, amount_idr=amount, due_date=command.due_date,
+            billed_on=command.billed_on,
         )
     ]
 

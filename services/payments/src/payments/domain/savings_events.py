@@ -85,6 +85,9 @@ class WajibBilled(DomainEvent):
     period: str  # YYYY-MM
     amount_idr: int
     due_date: date
+    # The day the bill was issued: the event's business date. Bills stored before it was
+    # kept have None and count on their due date.
+    billed_on: date | None = None
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

@@ -71,7 +71,9 @@ async def bill_wajib(scope: ScopeDep, body: s.WajibBillingIn, ctx: Ctx,
     """
 
     async def work(conn: DbConnection, origin: Provenance) -> tuple[int, Any]:
-        result = await ctx.savings.bill_wajib(conn, scope.cooperative_id, body.period, origin)
+        today = await ctx.calendar.today(conn, scope.cooperative_id)
+        result = await ctx.savings.bill_wajib(conn, scope.cooperative_id, body.period, today,
+                                              origin)
         return 200, s.WajibBillingOut.of(result).model_dump(mode="json")
 
     return await run(work)
