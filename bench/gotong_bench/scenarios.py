@@ -610,7 +610,7 @@ class Bench:
 
     async def _instances(self, topic: str, k: int, name: str) -> dict[str, Any]:
         from gotong_platform.db import create_pool
-        from reporting.projection.versions import create_version
+        from reporting.adapters.read_model.versions import create_version
 
         pool = await create_pool(self.stack.dsn("rebuild"), max_size=2)
         try:
@@ -988,7 +988,7 @@ class Bench:
         await relay.result(limit_s=300)
         # One read-model consumer instance over the rebuild topic.
         from gotong_platform.db import create_pool
-        from reporting.projection.versions import create_version
+        from reporting.adapters.read_model.versions import create_version
 
         pool = await create_pool(self.stack.dsn("rebuild"), max_size=2)
         try:

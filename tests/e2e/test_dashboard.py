@@ -49,9 +49,9 @@ from gotong_platform.db import create_pool
 from gotong_platform.envelope import Envelope, encode_kafka_headers
 from gotong_platform.money import round_half_up_div
 from gotong_platform.testing.fixtures import business_today
-from reporting.consumer import build_runner, schema_pool
+from reporting.adapters.consumer import build_runner, schema_pool
+from reporting.adapters.read_model.versions import ensure_live
 from reporting.main import create_app as create_reporting_app
-from reporting.projection.versions import ensure_live
 from reporting.settings import ReportingSettings
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]

@@ -28,10 +28,10 @@ from e2e_support import JWT_KEY, Federation, eventually
 from gotong_platform.db import create_pool
 from gotong_platform.money import largest_remainder, round_half_up_div
 from gotong_platform.testing.fixtures import business_today
-from reporting.consumer import build_runner, schema_pool
+from reporting.adapters.consumer import build_runner, schema_pool
+from reporting.adapters.read_model.versions import ensure_live
 from reporting.main import create_app as create_reporting_app
-from reporting.projection.versions import ensure_live
-from reporting.rebuild import rebuild
+from reporting.main import rebuild
 from reporting.settings import ReportingSettings
 
 pytestmark = pytest.mark.e2e

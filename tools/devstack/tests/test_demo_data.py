@@ -11,7 +11,7 @@ import pytest
 from gotong_devstack import demo
 from gotong_devstack.demo_dates import DemoDates
 from gotong_devstack.run import service_dsn
-from reporting.regions import region_name
+from reporting.domain.regions import region_name
 
 pytestmark = pytest.mark.unit
 
