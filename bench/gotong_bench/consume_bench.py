@@ -4,7 +4,7 @@
   poll, 50 ms fetch wait) assigned every partition, from offset 0 to the end offsets
   taken at its start. It only reads (and counts bytes): the floor for any projection.
 * ``runner``: one instance of the reporting read-model consumer for a scale-out run:
-  the real ``reporting.consumer.build_runner`` (the ``ConsumerRunner`` with the
+  the real ``reporting.adapters.consumer.build_runner`` (the ``ConsumerRunner`` with the
   projection ``apply_event``), set up like ``python -m reporting consumer`` (logging and
   tracing), writing into a read-model version the orchestrator created, over the
   partitions it is given (static assignment, so instances never rebalance mid-run).
@@ -56,7 +56,7 @@ async def _raw(spec: dict[str, Any]) -> dict[str, Any]:
 
 async def _runner(spec: dict[str, Any]) -> dict[str, Any]:
     from gotong_platform.telemetry import configure_logging, configure_tracing
-    from reporting.consumer import build_runner, schema_pool
+    from reporting.adapters.consumer import build_runner, schema_pool
     from reporting.settings import ReportingSettings
 
     configure_logging("INFO")

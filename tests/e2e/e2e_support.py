@@ -39,9 +39,9 @@ from members.settings import MembersSettings
 from payments.main import build_services
 from payments.main import create_app as create_payments_app
 from payments.settings import PaymentsSettings
-from reporting.consumer import build_runner, schema_pool
+from reporting.adapters.consumer import build_runner, schema_pool
+from reporting.adapters.read_model.versions import ensure_live
 from reporting.main import create_app as create_reporting_app
-from reporting.projection.versions import ensure_live
 from reporting.settings import ReportingSettings
 
 JWT_KEY = "f" * 48

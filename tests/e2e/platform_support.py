@@ -22,9 +22,9 @@ from e2e_support import JWT_KEY, Federation, eventually
 
 from gotong_platform.auth import Principal, Role, TokenIssuer
 from gotong_platform.db import create_pool
-from reporting.consumer import build_runner, schema_pool
+from reporting.adapters.consumer import build_runner, schema_pool
+from reporting.adapters.read_model.versions import ensure_live
 from reporting.main import create_app as create_reporting_app
-from reporting.projection.versions import ensure_live
 from reporting.settings import ReportingSettings
 
 __all__ = ["ISSUER", "SERVICES", "Platform", "Service", "platform"]

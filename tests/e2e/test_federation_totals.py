@@ -31,7 +31,7 @@ from e2e_support import ReportingStack, bp, eventually
 
 from gotong_platform.money import largest_remainder
 from gotong_testing import business_today
-from reporting.rebuild import rebuild
+from reporting.main import rebuild
 
 pytestmark = pytest.mark.e2e
 

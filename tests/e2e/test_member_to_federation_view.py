@@ -29,10 +29,10 @@ from gotong_platform.outbox import OutboxRelay, RelayConfig
 from gotong_platform.telemetry import configure_tracing
 from members.main import create_app as create_members_app
 from members.settings import MembersSettings
-from reporting.consumer import build_runner, schema_pool
+from reporting.adapters.consumer import build_runner, schema_pool
+from reporting.adapters.read_model.versions import ensure_live
 from reporting.main import create_app as create_reporting_app
-from reporting.projection.versions import ensure_live
-from reporting.rebuild import rebuild
+from reporting.main import rebuild
 from reporting.settings import ReportingSettings
 
 pytestmark = pytest.mark.e2e

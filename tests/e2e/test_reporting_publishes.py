@@ -38,9 +38,9 @@ from gotong_platform.kafka import make_producer
 from gotong_platform.outbox import OutboxRelay, RelayConfig
 from members.main import create_app as create_members_app
 from members.settings import MembersSettings
-from reporting.consumer import build_runner, schema_pool
+from reporting.adapters.consumer import build_runner, schema_pool
+from reporting.adapters.read_model.versions import ensure_live
 from reporting.main import create_app as create_reporting_app
-from reporting.projection.versions import ensure_live
 from reporting.settings import ReportingSettings
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]

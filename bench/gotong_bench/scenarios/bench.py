@@ -210,7 +210,7 @@ class Bench:
     async def new_read_model_version(self) -> str:
         """A fresh read-model schema in the rebuild database, for consumers to fill."""
         from gotong_platform.db import create_pool
-        from reporting.projection.versions import create_version
+        from reporting.adapters.read_model.versions import create_version
 
         pool = await create_pool(self.stack.dsn("rebuild"), max_size=2)
         try:

@@ -13,7 +13,7 @@ from gotong_devstack.demo_dates import DemoDates
 from gotong_devstack.run import service_dsn
 from members.domain import nik as members_nik
 from members.domain import values as members_values
-from reporting.regions import region_name
+from reporting.domain.regions import region_name
 
 pytestmark = pytest.mark.unit
 

@@ -1,4 +1,4 @@
-"""``python -m reporting api|relay|migrate|consumer|rebuild``."""
+"""``python -m reporting api|relay|migrate|consumer|rebuild``: the process entry points."""
 
 from __future__ import annotations
 
@@ -6,19 +6,21 @@ import argparse
 import asyncio
 import contextlib
 import signal
-
-import asyncpg
+from typing import TYPE_CHECKING
 
 from gotong_platform.cli import Argument, Command, run_service_cli
 from reporting.settings import ReportingSettings
+
+if TYPE_CHECKING:
+    from reporting.application.ports import ReadModelVersions
 
 
 async def _consume(settings: ReportingSettings, args: argparse.Namespace) -> None:
     from gotong_platform.db import create_pool
     from gotong_platform.migrations import upgrade
     from gotong_platform.telemetry import configure_logging, configure_tracing
-    from reporting.consumer import build_runner, schema_pool
-    from reporting.projection.versions import ensure_live
+    from reporting.adapters.consumer import build_runner, schema_pool
+    from reporting.adapters.read_model.versions import PostgresReadModelVersions, ensure_live
 
     configure_logging(settings.log_level)
     configure_tracing("reporting-consumer", otlp_endpoint=settings.otlp_endpoint)
@@ -31,6 +33,7 @@ async def _consume(settings: ReportingSettings, args: argparse.Namespace) -> Non
     start_http_server(settings.consumer_metrics_port, addr=settings.consumer_metrics_host,
                       registry=metrics.registry)
     admin = await create_pool(settings.database_url, max_size=2)
+    versions = PostgresReadModelVersions(admin)
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -46,7 +49,7 @@ async def _consume(settings: ReportingSettings, args: argparse.Namespace) -> Non
                                             metrics=metrics)
                 task = asyncio.create_task(runner.run())
                 while not task.done():
-                    done = await _wait_change(admin, schema, stopping)
+                    done = await _wait_change(versions, schema, stopping)
                     if done:
                         runner.stop()
                         break
@@ -57,19 +60,18 @@ async def _consume(settings: ReportingSettings, args: argparse.Namespace) -> Non
         await admin.close()
 
 
-async def _wait_change(admin: asyncpg.Pool, schema: str, stopping: asyncio.Event) -> bool:
+async def _wait_change(versions: ReadModelVersions, schema: str, stopping: asyncio.Event
+                       ) -> bool:
     """True once the process should stop or the live version is no longer ``schema``."""
-    from reporting.projection.versions import live_schema
-
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stopping.wait(), timeout=2.0)
     if stopping.is_set():
         return True
-    return await live_schema(admin) != schema
+    return await versions.live() != schema
 
 
 async def _rebuild(settings: ReportingSettings, args: argparse.Namespace) -> int:
-    from reporting.rebuild import rebuild
+    from reporting.main import rebuild
 
     result = await rebuild(settings, switch=args.switch, workers=args.workers)
     rate = result.events / result.seconds if result.seconds else 0.0

@@ -1,11 +1,17 @@
-"""Composition root of the reporting API: ``create_app(settings)``."""
+"""Composition root of the reporting service: ``create_app(settings)`` and ``rebuild``.
+
+The API's lifespan owns its pool; the SHU engine's use cases get their repository and
+the live read model as ports; ``rebuild`` wires the replay from Kafka, the versions and
+their readers into the rebuild use case. The consumer process builds its runner with
+``reporting.adapters.consumer.build_runner`` (``python -m reporting consumer``).
+Nothing is built at import.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import asyncpg
 from fastapi import FastAPI
 
 from gotong_platform.auth import TokenVerifier, verifier_from_settings
@@ -15,16 +21,22 @@ from gotong_platform.eventstore import PostgresEventStore
 from gotong_platform.http.service import from_environment, install_platform
 from gotong_platform.migrations import upgrade
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
-from reporting.dashboard import build_dashboard_router
-from reporting.entrypoints.api import LiveReadModel, build_router
-from reporting.entrypoints.shu_api import ShuContext, build_shu_router
-from reporting.projection.versions import ensure_live
+from reporting.adapters.read_model.live import LiveReadModel
+from reporting.adapters.read_model.versions import PostgresReadModelVersions, ensure_live
+from reporting.adapters.replay import KafkaReplays
+from reporting.adapters.reports.reader import VersionReaders
+from reporting.adapters.shu.bases import ReadModelBases
+from reporting.adapters.shu.queries import ShuQueries
+from reporting.adapters.shu.repository import PostgresShuRepository
+from reporting.application import rebuild as rebuilding
+from reporting.application.rebuild import RebuildResult
+from reporting.application.shu import ShuService
+from reporting.entrypoints import dashboard_routes, report_routes, shu_routes, summary_routes
+from reporting.entrypoints.deps import ShuContext
+from reporting.entrypoints.errors import install_error_handlers
 from reporting.settings import ReportingSettings
-from reporting.shu.adapters.repository import ShuRepository
-from reporting.shu.application.service import ShuService
-from reporting.shu.bases import ReadModelBases
 
-__all__ = ["create_app", "token_verifier"]
+__all__ = ["create_app", "rebuild", "token_verifier"]
 
 
 def token_verifier(settings: ReportingSettings) -> TokenVerifier:
@@ -34,12 +46,11 @@ def token_verifier(settings: ReportingSettings) -> TokenVerifier:
                                   max_lifetime=settings.max_token_lifetime())
 
 
-def shu_context(pool: asyncpg.Pool, model: LiveReadModel, settings: ReportingSettings,
-                clock: Clock | None = None) -> ShuContext:
+def shu_context(settings: ReportingSettings, model: LiveReadModel, clock: Clock) -> ShuContext:
     """The SHU engine: decisions in the public schema, facts from the live read model."""
     store = PostgresEventStore(source="reporting", topic=settings.topic, clock=clock)
-    service = ShuService(ShuRepository(store), ReadModelBases(model.connection))
-    return ShuContext(pool=pool, service=service)
+    service = ShuService(PostgresShuRepository(store), ReadModelBases(model.connection), clock)
+    return ShuContext(service=service, queries=ShuQueries(model.pool))
 
 
 def create_app(settings: ReportingSettings, metrics: PlatformMetrics | None = None, *,
@@ -59,8 +70,7 @@ def create_app(settings: ReportingSettings, metrics: PlatformMetrics | None = No
             model = LiveReadModel(pool)
             app.state.read_model = model
             app.state.cooperative_directory = model
-            app.state.shu = shu_context(pool, model, settings, clock)
-            app.state.clock = clock
+            app.state.shu = shu_context(settings, model, clock)
             yield
         finally:
             await pool.close()
@@ -68,12 +78,30 @@ def create_app(settings: ReportingSettings, metrics: PlatformMetrics | None = No
     app = FastAPI(title="Gotong reporting service", version="0.1.0",
                   description="The regional federation view, fed by events.",
                   lifespan=lifespan)
+    app.state.clock = clock
+    app.state.report_options = settings.report_options()
+    install_error_handlers(app)
     return install_platform(
         app, source="reporting", verifier=token_verifier(settings), metrics=platform_metrics,
         limits=settings.edge_limits(),
         pool=lambda: app.state.read_model.pool,
-        routers=[build_router(settings.report_options()), build_shu_router(),
-                 build_dashboard_router()])
+        routers=[summary_routes.router, report_routes.router, shu_routes.router,
+                 dashboard_routes.router])
+
+
+async def rebuild(settings: ReportingSettings, *, switch: bool = False,
+                  workers: int | None = None, clock: Clock | None = None) -> RebuildResult:
+    """``python -m reporting rebuild``: a new version from offset 0, compared with the live
+    one (``reporting.application.rebuild``); ``workers``: replay processes."""
+    await upgrade(settings.database_url, settings.migrations_dir)
+    admin = await create_pool(settings.database_url, max_size=2)
+    try:
+        return await rebuilding.rebuild(
+            PostgresReadModelVersions(admin), KafkaReplays(settings), VersionReaders(settings),
+            clock or SystemClock(), settings.report_options(), switch=switch,
+            workers=workers)
+    finally:
+        await admin.close()
 
 
 # What each uvicorn worker builds (``python -m reporting api``).

@@ -8,7 +8,7 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from gotong_platform.settings import ServiceSettings
-from reporting.reports.figures import ReportOptions
+from reporting.domain.reports.figures import ReportOptions
 
 __all__ = ["ReportingSettings"]
 

@@ -11,8 +11,8 @@ from reporting_harness import JWT_KEY, Reporting
 
 from gotong_platform.calendar import FixedClock
 from gotong_platform.db import create_pool
+from reporting.adapters.read_model.versions import live_schema
 from reporting.main import create_app
-from reporting.projection.versions import live_schema
 from reporting.settings import ReportingSettings
 
 

@@ -17,7 +17,7 @@ from gotong_platform.auth import Principal, Role, TokenIssuer
 from gotong_platform.consumer import ConsumedEvent
 from gotong_platform.contracts import EventContract
 from gotong_platform.envelope import Envelope
-from reporting.projection.dispatch import apply_event
+from reporting.adapters.projection.dispatch import apply_event
 
 JWT_KEY = "r" * 48
 

@@ -32,10 +32,11 @@ from gotong_platform.consumer import (
 from gotong_platform.db import DbConnection, create_pool
 from gotong_platform.envelope import encode_kafka_headers
 from gotong_platform.kafka import dead_letter_topic, make_consumer, make_producer
-from reporting.projection.dispatch import read_model_handler
-from reporting.projection.schema import READ_MODEL_DDL
-from reporting.reports.figures import ReportOptions
-from reporting.reports.snapshot import monthly_snapshot
+from reporting.adapters.projection.dispatch import read_model_handler
+from reporting.adapters.read_model.schema import READ_MODEL_DDL
+from reporting.adapters.reports.reader import ReadModelReader
+from reporting.application.snapshot import monthly_snapshot
+from reporting.domain.reports.figures import ReportOptions
 
 pytestmark = pytest.mark.integration
 
@@ -45,7 +46,7 @@ _schemas = itertools.count()
 async def snapshot(conn: DbConnection) -> tuple[list[Any], bytes]:
     tables = [sorted(map(repr, await conn.fetch(f"SELECT * FROM {table}")))
               for table in TABLES]
-    reports = await monthly_snapshot(conn, KNOWN_AT, ReportOptions())
+    reports = await monthly_snapshot(ReadModelReader(conn), KNOWN_AT, ReportOptions())
     return tables, orjson.dumps(reports, option=orjson.OPT_SORT_KEYS)
 
 

@@ -22,10 +22,11 @@ from reporting_harness import Reporting
 from reporting_scenario import seed
 
 from gotong_platform.consumer import ConsumedEvent
-from reporting.projection.dispatch import apply_event
-from reporting.projection.schema import READ_MODEL_DDL
-from reporting.reports.figures import ReportOptions
-from reporting.reports.snapshot import monthly_snapshot
+from reporting.adapters.projection.dispatch import apply_event
+from reporting.adapters.read_model.schema import READ_MODEL_DDL
+from reporting.adapters.reports.reader import ReadModelReader
+from reporting.application.snapshot import monthly_snapshot
+from reporting.domain.reports.figures import ReportOptions
 
 pytestmark = pytest.mark.integration
 
@@ -81,7 +82,7 @@ async def build(dsn: str, deliveries: list[ConsumedEvent]) -> tuple[list[Any], b
                 await apply_event(conn, event)
         tables = [sorted(map(repr, await conn.fetch(f"SELECT * FROM {table}")))
                   for table in TABLES]
-        reports = await monthly_snapshot(conn, KNOWN_AT, ReportOptions())
+        reports = await monthly_snapshot(ReadModelReader(conn), KNOWN_AT, ReportOptions())
         return tables, orjson.dumps(reports, option=orjson.OPT_SORT_KEYS)
     finally:
         await conn.execute(f"DROP SCHEMA {schema} CASCADE")

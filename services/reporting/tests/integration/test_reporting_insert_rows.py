@@ -10,7 +10,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-from reporting.projection.statements import InsertNew, Statements
+from reporting.adapters.projection.statements import InsertNew, Statements
 
 pytestmark = pytest.mark.integration
 

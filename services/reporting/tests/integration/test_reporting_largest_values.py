@@ -28,7 +28,7 @@ from gotong_platform.contracts import inventory as i
 from gotong_platform.contracts import members as m
 from gotong_platform.contracts import payments as p
 from gotong_platform.money import MAX_AMOUNT_IDR
-from reporting.projection.dispatch import read_model_handler
+from reporting.adapters.projection.dispatch import read_model_handler
 
 pytestmark = pytest.mark.integration
 

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from gotong_platform.consumer import ConsumedEvent
 from gotong_platform.envelope import Envelope
-from reporting.projection.members import apply_event
-from reporting.projection.schema import READ_MODEL_DDL
+from reporting.adapters.projection.members import apply_event
+from reporting.adapters.read_model.schema import READ_MODEL_DDL
 
 pytestmark = pytest.mark.integration
 

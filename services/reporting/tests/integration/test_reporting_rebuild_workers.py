@@ -12,9 +12,10 @@ from test_reporting_facts_order import IN_ORDER
 from gotong_platform.db import create_pool
 from gotong_platform.envelope import encode_kafka_headers
 from gotong_platform.kafka import make_producer
-from reporting.consumer import build_runner, schema_pool
-from reporting.projection.versions import ensure_live
-from reporting.rebuild import PARALLEL_FROM, rebuild, workers_for
+from reporting.adapters.consumer import build_runner, schema_pool
+from reporting.adapters.read_model.versions import ensure_live
+from reporting.application.rebuild import PARALLEL_FROM, workers_for
+from reporting.main import rebuild
 from reporting.settings import ReportingSettings
 
 pytestmark = pytest.mark.integration

@@ -43,8 +43,8 @@ from gotong_platform.contracts.reporting import MemberShuAllocatedV1
 from gotong_platform.db import create_pool
 from gotong_platform.migrations import upgrade
 from gotong_testing import business_now, business_today
+from reporting.adapters.read_model.versions import create_version
 from reporting.main import create_app
-from reporting.projection.versions import create_version
 from reporting.settings import ReportingSettings
 
 pytestmark = pytest.mark.integration

@@ -14,10 +14,9 @@ import pytest_asyncio
 
 from gotong_platform.db import DbConnection, create_pool
 from gotong_platform.migrations import upgrade
-from reporting.projection.versions import create_version
-from reporting.settings import ReportingSettings
-from reporting.shu.bases import ReadModelBases
-from reporting.shu.domain import (
+from reporting.adapters.read_model.versions import create_version
+from reporting.adapters.shu.bases import ReadModelBases
+from reporting.domain.shu import (
     AdoptShuPolicy,
     CapitalMeasure,
     SavingsType,
@@ -28,6 +27,7 @@ from reporting.shu.domain import (
     fiscal_period,
     member_bases,
 )
+from reporting.settings import ReportingSettings
 
 pytestmark = pytest.mark.integration
 

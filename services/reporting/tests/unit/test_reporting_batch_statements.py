@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from gotong_platform.consumer import ConsumedEvent
 from gotong_platform.envelope import Envelope
-from reporting.projection.common import Clocks
-from reporting.projection.statements import Statements
+from reporting.adapters.projection.common import Clocks
+from reporting.adapters.projection.statements import Statements
 
 pytestmark = pytest.mark.unit
 

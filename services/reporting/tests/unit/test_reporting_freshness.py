@@ -14,9 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gotong_platform.calendar import TimeZone
-from reporting.reports.directory import CoopInfo
-from reporting.reports.figures import CoopFigures
-from reporting.reports.freshness import freshness_row, local_date
+from reporting.domain.reports.cooperatives import CoopInfo
+from reporting.domain.reports.figures import CoopFigures
+from reporting.domain.reports.freshness import freshness_row, local_date
 
 pytestmark = pytest.mark.unit
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reporting.reports.ratios import Ratio, growth_bp, quartile, ranking, spread
+from reporting.domain.reports.ratios import Ratio, growth_bp, quartile, ranking, spread
 
 pytestmark = pytest.mark.unit
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from reporting.reports.loan_quality import (
+from reporting.domain.reports.loan_quality import (
     COLLECTIBILITY,
     Instalment,
     LoanAtPeriodEnd,

@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from reporting.reports.period import InvalidPeriod, Period
-from reporting.reports.tables import TABLES, to_csv
-from reporting.reports.wajib import paid_on_time
+from reporting.domain.reports.period import InvalidPeriod, Period
+from reporting.domain.reports.wajib import paid_on_time
+from reporting.entrypoints.report_tables import TABLES, to_csv
 
 pytestmark = pytest.mark.unit
 

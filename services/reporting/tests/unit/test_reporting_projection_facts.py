@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gotong_platform.contracts import inventory as c
-from reporting.projection.inventory_facts import sale_lines, stock_movement
+from reporting.adapters.projection.inventory_facts import sale_lines, stock_movement
 
 pytestmark = pytest.mark.unit
 

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from reporting.regions import region_name, regions
-from reporting.reports.consolidate import COOP_ROW_COLUMNS, coop_row
-from reporting.reports.directory import CoopInfo
-from reporting.reports.figures import AMOUNT_KEYS
+from reporting.domain.regions import region_name, regions
+from reporting.domain.reports.consolidate import COOP_ROW_COLUMNS, coop_row
+from reporting.domain.reports.cooperatives import CoopInfo
+from reporting.domain.reports.figures import AMOUNT_KEYS
 
 pytestmark = pytest.mark.unit
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from test_shu_builders import a_member, a_policy
 
-from reporting.shu.domain import (
+from reporting.domain.shu import (
     BasisNegative,
     DuplicateMemberBasis,
     GrossSplit,

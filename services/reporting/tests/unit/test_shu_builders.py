@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from reporting.shu.domain import (
+from reporting.domain.shu import (
     AdoptShuPolicy,
     BusinessTotals,
     MemberBasis,

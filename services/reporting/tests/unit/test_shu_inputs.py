@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from test_shu_builders import a_policy, member_facts, totals
 
-from reporting.shu.domain import (
+from reporting.domain.shu import (
     CapitalMeasure,
     InvalidFiscalYear,
     TransactionKind,

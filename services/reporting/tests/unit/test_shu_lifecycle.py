@@ -9,7 +9,7 @@ from test_shu_builders import COOP, a_policy, a_policy_command, member_facts, to
 
 from gotong_platform.domain import event_payload
 from gotong_platform.money import MAX_TOTAL_IDR
-from reporting.shu.domain import (
+from reporting.domain.shu import (
     ApproverIsDrafter,
     ApproveShuCalculation,
     CalculationAlreadyApproved,
@@ -36,7 +36,7 @@ from reporting.shu.domain import (
     policy_event_from_payload,
     replay_calculation,
 )
-from reporting.shu.domain.adoption import adopt_shu_policy
+from reporting.domain.shu.adoption import adopt_shu_policy
 
 pytestmark = pytest.mark.unit
 

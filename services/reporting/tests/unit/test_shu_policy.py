@@ -8,7 +8,7 @@ import pytest
 from test_shu_builders import HANDBOOK_POOLS, a_policy
 
 from gotong_platform.domain import DomainError
-from reporting.shu.domain import (
+from reporting.domain.shu import (
     WEIGHT_DENOMINATOR,
     AllocationNotWhole,
     BasisPointsOutOfRange,

@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_shu_builders import a_policy
 
-from reporting.shu.domain import (
+from reporting.domain.shu import (
     JASA_MODAL,
     JASA_USAHA,
     GrossSplit,

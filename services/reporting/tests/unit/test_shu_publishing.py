@@ -8,12 +8,12 @@ import pytest
 from test_shu_builders import a_policy, member_facts, totals
 
 from gotong_platform.contracts import parse
-from reporting.shu.application.publishing import (
+from reporting.adapters.shu.publishing import (
     business_date_of,
     calculation_contract,
     policy_contract,
 )
-from reporting.shu.domain import (
+from reporting.domain.shu import (
     ApproveShuCalculation,
     DraftShuCalculation,
     ShuFacts,
@@ -23,7 +23,7 @@ from reporting.shu.domain import (
     evolve_calculation,
     fiscal_period,
 )
-from reporting.shu.export import allocations_csv
+from reporting.entrypoints.shu_csv import allocations_csv
 
 pytestmark = pytest.mark.unit
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from test_shu_builders import a_member, a_policy
 
-from reporting.shu.domain import GrossSplit, MemberBasis, calculate_shu
+from reporting.domain.shu import GrossSplit, MemberBasis, calculate_shu
 
 pytestmark = pytest.mark.unit
 

@@ -1,1 +1,2 @@
-"""Entry points: the report API and the process commands (api, consumer, rebuild)."""
+"""The HTTP edge: module-level routers (summaries, monthly reports, SHU, dashboard), the
+dependencies they take from the app (``deps``) and the errors they answer (``errors``)."""

@@ -1,57 +1,17 @@
-"""Reads of the live read model, and who may read which region."""
+"""Who may read which region, and what a region code looks like."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Annotated
 
-import asyncpg
-from fastapi import Depends, Path, Request
+from fastapi import Path
 
 from gotong_platform.auth import Principal, Role
-from gotong_platform.db import DbConnection
 from gotong_platform.http import HTTPProblem
-from reporting.projection.schema import checked_schema_name
-from reporting.projection.versions import live_schema
 
-__all__ = ["LiveReadModel", "Model", "RegionCode", "may_read_region"]
+__all__ = ["RegionCode", "may_read_region", "only_its_region", "only_the_federation_office"]
 
 RegionCode = Annotated[str, Path(pattern=r"^\d{2}(\d{2})?$", examples=["53", "5302"])]
-
-
-class LiveReadModel:
-    """Connections pointed at whichever read-model version is live right now."""
-
-    def __init__(self, pool: asyncpg.Pool) -> None:
-        self.pool = pool
-
-    @asynccontextmanager
-    async def connection(self) -> AsyncIterator[DbConnection]:
-        # Repeatable read: a report's many queries see one state of the model.
-        async with self.pool.acquire() as conn, conn.transaction(
-                isolation="repeatable_read", readonly=True):
-            schema = await live_schema(conn)
-            if schema is None:
-                raise HTTPProblem(503, "Service Unavailable", "the read model is being built",
-                                  "read-model-not-ready")
-            await conn.execute(f"SET LOCAL search_path TO {checked_schema_name(schema)}")
-            yield conn
-
-    async def regency_of(self, cooperative_id: str) -> str | None:
-        async with self.connection() as conn:
-            regency: str | None = await conn.fetchval(
-                "SELECT regency_code FROM cooperatives WHERE cooperative_id = $1",
-                cooperative_id)
-            return regency
-
-
-async def _model(request: Request) -> LiveReadModel:
-    model: LiveReadModel = request.app.state.read_model
-    return model
-
-
-Model = Annotated[LiveReadModel, Depends(_model)]
 
 
 def may_read_region(principal: Principal, region: str) -> bool:
@@ -59,3 +19,16 @@ def may_read_region(principal: Principal, region: str) -> bool:
         return True
     return (principal.role is Role.REGIONAL_OFFICER and principal.region is not None
             and region.startswith(principal.region))
+
+
+def only_the_federation_office(principal: Principal) -> None:
+    """403 unless the federation office asks (the federation view)."""
+    if principal.role is not Role.FEDERATION_ADMIN:
+        raise HTTPProblem(403, "Forbidden", "the federation view is for the federation "
+                          "office; use your region or cooperative", "forbidden")
+
+
+def only_its_region(principal: Principal, region: str) -> None:
+    """404 for a region the caller may not read, as for one that does not exist."""
+    if not may_read_region(principal, region):
+        raise HTTPProblem(404, "Not Found", "region not found", "region-not-found")

@@ -3,9 +3,9 @@
 ``month`` is required; ``as_of`` (a day of that month) and ``known_at`` (a moment
 with its time zone) are optional cut-offs. Without ``as_of`` a running month is cut off
 at today: the cooperative's own for its report, WIT's (the easternmost zone, so no fact
-of today anywhere is left out) for a region or the federation.
-``period.as_of_basis`` says which cut-off the report used. Every table of a report is also served
-as CSV: ``.../monthly.csv?table=<name>``, or ``Accept: text/csv`` on the JSON route.
+of today anywhere is left out) for a region or the federation. ``period.as_of_basis``
+says which cut-off the report used. Every table of a report is also served as CSV:
+``.../monthly.csv?table=<name>``, or ``Accept: text/csv`` on the JSON route.
 Tenancy is the summaries': the federation admin reads all, a regional officer its
 region (404 for another), a cooperative itself (the cooperative router's scope).
 """
@@ -20,26 +20,16 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
-from gotong_platform.auth import Principal, Role
 from gotong_platform.calendar import Clock, TimeZone, today_in
-from gotong_platform.http import HTTPProblem, PrincipalDep, Scope, cooperative_scope
-from reporting.entrypoints.access import Model, RegionCode, may_read_region
+from gotong_platform.http import HTTPProblem, PrincipalDep, cooperative_scope
+from reporting.application.monthly import cooperative_month, federation_month, region_month
+from reporting.domain.reports.period import InvalidPeriod, Period
+from reporting.entrypoints.access import RegionCode, only_its_region, only_the_federation_office
+from reporting.entrypoints.deps import ClockDep, CoopScope, Model, Options
 from reporting.entrypoints.report_examples import CSV_RESPONSES, MONTHLY_RESPONSES
-from reporting.reports.directory import cooperatives
-from reporting.reports.figures import ReportOptions
-from reporting.reports.monthly import (
-    cooperative_report,
-    federation_report,
-    gather,
-    region_report,
-)
-from reporting.reports.period import InvalidPeriod, Period
-from reporting.reports.tables import TableName, table_csv
+from reporting.entrypoints.report_tables import TableName, table_csv
 
-__all__ = ["PeriodQuery", "add_report_routes"]
-
-# A region or the federation spans zones: its "today" is the latest one (WIT).
-_EASTERNMOST = TimeZone.WIT
+__all__ = ["PeriodQuery", "router"]
 
 Month = Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-01"],
                              description="the month of business dates, YYYY-MM")]
@@ -76,15 +66,18 @@ class PeriodQuery:
                                        "type": "value_error"}]) from exc
 
 
-async def _period(request: Request, month: Month, as_of: AsOf = None,
+async def _period(clock: ClockDep, month: Month, as_of: AsOf = None,
                   known_at: KnownAt = None) -> PeriodQuery:
-    query = PeriodQuery(month, as_of, known_at, request.app.state.clock)
+    query = PeriodQuery(month, as_of, known_at, clock)
     query.resolve(None)  # refuse an impossible period before anything is read
     return query
 
 
 PeriodDep = Annotated[PeriodQuery, Depends(_period)]
-CoopScope = Annotated[Scope, Depends(cooperative_scope)]
+
+router = APIRouter(tags=["reports"])
+scoped = APIRouter(prefix="/cooperatives/{cooperative_id}",
+                   dependencies=[Depends(cooperative_scope)])
 
 
 def _csv(report: dict[str, Any], table: str, name: str) -> Response:
@@ -99,83 +92,74 @@ def _answer(request: Request, report: dict[str, Any], table: str, name: str) -> 
     return JSONResponse(report)
 
 
-def _only_the_federation_office(principal: Principal) -> None:
-    if principal.role is not Role.FEDERATION_ADMIN:
-        raise HTTPProblem(403, "Forbidden", "the federation view is for the federation "
-                          "office; use your region or cooperative", "forbidden")
+async def _federation(model: Model, period: PeriodQuery, options: Options) -> dict[str, Any]:
+    async with model.reader() as reader:
+        return await federation_month(reader, period.resolve, options)
 
 
-def _only_its_region(principal: Principal, region: str) -> None:
-    if not may_read_region(principal, region):
-        raise HTTPProblem(404, "Not Found", "region not found", "region-not-found")
+async def _region(model: Model, period: PeriodQuery, code: str, options: Options
+                  ) -> dict[str, Any]:
+    async with model.reader() as reader:
+        return await region_month(reader, period.resolve, code, options)
 
 
-def add_report_routes(router: APIRouter, scoped: APIRouter, options: ReportOptions) -> None:
-    """The monthly routes on ``router``, and the cooperative's on the ``scoped`` router
-    (whose router-level dependency is the cooperative scope)."""
+async def _cooperative(model: Model, period: PeriodQuery, cooperative_id: str,
+                       options: Options) -> dict[str, Any]:
+    async with model.reader() as reader:
+        return await cooperative_month(reader, period.resolve, cooperative_id, options)
 
-    async def federation(model: Model, period: PeriodQuery) -> dict[str, Any]:
-        async with model.connection() as conn:
-            data = await gather(conn, period.resolve(_EASTERNMOST), await cooperatives(conn),
-                                options)
-        return federation_report(data)
 
-    async def region(model: Model, period: PeriodQuery, code: str) -> dict[str, Any]:
-        async with model.connection() as conn:
-            data = await gather(conn, period.resolve(_EASTERNMOST),
-                                await cooperatives(conn, region=code), options)
-        return region_report(data, code)
-
-    async def cooperative(model: Model, period: PeriodQuery, cooperative_id: str
-                          ) -> dict[str, Any]:
-        async with model.connection() as conn:
-            coops = await cooperatives(conn, cooperative_id=cooperative_id)
-            zone = coops[0].time_zone if coops else None
-            data = await gather(conn, period.resolve(zone), coops, options)
-        return cooperative_report(data, cooperative_id)
-
-    @router.get("/federation/reports/monthly", **JSON_ROUTE)
-    async def federation_monthly(request: Request, principal: PrincipalDep, model: Model,
-                                 period: PeriodDep, table: CsvTable = "cooperatives"
-                                 ) -> Response:
-        """The federation's month: cooperatives in the federation at the period end."""
-        _only_the_federation_office(principal)
-        return _answer(request, await federation(model, period), table, "federation")
-
-    @router.get("/federation/reports/monthly.csv", **CSV_ROUTE)
-    async def federation_monthly_csv(principal: PrincipalDep, model: Model, period: PeriodDep,
-                                     table: Table) -> Response:
-        """One table of the federation's monthly report, as CSV."""
-        _only_the_federation_office(principal)
-        return _csv(await federation(model, period), table, "federation")
-
-    @router.get("/regions/{region_code}/reports/monthly", **JSON_ROUTE)
-    async def region_monthly(request: Request, region_code: RegionCode,
-                             principal: PrincipalDep, model: Model, period: PeriodDep,
+@router.get("/federation/reports/monthly", **JSON_ROUTE)
+async def federation_monthly(request: Request, principal: PrincipalDep, model: Model,
+                             period: PeriodDep, options: Options,
                              table: CsvTable = "cooperatives") -> Response:
-        """A province (2 digits) or regency (4 digits): its cooperatives in the federation."""
-        _only_its_region(principal, region_code)
-        report = await region(model, period, region_code)
-        return _answer(request, report, table, f"region-{region_code}")
+    """The federation's month: cooperatives in the federation at the period end."""
+    only_the_federation_office(principal)
+    return _answer(request, await _federation(model, period, options), table, "federation")
 
-    @router.get("/regions/{region_code}/reports/monthly.csv", **CSV_ROUTE)
-    async def region_monthly_csv(region_code: RegionCode, principal: PrincipalDep,
-                                 model: Model, period: PeriodDep, table: Table) -> Response:
-        """One table of a region's monthly report, as CSV."""
-        _only_its_region(principal, region_code)
-        return _csv(await region(model, period, region_code), table, f"region-{region_code}")
 
-    @scoped.get("/reports/monthly", **JSON_ROUTE)
-    async def cooperative_monthly(request: Request, scope: CoopScope, model: Model,
-                                  period: PeriodDep, table: CsvTable = "cooperatives"
-                                  ) -> Response:
-        """One cooperative's month."""
-        report = await cooperative(model, period, scope.cooperative_id)
-        return _answer(request, report, table, "cooperative")
+@router.get("/federation/reports/monthly.csv", **CSV_ROUTE)
+async def federation_monthly_csv(principal: PrincipalDep, model: Model, period: PeriodDep,
+                                 options: Options, table: Table) -> Response:
+    """One table of the federation's monthly report, as CSV."""
+    only_the_federation_office(principal)
+    return _csv(await _federation(model, period, options), table, "federation")
 
-    @scoped.get("/reports/monthly.csv", **CSV_ROUTE)
-    async def cooperative_monthly_csv(scope: CoopScope, model: Model, period: PeriodDep,
-                                      table: Table) -> Response:
-        """One table of a cooperative's monthly report, as CSV."""
-        return _csv(await cooperative(model, period, scope.cooperative_id), table,
-                    "cooperative")
+
+@router.get("/regions/{region_code}/reports/monthly", **JSON_ROUTE)
+async def region_monthly(request: Request, region_code: RegionCode, principal: PrincipalDep,
+                         model: Model, period: PeriodDep, options: Options,
+                         table: CsvTable = "cooperatives") -> Response:
+    """A province (2 digits) or regency (4 digits): its cooperatives in the federation."""
+    only_its_region(principal, region_code)
+    report = await _region(model, period, region_code, options)
+    return _answer(request, report, table, f"region-{region_code}")
+
+
+@router.get("/regions/{region_code}/reports/monthly.csv", **CSV_ROUTE)
+async def region_monthly_csv(region_code: RegionCode, principal: PrincipalDep, model: Model,
+                             period: PeriodDep, options: Options, table: Table) -> Response:
+    """One table of a region's monthly report, as CSV."""
+    only_its_region(principal, region_code)
+    return _csv(await _region(model, period, region_code, options), table,
+                f"region-{region_code}")
+
+
+@scoped.get("/reports/monthly", **JSON_ROUTE)
+async def cooperative_monthly(request: Request, scope: CoopScope, model: Model,
+                              period: PeriodDep, options: Options,
+                              table: CsvTable = "cooperatives") -> Response:
+    """One cooperative's month."""
+    report = await _cooperative(model, period, scope.cooperative_id, options)
+    return _answer(request, report, table, "cooperative")
+
+
+@scoped.get("/reports/monthly.csv", **CSV_ROUTE)
+async def cooperative_monthly_csv(scope: CoopScope, model: Model, period: PeriodDep,
+                                  options: Options, table: Table) -> Response:
+    """One table of a cooperative's monthly report, as CSV."""
+    return _csv(await _cooperative(model, period, scope.cooperative_id, options), table,
+                "cooperative")
+
+
+router.include_router(scoped)

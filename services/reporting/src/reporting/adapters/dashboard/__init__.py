@@ -1,0 +1,1 @@
+"""The dashboard page's files (``static/``), read from the package."""

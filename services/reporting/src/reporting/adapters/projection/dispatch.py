@@ -1,0 +1,43 @@
+"""The read model's one handler: every event, routed to its source's projection."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from gotong_platform.consumer import ConsumedEvent
+from gotong_platform.db import DbConnection
+from reporting.adapters.projection import inventory, members, payments
+from reporting.adapters.projection.common import Apply, apply_events, claim_and_apply
+
+__all__ = ["ReadModelHandler", "apply_event", "read_model_handler"]
+
+_BY_SOURCE: dict[str, Apply] = {
+    "members": members.apply_contract,
+    "inventory": inventory.apply_contract,
+    "payments": payments.apply_contract,
+}
+
+
+class ReadModelHandler:
+    """The consumer's batch handler: freshness clocks for every event, facts for the
+    contracts this model reads, a batch written set-wise (see ``common``).
+
+    It claims event ids itself (``SelfClaimingHandler``): every event is logged in
+    ``fact_events`` under its id, so that row is the claim and the runner writes no
+    ``processed_events`` row per event (only for a dead-lettered one).
+    """
+
+    async def apply_batch(self, conn: DbConnection, events: Sequence[ConsumedEvent]) -> None:
+        await apply_events(conn, events, _BY_SOURCE)
+
+    async def apply_unclaimed(self, conn: DbConnection, consumer: str,
+                              events: Sequence[ConsumedEvent]) -> int:
+        return await claim_and_apply(conn, consumer, events, _BY_SOURCE)
+
+
+read_model_handler = ReadModelHandler()
+
+
+async def apply_event(conn: DbConnection, event: ConsumedEvent) -> None:
+    """One event, exactly as the consumer applies a batch of one."""
+    await apply_events(conn, [event], _BY_SOURCE)

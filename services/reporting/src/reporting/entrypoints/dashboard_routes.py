@@ -1,0 +1,74 @@
+"""``GET /dashboard``: the page, its assets, and the months it offers.
+
+The page and its assets are public static files (``reporting.adapters.dashboard``);
+every figure comes from the JSON API with the caller's bearer token, which the page
+reads from the URL fragment (``/dashboard#token=...``, never sent to the server) and
+keeps in ``sessionStorage``. Nothing is loaded from outside this service: the Content
+Security Policy allows this origin only.
+
+``GET /dashboard/months`` (any valid token) lists the months with data, so the
+page can open on the latest one, and today's date for the "as of" of the running
+month.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from gotong_platform.calendar import today_in
+from gotong_platform.http import HTTPProblem, PrincipalDep
+from reporting.adapters.dashboard import assets
+from reporting.domain.reports.period import GROUP_TIME_ZONE
+from reporting.entrypoints.deps import ClockDep, Model
+
+__all__ = ["CONTENT_SECURITY_POLICY", "router"]
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+_HEADERS = {
+    "Cache-Control": "no-cache",  # revalidate (ETag): a new release shows at once
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+
+router = APIRouter(tags=["dashboard"])
+
+
+def _serve(request: Request, name: str) -> Response:
+    file = assets.asset(name)
+    headers = _HEADERS | {"ETag": file.etag}
+    if request.headers.get("if-none-match") == file.etag:
+        return Response(status_code=304, headers=headers)
+    return Response(file.body, media_type=file.media_type, headers=headers)
+
+
+@router.get("/dashboard", include_in_schema=False)
+async def page(request: Request) -> Response:
+    return _serve(request, "index.html")
+
+
+@router.get("/dashboard/assets/{name}", include_in_schema=False)
+async def asset(request: Request, name: str) -> Response:
+    if name not in assets.ASSETS or name == "index.html":
+        raise HTTPProblem(404, "Not Found", "no such dashboard asset", "not-found")
+    return _serve(request, name)
+
+
+@router.get("/dashboard/months")
+async def months(principal: PrincipalDep, model: Model, clock: ClockDep) -> dict[str, Any]:
+    """Months (YYYY-MM) in which some fact has its business date, up to the current
+    one; ``latest`` is the page's default month, ``today`` the "as of" of the
+    running month (in WIT, the easternmost time zone)."""
+    # WIT (UTC+9), the easternmost zone: no cooperative's business date of today
+    # lies after it (the reports' default cut-off for a region uses the same).
+    today = today_in(clock, GROUP_TIME_ZONE)
+    current = f"{today:%Y-%m}"
+    async with model.reader() as reader:
+        found = [m for m in await reader.months_with_data() if m <= current]
+    return {"months": found, "latest": found[-1] if found else None,
+            "current_month": current, "today": today.isoformat()}

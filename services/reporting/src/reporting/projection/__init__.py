@@ -1,1 +1,0 @@
-"""The federation read model: tables, the event handler, and version management."""

@@ -1,1 +1,0 @@
-"""Monthly reports: per cooperative, per region, for the federation (see ``monthly``)."""

@@ -1,1 +1,0 @@
-"""PostgreSQL adapters of the SHU engine: event streams, query tables, read views."""

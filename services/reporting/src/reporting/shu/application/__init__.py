@@ -1,1 +1,0 @@
-"""SHU use cases (adopt a policy, draft, approve) and the mapping to published contracts."""
