@@ -7,7 +7,7 @@ aiokafka's defaults are unsafe for us (acks=1, no idempotence, auto-commit,
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,7 @@ __all__ = [
     "StreamPartitioner",
     "create_topics",
     "dead_letter_topic",
+    "delete_topics",
     "make_consumer",
     "make_producer",
 ]
@@ -117,6 +118,24 @@ def make_consumer(
         fetch_max_wait_ms=50,
         isolation_level="read_uncommitted",  # we do not use Kafka transactions
     )
+
+
+async def delete_topics(bootstrap: str, topics: Sequence[str], *,
+                        auth: KafkaAuth | None = None) -> None:
+    """Delete ``topics`` where they exist (tests and benchmarks clean up after themselves;
+    domain-event topics are never deleted by the platform)."""
+    if not topics:
+        return
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="gotong-admin",
+                                **(auth or KafkaAuth()).client_kwargs())
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        doomed = [t for t in topics if t in existing]
+        for start in range(0, len(doomed), 100):  # one request per hundred topics
+            await admin.delete_topics(doomed[start:start + 100])
+    finally:
+        await admin.close()
 
 
 async def create_topics(

@@ -22,7 +22,7 @@ from gotong_devstack import StackInfo, ensure_stack
 from gotong_devstack.cli import main as gotong_stack
 from gotong_platform.calendar import FixedClock
 from gotong_platform.ids import uuid7
-from gotong_platform.kafka import create_topics
+from gotong_platform.kafka import create_topics, dead_letter_topic, delete_topics
 from gotong_testing.clock import business_now
 
 
@@ -81,15 +81,22 @@ async def database_factory(pg_admin_dsn: str) -> AsyncIterator[DatabaseFactory]:
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def topic_factory(kafka_bootstrap: str) -> TopicFactory:
-    """Creates a fresh topic (and its dead-letter topic) with 3 partitions."""
+async def topic_factory(kafka_bootstrap: str) -> AsyncIterator[TopicFactory]:
+    """Creates a fresh topic (and its dead-letter topic) with 3 partitions; deleted with
+    its dead-letter topic at the end of the session, as the databases are dropped. (A
+    broker that keeps every test topic of every run grows thousands of partitions and
+    runs out of its capped heap on a developer's machine.)"""
+    created: list[str] = []
 
     async def make(prefix: str) -> str:
         name = f"test.{prefix}.{uuid7().hex[-12:]}"
         await create_topics(kafka_bootstrap, [name], partitions=3)
+        created.append(name)
         return name
 
-    return make
+    yield make
+    await delete_topics(kafka_bootstrap,
+                        [t for name in created for t in (name, dead_letter_topic(name))])
 
 
 class KafkaControl:
