@@ -56,6 +56,7 @@ def test_the_domain_imports_only_the_standard_library_and_the_platform_domain() 
     assert {name.split(".")[0] for name in imported} <= allowed
     assert {name for name in imported if name.startswith("gotong_platform")} <= {
         "gotong_platform.calendar",  # the business-date rule: pure, like the domain base
+        "gotong_platform.checks",
         "gotong_platform.codec",
         "gotong_platform.domain",
         "gotong_platform.money",

@@ -60,7 +60,8 @@ def test_the_domain_imports_only_the_standard_library_and_the_platform_domain_an
                 imported.add(node.module)
 
     platform = {name for name in imported if name.startswith("gotong_platform")}
-    assert platform <= {"gotong_platform.codec", "gotong_platform.domain", "gotong_platform.money"}
+    assert platform <= {"gotong_platform.checks", "gotong_platform.codec", "gotong_platform.domain",
+                        "gotong_platform.money"}
     others = {name.split(".")[0] for name in imported - platform}
     assert others <= set(sys.stdlib_module_names) | {"payments"}
     assert not others & {"decimal", "asyncio", "socket", "os", "random", "time"}
