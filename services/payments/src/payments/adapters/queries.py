@@ -14,9 +14,10 @@ import asyncpg
 
 from gotong_platform.db import DbConnection
 
-__all__ = ["exit_refund", "list_loans", "list_payouts", "member_savings", "sale_payment"]
+__all__ = ["Pool", "exit_refund", "list_loans", "list_payouts", "member_savings", "sale_payment"]
 
-Db = DbConnection | asyncpg.Pool
+Pool = asyncpg.Pool  # the API's pool, as the routes hold it
+Db = DbConnection | Pool
 
 
 async def member_savings(db: Db, cooperative_id: str, member_id: str) -> list[dict[str, Any]]:
