@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 import pytest_asyncio
@@ -34,6 +34,7 @@ from gotong_platform.envelope import decode_kafka_headers
 from gotong_platform.kafka import make_consumer, make_producer
 from gotong_platform.money import round_half_up_div
 from gotong_platform.outbox import OutboxRelay, RelayConfig
+from gotong_testing.api import serving
 from inventory.main import build_services as build_inventory_services
 from inventory.main import create_app as create_inventory_app
 from inventory.settings import InventorySettings
@@ -160,9 +161,7 @@ async def federation(database_factory: Any, topic_factory: Any, kafka_bootstrap:
     async with AsyncExitStack() as stack:
         clients = {}
         for name, app in apps.items():
-            await stack.enter_async_context(app.router.lifespan_context(app))
-            clients[name] = await stack.enter_async_context(httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url=f"http://{name}"))
+            clients[name] = await stack.enter_async_context(serving(app, name))
         relays = [
             OutboxRelay(dsn=s.database_url, config=RelayConfig(source=source),
                         producer_factory=lambda: make_producer(kafka_bootstrap,
@@ -222,18 +221,14 @@ async def reporting_running(app: FastAPI, settings: ReportingSettings, *,
                             client_id: str = "e2e-reporting") -> AsyncIterator[httpx.AsyncClient]:
     """The reporting ``app`` (its lifespan started) with its read-model consumer running on
     the live schema, as ``python -m reporting consumer`` runs it; a client of the app."""
-    async with app.router.lifespan_context(app):
+    async with serving(app, "reporting") as client:
         admin_pool = await create_pool(settings.database_url, max_size=2)
         pool = await schema_pool(settings, await ensure_live(admin_pool))
-        runner = await build_runner(settings, pool, group_id=None, client_id=client_id)
-        task = asyncio.create_task(runner.run())
         try:
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                         base_url="http://reporting") as client:
+            async with running(await build_runner(settings, pool, group_id=None,
+                                                  client_id=client_id)):
                 yield client
         finally:
-            runner.stop()
-            await task
             await pool.close()
             await admin_pool.close()
 
@@ -243,19 +238,31 @@ async def members_running(app: FastAPI, settings: MembersSettings, *,
                           relay_client_id: str = "e2e-relay") -> AsyncIterator[httpx.AsyncClient]:
     """The members ``app`` (its lifespan started) with its outbox relay publishing to
     Kafka, as ``python -m members relay`` runs it; a client of the app."""
-    async with app.router.lifespan_context(app):
-        relay = OutboxRelay(
-            dsn=settings.database_url, config=RelayConfig(source="members"),
-            producer_factory=lambda: make_producer(settings.kafka_bootstrap,
-                                                   client_id=relay_client_id))
-        task = asyncio.create_task(relay.run())
-        try:
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                         base_url="http://members") as client:
-                yield client
-        finally:
-            relay.stop()
-            await task
+    relay = OutboxRelay(
+        dsn=settings.database_url, config=RelayConfig(source="members"),
+        producer_factory=lambda: make_producer(settings.kafka_bootstrap,
+                                               client_id=relay_client_id))
+    async with serving(app, "members") as client, running(relay):
+        yield client
+
+
+class Worker(Protocol):
+    """A relay or a consumer runner: runs until stopped."""
+
+    async def run(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+@asynccontextmanager
+async def running(worker: Worker) -> AsyncIterator[None]:
+    """``worker`` running as a task while the block runs; stopped and awaited after it."""
+    task = asyncio.create_task(worker.run())
+    try:
+        yield
+    finally:
+        worker.stop()
+        await task
 
 
 async def records_on(bootstrap: str, topic: str, event_type: str | None = None) -> list[Any]:
