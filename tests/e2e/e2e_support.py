@@ -3,7 +3,9 @@
 Each service gets a fresh database and fresh topics; its API runs over ASGI,
 its relay and its consumer run as tasks with the same code as their process
 entry points. Consumers can be paused and resumed to arrange late arrivals.
-``reporting_stack`` adds a reporting API and its read-model consumer beside them.
+``reporting_stack`` adds a reporting API and its read-model consumer beside them
+(``reporting_running``; ``members_running`` is the members API with its relay, for the
+tests that need only those two). ``records_on`` reads a topic from the beginning.
 The data the tests send is built in ``builders``.
 """
 
@@ -14,23 +16,25 @@ import base64
 import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 import pytest_asyncio
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from fastapi import FastAPI
 
 from gotong_platform.auth import Principal, Role, TokenIssuer
 from gotong_platform.calendar import FixedClock, today_in
 from gotong_platform.consumer import ConsumerRunner, Handler, RunnerConfig
 from gotong_platform.db import create_pool
+from gotong_platform.envelope import decode_kafka_headers
 from gotong_platform.kafka import make_consumer, make_producer
 from gotong_platform.money import round_half_up_div
 from gotong_platform.outbox import OutboxRelay, RelayConfig
+from gotong_testing.api import serving
 from inventory.main import build_services as build_inventory_services
 from inventory.main import create_app as create_inventory_app
 from inventory.settings import InventorySettings
@@ -157,9 +161,7 @@ async def federation(database_factory: Any, topic_factory: Any, kafka_bootstrap:
     async with AsyncExitStack() as stack:
         clients = {}
         for name, app in apps.items():
-            await stack.enter_async_context(app.router.lifespan_context(app))
-            clients[name] = await stack.enter_async_context(httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url=f"http://{name}"))
+            clients[name] = await stack.enter_async_context(serving(app, name))
         relays = [
             OutboxRelay(dsn=s.database_url, config=RelayConfig(source=source),
                         producer_factory=lambda: make_producer(kafka_bootstrap,
@@ -210,17 +212,76 @@ async def reporting_stack(federation: Federation, database_factory: Any
         topics=tuple(federation.topics[s] for s in ("members", "inventory", "payments")),
         jwt_key=JWT_KEY)
     app = create_reporting_app(settings, clock=federation.clock)
-    async with app.router.lifespan_context(app):
+    async with reporting_running(app, settings) as client:
+        yield ReportingStack(federation, app, client, settings)
+
+
+@asynccontextmanager
+async def reporting_running(app: FastAPI, settings: ReportingSettings, *,
+                            client_id: str = "e2e-reporting") -> AsyncIterator[httpx.AsyncClient]:
+    """The reporting ``app`` (its lifespan started) with its read-model consumer running on
+    the live schema, as ``python -m reporting consumer`` runs it; a client of the app."""
+    async with serving(app, "reporting") as client:
         admin_pool = await create_pool(settings.database_url, max_size=2)
         pool = await schema_pool(settings, await ensure_live(admin_pool))
-        runner = await build_runner(settings, pool, group_id=None, client_id="e2e-reporting")
-        task = asyncio.create_task(runner.run())
         try:
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                         base_url="http://reporting") as client:
-                yield ReportingStack(federation, app, client, settings)
+            async with running(await build_runner(settings, pool, group_id=None,
+                                                  client_id=client_id)):
+                yield client
         finally:
-            runner.stop()
-            await task
             await pool.close()
             await admin_pool.close()
+
+
+@asynccontextmanager
+async def members_running(app: FastAPI, settings: MembersSettings, *,
+                          relay_client_id: str = "e2e-relay") -> AsyncIterator[httpx.AsyncClient]:
+    """The members ``app`` (its lifespan started) with its outbox relay publishing to
+    Kafka, as ``python -m members relay`` runs it; a client of the app."""
+    relay = OutboxRelay(
+        dsn=settings.database_url, config=RelayConfig(source="members"),
+        producer_factory=lambda: make_producer(settings.kafka_bootstrap,
+                                               client_id=relay_client_id))
+    async with serving(app, "members") as client, running(relay):
+        yield client
+
+
+class Worker(Protocol):
+    """A relay or a consumer runner: runs until stopped."""
+
+    async def run(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+@asynccontextmanager
+async def running(worker: Worker) -> AsyncIterator[None]:
+    """``worker`` running as a task while the block runs; stopped and awaited after it."""
+    task = asyncio.create_task(worker.run())
+    try:
+        yield
+    finally:
+        worker.stop()
+        await task
+
+
+async def records_on(bootstrap: str, topic: str, event_type: str | None = None) -> list[Any]:
+    """Every record on ``topic`` so far, from the beginning (of ``event_type`` only, when
+    given: read from its CloudEvents headers)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        await consumer._client.force_metadata_update()
+        tps = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        ends = await consumer.end_offsets(tps)
+        found: list[Any] = []
+        async with asyncio.timeout(20):
+            while any([await consumer.position(tp) < ends[tp] for tp in tps]):
+                for batch in (await consumer.getmany(timeout_ms=200)).values():
+                    found += [r for r in batch if event_type is None
+                              or decode_kafka_headers(list(r.headers)).event_type == event_type]
+        return found
+    finally:
+        await consumer.stop()

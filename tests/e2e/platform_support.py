@@ -9,21 +9,16 @@ past dates only.
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest_asyncio
-from e2e_support import JWT_KEY, Federation, eventually
+from e2e_support import JWT_KEY, Federation, eventually, reporting_running
 
 from gotong_platform.auth import Principal, Role, TokenIssuer
-from gotong_platform.db import create_pool
-from reporting.adapters.consumer import build_runner, schema_pool
-from reporting.adapters.read_model.versions import ensure_live
 from reporting.main import create_app as create_reporting_app
 from reporting.settings import ReportingSettings
 
@@ -59,32 +54,14 @@ class Platform:
         return {"Authorization": f"Bearer {self.token(role, subject)}"}
 
 
-@asynccontextmanager
-async def _reporting(federation: Federation, database_url: str
-                     ) -> AsyncIterator[httpx.AsyncClient]:
-    settings = ReportingSettings(
-        database_url=database_url, kafka_bootstrap=federation.bootstrap,
-        topics=tuple(federation.topics.values()), jwt_key=JWT_KEY)
-    app = create_reporting_app(settings, clock=federation.clock)
-    async with app.router.lifespan_context(app):
-        admin_pool = await create_pool(settings.database_url, max_size=2)
-        pool = await schema_pool(settings, await ensure_live(admin_pool))
-        runner = await build_runner(settings, pool, group_id=None)
-        task = asyncio.create_task(runner.run())
-        try:
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                         base_url="http://reporting") as client:
-                yield client
-        finally:
-            runner.stop()
-            await task
-            await pool.close()
-            await admin_pool.close()
-
-
 @pytest_asyncio.fixture
 async def platform(federation: Federation, database_factory: Any) -> AsyncIterator[Platform]:
-    async with _reporting(federation, await database_factory("edge_reporting")) as reporting:
+    settings = ReportingSettings(
+        database_url=await database_factory("edge_reporting"),
+        kafka_bootstrap=federation.bootstrap, topics=tuple(federation.topics.values()),
+        jwt_key=JWT_KEY)
+    app = create_reporting_app(settings, clock=federation.clock)
+    async with reporting_running(app, settings) as reporting:
         clients = {"members": federation.members, "inventory": federation.inventory,
                    "payments": federation.payments, "reporting": reporting}
         services = {name: Service(name, client, (await client.get("/openapi.json")).json())

@@ -11,13 +11,11 @@ order (the payment is known before the member's admission reaches inventory).
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
 from builders import (
     Coop,
     a_cooperative,
@@ -28,9 +26,8 @@ from builders import (
     a_stocked_shop,
     a_warehouse,
 )
-from e2e_support import Consumer, Federation, eventually
+from e2e_support import Consumer, Federation, eventually, records_on
 
-from gotong_platform.envelope import decode_kafka_headers
 from gotong_testing import business_now, business_today
 
 pytestmark = pytest.mark.e2e
@@ -57,26 +54,6 @@ async def sale_status(f: Federation, c: Coop, sale_id: str) -> dict[str, Any]:
                            c.admin)
     result: dict[str, Any] = response.json()
     return result
-
-
-async def records_of(f: Federation, topic: str, event_type: str) -> list[Any]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=f.bootstrap, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        await consumer._client.force_metadata_update()
-        tps = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        ends = await consumer.end_offsets(tps)
-        found = []
-        async with asyncio.timeout(20):
-            while any([await consumer.position(tp) < ends[tp] for tp in tps]):
-                for batch in (await consumer.getmany(timeout_ms=200)).values():
-                    found += [r for r in batch
-                              if decode_kafka_headers(list(r.headers)).event_type == event_type]
-        return found
-    finally:
-        await consumer.stop()
 
 
 async def redeliver(f: Federation, record: Any, consumer: Consumer) -> None:
@@ -150,18 +127,18 @@ async def test_shop_sale_completes_or_is_compensated_and_redelivery_changes_noth
     assert payment["status"] == "refused"
 
     # The refusal delivered again: nothing changes, no second return of stock.
-    refusal = await records_of(f, f.topics["payments"], "SalePaymentRefused")
+    refusal = await records_on(f.bootstrap, f.topics["payments"], "SalePaymentRefused")
     assert len(refusal) == 1
     await redeliver(f, refusal[0], f.consumers["inventory"])
     # ... and the sale itself again to payments: no second payment record.
-    recorded = [r for r in await records_of(f, f.topics["inventory"], "SaleRecorded")
+    recorded = [r for r in await records_on(f.bootstrap, f.topics["inventory"], "SaleRecorded")
                 if r.key == paid["sale_id"].encode()]
     await redeliver(f, recorded[0], f.consumers["payments"])
     assert await on_hand(f, c, shop, rice) == 98
     assert (await sale_status(f, c, credit["sale_id"]))["status"] == "voided"
     assert (await sale_status(f, c, paid["sale_id"]))["status"] == "completed"
-    assert len(await records_of(f, f.topics["payments"], "SalePaymentRecorded")) == 1
-    assert len(await records_of(f, f.topics["inventory"], "StockReturned")) == 1
+    assert len(await records_on(f.bootstrap, f.topics["payments"], "SalePaymentRecorded")) == 1
+    assert len(await records_on(f.bootstrap, f.topics["inventory"], "StockReturned")) == 1
 
 
 async def test_offline_sale_whose_payment_arrives_before_the_member_is_known(
@@ -250,7 +227,7 @@ async def test_produce_purchase_pays_out_after_loan_instalment_and_wajib(
     assert savings["wajib_arrears_idr"] == 0
 
     # The receipt delivered to payments again: no second payout, no second deduction.
-    record = (await records_of(f, f.topics["inventory"], "ProduceReceivedFromMember"))[0]
+    record = (await records_on(f.bootstrap, f.topics["inventory"], "ProduceReceivedFromMember"))[0]
     await redeliver(f, record, f.consumers["payments"])
     rows = (await f.get(f.payments, f"/cooperatives/{cid}/payouts?member_id={farmer}",
                         c.admin)).json()
@@ -293,11 +270,11 @@ async def test_member_exit_refunds_pokok_and_wajib_minus_what_she_owes(
     assert refund["refund_idr"] == 175_000 - refund["offset_idr"]
     loan = (await f.get(f.payments, f"/cooperatives/{cid}/loans/{loan_id}", c.admin)).json()
     assert loan["outstanding_principal_idr"] == 0
-    exits = await records_of(f, f.topics["members"], "MemberExited")
+    exits = await records_on(f.bootstrap, f.topics["members"], "MemberExited")
     await redeliver(f, exits[0], f.consumers["payments"])
 
     async def published() -> list[Any]:  # the relay publishes the approval's event
-        return await records_of(f, f.topics["payments"], "MemberExitRefunded")
+        return await records_on(f.bootstrap, f.topics["payments"], "MemberExitRefunded")
     await eventually(published)
     assert len(await published()) == 1
     assert await refunded() == refund

@@ -7,7 +7,6 @@ project), each piece wired exactly as its process entry point wires it.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import os
 import uuid
@@ -18,19 +17,15 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from e2e_support import eventually, members_running, records_on, reporting_running
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from gotong_platform.auth import Principal, Role, TokenIssuer
-from gotong_platform.db import create_pool
-from gotong_platform.kafka import create_topics, make_producer
-from gotong_platform.outbox import OutboxRelay, RelayConfig
+from gotong_platform.kafka import create_topics
 from gotong_platform.telemetry import configure_tracing
 from members.main import create_app as create_members_app
 from members.settings import MembersSettings
-from reporting.adapters.consumer import build_runner, schema_pool
-from reporting.adapters.read_model.versions import ensure_live
 from reporting.main import create_app as create_reporting_app
 from reporting.main import rebuild
 from reporting.settings import ReportingSettings
@@ -78,39 +73,10 @@ async def federation(database_factory, topic_factory, kafka_bootstrap,  # type: 
         topics=(topic,), jwt_key=JWT_KEY)
     members_app = create_members_app(members_settings, clock=clock)
     reporting_app = create_reporting_app(reporting_settings, clock=clock)
-    async with members_app.router.lifespan_context(members_app), \
-            reporting_app.router.lifespan_context(reporting_app):
-        relay = OutboxRelay(
-            dsn=members_settings.database_url,
-            producer_factory=lambda: make_producer(kafka_bootstrap, client_id="e2e-relay"),
-            config=RelayConfig(source="members"))
-        admin_pool = await create_pool(reporting_settings.database_url, max_size=2)
-        schema = await ensure_live(admin_pool)
-        pool = await schema_pool(reporting_settings, schema)
-        runner = await build_runner(reporting_settings, pool, group_id=None)
-        tasks = [asyncio.create_task(relay.run()), asyncio.create_task(runner.run())]
-        try:
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=members_app),
-                                         base_url="http://members") as m, \
-                    httpx.AsyncClient(transport=httpx.ASGITransport(app=reporting_app),
-                                      base_url="http://reporting") as r:
-                yield Federation(m, r, TokenIssuer(JWT_KEY.encode()), topic, kafka_bootstrap,
-                                 reporting_settings)
-        finally:
-            relay.stop()
-            runner.stop()
-            await asyncio.gather(*tasks)
-            await pool.close()
-            await admin_pool.close()
-
-
-async def wait_for(check: Any, timeout_s: float = 30.0) -> Any:
-    async with asyncio.timeout(timeout_s):
-        while True:
-            result = await check()
-            if result:
-                return result
-            await asyncio.sleep(0.1)
+    async with members_running(members_app, members_settings) as m, \
+            reporting_running(reporting_app, reporting_settings) as r:
+        yield Federation(m, r, TokenIssuer(JWT_KEY.encode()), topic, kafka_bootstrap,
+                         reporting_settings)
 
 
 async def test_admitted_member_reaches_the_federation_view_in_one_trace(
@@ -138,7 +104,7 @@ async def test_admitted_member_reaches_the_federation_view_in_one_trace(
         body = response.json()
         return body if body["members"]["by_status"]["admitted"] == 1 else None
 
-    summary = await wait_for(admitted)
+    summary = await eventually(admitted)
     assert summary["cooperatives"] == 1
     assert summary["members"]["active"] == {"total": 1, "L": 0, "P": 1}
     officer = federation.auth("regional_officer", region="53")
@@ -148,7 +114,7 @@ async def test_admitted_member_reaches_the_federation_view_in_one_trace(
             ).status_code == 404
 
     # On Kafka: CloudEvents binary-mode headers, key = stream id, and no clear NIK.
-    records = await read_all(federation.bootstrap, federation.topic)
+    records = await records_on(federation.bootstrap, federation.topic)
     admitted_record = next(r for r in records
                            if dict(r.headers)["ce_type"] == b"gotong.members.MemberAdmitted.v1")
     headers = dict(admitted_record.headers)
@@ -163,7 +129,7 @@ async def test_admitted_member_reaches_the_federation_view_in_one_trace(
     async def consumed() -> Any:
         return [s for s in SPANS.get_finished_spans() if s.name == "consume MemberAdmitted"]
 
-    consume_spans = await wait_for(consumed)
+    consume_spans = await eventually(consumed)
     spans = SPANS.get_finished_spans()
     http = [s for s in spans if s.name.startswith("POST /cooperatives/{cooperative_id}/members/"
                                                   "{member_id}/admit") and s.parent is None]
@@ -179,23 +145,3 @@ async def test_admitted_member_reaches_the_federation_view_in_one_trace(
     result = await rebuild(federation.reporting_settings)
     assert result.identical_to_live is True
     assert result.events >= 4
-
-
-async def read_all(bootstrap: str, topic: str) -> list[Any]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
-                                auto_offset_reset="earliest")
-    await consumer.start()
-    try:
-        await consumer._client.force_metadata_update()
-        tps = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        ends = await consumer.end_offsets(tps)
-        records: list[Any] = []
-        async with asyncio.timeout(20):
-            while any([await consumer.position(tp) < ends[tp] for tp in tps]):
-                for batch in (await consumer.getmany(timeout_ms=200)).values():
-                    records.extend(batch)
-        return records
-    finally:
-        await consumer.stop()

@@ -10,7 +10,6 @@ process on real PostgreSQL and Kafka, wired as the entry points wire it.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import os
 import signal
@@ -26,20 +25,15 @@ import httpx
 import orjson
 import pytest
 import pytest_asyncio
-from aiokafka import AIOKafkaConsumer, TopicPartition
-from e2e_support import eventually
+from e2e_support import eventually, members_running, records_on, reporting_running
 
 from gotong_platform.auth import Principal, Role, TokenIssuer
 from gotong_platform.contracts import parse
 from gotong_platform.contracts.reporting import ShuPolicyAdoptedV1
 from gotong_platform.db import create_pool
 from gotong_platform.envelope import decode_kafka_headers
-from gotong_platform.kafka import make_producer
-from gotong_platform.outbox import OutboxRelay, RelayConfig
 from members.main import create_app as create_members_app
 from members.settings import MembersSettings
-from reporting.adapters.consumer import build_runner, schema_pool
-from reporting.adapters.read_model.versions import ensure_live
 from reporting.main import create_app as create_reporting_app
 from reporting.settings import ReportingSettings
 
@@ -73,27 +67,9 @@ async def publishing(database_factory: Any, topic_factory: Any, kafka_bootstrap:
         database_url=await database_factory("rp_reporting"), kafka_bootstrap=kafka_bootstrap,
         topics=(members_topic,), topic=await topic_factory("reporting"), jwt_key=JWT_KEY)
     members_app, reporting_app = create_members_app(members), create_reporting_app(reporting)
-    async with members_app.router.lifespan_context(members_app), \
-            reporting_app.router.lifespan_context(reporting_app):
-        relay = OutboxRelay(
-            dsn=members.database_url, config=RelayConfig(source="members"),
-            producer_factory=lambda: make_producer(kafka_bootstrap, client_id="rp-relay"))
-        admin_pool = await create_pool(reporting.database_url, max_size=2)
-        pool = await schema_pool(reporting, await ensure_live(admin_pool))
-        runner = await build_runner(reporting, pool, group_id=None, client_id="rp-reporting")
-        tasks = [asyncio.create_task(relay.run()), asyncio.create_task(runner.run())]
-        try:
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=members_app),
-                                         base_url="http://members") as m, \
-                    httpx.AsyncClient(transport=httpx.ASGITransport(app=reporting_app),
-                                      base_url="http://reporting") as r:
-                yield Stack(m, r, reporting, TokenIssuer(JWT_KEY.encode()))
-        finally:
-            relay.stop()
-            runner.stop()
-            await asyncio.gather(*tasks)
-            await pool.close()
-            await admin_pool.close()
+    async with members_running(members_app, members, relay_client_id="rp-relay") as m, \
+            reporting_running(reporting_app, reporting, client_id="rp-reporting") as r:
+        yield Stack(m, r, reporting, TokenIssuer(JWT_KEY.encode()))
 
 
 @contextmanager
@@ -117,26 +93,6 @@ def reporting_relay(settings: ReportingSettings) -> Iterator[subprocess.Popen[by
         except subprocess.TimeoutExpired:
             child.kill()
             child.wait()
-
-
-async def records_on(bootstrap: str, topic: str) -> list[Any]:
-    """Every record on ``topic`` so far, from the beginning."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        await consumer._client.force_metadata_update()
-        tps = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        ends = await consumer.end_offsets(tps)
-        found: list[Any] = []
-        async with asyncio.timeout(20):
-            while any([await consumer.position(tp) < ends[tp] for tp in tps]):
-                for batch in (await consumer.getmany(timeout_ms=200)).values():
-                    found.extend(batch)
-        return found
-    finally:
-        await consumer.stop()
 
 
 async def test_an_shu_policy_reaches_kafka_through_the_reporting_relay_process(

@@ -3,7 +3,8 @@
 The payload is what ``gotong_platform.domain.event_payload`` (the one encoder) wrote:
 dates as ISO strings, enums as their values, nested dataclasses as objects, tuples as
 lists. Each field is rebuilt from the class's own type hints, so a new event type needs
-only its entry in a registry (``registry(...)``). Unknown payload keys are ignored
+only its entry in a registry (``registry(...)``, or ``registry_of`` a stream's union of
+event types, so that the union is the one list of them). Unknown payload keys are ignored
 (consumers ignore fields a later release adds); a missing field is an error unless the
 class gives it a default. A payload not yet encoded as JSON (values still dates, enums
 or dataclasses) is rebuilt too.
@@ -24,7 +25,13 @@ from typing import Any, TypeVar
 
 from gotong_platform.domain import DomainEvent
 
-__all__ = ["UnknownEventType", "dataclass_from_payload", "event_from_payload", "registry"]
+__all__ = [
+    "UnknownEventType",
+    "dataclass_from_payload",
+    "event_from_payload",
+    "registry",
+    "registry_of",
+]
 
 _E = TypeVar("_E", bound=DomainEvent)
 _T = TypeVar("_T")
@@ -42,6 +49,12 @@ def registry(*classes: type[_E]) -> Mapping[str, type[_E]]:
             raise ValueError(f"event type {cls.event_type!r} registered twice")
         by_type[cls.event_type] = cls
     return types.MappingProxyType(by_type)
+
+
+def registry_of(events: Any) -> Mapping[str, type[Any]]:
+    """The registry of a stream's event type ``events``: a union ``A | B | ...`` of event
+    classes (or one class). Every class of the union, by its ``event_type``."""
+    return registry(*(typing.get_args(events) or (events,)))
 
 
 def event_from_payload(

@@ -18,7 +18,13 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 from sqlalchemy.util import await_only
 
-__all__ = ["execute_script", "run_migrations_in_env", "sqlalchemy_url", "upgrade"]
+__all__ = [
+    "create_platform_tables",
+    "execute_script",
+    "run_migrations_in_env",
+    "sqlalchemy_url",
+    "upgrade",
+]
 
 _MIGRATION_LOCK_KEY = 0x60706F6E67_02
 
@@ -71,3 +77,27 @@ def execute_script(sql: str) -> None:
     if raw is None:
         raise RuntimeError("no database connection for the migration")
     await_only(raw.driver_connection.execute(sql))
+
+
+def create_platform_tables(*, consumer: bool = False, devices: bool = False) -> None:
+    """Create the platform's tables inside a service's first revision, in one order.
+
+    Every service that appends events gets the event store with its outbox and the
+    Idempotency-Keys; with ``consumer``, the positions of the events it consumes and the
+    local members directory its consumer keeps; with ``devices``, the facts field devices
+    upload through ``/sync``.
+    """
+    # Imported here: the outbox relay's process imports this module for ``upgrade`` and
+    # needs neither the HTTP edge nor the sync package.
+    from gotong_platform.directory import DIRECTORY_DDL
+    from gotong_platform.eventstore import CONSUMER_V1, EVENT_STORE_V1
+    from gotong_platform.http.idempotency import IDEMPOTENCY_DDL
+    from gotong_platform.sync import DEVICE_SYNC_DDL
+
+    execute_script(EVENT_STORE_V1)
+    execute_script(IDEMPOTENCY_DDL)
+    if consumer:
+        execute_script(CONSUMER_V1)
+        execute_script(DIRECTORY_DDL)
+    if devices:
+        execute_script(DEVICE_SYNC_DDL)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 import asyncpg
 import pytest
@@ -168,3 +170,26 @@ async def test_the_write_path_refuses_a_stale_version_and_keeps_nothing_of_the_s
         assert await conn.fetchval("SELECT count(*) FROM side_w") == 0
         assert await conn.fetchval(
             "SELECT count(*) FROM events WHERE stream_id IN ('s-fresh', 's-w')") == 1
+
+
+async def test_replay_decodes_every_stored_event_in_order_and_folds_them(
+    pool: asyncpg.Pool,
+) -> None:
+    store = PostgresEventStore(source="test", topic="t")
+    async with pool.acquire() as conn, conn.transaction():
+        await store.append(conn, "s-replay", 0, [a_new_event(payload={"n": n}, schema_version=n)
+                                                 for n in (1, 2, 3)])
+
+    def decode(event_type: str, payload: Mapping[str, Any], *, schema_version: int = 1
+               ) -> tuple[str, int, int]:
+        return event_type, payload["n"], schema_version
+
+    def fold(events: list[tuple[str, int, int]]) -> list[tuple[str, int, int]] | None:
+        return events or None
+
+    async with pool.acquire() as conn:
+        state, version = await store.replay(conn, "s-replay", decode, fold)
+        empty = await store.replay(conn, "s-none", decode, fold)
+    assert state == [("ThingHappened", 1, 1), ("ThingHappened", 2, 2), ("ThingHappened", 3, 3)]
+    assert version == 3
+    assert empty == (None, 0)

@@ -18,6 +18,7 @@ from gotong_platform.codec import (
     dataclass_from_payload,
     event_from_payload,
     registry,
+    registry_of,
 )
 from gotong_platform.domain import DomainEvent, event_payload
 
@@ -213,6 +214,12 @@ def test_the_registry_names_each_class_by_its_type_and_is_read_only() -> None:
 def test_a_type_registered_twice_is_refused() -> None:
     with pytest.raises(ValueError, match="ThingUndone"):
         registry(ThingUndone, ThingHappened, ThingUndone)
+
+
+def test_a_streams_union_of_event_types_is_its_registry() -> None:
+    assert dict(registry_of(ThingHappened | ThingUndone)) == dict(THINGS)
+    assert list(registry_of(ThingUndone | ThingHappened)) == ["ThingUndone", "ThingHappened"]
+    assert dict(registry_of(ThingUndone)) == {"ThingUndone": ThingUndone}  # a one-event stream
 
 
 def test_a_nested_record_is_rebuilt_on_its_own() -> None:

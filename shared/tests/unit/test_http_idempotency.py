@@ -18,6 +18,7 @@ from gotong_platform.http import (
     replay_response,
     request_hash,
 )
+from gotong_testing.api import asgi_client
 
 pytestmark = pytest.mark.unit
 
@@ -43,8 +44,7 @@ def an_app() -> FastAPI:
 
 @pytest.fixture
 async def client() -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=an_app())
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    async with asgi_client(an_app()) as client:
         yield client
 
 

@@ -20,6 +20,7 @@ from gotong_platform.domain import (
     RuleViolated,
 )
 from gotong_platform.http import install_problem_handlers, problem_response
+from gotong_testing.api import asgi_client
 
 pytestmark = pytest.mark.unit
 
@@ -89,8 +90,7 @@ def an_app() -> FastAPI:
 
 @pytest.fixture
 async def client() -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=an_app())
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    async with asgi_client(an_app()) as client:
         yield client
 
 

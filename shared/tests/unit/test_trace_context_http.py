@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from gotong_platform.http import install_problem_handlers
 from gotong_platform.telemetry.http import instrument_http
 from gotong_platform.telemetry.tracing import current_trace_headers
+from gotong_testing.api import asgi_client
 
 pytestmark = pytest.mark.unit
 
@@ -36,8 +37,7 @@ def an_app() -> FastAPI:
 
 @pytest.fixture
 async def client() -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=an_app())
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    async with asgi_client(an_app()) as client:
         yield client
 
 

@@ -645,3 +645,12 @@ def test_make_run_starts_every_role_once_on_its_own_ports(tmp_path: Any) -> None
     assert env["GOTONG_PAYMENTS_DATABASE_URL"].endswith("/gotong_payments")
     assert "GOTONG_PAYMENTS_JWT_KEY" not in env
     assert "GOTONG_PAYMENTS_NIK_KEY" not in env
+
+
+def test_each_process_is_its_service_module_and_role_with_the_services_settings() -> None:
+    for s in SERVICES:
+        service, role = s.name.split("-")
+        port = () if s.port is None else ("--port", str(s.port))
+        assert s.args == ("-m", service, role, *port), s.name
+        assert (s.env_prefix, s.database) == (f"GOTONG_{service.upper()}_", f"gotong_{service}")
+    assert {s.name for s in SERVICES if s.nik_key} == {"members-api", "members-relay"}

@@ -6,11 +6,11 @@ import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pytest_asyncio
 from inventory_api_support import JWT_KEY, Api
 
 from gotong_platform.auth import TokenIssuer
+from gotong_testing.api import serving
 from inventory.main import create_app
 from inventory.settings import InventorySettings
 
@@ -24,7 +24,5 @@ async def api(database_factory, clock) -> AsyncIterator[Api]:  # type: ignore[no
     dsn = await database_factory("inventory")
     settings = InventorySettings(database_url=dsn, jwt_key=JWT_KEY)
     app = create_app(settings, clock=clock)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://inventory") as client:
-            yield Api(client, settings, TokenIssuer(JWT_KEY.encode()), app)
+    async with serving(app, "inventory") as client:
+        yield Api(client, TokenIssuer(JWT_KEY.encode()), settings, app)

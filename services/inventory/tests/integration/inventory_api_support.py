@@ -17,10 +17,8 @@ from datetime import date, timedelta
 from typing import Any
 
 import asyncpg
-import httpx
 from fastapi import FastAPI
 
-from gotong_platform.auth import Principal, Role, TokenIssuer
 from gotong_platform.consumer import ConsumedEvent
 from gotong_platform.contracts import EventContract
 from gotong_platform.contracts import members as m
@@ -28,6 +26,7 @@ from gotong_platform.directory import apply_members_event
 from gotong_platform.envelope import Envelope
 from gotong_platform.ids import uuid7
 from gotong_testing import business_now, business_today
+from gotong_testing.api import ApiClient
 from inventory.settings import InventorySettings
 
 JWT_KEY = "k" * 48
@@ -39,29 +38,14 @@ def today(time_zone: str = "WITA") -> date:
 
 
 @dataclass
-class Api:
-    client: httpx.AsyncClient
+class Api(ApiClient):
     settings: InventorySettings
-    issuer: TokenIssuer
     app: FastAPI
 
     @property
     def pool(self) -> asyncpg.Pool:
         pool: asyncpg.Pool = self.app.state.inventory.pool
         return pool
-
-    def token(self, role: str, **claims: Any) -> dict[str, str]:
-        principal = Principal(subject=claims.pop("subject", f"user-{uuid.uuid4().hex[:8]}"),
-                              role=Role(role), **claims)
-        return {"Authorization": f"Bearer {self.issuer.issue(principal)}"}
-
-    async def post(self, path: str, body: dict[str, Any], headers: dict[str, str],
-                   key: str | None = None) -> httpx.Response:
-        return await self.client.post(
-            path, json=body, headers={**headers, "Idempotency-Key": key or uuid.uuid4().hex})
-
-    async def get(self, path: str, headers: dict[str, str]) -> httpx.Response:
-        return await self.client.get(path, headers=headers)
 
     async def event_counts(self) -> Counter[str]:
         rows = await self.pool.fetch("SELECT event_type FROM events")

@@ -10,7 +10,6 @@ import asyncio
 from datetime import timedelta
 from typing import Any
 
-import orjson
 import pytest
 from inventory_api_support import Api, Shop, a_member, a_sale, a_shop, receive, stock_of, today
 
@@ -19,10 +18,11 @@ from gotong_platform.consumer import ConsumedEvent, ConsumerRunner, RunnerConfig
 from gotong_platform.contracts import EventContract
 from gotong_platform.contracts import members as m
 from gotong_platform.contracts import payments as p
-from gotong_platform.envelope import Envelope, encode_kafka_headers
+from gotong_platform.envelope import Envelope
 from gotong_platform.ids import uuid7
 from gotong_platform.kafka import make_consumer, make_producer
 from gotong_testing import business_now
+from gotong_testing.kafka import publish
 from inventory.domain import SaleNotFound
 from inventory.main import build_services
 
@@ -185,16 +185,9 @@ async def test_through_the_runner_on_kafka_a_redelivered_refusal_applies_once(
         stream=newcomer)
     refusal = refused(shop, sale["sale_id"])
     topic = await topic_factory("inventory-reactions")
-    producer = make_producer(kafka_bootstrap, client_id="test-payments")
-    await producer.start()
-    try:
-        for event in (admitted, refusal, refusal):  # the relay re-sent the refusal
-            await producer.send_and_wait(
-                topic, value=orjson.dumps(event.data),
-                key=event.envelope.stream_id.encode(),
-                headers=encode_kafka_headers(event.envelope))
-    finally:
-        await producer.stop()
+    # the relay re-sent the refusal
+    await publish(kafka_bootstrap, [(topic, admitted), (topic, refusal), (topic, refusal)],
+                  client_id="test-payments")
     runner = ConsumerRunner(
         pool=api.pool,
         consumer=make_consumer(kafka_bootstrap, group_id=None, client_id="inventory-test"),

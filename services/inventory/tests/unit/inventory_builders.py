@@ -12,13 +12,10 @@ the ``inventory`` prefix keeps them so (see ``members_builders``).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
-import pytest
-
-from gotong_platform.domain import DomainError
 from inventory.domain import (
     BaseUnit,
     BuyerType,
@@ -59,7 +56,6 @@ from inventory.domain import (
 TODAY = date(2025, 6, 30)  # the cooperative's business date in every test
 YESTERDAY = TODAY - timedelta(days=1)
 
-_E = TypeVar("_E", bound=DomainError)
 
 
 def new_id(kind: str) -> str:
@@ -70,17 +66,6 @@ def new_id(kind: str) -> str:
 def days(n: int) -> date:
     """``n`` days after TODAY (before it when negative)."""
     return TODAY + timedelta(days=n)
-
-
-def refused(error: type[_E], decide: Callable[..., list[Any]], *args: Any, **kwargs: Any) -> _E:
-    """Run a decider that must refuse with ``error``; check it produced no events."""
-    events: list[Any] = []
-    with pytest.raises(error) as caught:
-        events = decide(*args, **kwargs)
-    assert events == []
-    assert type(caught.value) is error  # the specific rule, not a sibling or a base
-    assert caught.value.detail.endswith(".")  # a sentence for the clerk
-    return caught.value
 
 
 # --- catalogue -----------------------------------------------------------------

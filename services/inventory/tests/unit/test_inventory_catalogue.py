@@ -13,9 +13,9 @@ from inventory_builders import (
     a_warehouse_registration,
     days,
     fold_product,
-    refused,
 )
 
+from gotong_testing.deciders import refused
 from inventory.domain import (
     BaseUnit,
     InvalidShelfLife,

@@ -15,9 +15,9 @@ from inventory_builders import (
     lot_quantities,
     produce,
     received,
-    refused,
 )
 
+from gotong_testing.deciders import refused
 from inventory.domain import (
     AdjustmentReason,
     AdjustStock,

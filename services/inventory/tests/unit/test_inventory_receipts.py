@@ -16,9 +16,9 @@ from inventory_builders import (
     fold_stock,
     produce,
     received,
-    refused,
 )
 
+from gotong_testing.deciders import refused
 from inventory.domain import (
     AmountNegative,
     BaseUnit,

@@ -12,10 +12,10 @@ from inventory_builders import (
     a_sale_command,
     days,
     fold_sale,
-    refused,
 )
 
 from gotong_platform.domain import DomainError
+from gotong_testing.deciders import refused
 from inventory.domain import (
     AmountNegative,
     BuyerCooperativeNotExpected,

@@ -14,9 +14,9 @@ from inventory_builders import (
     lot_quantities,
     produce,
     received,
-    refused,
 )
 
+from gotong_testing.deciders import refused
 from inventory.domain import (
     AdjustmentReason,
     InsufficientStock,

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import httpx
 import pytest_asyncio
 
-from gotong_platform.auth import Principal, Role, TokenIssuer
+from gotong_platform.auth import TokenIssuer
+from gotong_testing.api import ApiClient, serving
 from members.main import create_app
 from members.settings import MembersSettings
 
@@ -21,22 +21,8 @@ JWT_KEY = "k" * 48
 
 
 @dataclass
-class Api:
-    client: httpx.AsyncClient
+class Api(ApiClient):
     settings: MembersSettings
-    issuer: TokenIssuer
-
-    def token(self, role: str, **claims: Any) -> dict[str, str]:
-        principal = Principal(subject=claims.pop("subject", f"user-{uuid.uuid4().hex[:8]}"),
-                              role=Role(role), **claims)
-        return {"Authorization": f"Bearer {self.issuer.issue(principal)}"}
-
-    async def post(self, path: str, body: dict[str, Any], headers: dict[str, str],
-                   key: str | None = None) -> httpx.Response:
-        return await self.client.post(
-            path, json=body,
-            headers={**headers, "Idempotency-Key": key or uuid.uuid4().hex},
-        )
 
 
 @pytest_asyncio.fixture
@@ -44,11 +30,8 @@ async def api(database_factory, clock) -> AsyncIterator[Api]:  # type: ignore[no
     dsn = await database_factory("members")
     settings = MembersSettings(database_url=dsn, nik_key=base64.b64encode(os.urandom(32)).decode(),
                                jwt_key=JWT_KEY)
-    app = create_app(settings, clock=clock)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://members") as client:
-            yield Api(client, settings, TokenIssuer(JWT_KEY.encode()))
+    async with serving(create_app(settings, clock=clock), "members") as client:
+        yield Api(client, TokenIssuer(JWT_KEY.encode()), settings)
 
 
 def a_cooperative(**overrides: Any) -> dict[str, Any]:

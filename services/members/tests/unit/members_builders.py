@@ -16,11 +16,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
-import pytest
-
-from gotong_platform.domain import DomainError
 from members.domain import (
     AdmitMember,
     ApplyForMembership,
@@ -63,7 +60,6 @@ EXITED_ON = date(2025, 5, 5)
 REGENCY = "3204"  # Kab. Bandung, Jawa Barat
 VILLAGE = "3204102001"
 
-_E = TypeVar("_E", bound=DomainError)
 
 
 def new_id(kind: str) -> str:
@@ -83,17 +79,6 @@ def a_nik(
     day = birth_date.day + (40 if gender is Gender.PEREMPUAN else 0)
     birth = f"{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}"
     return f"{regency}{district}{birth}{sequence}"
-
-
-def refused(error: type[_E], decide: Callable[..., list[Any]], *args: Any, **kwargs: Any) -> _E:
-    """Run a decider that must refuse with ``error``; check it produced no events."""
-    events: list[Any] = []
-    with pytest.raises(error) as caught:
-        events = decide(*args, **kwargs)
-    assert events == []
-    assert type(caught.value) is error  # the specific rule, not a sibling or a base
-    assert caught.value.detail.endswith(".")  # a sentence for the clerk
-    return caught.value
 
 
 # --- cooperatives ----------------------------------------------------------------

@@ -18,10 +18,10 @@ from members_builders import (
     apply,
     fold_member,
     new_id,
-    refused,
 )
 
 from gotong_platform.domain import event_payload
+from gotong_testing.deciders import refused
 from members.domain import (
     ApplicantTooYoung,
     CooperativeNotInFederation,

@@ -14,10 +14,10 @@ from members_builders import (
     a_registration,
     fold_cooperative,
     new_id,
-    refused,
 )
 
 from gotong_platform.domain import DomainError
+from gotong_testing.deciders import refused
 from members.domain import (
     AlreadyInFederation,
     CooperativeAlreadyRegistered,

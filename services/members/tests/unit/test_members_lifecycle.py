@@ -15,10 +15,10 @@ from members_builders import (
     a_member,
     apply,
     fold_member,
-    refused,
 )
 
 from gotong_platform.domain import DomainError
+from gotong_testing.deciders import refused
 from members.domain import (
     AdmitMember,
     ApplicationNotPending,

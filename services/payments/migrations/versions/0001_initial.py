@@ -5,11 +5,7 @@ Revision ID: 0001
 Revises:
 """
 
-from gotong_platform.directory import DIRECTORY_DDL
-from gotong_platform.eventstore import CONSUMER_V1, EVENT_STORE_V1
-from gotong_platform.http.idempotency import IDEMPOTENCY_DDL
-from gotong_platform.migrations import execute_script
-from gotong_platform.sync import DEVICE_SYNC_DDL
+from gotong_platform.migrations import create_platform_tables, execute_script
 
 revision = "0001"
 down_revision = None
@@ -18,11 +14,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    execute_script(EVENT_STORE_V1)
-    execute_script(IDEMPOTENCY_DDL)
-    execute_script(CONSUMER_V1)
-    execute_script(DIRECTORY_DDL)
-    execute_script(DEVICE_SYNC_DDL)
+    create_platform_tables(consumer=True, devices=True)
     # Query tables, written in the same transaction as the events they follow,
     # so the API reads its own writes. The event store stays the truth.
     execute_script("""

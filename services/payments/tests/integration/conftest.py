@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import httpx
 import pytest_asyncio
 from payments_harness import JWT_KEY, Api
 
 from gotong_platform.auth import TokenIssuer
+from gotong_testing.api import serving
 from payments.main import build_services, create_app
 from payments.settings import PaymentsSettings
 
@@ -18,8 +18,6 @@ async def api(database_factory, clock) -> AsyncIterator[Api]:  # type: ignore[no
     dsn = await database_factory("payments")
     settings = PaymentsSettings(database_url=dsn, jwt_key=JWT_KEY)
     app = create_app(settings, clock=clock)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://payments") as client:
-            yield Api(client, settings, TokenIssuer(JWT_KEY.encode()),
-                      app.state.payments.pool, build_services(settings, clock).reactions)
+    async with serving(app, "payments") as client:
+        yield Api(client, TokenIssuer(JWT_KEY.encode()), settings, app.state.payments.pool,
+                  build_services(settings, clock).reactions)

@@ -12,7 +12,6 @@ from typing import Any
 import asyncpg
 import httpx
 
-from gotong_platform.auth import Principal, Role, TokenIssuer
 from gotong_platform.consumer import ConsumedEvent
 from gotong_platform.contracts import EventContract
 from gotong_platform.contracts import inventory as inv
@@ -21,6 +20,7 @@ from gotong_platform.directory import apply_members_event
 from gotong_platform.envelope import Envelope
 from gotong_platform.ids import new_id, uuid7
 from gotong_testing import business_now
+from gotong_testing.api import ApiClient
 from payments.entrypoints.consumer import ReactionsConsumer
 from payments.settings import PaymentsSettings
 
@@ -55,28 +55,16 @@ class Staff:
 
 
 @dataclass
-class Api:
-    client: httpx.AsyncClient
+class Api(ApiClient):
     settings: PaymentsSettings
-    issuer: TokenIssuer
     pool: asyncpg.Pool
     reactions: ReactionsConsumer
-
-    def token(self, role: str, **claims: Any) -> dict[str, str]:
-        principal = Principal(subject=claims.pop("subject", f"user-{uuid.uuid4().hex[:8]}"),
-                              role=Role(role), **claims)
-        return {"Authorization": f"Bearer {self.issuer.issue(principal)}"}
 
     def staff(self, cooperative_id: str) -> Staff:
         return Staff(cooperative_id,
                      clerk=self.token("coop_clerk", cooperative_id=cooperative_id),
                      chair=self.token("coop_admin", cooperative_id=cooperative_id),
                      treasurer=self.token("coop_admin", cooperative_id=cooperative_id))
-
-    async def post(self, path: str, body: dict[str, Any], headers: dict[str, str],
-                   key: str | None = None) -> httpx.Response:
-        return await self.client.post(
-            path, json=body, headers={**headers, "Idempotency-Key": key or uuid.uuid4().hex})
 
     async def get(self, path: str, headers: dict[str, str], **params: str) -> httpx.Response:
         return await self.client.get(path, headers=headers, params=params)

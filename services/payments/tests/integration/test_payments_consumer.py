@@ -6,15 +6,14 @@ import asyncio
 import uuid
 from datetime import date
 
-import orjson
 import pytest
 from payments_harness import Api, a_sale, consumed
 
 from gotong_platform.consumer import ConsumerRunner, RunnerConfig
 from gotong_platform.contracts import members as mem
-from gotong_platform.envelope import encode_kafka_headers
 from gotong_platform.ids import new_id
 from gotong_platform.kafka import make_consumer, make_producer
+from gotong_testing.kafka import publish
 
 pytestmark = pytest.mark.integration
 
@@ -41,15 +40,7 @@ async def test_consumed_events_react_once_in_the_consumers_transaction_and_flow(
     records = [(members_topic, registered), (members_topic, admitted),
                (members_topic, admitted), (inventory_topic, sold), (inventory_topic, resent)]
 
-    producer = make_producer(kafka_bootstrap, client_id="test-upstream")
-    await producer.start()
-    try:
-        for topic, event in records:
-            await producer.send_and_wait(topic, value=orjson.dumps(event.data),
-                                         key=event.envelope.stream_id.encode(),
-                                         headers=encode_kafka_headers(event.envelope))
-    finally:
-        await producer.stop()
+    await publish(kafka_bootstrap, records)
     runner = ConsumerRunner(
         pool=api.pool,
         consumer=make_consumer(kafka_bootstrap, group_id=None, client_id="payments-test"),

@@ -12,11 +12,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
-import pytest
-
-from gotong_platform.domain import DomainError
 from payments.domain import (
     ApplyForLoan,
     ApproveLoan,
@@ -59,23 +56,11 @@ CLERK = "user-clerk"  # records applications (the maker)
 MANAGER = "user-manager"  # approves and disburses
 CHAIR = "user-chair"  # the pengurus who approves write-offs and refunds
 
-_E = TypeVar("_E", bound=DomainError)
 
 
 def new_id(kind: str) -> str:
     """A unique stream id per test, shaped like ``gotong_platform.ids.new_id``."""
     return f"{kind}-{uuid.uuid4()}"
-
-
-def refused(error: type[_E], decide: Callable[..., Any], *args: Any, **kwargs: Any) -> _E:
-    """Run a decider that must refuse with ``error``; check it produced no events."""
-    events: Any = []
-    with pytest.raises(error) as caught:
-        events = decide(*args, **kwargs)
-    assert events == []
-    assert type(caught.value) is error  # the specific rule, not a sibling or a base
-    assert caught.value.detail.endswith(".")  # a sentence for the clerk
-    return caught.value
 
 
 # --- savings --------------------------------------------------------------------------

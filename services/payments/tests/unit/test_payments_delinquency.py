@@ -6,8 +6,9 @@ import dataclasses
 from datetime import date
 
 import pytest
-from payments_builders import DISBURSED_ON, FIRST_DUE, a_loan, a_repayment, fold, refused, repaid
+from payments_builders import DISBURSED_ON, FIRST_DUE, a_loan, a_repayment, fold, repaid
 
+from gotong_testing.deciders import refused
 from payments.domain import (
     DEFAULT_COLLECTIBILITY_POLICY,
     Collectibility,

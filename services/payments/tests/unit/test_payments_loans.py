@@ -18,9 +18,9 @@ from payments_builders import (
     a_loan_application,
     apply,
     fold,
-    refused,
 )
 
+from gotong_testing.deciders import refused
 from payments.domain import (
     DEFAULT_LOAN_LIMITS,
     AmountNotPositive,

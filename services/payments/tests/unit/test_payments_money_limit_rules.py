@@ -24,11 +24,11 @@ from payments_builders import (
     apply,
     fold,
     fold_savings,
-    refused,
 )
 
 from gotong_platform.domain import DomainError
 from gotong_platform.money import MAX_AMOUNT_IDR
+from gotong_testing.deciders import refused
 from payments.adapters.publishing import loan_contract, savings_contract
 from payments.domain import (
     AmountTooLarge,

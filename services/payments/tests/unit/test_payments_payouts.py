@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from payments_builders import refused
 
+from gotong_testing.deciders import refused
 from payments.domain import (
     AmountNotPositive,
     AppliedDeduction,

@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from payments_builders import CHAIR, CLERK, MANAGER, refused
+from payments_builders import CHAIR, CLERK, MANAGER
 
+from gotong_testing.deciders import refused
 from payments.domain import (
     DateOutOfOrder,
     MakerCheckerViolation,

@@ -11,8 +11,9 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
-from payments_builders import FIRST_DUE, a_loan, a_repayment, fold, refused, repaid
+from payments_builders import FIRST_DUE, a_loan, a_repayment, fold, repaid
 
+from gotong_testing.deciders import refused
 from payments.domain import (
     AmountNotPositive,
     CloseLoan,

@@ -16,9 +16,9 @@ from payments_builders import (
     deposited,
     fold_savings,
     new_id,
-    refused,
 )
 
+from gotong_testing.deciders import refused
 from payments.domain import (
     AccountAlreadyOpened,
     AmountNotPositive,

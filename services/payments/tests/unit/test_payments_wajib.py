@@ -8,8 +8,9 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
-from payments_builders import WAJIB_IDR, an_account, deposited, fold_savings, refused
+from payments_builders import WAJIB_IDR, an_account, deposited, fold_savings
 
+from gotong_testing.deciders import refused
 from payments.domain import (
     AmountNotPositive,
     BillWajib,

@@ -3,6 +3,7 @@
 from gotong_platform.eventstore.schema import CONSUMER_V1, EVENT_STORE_V1
 from gotong_platform.eventstore.store import (
     AlsoWrite,
+    EventDecoder,
     NewEvent,
     PostgresEventStore,
     RecordedEvent,
@@ -14,6 +15,7 @@ __all__ = [
     "CONSUMER_V1",
     "EVENT_STORE_V1",
     "AlsoWrite",
+    "EventDecoder",
     "NewEvent",
     "PostgresEventStore",
     "RecordedEvent",

@@ -10,9 +10,9 @@ from __future__ import annotations
 import dataclasses
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import asyncpg
 import orjson
@@ -24,6 +24,7 @@ from gotong_platform.envelope import Envelope
 
 __all__ = [
     "AlsoWrite",
+    "EventDecoder",
     "NewEvent",
     "PostgresEventStore",
     "RecordedEvent",
@@ -56,6 +57,18 @@ class NewEvent:
 class RecordedEvent:
     envelope: Envelope
     payload: dict[str, Any]
+
+
+_Event = TypeVar("_Event")
+_Event_co = TypeVar("_Event_co", covariant=True)
+_State = TypeVar("_State")
+
+
+class EventDecoder(Protocol[_Event_co]):
+    """A service's ``*_event_from_payload``: a stored event back into its domain event."""
+
+    def __call__(self, event_type: str, payload: Mapping[str, Any], *,
+                 schema_version: int = ...) -> _Event_co: ...
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -305,6 +318,17 @@ class PostgresEventStore:
         rows = await conn.fetch(_LOAD, stream_id, after_version)
         return [RecordedEvent(envelope=row_to_envelope(self.source, r), payload=r["payload"])
                 for r in rows]
+
+    async def replay(
+        self, conn: DbConnection, stream_id: str, decode: EventDecoder[_Event],
+        fold: Callable[[list[_Event]], _State | None],
+    ) -> tuple[_State | None, int]:
+        """The stream's state from its first event, and its version: every stored event
+        decoded (``decode``), then folded (``fold``, the domain's ``replay_*``)."""
+        events = [decode(r.envelope.event_type, r.payload,
+                         schema_version=r.envelope.schema_version)
+                  for r in await self.load(conn, stream_id)]
+        return fold(events), len(events)
 
 
 def row_to_envelope(source: str, r: asyncpg.Record) -> Envelope:

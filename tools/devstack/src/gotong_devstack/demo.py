@@ -53,6 +53,7 @@ __all__ = [
     "Mint",
     "Regency",
     "Reply",
+    "ReplyCounts",
     "SeedResult",
     "Step",
     "admitted_in_summary",
@@ -665,10 +666,10 @@ ADMIN_SUBJECT = "demo-admin"
 
 
 @dataclass
-class SeedResult:
-    cooperative_ids: dict[str, str] = field(default_factory=dict)
-    # slug -> applicant seq -> the member id the API assigned
-    member_ids: dict[str, dict[int, str]] = field(default_factory=dict)
+class ReplyCounts:
+    """What the API did with the seeding's commands: recorded them now (``created``), or
+    answered them from an earlier run under the same Idempotency-Key (``replayed``)."""
+
     created: int = 0
     replayed: int = 0
 
@@ -678,6 +679,13 @@ class SeedResult:
         else:
             self.created += 1
         return reply
+
+
+@dataclass
+class SeedResult(ReplyCounts):
+    cooperative_ids: dict[str, str] = field(default_factory=dict)
+    # slug -> applicant seq -> the member id the API assigned
+    member_ids: dict[str, dict[int, str]] = field(default_factory=dict)
 
 
 # Called with the cooperative and its id once it has joined, before its members apply.

@@ -45,6 +45,7 @@ from gotong_devstack.demo import (
     DemoCoop,
     Mint,
     Reply,
+    ReplyCounts,
     call,
     coop_admin_subject,
 )
@@ -113,18 +114,9 @@ class Tokens:
 
 
 @dataclass
-class Counts:
-    created: int = 0
-    replayed: int = 0
+class Counts(ReplyCounts):
     accepted: int = 0  # sync items recorded now
     duplicates: int = 0  # sync items recorded by an earlier run
-
-    def count(self, reply: Reply) -> Reply:
-        if reply.replayed:
-            self.replayed += 1
-        else:
-            self.created += 1
-        return reply
 
 
 @dataclass

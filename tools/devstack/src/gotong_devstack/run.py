@@ -101,31 +101,29 @@ class Service:
         return None if self.port is None else f"http://{LOOPBACK}:{self.port}/health"
 
 
+def _process(service: str, role: str, *, port: int | None = None, nik_key: bool = False,
+             metrics_port: int | None = None) -> Service:
+    """One process of ``service``, ``python -m <service> <role>`` (an API on ``port``),
+    with the service's settings prefix and database."""
+    args = ("-m", service, role, *(() if port is None else ("--port", str(port))))
+    return Service(f"{service}-{role}", args, f"GOTONG_{service.upper()}_", f"gotong_{service}",
+                   port=port, nik_key=nik_key, metrics_port=metrics_port)
+
+
 SERVICES: tuple[Service, ...] = (
-    Service("members-api", ("-m", "members", "api", "--port", str(MEMBERS_PORT)),
-            "GOTONG_MEMBERS_", "gotong_members", port=MEMBERS_PORT, nik_key=True),
-    Service("members-relay", ("-m", "members", "relay"),
-            "GOTONG_MEMBERS_", "gotong_members", nik_key=True),
-    Service("inventory-api", ("-m", "inventory", "api", "--port", str(INVENTORY_PORT)),
-            "GOTONG_INVENTORY_", "gotong_inventory", port=INVENTORY_PORT),
-    Service("inventory-relay", ("-m", "inventory", "relay"),
-            "GOTONG_INVENTORY_", "gotong_inventory"),
-    Service("inventory-consumer", ("-m", "inventory", "consumer"),
-            "GOTONG_INVENTORY_", "gotong_inventory", metrics_port=INVENTORY_METRICS_PORT),
-    Service("payments-api", ("-m", "payments", "api", "--port", str(PAYMENTS_PORT)),
-            "GOTONG_PAYMENTS_", "gotong_payments", port=PAYMENTS_PORT),
-    Service("payments-relay", ("-m", "payments", "relay"),
-            "GOTONG_PAYMENTS_", "gotong_payments"),
-    Service("payments-consumer", ("-m", "payments", "consumer"),
-            "GOTONG_PAYMENTS_", "gotong_payments", metrics_port=PAYMENTS_METRICS_PORT),
-    Service("reporting-consumer", ("-m", "reporting", "consumer"),
-            "GOTONG_REPORTING_", "gotong_reporting", metrics_port=REPORTING_METRICS_PORT),
-    Service("reporting-api", ("-m", "reporting", "api", "--port", str(REPORTING_PORT)),
-            "GOTONG_REPORTING_", "gotong_reporting", port=REPORTING_PORT),
+    _process("members", "api", port=MEMBERS_PORT, nik_key=True),
+    _process("members", "relay", nik_key=True),
+    _process("inventory", "api", port=INVENTORY_PORT),
+    _process("inventory", "relay"),
+    _process("inventory", "consumer", metrics_port=INVENTORY_METRICS_PORT),
+    _process("payments", "api", port=PAYMENTS_PORT),
+    _process("payments", "relay"),
+    _process("payments", "consumer", metrics_port=PAYMENTS_METRICS_PORT),
+    _process("reporting", "consumer", metrics_port=REPORTING_METRICS_PORT),
+    _process("reporting", "api", port=REPORTING_PORT),
     # The SHU engine writes its events to reporting's outbox: without its relay they
     # would wait there and never reach gotong.reporting.events.
-    Service("reporting-relay", ("-m", "reporting", "relay"),
-            "GOTONG_REPORTING_", "gotong_reporting"),
+    _process("reporting", "relay"),
 )
 
 

@@ -70,11 +70,8 @@ class PostgresProducts:
 
     async def replay(self, conn: DbConnection, product_id: str) -> tuple[Product | None, int]:
         """The product replayed from its first event, ignoring the snapshot."""
-        recorded = await self.store.load(conn, product_id)
-        events = [product_event_from_payload(r.envelope.event_type, r.payload,
-                                             schema_version=r.envelope.schema_version)
-                  for r in recorded]
-        return replay_product(events), len(events)
+        return await self.store.replay(conn, product_id, product_event_from_payload,
+                                       replay_product)
 
     async def id_of_sku(self, conn: DbConnection, cooperative_id: str, sku: str) -> str | None:
         product_id: str | None = await conn.fetchval(_ID_OF_SKU, cooperative_id, sku)

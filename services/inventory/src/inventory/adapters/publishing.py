@@ -11,7 +11,7 @@ the transaction that appends the event.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any, assert_never
 
@@ -33,6 +33,7 @@ from inventory.domain import (
     StockCounted,
     StockEvent,
     StockIssued,
+    StockLine,
     StockReturned,
     StockTransferredIn,
     StockTransferredOut,
@@ -103,16 +104,16 @@ def stock_contract(
             contract = c.StockIssuedV1(
                 cooperative_id=cooperative_id, warehouse_id=event.warehouse_id,
                 product_id=event.product_id, reason=event.reason.value,
-                reference=event.reference, qty=sum(line.qty for line in event.lines),
-                cost_idr=sum(line.cost_idr for line in event.lines),
+                reference=event.reference, qty=_qty(event.lines),
+                cost_idr=_cost(event.lines),
                 went_negative=event.went_negative, business_date=event.business_date,
                 issue_id=event.issue_id)
         case StockReturned():
             contract = c.StockReturnedV1(
                 cooperative_id=cooperative_id, warehouse_id=event.warehouse_id,
                 product_id=event.product_id, reference=event.reference,
-                qty=sum(line.qty for line in event.lines),
-                cost_idr=sum(line.cost_idr for line in event.lines),
+                qty=_qty(event.lines),
+                cost_idr=_cost(event.lines),
                 business_date=event.business_date, issue_id=event.issue_id,
                 settlement_variance_idr=event.settlement_variance_idr)
         case StockAdjusted():
@@ -131,8 +132,8 @@ def stock_contract(
                 warehouse_id=event.warehouse_id, product_id=event.product_id,
                 to_warehouse_id=event.to_warehouse_id,
                 to_cooperative_id=event.to_cooperative_id,
-                qty=sum(line.qty for line in event.lines),
-                cost_idr=sum(line.cost_idr for line in event.lines),
+                qty=_qty(event.lines),
+                cost_idr=_cost(event.lines),
                 business_date=event.business_date)
         case StockTransferredIn():
             contract = c.StockTransferredInV1(
@@ -140,14 +141,24 @@ def stock_contract(
                 warehouse_id=event.warehouse_id, product_id=event.product_id,
                 from_warehouse_id=event.from_warehouse_id,
                 from_cooperative_id=source_cooperative_id or cooperative_id,
-                qty_sent=sum(line.qty for line in event.lines),
+                qty_sent=_qty(event.lines),
                 qty_received=event.qty_received, shrinkage_qty=event.shrinkage_qty,
-                cost_idr=sum(line.cost_idr for line in event.lines),
+                cost_idr=_cost(event.lines),
                 business_date=event.business_date,
                 settlement_variance_idr=event.settlement_variance_idr)
         case _:
             assert_never(event)
     return _dump(contract)
+
+
+def _qty(lines: Iterable[StockLine]) -> int:
+    """A movement's quantity: its lots' (published as one total per ledger)."""
+    return sum(line.qty for line in lines)
+
+
+def _cost(lines: Iterable[StockLine]) -> int:
+    """A movement's cost: its lots' (published as one total per ledger)."""
+    return sum(line.cost_idr for line in lines)
 
 
 def _published_buyer(buyer_type: BuyerType) -> c.BuyerType:

@@ -37,11 +37,7 @@ class PostgresSales:
     async def load(self, conn: DbConnection, sale_id: str) -> tuple[Sale | None, int]:
         if not sale_id.startswith("sale-"):
             return None, 0
-        recorded = await self.store.load(conn, sale_id)
-        events = [sale_event_from_payload(r.envelope.event_type, r.payload,
-                                          schema_version=r.envelope.schema_version)
-                  for r in recorded]
-        return replay_sale(events), len(events)
+        return await self.store.replay(conn, sale_id, sale_event_from_payload, replay_sale)
 
     async def save(
         self, conn: DbConnection, before: Sale | None, version: int,

@@ -7,7 +7,7 @@ command carries the fact's own business date (today online, the device's offline
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -64,12 +64,8 @@ class StockService:
         self, conn: DbConnection, cooperative_id: str, warehouse_id: str, product_id: str,
         command: ReceiveGoods, today: date, provenance: Provenance,
     ) -> StockLedger:
-        warehouse, product = await self._place(conn, cooperative_id, warehouse_id, product_id)
-        ledger, _ = await move_stock(
-            conn, self.ledgers, warehouse, product,
-            lambda ledger: receive_goods(ledger, command, product=product, today=today),
-            provenance)
-        return ledger
+        return await self._move(conn, cooperative_id, warehouse_id, product_id,
+                                partial(receive_goods, command=command, today=today), provenance)
 
     async def receive_produce(
         self, conn: DbConnection, cooperative_id: str, warehouse_id: str, product_id: str,
@@ -98,12 +94,8 @@ class StockService:
         self, conn: DbConnection, cooperative_id: str, warehouse_id: str, product_id: str,
         command: AdjustStock, today: date, provenance: Provenance,
     ) -> StockLedger:
-        warehouse, product = await self._place(conn, cooperative_id, warehouse_id, product_id)
-        ledger, _ = await move_stock(
-            conn, self.ledgers, warehouse, product,
-            lambda ledger: adjust_stock(ledger, command, product=product, today=today),
-            provenance)
-        return ledger
+        return await self._move(conn, cooperative_id, warehouse_id, product_id,
+                                partial(adjust_stock, command=command, today=today), provenance)
 
     async def count(
         self, conn: DbConnection, cooperative_id: str, warehouse_id: str,
@@ -119,6 +111,17 @@ class StockService:
                 partial(count_stock, command=command, product=product, today=today),
                 provenance))
         return results
+
+    async def _move(
+        self, conn: DbConnection, cooperative_id: str, warehouse_id: str, product_id: str,
+        decide: Callable[..., list[StockEvent]], provenance: Provenance,
+    ) -> StockLedger:
+        """One product's ledger in one warehouse of the cooperative, moved by
+        ``decide(ledger, product=...)``."""
+        warehouse, product = await self._place(conn, cooperative_id, warehouse_id, product_id)
+        ledger, _ = await move_stock(conn, self.ledgers, warehouse, product,
+                                     partial(decide, product=product), provenance)
+        return ledger
 
     async def _place(
         self, conn: DbConnection, cooperative_id: str, warehouse_id: str, product_id: str

@@ -2,7 +2,7 @@
 
 Each returns the cleaned value or raises the error that names the broken rule.
 ``what`` is the clerk's word for the field (e.g. "The name"), so the detail reads
-as a sentence.
+as a sentence. The text checks are the platform's (``gotong_platform.checks``).
 """
 
 from __future__ import annotations
@@ -10,41 +10,10 @@ from __future__ import annotations
 from datetime import date
 
 from gotong_platform.calendar import check_business_date
-from gotong_platform.money import MAX_AMOUNT_IDR
-from inventory.domain.errors import (
-    AmountNegative,
-    AmountTooLarge,
-    DateInFuture,
-    QuantityNotPositive,
-    RequiredFieldMissing,
-    TextTooLong,
-)
+from gotong_platform.checks import at_most_one_fact, optional_text, required_text
+from inventory.domain.errors import AmountNegative, DateInFuture, QuantityNotPositive
 
 __all__ = ["amount", "not_in_future", "optional_text", "positive", "required_text"]
-
-
-def required_text(value: str, *, what: str, max_length: int) -> str:
-    """``value`` without surrounding spaces; refused when empty or longer than ``max_length``."""
-    cleaned = value.strip()
-    if not cleaned:
-        raise RequiredFieldMissing(f"{what} is required.")
-    return _within(cleaned, what=what, max_length=max_length)
-
-
-def optional_text(value: str | None, *, what: str, max_length: int) -> str | None:
-    """Like ``required_text``, but an empty value becomes ``None``."""
-    cleaned = (value or "").strip()
-    if not cleaned:
-        return None
-    return _within(cleaned, what=what, max_length=max_length)
-
-
-def _within(cleaned: str, *, what: str, max_length: int) -> str:
-    if len(cleaned) > max_length:
-        raise TextTooLong(
-            f"{what} may have at most {max_length} characters; it has {len(cleaned)}."
-        )
-    return cleaned
 
 
 def positive(qty: int, *, what: str) -> int:
@@ -58,9 +27,7 @@ def amount(amount_idr: int, *, what: str) -> int:
     """Refuse a negative rupiah amount, or one of a fact's worth or more (Rp 10^12)."""
     if amount_idr < 0:
         raise AmountNegative(f"{what} must not be negative; it is Rp {amount_idr}.")
-    if amount_idr > MAX_AMOUNT_IDR:
-        raise AmountTooLarge(f"{what} must be at most Rp {MAX_AMOUNT_IDR}; it is Rp {amount_idr}.")
-    return amount_idr
+    return at_most_one_fact(amount_idr, what=what)
 
 
 def not_in_future(

@@ -4,9 +4,10 @@
 objects inventory events carry (``StockLine``, ``CountLine``, ``SaleLine``,
 ``SalePayment``) as objects, dates as ISO strings and enums as their values. The
 ``*_from_payload`` functions are ``gotong_platform.codec``: each field is rebuilt from
-the event class's own annotations, so a new event type needs only its entry in a
-registry below. Unknown payload keys are ignored (consumers ignore fields added later);
-a missing field is an error unless the class gives it a default.
+the event class's own annotations, so a new event type needs only its place in
+its stream's union of event types (the registries below are built from the unions).
+Unknown payload keys are ignored (consumers ignore fields added later); a missing field
+is an error unless the class gives it a default.
 """
 
 from __future__ import annotations
@@ -14,27 +15,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from gotong_platform.codec import UnknownEventType, event_from_payload, registry
+from gotong_platform.codec import UnknownEventType, event_from_payload, registry_of
 from gotong_platform.domain import event_payload as event_to_payload
-from inventory.domain.events import (
-    ProductDefined,
-    ProductEvent,
-    ProductPriceSet,
-    WarehouseEvent,
-    WarehouseRegistered,
-)
-from inventory.domain.sale_events import SaleCompleted, SaleEvent, SaleRecorded, SaleVoided
-from inventory.domain.stock_events import (
-    GoodsReceived,
-    ProduceReceivedFromMember,
-    StockAdjusted,
-    StockCounted,
-    StockEvent,
-    StockIssued,
-    StockReturned,
-    StockTransferredIn,
-    StockTransferredOut,
-)
+from inventory.domain.events import ProductEvent, WarehouseEvent
+from inventory.domain.sale_events import SaleEvent
+from inventory.domain.stock_events import StockEvent
 
 __all__ = [
     "PRODUCT_EVENTS",
@@ -49,22 +34,13 @@ __all__ = [
     "warehouse_event_from_payload",
 ]
 
-WAREHOUSE_EVENTS: Mapping[str, type[WarehouseEvent]] = registry(WarehouseRegistered)
+WAREHOUSE_EVENTS: Mapping[str, type[WarehouseEvent]] = registry_of(WarehouseEvent)
 
-PRODUCT_EVENTS: Mapping[str, type[ProductEvent]] = registry(ProductDefined, ProductPriceSet)
+PRODUCT_EVENTS: Mapping[str, type[ProductEvent]] = registry_of(ProductEvent)
 
-STOCK_EVENTS: Mapping[str, type[StockEvent]] = registry(
-    GoodsReceived,
-    ProduceReceivedFromMember,
-    StockIssued,
-    StockReturned,
-    StockAdjusted,
-    StockCounted,
-    StockTransferredOut,
-    StockTransferredIn,
-)
+STOCK_EVENTS: Mapping[str, type[StockEvent]] = registry_of(StockEvent)
 
-SALE_EVENTS: Mapping[str, type[SaleEvent]] = registry(SaleRecorded, SaleCompleted, SaleVoided)
+SALE_EVENTS: Mapping[str, type[SaleEvent]] = registry_of(SaleEvent)
 
 
 def warehouse_event_from_payload(

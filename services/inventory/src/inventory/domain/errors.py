@@ -3,11 +3,15 @@
 The base class sets the HTTP kind (``InvalidInput`` → 422, ``RuleViolated`` → 409,
 ``NotFound`` → 404); ``code`` is the stable slug a client switches on; the detail is
 a sentence for the clerk.
+
+The rules it shares with the other services (a required or too long text, one fact's
+worth of rupiah) are the platform's (``gotong_platform.checks``), re-exported here.
 """
 
 from __future__ import annotations
 
 from gotong_platform.calendar import BusinessDateOutOfRange
+from gotong_platform.checks import AmountTooLarge, RequiredFieldMissing, TextTooLong
 from gotong_platform.domain import InvalidInput, NotFound, RuleViolated
 
 __all__ = [
@@ -72,18 +76,6 @@ __all__ = [
 # --- the command's own values are wrong (422) ---------------------------------
 
 
-class RequiredFieldMissing(InvalidInput):
-    """A required text field is empty or only spaces."""
-
-    code = "required-field-missing"
-
-
-class TextTooLong(InvalidInput):
-    """A text field is longer than its limit."""
-
-    code = "text-too-long"
-
-
 # A business date after the cooperative's today, or before 1900: the platform's one rule
 # for business dates (``gotong_platform.calendar.check_business_date``), one code for it.
 DateInFuture = BusinessDateOutOfRange
@@ -141,13 +133,6 @@ class AmountNegative(InvalidInput):
     """A rupiah amount (cost, unit price, discount) is zero or more."""
 
     code = "amount-negative"
-
-
-class AmountTooLarge(InvalidInput):
-    """No single fact is Rp 10^12 or more (the platform's limit, docs/money.md): a cost,
-    a price, a discount, a sale, a produce receipt."""
-
-    code = "amount-too-large"
 
 
 class LotIdRequired(InvalidInput):

@@ -7,6 +7,7 @@ a fact recorded offline comes through ``/sync`` and keeps its own date.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
@@ -45,7 +46,7 @@ async def receive_goods(scope: ScopeDep, warehouse_id: str, body: s.GoodsReceipt
                         run: Runner, today: Today) -> JSONResponse:
     """Goods from a supplier, at the receipt's total cost (moving-average valuation)."""
 
-    async def work(conn: DbConnection, prov: Provenance) -> tuple[int, Any]:
+    async def move(conn: DbConnection, prov: Provenance) -> dict[str, Any]:
         command = ReceiveGoods(
             receipt_id=new_id("receipt"), qty=body.qty, total_cost_idr=body.total_cost_idr,
             business_date=body.received_on or today, lot_id=body.lot_id,
@@ -53,11 +54,9 @@ async def receive_goods(scope: ScopeDep, warehouse_id: str, body: s.GoodsReceipt
             expiry_date=body.expiry_date, supplier_ref=body.supplier_ref)
         await ctx.stock.receive_goods(conn, scope.cooperative_id, warehouse_id,
                                       body.product_id, command, today, prov)
-        return 201, dump(s.ReceiptOut, {
-            "receipt_id": command.receipt_id,
-            "stock": await level(conn, warehouse_id, body.product_id)})
+        return {"receipt_id": command.receipt_id}
 
-    return await run(work)
+    return await _moved(run, s.ReceiptOut, warehouse_id, body.product_id, move)
 
 
 @router.post("/warehouses/{warehouse_id}/produce-receipts", status_code=201,
@@ -66,18 +65,16 @@ async def receive_produce(scope: ScopeDep, warehouse_id: str, body: s.ProduceRec
                           ctx: Ctx, run: Runner, today: Today) -> JSONResponse:
     """A member's harvest, weighed and bought at today's buy-from-member price."""
 
-    async def work(conn: DbConnection, prov: Provenance) -> tuple[int, Any]:
+    async def move(conn: DbConnection, prov: Provenance) -> dict[str, Any]:
         command = produce_command(body, business_date=today, offline=False)
         receipt = await ctx.stock.receive_produce(conn, scope.cooperative_id, warehouse_id,
                                                   body.product_id, command, today, prov)
         e = receipt.event
-        return 201, dump(s.ProduceReceiptOut, {
-            "receipt_id": e.receipt_id, "member_id": e.member_id, "net_qty_g": e.net_qty_g,
-            "price_idr": e.price_idr, "per_qty": e.per_qty, "amount_idr": e.amount_idr,
-            "flags": receipt.flags,
-            "stock": await level(conn, warehouse_id, body.product_id)})
+        return {"receipt_id": e.receipt_id, "member_id": e.member_id, "net_qty_g": e.net_qty_g,
+                "price_idr": e.price_idr, "per_qty": e.per_qty, "amount_idr": e.amount_idr,
+                "flags": receipt.flags}
 
-    return await run(work)
+    return await _moved(run, s.ProduceReceiptOut, warehouse_id, body.product_id, move)
 
 
 @router.post("/warehouses/{warehouse_id}/adjustments", status_code=201,
@@ -86,15 +83,26 @@ async def adjust(scope: ScopeDep, warehouse_id: str, body: s.AdjustmentIn, ctx: 
                  run: Runner, today: Today) -> JSONResponse:
     """Write off damaged, rotten, expired or lost stock at the moving-average cost."""
 
-    async def work(conn: DbConnection, prov: Provenance) -> tuple[int, Any]:
+    async def move(conn: DbConnection, prov: Provenance) -> dict[str, Any]:
         command = AdjustStock(adjustment_id=new_id("adjustment"), qty=body.qty,
                               reason=AdjustmentReason(body.reason), business_date=today,
                               lot_id=body.lot_id)
         await ctx.stock.adjust(conn, scope.cooperative_id, warehouse_id, body.product_id,
                                command, today, prov)
-        return 201, dump(s.AdjustmentOut, {
-            "adjustment_id": command.adjustment_id,
-            "stock": await level(conn, warehouse_id, body.product_id)})
+        return {"adjustment_id": command.adjustment_id}
+
+    return await _moved(run, s.AdjustmentOut, warehouse_id, body.product_id, move)
+
+
+async def _moved(run: Runner, out: type[BaseModel], warehouse_id: str, product_id: str,
+                 move: Callable[[DbConnection, Provenance], Awaitable[dict[str, Any]]]
+                 ) -> JSONResponse:
+    """A movement of one product's stock, once per Idempotency-Key: ``move`` records it
+    and says what it was; the answer (201) adds the product's stock after it."""
+
+    async def work(conn: DbConnection, prov: Provenance) -> tuple[int, Any]:
+        answer = await move(conn, prov)
+        return 201, dump(out, {**answer, "stock": await level(conn, warehouse_id, product_id)})
 
     return await run(work)
 

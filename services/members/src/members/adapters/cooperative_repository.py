@@ -37,13 +37,8 @@ class PostgresCooperativeRepository:
     ) -> tuple[Cooperative | None, int]:
         if not cooperative_id.startswith("cooperative-"):
             return None, 0  # another kind of stream: "not found", not a decoding error
-        recorded = await self._store.load(conn, cooperative_id)
-        events = [
-            cooperative_event_from_payload(
-                r.envelope.event_type, r.payload, schema_version=r.envelope.schema_version)
-            for r in recorded
-        ]
-        return replay_cooperative(events), len(events)
+        return await self._store.replay(
+            conn, cooperative_id, cooperative_event_from_payload, replay_cooperative)
 
     async def save(
         self, conn: DbConnection, before: Cooperative | None, version: int,

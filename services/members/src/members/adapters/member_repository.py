@@ -38,13 +38,7 @@ class PostgresMemberRepository:
     async def load(self, conn: DbConnection, member_id: str) -> tuple[Member | None, int]:
         if not member_id.startswith("member-"):
             return None, 0  # another kind of stream: "not found", not a decoding error
-        recorded = await self._store.load(conn, member_id)
-        events = [
-            member_event_from_payload(
-                r.envelope.event_type, r.payload, schema_version=r.envelope.schema_version)
-            for r in recorded
-        ]
-        return replay_member(events), len(events)
+        return await self._store.replay(conn, member_id, member_event_from_payload, replay_member)
 
     async def save(
         self, conn: DbConnection, before: Member | None, version: int,

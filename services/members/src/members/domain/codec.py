@@ -3,7 +3,8 @@
 The payload is what ``gotong_platform.domain.event_payload`` wrote; the decoding itself
 is ``gotong_platform.codec`` (each field rebuilt from the event class's annotations,
 unknown payload keys ignored, a missing field an error unless it has a default), so a
-new event type needs only its entry in the registry below.
+new event type needs only its place in its stream's union of event types, from which
+the registries below are built.
 """
 
 from __future__ import annotations
@@ -11,20 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from gotong_platform.codec import UnknownEventType, event_from_payload, registry
-from members.domain.events import (
-    CooperativeEvent,
-    CooperativeJoinedFederation,
-    CooperativeLeftFederation,
-    CooperativeRegistered,
-    MemberAdmitted,
-    MemberApplicationRejected,
-    MemberApplied,
-    MemberEvent,
-    MemberExited,
-    MemberReinstated,
-    MemberSuspended,
-)
+from gotong_platform.codec import UnknownEventType, event_from_payload, registry_of
+from members.domain.events import CooperativeEvent, MemberEvent
 
 __all__ = [
     "COOPERATIVE_EVENTS",
@@ -34,18 +23,9 @@ __all__ = [
     "member_event_from_payload",
 ]
 
-COOPERATIVE_EVENTS: Mapping[str, type[CooperativeEvent]] = registry(
-    CooperativeRegistered, CooperativeJoinedFederation, CooperativeLeftFederation
-)
+COOPERATIVE_EVENTS: Mapping[str, type[CooperativeEvent]] = registry_of(CooperativeEvent)
 
-MEMBER_EVENTS: Mapping[str, type[MemberEvent]] = registry(
-    MemberApplied,
-    MemberAdmitted,
-    MemberApplicationRejected,
-    MemberSuspended,
-    MemberReinstated,
-    MemberExited,
-)
+MEMBER_EVENTS: Mapping[str, type[MemberEvent]] = registry_of(MemberEvent)
 
 
 def member_event_from_payload(

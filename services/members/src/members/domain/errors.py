@@ -4,11 +4,15 @@ The base class sets the HTTP kind (``InvalidInput`` → 422, ``RuleViolated`` �
 ``NotFound`` → 404); ``code`` is the stable slug a client switches on; the detail
 is a sentence for the clerk. A detail never contains a NIK: under UU PDP 27/2022
 it is specific personal data, and error texts end up in logs and on screens.
+
+The rules it shares with the other services (a required or too long text, dates in
+order) are the platform's (``gotong_platform.checks``), re-exported here.
 """
 
 from __future__ import annotations
 
 from gotong_platform.calendar import BusinessDateOutOfRange
+from gotong_platform.checks import DateOutOfOrder, RequiredFieldMissing, TextTooLong
 from gotong_platform.domain import InvalidInput, NotFound, RuleViolated
 
 __all__ = [
@@ -43,18 +47,6 @@ __all__ = [
 
 
 # --- the command's own values are wrong (422) ---------------------------------
-
-
-class RequiredFieldMissing(InvalidInput):
-    """A required text field is empty or only spaces."""
-
-    code = "required-field-missing"
-
-
-class TextTooLong(InvalidInput):
-    """A text field is longer than its limit."""
-
-    code = "text-too-long"
 
 
 # A business date after the cooperative's today, or before 1900: the platform's one rule
@@ -117,12 +109,6 @@ class ApplicantTooYoung(InvalidInput):
 
 
 # --- the current state forbids the command (409) -----------------------------
-
-
-class DateOutOfOrder(RuleViolated):
-    """An effective date lies before the step it must follow (e.g. admission before application)."""
-
-    code = "date-out-of-order"
 
 
 class CooperativeAlreadyRegistered(RuleViolated):

@@ -10,8 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import Any, TypeVar
 
-__all__ = ["domain_type", "stored_type"]
+from gotong_platform.eventstore import EventDecoder
+
+__all__ = ["domain_type", "from_stored", "stored_type"]
+
+_Event = TypeVar("_Event")
 
 _STORED_AS: Mapping[str, str] = MappingProxyType(
     {"LoanApplicationSubmitted": "LoanApplied"})
@@ -26,3 +31,14 @@ def stored_type(event_type: str) -> str:
 def domain_type(stored: str) -> str:
     """The domain's name of an event stored under ``stored``."""
     return _DOMAIN_TYPE.get(stored, stored)
+
+
+def from_stored(decode: EventDecoder[_Event]) -> EventDecoder[_Event]:
+    """``decode`` (a domain's ``*_event_from_payload``) for events as they are stored:
+    under their stored type."""
+
+    def decoded(event_type: str, payload: Mapping[str, Any], *, schema_version: int = 1
+                ) -> _Event:
+        return decode(domain_type(event_type), payload, schema_version=schema_version)
+
+    return decoded

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from gotong_platform.db import DbConnection
 from gotong_platform.eventstore import NewEvent, PostgresEventStore
 from gotong_platform.provenance import Provenance, new_event
-from payments.adapters.events import domain_type, stored_type
+from payments.adapters.events import from_stored, stored_type
 from payments.adapters.publishing import business_date_of, loan_contract
 from payments.domain import (
     Loan,
@@ -20,6 +20,8 @@ from payments.domain import (
 )
 
 __all__ = ["LoanRepository"]
+
+_DECODE = from_stored(loan_event_from_payload)  # its stored events, under their domain names
 
 _UPSERT = """
 INSERT INTO loans (loan_id, cooperative_id, member_id, status, principal_idr,
@@ -39,11 +41,7 @@ class LoanRepository:
     async def load(self, conn: DbConnection, loan_id: str) -> tuple[Loan | None, int]:
         if not loan_id.startswith("loan-"):
             return None, 0  # another kind of stream: "not found", not a decoding error
-        recorded = await self.store.load(conn, loan_id)
-        events = [loan_event_from_payload(domain_type(r.envelope.event_type), r.payload,
-                                          schema_version=r.envelope.schema_version)
-                  for r in recorded]
-        return replay_loan(events), len(events)
+        return await self.store.replay(conn, loan_id, _DECODE, replay_loan)
 
     async def save(
         self, conn: DbConnection, before: Loan | None, version: int,

@@ -14,51 +14,56 @@ import asyncpg
 
 from gotong_platform.db import DbConnection
 
-__all__ = ["exit_refund", "list_loans", "list_payouts", "member_savings", "sale_payment"]
+__all__ = ["Pool", "exit_refund", "list_loans", "list_payouts", "member_savings", "sale_payment"]
 
-Db = DbConnection | asyncpg.Pool
+Pool = asyncpg.Pool  # the API's pool, as the routes hold it
+Db = DbConnection | Pool
 
 
 async def member_savings(db: Db, cooperative_id: str, member_id: str) -> list[dict[str, Any]]:
     """The member's savings accounts here: pokok, wajib, sukarela (in that order)."""
-    rows = await db.fetch(
-        "SELECT * FROM savings_accounts WHERE cooperative_id = $1 AND member_id = $2 "
+    return await _rows(
+        db, "SELECT * FROM savings_accounts WHERE cooperative_id = $1 AND member_id = $2 "
         "ORDER BY array_position(ARRAY['pokok', 'wajib', 'sukarela'], savings_type)",
         cooperative_id, member_id)
-    return [dict(r) for r in rows]
 
 
 async def list_loans(db: Db, cooperative_id: str, member_id: str | None = None
                      ) -> list[dict[str, Any]]:
     """The cooperative's loans (or one member's), oldest application first."""
-    rows = await db.fetch(
-        "SELECT * FROM loans WHERE cooperative_id = $1 "
+    return await _rows(
+        db, "SELECT * FROM loans WHERE cooperative_id = $1 "
         "AND ($2::text IS NULL OR member_id = $2) ORDER BY applied_on, loan_id",
         cooperative_id, member_id)
-    return [dict(r) for r in rows]
 
 
 async def sale_payment(db: Db, cooperative_id: str, sale_id: str) -> dict[str, Any] | None:
     """The payment recorded (or refused) for the sale."""
-    row = await db.fetchrow(
-        "SELECT * FROM sale_payments WHERE cooperative_id = $1 AND sale_id = $2",
+    return await _row(
+        db, "SELECT * FROM sale_payments WHERE cooperative_id = $1 AND sale_id = $2",
         cooperative_id, sale_id)
-    return None if row is None else dict(row)
 
 
 async def list_payouts(db: Db, cooperative_id: str, member_id: str | None = None
                        ) -> list[dict[str, Any]]:
     """Produce payouts with their deductions (or one member's), newest business date first."""
-    rows = await db.fetch(
-        "SELECT * FROM payouts WHERE cooperative_id = $1 "
+    return await _rows(
+        db, "SELECT * FROM payouts WHERE cooperative_id = $1 "
         "AND ($2::text IS NULL OR member_id = $2) ORDER BY business_date DESC, receipt_id",
         cooperative_id, member_id)
-    return [dict(r) for r in rows]
 
 
 async def exit_refund(db: Db, cooperative_id: str, member_id: str) -> dict[str, Any] | None:
     """The member's exit refund, pending or approved."""
-    row = await db.fetchrow(
-        "SELECT * FROM exit_refunds WHERE cooperative_id = $1 AND member_id = $2",
+    return await _row(
+        db, "SELECT * FROM exit_refunds WHERE cooperative_id = $1 AND member_id = $2",
         cooperative_id, member_id)
+
+
+async def _rows(db: Db, sql: str, *args: Any) -> list[dict[str, Any]]:
+    return [dict(r) for r in await db.fetch(sql, *args)]
+
+
+async def _row(db: Db, sql: str, *args: Any) -> dict[str, Any] | None:
+    row = await db.fetchrow(sql, *args)
     return None if row is None else dict(row)

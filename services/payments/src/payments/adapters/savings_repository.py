@@ -25,7 +25,7 @@ from gotong_platform.db import DbConnection, json_dumps
 from gotong_platform.domain import ConcurrencyConflict
 from gotong_platform.eventstore import AlsoWrite, NewEvent, PostgresEventStore, StreamAppend
 from gotong_platform.provenance import Provenance, new_event
-from payments.adapters.events import domain_type, stored_type
+from payments.adapters.events import from_stored, stored_type
 from payments.adapters.publishing import business_date_of, savings_contract
 from payments.adapters.savings_snapshot import (
     SNAPSHOT_FORMAT,
@@ -44,6 +44,8 @@ from payments.domain import (
 )
 
 __all__ = ["AccountWrite", "AccountWrites", "LoadedAccount", "SavingsRepository"]
+
+_DECODE = from_stored(savings_event_from_payload)  # its stored events, under their domain names
 
 # The row, and the events after the snapshot (all of them without a usable snapshot).
 _LOADED = """
@@ -202,11 +204,7 @@ class SavingsRepository:
         self, conn: DbConnection, account_id: str
     ) -> tuple[SavingsAccount | None, int]:
         """The state from the stream alone, ignoring the row (rebuilds and checks)."""
-        recorded = await self.store.load(conn, account_id)
-        events = [savings_event_from_payload(domain_type(r.envelope.event_type), r.payload,
-                                             schema_version=r.envelope.schema_version)
-                  for r in recorded]
-        return replay_savings(events), len(events)
+        return await self.store.replay(conn, account_id, _DECODE, replay_savings)
 
     # --- saving -----------------------------------------------------------------------
 
@@ -368,9 +366,8 @@ def _fold(rows: Sequence[asyncpg.Record]) -> dict[str, LoadedAccount]:
         if row["stream_version"] != version + 1:
             raise EventSequenceError(
                 f"{row['account_id']}: event {row['stream_version']} follows {version}")
-        state = evolve_savings(state, savings_event_from_payload(
-            domain_type(row["event_type"]), row["payload"],
-            schema_version=row["schema_version"]))
+        state = evolve_savings(state, _DECODE(row["event_type"], row["payload"],
+                                              schema_version=row["schema_version"]))
         version = row["stream_version"]
     finish()
     return out

@@ -5,9 +5,10 @@ enums as their values and nested records (schedule instalments, allocations, sal
 tenders) as JSON objects (plain fields take the platform encoder's shortcut).
 
 The ``*_from_payload`` functions are ``gotong_platform.codec``: each field is rebuilt
-from the event class's own annotations, so a new event type needs only its entry in a
-registry below. Unknown payload keys are ignored (consumers ignore fields added later);
-a missing field is an error unless the class gives it a default.
+from the event class's own annotations, so a new event type needs only its place in
+its stream's union of event types (the registries below are built from the unions).
+Unknown payload keys are ignored (consumers ignore fields added later); a missing field
+is an error unless the class gives it a default.
 """
 
 from __future__ import annotations
@@ -15,31 +16,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from gotong_platform.codec import UnknownEventType, event_from_payload, registry
+from gotong_platform.codec import UnknownEventType, event_from_payload, registry_of
 from gotong_platform.domain import DomainEvent, event_payload
-from payments.domain.loan_events import (
-    LoanApplicationSubmitted,
-    LoanApproved,
-    LoanClosed,
-    LoanDisbursed,
-    LoanEvent,
-    LoanOverpaid,
-    LoanPenaltyCharged,
-    LoanRejected,
-    LoanRepaid,
-    LoanRepaymentReceived,
-    LoanRestructured,
-    LoanWrittenOff,
-)
-from payments.domain.sales import SaleEvent, SalePaymentRecorded, SalePaymentRefused
-from payments.domain.savings_events import (
-    SavingsAccountOpened,
-    SavingsDeposited,
-    SavingsEvent,
-    SavingsRefunded,
-    SavingsWithdrawn,
-    WajibBilled,
-)
+from payments.domain.loan_events import LoanEvent
+from payments.domain.sales import SaleEvent
+from payments.domain.savings_events import SavingsEvent
 
 __all__ = [
     "LOAN_EVENTS",
@@ -52,25 +33,11 @@ __all__ = [
     "savings_event_from_payload",
 ]
 
-SAVINGS_EVENTS: Mapping[str, type[SavingsEvent]] = registry(
-    SavingsAccountOpened, SavingsDeposited, SavingsWithdrawn, WajibBilled, SavingsRefunded
-)
+SAVINGS_EVENTS: Mapping[str, type[SavingsEvent]] = registry_of(SavingsEvent)
 
-LOAN_EVENTS: Mapping[str, type[LoanEvent]] = registry(
-    LoanApplicationSubmitted,
-    LoanApproved,
-    LoanRejected,
-    LoanDisbursed,
-    LoanPenaltyCharged,
-    LoanRepaymentReceived,
-    LoanOverpaid,
-    LoanRepaid,
-    LoanRestructured,
-    LoanWrittenOff,
-    LoanClosed,
-)
+LOAN_EVENTS: Mapping[str, type[LoanEvent]] = registry_of(LoanEvent)
 
-SALE_EVENTS: Mapping[str, type[SaleEvent]] = registry(SalePaymentRecorded, SalePaymentRefused)
+SALE_EVENTS: Mapping[str, type[SaleEvent]] = registry_of(SaleEvent)
 
 
 def event_to_payload(event: DomainEvent) -> dict[str, Any]:

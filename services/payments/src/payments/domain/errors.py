@@ -3,10 +3,15 @@
 The base class sets the HTTP kind (``InvalidInput`` → 422, ``RuleViolated`` → 409,
 ``NotFound`` → 404); ``code`` is the stable slug a client switches on; the detail is
 a sentence for the clerk.
+
+The rules it shares with the other services (a required text, one fact's worth of
+rupiah, dates in order) are the platform's (``gotong_platform.checks``), re-exported
+here.
 """
 
 from __future__ import annotations
 
+from gotong_platform.checks import AmountTooLarge, DateOutOfOrder, RequiredFieldMissing
 from gotong_platform.domain import InvalidInput, NotFound, RuleViolated
 
 __all__ = [
@@ -58,12 +63,6 @@ class AmountNotPositive(InvalidInput):
     code = "amount-not-positive"
 
 
-class AmountTooLarge(InvalidInput):
-    """No single fact is Rp 10^12 or more (the platform's limit, docs/money.md)."""
-
-    code = "amount-too-large"
-
-
 class LoanTotalTooLarge(InvalidInput):
     """A loan's principal and scheduled interest together stay below Rp 10^12.
 
@@ -72,12 +71,6 @@ class LoanTotalTooLarge(InvalidInput):
     """
 
     code = "loan-total-too-large"
-
-
-class RequiredFieldMissing(InvalidInput):
-    """A required text field (a user id, a reason) is empty or only spaces."""
-
-    code = "required-field-missing"
 
 
 class PokokAmountRequired(InvalidInput):
@@ -135,12 +128,6 @@ class SaleBuyerMismatch(InvalidInput):
 
 
 # --- the current state forbids the command (409) --------------------------------------
-
-
-class DateOutOfOrder(RuleViolated):
-    """A date lies before the step it must follow (e.g. a repayment before the disbursement)."""
-
-    code = "date-out-of-order"
 
 
 class MakerCheckerViolation(RuleViolated):

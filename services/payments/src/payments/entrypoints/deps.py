@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-import asyncpg
 from fastapi import Depends, Request
 
 from gotong_platform.calendar import Clock
 from gotong_platform.http import Scope, cooperative_scope
+from payments.adapters.queries import Pool
 from payments.application.calendar import BusinessCalendar
 from payments.application.exit_refunds import ExitRefunds
 from payments.application.loan_service import LoanService
@@ -27,7 +27,7 @@ __all__ = ["NOT_FOUND", "AppContext", "Ctx", "ScopeDep"]
 class AppContext:
     """The use cases and the pool, built by ``main.create_app`` in its lifespan."""
 
-    pool: asyncpg.Pool
+    pool: Pool
     calendar: BusinessCalendar
     savings: SavingsService
     loans: LoanService

@@ -8,6 +8,7 @@ two spellings is still one person.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
@@ -17,7 +18,7 @@ from starlette.responses import JSONResponse
 from gotong_platform.auth import Action
 from gotong_platform.calendar import check_business_date
 from gotong_platform.db import DbConnection
-from gotong_platform.http import require_action
+from gotong_platform.http import Scope, require_action
 from gotong_platform.http.runner import Runner
 from gotong_platform.provenance import Provenance
 from payments.adapters import queries
@@ -92,72 +93,44 @@ async def get_loan(scope: ScopeDep, loan_id: str, ctx: Ctx) -> ls.LoanOut:
 async def approve(scope: ScopeDep, loan_id: str, body: ls.ApproveIn, ctx: Ctx,
                   run: Runner) -> JSONResponse:
     """Approve (the checker): not by the user who recorded the application."""
-
-    async def work(conn: DbConnection, origin: Provenance) -> tuple[int, Any]:
-        today = await ctx.calendar.today(conn, scope.cooperative_id)
-        command = ApproveLoan(approved_by=scope.principal.subject,
-                              approved_on=body.approved_on or today)
-        return await _changed(ctx, conn, scope.cooperative_id, loan_id, command, today, origin)
-
-    return await run(work)
+    return await _step(run, ctx, scope, loan_id, lambda today: ApproveLoan(
+        approved_by=scope.principal.subject, approved_on=body.approved_on or today))
 
 
 @router.post("/loans/{loan_id}/reject", response_model=ls.LoanOut, dependencies=_APPROVE)
 async def reject(scope: ScopeDep, loan_id: str, body: ls.RejectIn, ctx: Ctx,
                  run: Runner) -> JSONResponse:
-
-    async def work(conn: DbConnection, origin: Provenance) -> tuple[int, Any]:
-        today = await ctx.calendar.today(conn, scope.cooperative_id)
-        command = RejectLoan(rejected_by=scope.principal.subject,
-                             rejected_on=body.rejected_on or today, reason=body.reason)
-        return await _changed(ctx, conn, scope.cooperative_id, loan_id, command, today, origin)
-
-    return await run(work)
+    return await _step(run, ctx, scope, loan_id, lambda today: RejectLoan(
+        rejected_by=scope.principal.subject, rejected_on=body.rejected_on or today,
+        reason=body.reason))
 
 
 @router.post("/loans/{loan_id}/disburse", response_model=ls.LoanOut, dependencies=_APPROVE)
 async def disburse(scope: ScopeDep, loan_id: str, body: ls.DisburseIn, ctx: Ctx,
                    run: Runner) -> JSONResponse:
     """Pay the loan out; the schedule is fixed now (the last instalment absorbs rounding)."""
-
-    async def work(conn: DbConnection, origin: Provenance) -> tuple[int, Any]:
-        today = await ctx.calendar.today(conn, scope.cooperative_id)
-        command = DisburseLoan(disbursed_by=scope.principal.subject,
-                               disbursed_on=body.disbursed_on or today)
-        return await _changed(ctx, conn, scope.cooperative_id, loan_id, command, today, origin)
-
-    return await run(work)
+    return await _step(run, ctx, scope, loan_id, lambda today: DisburseLoan(
+        disbursed_by=scope.principal.subject, disbursed_on=body.disbursed_on or today))
 
 
 @router.post("/loans/{loan_id}/restructure", response_model=ls.LoanOut, dependencies=_APPROVE)
 async def restructure(scope: ScopeDep, loan_id: str, body: ls.RestructureIn, ctx: Ctx,
                       run: Runner) -> JSONResponse:
     """Reschedule the outstanding principal; the loan stays flagged restructured."""
-
-    async def work(conn: DbConnection, origin: Provenance) -> tuple[int, Any]:
-        today = await ctx.calendar.today(conn, scope.cooperative_id)
-        command = RestructureLoan(
-            new_term_months=body.new_term_months,
-            new_interest_rate_bp_per_month=body.new_interest_rate_bp_per_month,
-            first_due_date=body.first_due_date, restructured_on=body.restructured_on or today,
-            approved_by=scope.principal.subject, reason=body.reason)
-        return await _changed(ctx, conn, scope.cooperative_id, loan_id, command, today, origin)
-
-    return await run(work)
+    return await _step(run, ctx, scope, loan_id, lambda today: RestructureLoan(
+        new_term_months=body.new_term_months,
+        new_interest_rate_bp_per_month=body.new_interest_rate_bp_per_month,
+        first_due_date=body.first_due_date, restructured_on=body.restructured_on or today,
+        approved_by=scope.principal.subject, reason=body.reason))
 
 
 @router.post("/loans/{loan_id}/write-off", response_model=ls.LoanOut, dependencies=_APPROVE)
 async def write_off(scope: ScopeDep, loan_id: str, body: ls.WriteOffIn, ctx: Ctx,
                     run: Runner) -> JSONResponse:
     """Write the loan off (hapus buku): not by the user who disbursed it."""
-
-    async def work(conn: DbConnection, origin: Provenance) -> tuple[int, Any]:
-        today = await ctx.calendar.today(conn, scope.cooperative_id)
-        command = WriteOffLoan(written_off_by=scope.principal.subject,
-                               written_off_on=body.written_off_on or today, reason=body.reason)
-        return await _changed(ctx, conn, scope.cooperative_id, loan_id, command, today, origin)
-
-    return await run(work)
+    return await _step(run, ctx, scope, loan_id, lambda today: WriteOffLoan(
+        written_off_by=scope.principal.subject, written_off_on=body.written_off_on or today,
+        reason=body.reason))
 
 
 @router.post("/loans/{loan_id}/repayments", response_model=ls.RepaymentOut,
@@ -165,37 +138,35 @@ async def write_off(scope: ScopeDep, loan_id: str, body: ls.WriteOffIn, ctx: Ctx
 async def repay(scope: ScopeDep, loan_id: str, body: ls.RepaymentIn, ctx: Ctx,
                 run: Runner) -> JSONResponse:
     """Receive a repayment: penalty, then interest, then principal, oldest first."""
-
-    async def work(conn: DbConnection, origin: Provenance) -> tuple[int, Any]:
-        today = await ctx.calendar.today(conn, scope.cooperative_id)
-        command = ReceiveRepayment(amount_idr=body.amount_idr, paid_on=body.paid_on or today,
-                                   channel=RepaymentChannel(body.channel),
-                                   reference=body.reference)
-        return await _changed(ctx, conn, scope.cooperative_id, loan_id, command, today, origin)
-
-    return await run(work)
+    return await _step(run, ctx, scope, loan_id, lambda today: ReceiveRepayment(
+        amount_idr=body.amount_idr, paid_on=body.paid_on or today,
+        channel=RepaymentChannel(body.channel), reference=body.reference))
 
 
 @router.post("/loans/{loan_id}/close", response_model=ls.LoanOut, dependencies=_RECORD)
 async def close(scope: ScopeDep, loan_id: str, body: ls.CloseIn, ctx: Ctx,
                 run: Runner) -> JSONResponse:
     """Close a repaid loan (nothing outstanding)."""
+    return await _step(run, ctx, scope, loan_id,
+                       lambda today: CloseLoan(closed_on=body.closed_on or today))
+
+
+async def _step(run: Runner, ctx: AppContext, scope: Scope, loan_id: str,
+                command_for: Callable[[date], LoanCommand]) -> JSONResponse:
+    """Every later step of a loan runs alike, once per Idempotency-Key: today in the
+    cooperative's zone, the command for that today (``command_for``; a date the client
+    left out is today), its date checked, the decision, and the answer: the loan as of
+    today (and a repayment's allocation)."""
 
     async def work(conn: DbConnection, origin: Provenance) -> tuple[int, Any]:
         today = await ctx.calendar.today(conn, scope.cooperative_id)
-        command = CloseLoan(closed_on=body.closed_on or today)
-        return await _changed(ctx, conn, scope.cooperative_id, loan_id, command, today, origin)
+        command = command_for(today)
+        check_business_date(command.business_date, today=today)
+        change = await ctx.loans.change(conn, scope.cooperative_id, loan_id, command, origin)
+        view = view_of(change.loan, change.version, today)
+        received = next((e for e in change.events if isinstance(e, LoanRepaymentReceived)),
+                        None)
+        out = ls.LoanOut.of(view) if received is None else ls.RepaymentOut.of(received, view)
+        return 200, out.model_dump(mode="json")
 
     return await run(work)
-
-
-async def _changed(ctx: AppContext, conn: DbConnection, cooperative_id: str, loan_id: str,
-                   command: LoanCommand, today: date, origin: Provenance) -> tuple[int, Any]:
-    """Every later step of a loan ends alike: check the command's date, decide, answer
-    with the loan as of today (and a repayment's allocation)."""
-    check_business_date(command.business_date, today=today)
-    change = await ctx.loans.change(conn, cooperative_id, loan_id, command, origin)
-    view = view_of(change.loan, change.version, today)
-    received = next((e for e in change.events if isinstance(e, LoanRepaymentReceived)), None)
-    out = ls.LoanOut.of(view) if received is None else ls.RepaymentOut.of(received, view)
-    return 200, out.model_dump(mode="json")
