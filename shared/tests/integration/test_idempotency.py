@@ -20,8 +20,8 @@ import orjson
 import pytest
 import pytest_asyncio
 
-from gotong_platform.commands import execute_command
-from gotong_platform.domain import RuleViolated
+from gotong_platform.commands import CONFLICT_RETRIES, execute_command
+from gotong_platform.domain import ConcurrencyConflict, RuleViolated
 from gotong_platform.http import (
     IDEMPOTENCY_DDL,
     REPLAYED_HEADER,
@@ -342,3 +342,43 @@ async def test_execute_command_concurrent_duplicates_execute_exactly_once(
     assert len({a.body for a in answers}) == 1
     assert sum(REPLAYED_HEADER not in a.headers for a in answers) == 1
     assert await effects(pool, scope) == 1
+
+
+def losing(scope: str, body: dict[str, Any], losses: int, runs: list[int]) -> Any:
+    """A route's work that loses ``losses`` concurrency races (after writing) first."""
+
+    async def work(conn: Any) -> tuple[int, Any]:
+        runs.append(1)
+        answer = await command(scope, body)(conn)
+        if len(runs) <= losses:
+            raise ConcurrencyConflict(f"stream-of-{scope} was changed by someone else")
+        return answer
+
+    return work
+
+
+async def test_execute_command_decides_again_after_a_lost_race_and_writes_once(
+    pool: asyncpg.Pool, scope: str
+) -> None:
+    body = {"name": "Siti"}
+    runs: list[int] = []
+    answer = await execute_command(pool, scope=scope, idempotency=idem("k", body),
+                                   work=losing(scope, body, CONFLICT_RETRIES, runs))
+    assert answer.status_code == 201
+    assert len(runs) == CONFLICT_RETRIES + 1
+    assert await effects(pool, scope) == 1  # the lost runs left nothing
+
+
+async def test_execute_command_answers_the_conflict_when_every_retry_loses(
+    pool: asyncpg.Pool, scope: str
+) -> None:
+    body = {"name": "Siti"}
+    runs: list[int] = []
+    with pytest.raises(ConcurrencyConflict):
+        await execute_command(pool, scope=scope, idempotency=idem("k", body),
+                              work=losing(scope, body, 1_000, runs))
+    assert len(runs) == CONFLICT_RETRIES + 1  # bounded: a client hears 409 in the end
+    assert await effects(pool, scope) == 0
+    answer = await execute_command(pool, scope=scope, idempotency=idem("k", body),
+                                   work=command(scope, body))
+    assert answer.status_code == 201  # the key stayed free for the client's retry

@@ -1,11 +1,15 @@
-"""``python -m inventory api|relay|consumer|migrate|rebuild-snapshots``: one process per role."""
+"""``python -m inventory api|relay|consumer|migrate|rebuild-snapshots|dead-letters``: one
+process per role, and the operator's commands."""
 
 from __future__ import annotations
 
 import argparse
 
 from gotong_platform.cli import Command, run_service_cli
+from gotong_platform.consumer.operator import dead_letters_command
 from inventory.settings import InventorySettings
+
+CONSUMER = "inventory-reactions"
 
 
 async def _consume(settings: InventorySettings, args: argparse.Namespace) -> None:
@@ -21,7 +25,7 @@ async def _consume(settings: InventorySettings, args: argparse.Namespace) -> Non
     await run_consumer_process(
         dsn=settings.database_url, bootstrap=settings.kafka_bootstrap,
         topics=settings.consumed_topics, group_id=settings.consumer_group,
-        consumer="inventory-reactions",
+        consumer=CONSUMER,
         handler=build_services(settings).reactions.handler(),
         partitions=settings.topic_partitions, metrics_port=settings.consumer_metrics_port,
         metrics_host=settings.consumer_metrics_host, auth=settings.kafka_auth())
@@ -51,6 +55,7 @@ def main() -> None:
         Command("rebuild-snapshots",
                 "replay product and ledger streams; rewrite snapshots and query rows",
                 _rebuild_snapshots),
+        dead_letters_command(CONSUMER),
     ]))
 
 

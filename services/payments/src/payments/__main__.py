@@ -1,12 +1,15 @@
-"""``python -m payments api|relay|consumer|migrate|rebuild-savings``: one process per role,
-as in production, and the operator's commands."""
+"""``python -m payments api|relay|consumer|migrate|rebuild-savings|dead-letters``: one
+process per role, as in production, and the operator's commands."""
 
 from __future__ import annotations
 
 import argparse
 
 from gotong_platform.cli import Argument, Command, run_service_cli
+from gotong_platform.consumer.operator import dead_letters_command
 from payments.settings import PaymentsSettings
+
+CONSUMER = "payments-reactions"
 
 
 async def _consumer(settings: PaymentsSettings, args: argparse.Namespace) -> None:
@@ -22,7 +25,7 @@ async def _consumer(settings: PaymentsSettings, args: argparse.Namespace) -> Non
     await run_consumer_process(
         dsn=settings.database_url, bootstrap=settings.kafka_bootstrap,
         topics=settings.consumed_topics, group_id=settings.consumer_group,
-        consumer="payments-reactions", handler=build_services(settings).reactions.handler(),
+        consumer=CONSUMER, handler=build_services(settings).reactions.handler(),
         partitions=settings.topic_partitions, metrics_port=settings.consumer_metrics_port,
         metrics_host=settings.consumer_metrics_host, auth=settings.kafka_auth(),
     )
@@ -61,6 +64,7 @@ def main() -> None:
                 _rebuild_savings,
                 [Argument(("accounts",), {"nargs": "*",
                                           "help": "account ids (default: every account)"})]),
+        dead_letters_command(CONSUMER),
     ]))
 
 

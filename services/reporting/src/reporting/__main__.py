@@ -1,4 +1,5 @@
-"""``python -m reporting api|relay|migrate|consumer|rebuild``: the process entry points."""
+"""``python -m reporting api|relay|migrate|consumer|rebuild|dead-letters``: the process
+entry points."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import signal
 from typing import TYPE_CHECKING
 
 from gotong_platform.cli import Argument, Command, run_service_cli
+from gotong_platform.consumer.operator import dead_letters_command
+from reporting.adapters.consumer import CONSUMER_NAME
 from reporting.settings import ReportingSettings
 
 if TYPE_CHECKING:
@@ -81,6 +84,13 @@ async def _rebuild(settings: ReportingSettings, args: argparse.Namespace) -> int
     return 0 if result.identical_to_live is not False else 1
 
 
+async def _live_schema(settings: ReportingSettings) -> str | None:
+    """The live read model's schema: where the consumer keeps its dead letters."""
+    from reporting.adapters.read_model.versions import live_schema_at
+
+    return await live_schema_at(settings.database_url)
+
+
 def main() -> None:
     raise SystemExit(run_service_cli(
         service="reporting", port=8004, settings=ReportingSettings,
@@ -94,6 +104,7 @@ def main() -> None:
                          "type": int, "default": None,
                          "help": "consumer processes (default: several for a large backlog)"})],
                     on_uvloop=True),
+            dead_letters_command(CONSUMER_NAME, schema=_live_schema),
         ]))
 
 

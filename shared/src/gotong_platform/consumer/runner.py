@@ -9,10 +9,15 @@ the database is the source of truth and the runner seeks to its positions
 whenever partitions are assigned.
 
 A record whose handler keeps failing (a poison event) is retried a bounded
-number of times, then copied to the dead-letter topic with the error, marked
-processed, and the partition moves on: healthy events keep flowing. Transient
-database errors (deadlock, timeout, fail-over) are retried without limit
-instead: the event is fine and must not be lost from the read model.
+number of times, then copied to the dead-letter topic with the error, kept in the
+consumer's ``dead_letters`` table (listed and replayed by an operator: see
+``dead_letters``), marked processed, and the partition moves on: healthy events keep
+flowing. Transient database errors (deadlock, timeout, fail-over) are retried without
+limit instead: the event is fine and must not be lost from the read model. A lost
+optimistic-concurrency race (``ConcurrencyConflict``: a clerk's deposit appended to
+the stream a reaction was writing) is not the event's fault either: it is retried,
+re-reading and re-deciding in a new transaction, with a jittered backoff, up to
+``max_conflict_attempts`` times, before it could ever be dead-lettered.
 
 A poll batch of one partition is applied in one transaction with a few
 statements whatever its size: every record is decoded first, the event ids are
@@ -46,6 +51,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -55,6 +61,7 @@ from aiokafka.abc import ConsumerRebalanceListener
 from opentelemetry import trace
 
 from gotong_platform.consumer.claims import apply_new, first_deliveries, mark_processed
+from gotong_platform.consumer.dead_letters import record_dead_letter
 from gotong_platform.consumer.decoding import PoisonRecord, decode_record, record_event_id
 from gotong_platform.consumer.events import ConsumedEvent
 from gotong_platform.consumer.handlers import (
@@ -66,6 +73,7 @@ from gotong_platform.consumer.handlers import (
 )
 from gotong_platform.consumer.tracing import start_spans
 from gotong_platform.db import DbConnection
+from gotong_platform.domain import ConcurrencyConflict
 from gotong_platform.kafka import dead_letter_topic
 from gotong_platform.telemetry.metrics import PlatformMetrics
 
@@ -81,6 +89,10 @@ class RunnerConfig:
     group_id: str | None  # None: assign every partition (rebuilds, single instance)
     max_attempts: int = 3
     retry_backoff_s: float = 0.05
+    # Lost optimistic-concurrency races, retried apart from ``max_attempts``: under a
+    # burst of clerks writing one member's wajib, a payout may lose several in a row.
+    max_conflict_attempts: int = 30
+    max_conflict_backoff_s: float = 1.0
     max_records: int = 500
     # Partition batches of one poll applied at once, each in its own transaction on its
     # own connection. Only for handlers whose effects on different partitions cannot
@@ -349,7 +361,7 @@ class ConsumerRunner:
                            record: ConsumerRecord[bytes, bytes]) -> bool:
         """Apply one record in its own transaction; True when it was dead-lettered."""
         last_error: BaseException | None = None
-        attempt = 0
+        attempt = conflicts = 0
         while attempt < self._config.max_attempts:
             attempt += 1
             try:
@@ -361,6 +373,16 @@ class ConsumerRunner:
                 break  # undecodable: retrying cannot help
             except (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, OSError):
                 raise
+            except ConcurrencyConflict as exc:
+                conflicts += 1
+                last_error = exc
+                if conflicts >= self._config.max_conflict_attempts:
+                    break
+                attempt -= 1  # a lost race is not a failed attempt: it has its own budget
+                log.info("lost a concurrency race; deciding again",
+                         extra={"fields": {"consumer": self._config.consumer,
+                                           "offset": record.offset, "conflicts": conflicts}})
+                await asyncio.sleep(self._conflict_backoff(conflicts))
             except _TRANSIENT as exc:
                 # Deadlocks, timeouts, a fail-over in progress: the same event would
                 # apply later, so dead-lettering it would make live differ from a
@@ -379,6 +401,12 @@ class ConsumerRunner:
                 await asyncio.sleep(self._config.retry_backoff_s * attempt)
         await self._dead_letter(tp, record, last_error)
         return True
+
+    def _conflict_backoff(self, conflicts: int) -> float:
+        """Full jitter: the writers that collided do not come back in step."""
+        ceiling = min(self._config.retry_backoff_s * 2 ** min(conflicts, 16),
+                      self._config.max_conflict_backoff_s)
+        return random.uniform(0, ceiling)  # noqa: S311 - spacing retries, not a secret
 
     async def _apply(self, conn: DbConnection, events: list[ConsumedEvent]) -> None:
         if self._self_claiming is not None:
@@ -414,6 +442,7 @@ class ConsumerRunner:
             event_id = record_event_id(record)
             if event_id is not None:  # a later duplicate of it is skipped, not applied
                 await mark_processed(conn, self._config.consumer, event_id)
+            await record_dead_letter(conn, self._config.consumer, record, event_id, error)
         self.positions[tp] = record.offset + 1
         self.dead_lettered += 1
         if self._metrics is not None:

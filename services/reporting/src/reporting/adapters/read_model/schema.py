@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import re
 
+from gotong_platform.consumer.dead_letters import DEAD_LETTERS_V1
 from gotong_platform.eventstore import CONSUMER_V1
 from reporting.adapters.read_model.facts import FACTS_DDL
 
 __all__ = ["READ_MODEL_DDL", "READ_MODEL_FINGERPRINT", "checked_schema_name"]
 
-READ_MODEL_DDL = CONSUMER_V1 + FACTS_DDL + """
+READ_MODEL_DDL = CONSUMER_V1 + DEAD_LETTERS_V1 + FACTS_DDL + """
 -- Rows may be created by any event of their stream, in any order: columns that
 -- only some events carry are nullable, and `*_version` keeps the latest state.
 CREATE TABLE cooperatives (

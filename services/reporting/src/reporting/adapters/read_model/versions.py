@@ -22,6 +22,7 @@ from reporting.adapters.read_model.schema import (
 )
 
 __all__ = ["PostgresReadModelVersions", "create_version", "ensure_live", "live_schema",
+           "live_schema_at",
            "switch_live"]
 
 # Kept from before this module moved into the adapters (``reporting.projection``).
@@ -32,6 +33,15 @@ async def live_schema(conn: DbConnection | asyncpg.Pool) -> str | None:
     name: str | None = await conn.fetchval(
         "SELECT schema_name FROM read_models WHERE status = 'live'")
     return name
+
+
+async def live_schema_at(dsn: str) -> str | None:
+    """The live schema of the database at ``dsn`` (for an operator's command)."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        return await live_schema(conn)
+    finally:
+        await conn.close()
 
 
 async def _build(conn: DbConnection, status: str) -> str:

@@ -1,0 +1,23 @@
+"""Dead letters a consumer gave up on, kept where an operator can list and replay them
+(``python -m inventory dead-letters list|replay``): before, a dead letter was only a copy on
+the topic's ``.dlt`` topic and a processed mark, and nothing could apply it again.
+
+Revision ID: 0004
+Revises: 0003
+"""
+
+from gotong_platform.consumer.dead_letters import DEAD_LETTERS_V1
+from gotong_platform.migrations import execute_script
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    execute_script(DEAD_LETTERS_V1)
+
+
+def downgrade() -> None:
+    raise NotImplementedError("forward-only: write a new revision instead")
