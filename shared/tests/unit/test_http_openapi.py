@@ -70,7 +70,8 @@ def test_idempotency_key_is_declared_required_with_its_shape(document: dict[str,
 def test_a_command_declares_every_status_the_edge_can_answer(document: dict[str, Any]) -> None:
     command = operation(document, "/cooperatives/{cooperative_id}/deposits", "post")
     assert set(command["responses"]) == {"201", "400", "401", "403", "404", "409", "413", "422",
-                                         "429", "431"}
+                                         "429", "431", "503"}
+    assert command["responses"]["503"]["headers"]["Retry-After"]["schema"]["type"] == "integer"
     assert command["responses"]["404"]["description"] == "not found or not visible"
     assert command["responses"]["429"]["headers"]["Retry-After"]["schema"]["type"] == "integer"
     assert "WWW-Authenticate" in command["responses"]["401"]["headers"]
@@ -78,7 +79,8 @@ def test_a_command_declares_every_status_the_edge_can_answer(document: dict[str,
 
 def test_a_read_without_path_parameters_declares_no_404_or_409(document: dict[str, Any]) -> None:
     read = operation(document, "/federation/summary", "get")
-    assert set(read["responses"]) == {"200", "400", "401", "403", "413", "422", "429", "431"}
+    assert set(read["responses"]) == {"200", "400", "401", "403", "413", "422", "429", "431",
+                                      "503"}
 
 
 def test_health_and_readiness_need_no_token(document: dict[str, Any]) -> None:

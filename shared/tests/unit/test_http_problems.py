@@ -229,3 +229,32 @@ def test_extension_members_cannot_override_standard_ones() -> None:
         b'{"type":"https://gotong.id/problems/taken","title":"Conflict",'
         b'"status":409,"detail":"taken","code":"taken","member":"kept"}'
     )
+
+
+@pytest.mark.parametrize("error", [
+    ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 5432)"),
+    asyncpg.ConnectionDoesNotExistError("connection was closed in the middle of operation"),
+    asyncpg.InterfaceError("pool is closing"),
+    asyncpg.CannotConnectNowError("the database system is starting up"),
+    asyncpg.TooManyConnectionsError("sorry, too many clients already"),
+    TimeoutError(),
+])
+async def test_a_database_that_cannot_be_reached_is_a_503_with_retry_after(
+    error: Exception,
+) -> None:
+    app = FastAPI()
+    install_problem_handlers(app)
+
+    @app.post("/deposits")
+    async def deposit() -> None:
+        try:
+            raise error
+        except Exception as exc:  # as a repository would wrap it
+            raise RuntimeError("could not save the deposit") from exc
+
+    async with asgi_client(app) as client:
+        response = await client.post("/deposits")
+    assert response.status_code == 503
+    assert response.headers["content-type"] == PROBLEM
+    assert response.headers["Retry-After"] == "5"
+    assert response.json()["code"] == "database-unavailable"

@@ -8,8 +8,9 @@ edge adds around it. ``document_platform(app)`` completes the generated document
 - ``Idempotency-Key`` is required on the operations that take it (the dependency
   answers its own 400 problem when it is missing, so FastAPI sees it as optional);
 - the statuses the edge can answer are declared where they can happen: 400, 413, 422
-  and 431 on every operation (the request guard screens every request); 401, 403 and
-  429 on authenticated ones; 404 where the path names something; 409 on commands.
+  and 431 on every operation (the request guard screens every request); 503 on all but
+  liveness (they may find the database away); 401, 403 and 429 on authenticated ones;
+  404 where the path names something; 409 on commands.
 """
 
 from __future__ import annotations
@@ -65,6 +66,10 @@ _EVERY_OPERATION = {
            "service can store (a NUL character, a number beyond 64 bits)",
     "431": "the request headers are larger than the limit",
 }
+# Every operation but liveness reads or writes the database, which may be away.
+_USES_DATABASE = {"503": "the database cannot be reached right now (nothing was changed): "
+                         "retry after ``Retry-After`` seconds"}
+_LIVENESS_PATHS = frozenset({"/health", "/metrics"})
 _AUTHENTICATED = {
     "401": "no bearer token, or one that is invalid, expired or lives too long",
     "403": "the caller's role may not do this here",
@@ -76,6 +81,8 @@ _HEADERS: dict[str, dict[str, Any]] = {
     "401": {"WWW-Authenticate": {"description": "the bearer challenge (RFC 6750)",
                                  "schema": {"type": "string"}}},
     "429": {"Retry-After": {"description": "seconds until a request is allowed again",
+                            "schema": {"type": "integer", "minimum": 1}}},
+    "503": {"Retry-After": {"description": "seconds to wait before retrying",
                             "schema": {"type": "integer", "minimum": 1}}},
 }
 _FASTAPI_ERROR_SCHEMAS = ("HTTPValidationError", "ValidationError")
@@ -112,6 +119,8 @@ def _complete_operation(path: str, method: str, operation: dict[str, Any]) -> No
             parameter["schema"] = {**_IDEMPOTENCY_KEY_SCHEMA,
                                    "description": parameter.get("description", "")}
     statuses = dict(_EVERY_OPERATION)
+    if path not in _LIVENESS_PATHS:
+        statuses |= _USES_DATABASE
     if operation.get("security"):
         statuses |= _AUTHENTICATED
     if "{" in path:

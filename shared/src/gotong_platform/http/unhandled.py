@@ -1,4 +1,9 @@
-"""The last line of defence: an unexpected exception becomes a 500 problem with a trace id.
+"""The last line of defence: an unexpected exception becomes a 500 problem with a trace id,
+and a database that cannot be reached a 503 with ``Retry-After``.
+
+A 500 tells a field device its request is wrong; while PostgreSQL is restarting or
+failing over the request is fine and should come back later, which is what 503 and
+``Retry-After`` say. Nothing was written (the command's transaction never committed).
 
 A plain ASGI middleware rather than an ``Exception`` handler: Starlette runs
 such a handler in its outermost middleware and then RE-RAISES, so the server
@@ -12,18 +17,48 @@ import logging
 import re
 import secrets
 
+import asyncpg
 from opentelemetry import trace
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gotong_platform.http.responses import problem_response
 
-__all__ = ["UnhandledErrorMiddleware", "trace_id_of"]
+__all__ = ["DATABASE_RETRY_AFTER_S", "UnhandledErrorMiddleware", "database_unavailable",
+           "trace_id_of"]
 
 logger = logging.getLogger(__name__)
 
 _TRACEPARENT = re.compile(r"[0-9a-f]{2}-(?P<trace_id>[0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}")
 _INVALID_TRACE_ID = "0" * 32
+# What a client is told to wait while the database is away: a restart or a fail-over
+# takes seconds.
+DATABASE_RETRY_AFTER_S = 5
+
+# The database is away, restarting or full: the request itself is not at fault.
+_UNAVAILABLE = (
+    asyncpg.PostgresConnectionError,  # connection lost, refused by the server
+    asyncpg.InterfaceError,  # "connection is closed", "pool is closing"
+    asyncpg.CannotConnectNowError,  # starting up, shutting down, in recovery
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    asyncpg.TooManyConnectionsError,
+    TimeoutError,  # no connection within the pool's timeout
+)
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """True when ``exc`` (or what caused it) says the database cannot be reached now."""
+    seen: BaseException | None = exc
+    for _ in range(5):  # a short cause chain: a wrapped error still counts
+        if seen is None:
+            return False
+        # OSError: asyncio's "Connect call failed" / "Multiple exceptions" on connect;
+        # an API does no other I/O that could raise it.
+        if isinstance(seen, (*_UNAVAILABLE, OSError)):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def trace_id_of(scope: Scope) -> str:
@@ -55,10 +90,21 @@ class UnhandledErrorMiddleware:
 
         try:
             await self.app(scope, receive, tracking_send)
-        except Exception:
+        except Exception as exc:
             if response_started:
                 raise  # part of a response is on the wire; it cannot be replaced now
             trace_id = trace_id_of(scope)
+            if database_unavailable(exc):
+                logger.warning("database unavailable on %s %s (trace_id=%s): %r",
+                               scope["method"], scope["path"], trace_id, exc)
+                unavailable = problem_response(
+                    503, "Service Unavailable",
+                    "the database cannot be reached right now; nothing was changed, retry "
+                    "after the time in Retry-After", "database-unavailable",
+                    trace_id=trace_id)
+                unavailable.headers["Retry-After"] = str(DATABASE_RETRY_AFTER_S)
+                await unavailable(scope, receive, send)
+                return
             logger.exception(
                 "unhandled error on %s %s (trace_id=%s)", scope["method"], scope["path"], trace_id
             )
