@@ -6,13 +6,14 @@ large share of the write path, and the stdlib encoder is several times slower.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import asyncpg
 import orjson
 
-__all__ = ["DbConnection", "create_pool", "init_connection", "json_dumps"]
+__all__ = ["DbConnection", "close_pool", "create_pool", "init_connection", "json_dumps"]
 
 if TYPE_CHECKING:
     from asyncpg.pool import PoolConnectionProxy
@@ -59,3 +60,12 @@ async def create_pool(
     if pool is None:  # the stub allows None only for a pool that was never awaited
         raise RuntimeError("asyncpg returned no pool")
     return pool
+
+
+async def close_pool(pool: asyncpg.Pool, timeout_s: float = 5.0) -> None:
+    """Close ``pool`` gracefully, or terminate it when its server no longer answers (a
+    graceful close waits on connections a partition left hanging)."""
+    try:
+        await asyncio.wait_for(pool.close(), timeout=timeout_s)
+    except Exception:  # timed out, or the connections are already broken
+        pool.terminate()

@@ -23,7 +23,8 @@ def consumers_of(docs: list[Doc]) -> list[Doc]:
 def consumer_problems(docs: list[Doc]) -> list[str]:
     """Each consumer reads the topics, in the group, that its service's code consumes (the
     settings names and their JSON form included), and serves its metrics to Prometheus: bound
-    to 0.0.0.0, a named container port, and prometheus.io/* annotations on that port."""
+    to 0.0.0.0, a named container port, and prometheus.io/* annotations on that port, with
+    its /health and /ready as the liveness and readiness probes."""
     problems = []
     for deployment in consumers_of(docs):
         service, _ = service_and_process(deployment)
@@ -49,6 +50,10 @@ def consumer_problems(docs: list[Doc]) -> list[str]:
             problems.append(f"{ref(deployment)}: metrics port {port!r}, not {spec.metrics_port}")
         if container_port(deployment, "metrics") != spec.metrics_port:
             problems.append(f"{ref(deployment)}: no container port 'metrics' {spec.metrics_port}")
+        for probe, path in (("livenessProbe", "/health"), ("readinessProbe", "/ready")):
+            get = container.get(probe, {}).get("httpGet", {})
+            if (get.get("path"), get.get("port")) != (path, "metrics"):
+                problems.append(f"{ref(deployment)}: no {probe} on {path} of port 'metrics'")
         annotations = deployment["spec"]["template"]["metadata"].get("annotations", {})
         wanted = {
             "prometheus.io/scrape": "true",

@@ -27,11 +27,13 @@ import uvloop
 from gotong_platform.consumer.events import ConsumedEvent
 from gotong_platform.consumer.handlers import Handler
 from gotong_platform.consumer.runner import ConsumerRunner, RunnerConfig
-from gotong_platform.db import DbConnection, create_pool
+from gotong_platform.db import DbConnection, close_pool, create_pool
 from gotong_platform.kafka import KafkaAuth, create_topics, make_consumer, make_producer
+from gotong_platform.supervise import ProcessHealth, keep_running
 from gotong_platform.telemetry import PlatformMetrics
+from gotong_platform.telemetry.endpoint import serve_process_endpoint
 
-__all__ = ["by_source", "run", "run_consumer_process", "tune_gc"]
+__all__ = ["ConsumerProcess", "by_source", "run", "run_consumer_process", "tune_gc"]
 
 T = TypeVar("T")
 
@@ -71,26 +73,70 @@ async def run_consumer_process(
     handler: Handler, partitions: int = 3, metrics_port: int | None = None,
     metrics_host: str = "127.0.0.1", auth: KafkaAuth | None = None,
 ) -> None:
-    """Consume ``topics`` into the database at ``dsn`` until SIGTERM/SIGINT."""
-    metrics = PlatformMetrics()
+    """Consume ``topics`` into the database at ``dsn`` until SIGTERM/SIGINT, riding out
+    outages of either; ``/metrics``, ``/health`` and ``/ready`` on ``metrics_port``."""
+    process = ConsumerProcess(dsn=dsn, bootstrap=bootstrap, topics=topics, group_id=group_id,
+                              consumer=consumer, handler=handler, partitions=partitions,
+                              auth=auth)
+    endpoint = None
     if metrics_port is not None:
-        from prometheus_client import start_http_server
-
-        start_http_server(metrics_port, addr=metrics_host, registry=metrics.registry)
-    await create_topics(bootstrap, topics, partitions=partitions, auth=auth)
-    pool = await create_pool(dsn, max_size=5)
+        endpoint = await serve_process_endpoint(metrics_host, metrics_port, process.metrics,
+                                                process.health)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, process.stop)
     try:
-        runner = ConsumerRunner(
-            pool=pool,
-            consumer=make_consumer(bootstrap, group_id=group_id, client_id=consumer, auth=auth),
-            dlq_producer=make_producer(bootstrap, client_id=f"{consumer}-dlq", auth=auth),
-            handler=handler,
-            config=RunnerConfig(consumer=consumer, topics=tuple(topics), group_id=group_id),
-            metrics=metrics,
-        )
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, runner.stop)
-        await runner.run()
+        await process.run()
     finally:
-        await pool.close()
+        if endpoint is not None:
+            endpoint.close()
+
+
+class ConsumerProcess:
+    """One consumer (``consumer``'s effects in the database at ``dsn``) that reconnects
+    after an outage of PostgreSQL or Kafka instead of exiting (``supervise``)."""
+
+    def __init__(
+        self, *, dsn: str, bootstrap: str, topics: Sequence[str], group_id: str | None,
+        consumer: str, handler: Handler, partitions: int = 3, auth: KafkaAuth | None = None,
+        config: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.dsn, self.bootstrap, self.topics = dsn, bootstrap, tuple(topics)
+        self.group_id, self.consumer, self.handler = group_id, consumer, handler
+        self.partitions, self.auth = partitions, auth
+        self.config = dict(config or {})
+        self.metrics = PlatformMetrics()
+        self.health = ProcessHealth(process=consumer, metrics=self.metrics)
+        self.stopping = asyncio.Event()
+        self.runner: ConsumerRunner | None = None
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self.runner is not None:
+            self.runner.stop()
+
+    async def run(self) -> None:
+        await keep_running(self._once, health=self.health, stopping=self.stopping)
+
+    async def _once(self) -> None:
+        await create_topics(self.bootstrap, self.topics, partitions=self.partitions,
+                            auth=self.auth)
+        pool = await create_pool(self.dsn, max_size=5)
+        try:
+            self.runner = ConsumerRunner(
+                pool=pool,
+                consumer=make_consumer(self.bootstrap, group_id=self.group_id,
+                                       client_id=self.consumer, auth=self.auth),
+                dlq_producer=make_producer(self.bootstrap, client_id=f"{self.consumer}-dlq",
+                                           auth=self.auth),
+                handler=self.handler,
+                config=RunnerConfig(consumer=self.consumer, topics=self.topics,
+                                    group_id=self.group_id, **self.config),
+                metrics=self.metrics,
+            )
+            if self.stopping.is_set():
+                return
+            await self.runner.run(on_started=lambda: self.health.mark(True))
+        finally:
+            self.health.mark(False)
+            await close_pool(pool)

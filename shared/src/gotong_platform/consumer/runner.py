@@ -52,7 +52,7 @@ import contextlib
 import dataclasses
 import logging
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import asyncpg
@@ -195,9 +195,12 @@ class ConsumerRunner:
                 self._consumer.seek(tp, offset)
             self.positions[tp] = offset or 0
 
-    async def run(self) -> None:
-        await self.start()
+    async def run(self, on_started: Callable[[], None] | None = None) -> None:
+        """Start, call ``on_started`` (the process is ready), consume until ``stop()``."""
         try:
+            await self.start()
+            if on_started is not None:
+                on_started()
             await self._consume(None)
         finally:
             await self.close()

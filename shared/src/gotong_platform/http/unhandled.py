@@ -17,15 +17,14 @@ import logging
 import re
 import secrets
 
-import asyncpg
 from opentelemetry import trace
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gotong_platform.http.responses import problem_response
+from gotong_platform.outages import database_unavailable
 
-__all__ = ["DATABASE_RETRY_AFTER_S", "UnhandledErrorMiddleware", "database_unavailable",
-           "trace_id_of"]
+__all__ = ["DATABASE_RETRY_AFTER_S", "UnhandledErrorMiddleware", "trace_id_of"]
 
 logger = logging.getLogger(__name__)
 
@@ -34,32 +33,6 @@ _INVALID_TRACE_ID = "0" * 32
 # What a client is told to wait while the database is away: a restart or a fail-over
 # takes seconds.
 DATABASE_RETRY_AFTER_S = 5
-
-# The database is away, restarting or full: the request itself is not at fault.
-_UNAVAILABLE = (
-    asyncpg.PostgresConnectionError,  # connection lost, refused by the server
-    asyncpg.InterfaceError,  # "connection is closed", "pool is closing"
-    asyncpg.CannotConnectNowError,  # starting up, shutting down, in recovery
-    asyncpg.AdminShutdownError,
-    asyncpg.CrashShutdownError,
-    asyncpg.TooManyConnectionsError,
-    TimeoutError,  # no connection within the pool's timeout
-)
-
-
-def database_unavailable(exc: BaseException) -> bool:
-    """True when ``exc`` (or what caused it) says the database cannot be reached now."""
-    seen: BaseException | None = exc
-    for _ in range(5):  # a short cause chain: a wrapped error still counts
-        if seen is None:
-            return False
-        # OSError: asyncio's "Connect call failed" / "Multiple exceptions" on connect;
-        # an API does no other I/O that could raise it.
-        if isinstance(seen, (*_UNAVAILABLE, OSError)):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
-
 
 def trace_id_of(scope: Scope) -> str:
     """The current OpenTelemetry trace id, else the caller's W3C traceparent, else a fresh one."""

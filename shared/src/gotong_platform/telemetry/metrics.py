@@ -48,3 +48,15 @@ class PlatformMetrics:
             ["consumer"],
             registry=self.registry,
         )
+        self.process_ready = Gauge(
+            "gotong_process_ready",
+            "1 while a relay or consumer is connected and working, 0 during an outage",
+            ["process"],
+            registry=self.registry,
+        )
+        self.process_outages = Counter(
+            "gotong_process_outages",
+            "Times a relay or consumer lost its database or broker and backed off",
+            ["process"],
+            registry=self.registry,
+        )
