@@ -114,3 +114,36 @@ async def test_a_relay_answers_ready_and_metrics_on_its_endpoint(
     assert sorted(event_ids(records)) == sorted(e.event_id for e in committed)
     # Stopped: no longer ready.
     assert (await client.get("/ready")).status_code == 503
+
+
+async def test_an_active_relay_whose_sends_fail_is_not_ready_and_counts_them(env: Env) -> None:
+    # A producer for a broker nobody listens on (the shared broker stays up): connected to
+    # PostgreSQL and the leader, but not working.
+    process = RelayProcess(
+        source="test", dsn=env.dsn,
+        producer_factory=lambda: make_producer("127.0.0.1:1", client_id="test-relay"),
+        config=RelayConfig(source="test", backlog_interval_s=0.05, max_backoff_s=0.2))
+    server = await process.serve_endpoint("127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    await env.append("s-1", 0, 3)
+    running = asyncio.create_task(process.run())
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
+
+            async def failing_and_counted() -> bool:
+                return (await scrape(client)).get(
+                    ("gotong_relay_send_errors_total", "test"), 0) >= 2
+
+            await until(failing_and_counted)
+            assert process.relay.is_leader
+            ready = await client.get("/ready")
+            assert (ready.status_code, ready.json()["status"]) == (503, "outage")
+            metrics = await scrape(client)
+            assert metrics[("gotong_process_ready", "test-relay")] == 0
+            assert metrics[("gotong_outbox_backlog_events", "test")] == 3
+            assert metrics.get(("gotong_relay_published_events_total", "test"), 0) == 0
+    finally:
+        process.stop()
+        await asyncio.wait_for(running, timeout=30)
+        server.close()
+    assert (await measure_backlog(env.dsn))[0] == 3  # nothing lost: still in the outbox
