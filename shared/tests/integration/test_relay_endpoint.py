@@ -87,7 +87,9 @@ async def test_a_relay_answers_ready_and_metrics_on_its_endpoint(
         await until(backlog_measured)
         metrics = await scrape(client)
         assert metrics[("gotong_outbox_oldest_age_seconds", "test")] >= 0
-        assert metrics.get(("gotong_relay_published_events_total", "test"), 0) == 0
+        # Exported at 0 before the first event, so a rate over them works from the start.
+        assert metrics[("gotong_relay_published_events_total", "test")] == 0
+        assert metrics[("gotong_relay_send_errors_total", "test")] == 0
         assert metrics[("gotong_process_ready", "test-relay")] == 1
 
         # The other relay goes away: ours takes over and publishes the backlog.
@@ -104,7 +106,7 @@ async def test_a_relay_answers_ready_and_metrics_on_its_endpoint(
         await until(published_and_drained)
         ready = await client.get("/ready")
         assert (ready.status_code, ready.json()["status"]) == (200, "ok")
-        assert (await scrape(client)).get(("gotong_relay_send_errors_total", "test"), 0) == 0
+        assert (await scrape(client))[("gotong_relay_send_errors_total", "test")] == 0
     finally:
         process.stop()
         await asyncio.wait_for(running, timeout=30)
@@ -131,8 +133,7 @@ async def test_an_active_relay_whose_sends_fail_is_not_ready_and_counts_them(env
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
 
             async def failing_and_counted() -> bool:
-                return (await scrape(client)).get(
-                    ("gotong_relay_send_errors_total", "test"), 0) >= 2
+                return (await scrape(client))[("gotong_relay_send_errors_total", "test")] >= 2
 
             await until(failing_and_counted)
             assert process.relay.is_leader
@@ -141,7 +142,7 @@ async def test_an_active_relay_whose_sends_fail_is_not_ready_and_counts_them(env
             metrics = await scrape(client)
             assert metrics[("gotong_process_ready", "test-relay")] == 0
             assert metrics[("gotong_outbox_backlog_events", "test")] == 3
-            assert metrics.get(("gotong_relay_published_events_total", "test"), 0) == 0
+            assert metrics[("gotong_relay_published_events_total", "test")] == 0
     finally:
         process.stop()
         await asyncio.wait_for(running, timeout=30)

@@ -108,6 +108,11 @@ class OutboxRelay:
         self._metrics = metrics
         self._health = health
         self._backlog_due = 0.0  # loop time of the next backlog measurement
+        if metrics is not None:
+            # Both counters exist from the start at 0, so a rate or an alert on them works
+            # before the first event or the first failure.
+            metrics.relay_published.labels(config.source)
+            metrics.relay_send_errors.labels(config.source)
         # Test hook: runs after Kafka acknowledged a batch and before its rows
         # are deleted, where a crash is most interesting.
         self._after_send = after_send
