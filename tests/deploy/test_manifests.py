@@ -492,6 +492,11 @@ def relay_open_ingress(docs: list[Doc]) -> None:
     find(docs, "NetworkPolicy", "members-relay")["spec"]["ingress"].append({})
 
 
+def relay_isolated_from_prometheus(docs: list[Doc]) -> None:
+    # The relays' policies as they were before relays served an endpoint.
+    del find(docs, "NetworkPolicy", "inventory-relay")["spec"]["ingress"]
+
+
 def relay_unreachable_by_prometheus(docs: list[Doc]) -> None:
     (rule,) = find(docs, "NetworkPolicy", "payments-relay")["spec"]["ingress"]
     rule["ports"] = [{"port": 8000, "protocol": "TCP"}]
@@ -557,6 +562,7 @@ BREAKAGES: list[tuple[Breakage, Callable[[list[Doc]], list[str]]]] = [
     (relay_metrics_port_misspelt, settings_check.settings_problems),
     (relay_open_ingress, checks.network_problems),
     (relay_unreachable_by_prometheus, checks.network_problems),
+    (relay_isolated_from_prometheus, checks.network_problems),
 ]
 
 

@@ -98,6 +98,13 @@ def ingress_problems(policy: Doc, deployment: Doc) -> list[str]:
         for item in ports:
             if container_port(deployment, item.get("port", "")) != port:
                 problems.append(f"{ref(policy)}: ingress on port {item.get('port')}, not {port}")
+    if process != "api" and not any(
+        peer.get("namespaceSelector", {}).get("matchLabels", {}).get(
+            "kubernetes.io/metadata.name") in METRICS_NAMESPACES
+        for rule in rules for peer in rule.get("from", [])
+    ):
+        # Isolated for ingress with no rule: Prometheus cannot scrape the metrics port.
+        problems.append(f"{ref(policy)}: Prometheus may not reach the metrics port {port}")
     return problems
 
 
