@@ -66,7 +66,8 @@ def load_settings(service: str, environment: dict[str, str]) -> Any:
 def settings_problems(docs: list[Doc]) -> list[str]:
     """Every GOTONG_<SVC>_* variable a container gets is a field of its service's settings
     (or a known gap), the settings load from it, and each consumer's loaded settings are the
-    ones checks.CONSUMERS expects (topics, group, metrics host and port)."""
+    ones checks.CONSUMERS expects (topics, group, metrics host and port), each relay's its
+    metrics host and checks.RELAY_METRICS_PORTS."""
     problems = []
     unread: set[str] = set()
     for deployment in checks.of_kind(docs, "Deployment"):
@@ -93,6 +94,8 @@ def settings_problems(docs: list[Doc]) -> list[str]:
                 continue
             if process == "consumer" and service in checks.CONSUMERS:
                 problems += consumer_settings_problems(deployment, service, loaded)
+            if process == "relay" and service in checks.RELAY_METRICS_PORTS:
+                problems += relay_settings_problems(deployment, service, loaded)
     for name in sorted(unread - KNOWN_UNREAD):
         problems.append(f"{name}: no settings field reads it (misspelt or renamed?)")
     return problems
@@ -111,6 +114,16 @@ def consumer_settings_problems(deployment: Doc, service: str, loaded: Any) -> li
         problems.append(f"{where}: metrics would bind to {loaded.consumer_metrics_host!r}")
     if loaded.consumer_metrics_port != spec.metrics_port:
         problems.append(f"{where}: metrics would listen on {loaded.consumer_metrics_port}")
+    return problems
+
+
+def relay_settings_problems(deployment: Doc, service: str, loaded: Any) -> list[str]:
+    where = checks.ref(deployment)
+    problems = []
+    if loaded.relay_metrics_host != checks.METRICS_HOST:
+        problems.append(f"{where}: relay metrics would bind to {loaded.relay_metrics_host!r}")
+    if loaded.relay_metrics_port != checks.RELAY_METRICS_PORTS[service]:
+        problems.append(f"{where}: relay metrics would listen on {loaded.relay_metrics_port}")
     return problems
 
 

@@ -181,6 +181,23 @@ def test_the_manifests_consume_at_least_what_the_code_consumes_by_default(servic
     assert defaults.consumer_metrics_port == spec.metrics_port
 
 
+@pytest.mark.parametrize("service", sorted(checks.RELAY_METRICS_PORTS))
+def test_each_relay_is_scraped_and_probed_on_its_own_port(docs: list[Doc], service: str) -> None:
+    """The relay's settings default (what `make run` uses) is the port the manifests expose,
+    and no two processes of `make run` (APIs, consumers, relays) share a port."""
+    port = checks.RELAY_METRICS_PORTS[service]
+    assert settings_check.load_settings(service, {}).relay_metrics_port == port
+    deployment = find(docs, "Deployment", f"{service}-relay")
+    assert deployment["spec"]["template"]["metadata"]["annotations"]["prometheus.io/port"] == (
+        str(port))
+    (container,) = checks.containers(deployment)
+    assert container["readinessProbe"]["httpGet"] == {"path": "/ready", "port": "metrics"}
+    local_ports = [s.port for s in SERVICES if s.port is not None]
+    local_ports += [s.metrics_port for s in SERVICES if s.metrics_port is not None]
+    local_ports += list(checks.RELAY_METRICS_PORTS.values())
+    assert len(local_ports) == len(set(local_ports))
+
+
 # --- the checks can fail -------------------------------------------------------------------
 
 Breakage = Callable[[list[Doc]], None]
@@ -438,6 +455,53 @@ def inventory_consumers_exhaust_connections(docs: list[Doc]) -> None:
     ] = "150"
 
 
+def relay_without_endpoint(docs: list[Doc]) -> None:
+    # A relay Deployment as it was before relays served an endpoint.
+    deployment = find(docs, "Deployment", "members-relay")
+    del deployment["spec"]["template"]["metadata"]["annotations"]
+    container = container_of(docs, "members-relay")
+    for key in ("ports", "livenessProbe", "readinessProbe"):
+        del container[key]
+    container["env"] = [e for e in container["env"] if "RELAY_METRICS" not in e["name"]]
+
+
+def relay_not_ready_probed(docs: list[Doc]) -> None:
+    del container_of(docs, "inventory-relay")["readinessProbe"]
+
+
+def relay_scraped_on_another_port(docs: list[Doc]) -> None:
+    annotations = find(docs, "Deployment", "payments-relay")["spec"]["template"]["metadata"][
+        "annotations"]
+    annotations["prometheus.io/port"] = "9103"
+
+
+def relay_metrics_on_loopback(docs: list[Doc]) -> None:
+    container = container_of(docs, "reporting-relay")
+    container["env"] = [
+        e for e in container["env"] if e["name"] != "GOTONG_REPORTING_RELAY_METRICS_HOST"
+    ]
+
+
+def relay_metrics_port_misspelt(docs: list[Doc]) -> None:
+    for entry in container_of(docs, "inventory-relay")["env"]:
+        if entry["name"] == "GOTONG_INVENTORY_RELAY_METRICS_PORT":
+            entry["name"] = "GOTONG_INVENTORY_RELAY_METRIC_PORT"
+
+
+def relay_open_ingress(docs: list[Doc]) -> None:
+    find(docs, "NetworkPolicy", "members-relay")["spec"]["ingress"].append({})
+
+
+def relay_isolated_from_prometheus(docs: list[Doc]) -> None:
+    # The relays' policies as they were before relays served an endpoint.
+    del find(docs, "NetworkPolicy", "inventory-relay")["spec"]["ingress"]
+
+
+def relay_unreachable_by_prometheus(docs: list[Doc]) -> None:
+    (rule,) = find(docs, "NetworkPolicy", "payments-relay")["spec"]["ingress"]
+    rule["ports"] = [{"port": 8000, "protocol": "TCP"}]
+
+
 def schema(docs: list[Doc]) -> list[str]:
     return checks.schema_problems(docs, KUBERNETES_VERSIONS[0])
 
@@ -488,6 +552,17 @@ BREAKAGES: list[tuple[Breakage, Callable[[list[Doc]], list[str]]]] = [
     (consumer_ingress_on_another_port, checks.network_problems),
     (consumer_no_kafka_client, checks.network_problems),
     (inventory_consumers_exhaust_connections, checks.database_problems),
+    (relay_without_endpoint, checks.relay_problems),
+    (relay_without_endpoint, settings_check.settings_problems),
+    (relay_not_ready_probed, checks.relay_problems),
+    (relay_scraped_on_another_port, checks.relay_problems),
+    (relay_metrics_on_loopback, checks.relay_problems),
+    (relay_metrics_on_loopback, settings_check.settings_problems),
+    (relay_metrics_port_misspelt, checks.relay_problems),
+    (relay_metrics_port_misspelt, settings_check.settings_problems),
+    (relay_open_ingress, checks.network_problems),
+    (relay_unreachable_by_prometheus, checks.network_problems),
+    (relay_isolated_from_prometheus, checks.network_problems),
 ]
 
 

@@ -105,3 +105,8 @@ class ServiceSettings(KafkaClientSettings, EdgeSettings):
     migrations_dir: Path
     pool_max_size: int = Field(default=20, ge=1)
     log_level: str = "INFO"
+    # The relay process's endpoint (/metrics, /health, /ready). Each service sets its own
+    # default port, clear of the APIs' and the consumers' (``make run`` starts them all on
+    # one host); None serves no endpoint. 0.0.0.0 in a pod, so Prometheus can scrape it.
+    relay_metrics_port: int | None = Field(default=None, ge=0, le=65535)
+    relay_metrics_host: str = "127.0.0.1"

@@ -23,6 +23,8 @@ class FakeSettings:
     topic_partitions: int = 1
     otlp_endpoint: str | None = None
     log_level: str = "INFO"
+    relay_metrics_host: str = "127.0.0.1"
+    relay_metrics_port: int | None = None
     seen: list[tuple[str, list[str]]] = field(default_factory=list)
 
     def kafka_auth(self) -> KafkaAuth:

@@ -4,8 +4,9 @@ Each check takes the rendered documents and returns a list of problems (empty wh
 well), so that a test can show every problem at once and the self-tests can show that each
 check does fail on a broken manifest. `expected` holds what the manifests must agree with,
 `docs` how to read them; the checks are `schema`, `inline_secrets`, `workloads` (security
-context, resources, relays), `apis` (probes), `consumers`, `databases`, `kafka`, `acls`,
-`keda` and `network`.
+context, resources, relays and their endpoint), `apis` (probes), `consumers`, `databases`,
+`kafka`, `acls`, `keda` and `network`; `endpoints` is the process endpoint both relays and
+consumers serve.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from .docs import (
     service_and_process,
     setting_name,
 )
-from .expected import CONSUMERS, METRICS_HOST, PARTITIONS, SERVICES
+from .expected import CONSUMERS, METRICS_HOST, PARTITIONS, RELAY_METRICS_PORTS, SERVICES
 from .inline_secrets import secret_problems
 from .kafka import bootstrap_address, broker_count, kafka_cluster, kafka_problems
 from .keda import keda_problems
@@ -42,6 +43,7 @@ __all__ = [
     "CONSUMERS",
     "METRICS_HOST",
     "PARTITIONS",
+    "RELAY_METRICS_PORTS",
     "SERVICES",
     "Check",
     "Doc",

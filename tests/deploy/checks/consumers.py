@@ -5,7 +5,6 @@ from __future__ import annotations
 from .docs import (
     Doc,
     consumed_topics,
-    container_port,
     containers,
     of_kind,
     ref,
@@ -13,7 +12,8 @@ from .docs import (
     setting,
     setting_name,
 )
-from .expected import CONSUMERS, METRICS_HOST
+from .endpoints import process_endpoint_problems
+from .expected import CONSUMERS
 
 
 def consumers_of(docs: list[Doc]) -> list[Doc]:
@@ -42,25 +42,6 @@ def consumer_problems(docs: list[Doc]) -> list[str]:
             problems.append(f"{ref(deployment)}: {topics_name} is unset or not a JSON list")
         elif sorted(topics) != sorted(spec.topics):
             problems.append(f"{ref(deployment)}: consumes {list(topics)}, not {list(spec.topics)}")
-        host = setting(container, docs, setting_name(service, "consumer_metrics_host"))
-        if host != METRICS_HOST:
-            problems.append(f"{ref(deployment)}: metrics bound to {host!r}, not {METRICS_HOST}")
-        port = setting(container, docs, setting_name(service, "consumer_metrics_port"))
-        if port != str(spec.metrics_port):
-            problems.append(f"{ref(deployment)}: metrics port {port!r}, not {spec.metrics_port}")
-        if container_port(deployment, "metrics") != spec.metrics_port:
-            problems.append(f"{ref(deployment)}: no container port 'metrics' {spec.metrics_port}")
-        for probe, path in (("livenessProbe", "/health"), ("readinessProbe", "/ready")):
-            get = container.get(probe, {}).get("httpGet", {})
-            if (get.get("path"), get.get("port")) != (path, "metrics"):
-                problems.append(f"{ref(deployment)}: no {probe} on {path} of port 'metrics'")
-        annotations = deployment["spec"]["template"]["metadata"].get("annotations", {})
-        wanted = {
-            "prometheus.io/scrape": "true",
-            "prometheus.io/port": str(spec.metrics_port),
-            "prometheus.io/path": "/metrics",
-        }
-        for key, value in wanted.items():
-            if annotations.get(key) != value:
-                problems.append(f"{ref(deployment)}: annotation {key} is not {value!r}")
+        problems += process_endpoint_problems(deployment, docs, service, "consumer",
+                                              spec.metrics_port)
     return problems

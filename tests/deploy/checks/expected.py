@@ -55,11 +55,13 @@ CONSUMERS = {
 EXTRA_PROCESSES = {service: ("consumer",) for service in CONSUMERS}
 # Every service publishes through its outbox (reporting: SHU calculations).
 WITHOUT_RELAY: frozenset[str] = frozenset()
+# The settings' default relay_metrics_port of each service's relay process endpoint.
+RELAY_METRICS_PORTS = {"members": 9111, "inventory": 9112, "payments": 9113, "reporting": 9114}
 # Every domain topic some consumer reads (each needs its dead-letter topic).
 CONSUMED_TOPICS = tuple(sorted({t for spec in CONSUMERS.values() for t in spec.topics}))
 DEAD_LETTER_SUFFIX = ".dlt"
 INGRESS_NAMESPACES = frozenset({"ingress-nginx", "monitoring"})
-# Who may reach a consumer: Prometheus, for the metrics port only.
+# Who may reach a consumer or a relay: Prometheus, for the metrics port only.
 METRICS_NAMESPACES = frozenset({"monitoring"})
 # The metrics server binds to 127.0.0.1 unless told: in a pod it must listen on the pod IP.
 METRICS_HOST = "0.0.0.0"  # noqa: S104

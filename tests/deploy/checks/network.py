@@ -13,7 +13,14 @@ from .docs import (
     selector_matches,
     service_and_process,
 )
-from .expected import API_PORT, CONSUMERS, INFRA_EGRESS, INGRESS_NAMESPACES, METRICS_NAMESPACES
+from .expected import (
+    API_PORT,
+    CONSUMERS,
+    INFRA_EGRESS,
+    INGRESS_NAMESPACES,
+    METRICS_NAMESPACES,
+    RELAY_METRICS_PORTS,
+)
 from .kafka import kafka_cluster
 
 
@@ -63,8 +70,8 @@ def egress_problems(policy: Doc, service: str, process: str, docs: list[Doc]) ->
 
 
 def ingress_problems(policy: Doc, deployment: Doc) -> list[str]:
-    """APIs: from the ingress and monitoring namespaces, on the API port. Consumers: from
-    monitoring, on the metrics port. Relays: nothing."""
+    """APIs: from the ingress and monitoring namespaces, on the API port. Consumers and
+    relays: from monitoring, on the metrics port."""
     service, process = service_and_process(deployment)
     problems = []
     rules = policy["spec"].get("ingress", [])
@@ -72,6 +79,8 @@ def ingress_problems(policy: Doc, deployment: Doc) -> list[str]:
         namespaces, port = INGRESS_NAMESPACES, API_PORT
     elif process == "consumer" and service in CONSUMERS:
         namespaces, port = METRICS_NAMESPACES, CONSUMERS[service].metrics_port
+    elif process == "relay" and service in RELAY_METRICS_PORTS:
+        namespaces, port = METRICS_NAMESPACES, RELAY_METRICS_PORTS[service]
     else:
         if rules:
             problems.append(f"{ref(policy)}: a {process} accepts no connections")
@@ -89,6 +98,13 @@ def ingress_problems(policy: Doc, deployment: Doc) -> list[str]:
         for item in ports:
             if container_port(deployment, item.get("port", "")) != port:
                 problems.append(f"{ref(policy)}: ingress on port {item.get('port')}, not {port}")
+    if process != "api" and not any(
+        peer.get("namespaceSelector", {}).get("matchLabels", {}).get(
+            "kubernetes.io/metadata.name") in METRICS_NAMESPACES
+        for rule in rules for peer in rule.get("from", [])
+    ):
+        # Isolated for ingress with no rule: Prometheus cannot scrape the metrics port.
+        problems.append(f"{ref(policy)}: Prometheus may not reach the metrics port {port}")
     return problems
 
 
@@ -104,9 +120,9 @@ def kafka_client_selectors(docs: list[Doc]) -> list[Doc] | None:
 
 def network_problems(docs: list[Doc]) -> list[str]:
     """Every Gotong pod is isolated both ways: APIs are reached only from the ingress (and
-    monitoring) namespace; consumers only by Prometheus on their metrics port; relays accept
-    nothing. Relays and consumers talk only to Kafka and their own PostgreSQL (plus DNS and
-    the OTLP collector), and are labelled so that the brokers' policy lets them in."""
+    monitoring) namespace; consumers and relays only by Prometheus on their metrics port.
+    Relays and consumers talk only to Kafka and their own PostgreSQL (plus DNS and the OTLP
+    collector), and are labelled so that the brokers' policy lets them in."""
     problems = []
     policies = of_kind(docs, "NetworkPolicy")
     kafka_selectors = kafka_client_selectors(docs)

@@ -7,7 +7,15 @@ import re
 from typing import Any
 
 from .docs import Doc, by_name, containers, of_kind, quantity_bytes, ref, service_and_process
-from .expected import EXTRA_PROCESSES, IMAGE_REPOSITORY, MEMORY_LIMIT_MAX, SERVICES, WITHOUT_RELAY
+from .endpoints import process_endpoint_problems
+from .expected import (
+    EXTRA_PROCESSES,
+    IMAGE_REPOSITORY,
+    MEMORY_LIMIT_MAX,
+    RELAY_METRICS_PORTS,
+    SERVICES,
+    WITHOUT_RELAY,
+)
 
 
 def expected_deployments() -> set[str]:
@@ -98,13 +106,21 @@ def workload_problems(docs: list[Doc]) -> list[str]:
 
 def relay_problems(docs: list[Doc]) -> list[str]:
     """One active relay per service: exactly one replica, and Recreate so that a rollout
-    never runs the old and the new relay side by side."""
+    never runs the old and the new relay side by side. Each serves its process endpoint
+    (published, send errors, backlog, readiness) to Prometheus and the kubelet, as the
+    consumers do: bound to 0.0.0.0 on its port, scraped, probed on /health and /ready."""
     problems = []
     for deployment in of_kind(docs, "Deployment"):
-        if service_and_process(deployment)[1] != "relay":
+        service, process = service_and_process(deployment)
+        if process != "relay":
             continue
         if deployment["spec"].get("replicas") != 1:
             problems.append(f"{ref(deployment)}: replicas {deployment['spec'].get('replicas')}")
         if deployment["spec"].get("strategy", {}).get("type") != "Recreate":
             problems.append(f"{ref(deployment)}: strategy is not Recreate")
+        port = RELAY_METRICS_PORTS.get(service)
+        if port is None:
+            problems.append(f"{ref(deployment)}: {service} has no relay metrics port")
+            continue
+        problems += process_endpoint_problems(deployment, docs, service, "relay", port)
     return problems

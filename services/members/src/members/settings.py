@@ -28,3 +28,5 @@ class MembersSettings(ServiceSettings):
     nik_key: SecretStr | None = None
     min_age_years: int = Field(default=17, ge=0, le=100)
     migrations_dir: Path = _MIGRATIONS
+    # The relay process's endpoint (published, send errors, backlog, readiness).
+    relay_metrics_port: int | None = 9111

@@ -32,3 +32,5 @@ class PaymentsSettings(ServiceSettings):
     # Prometheus endpoint of the consumer process (lag, processed, dead-lettered).
     consumer_metrics_port: int = 9103
     consumer_metrics_host: str = "127.0.0.1"  # 0.0.0.0 in a pod, so Prometheus can scrape
+    # The relay process's endpoint (published, send errors, backlog, readiness).
+    relay_metrics_port: int | None = 9113

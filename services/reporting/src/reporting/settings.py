@@ -32,6 +32,8 @@ class ReportingSettings(ServiceSettings):
     # and a product is "low on stock" at or below this quantity (in its base unit).
     stale_after_days: int = Field(default=7, ge=0)
     low_stock_threshold: int = 0
+    # The relay process's endpoint (published, send errors, backlog, readiness).
+    relay_metrics_port: int | None = 9114
 
     def report_options(self) -> ReportOptions:
         return ReportOptions(stale_after_days=self.stale_after_days,

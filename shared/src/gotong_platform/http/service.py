@@ -1,11 +1,11 @@
 """What every service API serves besides its own routes, wired in one place.
 
 Four composition roots used to repeat the same tail: the token verifier, problem+json
-errors, ``/health`` and ``/ready`` (PostgreSQL), the service's routers, ``/metrics``
-and the request's trace context. ``install_platform`` is that tail, together with the
-edge's limits (the request guard and the per-principal rate limit) and the OpenAPI
-document that declares them; ``from_environment`` is the no-argument factory each
-uvicorn worker builds.
+errors, ``/health`` and ``/ready`` (PostgreSQL), the service's routers, ``/metrics``,
+the request's trace context and the request metrics per route. ``install_platform`` is
+that tail, together with the edge's limits (the request guard and the per-principal rate
+limit) and the OpenAPI document that declares them; ``from_environment`` is the
+no-argument factory each uvicorn worker builds.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from gotong_platform.http.metrics import metrics_router
 from gotong_platform.http.openapi import document_platform
 from gotong_platform.http.problems import install_problem_handlers
 from gotong_platform.http.ratelimit import RateLimiter
+from gotong_platform.http.request_metrics import instrument_requests
 from gotong_platform.http.serve import tune_gc_for_requests
 from gotong_platform.settings import EdgeLimits
 from gotong_platform.telemetry.http import instrument_http
@@ -62,6 +63,8 @@ def install_platform(
     app.include_router(metrics_router(metrics, source, pool))
     document_platform(app)
     instrument_http(app)
+    # After the trace context, so it wraps it: the outermost layer, which sees every answer.
+    instrument_requests(app, metrics)
     return app
 
 

@@ -1,19 +1,27 @@
-"""A relay process as every publishing service runs it: ``python -m <service> relay``."""
+"""A relay process as every publishing service runs it: ``python -m <service> relay``.
+
+Besides publishing, the process serves ``/metrics``, ``/health`` and ``/ready`` on a port
+of its own (``relay_metrics_host``/``relay_metrics_port`` of the service's settings), as
+the consumers do: events published, send errors, the backlog and its oldest age, and
+whether the relay is connected and working (a standby is).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import signal
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Protocol
 
 from gotong_platform.kafka import KafkaAuth, create_topics, make_producer
 from gotong_platform.migrations import upgrade
-from gotong_platform.outbox.relay import OutboxRelay, RelayConfig
+from gotong_platform.outbox.relay import OutboxRelay, ProducerFactory, RelayConfig
 from gotong_platform.supervise import ProcessHealth, keep_running
-from gotong_platform.telemetry import configure_logging, configure_tracing
+from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
+from gotong_platform.telemetry.endpoint import serve_process_endpoint
 
-__all__ = ["PublisherSettings", "run_relay_process"]
+__all__ = ["PublisherSettings", "RelayProcess", "run_relay_process"]
 
 
 class PublisherSettings(Protocol):
@@ -26,8 +34,50 @@ class PublisherSettings(Protocol):
     topic_partitions: int
     otlp_endpoint: str | None
     log_level: str
+    relay_metrics_host: str
+    relay_metrics_port: int | None
 
     def kafka_auth(self) -> KafkaAuth: ...
+
+
+class RelayProcess:
+    """One service's relay, its metrics and health, riding out outages (``supervise``).
+
+    ``prepare`` runs before each start (after an outage too): the process migrates and
+    creates its topic there.
+    """
+
+    def __init__(
+        self, *, source: str, dsn: str, producer_factory: ProducerFactory,
+        prepare: Callable[[], Awaitable[None]] | None = None,
+        config: RelayConfig | None = None,
+    ) -> None:
+        self.metrics = PlatformMetrics()
+        self.health = ProcessHealth(process=f"{source}-relay", metrics=self.metrics)
+        self.relay = OutboxRelay(dsn=dsn, producer_factory=producer_factory,
+                                 config=config or RelayConfig(source=source),
+                                 metrics=self.metrics, health=self.health)
+        self.prepare = prepare
+        self.stopping = asyncio.Event()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.relay.stop()
+
+    async def serve_endpoint(self, host: str, port: int) -> asyncio.Server:
+        """``/metrics``, ``/health``, ``/ready`` on ``host:port`` until the server is closed."""
+        return await serve_process_endpoint(host, port, self.metrics, self.health)
+
+    async def run(self) -> None:
+        """Publish until ``stop()``; all of it again after an outage of the database or
+        the broker (the relay reconnects, takes the leader lock again and drains)."""
+
+        async def work() -> None:
+            if self.prepare is not None:
+                await self.prepare()
+            await self.relay.run()
+
+        await keep_running(work, health=self.health, stopping=self.stopping)
 
 
 async def run_relay_process(source: str, settings: PublisherSettings) -> None:
@@ -36,28 +86,26 @@ async def run_relay_process(source: str, settings: PublisherSettings) -> None:
     configure_logging(settings.log_level)
     configure_tracing(f"{source}-relay", otlp_endpoint=settings.otlp_endpoint)
     auth = settings.kafka_auth()
-    relay = OutboxRelay(
-        dsn=settings.database_url,
-        producer_factory=lambda: make_producer(settings.kafka_bootstrap,
-                                               client_id=f"{source}-relay", auth=auth),
-        config=RelayConfig(source=source),
-    )
-    stopping = asyncio.Event()
 
-    def stop() -> None:
-        stopping.set()
-        relay.stop()
-
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop)
-    # A lost database (or a broker that will not even start a producer) is waited out
-    # here: the relay reconnects, takes the leader lock again and drains the outbox.
-    async def work() -> None:
+    async def prepare() -> None:
         await upgrade(settings.database_url, settings.migrations_dir)
         await create_topics(settings.kafka_bootstrap, [settings.topic],
                             partitions=settings.topic_partitions, auth=auth)
-        await relay.run()
 
-    await keep_running(work, health=ProcessHealth(process=f"{source}-relay"),
-                       stopping=stopping)
+    process = RelayProcess(
+        source=source, dsn=settings.database_url, prepare=prepare,
+        producer_factory=lambda: make_producer(settings.kafka_bootstrap,
+                                               client_id=f"{source}-relay", auth=auth),
+    )
+    endpoint = None
+    if settings.relay_metrics_port is not None:
+        endpoint = await process.serve_endpoint(settings.relay_metrics_host,
+                                                settings.relay_metrics_port)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, process.stop)
+    try:
+        await process.run()
+    finally:
+        if endpoint is not None:
+            endpoint.close()

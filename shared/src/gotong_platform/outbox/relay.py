@@ -17,6 +17,13 @@ Design, and the traps it avoids:
   event id.
 * **Kafka down.** Sends fail, rows stay, the relay backs off and retries with
   a fresh producer; the backlog drains when Kafka returns.
+
+What an operator sees (with ``metrics`` and ``health``): events published, batches Kafka
+refused, and every ``RelayConfig.backlog_interval_s`` the backlog and the age of its
+oldest event, measured on the relay's own connection between batches (a standby measures
+too, so a stuck active relay shows on its standby's gauges). ``health`` is ready while
+the relay is connected and working: as a standby, or as the active relay while Kafka
+acknowledges; not while sends fail.
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ from opentelemetry import trace
 
 from gotong_platform.db import DbConnection
 from gotong_platform.envelope import Envelope, encode_kafka_headers
+from gotong_platform.supervise import ProcessHealth
 from gotong_platform.telemetry.metrics import PlatformMetrics
 from gotong_platform.telemetry.tracing import (
     context_from_traceparent,
@@ -74,6 +82,8 @@ class RelayConfig:
     idle_sleep_s: float = 0.01
     max_backoff_s: float = 5.0
     standby_poll_s: float = 1.0
+    # How often the backlog gauges are measured (a count over the outbox).
+    backlog_interval_s: float = 10.0
 
 
 ProducerFactory = Callable[[], AIOKafkaProducer]
@@ -89,12 +99,20 @@ class OutboxRelay:
         producer_factory: ProducerFactory,
         config: RelayConfig,
         metrics: PlatformMetrics | None = None,
+        health: ProcessHealth | None = None,
         after_send: Callable[[int], Awaitable[None]] | None = None,
     ) -> None:
         self._dsn = dsn
         self._producer_factory = producer_factory
         self._config = config
         self._metrics = metrics
+        self._health = health
+        self._backlog_due = 0.0  # loop time of the next backlog measurement
+        if metrics is not None:
+            # Both counters exist from the start at 0, so a rate or an alert on them works
+            # before the first event or the first failure.
+            metrics.relay_published.labels(config.source)
+            metrics.relay_send_errors.labels(config.source)
         # Test hook: runs after Kafka acknowledged a batch and before its rows
         # are deleted, where a crash is most interesting.
         self._after_send = after_send
@@ -108,22 +126,43 @@ class OutboxRelay:
     async def run(self) -> None:
         conn: DbConnection = await asyncpg.connect(self._dsn)
         try:
+            self._mark(True)  # connected: ready, as a standby or as the active relay
+            self._backlog_due = 0.0
             await self._become_leader(conn)
             if self._stopping.is_set():
                 return
             await self._publish_loop(conn)
         finally:
             self.is_leader = False
+            self._mark(False)
             with contextlib.suppress(Exception):
                 await conn.close()
 
     async def _become_leader(self, conn: DbConnection) -> None:
         while not self._stopping.is_set():
+            await self._measure_backlog(conn)
             if await conn.fetchval("SELECT pg_try_advisory_lock($1)", _RELAY_LOCK_KEY):
                 self.is_leader = True
                 log.info("relay is active", extra={"fields": {"service": self._config.source}})
                 return
             await self._sleep(self._config.standby_poll_s)
+
+    def _mark(self, ready: bool) -> None:
+        if self._health is not None and self._health.ready != ready:
+            self._health.mark(ready)
+
+    async def _measure_backlog(self, conn: DbConnection) -> None:
+        """Set the backlog gauges when they are due (on this connection, between batches:
+        asyncpg runs one query at a time per connection)."""
+        if self._metrics is None:
+            return
+        now = asyncio.get_running_loop().time()
+        if now < self._backlog_due:
+            return
+        self._backlog_due = now + self._config.backlog_interval_s
+        backlog, age = await outbox_backlog(conn)
+        self._metrics.outbox_backlog.labels(self._config.source).set(backlog)
+        self._metrics.outbox_oldest_age.labels(self._config.source).set(age)
 
     async def _publish_loop(self, conn: DbConnection) -> None:
         producer: AIOKafkaProducer | None = None
@@ -134,8 +173,10 @@ class OutboxRelay:
                     if producer is None:
                         producer = self._producer_factory()
                         await producer.start()
+                    await self._measure_backlog(conn)
                     sent = await self._publish_batch(conn, producer)
                     backoff = 0.1
+                    self._mark(True)
                     if sent < self._config.batch_size:
                         await self._sleep(self._config.idle_sleep_s)
                 except (asyncpg.PostgresError, asyncpg.InterfaceError):
@@ -148,6 +189,9 @@ class OutboxRelay:
                         "publish failed; will retry",
                         extra={"fields": {"error": repr(exc), "backoff_s": backoff}},
                     )
+                    self._mark(False)  # connected, but not working: the backlog grows
+                    if self._metrics is not None:
+                        self._metrics.relay_send_errors.labels(self._config.source).inc()
                     if producer is not None:
                         with contextlib.suppress(Exception):
                             await producer.stop()

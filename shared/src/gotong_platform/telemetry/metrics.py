@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-__all__ = ["PlatformMetrics"]
+__all__ = ["HTTP_LATENCY_BUCKETS", "PlatformMetrics"]
+
+# Seconds. The APIs answer in milliseconds (docs/performance.md); the upper buckets show a
+# database wait or a large /sync batch. Few buckets: every route x method x status class
+# carries all of them.
+HTTP_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
 class PlatformMetrics:
@@ -28,6 +33,27 @@ class PlatformMetrics:
             "gotong_relay_published_events",
             "Events published to Kafka by the relay",
             ["service"],
+            registry=self.registry,
+        )
+        self.relay_send_errors = Counter(
+            "gotong_relay_send_errors",
+            "Batches Kafka did not acknowledge (the relay backs off and sends them again)",
+            ["service"],
+            registry=self.registry,
+        )
+        # Labelled by the route's template (never the raw path: one series per route, not
+        # per member), the method and the status class (2xx..5xx): bounded by the code.
+        self.http_requests = Counter(
+            "gotong_http_requests",
+            "HTTP requests answered by the API",
+            ["route", "method", "status"],
+            registry=self.registry,
+        )
+        self.http_duration = Histogram(
+            "gotong_http_request_duration_seconds",
+            "Time from a request's arrival to the end of its answer",
+            ["route", "method", "status"],
+            buckets=HTTP_LATENCY_BUCKETS,
             registry=self.registry,
         )
         self.consumer_lag = Gauge(
