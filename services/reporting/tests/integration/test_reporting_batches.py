@@ -82,7 +82,13 @@ def cut(events: list[ConsumedEvent], at: set[int]) -> list[list[ConsumedEvent]]:
 
 @pytest.fixture(scope="module")
 def batch_dsn(database_factory: Any) -> str:  # type: ignore[misc]
-    return asyncio.get_event_loop().run_until_complete(database_factory("batch"))  # type: ignore[no-any-return]
+    # A loop of its own: the thread's current loop is not guaranteed (another module's
+    # fixture may have closed it), and the database outlives this call anyway.
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(database_factory("batch"))  # type: ignore[no-any-return]
+    finally:
+        loop.close()
 
 
 @settings(max_examples=6, deadline=None,

@@ -91,7 +91,13 @@ async def build(dsn: str, deliveries: list[ConsumedEvent]) -> tuple[list[Any], b
 
 @pytest.fixture(scope="module")
 def facts_dsn(database_factory: Any) -> str:  # type: ignore[misc]
-    return asyncio.get_event_loop().run_until_complete(database_factory("facts"))  # type: ignore[no-any-return]
+    # A loop of its own: the thread's current loop is not guaranteed (another module's
+    # fixture may have closed it), and the database outlives this call anyway.
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(database_factory("facts"))  # type: ignore[no-any-return]
+    finally:
+        loop.close()
 
 
 @pytest.fixture(scope="module")

@@ -118,4 +118,10 @@ def test_any_delivery_order_with_duplicates_converges_to_the_in_order_model(
 
 @pytest.fixture(scope="module")
 def pg_dsn(database_factory: Any) -> str:  # type: ignore[misc]
-    return asyncio.get_event_loop().run_until_complete(database_factory("prop"))  # type: ignore[no-any-return]
+    # A loop of its own: the thread's current loop is not guaranteed (another module's
+    # fixture may have closed it), and the database outlives this call anyway.
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(database_factory("prop"))  # type: ignore[no-any-return]
+    finally:
+        loop.close()
