@@ -7,7 +7,8 @@ import dataclasses
 
 @dataclasses.dataclass(frozen=True)
 class Scale:
-    """How big each scenario is; ``make bench`` uses the defaults (about 11 minutes)."""
+    """How big each scenario is; ``make bench`` uses the defaults (about 16 minutes, 5 of
+    them scenario 10's load and requests)."""
 
     reps: int = 3
     warmup_s: float = 1.0
