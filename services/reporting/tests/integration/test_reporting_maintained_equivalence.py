@@ -222,8 +222,13 @@ def cut(events: list[ConsumedEvent], at: set[int]) -> list[list[ConsumedEvent]]:
 
 @pytest.fixture(scope="module")
 def equivalence_dsn(database_factory: Any) -> str:  # type: ignore[misc]
-    return asyncio.get_event_loop().run_until_complete(  # type: ignore[no-any-return]
-        database_factory("equivalence"))
+    # A loop of its own, as the other property tests' databases: the thread's current
+    # loop is not guaranteed, and the database outlives this call anyway.
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(database_factory("equivalence"))  # type: ignore[no-any-return]
+    finally:
+        loop.close()
 
 
 @settings(max_examples=14, derandomize=True, deadline=None,
