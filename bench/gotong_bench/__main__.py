@@ -1,6 +1,6 @@
 """``make bench``: every scenario of issue 5 against the local stack, then the report.
 
-    PYTHONPATH=bench .venv/bin/python -m gotong_bench [--quick] [--keep] [--only S ...]
+    PYTHONPATH=bench .venv/bin/python -m gotong_bench [--quick] [--scale] [--keep] [--only S ...]
 
 The stack must be up (`make bench` runs `gotong-stack up` first) and the bench venv
 installed (`.tools/bench-venv`, also made by `make bench`). Results go to
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import sys
 import time
 import traceback
@@ -32,6 +33,8 @@ async def run(args: argparse.Namespace) -> int:
         print("the bench venv is missing: run `make bench`", file=sys.stderr)
         return 2
     scale = Scale.quick() if args.quick else Scale()
+    if args.scale:
+        scale = dataclasses.replace(scale, federation_sizes=(*scale.federation_sizes, 1_000))
     bench = Bench(scale, out_dir, run_id=stamp.lower(), bench_python=bench_python)
     machine = await describe(bench.stack.admin_dsn, bench_python)
     print(f"machine: {machine['cores']} cores ({machine['cpu']}), Python {machine['python']}, "
@@ -76,6 +79,8 @@ def main() -> None:
                         help="one short repetition of everything (developing the bench)")
     parser.add_argument("--keep", action="store_true",
                         help="keep the bench databases and topics afterwards")
+    parser.add_argument("--scale", action="store_true",
+                        help="scenario 10 also at 1,000 cooperatives (93 M fact rows, long)")
     parser.add_argument("--only", nargs="+", choices=[s.key for s in SCENARIOS],
                         help="run only these scenarios (after the set-up)")
     sys.exit(asyncio.run(run(parser.parse_args())))

@@ -236,7 +236,8 @@ class BenchStack:
 
     # --- names ----------------------------------------------------------------------
 
-    DATABASES = ("payments", "inventory", "reporting", "raw", "es", "relay", "rebuild")
+    DATABASES = ("payments", "inventory", "reporting", "raw", "es", "relay", "rebuild",
+                 "federation")
 
     def db(self, name: str) -> str:
         return f"gotong_bench_{name}"
@@ -255,6 +256,11 @@ class BenchStack:
         principal = Principal(subject=f"bench-{role.value}-{cooperative_id}", role=role,
                               cooperative_id=cooperative_id)
         return self._issuer.issue(principal, ttl=timedelta(hours=2))
+
+    def federation_token(self) -> str:
+        """A federation administrator's token (the federation's and regions' reports)."""
+        principal = Principal(subject="bench-federation-admin", role=Role.FEDERATION_ADMIN)
+        return self._issuer.issue(principal, ttl=timedelta(hours=6))
 
     # --- databases and topics ---------------------------------------------------------
 

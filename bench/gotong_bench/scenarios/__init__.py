@@ -18,6 +18,7 @@ from gotong_bench.scenarios import (
     batch_ingest,
     commands,
     cooperatives,
+    federation,
     freshness,
     profile,
     rebuild,
@@ -59,4 +60,5 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("stream_length", "8 stream length", stream_length.run),
     Scenario("profile", "profiles", profile.run),
     Scenario("what_if", "9 what-if: one change each, bench-side", what_if.run),
+    Scenario("federation", "10 federation view at scale", federation.run),
 )

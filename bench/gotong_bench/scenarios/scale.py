@@ -7,7 +7,8 @@ import dataclasses
 
 @dataclasses.dataclass(frozen=True)
 class Scale:
-    """How big each scenario is; ``make bench`` uses the defaults (about 11 minutes)."""
+    """How big each scenario is; ``make bench`` uses the defaults (about 16 minutes, 5 of
+    them scenario 10's load and requests)."""
 
     reps: int = 3
     warmup_s: float = 1.0
@@ -30,6 +31,10 @@ class Scale:
     partitions: int = 4
     profile_s: int = 5
     whatif_duration_s: float = 3.0
+    # scenario 10: synthetic federations of these sizes (cooperatives x 12 months), and
+    # requests per report and size; ``--scale`` adds 1,000 cooperatives
+    federation_sizes: tuple[int, ...] = (10, 100)
+    federation_requests: int = 15
 
     @classmethod
     def quick(cls) -> Scale:
@@ -37,4 +42,4 @@ class Scale:
         return cls(reps=1, duration_s=2.0, members_per_coop=100, products_per_coop=7,
                    big_coops=100, sync_duration_s=2.0, fresh_duration_s=5.0,
                    relay_events=5_000, rebuild_events=20_000, scale_out_events=4_000,
-                   profile_s=3)
+                   profile_s=3, federation_sizes=(2, 10), federation_requests=3)

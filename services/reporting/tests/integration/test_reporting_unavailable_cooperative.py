@@ -22,18 +22,36 @@ import pytest_asyncio
 from reporting_harness import Reporting
 from reporting_scenario import A, B, C, seed
 
+from reporting.adapters.read_model.derive import derive
+
 pytestmark = pytest.mark.integration
 
 FED = "/federation/reports/monthly"
 JAN = {"month": "2026-01"}
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 TRACED = {"traceparent": f"00-{TRACE_ID}-00f067aa0ba902b7-01"}
+# Each corruption hits the rows both ways of computing a report read: the facts (the
+# reference queries, ``ReadModelReader(reference=True)``) and the maintained tables the
+# API reads. The maintained sums are numeric and never overflow, so where PostgreSQL
+# cannot negate the fact's kasbon share, A's maintained sale sums hold what no rupiah
+# amount is (NaN); an unknown category is what the consumer would have kept for it
+# (``derive``: the maintained rows written again from the corrupted facts).
 CORRUPTIONS = {
-    "postgres cannot compute it": "UPDATE fact_sale_lines SET credit_idr = "
-                                  "-9223372036854775808 WHERE sale_id = 's3'",
-    "the report does not know it": "UPDATE fact_sale_lines SET category = 'contraband' "
-                                   "WHERE sale_id = 's1'",
+    "postgres cannot compute it": [
+        "UPDATE fact_sale_lines SET credit_idr = -9223372036854775808 WHERE sale_id = 's3'",
+        f"UPDATE sales_by_day SET credit = 'NaN' WHERE cooperative_id = '{A}'",
+        f"UPDATE sales_by_month SET credit = 'NaN' WHERE cooperative_id = '{A}'"],
+    "the report does not know it": [
+        "UPDATE fact_sale_lines SET category = 'contraband' WHERE sale_id = 's1'"],
 }
+
+
+async def corrupt(r: Reporting, corruption: str) -> None:
+    async with r.pool.acquire() as conn, conn.transaction():
+        for statement in CORRUPTIONS[corruption]:
+            await conn.execute(statement)
+        if len(CORRUPTIONS[corruption]) == 1:
+            await derive(conn, [A])
 
 
 @pytest_asyncio.fixture
@@ -67,7 +85,7 @@ async def test_the_federation_and_region_reports_answer_without_the_broken_coope
     assert before["unavailable"] == []
     assert before["scope"]["cooperatives"] == 3
 
-    await r.pool.execute(CORRUPTIONS[corruption])
+    await corrupt(r, corruption)
     caplog.set_level(logging.ERROR, logger="reporting.reports.isolation")
     after = (await _get(r, FED, **JAN)).json()
 
@@ -102,7 +120,7 @@ async def test_the_federation_and_region_reports_answer_without_the_broken_coope
 
 async def test_the_csv_tables_name_the_broken_cooperative(seeded: Reporting) -> None:
     r = seeded
-    await r.pool.execute(CORRUPTIONS["postgres cannot compute it"])
+    await corrupt(r, "postgres cannot compute it")
     coops = _csv((await _get(r, f"{FED}.csv", table="cooperatives", **JAN)).text)
     assert [(x["cooperative_id"], x["figures_unavailable"], x["shop_omzet_idr"])
             for x in coops] == [(B, "false", "0"), (C, "false", "0"), (A, "true", "")]

@@ -7,7 +7,7 @@ cooperative whose figures cannot be computed out of every total, naming it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -18,7 +18,7 @@ from reporting.application.monthly import cooperative_month, federation_month, r
 from reporting.domain.reports.cooperatives import CoopInfo
 from reporting.domain.reports.figures import DEFAULT_OPTIONS, CoopFigures
 from reporting.domain.reports.period import Period
-from reporting.domain.reports.query import Query
+from reporting.domain.reports.query import FigureSet, Query
 from reporting.domain.reports.unavailable import Unavailable, Unavailables
 
 pytestmark = pytest.mark.unit
@@ -44,8 +44,16 @@ class InMemoryReader:
     async def months_with_data(self) -> list[str]:
         return ["2026-01"]
 
-    async def figures(self, q: Query, step: str, unavailable: Unavailables
-                      ) -> dict[str, CoopFigures]:
+    async def figure_sets(self, sets: Sequence[FigureSet]
+                          ) -> list[tuple[dict[str, CoopFigures], Unavailables]]:
+        out = []
+        for s in sets:
+            failed: Unavailables = {}
+            out.append((self._figures(s.query, s.step, failed), failed))
+        return out
+
+    def _figures(self, q: Query, step: str, unavailable: Unavailables
+                 ) -> dict[str, CoopFigures]:
         figs = {}
         for cooperative_id in sorted(q.known_at):
             if cooperative_id == self.failing:

@@ -1,10 +1,10 @@
 """The monthly reports of a cooperative, a region and the federation.
 
 ``gather`` reads every cooperative's figures once (for the period, the previous
-month, and the month as known at its end) through the ``ReportReader`` port; the
-reports are then assembled from them (``reporting.domain.reports.monthly``), so a
-region and the federation are consolidated from exactly the figures their
-cooperatives show.
+month, and the month as known at its end) through the ``ReportReader`` port, the
+three sets in one call (the read model answers them in one pass); the reports are
+then assembled from them (``reporting.domain.reports.monthly``), so a region and the
+federation are consolidated from exactly the figures their cooperatives show.
 
 A report's period is resolved once its time zone is known (``PeriodFor``): the
 cooperative's own for its report, ``GROUP_TIME_ZONE`` for a region or the federation.
@@ -26,7 +26,7 @@ from reporting.domain.reports.monthly import (
     region_report,
 )
 from reporting.domain.reports.period import GROUP_TIME_ZONE, Period
-from reporting.domain.reports.query import Query
+from reporting.domain.reports.query import FigureSet, Query
 from reporting.domain.reports.unavailable import Unavailables
 
 __all__ = ["Cache", "PeriodFor", "cooperative_month", "federation_month", "gather",
@@ -73,14 +73,16 @@ async def gather(reader: ReportReader, period: Period, coops: list[CoopInfo],
     month_end_at = {c.cooperative_id: min(period.month_end_at(c.time_zone), period.known_at)
                     for c in coops}
     q = Query.uniform(period, ids, options)
+    current, previous, at_month_end = await _figures(reader, [
+        FigureSet(q, f"figures of {period.month}"),
+        FigureSet(Query.uniform(before, ids, options), f"figures of {before.month}",
+                  details=False),
+        FigureSet(Query(period, month_end_at, options),
+                  f"figures of {period.month} as known at its end", details=False),
+    ], unavailable, cache)
     return MonthData(
         period=period, options=options, coops={c.cooperative_id: c for c in coops},
-        current=await _figures(reader, q, f"figures of {period.month}", unavailable, cache),
-        previous=await _figures(reader, Query.uniform(before, ids, options),
-                                f"figures of {before.month}", unavailable, cache),
-        at_month_end=await _figures(reader, Query(period, month_end_at, options),
-                                    f"figures of {period.month} as known at its end",
-                                    unavailable, cache),
+        current=current, previous=previous, at_month_end=at_month_end,
         month_end_at=month_end_at,
         late_uploads=await reader.late_uploads(q, month_end_at, unavailable),
         in_federation=frozenset(await reader.in_federation(ids, period.as_of,
@@ -91,17 +93,33 @@ async def gather(reader: ReportReader, period: Period, coops: list[CoopInfo],
     )
 
 
-async def _figures(reader: ReportReader, q: Query, step: str, unavailable: Unavailables,
-                   cache: Cache | None) -> dict[str, CoopFigures]:
-    key = (q.period.month, q.period.as_of, tuple(sorted(q.known_at.items())))
-    if cache is not None and key in cache:
-        figs, failed = cache[key]
-    else:
-        failed = {}
-        figs = await reader.figures(q, step, failed)
+def _key(s: FigureSet, details: bool) -> Hashable:
+    q = s.query
+    return (q.period.month, q.period.as_of, tuple(sorted(q.known_at.items())), details)
+
+
+async def _figures(reader: ReportReader, sets: list[FigureSet], unavailable: Unavailables,
+                   cache: Cache | None) -> list[dict[str, CoopFigures]]:
+    """Each set's figures, those in ``cache`` not read again (a set with its details can
+    stand for one without); the failures merged into ``unavailable`` in set order (the
+    first step a cooperative failed in names it)."""
+    found: list[tuple[dict[str, CoopFigures], Unavailables] | None] = []
+    for s in sets:
+        hit = None
         if cache is not None:
-            cache[key] = (figs, failed)
-    for cooperative_id, why in failed.items():
-        unavailable.setdefault(cooperative_id, why)
-    return figs
+            hit = cache.get(_key(s, True)) or (None if s.details else cache.get(_key(s, False)))
+        found.append(hit)
+    missing = [s for s, hit in zip(sets, found, strict=True) if hit is None]
+    read = iter(await reader.figure_sets(missing) if missing else [])
+    results: list[dict[str, CoopFigures]] = []
+    for s, hit in zip(sets, found, strict=True):
+        if hit is None:
+            hit = next(read)
+            if cache is not None:
+                cache[_key(s, s.details)] = hit
+        figs, failed = hit
+        for cooperative_id, why in failed.items():
+            unavailable.setdefault(cooperative_id, why)
+        results.append(figs)
+    return results
 

@@ -15,7 +15,7 @@ from gotong_platform.db import DbConnection
 from gotong_platform.provenance import Provenance
 from reporting.domain.reports.cooperatives import CoopInfo
 from reporting.domain.reports.figures import CoopFigures
-from reporting.domain.reports.query import Query
+from reporting.domain.reports.query import FigureSet, Query
 from reporting.domain.reports.unavailable import Unavailables
 from reporting.domain.shu import (
     CalculationEvent,
@@ -53,10 +53,10 @@ class ReportReader(Protocol):
         """Every month (YYYY-MM) in which some fact has its business date."""
         ...
 
-    async def figures(self, q: Query, step: str, unavailable: Unavailables
-                      ) -> dict[str, CoopFigures]:
-        """The figures of ``q``'s cooperatives; those that cannot be computed are left
-        out and recorded in ``unavailable`` under ``step``."""
+    async def figure_sets(self, sets: Sequence[FigureSet]
+                          ) -> list[tuple[dict[str, CoopFigures], Unavailables]]:
+        """Each set's figures of its cooperatives, read together (one pass), and the
+        cooperatives it could not compute (named by the set's step)."""
         ...
 
     async def late_uploads(self, q: Query, month_end_at: Mapping[str, datetime],

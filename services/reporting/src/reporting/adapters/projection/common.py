@@ -20,6 +20,13 @@ one partition during a rebalance hold the locks briefly and cannot deadlock.
 The consumer claims event ids through the event log (``claim_and_apply``): the
 ``fact_events`` insert, keyed by event id, is its first statement and returns the
 events never seen before, so no ``processed_events`` row is written per event.
+
+Before the freshness clocks, ``rm_apply`` writes what the batch adds to the maintained
+tables in one statement (``reporting.adapters.read_model.ledgers``): the fact
+statements' contributions and, from the clocks, each cooperative's first recorded time
+per business day. Those rows are shared by every partition's consumer, so they are
+written last and in one fixed order: a consumer may wait for another's commit, never
+deadlock with it.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
 
 from gotong_platform.consumer import ConsumedEvent
@@ -78,10 +86,14 @@ RETURNING event_id
 """
 
 
+# The maintained tables' share of a batch, in one statement (``ledgers.rm_apply``).
+_MAINTAIN = "SELECT rm_apply($1::jsonb)"
+
+
 class Clocks:
     """The freshness clocks and event log of a batch, written in two statements."""
 
-    __slots__ = ("_by_coop", "_log", "_logged")
+    __slots__ = ("_by_coop", "_days", "_log", "_logged")
 
     def __init__(self, *, logged: bool = False) -> None:
         self._logged = logged  # the events are in fact_events already (claimed)
@@ -89,11 +101,17 @@ class Clocks:
         # events]
         self._by_coop: dict[tuple[str, str, int], list[Any]] = {}
         self._log: list[Envelope] = []
+        # (cooperative, business date) -> the first recorded_at (``event_days``)
+        self._days: dict[tuple[str, date], datetime] = {}
 
     def add(self, event: ConsumedEvent) -> None:
         env = event.envelope
         if not self._logged:
             self._log.append(env)
+        day = (env.cooperative_id, env.business_date)
+        first = self._days.get(day)
+        if first is None or env.recorded_at < first:
+            self._days[day] = env.recorded_at
         key = (env.cooperative_id, event.topic, event.partition)
         clock = self._by_coop.get(key)
         if clock is None:
@@ -104,6 +122,13 @@ class Clocks:
         if env.business_date > clock[1]:
             clock[1] = env.business_date
         clock[2] += 1
+
+    def event_days(self) -> list[str]:
+        """The batch's first recorded time per cooperative and business day, as rows
+        for ``rm_apply``."""
+        return [orjson.dumps({"t": "ev", "c": coop, "d": day, "r0": first},
+                             option=orjson.OPT_NAIVE_UTC).decode()
+                for (coop, day), first in sorted(self._days.items())]
 
     def freshness(self) -> list[tuple[str, str, int, datetime, date, int]]:
         """One row per cooperative and partition, in that order."""
@@ -180,4 +205,7 @@ async def apply_events(conn: DbConnection, events: Sequence[ConsumedEvent],
         if contract is not None and apply is not None:
             apply(out, contract, env)
     await out.flush(conn)
+    rows = out.contributions + clocks.event_days()
+    if rows:
+        await conn.execute(_MAINTAIN, "[" + ",".join(rows) + "]")
     await clocks.write(conn)

@@ -68,6 +68,13 @@ def _stock(out: Statements, e: EventContract, env: Envelope) -> None:
             m.settlement_variance_idr)
 
 
+# A product's or warehouse's name is shown as it is now, in any month and as known at
+# any moment: its change moves every stored figure of its cooperative (low stock lists).
+def _catalog_changed(out: Statements, cooperative_id: str) -> None:
+    out.note({"t": "chg", "c": cooperative_id, "e": "-infinity", "r": "-infinity",
+              "m": [0, 0, 0, 0, 1]})
+
+
 def apply_contract(out: Statements, e: EventContract, env: Envelope) -> None:
     match e:
         case c.SaleRecordedV1():
@@ -83,8 +90,10 @@ def apply_contract(out: Statements, e: EventContract, env: Envelope) -> None:
         case c.ProductDefinedV1():
             out.add(_PRODUCT, e.product_id, e.cooperative_id, e.sku, e.name,
                     e.category, e.base_unit, env.stream_version)
+            _catalog_changed(out, e.cooperative_id)
         case c.WarehouseRegisteredV1():
             out.add(_WAREHOUSE, e.warehouse_id, e.cooperative_id, e.name, e.kind,
                     env.stream_version)
+            _catalog_changed(out, e.cooperative_id)
         case _:
             _stock(out, e, env)

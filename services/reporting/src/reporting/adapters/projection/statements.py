@@ -30,6 +30,14 @@ derives membership from ``fact_federation``) is recorded as a ``barrier``: every
 row recorded before it is written first, then the barrier, and rows recorded
 after it come after. It is rare (a federation join or leave), so a barrier costs
 a round trip only when one occurs.
+
+An insert into a fact table the maintained tables read also returns what its new
+rows add to them (``reporting.adapters.read_model.contributions``: the insert is
+``WITH new AS (INSERT ... RETURNING *)``, so a duplicate adds nothing): a few JSON
+rows per statement, kept in ``contributions`` for the batch's one ``rm_apply`` at the
+end. A pair of a void and a line of its sale adds in whichever statement runs
+second, which is why moving a statement past another group's never counts a pair
+twice or not at all.
 """
 
 from __future__ import annotations
@@ -40,6 +48,7 @@ from typing import Any
 import orjson
 
 from gotong_platform.db import DbConnection
+from reporting.adapters.read_model.contributions import contributions_of
 
 __all__ = ["InsertNew", "Statements", "json_rows", "select_json_rows"]
 
@@ -62,10 +71,11 @@ class InsertNew:
     """``INSERT INTO table (columns) ... ON CONFLICT conflict DO NOTHING``.
 
     ``columns`` is ``"name type, name type, ..."`` with the column types of the
-    table (the array types of the set-wise form).
+    table (the array types of the set-wise form). When the maintained tables read
+    ``table``, the statement returns what its new rows add to them (``returns``).
     """
 
-    __slots__ = ("many_sql", "row_sql", "table")
+    __slots__ = ("many_sql", "returns", "row_sql", "table")
 
     def __init__(self, table: str, columns: str, conflict: str = "") -> None:
         pairs = [c.split() for c in columns.split(",")]
@@ -77,6 +87,11 @@ class InsertNew:
                         f"{on_conflict}")
         self.many_sql = (f"INSERT INTO {table} ({names}) "
                          f"{select_json_rows('$1', [t for _, t in pairs])} {on_conflict}")
+        tail = contributions_of(table)
+        self.returns = tail is not None
+        if tail is not None:
+            self.row_sql = f"WITH new AS ({self.row_sql} RETURNING *)\n{tail}"
+            self.many_sql = f"WITH new AS ({self.many_sql} RETURNING *)\n{tail}"
 
     def __repr__(self) -> str:
         return f"InsertNew({self.table})"
@@ -86,15 +101,24 @@ Statement = str | InsertNew
 
 
 class Statements:
-    """Collects (sql, args) in order; ``flush`` writes them grouped per statement."""
+    """Collects (sql, args) in order; ``flush`` writes them grouped per statement.
 
-    __slots__ = ("_current", "_segments")
+    ``contributions``: what the flushed fact rows add to the maintained tables (JSON
+    rows for ``rm_apply``), with the rows the projections ``note`` themselves.
+    """
+
+    __slots__ = ("_current", "_segments", "contributions")
 
     def __init__(self) -> None:
         # Each segment is either {sql: [args, ...]} (grouped writes, insertion-ordered)
         # or a barrier: (sql, args) executed alone.
         self._segments: list[dict[Statement, list[Sequence[Any]]] | tuple[str, Sequence[Any]]] = []
         self._current: dict[Statement, list[Sequence[Any]]] = {}
+        self.contributions: list[str] = []
+
+    def note(self, row: dict[str, Any]) -> None:
+        """A row for ``rm_apply`` that no fact statement returns (e.g. a catalog change)."""
+        self.contributions.append(orjson.dumps(row, option=_JSON_OPTIONS).decode())
 
     def add(self, sql: Statement, *args: Any) -> None:
         """One row of a grouped write."""
@@ -136,10 +160,15 @@ class Statements:
         self._current = {}
         for sql, rows in work:
             if isinstance(sql, InsertNew):
-                if len(rows) == 1:
-                    await conn.execute(sql.row_sql, *rows[0])
-                else:
-                    await conn.execute(sql.many_sql, json_rows(rows))
+                if not sql.returns:
+                    if len(rows) == 1:
+                        await conn.execute(sql.row_sql, *rows[0])
+                    else:
+                        await conn.execute(sql.many_sql, json_rows(rows))
+                    continue
+                added = (await conn.fetch(sql.row_sql, *rows[0]) if len(rows) == 1
+                         else await conn.fetch(sql.many_sql, json_rows(rows)))
+                self.contributions.extend(r[0] for r in added)
             elif len(rows) == 1:
                 await conn.execute(sql, *rows[0])
             else:

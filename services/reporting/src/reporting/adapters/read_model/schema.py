@@ -7,7 +7,9 @@ import re
 
 from gotong_platform.consumer.dead_letters import DEAD_LETTERS_V1
 from gotong_platform.eventstore import CONSUMER_V1
+from reporting.adapters.read_model.contributions import FACT_CONTRIBUTIONS, contributions_of
 from reporting.adapters.read_model.facts import FACTS_DDL
+from reporting.adapters.read_model.ledgers import MAINTAINED_DDL
 
 __all__ = ["READ_MODEL_DDL", "READ_MODEL_FINGERPRINT", "checked_schema_name"]
 
@@ -62,8 +64,12 @@ FROM freshness_by_partition GROUP BY cooperative_id;
 CREATE TABLE read_model_meta (
     ddl_sha256  text NOT NULL
 );
-"""
-READ_MODEL_FINGERPRINT = hashlib.sha256(READ_MODEL_DDL.encode()).hexdigest()
+""" + MAINTAINED_DDL
+# What a fact adds to the maintained tables is part of the model's shape: a change of
+# it, like one of the DDL, needs a version built from offset 0.
+READ_MODEL_FINGERPRINT = hashlib.sha256("\n".join(
+    [READ_MODEL_DDL, *(contributions_of(table) or "" for table in sorted(FACT_CONTRIBUTIONS))]
+).encode()).hexdigest()
 
 _NAME = re.compile(r"^rm_[a-z0-9_]{1,40}$")
 

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from gotong_platform.db import DbConnection
 from reporting.domain.reports.cooperatives import CoopInfo
 
-__all__ = ["cooperatives", "in_federation", "months_with_data"]
+__all__ = ["cooperatives", "in_federation", "maintained_months", "months_with_data"]
 
 
 _COOPS = """
@@ -57,3 +57,9 @@ async def in_federation(conn: DbConnection, ids: Iterable[str], as_of: date,
 async def months_with_data(conn: DbConnection) -> list[str]:
     """Every month (YYYY-MM) in which some fact has its business date."""
     return [f"{r['month']:%Y-%m}" for r in await conn.fetch(_MONTHS)]
+
+
+async def maintained_months(conn: DbConnection) -> list[str]:
+    """``months_with_data`` as the consumer keeps it (``data_months``)."""
+    return [f"{r['month']:%Y-%m}" for r in await conn.fetch(
+        "SELECT month FROM data_months ORDER BY 1")]

@@ -17,7 +17,7 @@ from reporting.adapters.reports.scope import SCOPE
 from reporting.domain.reports.figures import CoopFigures, sale_figures, whole
 from reporting.domain.reports.query import Query
 
-__all__ = ["fetch_business"]
+__all__ = ["fetch_business", "fetch_suppliers"]
 
 _SALES = SCOPE + """,
 moves AS (
@@ -37,13 +37,18 @@ SELECT cooperative_id, category, buyer_type, buyer_cooperative_id, sum(gross) AS
        sum(voided) AS voided, sum(credit) AS credit
 FROM moves GROUP BY 1, 2, 3, 4
 """
-_PRODUCE = SCOPE + """
-SELECT f.cooperative_id, sum(f.amount_idr) AS amount, sum(f.net_qty_g) AS g,
-       count(*)::bigint AS receipts, count(DISTINCT f.member_id)::bigint AS suppliers
+_PRODUCE_IN_PERIOD = """
 FROM fact_produce f JOIN s USING (cooperative_id)
 WHERE f.business_date BETWEEN $3 AND $4 AND f.recorded_at <= s.known_at
 GROUP BY 1
 """
+_PRODUCE = SCOPE + """
+SELECT f.cooperative_id, sum(f.amount_idr) AS amount, sum(f.net_qty_g) AS g,
+       count(*)::bigint AS receipts, count(DISTINCT f.member_id)::bigint AS suppliers
+""" + _PRODUCE_IN_PERIOD
+_SUPPLIERS = SCOPE + """
+SELECT f.cooperative_id, count(DISTINCT f.member_id)::bigint AS suppliers
+""" + _PRODUCE_IN_PERIOD
 
 
 _DERIVED = ("sales.net_idr", "volume_usaha_idr")  # derive() computes these from the rest
@@ -67,3 +72,10 @@ async def fetch_business(conn: DbConnection, q: Query, figs: dict[str, CoopFigur
         f.add("produce.net_qty_g", r["g"])
         f.add("produce.receipts", r["receipts"])
         f.add("produce.suppliers", r["suppliers"])
+
+
+async def fetch_suppliers(conn: DbConnection, q: Query, figs: dict[str, CoopFigures]) -> None:
+    """Produce suppliers alone: the members who delivered in the period (counted apart
+    from the receipts, which the maintained ledgers sum)."""
+    for r in await conn.fetch(_SUPPLIERS, *q.args):
+        figs[r["cooperative_id"]].add("produce.suppliers", r["suppliers"])

@@ -16,7 +16,7 @@ from reporting.domain.reports.figures import CoopFigures
 from reporting.domain.reports.loan_quality import Instalment, LoanAtPeriodEnd, assess
 from reporting.domain.reports.query import Query
 
-__all__ = ["fetch_loans"]
+__all__ = ["fetch_loan_flows", "fetch_loans", "fetch_portfolio"]
 
 _FLOWS = SCOPE + """,
 flows AS (
@@ -70,6 +70,13 @@ ORDER BY d.loan_id, d.number
 
 
 async def fetch_loans(conn: DbConnection, q: Query, figs: dict[str, CoopFigures]) -> None:
+    await fetch_loan_flows(conn, q, figs)
+    await fetch_portfolio(conn, q, figs)
+
+
+async def fetch_loan_flows(conn: DbConnection, q: Query, figs: dict[str, CoopFigures]
+                           ) -> None:
+    """Disbursed, repaid and written off in the month."""
     for r in await conn.fetch(_FLOWS, *q.args):
         f = figs[r["cooperative_id"]]
         f.add("loans.disbursed_idr", r["disbursed"])
@@ -78,6 +85,11 @@ async def fetch_loans(conn: DbConnection, q: Query, figs: dict[str, CoopFigures]
         f.add("loans.interest_paid_idr", r["interest"])
         f.add("loans.penalty_paid_idr", r["penalty"])
         f.add("loans.written_off_idr", r["written_off"])
+
+
+async def fetch_portfolio(conn: DbConnection, q: Query, figs: dict[str, CoopFigures]
+                          ) -> None:
+    """The loans alive at ``as_of``, each assessed against its schedule in force."""
     for loan in await _portfolio(conn, q):
         _add_loan(figs[loan.cooperative_id], loan, q)
 

@@ -16,7 +16,7 @@ from reporting.domain.reports.figures import CoopFigures, whole
 from reporting.domain.reports.query import Query
 from reporting.domain.reports.wajib import paid_on_time
 
-__all__ = ["fetch_savings"]
+__all__ = ["fetch_balances", "fetch_savings", "fetch_wajib"]
 
 _BALANCES = SCOPE + """
 SELECT f.cooperative_id, f.savings_type, sum(f.delta_idr) AS balance,
@@ -55,12 +55,22 @@ Member = tuple[str, str]
 
 
 async def fetch_savings(conn: DbConnection, q: Query, figs: dict[str, CoopFigures]) -> None:
+    await fetch_balances(conn, q, figs)
+    await fetch_wajib(conn, q, figs)
+
+
+async def fetch_balances(conn: DbConnection, q: Query, figs: dict[str, CoopFigures]) -> None:
+    """Balances by type at ``as_of``, deposits, withdrawals and refunds in the month."""
     for r in await conn.fetch(_BALANCES, *q.args):
         f = figs[r["cooperative_id"]]
         f.add(f"savings.{r['savings_type']}_idr", r["balance"])
         f.add("savings.deposits_idr", r["deposits"])
         f.add("savings.withdrawals_idr", r["withdrawals"])
         f.add("savings.refunds_idr", r["refunds"])
+
+
+async def fetch_wajib(conn: DbConnection, q: Query, figs: dict[str, CoopFigures]) -> None:
+    """Wajib bills due in the month, and those paid by their due date."""
     bills: dict[Member, list[tuple[date, str, int]]] = defaultdict(list)
     for r in await conn.fetch(_BILLS, *q.args):
         bills[r["cooperative_id"], r["member_id"]].append(

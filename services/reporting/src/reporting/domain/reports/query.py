@@ -14,7 +14,7 @@ from datetime import date, datetime
 from reporting.domain.reports.figures import DEFAULT_OPTIONS, ReportOptions
 from reporting.domain.reports.period import Period
 
-__all__ = ["Query"]
+__all__ = ["FigureSet", "Query"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -38,3 +38,14 @@ class Query:
         month's first day and ``as_of`` (the fact queries' first four parameters)."""
         ids = sorted(self.known_at)
         return ids, [self.known_at[i] for i in ids], self.period.start, self.period.as_of
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FigureSet:
+    """One set of figures a report needs: its query, the step a failure is named by, and
+    whether the report shows more than its amounts (freshness, the low-stock list: the
+    period's own figures, not the month before or the month as known at its end)."""
+
+    query: Query
+    step: str
+    details: bool = True
