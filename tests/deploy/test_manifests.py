@@ -102,7 +102,8 @@ def test_dev_is_small() -> None:
 
 def test_every_service_but_members_runs_a_consumer(docs: list[Doc]) -> None:
     consumers = {checks.name_of(d) for d in checks.consumers_of(docs)}
-    assert consumers == {"inventory-consumer", "payments-consumer", "reporting-consumer"}
+    assert consumers == {"inventory-consumer", "payments-consumer", "reporting-consumer",
+                         "partners-consumer"}
 
 
 def test_make_run_starts_the_processes_production_runs(docs: list[Doc]) -> None:

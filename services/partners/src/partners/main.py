@@ -1,0 +1,75 @@
+"""Composition root of the partner gateway: ``create_app(settings)`` and the consumer's
+handler (``build_consumer``).
+
+The lifespan owns every resource (migrations, pool, telemetry) and releases it on
+shutdown. Nothing is built at import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from gotong_platform.auth import TokenVerifier, verifier_from_settings
+from gotong_platform.calendar import Clock, SystemClock
+from gotong_platform.db import create_pool
+from gotong_platform.http.service import from_environment, install_platform
+from gotong_platform.migrations import upgrade
+from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
+from partners.adapters.queries import PartnersQueries
+from partners.entrypoints.api import routers
+from partners.entrypoints.consumer import GatewayConsumer
+from partners.entrypoints.deps import AppContext
+from partners.settings import PartnersSettings
+
+__all__ = ["build_consumer", "create_app", "token_verifier"]
+
+
+def token_verifier(settings: PartnersSettings) -> TokenVerifier:
+    key = settings.jwt_key.get_secret_value() if settings.jwt_key else None
+    return verifier_from_settings(key, settings.jwt_key_file,
+                                  setting_prefix="GOTONG_PARTNERS_",
+                                  max_lifetime=settings.max_token_lifetime())
+
+
+def build_consumer(settings: PartnersSettings, clock: Clock | None = None) -> GatewayConsumer:
+    """The consumer's handler, wired to its adapters."""
+    return GatewayConsumer()
+
+
+def create_app(settings: PartnersSettings, *, clock: Clock | None = None) -> FastAPI:
+    clock = clock or SystemClock()
+    configure_logging(settings.log_level)
+    configure_tracing("partners", otlp_endpoint=settings.otlp_endpoint)
+    metrics = PlatformMetrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await upgrade(settings.database_url, settings.migrations_dir)
+        pool = await create_pool(settings.database_url, max_size=settings.pool_max_size)
+        try:
+            queries = PartnersQueries(pool)
+            app.state.partners_pool = pool
+            app.state.partners = AppContext(queries=queries)
+            app.state.cooperative_directory = queries  # where each cooperative is
+            yield
+        finally:
+            await pool.close()
+
+    app = FastAPI(
+        title="Gotong partner gateway",
+        version="0.1.0",
+        description="Partners, the cooperatives' consents, and the partners' event feeds.",
+        lifespan=lifespan,
+    )
+    return install_platform(
+        app, source="partners", verifier=token_verifier(settings), metrics=metrics,
+        limits=settings.edge_limits(),
+        pool=lambda: app.state.partners_pool,
+        routers=routers)
+
+
+# What each uvicorn worker builds (``python -m partners api``).
+app_from_environment = from_environment(create_app, PartnersSettings)
