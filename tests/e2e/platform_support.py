@@ -124,7 +124,8 @@ async def _seed(f: Federation, reporting: httpx.AsyncClient, partners: httpx.Asy
         answers = [await f.get(f.payments, f"/cooperatives/{cid}/members/{member_id}/savings",
                                admin),
                    await f.get(f.inventory, f"/cooperatives/{cid}/warehouses", admin),
-                   await reporting.get(f"/cooperatives/{cid}/summary", headers=admin)]
+                   await reporting.get(f"/cooperatives/{cid}/summary", headers=admin),
+                   await partners.get(f"/cooperatives/{cid}/consents", headers=admin)]
         return all(answer.status_code == 200 for answer in answers)
 
     await eventually(known_everywhere, timeout_s=60)
@@ -137,6 +138,11 @@ async def _seed(f: Federation, reporting: httpx.AsyncClient, partners: httpx.Asy
         "member_id": member_id, "principal_idr": 3_000_000, "term_months": 10,
         "interest_rate_bp_per_month": 150, "method": "flat", "penalty_bp_per_month": 200,
         "first_due_date": "2025-03-10", "applied_on": "2025-02-01"}, admin, expect=201)
+    partner = await f.post(partners, "/partners", {"name": "Bank NTT", "kind": "bank"}, office)
+    consent = await f.post(partners, f"/cooperatives/{cid}/consents", {
+        "partner_id": partner["partner_id"], "categories": ["savings"],
+        "from_date": "2025-01-01"}, admin, expect=201)
     return {"cooperative_id": cid, "member_id": member_id, "loan_id": loan["loan_id"],
+            "partner_id": partner["partner_id"], "consent_id": consent["consent_id"],
             "warehouse_id": warehouse["warehouse_id"], "product_id": product["product_id"],
             "region": PROVINCE, "region_code": REGENCY}

@@ -15,10 +15,14 @@ from fastapi import FastAPI
 from gotong_platform.auth import TokenVerifier, verifier_from_settings
 from gotong_platform.calendar import Clock, SystemClock
 from gotong_platform.db import create_pool
+from gotong_platform.eventstore import PostgresEventStore
 from gotong_platform.http.service import from_environment, install_platform
 from gotong_platform.migrations import upgrade
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
+from partners.adapters.consent_repository import PostgresConsentRepository
+from partners.adapters.partner_repository import PostgresPartnerRepository
 from partners.adapters.queries import PartnersQueries
+from partners.application.service import PartnersService
 from partners.entrypoints.api import routers
 from partners.entrypoints.consumer import GatewayConsumer
 from partners.entrypoints.deps import AppContext
@@ -32,6 +36,12 @@ def token_verifier(settings: PartnersSettings) -> TokenVerifier:
     return verifier_from_settings(key, settings.jwt_key_file,
                                   setting_prefix="GOTONG_PARTNERS_",
                                   max_lifetime=settings.max_token_lifetime())
+
+
+def _partners_service(store: PostgresEventStore, clock: Clock) -> PartnersService:
+    """The registry's use cases wired to the store's repositories."""
+    return PartnersService(partners=PostgresPartnerRepository(store),
+                           consents=PostgresConsentRepository(store), clock=clock)
 
 
 def build_consumer(settings: PartnersSettings, clock: Clock | None = None) -> GatewayConsumer:
@@ -50,9 +60,11 @@ def create_app(settings: PartnersSettings, *, clock: Clock | None = None) -> Fas
         await upgrade(settings.database_url, settings.migrations_dir)
         pool = await create_pool(settings.database_url, max_size=settings.pool_max_size)
         try:
+            store = PostgresEventStore(source="partners", topic=settings.topic, clock=clock)
             queries = PartnersQueries(pool)
             app.state.partners_pool = pool
-            app.state.partners = AppContext(queries=queries)
+            app.state.partners = AppContext(partners=_partners_service(store, clock),
+                                            queries=queries)
             app.state.cooperative_directory = queries  # where each cooperative is
             yield
         finally:

@@ -1,16 +1,23 @@
 """Every read of the partner gateway's API, as JSON-ready dicts.
 
-The same object answers the tenancy check (``gotong_platform.http.cooperative_scope``):
-where a cooperative is, read from the local members directory the consumer keeps.
+The rows are shaped as the API's schemas (``partners.entrypoints.schemas``). The same
+object answers the tenancy check (``gotong_platform.http.cooperative_scope``): where a
+cooperative is, read from the local members directory the consumer keeps.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import asyncpg
 
 from gotong_platform.directory import Directory
 
 __all__ = ["PartnersQueries"]
+
+_CONSENT = """SELECT consent_id, partner_id, cooperative_id, categories, from_date,
+    include_history, until_date, granted_at, granted_by, revoked_at, revoked_by,
+    revoke_reason, version FROM consents"""
 
 
 class PartnersQueries:
@@ -22,3 +29,27 @@ class PartnersQueries:
     async def regency_of(self, cooperative_id: str) -> str | None:
         """The cooperative's regency code; None when the directory does not know it."""
         return await Directory(self._pool).regency_of(cooperative_id)
+
+    async def partners(self) -> list[dict[str, Any]]:
+        """Every registered partner, by name."""
+        rows = await self._pool.fetch("SELECT * FROM partners ORDER BY name, partner_id")
+        return [dict(r) for r in rows]
+
+    async def partner(self, partner_id: str) -> dict[str, Any] | None:
+        row = await self._pool.fetchrow("SELECT * FROM partners WHERE partner_id = $1",
+                                        partner_id)
+        return dict(row) if row else None
+
+    async def consents(self, cooperative_id: str) -> list[dict[str, Any]]:
+        """The cooperative's consents, the newest first."""
+        rows = await self._pool.fetch(
+            f"{_CONSENT} WHERE cooperative_id = $1 ORDER BY granted_at DESC, consent_id",
+            cooperative_id)
+        return [dict(r) for r in rows]
+
+    async def consent(self, cooperative_id: str, consent_id: str) -> dict[str, Any] | None:
+        row = await self._pool.fetchrow(
+            f"{_CONSENT} WHERE cooperative_id = $1 AND consent_id = $2", cooperative_id,
+            consent_id)
+        return dict(row) if row else None
+

@@ -6,6 +6,95 @@ decided against the current state into events, and ``evolve_*`` folds events int
 Refusals are ``gotong_platform.domain`` errors whose class names the broken rule.
 """
 
+from partners.domain.codec import (
+    CONSENT_EVENTS,
+    PARTNER_EVENTS,
+    UnknownEventType,
+    consent_event_from_payload,
+    partner_event_from_payload,
+)
+from partners.domain.commands import GrantConsent, RegisterPartner, RevokeConsent
+from partners.domain.consent import (
+    Consent,
+    Fact,
+    covers,
+    evolve_consent,
+    grant_consent,
+    replay_consent,
+    revoke_consent,
+)
+from partners.domain.errors import (
+    ConsentAlreadyRevoked,
+    ConsentNotFound,
+    ConsentWindowReversed,
+    EventSequenceError,
+    InvalidContact,
+    NoCategories,
+    PartnerAlreadyRegistered,
+    PartnerNotFound,
+    RequiredFieldMissing,
+    TextTooLong,
+    TooManyContacts,
+    UnknownCategory,
+    UnknownPartner,
+)
+from partners.domain.events import (
+    ConsentEvent,
+    ConsentGranted,
+    ConsentRevoked,
+    Contact,
+    PartnerEvent,
+    PartnerRegistered,
+)
+from partners.domain.partner import (
+    MAX_CONTACTS,
+    Partner,
+    evolve_partner,
+    register_partner,
+    replay_partner,
+)
 from partners.domain.values import Category, PartnerKind
 
-__all__ = ["Category", "PartnerKind"]
+__all__ = [
+    "CONSENT_EVENTS",
+    "MAX_CONTACTS",
+    "PARTNER_EVENTS",
+    "Category",
+    "Consent",
+    "ConsentAlreadyRevoked",
+    "ConsentEvent",
+    "ConsentGranted",
+    "ConsentNotFound",
+    "ConsentRevoked",
+    "ConsentWindowReversed",
+    "Contact",
+    "EventSequenceError",
+    "Fact",
+    "GrantConsent",
+    "InvalidContact",
+    "NoCategories",
+    "Partner",
+    "PartnerAlreadyRegistered",
+    "PartnerEvent",
+    "PartnerKind",
+    "PartnerNotFound",
+    "PartnerRegistered",
+    "RegisterPartner",
+    "RequiredFieldMissing",
+    "RevokeConsent",
+    "TextTooLong",
+    "TooManyContacts",
+    "UnknownCategory",
+    "UnknownEventType",
+    "UnknownPartner",
+    "consent_event_from_payload",
+    "covers",
+    "evolve_consent",
+    "evolve_partner",
+    "grant_consent",
+    "partner_event_from_payload",
+    "register_partner",
+    "replay_consent",
+    "replay_partner",
+    "revoke_consent",
+]

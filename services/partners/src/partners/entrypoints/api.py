@@ -1,9 +1,19 @@
-"""The HTTP API of the partner gateway: its routers, in the order they are served."""
+"""The HTTP API of the partner gateway: its routers, in the order they are served.
+
+Routes translate; the domain decides. Tenancy is enforced once per router
+(``cooperative_scope``) for the cooperatives' consents. Every POST takes an
+``Idempotency-Key`` and runs its command through the platform's ``Runner``.
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
+from partners.entrypoints import consent_routes, partner_routes
+
 __all__ = ["routers"]
 
-routers: tuple[APIRouter, ...] = ()
+routers: tuple[APIRouter, ...] = (
+    partner_routes.router,
+    consent_routes.router,
+)

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 
 from gotong_platform.http import Scope, cooperative_scope
 from partners.adapters.queries import PartnersQueries
+from partners.application.service import PartnersService
 
 __all__ = ["NOT_FOUND", "AppContext", "Ctx", "ScopeDep"]
 
@@ -17,6 +18,7 @@ __all__ = ["NOT_FOUND", "AppContext", "Ctx", "ScopeDep"]
 class AppContext:
     """Built in the lifespan (``partners.main``): the use cases and the API's reads."""
 
+    partners: PartnersService
     queries: PartnersQueries
 
 
