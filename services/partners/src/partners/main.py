@@ -64,7 +64,8 @@ def create_app(settings: PartnersSettings, *, clock: Clock | None = None) -> Fas
             queries = PartnersQueries(pool)
             app.state.partners_pool = pool
             app.state.partners = AppContext(partners=_partners_service(store, clock),
-                                            queries=queries)
+                                            queries=queries,
+                                            public_base_url=settings.public_base_url)
             app.state.cooperative_directory = queries  # where each cooperative is
             yield
         finally:

@@ -20,6 +20,7 @@ class AppContext:
 
     partners: PartnersService
     queries: PartnersQueries
+    public_base_url: str  # the base of the schemas' ``$id`` and of each ``dataschema``
 
 
 async def _ctx(request: Request) -> AppContext:
