@@ -47,6 +47,46 @@ def upgrade() -> None:
     -- The delivery reads a cooperative's consents not revoked, for every event it maps.
     CREATE INDEX consents_in_force ON consents (cooperative_id) WHERE revoked_at IS NULL;
     CREATE INDEX consents_by_cooperative ON consents (cooperative_id, granted_at);
+
+    -- Every consumed event a partner contract is made from, kept for the consents granted
+    -- later with history (internal data: it never leaves as it is).
+    CREATE TABLE source_events (
+        event_id        uuid PRIMARY KEY,
+        seq             bigint GENERATED ALWAYS AS IDENTITY,
+        source          text NOT NULL,
+        event_type      text NOT NULL,
+        schema_version  integer NOT NULL,
+        category        text NOT NULL,
+        cooperative_id  text NOT NULL,
+        business_date   date NOT NULL,
+        occurred_at     timestamptz NOT NULL,
+        recorded_at     timestamptz NOT NULL,
+        data            jsonb NOT NULL
+    );
+    CREATE INDEX source_events_history ON source_events (cooperative_id, category, seq);
+
+    -- Each partner's feed: partner events (already minimised) numbered per partner. The
+    -- head row is taken and kept locked by the writer, so positions commit in order.
+    CREATE TABLE partner_feed_heads (
+        partner_id     text PRIMARY KEY,
+        last_position  bigint NOT NULL
+    );
+    CREATE TABLE partner_feed (
+        partner_id       text NOT NULL,
+        position         bigint NOT NULL,
+        event_id         uuid NOT NULL,
+        source_event_id  uuid NOT NULL,
+        type             text NOT NULL,
+        dataschema       text NOT NULL,
+        cooperative_id   text NOT NULL,
+        business_date    date NOT NULL,
+        time             timestamptz NOT NULL,
+        consent_ids      text[] NOT NULL,
+        data             jsonb NOT NULL,
+        appended_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
+        PRIMARY KEY (partner_id, position),
+        UNIQUE (partner_id, source_event_id)
+    );
     """)
 
 

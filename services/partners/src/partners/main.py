@@ -7,6 +7,8 @@ shutdown. Nothing is built at import.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -14,14 +16,18 @@ from fastapi import FastAPI
 
 from gotong_platform.auth import TokenVerifier, verifier_from_settings
 from gotong_platform.calendar import Clock, SystemClock
+from gotong_platform.contracts.partner_feed import PseudonymKey
 from gotong_platform.db import create_pool
 from gotong_platform.eventstore import PostgresEventStore
 from gotong_platform.http.service import from_environment, install_platform
 from gotong_platform.migrations import upgrade
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
 from partners.adapters.consent_repository import PostgresConsentRepository
+from partners.adapters.feed import PostgresFeeds
+from partners.adapters.mapping import ContractMapping
 from partners.adapters.partner_repository import PostgresPartnerRepository
 from partners.adapters.queries import PartnersQueries
+from partners.application.delivery import Delivery
 from partners.application.service import PartnersService
 from partners.entrypoints.api import routers
 from partners.entrypoints.consumer import GatewayConsumer
@@ -38,18 +44,38 @@ def token_verifier(settings: PartnersSettings) -> TokenVerifier:
                                   max_lifetime=settings.max_token_lifetime())
 
 
-def _partners_service(store: PostgresEventStore, clock: Clock) -> PartnersService:
-    """The registry's use cases wired to the store's repositories."""
+def pseudonym_key(settings: PartnersSettings) -> PseudonymKey:
+    """The platform secret of the partners' pseudonymous references; refused when missing."""
+    if settings.pseudonym_key is None:
+        raise ValueError("set GOTONG_PARTNERS_PSEUDONYM_KEY (base64 of 32 random bytes)")
+    try:
+        return PseudonymKey(base64.b64decode(settings.pseudonym_key.get_secret_value(),
+                                             validate=True))
+    except (binascii.Error, ValueError):
+        raise ValueError("GOTONG_PARTNERS_PSEUDONYM_KEY must be base64 of at least 32 "
+                         "bytes") from None
+
+
+def _delivery(settings: PartnersSettings) -> Delivery:
+    return Delivery(mapping=ContractMapping(pseudonym_key(settings), settings.public_base_url),
+                    feeds=PostgresFeeds())
+
+
+def _partners_service(store: PostgresEventStore, clock: Clock, delivery: Delivery
+                      ) -> PartnersService:
+    """The registry's use cases wired to the store's repositories and the delivery."""
     return PartnersService(partners=PostgresPartnerRepository(store),
-                           consents=PostgresConsentRepository(store), clock=clock)
+                           consents=PostgresConsentRepository(store), clock=clock,
+                           delivery=delivery)
 
 
 def build_consumer(settings: PartnersSettings, clock: Clock | None = None) -> GatewayConsumer:
     """The consumer's handler, wired to its adapters."""
-    return GatewayConsumer()
+    return GatewayConsumer(_delivery(settings))
 
 
 def create_app(settings: PartnersSettings, *, clock: Clock | None = None) -> FastAPI:
+    delivery = _delivery(settings)
     clock = clock or SystemClock()
     configure_logging(settings.log_level)
     configure_tracing("partners", otlp_endpoint=settings.otlp_endpoint)
@@ -63,7 +89,7 @@ def create_app(settings: PartnersSettings, *, clock: Clock | None = None) -> Fas
             store = PostgresEventStore(source="partners", topic=settings.topic, clock=clock)
             queries = PartnersQueries(pool)
             app.state.partners_pool = pool
-            app.state.partners = AppContext(partners=_partners_service(store, clock),
+            app.state.partners = AppContext(partners=_partners_service(store, clock, delivery),
                                             queries=queries,
                                             public_base_url=settings.public_base_url)
             app.state.cooperative_directory = queries  # where each cooperative is

@@ -53,3 +53,16 @@ class PartnersQueries:
             consent_id)
         return dict(row) if row else None
 
+    async def feed(self, partner_id: str, *, after: int, limit: int) -> list[dict[str, Any]]:
+        """A page of the partner's feed: the items after position ``after``, at most
+        ``limit``, of consents still in force (a revoked consent's items are withheld,
+        even those appended before the revocation that the partner had not read)."""
+        rows = await self._pool.fetch(
+            """SELECT position, event_id, type, dataschema, cooperative_id, business_date,
+                      time, data
+               FROM partner_feed f
+               WHERE partner_id = $1 AND position > $2
+                 AND EXISTS (SELECT 1 FROM consents c WHERE c.consent_id = ANY(f.consent_ids)
+                             AND c.revoked_at IS NULL)
+               ORDER BY position LIMIT $3""", partner_id, after, limit)
+        return [dict(r) for r in rows]

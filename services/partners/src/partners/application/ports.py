@@ -1,4 +1,4 @@
-"""What the gateway's use cases need from storage.
+"""What the gateway's use cases need from storage and from the contracts' mapping.
 
 Small Protocols: the composition root (``partners.main``) plugs in the PostgreSQL
 adapters of ``partners.adapters``; a unit test plugs in in-memory fakes. ``version`` is
@@ -12,9 +12,18 @@ from typing import Protocol
 
 from gotong_platform.db import DbConnection
 from gotong_platform.provenance import Provenance
-from partners.domain import Consent, ConsentEvent, Partner, PartnerEvent
+from partners.domain import (
+    Category,
+    Consent,
+    ConsentEvent,
+    Fact,
+    FeedItem,
+    Partner,
+    PartnerEvent,
+    SourceEvent,
+)
 
-__all__ = ["ConsentRepository", "PartnerRepository"]
+__all__ = ["ConsentRepository", "Feeds", "PartnerMapping", "PartnerRepository"]
 
 
 class PartnerRepository(Protocol):
@@ -42,4 +51,45 @@ class ConsentRepository(Protocol):
                    events: Sequence[ConsentEvent], provenance: Provenance,
                    ) -> tuple[Consent, int]:
         """Append ``events`` after ``version``: the state after them, and the new version."""
+        ...
+
+
+class PartnerMapping(Protocol):
+    """From internal events to partner contracts (``partners.adapters.mapping``)."""
+
+    def fact_of(self, event: SourceEvent) -> Fact | None:
+        """What a consent is checked against; None for an event no contract is made from."""
+        ...
+
+    def partner_event(self, partner_id: str, event: SourceEvent,
+                      consent_ids: tuple[str, ...]) -> FeedItem:
+        """``event`` as ``partner_id`` receives it: its category's contract, with that
+        partner's pseudonymous references."""
+        ...
+
+
+class Feeds(Protocol):
+    """The archive of mappable events and the partners' feeds (``partners.adapters.feed``)."""
+
+    async def lock_cooperative(self, conn: DbConnection, cooperative_id: str) -> None:
+        """Serialise, until the transaction ends, everything that delivers this cooperative's
+        data: the consumer's deliveries and a consent's grant or revocation."""
+        ...
+
+    async def keep(self, conn: DbConnection, event: SourceEvent, fact: Fact) -> None:
+        """Archive ``event`` (a consent granted later with history may cover it)."""
+        ...
+
+    async def history(self, conn: DbConnection, cooperative_id: str,
+                      categories: Sequence[Category]) -> list[tuple[SourceEvent, Fact]]:
+        """The archived events of the cooperative in these categories, in arrival order."""
+        ...
+
+    async def in_force(self, conn: DbConnection, cooperative_id: str) -> list[Consent]:
+        """The cooperative's consents not revoked."""
+        ...
+
+    async def append(self, conn: DbConnection, items: Sequence[FeedItem]) -> int:
+        """Append the items to their partners' feeds (an event already in a partner's feed
+        is skipped); how many were appended."""
         ...

@@ -14,6 +14,7 @@ from gotong_platform.calendar import Clock
 from gotong_platform.db import DbConnection
 from gotong_platform.ids import new_id
 from gotong_platform.provenance import Provenance
+from partners.application.delivery import Delivery
 from partners.application.ports import ConsentRepository, PartnerRepository
 from partners.domain import (
     Consent,
@@ -34,6 +35,7 @@ class PartnersService:
     partners: PartnerRepository
     consents: ConsentRepository
     clock: Clock
+    delivery: Delivery
 
     async def register_partner(self, conn: DbConnection, command: RegisterPartner,
                                provenance: Provenance) -> tuple[Partner, int]:
@@ -44,15 +46,21 @@ class PartnersService:
     async def grant_consent(self, conn: DbConnection, cooperative_id: str,
                             command: GrantConsent, provenance: Provenance
                             ) -> tuple[Consent, int]:
+        """Grant, then deliver what the consent already covers among the events the
+        gateway has seen (its history, when it includes history) in the same transaction."""
         partner, _ = await self.partners.load(conn, command.partner_id)
         events = grant_consent(partner, command, consent_id=new_id("consent"),
                                cooperative_id=cooperative_id, now=self.clock.now(),
                                actor=provenance.meta.actor)
-        return await self.consents.save(conn, None, 0, events, provenance)
+        await self.delivery.lock(conn, cooperative_id)
+        consent, version = await self.consents.save(conn, None, 0, events, provenance)
+        await self.delivery.backfill(conn, consent)
+        return consent, version
 
     async def revoke_consent(self, conn: DbConnection, cooperative_id: str, consent_id: str,
                              command: RevokeConsent, provenance: Provenance
                              ) -> tuple[Consent, int]:
+        await self.delivery.lock(conn, cooperative_id)
         state, version = await self.consents.load(conn, consent_id)
         events = revoke_consent(state, command, cooperative_id=cooperative_id,
                                 now=self.clock.now(), actor=provenance.meta.actor)

@@ -20,6 +20,7 @@ from partners.domain.consent import (
     covers,
     evolve_consent,
     grant_consent,
+    recipients,
     replay_consent,
     revoke_consent,
 )
@@ -46,6 +47,7 @@ from partners.domain.events import (
     PartnerEvent,
     PartnerRegistered,
 )
+from partners.domain.feed import FeedItem, SourceEvent
 from partners.domain.partner import (
     MAX_CONTACTS,
     Partner,
@@ -70,6 +72,7 @@ __all__ = [
     "Contact",
     "EventSequenceError",
     "Fact",
+    "FeedItem",
     "GrantConsent",
     "InvalidContact",
     "NoCategories",
@@ -82,6 +85,7 @@ __all__ = [
     "RegisterPartner",
     "RequiredFieldMissing",
     "RevokeConsent",
+    "SourceEvent",
     "TextTooLong",
     "TooManyContacts",
     "UnknownCategory",
@@ -93,6 +97,7 @@ __all__ = [
     "evolve_partner",
     "grant_consent",
     "partner_event_from_payload",
+    "recipients",
     "register_partner",
     "replay_consent",
     "replay_partner",

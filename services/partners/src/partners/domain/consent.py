@@ -38,6 +38,7 @@ __all__ = [
     "covers",
     "evolve_consent",
     "grant_consent",
+    "recipients",
     "replay_consent",
     "revoke_consent",
 ]
@@ -86,6 +87,16 @@ def covers(consent: Consent, fact: Fact) -> bool:
     if not consent.include_history and fact.recorded_at < consent.granted_at:
         return False
     return consent.revoked_at is None or fact.recorded_at < consent.revoked_at
+
+
+def recipients(consents: Iterable[Consent], fact: Fact) -> dict[str, tuple[str, ...]]:
+    """The partners that may receive ``fact`` now, each with the consents that let it (in
+    id order): only consents in force count, whatever their window says."""
+    found: dict[str, list[str]] = {}
+    for consent in consents:
+        if consent.active and covers(consent, fact):
+            found.setdefault(consent.partner_id, []).append(consent.consent_id)
+    return {partner: tuple(sorted(ids)) for partner, ids in sorted(found.items())}
 
 
 # --- deciders ------------------------------------------------------------------

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from partners.entrypoints import consent_routes, partner_routes, schema_routes
+from partners.entrypoints import consent_routes, feed_routes, partner_routes, schema_routes
 
 __all__ = ["routers"]
 
 routers: tuple[APIRouter, ...] = (
     partner_routes.router,
     consent_routes.router,
+    feed_routes.router,
     schema_routes.router,
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -98,3 +98,25 @@ class ConsentOut(BaseModel):
                    until_date=c.until_date, granted_at=c.granted_at, granted_by=c.granted_by,
                    revoked_at=c.revoked_at, revoked_by=c.revoked_by,
                    revoke_reason=c.revoke_reason, version=version)
+
+
+class FeedItemOut(BaseModel):
+    """One partner event: a CloudEvent in structured JSON mode, with its feed position."""
+
+    specversion: Literal["1.0"]
+    id: str = Field(description="the partner event's id (its own for each partner)")
+    source: str
+    type: str = Field(examples=["gotong.partner.savings.SavingsMovement.v1"])
+    time: datetime = Field(description="when the fact occurred")
+    dataschema: str = Field(description="the URL of the data's JSON Schema (its $id)")
+    datacontenttype: Literal["application/json"]
+    subject: str = Field(description="the cooperative the fact belongs to")
+    cooperativeid: str
+    businessdate: date
+    position: int = Field(description="pass the last one read as ?after= for the next page")
+    data: dict[str, Any]
+
+
+class FeedPage(BaseModel):
+    items: list[FeedItemOut]
+    next_after: int = Field(description="the cursor of the next page (?after=)")
