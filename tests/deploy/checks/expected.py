@@ -59,6 +59,12 @@ CONSUMERS = {
 }
 # Service -> processes beyond the API and the outbox relay that every service has.
 EXTRA_PROCESSES = {service: ("consumer",) for service in CONSUMERS}
+EXTRA_PROCESSES["partners"] = ("consumer", "webhooks")
+# The processes that talk to Kafka (and so log in as the service's KafkaUser).
+KAFKA_PROCESSES = frozenset({"relay", "consumer"})
+# Who may leave the namespace, through the cluster's egress proxy: the partners' webhooks.
+EGRESS_PROXY = ("egress", 3128)
+EGRESS_PROXY_PROCESSES = frozenset({("partners", "webhooks")})
 # Every service publishes through its outbox (reporting: SHU calculations).
 WITHOUT_RELAY: frozenset[str] = frozenset()
 # The settings' default relay_metrics_port of each service's relay process endpoint.

@@ -626,7 +626,7 @@ def test_the_bodies_are_valid_for_the_services_schemas() -> None:
 
 def test_make_run_starts_every_role_once_on_its_own_ports(tmp_path: Any) -> None:
     names = [s.name for s in SERVICES]
-    assert len(names) == len(set(names)) == 14
+    assert len(names) == len(set(names)) == 15
     for service in ("members", "inventory", "payments", "reporting", "partners"):
         assert f"{service}-api" in names
     apis = {s.name: s.port for s in SERVICES if s.port is not None}
@@ -653,6 +653,10 @@ def test_make_run_starts_every_role_once_on_its_own_ports(tmp_path: Any) -> None
     assert env["GOTONG_PARTNERS_PSEUDONYM_KEY"] == "a2V5"
     assert env["GOTONG_PARTNERS_CONSUMER_METRICS_PORT"] == "9105"
     assert "GOTONG_PARTNERS_NIK_KEY" not in env
+    assert "GOTONG_PARTNERS_WEBHOOK_ALLOW_HTTP" not in env
+    api = next(s for s in SERVICES if s.name == "partners-api")
+    env = service_env(api, settings, Paths(tmp_path), "nik", base={})
+    assert env["GOTONG_PARTNERS_WEBHOOK_ALLOW_HTTP"] == "true"  # development only
 
 
 def test_each_process_is_its_service_module_and_role_with_the_services_settings() -> None:

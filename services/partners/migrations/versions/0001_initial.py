@@ -87,6 +87,32 @@ def upgrade() -> None:
         PRIMARY KEY (partner_id, position),
         UNIQUE (partner_id, source_event_id)
     );
+
+    -- Where each partner wants its feed pushed (Standard Webhooks), and how far it got.
+    -- The secret lives here and in no event: it must be replaceable.
+    CREATE TABLE webhook_endpoints (
+        partner_id          text PRIMARY KEY,
+        url                 text NOT NULL,
+        secret              text NOT NULL,
+        enabled             boolean NOT NULL,
+        delivered_position  bigint NOT NULL,
+        failures            integer NOT NULL,
+        failing_since       timestamptz,
+        next_attempt_at     timestamptz,  -- NULL: due now
+        last_error          text,
+        updated_at          timestamptz NOT NULL
+    );
+    -- Every attempt, accepted or not: the partner's delivery log.
+    CREATE TABLE webhook_attempts (
+        attempt_id    bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        partner_id    text NOT NULL,
+        position      bigint NOT NULL,
+        webhook_id    uuid NOT NULL,
+        attempted_at  timestamptz NOT NULL,
+        status        integer,
+        error         text
+    );
+    CREATE INDEX webhook_attempts_by_partner ON webhook_attempts (partner_id, attempt_id);
     """)
 
 

@@ -12,6 +12,7 @@ import binascii
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import httpx
 from fastapi import FastAPI
 
 from gotong_platform.auth import TokenVerifier, verifier_from_settings
@@ -27,14 +28,17 @@ from partners.adapters.feed import PostgresFeeds
 from partners.adapters.mapping import ContractMapping
 from partners.adapters.partner_repository import PostgresPartnerRepository
 from partners.adapters.queries import PartnersQueries
+from partners.adapters.webhook_sender import HttpWebhookSender
+from partners.adapters.webhooks import PostgresWebhookStore
 from partners.application.delivery import Delivery
 from partners.application.service import PartnersService
+from partners.application.webhooks import WebhookDispatch, WebhookSubscriptions
 from partners.entrypoints.api import routers
 from partners.entrypoints.consumer import GatewayConsumer
 from partners.entrypoints.deps import AppContext
 from partners.settings import PartnersSettings
 
-__all__ = ["build_consumer", "create_app", "token_verifier"]
+__all__ = ["build_consumer", "build_dispatch", "create_app", "token_verifier"]
 
 
 def token_verifier(settings: PartnersSettings) -> TokenVerifier:
@@ -74,6 +78,18 @@ def build_consumer(settings: PartnersSettings, clock: Clock | None = None) -> Ga
     return GatewayConsumer(_delivery(settings))
 
 
+def build_dispatch(settings: PartnersSettings, store: PostgresWebhookStore,
+                   client: httpx.AsyncClient, clock: Clock | None = None,
+                   wire_clock: Clock | None = None) -> WebhookDispatch:
+    """One pass of the webhook dispatcher, wired: ``clock`` schedules the retries;
+    ``wire_clock`` stamps each request and is the real time unless a test says otherwise
+    (a receiver compares it with its own clock)."""
+    return WebhookDispatch(
+        store=store,
+        sender=HttpWebhookSender(client, wire_clock or SystemClock()),
+        clock=clock or SystemClock(), batch=settings.webhook_batch)
+
+
 def create_app(settings: PartnersSettings, *, clock: Clock | None = None) -> FastAPI:
     delivery = _delivery(settings)
     clock = clock or SystemClock()
@@ -89,8 +105,11 @@ def create_app(settings: PartnersSettings, *, clock: Clock | None = None) -> Fas
             store = PostgresEventStore(source="partners", topic=settings.topic, clock=clock)
             queries = PartnersQueries(pool)
             app.state.partners_pool = pool
+            webhooks = WebhookSubscriptions(
+                partners=PostgresPartnerRepository(store), store=PostgresWebhookStore(pool),
+                clock=clock, allow_http=settings.webhook_allow_http)
             app.state.partners = AppContext(partners=_partners_service(store, clock, delivery),
-                                            queries=queries,
+                                            queries=queries, webhooks=webhooks,
                                             public_base_url=settings.public_base_url)
             app.state.cooperative_directory = queries  # where each cooperative is
             yield

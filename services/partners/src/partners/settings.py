@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from gotong_platform.settings import ServiceSettings
@@ -35,6 +35,13 @@ class PartnersSettings(ServiceSettings):
     # Where partners reach this API: the base of the schemas' resolvable ``$id`` URLs
     # and of every partner event's ``dataschema``.
     public_base_url: str = "http://127.0.0.1:8005"
+    # Signed webhooks (``python -m partners webhooks``): plain http sinks only in
+    # development (make run); each attempt's timeout; how often the dispatcher looks for
+    # new events; how many of a partner's events one pass sends at most.
+    webhook_allow_http: bool = False
+    webhook_timeout_s: float = Field(default=10.0, gt=0, le=60)
+    webhook_poll_s: float = Field(default=1.0, gt=0)
+    webhook_batch: int = Field(default=100, ge=1, le=1000)
     # Prometheus endpoint of the consumer process (lag, processed, dead-lettered).
     consumer_metrics_port: int = 9105
     consumer_metrics_host: str = "127.0.0.1"  # 0.0.0.0 in a pod, so Prometheus can scrape

@@ -5,7 +5,7 @@
 
 The services: members (API 8001, relay), inventory (API 8002, relay, consumer), payments
 (API 8003, relay, consumer), reporting (consumer, API 8004, relay: it publishes the SHU
-engine's events) and the partner gateway (API 8005, relay, consumer). The same processes
+engine's events) and the partner gateway (API 8005, relay, consumer, webhooks). The same processes
 as the production manifests' Deployments (a test compares them). The consumers serve their
 Prometheus metrics on 9102 (inventory), 9103 (payments), 9104 (reporting) and 9105
 (partners).
@@ -101,6 +101,8 @@ class Service:
     nik_key: bool = False
     metrics_port: int | None = None  # a consumer's Prometheus endpoint
     pseudonym_key: bool = False  # the partner gateway's key of pseudonymous references
+    # Settings that hold only on a developer's machine (e.g. webhooks to plain http).
+    development: tuple[tuple[str, str], ...] = ()
 
     @property
     def health_url(self) -> str | None:
@@ -108,13 +110,15 @@ class Service:
 
 
 def _process(service: str, role: str, *, port: int | None = None, nik_key: bool = False,
-             metrics_port: int | None = None, pseudonym_key: bool = False) -> Service:
+             metrics_port: int | None = None, pseudonym_key: bool = False,
+             development: tuple[tuple[str, str], ...] = ()) -> Service:
     """One process of ``service``, ``python -m <service> <role>`` (an API on ``port``),
     with the service's settings prefix and database."""
     args = ("-m", service, role, *(() if port is None else ("--port", str(port))))
     return Service(f"{service}-{role}", args, f"GOTONG_{service.upper()}_", f"gotong_{service}",
                    port=port, nik_key=nik_key, metrics_port=metrics_port,
-                   pseudonym_key=pseudonym_key)
+                   pseudonym_key=pseudonym_key,
+                   development=tuple((f"GOTONG_{service.upper()}_{k}", v) for k, v in development))
 
 
 SERVICES: tuple[Service, ...] = (
@@ -132,9 +136,12 @@ SERVICES: tuple[Service, ...] = (
     # would wait there and never reach gotong.reporting.events.
     _process("reporting", "relay"),
     # The partner gateway: the only way data leaves the platform.
-    _process("partners", "api", port=PARTNERS_PORT, pseudonym_key=True),
+    # Locally, a partner's webhook may be a plain http endpoint on this machine.
+    _process("partners", "api", port=PARTNERS_PORT, pseudonym_key=True,
+             development=(("WEBHOOK_ALLOW_HTTP", "true"),)),
     _process("partners", "relay"),
     _process("partners", "consumer", metrics_port=PARTNERS_METRICS_PORT, pseudonym_key=True),
+    _process("partners", "webhooks"),
 )
 
 
@@ -294,6 +301,7 @@ def service_env(
         env[f"{p}NIK_KEY"] = nik_key
     if service.metrics_port is not None:
         env[f"{p}CONSUMER_METRICS_PORT"] = str(service.metrics_port)
+    env.update(service.development)
     if service.pseudonym_key:  # created by ensure_secrets
         env[f"{p}PSEUDONYM_KEY"] = paths.pseudonym_key.read_text("ascii").strip()
     return env

@@ -8,6 +8,7 @@ always the number of events in the stream: the expected version of the next appe
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 from gotong_platform.db import DbConnection
@@ -17,13 +18,18 @@ from partners.domain import (
     Consent,
     ConsentEvent,
     Fact,
+    Failure,
     FeedItem,
     Partner,
     PartnerEvent,
+    PendingEvent,
+    SendOutcome,
     SourceEvent,
+    WebhookEndpoint,
 )
 
-__all__ = ["ConsentRepository", "Feeds", "PartnerMapping", "PartnerRepository"]
+__all__ = ["ConsentRepository", "Feeds", "PartnerMapping", "PartnerRepository",
+           "WebhookSender", "WebhookStore"]
 
 
 class PartnerRepository(Protocol):
@@ -93,3 +99,38 @@ class Feeds(Protocol):
         """Append the items to their partners' feeds (an event already in a partner's feed
         is skipped); how many were appended."""
         ...
+
+
+class WebhookStore(Protocol):
+    """The partners' webhook endpoints, their pending events and the delivery log
+    (``partners.adapters.webhooks``)."""
+
+    async def set_endpoint(self, conn: DbConnection, partner_id: str, url: str, secret: str,
+                           from_position: int | None, now: datetime) -> WebhookEndpoint:
+        """Set (or replace) the partner's endpoint, enabled, with a new secret; delivery
+        resumes after ``from_position`` (None: where it stood, 0 for a new endpoint)."""
+        ...
+
+    async def due(self, now: datetime) -> list[WebhookEndpoint]:
+        """The enabled endpoints whose next attempt is due."""
+        ...
+
+    async def pending(self, partner_id: str, after: int, limit: int) -> list[PendingEvent]:
+        """The partner's feed after ``after`` (consents in force only), oldest first."""
+        ...
+
+    async def delivered(self, partner_id: str, event: PendingEvent, outcome: SendOutcome,
+                        now: datetime) -> None:
+        """Record the accepted event: the delivery moves past it, the failures reset."""
+        ...
+
+    async def failed(self, partner_id: str, event: PendingEvent, outcome: SendOutcome,
+                     failure: Failure, now: datetime) -> None:
+        """Record the failed attempt and when to try again (or that the endpoint is off)."""
+        ...
+
+
+class WebhookSender(Protocol):
+    """Pushes one signed event to an endpoint (``partners.adapters.webhook_sender``)."""
+
+    async def send(self, url: str, secret: str, event: PendingEvent) -> SendOutcome: ...

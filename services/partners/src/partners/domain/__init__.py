@@ -30,6 +30,7 @@ from partners.domain.errors import (
     ConsentWindowReversed,
     EventSequenceError,
     InvalidContact,
+    InvalidWebhookUrl,
     NoCategories,
     PartnerAlreadyRegistered,
     PartnerNotFound,
@@ -38,6 +39,7 @@ from partners.domain.errors import (
     TooManyContacts,
     UnknownCategory,
     UnknownPartner,
+    WebhookNotFound,
 )
 from partners.domain.events import (
     ConsentEvent,
@@ -56,6 +58,15 @@ from partners.domain.partner import (
     replay_partner,
 )
 from partners.domain.values import Category, PartnerKind
+from partners.domain.webhook import (
+    Failure,
+    PendingEvent,
+    SendOutcome,
+    WebhookEndpoint,
+    after_failure,
+    retry_delay,
+    sink_url,
+)
 
 __all__ = [
     "CONSENT_EVENTS",
@@ -72,9 +83,11 @@ __all__ = [
     "Contact",
     "EventSequenceError",
     "Fact",
+    "Failure",
     "FeedItem",
     "GrantConsent",
     "InvalidContact",
+    "InvalidWebhookUrl",
     "NoCategories",
     "Partner",
     "PartnerAlreadyRegistered",
@@ -82,15 +95,20 @@ __all__ = [
     "PartnerKind",
     "PartnerNotFound",
     "PartnerRegistered",
+    "PendingEvent",
     "RegisterPartner",
     "RequiredFieldMissing",
     "RevokeConsent",
+    "SendOutcome",
     "SourceEvent",
     "TextTooLong",
     "TooManyContacts",
     "UnknownCategory",
     "UnknownEventType",
     "UnknownPartner",
+    "WebhookEndpoint",
+    "WebhookNotFound",
+    "after_failure",
     "consent_event_from_payload",
     "covers",
     "evolve_consent",
@@ -101,5 +119,7 @@ __all__ = [
     "register_partner",
     "replay_consent",
     "replay_partner",
+    "retry_delay",
     "revoke_consent",
+    "sink_url",
 ]

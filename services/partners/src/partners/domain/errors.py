@@ -17,6 +17,7 @@ __all__ = [
     "ConsentWindowReversed",
     "EventSequenceError",
     "InvalidContact",
+    "InvalidWebhookUrl",
     "NoCategories",
     "PartnerAlreadyRegistered",
     "PartnerNotFound",
@@ -25,6 +26,7 @@ __all__ = [
     "TooManyContacts",
     "UnknownCategory",
     "UnknownPartner",
+    "WebhookNotFound",
 ]
 
 
@@ -78,6 +80,16 @@ class ConsentNotFound(NotFound):
 
 class ConsentAlreadyRevoked(RuleViolated):
     code = "consent-already-revoked"
+
+
+class InvalidWebhookUrl(InvalidInput):
+    """A webhook sink that is not an absolute https URL (http only in development)."""
+
+    code = "invalid-webhook-url"
+
+
+class WebhookNotFound(NotFound):
+    code = "webhook-not-found"
 
 
 class EventSequenceError(RuntimeError):

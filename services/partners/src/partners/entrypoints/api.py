@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from partners.entrypoints import consent_routes, feed_routes, partner_routes, schema_routes
+from partners.entrypoints import (
+    consent_routes,
+    feed_routes,
+    partner_routes,
+    schema_routes,
+    webhook_routes,
+)
 
 __all__ = ["routers"]
 
@@ -17,5 +23,6 @@ routers: tuple[APIRouter, ...] = (
     partner_routes.router,
     consent_routes.router,
     feed_routes.router,
+    webhook_routes.router,
     schema_routes.router,
 )

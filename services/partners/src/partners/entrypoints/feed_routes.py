@@ -13,7 +13,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 
 from gotong_platform.auth import Action
-from gotong_platform.contracts.partner_feed import PARTNER_EVENT_SOURCE
 from gotong_platform.http import PrincipalDep, require_action
 from partners.entrypoints import schemas as s
 from partners.entrypoints.deps import Ctx
@@ -31,10 +30,5 @@ async def feed(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> dict[str, Any]:
     """The partner's events after position ``after``, oldest first."""
-    rows = await ctx.queries.feed(principal.subject, after=after, limit=limit)
-    items = [{"specversion": "1.0", "id": str(r["event_id"]), "source": PARTNER_EVENT_SOURCE,
-              "type": r["type"], "time": r["time"], "dataschema": r["dataschema"],
-              "datacontenttype": "application/json", "subject": r["cooperative_id"],
-              "cooperativeid": r["cooperative_id"], "businessdate": r["business_date"],
-              "position": r["position"], "data": r["data"]} for r in rows]
+    items = await ctx.queries.feed(principal.subject, after=after, limit=limit)
     return {"items": items, "next_after": items[-1]["position"] if items else after}

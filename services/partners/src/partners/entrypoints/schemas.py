@@ -120,3 +120,39 @@ class FeedItemOut(BaseModel):
 class FeedPage(BaseModel):
     items: list[FeedItemOut]
     next_after: int = Field(description="the cursor of the next page (?after=)")
+
+
+class WebhookIn(_In):
+    url: str = Field(max_length=2000, examples=["https://bank.example/gotong/events"],
+                     description="https (plain http only in development)")
+    from_position: int | None = Field(
+        default=None, ge=0, le=2**62,
+        description="push the events after this feed position (a replay); left out: where "
+                    "the delivery stood, or from the start for a new endpoint")
+
+
+class WebhookSetOut(BaseModel):
+    url: str
+    secret: str = Field(description="whsec_...: the signing secret, shown this once")
+    enabled: bool
+    delivered_position: int
+
+
+class WebhookAttemptOut(BaseModel):
+    position: int
+    webhook_id: str
+    attempted_at: datetime
+    status: int | None = Field(description="the endpoint's HTTP status; none: no answer")
+    error: str | None
+
+
+class WebhookOut(BaseModel):
+    url: str
+    enabled: bool = Field(description="false once it failed for three days; set it again")
+    delivered_position: int
+    failures: int = Field(description="consecutive failed attempts at the next event")
+    failing_since: datetime | None
+    next_attempt_at: datetime | None
+    last_error: str | None
+    updated_at: datetime
+    attempts: list[WebhookAttemptOut]
