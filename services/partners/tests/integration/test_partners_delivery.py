@@ -4,6 +4,7 @@ after a revocation, and nothing outside their partner contracts."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import Sequence
@@ -30,6 +31,7 @@ from partners_support import (
 )
 
 from gotong_platform.ids import new_id
+from partners.entrypoints.consumer import source_event
 
 pytestmark = pytest.mark.integration
 
@@ -177,3 +179,30 @@ async def test_a_consent_without_history_starts_at_its_grant_and_one_with_it_bac
     ids = {i["id"] for p in (without, with_history) for i in (await gateway.feed(p))["items"]}
     assert len(ids) == 3  # each partner's event has its own id
     assert all(uuid.UUID(i) for i in ids)
+
+
+async def test_a_grant_waits_for_a_delivery_in_flight_and_then_covers_its_event(
+    gateway: Gateway,
+) -> None:
+    """The event a consumer transaction is delivering while the grant arrives: that
+    transaction read no consent, and the grant's backfill cannot see its uncommitted
+    archive row. The cooperative's lock makes the grant wait for it, so the event is
+    delivered once, not lost between the two."""
+    api = gateway.api
+    coop, member = new_id("cooperative"), new_id("member")
+    await gateway.send(consumed(registered(coop), stream_id=coop))
+    bank = await register(api, "Bank Ende", "bank")
+    in_flight = deposit(coop, member)  # recorded after the grant's instant: it is covered
+
+    async with api.pool.acquire() as conn:
+        transaction = conn.transaction()
+        await transaction.start()
+        assert await api.gateway.delivery.deliver(conn, source_event(in_flight)) == 0
+        granting = asyncio.create_task(grant(api, coop, bank, ["savings"]))
+        await asyncio.sleep(0.5)
+        assert not granting.done()  # waiting for the delivery's transaction
+        await transaction.commit()
+    await granting
+
+    items = (await gateway.feed(bank))["items"]
+    assert [i["data"]["amount_idr"] for i in items] == [50_000]
