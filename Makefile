@@ -9,7 +9,8 @@ UV := .tools/bin/uv
 PY := .venv/bin/python
 STACK := .venv/bin/gotong-stack
 SRC_DIRS := shared/src tools/devstack/src tools/testing/src services/members/src \
-            services/inventory/src services/payments/src services/reporting/src
+            services/inventory/src services/payments/src services/reporting/src \
+            services/partners/src
 
 .PHONY: help setup up down status lint typecheck test test-unit run stop bench browser
 

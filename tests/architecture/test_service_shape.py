@@ -26,14 +26,14 @@ from gotong_platform.domain import DomainError
 
 pytestmark = pytest.mark.unit
 
-SERVICES = ("members", "inventory", "payments", "reporting")
+SERVICES = ("members", "inventory", "payments", "reporting", "partners")
 # The services whose domain has one ``errors`` module, and how many rules each names at least.
-ERROR_COUNTS = {"members": 20, "inventory": 40, "payments": 25}
+ERROR_COUNTS = {"members": 20, "inventory": 40, "payments": 25, "partners": 8}
 # The money domains. Reporting's report figures format ratios with Decimal, so it is not one.
 MONEY_DOMAINS = ("members", "inventory", "payments")
 # Reporting's routes also serve the dashboard's files and the SHU queries of their own
 # adapters' subpackage; the three others read through their one adapters/queries.py.
-ONE_QUERIES_MODULE = ("members", "inventory", "payments")
+ONE_QUERIES_MODULE = ("members", "inventory", "payments", "partners")
 
 DRIVERS = ("asyncpg", "aiokafka")
 IO_LIBRARIES = (*DRIVERS, "fastapi", "starlette", "httpx", "uvicorn")

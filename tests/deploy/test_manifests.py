@@ -102,7 +102,8 @@ def test_dev_is_small() -> None:
 
 def test_every_service_but_members_runs_a_consumer(docs: list[Doc]) -> None:
     consumers = {checks.name_of(d) for d in checks.consumers_of(docs)}
-    assert consumers == {"inventory-consumer", "payments-consumer", "reporting-consumer"}
+    assert consumers == {"inventory-consumer", "payments-consumer", "reporting-consumer",
+                         "partners-consumer"}
 
 
 def test_make_run_starts_the_processes_production_runs(docs: list[Doc]) -> None:
@@ -502,6 +503,27 @@ def relay_unreachable_by_prometheus(docs: list[Doc]) -> None:
     rule["ports"] = [{"port": 8000, "protocol": "TCP"}]
 
 
+def egress_proxy_rule(docs: list[Doc]) -> Doc:
+    (rule,) = [r for r in find(docs, "NetworkPolicy", "partners-webhooks")["spec"]["egress"]
+               if r["to"][0].get("namespaceSelector", {}).get("matchLabels", {}).get(
+                   "kubernetes.io/metadata.name") == "egress"]
+    return rule
+
+
+def relay_leaves_through_the_egress_proxy(docs: list[Doc]) -> None:
+    rule = copy.deepcopy(egress_proxy_rule(docs))
+    find(docs, "NetworkPolicy", "members-relay")["spec"]["egress"].append(rule)
+
+
+def webhooks_reach_the_proxy_on_any_port(docs: list[Doc]) -> None:
+    egress_proxy_rule(docs)["ports"].append({"port": 443, "protocol": "TCP"})
+
+
+def webhooks_admitted_to_kafka(docs: list[Doc]) -> None:
+    find(docs, "Deployment", "partners-webhooks")["spec"]["template"]["metadata"]["labels"][
+        "gotong.io/kafka-client"] = "true"
+
+
 def schema(docs: list[Doc]) -> list[str]:
     return checks.schema_problems(docs, KUBERNETES_VERSIONS[0])
 
@@ -563,6 +585,9 @@ BREAKAGES: list[tuple[Breakage, Callable[[list[Doc]], list[str]]]] = [
     (relay_open_ingress, checks.network_problems),
     (relay_unreachable_by_prometheus, checks.network_problems),
     (relay_isolated_from_prometheus, checks.network_problems),
+    (relay_leaves_through_the_egress_proxy, checks.network_problems),
+    (webhooks_reach_the_proxy_on_any_port, checks.network_problems),
+    (webhooks_admitted_to_kafka, checks.network_problems),
 ]
 
 

@@ -90,9 +90,12 @@ def _fuzz(platform: Platform, service: Service, loop: asyncio.AbstractEventLoop
 
 
 def _token(platform: Platform, operation: schemathesis.APIOperation) -> str:
-    """A coop_admin of the seeded cooperative under its path, else a federation admin;
-    one subject per operation, so no operation's requests rate-limit another's."""
+    """A coop_admin of the seeded cooperative under its path, the seeded partner on its
+    own feed, else a federation admin; one subject per operation, so no operation's
+    requests rate-limit another's."""
     subject = f"oa-{operation.method}-{operation.path}"
+    if operation.path.startswith("/partner/"):
+        return platform.token(Role.PARTNER, platform.ids["partner_id"])
     if "{cooperative_id}" in operation.path:
         return platform.token(Role.COOP_ADMIN, subject)
     return platform.token(Role.FEDERATION_ADMIN, subject)

@@ -14,7 +14,13 @@ from .docs import (
     service_and_process,
     setting,
 )
-from .expected import CLIENT_OPERATIONS, CONSUMERS, DEAD_LETTER_SUFFIX, SERVICES
+from .expected import (
+    CLIENT_OPERATIONS,
+    CONSUMERS,
+    DEAD_LETTER_SUFFIX,
+    KAFKA_PROCESSES,
+    SERVICES,
+)
 from .kafka import topics_by_name
 
 
@@ -123,7 +129,7 @@ def credential_problems(docs: list[Doc], users: dict[str, Doc]) -> list[str]:
     problems = []
     for deployment in of_kind(docs, "Deployment"):
         service, process = service_and_process(deployment)
-        if process == "api":
+        if process not in KAFKA_PROCESSES:
             continue
         prefix = f"GOTONG_{service.upper()}_KAFKA_SASL"
         for container in containers(deployment):

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 NAMESPACE = "gotong"
-SERVICES = ("members", "inventory", "payments", "reporting")
+SERVICES = ("members", "inventory", "payments", "reporting", "partners")
 IMAGE_REPOSITORY = "ghcr.io/gotong"
 API_PORT = 8000
 MEMORY_LIMIT_MAX = 256 * 2**20
@@ -50,13 +50,26 @@ CONSUMERS = {
         topics_field="topics",
         metrics_port=9104,
     ),
+    "partners": ConsumerSpec(
+        group="gotong.partners.gateway",
+        topics=(MEMBERS_EVENTS, INVENTORY_EVENTS, PAYMENTS_EVENTS),
+        topics_field="consumed_topics",
+        metrics_port=9105,
+    ),
 }
 # Service -> processes beyond the API and the outbox relay that every service has.
 EXTRA_PROCESSES = {service: ("consumer",) for service in CONSUMERS}
+EXTRA_PROCESSES["partners"] = ("consumer", "webhooks")
+# The processes that talk to Kafka (and so log in as the service's KafkaUser).
+KAFKA_PROCESSES = frozenset({"relay", "consumer"})
+# Who may leave the namespace, through the cluster's egress proxy: the partners' webhooks.
+EGRESS_PROXY = ("egress", 3128)
+EGRESS_PROXY_PROCESSES = frozenset({("partners", "webhooks")})
 # Every service publishes through its outbox (reporting: SHU calculations).
 WITHOUT_RELAY: frozenset[str] = frozenset()
 # The settings' default relay_metrics_port of each service's relay process endpoint.
-RELAY_METRICS_PORTS = {"members": 9111, "inventory": 9112, "payments": 9113, "reporting": 9114}
+RELAY_METRICS_PORTS = {"members": 9111, "inventory": 9112, "payments": 9113, "reporting": 9114,
+                       "partners": 9115}
 # Every domain topic some consumer reads (each needs its dead-letter topic).
 CONSUMED_TOPICS = tuple(sorted({t for spec in CONSUMERS.values() for t in spec.topics}))
 DEAD_LETTER_SUFFIX = ".dlt"

@@ -16,8 +16,11 @@ from .docs import (
 from .expected import (
     API_PORT,
     CONSUMERS,
+    EGRESS_PROXY,
+    EGRESS_PROXY_PROCESSES,
     INFRA_EGRESS,
     INGRESS_NAMESPACES,
+    KAFKA_PROCESSES,
     METRICS_NAMESPACES,
     RELAY_METRICS_PORTS,
 )
@@ -41,6 +44,8 @@ def peer_kind(peer: Doc, service: str, docs: list[Doc]) -> str | None:
     names = (namespace or {}).get("matchLabels", {}).get("kubernetes.io/metadata.name")
     if names in INFRA_EGRESS and pods is not None:
         return f"infra:{names}"
+    if names == EGRESS_PROXY[0] and pods is not None:
+        return "egress-proxy"
     return None
 
 
@@ -57,13 +62,20 @@ def egress_problems(policy: Doc, service: str, process: str, docs: list[Doc]) ->
                 problems.append(f"{ref(policy)}: egress to {peer} is not allowed")
                 continue
             kinds.add(kind)
+            if kind == "egress-proxy":
+                if (service, process) not in EGRESS_PROXY_PROCESSES:
+                    problems.append(f"{ref(policy)}: only {sorted(EGRESS_PROXY_PROCESSES)} may "
+                                    "leave through the egress proxy")
+                if any(port.get("port") != EGRESS_PROXY[1] for port in ports):
+                    problems.append(f"{ref(policy)}: egress proxy beyond port {EGRESS_PROXY[1]}")
             if kind.startswith("infra:"):
                 allowed = INFRA_EGRESS[kind.removeprefix("infra:")]
                 if any(port.get("port") not in allowed for port in ports):
                     problems.append(f"{ref(policy)}: egress to {kind} beyond ports {allowed}")
-    wanted = {"own-db"} | ({"kafka"} if process != "api" else set())
-    if "kafka" in kinds and process == "api":
-        problems.append(f"{ref(policy)}: the API reaches Kafka (only relays/consumers should)")
+    wanted = {"own-db"} | ({"kafka"} if process in KAFKA_PROCESSES else set())
+    if "kafka" in kinds and process not in KAFKA_PROCESSES:
+        problems.append(f"{ref(policy)}: a {process} reaches Kafka (only relays/consumers "
+                        "should)")
     if not wanted <= kinds:
         problems.append(f"{ref(policy)}: egress lacks {sorted(wanted - kinds)}")
     return problems
@@ -139,8 +151,8 @@ def network_problems(docs: list[Doc]) -> list[str]:
             problems += egress_problems(policy, service, process, docs)
         if kafka_selectors is not None:
             admitted = any(selector_matches(s, labels) for s in kafka_selectors)
-            if process == "api" and admitted:
-                problems.append(f"{ref(deployment)}: the brokers' policy admits an API")
-            if process != "api" and not admitted:
+            if process not in KAFKA_PROCESSES and admitted:
+                problems.append(f"{ref(deployment)}: the brokers' policy admits a {process}")
+            if process in KAFKA_PROCESSES and not admitted:
                 problems.append(f"{ref(deployment)}: the brokers' policy keeps it out of Kafka")
     return problems

@@ -626,15 +626,15 @@ def test_the_bodies_are_valid_for_the_services_schemas() -> None:
 
 def test_make_run_starts_every_role_once_on_its_own_ports(tmp_path: Any) -> None:
     names = [s.name for s in SERVICES]
-    assert len(names) == len(set(names)) == 11
-    for service in ("members", "inventory", "payments", "reporting"):
+    assert len(names) == len(set(names)) == 15
+    for service in ("members", "inventory", "payments", "reporting", "partners"):
         assert f"{service}-api" in names
     apis = {s.name: s.port for s in SERVICES if s.port is not None}
     assert apis == {"members-api": 8001, "inventory-api": 8002, "payments-api": 8003,
-                    "reporting-api": 8004}
+                    "reporting-api": 8004, "partners-api": 8005}
     metrics = {s.name: s.metrics_port for s in SERVICES if s.metrics_port is not None}
     assert metrics == {"inventory-consumer": 9102, "payments-consumer": 9103,
-                       "reporting-consumer": 9104}
+                       "reporting-consumer": 9104, "partners-consumer": 9105}
     settings = Settings(stack_root=tmp_path, cache_dir=tmp_path, pg_port=55432,
                         kafka_version="4.4.0", pg_admin_dsn_given=None,
                         kafka_bootstrap_given=None)
@@ -645,6 +645,18 @@ def test_make_run_starts_every_role_once_on_its_own_ports(tmp_path: Any) -> None
     assert env["GOTONG_PAYMENTS_DATABASE_URL"].endswith("/gotong_payments")
     assert "GOTONG_PAYMENTS_JWT_KEY" not in env
     assert "GOTONG_PAYMENTS_NIK_KEY" not in env
+    assert "GOTONG_PAYMENTS_PSEUDONYM_KEY" not in env
+    # The gateway's processes get the pseudonym key from its file under the stack.
+    Paths(tmp_path).pseudonym_key.write_text("a2V5\n", "ascii")
+    gateway = next(s for s in SERVICES if s.name == "partners-consumer")
+    env = service_env(gateway, settings, Paths(tmp_path), "nik", base={})
+    assert env["GOTONG_PARTNERS_PSEUDONYM_KEY"] == "a2V5"
+    assert env["GOTONG_PARTNERS_CONSUMER_METRICS_PORT"] == "9105"
+    assert "GOTONG_PARTNERS_NIK_KEY" not in env
+    assert "GOTONG_PARTNERS_WEBHOOK_ALLOW_HTTP" not in env
+    api = next(s for s in SERVICES if s.name == "partners-api")
+    env = service_env(api, settings, Paths(tmp_path), "nik", base={})
+    assert env["GOTONG_PARTNERS_WEBHOOK_ALLOW_HTTP"] == "true"  # development only
 
 
 def test_each_process_is_its_service_module_and_role_with_the_services_settings() -> None:
@@ -654,3 +666,4 @@ def test_each_process_is_its_service_module_and_role_with_the_services_settings(
         assert s.args == ("-m", service, role, *port), s.name
         assert (s.env_prefix, s.database) == (f"GOTONG_{service.upper()}_", f"gotong_{service}")
     assert {s.name for s in SERVICES if s.nik_key} == {"members-api", "members-relay"}
+    assert {s.name for s in SERVICES if s.pseudonym_key} == {"partners-api", "partners-consumer"}

@@ -26,6 +26,9 @@ Role-level actions (``can_act``)::
     record_transaction            coop_admin, coop_clerk
     manage_setup                  coop_admin, federation_admin
     approve_finance               coop_admin
+    register_partner              federation_admin
+    grant_consent                 coop_admin
+    read_partner_feed             partner
     read                          every role
 
 ``decide_membership`` covers admit, reject, suspend, reinstate and exit.
@@ -33,7 +36,10 @@ Role-level actions (``can_act``)::
 repayments, produce receipts, stock movements, offline sync. ``manage_setup``
 is warehouses, catalogue, prices and savings policy. ``approve_finance`` is the
 checker's side of maker-checker: approving, disbursing and writing off loans,
-withdrawals. A
+withdrawals. ``register_partner`` records a bank, buyer or government office
+that may receive data; ``grant_consent`` is the cooperative's pengurus letting one
+receive its data (and revoking it); ``read_partner_feed`` is a partner reading what its
+consents let it receive, under its own token (the subject is the partner id). A
 role-level action is checked in addition to, never instead of, cooperative
 access: a coop_admin may decide membership only in its own cooperative.
 """
@@ -57,6 +63,9 @@ class Action(StrEnum):
     RECORD_TRANSACTION = "record_transaction"
     MANAGE_SETUP = "manage_setup"
     APPROVE_FINANCE = "approve_finance"
+    REGISTER_PARTNER = "register_partner"
+    GRANT_CONSENT = "grant_consent"
+    READ_PARTNER_FEED = "read_partner_feed"
     READ = "read"
 
 
@@ -69,6 +78,9 @@ _ALLOWED_ROLES = MappingProxyType(
         Action.RECORD_TRANSACTION: frozenset({Role.COOP_ADMIN, Role.COOP_CLERK}),
         Action.MANAGE_SETUP: frozenset({Role.COOP_ADMIN, Role.FEDERATION_ADMIN}),
         Action.APPROVE_FINANCE: frozenset({Role.COOP_ADMIN}),
+        Action.REGISTER_PARTNER: frozenset({Role.FEDERATION_ADMIN}),
+        Action.GRANT_CONSENT: frozenset({Role.COOP_ADMIN}),
+        Action.READ_PARTNER_FEED: frozenset({Role.PARTNER}),
         Action.READ: frozenset(Role),
     }
 )

@@ -1,6 +1,8 @@
-"""Published event contracts: the one vocabulary services and partners share."""
+"""Published event contracts: the vocabulary services share (``members``, ``inventory``,
+``payments``, ``reporting``), and the minimised contracts partners receive
+(``partner_feed``)."""
 
-from gotong_platform.contracts import inventory, members, payments, reporting
+from gotong_platform.contracts import inventory, members, partner_feed, payments, reporting
 from gotong_platform.contracts.base import REGISTRY, EventContract, contract_for, parse, register
 
 __all__ = [
@@ -10,6 +12,7 @@ __all__ = [
     "inventory",
     "members",
     "parse",
+    "partner_feed",
     "payments",
     "register",
     "reporting",

@@ -1,7 +1,8 @@
 """JSON Schema export of the contracts and the compatibility rule CI enforces.
 
-``python -m gotong_platform.contracts.schemas DIR`` writes one file per
-contract. The committed files are the published truth: a later model of the
+``python -m gotong_platform.contracts.schemas DIR [PARTNER_DIR]`` writes one file per
+contract (and per partner contract, without its deployment's ``$id``, into
+``PARTNER_DIR``). The committed files are the published truth: a later model of the
 same ``schema_name`` may add optional fields, nothing else, with one exception:
 a money field may gain the platform's money limit (``gotong_platform.money``).
 """
@@ -14,13 +15,19 @@ from pathlib import Path
 from typing import Any
 
 from gotong_platform.contracts import REGISTRY
+from gotong_platform.contracts.partner_feed import PARTNER_CONTRACTS, partner_schema
 from gotong_platform.money import MAX_AMOUNT_IDR, MAX_TOTAL_IDR
 
-__all__ = ["breaking_changes", "current_schemas", "main"]
+__all__ = ["breaking_changes", "current_partner_schemas", "current_schemas", "main"]
 
 
 def current_schemas() -> dict[str, dict[str, Any]]:
     return {cls.schema_name(): cls.model_json_schema() for cls in REGISTRY.values()}
+
+
+def current_partner_schemas() -> dict[str, dict[str, Any]]:
+    """The partner contracts' schemas, without the ``$id`` a deployment gives them."""
+    return {cls.schema_name(): partner_schema(cls) for cls in PARTNER_CONTRACTS.values()}
 
 
 def breaking_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
@@ -91,6 +98,13 @@ def main(argv: list[str] | None = None) -> int:
     for name, schema in sorted(current_schemas().items()):
         (out / f"{name}.json").write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n")
     print(f"wrote {len(REGISTRY)} schemas to {out}")
+    if len(args) > 1:
+        partner_out = Path(args[1])
+        partner_out.mkdir(parents=True, exist_ok=True)
+        for name, schema in sorted(current_partner_schemas().items()):
+            (partner_out / f"{name}.json").write_text(
+                json.dumps(schema, indent=2, sort_keys=True) + "\n")
+        print(f"wrote {len(PARTNER_CONTRACTS)} partner schemas to {partner_out}")
     return 0
 
 

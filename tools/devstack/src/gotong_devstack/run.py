@@ -4,10 +4,11 @@
     python -m gotong_devstack.run --stop   stop the processes `make run` started
 
 The services: members (API 8001, relay), inventory (API 8002, relay, consumer), payments
-(API 8003, relay, consumer) and reporting (consumer, API 8004, relay: it publishes the SHU
-engine's events). The same processes as the production manifests' Deployments (a test
-compares them). The consumers serve their Prometheus metrics on 9102 (inventory), 9103
-(payments) and 9104 (reporting).
+(API 8003, relay, consumer), reporting (consumer, API 8004, relay: it publishes the SHU
+engine's events) and the partner gateway (API 8005, relay, consumer, webhooks). The same processes
+as the production manifests' Deployments (a test compares them). The consumers serve their
+Prometheus metrics on 9102 (inventory), 9103 (payments), 9104 (reporting) and 9105
+(partners).
 
 The first URL printed is the regional office's dashboard (`/dashboard` of reporting), with
 a development token minted at run time in its fragment (`#token=...`: the page keeps it in
@@ -17,8 +18,9 @@ the tab's sessionStorage; a fragment is never sent to the server). With
 `make up` has started PostgreSQL and Kafka already (`make run` depends on it). This module
 only adds, under the stack directory (`.stack/`):
 
-* `dev-jwt.key` (made by `gotong-token init-key`) and `dev-nik.key` (base64 of 32 random
-  bytes, mode 0600): development secrets, created once and then kept;
+* `dev-jwt.key` (made by `gotong-token init-key`), `dev-nik.key` and `dev-pseudonym.key`
+  (base64 of 32 random bytes, mode 0600; the partners' pseudonymous references): development
+  secrets, created once and then kept;
 * `demo-today`: the day the demo is dated to, the day of its first seeding (`demo_day`):
   the demo covers the last three months up to it;
 * one background process per service role, in its own session, with its output in
@@ -66,14 +68,17 @@ MEMBERS_PORT = 8001
 INVENTORY_PORT = 8002
 PAYMENTS_PORT = 8003
 REPORTING_PORT = 8004
+PARTNERS_PORT = 8005
 MEMBERS_URL = f"http://{LOOPBACK}:{MEMBERS_PORT}"
 INVENTORY_URL = f"http://{LOOPBACK}:{INVENTORY_PORT}"
 PAYMENTS_URL = f"http://{LOOPBACK}:{PAYMENTS_PORT}"
 REPORTING_URL = f"http://{LOOPBACK}:{REPORTING_PORT}"
+PARTNERS_URL = f"http://{LOOPBACK}:{PARTNERS_PORT}"
 # The consumers' Prometheus endpoints: set explicitly, so the three never share a port.
 INVENTORY_METRICS_PORT = 9102
 PAYMENTS_METRICS_PORT = 9103
 REPORTING_METRICS_PORT = 9104
+PARTNERS_METRICS_PORT = 9105
 SUMMARY_PATH = "/federation/summary"
 DASHBOARD_PATH = "/dashboard"
 DASHBOARD_TOKEN_HOURS = 12  # a working day in the regional office
@@ -95,6 +100,9 @@ class Service:
     port: int | None = None  # set for the HTTP APIs, which are waited for on /health
     nik_key: bool = False
     metrics_port: int | None = None  # a consumer's Prometheus endpoint
+    pseudonym_key: bool = False  # the partner gateway's key of pseudonymous references
+    # Settings that hold only on a developer's machine (e.g. webhooks to plain http).
+    development: tuple[tuple[str, str], ...] = ()
 
     @property
     def health_url(self) -> str | None:
@@ -102,12 +110,15 @@ class Service:
 
 
 def _process(service: str, role: str, *, port: int | None = None, nik_key: bool = False,
-             metrics_port: int | None = None) -> Service:
+             metrics_port: int | None = None, pseudonym_key: bool = False,
+             development: tuple[tuple[str, str], ...] = ()) -> Service:
     """One process of ``service``, ``python -m <service> <role>`` (an API on ``port``),
     with the service's settings prefix and database."""
     args = ("-m", service, role, *(() if port is None else ("--port", str(port))))
     return Service(f"{service}-{role}", args, f"GOTONG_{service.upper()}_", f"gotong_{service}",
-                   port=port, nik_key=nik_key, metrics_port=metrics_port)
+                   port=port, nik_key=nik_key, metrics_port=metrics_port,
+                   pseudonym_key=pseudonym_key,
+                   development=tuple((f"GOTONG_{service.upper()}_{k}", v) for k, v in development))
 
 
 SERVICES: tuple[Service, ...] = (
@@ -124,6 +135,13 @@ SERVICES: tuple[Service, ...] = (
     # The SHU engine writes its events to reporting's outbox: without its relay they
     # would wait there and never reach gotong.reporting.events.
     _process("reporting", "relay"),
+    # The partner gateway: the only way data leaves the platform.
+    # Locally, a partner's webhook may be a plain http endpoint on this machine.
+    _process("partners", "api", port=PARTNERS_PORT, pseudonym_key=True,
+             development=(("WEBHOOK_ALLOW_HTTP", "true"),)),
+    _process("partners", "relay"),
+    _process("partners", "consumer", metrics_port=PARTNERS_METRICS_PORT, pseudonym_key=True),
+    _process("partners", "webhooks"),
 )
 
 
@@ -157,6 +175,10 @@ class Paths:
     @property
     def nik_key(self) -> Path:
         return self.stack / "dev-nik.key"
+
+    @property
+    def pseudonym_key(self) -> Path:
+        return self.stack / "dev-pseudonym.key"
 
     @property
     def demo_today(self) -> Path:
@@ -233,21 +255,27 @@ def ensure_secrets(paths: Paths) -> str:
         if result.returncode != 0:
             raise StackError(f"gotong-token init-key failed: {result.stderr.strip()}")
         _say(f"created {_display(paths.jwt_key)}")
-    if not paths.nik_key.exists():
+    _random_key(paths.pseudonym_key, paths)
+    return _random_key(paths.nik_key, paths)
+
+
+def _random_key(path: Path, paths: Paths) -> str:
+    """The base64 key in ``path``, created (32 random bytes, mode 0600) when missing."""
+    if not path.exists():
         paths.stack.mkdir(parents=True, exist_ok=True)
         try:
             # O_EXCL with the mode: never readable by others, and a concurrent run cannot
             # overwrite a key the other one already handed to a service.
-            fd = os.open(paths.nik_key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
             pass
         else:
             with os.fdopen(fd, "w", encoding="ascii") as handle:
                 handle.write(base64.b64encode(os.urandom(32)).decode() + "\n")
-            _say(f"created {_display(paths.nik_key)}")
-    key = paths.nik_key.read_text("ascii").strip()
+            _say(f"created {_display(path)}")
+    key = path.read_text("ascii").strip()
     if len(base64.b64decode(key, validate=True)) < 32:
-        raise StackError(f"{paths.nik_key} must hold base64 of at least 32 bytes")
+        raise StackError(f"{path} must hold base64 of at least 32 bytes")
     return key
 
 
@@ -273,6 +301,9 @@ def service_env(
         env[f"{p}NIK_KEY"] = nik_key
     if service.metrics_port is not None:
         env[f"{p}CONSUMER_METRICS_PORT"] = str(service.metrics_port)
+    env.update(service.development)
+    if service.pseudonym_key:  # created by ensure_secrets
+        env[f"{p}PSEUDONYM_KEY"] = paths.pseudonym_key.read_text("ascii").strip()
     return env
 
 
@@ -641,6 +672,7 @@ def print_urls(paths: Paths) -> None:
     _say(f"  inventory API docs  {INVENTORY_URL}/docs")
     _say(f"  payments API docs   {PAYMENTS_URL}/docs")
     _say(f"  reporting API docs  {REPORTING_URL}/docs")
+    _say(f"  partners API docs   {PARTNERS_URL}/docs")
     _say(f"  federation summary  {REPORTING_URL}{SUMMARY_PATH}  (needs a bearer token)")
     _say("A token for the APIs:")
     _say(f"  {venv_token} mint --role federation_admin --key-file {key}")

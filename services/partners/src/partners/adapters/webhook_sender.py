@@ -1,0 +1,54 @@
+"""Pushing one partner event to its endpoint, signed as Standard Webhooks 1.0 says.
+
+Headers: ``webhook-id`` (the partner event's id: the same on every retry, so the
+receiver can drop a duplicate), ``webhook-timestamp`` (Unix seconds of the attempt) and
+``webhook-signature`` (``v1,`` and base64 of HMAC-SHA256, keyed with the base64-decoded
+part of the ``whsec_`` secret, over ``<id>.<timestamp>.<body>``). The body is the
+CloudEvent in structured JSON mode (``application/cloudevents+json``).
+
+The timestamp is the real time of the attempt: a receiver refuses one more than five
+minutes away from its own clock (replay protection), so the composition root gives this
+adapter the system clock even when the service's business clock is another.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+
+import httpx
+
+from gotong_platform.calendar import Clock
+from partners.domain import PendingEvent, SendOutcome
+
+__all__ = ["HttpWebhookSender", "signature"]
+
+CONTENT_TYPE = "application/cloudevents+json"
+
+
+def signature(secret: str, webhook_id: str, timestamp: int, body: bytes) -> str:
+    """The ``webhook-signature`` value for one attempt."""
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    signed = f"{webhook_id}.{timestamp}.".encode() + body
+    return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+
+
+class HttpWebhookSender:
+    """The ``WebhookSender`` port over HTTP (``client`` owns timeouts and proxies)."""
+
+    def __init__(self, client: httpx.AsyncClient, wire_clock: Clock) -> None:
+        self._client = client
+        self._clock = wire_clock
+
+    async def send(self, url: str, secret: str, event: PendingEvent) -> SendOutcome:
+        webhook_id = str(event.webhook_id)
+        timestamp = int(self._clock.now().timestamp())
+        headers = {"content-type": CONTENT_TYPE, "webhook-id": webhook_id,
+                   "webhook-timestamp": str(timestamp),
+                   "webhook-signature": signature(secret, webhook_id, timestamp, event.body)}
+        try:
+            answer = await self._client.post(url, content=event.body, headers=headers)
+        except httpx.HTTPError as exc:
+            return SendOutcome(status=None, error=f"{type(exc).__name__}: {exc}"[:500])
+        return SendOutcome(status=answer.status_code)

@@ -1,0 +1,136 @@
+"""What the gateway's use cases need from storage and from the contracts' mapping.
+
+Small Protocols: the composition root (``partners.main``) plugs in the PostgreSQL
+adapters of ``partners.adapters``; a unit test plugs in in-memory fakes. ``version`` is
+always the number of events in the stream: the expected version of the next append.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from gotong_platform.db import DbConnection
+from gotong_platform.provenance import Provenance
+from partners.domain import (
+    Category,
+    Consent,
+    ConsentEvent,
+    Fact,
+    Failure,
+    FeedItem,
+    Partner,
+    PartnerEvent,
+    PendingEvent,
+    SendOutcome,
+    SourceEvent,
+    WebhookEndpoint,
+)
+
+__all__ = ["ConsentRepository", "Feeds", "PartnerMapping", "PartnerRepository",
+           "WebhookSender", "WebhookStore"]
+
+
+class PartnerRepository(Protocol):
+    """The partners' streams and their query rows."""
+
+    async def load(self, conn: DbConnection, partner_id: str) -> tuple[Partner | None, int]:
+        """The partner and its version; ``(None, 0)`` when there is none."""
+        ...
+
+    async def save(self, conn: DbConnection, before: Partner | None, version: int,
+                   events: Sequence[PartnerEvent], provenance: Provenance,
+                   ) -> tuple[Partner, int]:
+        """Append ``events`` after ``version``: the state after them, and the new version."""
+        ...
+
+
+class ConsentRepository(Protocol):
+    """The consents' streams and their query rows (which the delivery reads)."""
+
+    async def load(self, conn: DbConnection, consent_id: str) -> tuple[Consent | None, int]:
+        """The consent and its version; ``(None, 0)`` when there is none."""
+        ...
+
+    async def save(self, conn: DbConnection, before: Consent | None, version: int,
+                   events: Sequence[ConsentEvent], provenance: Provenance,
+                   ) -> tuple[Consent, int]:
+        """Append ``events`` after ``version``: the state after them, and the new version."""
+        ...
+
+
+class PartnerMapping(Protocol):
+    """From internal events to partner contracts (``partners.adapters.mapping``)."""
+
+    def fact_of(self, event: SourceEvent) -> Fact | None:
+        """What a consent is checked against; None for an event no contract is made from."""
+        ...
+
+    def partner_event(self, partner_id: str, event: SourceEvent,
+                      consent_ids: tuple[str, ...]) -> FeedItem:
+        """``event`` as ``partner_id`` receives it: its category's contract, with that
+        partner's pseudonymous references."""
+        ...
+
+
+class Feeds(Protocol):
+    """The archive of mappable events and the partners' feeds (``partners.adapters.feed``)."""
+
+    async def lock_cooperative(self, conn: DbConnection, cooperative_id: str) -> None:
+        """Serialise, until the transaction ends, everything that delivers this cooperative's
+        data: the consumer's deliveries and a consent's grant or revocation."""
+        ...
+
+    async def keep(self, conn: DbConnection, event: SourceEvent, fact: Fact) -> None:
+        """Archive ``event`` (a consent granted later with history may cover it)."""
+        ...
+
+    async def history(self, conn: DbConnection, cooperative_id: str,
+                      categories: Sequence[Category]) -> list[tuple[SourceEvent, Fact]]:
+        """The archived events of the cooperative in these categories, in arrival order."""
+        ...
+
+    async def in_force(self, conn: DbConnection, cooperative_id: str) -> list[Consent]:
+        """The cooperative's consents not revoked."""
+        ...
+
+    async def append(self, conn: DbConnection, items: Sequence[FeedItem]) -> int:
+        """Append the items to their partners' feeds (an event already in a partner's feed
+        is skipped); how many were appended."""
+        ...
+
+
+class WebhookStore(Protocol):
+    """The partners' webhook endpoints, their pending events and the delivery log
+    (``partners.adapters.webhooks``)."""
+
+    async def set_endpoint(self, conn: DbConnection, partner_id: str, url: str, secret: str,
+                           from_position: int | None, now: datetime) -> WebhookEndpoint:
+        """Set (or replace) the partner's endpoint, enabled, with a new secret; delivery
+        resumes after ``from_position`` (None: where it stood, 0 for a new endpoint)."""
+        ...
+
+    async def due(self, now: datetime) -> list[WebhookEndpoint]:
+        """The enabled endpoints whose next attempt is due."""
+        ...
+
+    async def pending(self, partner_id: str, after: int, limit: int) -> list[PendingEvent]:
+        """The partner's feed after ``after`` (consents in force only), oldest first."""
+        ...
+
+    async def delivered(self, partner_id: str, event: PendingEvent, outcome: SendOutcome,
+                        now: datetime) -> None:
+        """Record the accepted event: the delivery moves past it, the failures reset."""
+        ...
+
+    async def failed(self, partner_id: str, event: PendingEvent, outcome: SendOutcome,
+                     failure: Failure, now: datetime) -> None:
+        """Record the failed attempt and when to try again (or that the endpoint is off)."""
+        ...
+
+
+class WebhookSender(Protocol):
+    """Pushes one signed event to an endpoint (``partners.adapters.webhook_sender``)."""
+
+    async def send(self, url: str, secret: str, event: PendingEvent) -> SendOutcome: ...

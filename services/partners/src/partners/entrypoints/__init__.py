@@ -1,0 +1,1 @@
+"""Entrypoints: the HTTP routes (module-level routers) and the consumer's handler."""

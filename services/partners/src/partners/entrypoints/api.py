@@ -1,0 +1,28 @@
+"""The HTTP API of the partner gateway: its routers, in the order they are served.
+
+Routes translate; the domain decides. Tenancy is enforced once per router
+(``cooperative_scope``) for the cooperatives' consents. Every POST takes an
+``Idempotency-Key`` and runs its command through the platform's ``Runner``.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from partners.entrypoints import (
+    consent_routes,
+    feed_routes,
+    partner_routes,
+    schema_routes,
+    webhook_routes,
+)
+
+__all__ = ["routers"]
+
+routers: tuple[APIRouter, ...] = (
+    partner_routes.router,
+    consent_routes.router,
+    feed_routes.router,
+    webhook_routes.router,
+    schema_routes.router,
+)

@@ -1,0 +1,158 @@
+"""API request and response models (separate from domain events and partner contracts)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from partners.domain import Category, Consent, Partner
+
+CATEGORIES = ", ".join(c.value for c in Category)
+
+
+class _In(BaseModel):
+    # Unknown fields are refused: a client cannot slip in e.g. a grant time or an actor.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ContactIn(_In):
+    name: str = Field(max_length=200, examples=["Dewi Lestari"])
+    email: str | None = Field(default=None, max_length=200, examples=["dewi@bank.example"])
+    phone: str | None = Field(default=None, max_length=200, examples=["+62 812 0000 0000"])
+    role: str | None = Field(default=None, max_length=200, examples=["account officer"])
+
+
+class RegisterPartnerIn(_In):
+    name: str = Field(max_length=200, examples=["Bank Pembangunan Daerah NTT"])
+    kind: Literal["bank", "buyer", "government", "other"] = Field(examples=["bank"])
+    contacts: list[ContactIn] = Field(default_factory=list, max_length=10)
+
+
+class ContactOut(BaseModel):
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    role: str | None = None
+
+
+class PartnerOut(BaseModel):
+    """A partner. Its contacts are shown to the federation office only."""
+
+    partner_id: str = Field(description="the subject of the partner's tokens")
+    name: str
+    kind: str
+    contacts: list[ContactOut] | None = None
+    registered_at: datetime
+    registered_by: str | None = None
+    version: int
+
+    @classmethod
+    def of(cls, p: Partner, version: int) -> PartnerOut:
+        return cls(partner_id=p.partner_id, name=p.name, kind=p.kind.value,
+                   contacts=[ContactOut(name=c.name, email=c.email, phone=c.phone, role=c.role)
+                             for c in p.contacts],
+                   registered_at=p.registered_at, registered_by=p.registered_by,
+                   version=version)
+
+
+class GrantConsentIn(_In):
+    partner_id: str = Field(max_length=100,
+                            examples=["partner-0190f3c2-0000-7000-8000-000000000000"])
+    categories: list[str] = Field(
+        max_length=20, description=f"at least one of: {CATEGORIES}", examples=[["savings"]])
+    from_date: date = Field(description="the first business date the partner may receive",
+                            examples=["2026-01-01"])
+    include_history: bool = Field(
+        default=False, description="also facts recorded before the consent was granted")
+    until_date: date | None = Field(
+        default=None, description="the last business date covered (open-ended when left out)")
+
+
+class RevokeConsentIn(_In):
+    reason: str | None = Field(default=None, max_length=500, examples=["loan repaid"])
+
+
+class ConsentOut(BaseModel):
+    consent_id: str
+    partner_id: str
+    cooperative_id: str
+    categories: list[str]
+    from_date: date
+    include_history: bool
+    until_date: date | None
+    granted_at: datetime
+    granted_by: str
+    revoked_at: datetime | None
+    revoked_by: str | None
+    revoke_reason: str | None = None
+    version: int
+
+    @classmethod
+    def of(cls, c: Consent, version: int) -> ConsentOut:
+        return cls(consent_id=c.consent_id, partner_id=c.partner_id,
+                   cooperative_id=c.cooperative_id,
+                   categories=[category.value for category in c.categories],
+                   from_date=c.from_date, include_history=c.include_history,
+                   until_date=c.until_date, granted_at=c.granted_at, granted_by=c.granted_by,
+                   revoked_at=c.revoked_at, revoked_by=c.revoked_by,
+                   revoke_reason=c.revoke_reason, version=version)
+
+
+class FeedItemOut(BaseModel):
+    """One partner event: a CloudEvent in structured JSON mode, with its feed position."""
+
+    specversion: Literal["1.0"]
+    id: str = Field(description="the partner event's id (its own for each partner)")
+    source: str
+    type: str = Field(examples=["gotong.partner.savings.SavingsMovement.v1"])
+    time: datetime = Field(description="when the fact occurred")
+    dataschema: str = Field(description="the URL of the data's JSON Schema (its $id)")
+    datacontenttype: Literal["application/json"]
+    subject: str = Field(description="the cooperative the fact belongs to")
+    cooperativeid: str
+    businessdate: date
+    position: int = Field(description="pass the last one read as ?after= for the next page")
+    data: dict[str, Any]
+
+
+class FeedPage(BaseModel):
+    items: list[FeedItemOut]
+    next_after: int = Field(description="the cursor of the next page (?after=)")
+
+
+class WebhookIn(_In):
+    url: str = Field(max_length=2000, examples=["https://bank.example/gotong/events"],
+                     description="https (plain http only in development)")
+    from_position: int | None = Field(
+        default=None, ge=0, le=2**62,
+        description="push the events after this feed position (a replay); left out: where "
+                    "the delivery stood, or from the start for a new endpoint")
+
+
+class WebhookSetOut(BaseModel):
+    url: str
+    secret: str = Field(description="whsec_...: the signing secret, shown this once")
+    enabled: bool
+    delivered_position: int
+
+
+class WebhookAttemptOut(BaseModel):
+    position: int
+    webhook_id: str
+    attempted_at: datetime
+    status: int | None = Field(description="the endpoint's HTTP status; none: no answer")
+    error: str | None
+
+
+class WebhookOut(BaseModel):
+    url: str
+    enabled: bool = Field(description="false once it failed for three days; set it again")
+    delivered_position: int
+    failures: int = Field(description="consecutive failed attempts at the next event")
+    failing_since: datetime | None
+    next_attempt_at: datetime | None
+    last_error: str | None
+    updated_at: datetime
+    attempts: list[WebhookAttemptOut]

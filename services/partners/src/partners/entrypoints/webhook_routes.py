@@ -1,0 +1,53 @@
+"""A partner's signed webhook: where its feed is pushed, and how the delivery stands.
+
+The partner's own token (role ``partner``) names it. Setting the endpoint answers its
+new ``whsec_`` secret once (keep it: it is never shown again), re-enables an endpoint the
+dispatcher disabled, and may move the delivery to any position (a replay). The delivery
+log (``GET``) shows the latest attempts, never the secret.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from starlette.responses import JSONResponse
+
+from gotong_platform.auth import Action
+from gotong_platform.db import DbConnection
+from gotong_platform.http import HTTPProblem, PrincipalDep, require_action
+from gotong_platform.http.runner import Runner
+from gotong_platform.provenance import Provenance
+from partners.entrypoints import schemas as s
+from partners.entrypoints.deps import NOT_FOUND, Ctx
+
+__all__ = ["router"]
+
+# Receiving its feed, pulled or pushed, is the partner's own business.
+router = APIRouter(prefix="/partner/webhook", tags=["partner feed"], responses=NOT_FOUND,
+                   dependencies=[Depends(require_action(Action.READ_PARTNER_FEED))])
+
+
+@router.post("", status_code=201, response_model=s.WebhookSetOut)
+async def set_webhook(body: s.WebhookIn, principal: PrincipalDep, run: Runner, ctx: Ctx
+                      ) -> JSONResponse:
+    """Push this partner's events to ``url``, signed with the secret answered here."""
+
+    async def work(conn: DbConnection, provenance: Provenance) -> tuple[int, Any]:
+        endpoint = await ctx.webhooks.set_endpoint(conn, principal.subject, body.url,
+                                                   body.from_position)
+        return 201, s.WebhookSetOut(url=endpoint.url, secret=endpoint.secret,
+                                    delivered_position=endpoint.delivered_position,
+                                    enabled=True).model_dump(mode="json")
+
+    return await run(work)
+
+
+@router.get("", response_model=s.WebhookOut)
+async def webhook(principal: PrincipalDep, ctx: Ctx,
+                  attempts: Annotated[int, Query(ge=0, le=200)] = 20) -> dict[str, Any]:
+    """The endpoint, where its delivery stands, and its latest attempts."""
+    found = await ctx.queries.webhook(principal.subject, attempts=attempts)
+    if found is None:
+        raise HTTPProblem(404, "Not Found", "no webhook is set", "webhook-not-found")
+    return found

@@ -1,0 +1,133 @@
+"""Composition root of the partner gateway: ``create_app(settings)`` and the consumer's
+handler (``build_consumer``).
+
+The lifespan owns every resource (migrations, pool, telemetry) and releases it on
+shutdown. Nothing is built at import.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+
+from gotong_platform.auth import TokenVerifier, verifier_from_settings
+from gotong_platform.calendar import Clock, SystemClock
+from gotong_platform.contracts.partner_feed import PseudonymKey
+from gotong_platform.db import create_pool
+from gotong_platform.eventstore import PostgresEventStore
+from gotong_platform.http.service import from_environment, install_platform
+from gotong_platform.migrations import upgrade
+from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
+from partners.adapters.consent_repository import PostgresConsentRepository
+from partners.adapters.feed import PostgresFeeds
+from partners.adapters.mapping import ContractMapping
+from partners.adapters.partner_repository import PostgresPartnerRepository
+from partners.adapters.queries import PartnersQueries
+from partners.adapters.webhook_sender import HttpWebhookSender
+from partners.adapters.webhooks import PostgresWebhookStore
+from partners.application.delivery import Delivery
+from partners.application.service import PartnersService
+from partners.application.webhooks import WebhookDispatch, WebhookSubscriptions
+from partners.entrypoints.api import routers
+from partners.entrypoints.consumer import GatewayConsumer
+from partners.entrypoints.deps import AppContext
+from partners.settings import PartnersSettings
+
+__all__ = ["build_consumer", "build_dispatch", "create_app", "token_verifier"]
+
+
+def token_verifier(settings: PartnersSettings) -> TokenVerifier:
+    key = settings.jwt_key.get_secret_value() if settings.jwt_key else None
+    return verifier_from_settings(key, settings.jwt_key_file,
+                                  setting_prefix="GOTONG_PARTNERS_",
+                                  max_lifetime=settings.max_token_lifetime())
+
+
+def pseudonym_key(settings: PartnersSettings) -> PseudonymKey:
+    """The platform secret of the partners' pseudonymous references; refused when missing."""
+    if settings.pseudonym_key is None:
+        raise ValueError("set GOTONG_PARTNERS_PSEUDONYM_KEY (base64 of 32 random bytes)")
+    try:
+        return PseudonymKey(base64.b64decode(settings.pseudonym_key.get_secret_value(),
+                                             validate=True))
+    except (binascii.Error, ValueError):
+        raise ValueError("GOTONG_PARTNERS_PSEUDONYM_KEY must be base64 of at least 32 "
+                         "bytes") from None
+
+
+def _delivery(settings: PartnersSettings) -> Delivery:
+    return Delivery(mapping=ContractMapping(pseudonym_key(settings), settings.public_base_url),
+                    feeds=PostgresFeeds())
+
+
+def _partners_service(store: PostgresEventStore, clock: Clock, delivery: Delivery
+                      ) -> PartnersService:
+    """The registry's use cases wired to the store's repositories and the delivery."""
+    return PartnersService(partners=PostgresPartnerRepository(store),
+                           consents=PostgresConsentRepository(store), clock=clock,
+                           delivery=delivery)
+
+
+def build_consumer(settings: PartnersSettings, clock: Clock | None = None) -> GatewayConsumer:
+    """The consumer's handler, wired to its adapters."""
+    return GatewayConsumer(_delivery(settings))
+
+
+def build_dispatch(settings: PartnersSettings, store: PostgresWebhookStore,
+                   client: httpx.AsyncClient, clock: Clock | None = None,
+                   wire_clock: Clock | None = None) -> WebhookDispatch:
+    """One pass of the webhook dispatcher, wired: ``clock`` schedules the retries;
+    ``wire_clock`` stamps each request and is the real time unless a test says otherwise
+    (a receiver compares it with its own clock)."""
+    return WebhookDispatch(
+        store=store,
+        sender=HttpWebhookSender(client, wire_clock or SystemClock()),
+        clock=clock or SystemClock(), batch=settings.webhook_batch)
+
+
+def create_app(settings: PartnersSettings, *, clock: Clock | None = None) -> FastAPI:
+    delivery = _delivery(settings)
+    clock = clock or SystemClock()
+    configure_logging(settings.log_level)
+    configure_tracing("partners", otlp_endpoint=settings.otlp_endpoint)
+    metrics = PlatformMetrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await upgrade(settings.database_url, settings.migrations_dir)
+        pool = await create_pool(settings.database_url, max_size=settings.pool_max_size)
+        try:
+            store = PostgresEventStore(source="partners", topic=settings.topic, clock=clock)
+            queries = PartnersQueries(pool)
+            app.state.partners_pool = pool
+            webhooks = WebhookSubscriptions(
+                partners=PostgresPartnerRepository(store), store=PostgresWebhookStore(pool),
+                clock=clock, allow_http=settings.webhook_allow_http)
+            app.state.partners = AppContext(partners=_partners_service(store, clock, delivery),
+                                            queries=queries, webhooks=webhooks,
+                                            public_base_url=settings.public_base_url)
+            app.state.cooperative_directory = queries  # where each cooperative is
+            yield
+        finally:
+            await pool.close()
+
+    app = FastAPI(
+        title="Gotong partner gateway",
+        version="0.1.0",
+        description="Partners, the cooperatives' consents, and the partners' event feeds.",
+        lifespan=lifespan,
+    )
+    return install_platform(
+        app, source="partners", verifier=token_verifier(settings), metrics=metrics,
+        limits=settings.edge_limits(),
+        pool=lambda: app.state.partners_pool,
+        routers=routers)
+
+
+# What each uvicorn worker builds (``python -m partners api``).
+app_from_environment = from_environment(create_app, PartnersSettings)

@@ -1,0 +1,49 @@
+"""Settings of the partner gateway (environment prefix ``GOTONG_PARTNERS_``).
+
+Built in the composition root (``main.py``, ``__main__.py``), never at import.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import SettingsConfigDict
+
+from gotong_platform.settings import ServiceSettings
+
+__all__ = ["PartnersSettings"]
+
+_MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+
+
+class PartnersSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="GOTONG_PARTNERS_", extra="ignore")
+
+    database_url: str = "postgresql://postgres@127.0.0.1:55432/gotong_partners"
+    topic: str = "gotong.partners.events"
+    # The domain topics the gateway turns into partner events (and the members directory).
+    consumed_topics: tuple[str, ...] = (
+        "gotong.members.events", "gotong.inventory.events", "gotong.payments.events")
+    consumer_group: str = "gotong.partners.gateway"
+    migrations_dir: Path = _MIGRATIONS
+    # Base64 of at least 32 random bytes: the key of the per-partner pseudonymous
+    # references (keyed HMAC of partner id and member id). No default: the API and the
+    # consumer refuse to start without it (the relay does not need it). Changing it
+    # changes every reference a partner has seen.
+    pseudonym_key: SecretStr | None = None
+    # Where partners reach this API: the base of the schemas' resolvable ``$id`` URLs
+    # and of every partner event's ``dataschema``.
+    public_base_url: str = "http://127.0.0.1:8005"
+    # Signed webhooks (``python -m partners webhooks``): plain http sinks only in
+    # development (make run); each attempt's timeout; how often the dispatcher looks for
+    # new events; how many of a partner's events one pass sends at most.
+    webhook_allow_http: bool = False
+    webhook_timeout_s: float = Field(default=10.0, gt=0, le=60)
+    webhook_poll_s: float = Field(default=1.0, gt=0)
+    webhook_batch: int = Field(default=100, ge=1, le=1000)
+    # Prometheus endpoint of the consumer process (lag, processed, dead-lettered).
+    consumer_metrics_port: int = 9105
+    consumer_metrics_host: str = "127.0.0.1"  # 0.0.0.0 in a pod, so Prometheus can scrape
+    # The relay process's endpoint (published, send errors, backlog, readiness).
+    relay_metrics_port: int | None = 9115
