@@ -129,3 +129,11 @@ def test_the_demo_keeps_the_day_it_was_first_seeded(tmp_path: Path) -> None:
     paths.demo_today.write_text("yesterday\n", "ascii")
     with pytest.raises(StackError, match="start afresh"):
         demo_day(paths, first)
+
+
+def test_the_stack_creates_the_database_of_every_process_make_run_starts() -> None:
+    # A service added to `make run` without its database fails only on a fresh stack.
+    from gotong_devstack.run import SERVICES
+    from gotong_devstack.settings import SERVICE_DATABASES
+
+    assert {service.database for service in SERVICES} <= set(SERVICE_DATABASES)

@@ -27,6 +27,7 @@ SERVICE_DATABASES = (
     "gotong_inventory",
     "gotong_payments",
     "gotong_reporting",
+    "gotong_partners",
 )
 
 
