@@ -4,31 +4,23 @@ process per role, and the operator's commands."""
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from gotong_platform.cli import Command, run_service_cli
-from gotong_platform.consumer.operator import dead_letters_command
+from gotong_platform.consumer.operator import consumer_command, dead_letters_command
 from inventory.settings import InventorySettings
+
+if TYPE_CHECKING:
+    from gotong_platform.consumer import Handler
 
 CONSUMER = "inventory-reactions"
 
 
-async def _consume(settings: InventorySettings, args: argparse.Namespace) -> None:
+def _reactions(settings: InventorySettings) -> Handler:
     """The members directory and the reactions to sale payments, in one consumer."""
-    from gotong_platform.consumer.process import run_consumer_process
-    from gotong_platform.migrations import upgrade
-    from gotong_platform.telemetry import configure_logging, configure_tracing
     from inventory.main import build_services
 
-    configure_logging(settings.log_level)
-    configure_tracing("inventory-consumer", otlp_endpoint=settings.otlp_endpoint)
-    await upgrade(settings.database_url, settings.migrations_dir)
-    await run_consumer_process(
-        dsn=settings.database_url, bootstrap=settings.kafka_bootstrap,
-        topics=settings.consumed_topics, group_id=settings.consumer_group,
-        consumer=CONSUMER,
-        handler=build_services(settings).reactions.handler(),
-        partitions=settings.topic_partitions, metrics_port=settings.consumer_metrics_port,
-        metrics_host=settings.consumer_metrics_host, auth=settings.kafka_auth())
+    return build_services(settings).reactions.handler()
 
 
 async def _rebuild_snapshots(settings: InventorySettings, args: argparse.Namespace) -> None:
@@ -50,8 +42,8 @@ async def _rebuild_snapshots(settings: InventorySettings, args: argparse.Namespa
 def main() -> None:
     raise SystemExit(run_service_cli(service="inventory", port=8002, settings=InventorySettings,
                                      commands=[
-        Command("consumer", "keep the members directory; react to sale payments", _consume,
-                on_uvloop=True),
+        consumer_command("inventory", CONSUMER, _reactions,
+                         "keep the members directory; react to sale payments"),
         Command("rebuild-snapshots",
                 "replay product and ledger streams; rewrite snapshots and query rows",
                 _rebuild_snapshots),

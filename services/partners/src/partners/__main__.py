@@ -4,29 +4,25 @@ role, and the operator's commands."""
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from gotong_platform.cli import Command, run_service_cli
-from gotong_platform.consumer.operator import dead_letters_command
+from gotong_platform.consumer.operator import consumer_command, dead_letters_command
 from partners.settings import PartnersSettings
 
+if TYPE_CHECKING:
+    from gotong_platform.consumer import Handler
 
-async def _consume(settings: PartnersSettings, args: argparse.Namespace) -> None:
+# The consumer's name (``partners.entrypoints.consumer.GATEWAY_CONSUMER``, which a test
+# holds equal): its positions, claims and dead letters are kept under it.
+CONSUMER = "partners-gateway"
+
+
+def _gateway(settings: PartnersSettings) -> Handler:
     """The domain topics into the partners' feeds, and the members directory."""
-    from gotong_platform.consumer.process import run_consumer_process
-    from gotong_platform.migrations import upgrade
-    from gotong_platform.telemetry import configure_logging, configure_tracing
-    from partners.entrypoints.consumer import GATEWAY_CONSUMER
     from partners.main import build_consumer
 
-    configure_logging(settings.log_level)
-    configure_tracing("partners-consumer", otlp_endpoint=settings.otlp_endpoint)
-    await upgrade(settings.database_url, settings.migrations_dir)
-    await run_consumer_process(
-        dsn=settings.database_url, bootstrap=settings.kafka_bootstrap,
-        topics=settings.consumed_topics, group_id=settings.consumer_group,
-        consumer=GATEWAY_CONSUMER, handler=build_consumer(settings).handler(),
-        partitions=settings.topic_partitions, metrics_port=settings.consumer_metrics_port,
-        metrics_host=settings.consumer_metrics_host, auth=settings.kafka_auth())
+    return build_consumer(settings).handler()
 
 
 async def _webhooks(settings: PartnersSettings, args: argparse.Namespace) -> None:
@@ -63,10 +59,10 @@ async def _webhooks(settings: PartnersSettings, args: argparse.Namespace) -> Non
 def main() -> None:
     raise SystemExit(run_service_cli(service="partners", port=8005, settings=PartnersSettings,
                                      commands=[
-        Command("consumer", "turn the domain topics into the partners' feeds", _consume,
-                on_uvloop=True),
+        consumer_command("partners", CONSUMER, _gateway,
+                         "turn the domain topics into the partners' feeds"),
         Command("webhooks", "push the partners' feeds to their signed webhooks", _webhooks),
-        dead_letters_command("partners-gateway"),
+        dead_letters_command(CONSUMER),
     ]))
 
 

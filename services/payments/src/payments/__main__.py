@@ -4,31 +4,23 @@ process per role, as in production, and the operator's commands."""
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from gotong_platform.cli import Argument, Command, run_service_cli
-from gotong_platform.consumer.operator import dead_letters_command
+from gotong_platform.consumer.operator import consumer_command, dead_letters_command
 from payments.settings import PaymentsSettings
+
+if TYPE_CHECKING:
+    from gotong_platform.consumer import Handler
 
 CONSUMER = "payments-reactions"
 
 
-async def _consumer(settings: PaymentsSettings, args: argparse.Namespace) -> None:
+def _reactions(settings: PaymentsSettings) -> Handler:
     """The reactions: members and inventory events into payments' own store and outbox."""
-    from gotong_platform.consumer.process import run_consumer_process
-    from gotong_platform.migrations import upgrade
-    from gotong_platform.telemetry import configure_logging, configure_tracing
     from payments.main import build_services
 
-    configure_logging(settings.log_level)
-    configure_tracing("payments-consumer", otlp_endpoint=settings.otlp_endpoint)
-    await upgrade(settings.database_url, settings.migrations_dir)
-    await run_consumer_process(
-        dsn=settings.database_url, bootstrap=settings.kafka_bootstrap,
-        topics=settings.consumed_topics, group_id=settings.consumer_group,
-        consumer=CONSUMER, handler=build_services(settings).reactions.handler(),
-        partitions=settings.topic_partitions, metrics_port=settings.consumer_metrics_port,
-        metrics_host=settings.consumer_metrics_host, auth=settings.kafka_auth(),
-    )
+    return build_services(settings).reactions.handler()
 
 
 async def _rebuild_savings(settings: PaymentsSettings, args: argparse.Namespace) -> None:
@@ -57,8 +49,8 @@ async def _rebuild_savings(settings: PaymentsSettings, args: argparse.Namespace)
 def main() -> None:
     raise SystemExit(run_service_cli(service="payments", port=8003, settings=PaymentsSettings,
                                      commands=[
-        Command("consumer", "react to members and inventory events", _consumer,
-                on_uvloop=True),
+        consumer_command("payments", CONSUMER, _reactions,
+                         "react to members and inventory events"),
         Command("rebuild-savings",
                 "rewrite savings query rows and snapshots from the events, then exit",
                 _rebuild_savings,

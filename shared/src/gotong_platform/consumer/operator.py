@@ -1,4 +1,5 @@
-"""``python -m <service> dead-letters list|replay``: the operator's view of dead letters.
+"""The consumer's commands every service shares: ``python -m <service> consumer`` and
+``python -m <service> dead-letters list|replay`` (the operator's view of dead letters).
 
 ``list`` prints one JSON object a line (consumer, ref, event, error, when), the waiting
 ones by default, with ``--all`` the replayed ones too. ``replay REF...`` (or
@@ -10,18 +11,19 @@ ref was not waiting (unknown, or replayed already), so a script notices.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Protocol, TypeVar
 
 import asyncpg
 import orjson
 
 from gotong_platform.cli import Argument, Command
 from gotong_platform.consumer.dead_letters import list_dead_letters, replay_dead_letters
+from gotong_platform.consumer.handlers import Handler
 from gotong_platform.kafka import make_producer
 from gotong_platform.outbox.process import PublisherSettings
 
-__all__ = ["dead_letters_command"]
+__all__ = ["ConsumerSettings", "consumer_command", "dead_letters_command"]
 
 S = TypeVar("S", bound=PublisherSettings)
 
@@ -77,3 +79,45 @@ def dead_letters_command(
                                   "help": "list: the replayed ones too; replay: every "
                                           "waiting one"}),
         ])
+
+
+class ConsumerSettings(PublisherSettings, Protocol):
+    """What a consumer process reads from its service's settings."""
+
+    # Read-only: each service's settings declare their own (narrower) types.
+    @property
+    def consumed_topics(self) -> Sequence[str]: ...
+    @property
+    def consumer_group(self) -> str: ...
+    @property
+    def consumer_metrics_port(self) -> int: ...
+    @property
+    def consumer_metrics_host(self) -> str: ...
+
+
+C = TypeVar("C", bound=ConsumerSettings)
+
+
+def consumer_command(
+    service: str, consumer: str, handler: Callable[[C], Handler], help: str
+) -> Command[C]:
+    """``python -m <service> consumer``: migrate, then run ``consumer`` with the handler
+    ``handler(settings)`` builds, on uvloop, riding out outages (``ConsumerProcess``)."""
+
+    async def run(settings: C, args: argparse.Namespace) -> None:
+        # Imported when the command runs: ``api`` and ``relay`` never load the consumer.
+        from gotong_platform.consumer.process import run_consumer_process
+        from gotong_platform.migrations import upgrade
+        from gotong_platform.telemetry import configure_logging, configure_tracing
+
+        configure_logging(settings.log_level)
+        configure_tracing(f"{service}-consumer", otlp_endpoint=settings.otlp_endpoint)
+        await upgrade(settings.database_url, settings.migrations_dir)
+        await run_consumer_process(
+            dsn=settings.database_url, bootstrap=settings.kafka_bootstrap,
+            topics=settings.consumed_topics, group_id=settings.consumer_group,
+            consumer=consumer, handler=handler(settings),
+            partitions=settings.topic_partitions, metrics_port=settings.consumer_metrics_port,
+            metrics_host=settings.consumer_metrics_host, auth=settings.kafka_auth())
+
+    return Command("consumer", help, run, on_uvloop=True)
