@@ -7,6 +7,8 @@ fault does not pass by waiting, so it is not hidden behind a retry.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import asyncpg
 from aiokafka import errors as kafka_errors
 
@@ -34,12 +36,12 @@ _KAFKA_AWAY = (
 )
 
 
-def _in_chain(exc: BaseException, kinds: tuple[type[BaseException], ...]) -> bool:
+def _in_chain(exc: BaseException, matches: Callable[[BaseException], bool]) -> bool:
     seen: BaseException | None = exc
     for _ in range(5):  # a short cause chain: a wrapped error still counts
         if seen is None:
             return False
-        if isinstance(seen, kinds):
+        if matches(seen):
             return True
         seen = seen.__cause__ or seen.__context__
     return False
@@ -47,20 +49,13 @@ def _in_chain(exc: BaseException, kinds: tuple[type[BaseException], ...]) -> boo
 
 def database_unavailable(exc: BaseException) -> bool:
     """True when ``exc`` (or what caused it) says the database cannot be reached now."""
-    return _in_chain(exc, _DATABASE_AWAY)
+    return _in_chain(exc, lambda seen: isinstance(seen, _DATABASE_AWAY))
 
 
 def kafka_unavailable(exc: BaseException) -> bool:
     """True when ``exc`` (or what caused it) says the broker cannot be reached now."""
-    seen: BaseException | None = exc
-    for _ in range(5):
-        if seen is None:
-            return False
-        if isinstance(seen, _KAFKA_AWAY) or (
-                isinstance(seen, kafka_errors.KafkaError) and seen.retriable):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
+    return _in_chain(exc, lambda seen: isinstance(seen, _KAFKA_AWAY) or (
+        isinstance(seen, kafka_errors.KafkaError) and seen.retriable))
 
 
 def is_outage(exc: BaseException) -> bool:
