@@ -72,7 +72,7 @@ def run(coroutine: Any) -> Any:
 
 @pytest.fixture(scope="module")
 def payments_dsn(database_factory: Any) -> str:  # type: ignore[misc]
-    dsn: str = asyncio.get_event_loop().run_until_complete(database_factory("savings_state"))
+    dsn: str = run(database_factory("savings_state"))  # a loop of its own, as below
     run(upgrade(dsn, PaymentsSettings(database_url=dsn).migrations_dir))
     return dsn
 

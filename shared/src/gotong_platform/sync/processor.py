@@ -48,8 +48,10 @@ its run is undone.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
+import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
@@ -432,7 +434,13 @@ async def _run_in_transaction(
 # A fact recorded offline already happened (cash changed hands): losing a race to
 # another writer of its stream is no reason to refuse it. The handler runs again in a
 # fresh savepoint, which reads the stream anew (READ COMMITTED), a few times.
-_ITEM_CONFLICT_TRIES = 3
+# A fact that loses a race for its stream (an online deposit into the same account) is
+# decided again: a refusal is recorded for good, and a lost race is not the fact's fault.
+# The online commands retry their own lost races too (``commands``), so a fact may lose
+# several in a row: up to 10 tries, with a jittered pause of at most 2, 4, ... 50 ms.
+_ITEM_CONFLICT_TRIES = 10
+_ITEM_CONFLICT_PAUSE_S = 0.002
+_ITEM_CONFLICT_MAX_PAUSE_S = 0.05
 
 
 async def _run_item_handler(
@@ -448,6 +456,8 @@ async def _run_item_handler(
             log.info("sync item lost a race for its stream; deciding it again", extra={
                 "cooperative_id": context.cooperative_id, "device_id": context.device_id,
                 "device_seq": item.device_seq, "attempt": attempt})
+            await asyncio.sleep(random.uniform(  # noqa: S311 - spacing retries, not a secret
+                0, min(_ITEM_CONFLICT_PAUSE_S * 2 ** attempt, _ITEM_CONFLICT_MAX_PAUSE_S)))
         except DomainError as exc:
             return exc
     raise AssertionError("unreachable")  # the loop returns on its last attempt
