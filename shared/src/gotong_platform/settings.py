@@ -104,6 +104,10 @@ class ServiceSettings(KafkaClientSettings, EdgeSettings):
     otlp_endpoint: str | None = None  # OTLP/HTTP traces export when set
     migrations_dir: Path
     pool_max_size: int = Field(default=20, ge=1)
+    # How long an API keeps a registered cooperative's regency and time zone (seconds;
+    # 0 reads the directory on every request). Both are fixed at registration, and the
+    # tenancy check asks for them on every request under /cooperatives/{id}.
+    directory_cache_ttl_s: float = Field(default=5.0, ge=0)
     log_level: str = "INFO"
     # The relay process's endpoint (/metrics, /health, /ready). Each service sets its own
     # default port, clear of the APIs' and the consumers' (``make run`` starts them all on

@@ -288,3 +288,50 @@ def test_leeway_absorbs_small_clock_skew() -> None:
     assert TokenVerifier(KEY, leeway=timedelta(seconds=30)).verify(token).role is Role.COOP_CLERK
     with pytest.raises(InvalidToken, match="token expired"):
         TokenVerifier(KEY, leeway=timedelta(0)).verify(token)
+
+
+# --- a verified token is remembered until it expires ------------------------------------
+
+
+def test_a_remembered_token_is_refused_once_it_expires(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gotong_platform.auth.tokens as tokens
+
+    verifier = TokenVerifier(KEY, leeway=timedelta(seconds=30))
+    now = int(datetime.now(UTC).timestamp())
+    token = raw_token(iat=now, exp=now + 60)
+    assert verifier.verify(token).subject == "user-1"
+    # The remembered answer holds until exp + leeway; then the full check runs again
+    # (here on a clock past it too) and names the reason.
+    monkeypatch.setattr(tokens, "_now_seconds", lambda: now + 89)
+    assert verifier.verify(token).subject == "user-1"
+    monkeypatch.setattr(tokens, "_now_seconds", lambda: now + 90)
+    later = datetime.now(UTC) + timedelta(seconds=91)
+
+    class _Later(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> datetime:
+            return later
+
+    monkeypatch.setattr(jwt.api_jwt, "datetime", _Later)
+    with pytest.raises(InvalidToken, match="expired"):
+        verifier.verify(token)
+    assert token not in verifier._verified
+
+
+def test_a_refused_token_is_never_remembered() -> None:
+    verifier = TokenVerifier(KEY)
+    forged = raw_token(key=OTHER_KEY)
+    for _ in range(2):
+        with pytest.raises(InvalidToken):
+            verifier.verify(forged)
+    assert verifier._verified == {}
+
+
+def test_remembered_tokens_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(TokenVerifier, "_MAX_REMEMBERED", 3)
+    verifier = TokenVerifier(KEY)
+    tokens = [raw_token(sub=f"user-{n}") for n in range(5)]
+    for token in tokens:
+        verifier.verify(token)
+    assert list(verifier._verified) == tokens[2:]  # the oldest went first
+    assert [verifier.verify(t).subject for t in tokens] == [f"user-{n}" for n in range(5)]

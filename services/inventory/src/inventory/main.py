@@ -39,7 +39,7 @@ from inventory.application.reactions import PaymentReactions
 from inventory.application.sales import SalesService
 from inventory.application.stock import StockService
 from inventory.application.transfers import TransferService
-from inventory.entrypoints.api import AppContext, router
+from inventory.entrypoints.api import AppContext, routers
 from inventory.entrypoints.consumer import ReactionsConsumer
 from inventory.settings import InventorySettings
 
@@ -147,7 +147,7 @@ def create_app(settings: InventorySettings, *, clock: Clock | None = None) -> Fa
         app, source="inventory", verifier=token_verifier(settings), metrics=metrics,
         limits=settings.edge_limits(),
         pool=lambda: app.state.inventory.pool,
-        routers=[router])
+        routers=routers)
 
 
 # What each uvicorn worker builds (``python -m inventory api``).

@@ -25,9 +25,6 @@ class InventorySettings(ServiceSettings):
     consumed_topics: tuple[str, ...] = ("gotong.members.events", "gotong.payments.events")
     consumer_group: str = "gotong.inventory.reactions"
     migrations_dir: Path = _MIGRATIONS
-    # How long the API keeps a registered cooperative's regency and time zone (seconds;
-    # 0 reads the directory on every request). Both are fixed at registration.
-    directory_cache_ttl_s: float = 5.0
     # Prometheus endpoint of the consumer process (lag, processed, dead-lettered).
     consumer_metrics_port: int = 9102
     consumer_metrics_host: str = "127.0.0.1"  # 0.0.0.0 in a pod, so Prometheus can scrape

@@ -98,7 +98,8 @@ def create_app(settings: PaymentsSettings, *, clock: Clock | None = None) -> Fas
                                             offline=services.offline,
                                             refunds=services.refunds, clock=clock)
             # The local copy of the members directory (fed by the consumer) decides tenancy.
-            app.state.cooperative_directory = Directory(pool)
+            app.state.cooperative_directory = Directory(
+                pool, cache_ttl=settings.directory_cache_ttl_s)
             yield
         finally:
             await pool.close()
@@ -114,7 +115,7 @@ def create_app(settings: PaymentsSettings, *, clock: Clock | None = None) -> Fas
         app, source="payments", verifier=token_verifier(settings), metrics=metrics,
         limits=settings.edge_limits(),
         pool=lambda: app.state.payments.pool,
-        routers=[api.router])
+        routers=api.routers)
 
 
 # What each uvicorn worker builds (``python -m payments api``).

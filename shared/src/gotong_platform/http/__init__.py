@@ -29,15 +29,18 @@ from gotong_platform.http.responses import (
 )
 from gotong_platform.http.security import PrincipalDep, current_principal
 from gotong_platform.http.tenancy import (
+    COOPERATIVE_PREFIX,
     CooperativeDirectory,
     CooperativeScopeDep,
     Scope,
+    cooperative_router,
     cooperative_scope,
     require_action,
 )
 from gotong_platform.http.unhandled import UnhandledErrorMiddleware, trace_id_of
 
 __all__ = [
+    "COOPERATIVE_PREFIX",
     "IDEMPOTENCY_DDL",
     "IDEMPOTENCY_KEY_HEADER",
     "PROBLEM_MEDIA_TYPE",
@@ -55,6 +58,7 @@ __all__ = [
     "UnhandledErrorMiddleware",
     "begin",
     "complete",
+    "cooperative_router",
     "cooperative_scope",
     "current_principal",
     "health_router",

@@ -15,6 +15,7 @@ from typing import TypeVar
 
 import asyncpg
 from fastapi import APIRouter, FastAPI
+from starlette.routing import Route
 
 from gotong_platform.auth import TokenVerifier
 from gotong_platform.http.guard import RequestGuard
@@ -57,15 +58,30 @@ def install_platform(
     async def check_postgres() -> None:
         await pool().fetchval("SELECT 1")
 
-    app.include_router(health_router({"postgres": check_postgres}))
-    for router in routers:
-        app.include_router(router)
-    app.include_router(metrics_router(metrics, source, pool))
+    for router in (health_router({"postgres": check_postgres}), *routers,
+                   metrics_router(metrics, source, pool)):
+        _add_routes(app, router)
     document_platform(app)
     instrument_http(app)
     # After the trace context, so it wraps it: the outermost layer, which sees every answer.
     instrument_requests(app, metrics)
     return app
+
+
+def _add_routes(app: FastAPI, router: APIRouter) -> None:
+    """The router's routes as the app's own, when it includes no other router.
+
+    FastAPI keeps an included router as one node that, on every request, walks its
+    routes' versions and matches the path a second time to find the route: a few per
+    cent of a command's CPU in ``make bench`` when the services nested their routers.
+    A route of an ``APIRouter`` already carries that router's prefix, dependencies,
+    tags and responses, so the route itself is all the app needs. A router that
+    includes others is included as FastAPI does it.
+    """
+    if all(isinstance(route, Route) for route in router.routes):  # APIRoute is a Route
+        app.router.routes.extend(router.routes)
+    else:
+        app.include_router(router)
 
 
 def from_environment(create: Callable[[S], FastAPI],

@@ -1,11 +1,9 @@
 """Central tenancy enforcement for cooperative-scoped routes (architecture §2, invariant 7).
 
-Attach ``cooperative_scope`` once, at router level, so no route can forget it::
+Attach ``cooperative_scope`` once, at router level, so no route can forget it:
+``cooperative_router`` is an ``APIRouter`` with the prefix and the check built in::
 
-    router = APIRouter(
-        prefix="/cooperatives/{cooperative_id}",
-        dependencies=[Depends(cooperative_scope)],
-    )
+    router = cooperative_router(tags=["members"])
 
     @router.post("/members/{member_id}/admission")
     async def admit(scope: CooperativeScopeDep,
@@ -24,7 +22,7 @@ import dataclasses
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any, Protocol
 
-from fastapi import Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Request
 
 from gotong_platform.auth.policy import Action, can_act, can_read, can_write
 from gotong_platform.auth.principal import Principal
@@ -32,12 +30,16 @@ from gotong_platform.http.responses import HTTPProblem
 from gotong_platform.http.security import PrincipalDep
 
 __all__ = [
+    "COOPERATIVE_PREFIX",
     "CooperativeDirectory",
     "CooperativeScopeDep",
     "Scope",
+    "cooperative_router",
     "cooperative_scope",
     "require_action",
 ]
+
+COOPERATIVE_PREFIX = "/cooperatives/{cooperative_id}"
 
 _READ_METHODS = frozenset({"GET", "HEAD"})
 
@@ -100,3 +102,17 @@ def _directory(request: Request) -> CooperativeDirectory:
     if directory is None:
         raise RuntimeError("app.state.cooperative_directory is not set")
     return directory
+
+
+def cooperative_router(*, tags: list[str] | None = None,
+                       responses: dict[int | str, dict[str, Any]] | None = None) -> APIRouter:
+    """A router of routes under ``/cooperatives/{cooperative_id}``, each guarded by
+    ``cooperative_scope`` before its own dependencies.
+
+    Each route module makes its own (rather than one parent router including them all),
+    so the routes carry their prefix and check themselves and the app can hold them as
+    plain routes (``gotong_platform.http.service``): no nested router is matched again
+    on every request.
+    """
+    return APIRouter(prefix=COOPERATIVE_PREFIX, tags=list(tags or []),
+                     responses=responses, dependencies=[Depends(cooperative_scope)])

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 from starlette.responses import JSONResponse
 
 from gotong_platform.auth import Action
 from gotong_platform.db import DbConnection
-from gotong_platform.http import HTTPProblem, require_action
+from gotong_platform.http import HTTPProblem, cooperative_router, require_action
 from gotong_platform.http.runner import Runner
 from gotong_platform.provenance import Provenance
 from inventory.adapters import queries
@@ -24,11 +24,11 @@ from inventory.domain import (
     WarehouseKind,
 )
 from inventory.entrypoints import schemas as s
-from inventory.entrypoints.deps import Ctx, ScopeDep, Today
+from inventory.entrypoints.deps import NOT_FOUND, Ctx, ScopeDep, Today
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["catalogue"])
+router = cooperative_router(tags=["catalogue"], responses=NOT_FOUND)
 _SETUP = [Depends(require_action(Action.MANAGE_SETUP))]
 
 

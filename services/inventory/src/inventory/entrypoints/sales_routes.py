@@ -5,23 +5,23 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from starlette.responses import JSONResponse
 
 from gotong_platform.auth import Action
 from gotong_platform.db import DbConnection
-from gotong_platform.http import HTTPProblem, require_action
+from gotong_platform.http import HTTPProblem, cooperative_router, require_action
 from gotong_platform.http.runner import Runner
 from gotong_platform.provenance import Provenance
 from inventory.adapters import queries
 from inventory.application.sales import OrderLine, SaleOrder
 from inventory.domain import BuyerType, PaymentMethod, SalePayment
 from inventory.entrypoints import schemas as s
-from inventory.entrypoints.deps import Ctx, ScopeDep, Today
+from inventory.entrypoints.deps import NOT_FOUND, Ctx, ScopeDep, Today
 
 __all__ = ["router", "sale_order"]
 
-router = APIRouter(tags=["sales"])
+router = cooperative_router(tags=["sales"], responses=NOT_FOUND)
 
 
 @router.post("/sales", status_code=201, response_model=s.SaleOut,

@@ -11,13 +11,13 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 from pydantic import BaseModel
 from starlette.responses import JSONResponse
 
 from gotong_platform.auth import Action
 from gotong_platform.db import DbConnection
-from gotong_platform.http import require_action
+from gotong_platform.http import cooperative_router, require_action
 from gotong_platform.http.runner import Runner
 from gotong_platform.ids import new_id
 from gotong_platform.provenance import Provenance
@@ -32,11 +32,11 @@ from inventory.domain import (
     WarehouseNotFound,
 )
 from inventory.entrypoints import schemas as s
-from inventory.entrypoints.deps import Ctx, ScopeDep, Today
+from inventory.entrypoints.deps import NOT_FOUND, Ctx, ScopeDep, Today
 
 __all__ = ["count_commands", "dump", "level", "produce_command", "router"]
 
-router = APIRouter(tags=["stock"])
+router = cooperative_router(tags=["stock"], responses=NOT_FOUND)
 _RECORD = [Depends(require_action(Action.RECORD_TRANSACTION))]
 
 

@@ -18,12 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 from pydantic import BaseModel, Field, ValidationError
 
 from gotong_platform.auth import Action
 from gotong_platform.db import DbConnection
-from gotong_platform.http import require_action
+from gotong_platform.http import cooperative_router, require_action
 from gotong_platform.http.runner import Correlation
 from gotong_platform.provenance import Provenance
 from gotong_platform.sync import (
@@ -38,7 +38,7 @@ from gotong_platform.sync import (
 from inventory.application.errors import InvalidFactPayload
 from inventory.application.offline import OfflineFacts
 from inventory.entrypoints import schemas as s
-from inventory.entrypoints.deps import Ctx, ScopeDep
+from inventory.entrypoints.deps import NOT_FOUND, Ctx, ScopeDep
 from inventory.entrypoints.sales_routes import sale_order
 from inventory.entrypoints.stock_routes import produce_command
 
@@ -46,7 +46,7 @@ __all__ = ["ProduceFactIn", "router", "sync_handlers"]
 
 _M = TypeVar("_M", bound=BaseModel)
 
-router = APIRouter(tags=["sync"])
+router = cooperative_router(tags=["sync"], responses=NOT_FOUND)
 
 
 class ProduceFactIn(s.ProduceReceiptIn):

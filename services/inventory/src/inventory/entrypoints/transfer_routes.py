@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 from starlette.responses import JSONResponse
 
 from gotong_platform.auth import Action
 from gotong_platform.db import DbConnection
-from gotong_platform.http import HTTPProblem, require_action
+from gotong_platform.http import HTTPProblem, cooperative_router, require_action
 from gotong_platform.http.runner import Runner
 from gotong_platform.ids import new_id
 from gotong_platform.provenance import Provenance
 from inventory.adapters import queries
 from inventory.application.errors import DuplicateProductLine
 from inventory.entrypoints import schemas as s
-from inventory.entrypoints.deps import Ctx, ScopeDep, Today
+from inventory.entrypoints.deps import NOT_FOUND, Ctx, ScopeDep, Today
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["transfers"])
+router = cooperative_router(tags=["transfers"], responses=NOT_FOUND)
 _RECORD = [Depends(require_action(Action.RECORD_TRANSACTION))]
 
 

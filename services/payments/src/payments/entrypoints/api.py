@@ -1,25 +1,19 @@
 """HTTP routes of the payments service. Routes translate; the domain decides.
 
-Tenancy is enforced once, at router level (``cooperative_scope`` over the local
-members directory): every route under ``/cooperatives/{cooperative_id}`` answers
-404 to a caller who may not see that cooperative. Every command POST takes an
-``Idempotency-Key`` through ``gotong_platform.http.runner.Runner`` (the offline sync
-deduplicates per item instead). Domain errors become problem+json through the
-platform's handlers (422/409/404).
+Tenancy is enforced once per router: each route module's router is a
+``cooperative_router``, so every route under ``/cooperatives/{cooperative_id}`` runs
+``cooperative_scope`` first and answers 404 to a caller who may not see that
+cooperative. Every command POST takes an ``Idempotency-Key`` through
+``gotong_platform.http.runner.Runner`` (the offline sync deduplicates per item instead).
+Domain errors become problem+json through the platform's handlers (422/409/404).
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
-from gotong_platform.http import cooperative_scope
 from payments.entrypoints import loans_api, records_api, savings_api
-from payments.entrypoints.deps import NOT_FOUND
 
-__all__ = ["router"]
+__all__ = ["routers"]
 
-router = APIRouter(prefix="/cooperatives/{cooperative_id}", responses=NOT_FOUND,
-                   dependencies=[Depends(cooperative_scope)])
-router.include_router(savings_api.router)
-router.include_router(loans_api.router)
-router.include_router(records_api.router)
+routers: list[APIRouter] = [savings_api.router, loans_api.router, records_api.router]

@@ -12,13 +12,13 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from starlette.responses import JSONResponse
 
 from gotong_platform.auth import Action
 from gotong_platform.calendar import check_business_date
 from gotong_platform.db import DbConnection
-from gotong_platform.http import Scope, require_action
+from gotong_platform.http import Scope, cooperative_router, require_action
 from gotong_platform.http.runner import Runner
 from gotong_platform.provenance import Provenance
 from payments.adapters import queries
@@ -37,11 +37,11 @@ from payments.domain import (
     WriteOffLoan,
 )
 from payments.entrypoints import loan_schemas as ls
-from payments.entrypoints.deps import AppContext, Ctx, ScopeDep
+from payments.entrypoints.deps import NOT_FOUND, AppContext, Ctx, ScopeDep
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["loans"])
+router = cooperative_router(tags=["loans"], responses=NOT_FOUND)
 
 _RECORD = [Depends(require_action(Action.RECORD_TRANSACTION))]
 _APPROVE = [Depends(require_action(Action.APPROVE_FINANCE))]

@@ -6,24 +6,24 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from starlette.responses import JSONResponse, Response
 
 from gotong_platform.auth import Action
 from gotong_platform.calendar import check_business_date
 from gotong_platform.db import DbConnection
 from gotong_platform.directory import Directory
-from gotong_platform.http import HTTPProblem, require_action
+from gotong_platform.http import HTTPProblem, cooperative_router, require_action
 from gotong_platform.http.runner import Correlation, Runner
 from gotong_platform.provenance import Provenance
 from gotong_platform.sync import SyncBatch, SyncBatchResult, process_batch_json
 from payments.adapters import queries
 from payments.entrypoints import schemas as s
-from payments.entrypoints.deps import Ctx, ScopeDep
+from payments.entrypoints.deps import NOT_FOUND, Ctx, ScopeDep
 
 __all__ = ["router"]
 
-router = APIRouter()
+router = cooperative_router(responses=NOT_FOUND)
 
 
 @router.get("/sales/{sale_id}/payment", response_model=s.SalePaymentOut, tags=["sales"])

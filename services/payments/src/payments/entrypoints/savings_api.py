@@ -6,13 +6,13 @@ import functools
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import Depends, Path
 from starlette.responses import JSONResponse
 
 from gotong_platform.auth import Action
 from gotong_platform.calendar import check_business_date
 from gotong_platform.db import DbConnection
-from gotong_platform.http import HTTPProblem, require_action
+from gotong_platform.http import HTTPProblem, cooperative_router, require_action
 from gotong_platform.http.runner import Runner
 from gotong_platform.provenance import Provenance
 from payments.adapters import queries
@@ -25,11 +25,11 @@ from payments.domain import (
     WithdrawSavings,
 )
 from payments.entrypoints import schemas as s
-from payments.entrypoints.deps import Ctx, ScopeDep
+from payments.entrypoints.deps import NOT_FOUND, Ctx, ScopeDep
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["savings"])
+router = cooperative_router(tags=["savings"], responses=NOT_FOUND)
 
 SavingsTypePath = Annotated[Literal["pokok", "wajib", "sukarela"], Path()]
 _SETUP = [Depends(require_action(Action.MANAGE_SETUP))]
