@@ -12,7 +12,7 @@ SRC_DIRS := shared/src tools/devstack/src tools/testing/src services/members/src
             services/inventory/src services/payments/src services/reporting/src \
             services/partners/src
 
-.PHONY: help setup up down status lint typecheck test test-unit run stop bench browser
+.PHONY: help setup up down status lint typecheck test test-unit run stop bench bench-ab browser
 
 help:
 	@echo "make run     start the stack and services, seed a demo federation, print URLs"
@@ -79,3 +79,12 @@ bench: setup
 	@test -x .tools/bench-venv/bin/python || $(UV) venv --quiet --python $(PY) .tools/bench-venv
 	@$(UV) pip install --quiet --python .tools/bench-venv/bin/python -r bench/requirements.txt
 	@PYTHONPATH=bench $(PY) -m gotong_bench $(BENCH_ARGS)
+
+# This checkout's command path against another checkout's (OTHER=path, with its own .venv),
+# both on one stack, in alternating windows: bench/gotong_bench/ab.py says why and how.
+bench-ab: setup
+	@test -n "$(OTHER)" || { echo "usage: make bench-ab OTHER=<other checkout>"; exit 2; }
+	@$(STACK) up
+	@test -x .tools/bench-venv/bin/python || $(UV) venv --quiet --python $(PY) .tools/bench-venv
+	@$(UV) pip install --quiet --python .tools/bench-venv/bin/python -r bench/requirements.txt
+	@PYTHONPATH=bench $(PY) -m gotong_bench.ab --other $(OTHER) $(BENCH_ARGS)
