@@ -5,7 +5,7 @@ with backoff, disabled after three days of failures and re-enabled by setting it
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -173,3 +173,71 @@ async def test_bad_sinks_and_callers_are_refused_and_change_nothing(api: Api) ->
     assert await api.rows("SELECT 1 FROM webhook_endpoints") == []
     missing = await api.get("/partner/webhook", api.token("partner", subject=bank))
     assert (missing.status_code, missing.json()["code"]) == (404, "webhook-not-found")
+
+
+@dataclass
+class CountingReceiver(Receiver):
+    """A receiver that also notes how many signatures each request carried."""
+
+    signatures: list[int] = field(default_factory=list)
+
+    async def hook(self, request: Request) -> Response:
+        self.signatures.append(len(request.headers["webhook-signature"].split(" ")))
+        return await super().hook(request)
+
+
+async def test_a_rotated_secret_signs_beside_the_old_one_for_a_day(gateway: Gateway) -> None:
+    api = gateway.api
+    coop, member, account = new_id("cooperative"), new_id("member"), new_id("account")
+    await gateway.send(consumed(registered(coop), stream_id=coop))
+    bank = await register(api, "Bank Alor", "bank")
+    await grant(api, coop, bank, ["savings"])
+    old = (await set_webhook(api, bank)).json()["secret"]
+    receiver = CountingReceiver(secret=old)
+    signatures = receiver.signatures
+    dispatch = dispatcher(api, receiver)
+
+    rotated = await api.post("/partner/webhook/secret", {}, api.token("partner", subject=bank))
+    assert rotated.status_code == 201, rotated.text
+    new = rotated.json()["secret"]
+    assert new.startswith("whsec_")
+    assert new != old
+    assert datetime.fromisoformat(rotated.json()["previous_valid_until"]) == (
+        api.clock.now() + timedelta(days=1))
+
+    # The receiver still on the old secret verifies, and so does one already switched.
+    await gateway.send(deposit(coop, member, amount=1_000, account=account))
+    assert await dispatch.run_once() == 1
+    receiver.secret = new
+    await gateway.send(deposit(coop, member, amount=2_000, account=account))
+    assert await dispatch.run_once() == 1
+    assert (signatures, receiver.forged) == ([2, 2], 0)
+
+    # A day later the old secret signs no more: a receiver still on it refuses.
+    api.clock.advance(timedelta(days=1))
+    receiver.secret = old
+    await gateway.send(deposit(coop, member, amount=3_000, account=account))
+    assert await dispatch.run_once() == 0
+    assert (signatures[-1], receiver.forged) == (1, 1)
+    receiver.secret = new
+    api.clock.advance(timedelta(seconds=1))
+    assert await dispatch.run_once() == 1
+    assert [e["data"]["amount_idr"] for e in receiver.received] == [1_000, 2_000, 3_000]
+
+    # Setting the endpoint again replaces the secret at once: no overlap.
+    again = (await set_webhook(api, bank)).json()["secret"]
+    rows = await api.rows("SELECT previous_secret FROM webhook_endpoints WHERE partner_id = $1",
+                          bank)
+    assert again not in (old, new)
+    assert [r["previous_secret"] for r in rows] == [None]
+
+
+async def test_a_rotation_without_an_endpoint_or_by_staff_is_refused(api: Api) -> None:
+    bank = await register(api, "Bank Rote", "bank")
+    missing = await api.post("/partner/webhook/secret", {}, api.token("partner", subject=bank))
+    staff = await api.post("/partner/webhook/secret", {},
+                           api.token("coop_admin", cooperative_id=new_id("cooperative")))
+
+    assert (missing.status_code, missing.json()["code"]) == (404, "webhook-not-found")
+    assert staff.status_code == 403
+    assert await api.rows("SELECT 1 FROM webhook_endpoints") == []

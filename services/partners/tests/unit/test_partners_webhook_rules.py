@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from partners.domain import (
+    ROTATION_OVERLAP,
     InvalidWebhookUrl,
     SendOutcome,
     WebhookEndpoint,
@@ -73,3 +75,18 @@ def test_plain_http_only_in_development() -> None:
         "http://127.0.0.1:9000/hook")
     assert sink_url("https://bank.example/hook", allow_http=False) == (
         "https://bank.example/hook")
+
+
+def test_a_rotation_signs_with_both_secrets_until_its_overlap_ends() -> None:
+    rotated_at = datetime(2026, 11, 18, 2, 0, tzinfo=UTC)
+    endpoint = WebhookEndpoint(partner_id="p", url="https://bank.example/hook", secret="whsec_NEW",
+                               delivered_position=0, failures=0, failing_since=None,
+                               previous_secret="whsec_OLD",
+                               previous_until=rotated_at + ROTATION_OVERLAP)
+    assert endpoint.signing_secrets(rotated_at) == ("whsec_NEW", "whsec_OLD")
+    last = rotated_at + ROTATION_OVERLAP - timedelta(microseconds=1)
+    assert endpoint.signing_secrets(last) == ("whsec_NEW", "whsec_OLD")
+    assert endpoint.signing_secrets(rotated_at + ROTATION_OVERLAP) == ("whsec_NEW",)
+    never_rotated = dataclasses.replace(endpoint, previous_secret=None, previous_until=None)
+    assert never_rotated.signing_secrets(rotated_at) == ("whsec_NEW",)
+    assert "whsec_" not in repr(endpoint)  # secrets are never logged

@@ -3,7 +3,8 @@
 Headers: ``webhook-id`` (the partner event's id: the same on every retry, so the
 receiver can drop a duplicate), ``webhook-timestamp`` (Unix seconds of the attempt) and
 ``webhook-signature`` (``v1,`` and base64 of HMAC-SHA256, keyed with the base64-decoded
-part of the ``whsec_`` secret, over ``<id>.<timestamp>.<body>``). The body is the
+part of the ``whsec_`` secret, over ``<id>.<timestamp>.<body>``; during a rotation one
+such signature per secret, space-separated). The body is the
 CloudEvent in structured JSON mode (``application/cloudevents+json``).
 
 The timestamp is the real time of the attempt: a receiver refuses one more than five
@@ -16,6 +17,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Sequence
 
 import httpx
 
@@ -41,12 +43,13 @@ class HttpWebhookSender:
         self._client = client
         self._clock = wire_clock
 
-    async def send(self, url: str, secret: str, event: PendingEvent) -> SendOutcome:
+    async def send(self, url: str, secrets: Sequence[str], event: PendingEvent
+                   ) -> SendOutcome:
         webhook_id = str(event.webhook_id)
         timestamp = int(self._clock.now().timestamp())
+        signed = " ".join(signature(s, webhook_id, timestamp, event.body) for s in secrets)
         headers = {"content-type": CONTENT_TYPE, "webhook-id": webhook_id,
-                   "webhook-timestamp": str(timestamp),
-                   "webhook-signature": signature(secret, webhook_id, timestamp, event.body)}
+                   "webhook-timestamp": str(timestamp), "webhook-signature": signed}
         try:
             answer = await self._client.post(url, content=event.body, headers=headers)
         except httpx.HTTPError as exc:

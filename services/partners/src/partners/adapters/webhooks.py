@@ -28,14 +28,17 @@ log = logging.getLogger(__name__)
 # One active dispatcher per gateway database: a second process waits as a standby, so a
 # partner's events are never pushed by two senders at once (order per partner).
 _DISPATCHER_LOCK = 0x70617274_6E657273  # "partners"
-_ENDPOINT = """SELECT partner_id, url, secret, delivered_position, failures, failing_since
-               FROM webhook_endpoints"""
+_COLUMNS = """partner_id, url, secret, delivered_position, failures, failing_since,
+               previous_secret, previous_until"""
+_ENDPOINT = f"SELECT {_COLUMNS} FROM webhook_endpoints"
 
 
 def _endpoint(row: asyncpg.Record) -> WebhookEndpoint:
     return WebhookEndpoint(partner_id=row["partner_id"], url=row["url"], secret=row["secret"],
                            delivered_position=row["delivered_position"],
-                           failures=row["failures"], failing_since=row["failing_since"])
+                           failures=row["failures"], failing_since=row["failing_since"],
+                           previous_secret=row["previous_secret"],
+                           previous_until=row["previous_until"])
 
 
 class PostgresWebhookStore:
@@ -47,20 +50,30 @@ class PostgresWebhookStore:
     async def set_endpoint(self, conn: DbConnection, partner_id: str, url: str, secret: str,
                            from_position: int | None, now: datetime) -> WebhookEndpoint:
         row = await conn.fetchrow(
-            """INSERT INTO webhook_endpoints (partner_id, url, secret, enabled,
+            f"""INSERT INTO webhook_endpoints (partner_id, url, secret, enabled,
                     delivered_position, failures, failing_since, next_attempt_at,
                     last_error, updated_at)
                 VALUES ($1, $2, $3, true, coalesce($4, 0), 0, NULL, NULL, NULL, $5)
                 ON CONFLICT (partner_id) DO UPDATE SET url = EXCLUDED.url,
-                    secret = EXCLUDED.secret, enabled = true,
+                    secret = EXCLUDED.secret, previous_secret = NULL, previous_until = NULL,
+                    enabled = true,
                     delivered_position = coalesce($4, webhook_endpoints.delivered_position),
                     failures = 0, failing_since = NULL, next_attempt_at = NULL,
                     last_error = NULL, updated_at = EXCLUDED.updated_at
-                RETURNING partner_id, url, secret, delivered_position, failures, failing_since
+                RETURNING {_COLUMNS}
             """, partner_id, url, secret, from_position, now)
         if row is None:  # an upsert returns its row
             raise RuntimeError("the webhook endpoint was not stored")
         return _endpoint(row)
+
+    async def rotate_secret(self, conn: DbConnection, partner_id: str, secret: str,
+                            previous_until: datetime, now: datetime) -> WebhookEndpoint | None:
+        row = await conn.fetchrow(
+            f"""UPDATE webhook_endpoints SET previous_secret = secret,
+                    previous_until = $3, secret = $2, updated_at = $4
+                WHERE partner_id = $1 RETURNING {_COLUMNS}""",
+            partner_id, secret, previous_until, now)
+        return None if row is None else _endpoint(row)
 
     async def due(self, now: datetime) -> list[WebhookEndpoint]:
         rows = await self._pool.fetch(

@@ -111,6 +111,12 @@ class WebhookStore(Protocol):
         resumes after ``from_position`` (None: where it stood, 0 for a new endpoint)."""
         ...
 
+    async def rotate_secret(self, conn: DbConnection, partner_id: str, secret: str,
+                            previous_until: datetime, now: datetime) -> WebhookEndpoint | None:
+        """Make ``secret`` the endpoint's, keeping the one it replaces for signing until
+        ``previous_until``; None when the partner has no endpoint."""
+        ...
+
     async def due(self, now: datetime) -> list[WebhookEndpoint]:
         """The enabled endpoints whose next attempt is due."""
         ...
@@ -133,4 +139,7 @@ class WebhookStore(Protocol):
 class WebhookSender(Protocol):
     """Pushes one signed event to an endpoint (``partners.adapters.webhook_sender``)."""
 
-    async def send(self, url: str, secret: str, event: PendingEvent) -> SendOutcome: ...
+    async def send(self, url: str, secrets: Sequence[str], event: PendingEvent
+                   ) -> SendOutcome:
+        """Sign with each of ``secrets`` (one signature each) and push."""
+        ...

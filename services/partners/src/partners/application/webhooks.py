@@ -6,6 +6,8 @@ Standard Webhooks uses) once. ``WebhookDispatch.run_once`` is one pass of the di
 process (``python -m partners webhooks``): for each endpoint that is due, the pending
 events in feed order, each sent only after the one before it was accepted; the first
 failure schedules the next attempt (``partners.domain.webhook``) and stops that endpoint.
+``WebhookSubscriptions.rotate_secret`` answers a new secret while the old one keeps
+signing for ``ROTATION_OVERLAP``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,14 @@ from dataclasses import dataclass
 from gotong_platform.calendar import Clock
 from gotong_platform.db import DbConnection
 from partners.application.ports import PartnerRepository, WebhookSender, WebhookStore
-from partners.domain import PartnerNotFound, WebhookEndpoint, after_failure, sink_url
+from partners.domain import (
+    ROTATION_OVERLAP,
+    PartnerNotFound,
+    WebhookEndpoint,
+    WebhookNotFound,
+    after_failure,
+    sink_url,
+)
 
 __all__ = ["WebhookDispatch", "WebhookSubscriptions", "new_secret"]
 
@@ -46,6 +55,16 @@ class WebhookSubscriptions:
         return await self.store.set_endpoint(conn, partner_id, sink, new_secret(),
                                              from_position, self.clock.now())
 
+    async def rotate_secret(self, conn: DbConnection, partner_id: str) -> WebhookEndpoint:
+        """A new secret for the partner's endpoint; the one it replaces keeps signing
+        every request, beside it, for ``ROTATION_OVERLAP``."""
+        now = self.clock.now()
+        endpoint = await self.store.rotate_secret(conn, partner_id, new_secret(),
+                                                  now + ROTATION_OVERLAP, now)
+        if endpoint is None:
+            raise WebhookNotFound("No webhook is set; set one first (POST /partner/webhook).")
+        return endpoint
+
 
 @dataclass(frozen=True)
 class WebhookDispatch:
@@ -66,7 +85,8 @@ class WebhookDispatch:
         pending = await self.store.pending(endpoint.partner_id, endpoint.delivered_position,
                                            self.batch)
         for event in pending:
-            outcome = await self.sender.send(endpoint.url, endpoint.secret, event)
+            outcome = await self.sender.send(endpoint.url,
+                                             endpoint.signing_secrets(self.clock.now()), event)
             now = self.clock.now()
             if not outcome.accepted:
                 await self.store.failed(endpoint.partner_id, event, outcome,

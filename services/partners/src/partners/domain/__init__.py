@@ -59,6 +59,7 @@ from partners.domain.partner import (
 )
 from partners.domain.values import Category, PartnerKind
 from partners.domain.webhook import (
+    ROTATION_OVERLAP,
     Failure,
     PendingEvent,
     SendOutcome,
@@ -72,6 +73,7 @@ __all__ = [
     "CONSENT_EVENTS",
     "MAX_CONTACTS",
     "PARTNER_EVENTS",
+    "ROTATION_OVERLAP",
     "Category",
     "Consent",
     "ConsentAlreadyRevoked",

@@ -4,6 +4,12 @@ Delivery is at least once, in feed order: the next event is sent only after the 
 before it was accepted. A failed send is retried with exponential backoff (1 s doubling
 up to an hour); an endpoint that has failed for ``RETRY_FOR`` (three days) is disabled
 until the partner sets it again.
+
+A partner replaces its secret without losing a delivery by rotating it: for
+``ROTATION_OVERLAP`` (a day) every request carries two signatures, one with the new
+secret and one with the old (Standard Webhooks puts them space-separated in
+``webhook-signature``; a receiver accepts a request any one of them verifies), so the
+partner can switch its receiver to the new secret at any moment of that day.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ __all__ = [
     "FIRST_RETRY",
     "LONGEST_RETRY",
     "RETRY_FOR",
+    "ROTATION_OVERLAP",
     "Failure",
     "PendingEvent",
     "SendOutcome",
@@ -32,6 +39,7 @@ FIRST_RETRY = timedelta(seconds=1)
 LONGEST_RETRY = timedelta(hours=1)
 RETRY_FOR = timedelta(days=3)
 URL_MAX = 2000
+ROTATION_OVERLAP = timedelta(days=1)
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -44,6 +52,16 @@ class WebhookEndpoint:
     delivered_position: int
     failures: int  # consecutive failed attempts at the next event
     failing_since: datetime | None
+    # the secret a rotation replaced, and until when requests are signed with it too
+    previous_secret: str | None = dataclasses.field(default=None, repr=False)
+    previous_until: datetime | None = None
+
+    def signing_secrets(self, now: datetime) -> tuple[str, ...]:
+        """The secrets a request at ``now`` is signed with: the secret, and the one it
+        replaced while the rotation's overlap lasts."""
+        if self.previous_secret and self.previous_until is not None and now < self.previous_until:
+            return (self.secret, self.previous_secret)
+        return (self.secret,)
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)

@@ -138,6 +138,12 @@ class WebhookSetOut(BaseModel):
     delivered_position: int
 
 
+class WebhookSecretOut(BaseModel):
+    secret: str = Field(description="whsec_...: the new signing secret, shown this once")
+    previous_valid_until: datetime = Field(
+        description="until then every request is signed with the old secret too")
+
+
 class WebhookAttemptOut(BaseModel):
     position: int
     webhook_id: str

@@ -2,8 +2,10 @@
 
 The partner's own token (role ``partner``) names it. Setting the endpoint answers its
 new ``whsec_`` secret once (keep it: it is never shown again), re-enables an endpoint the
-dispatcher disabled, and may move the delivery to any position (a replay). The delivery
-log (``GET``) shows the latest attempts, never the secret.
+dispatcher disabled, and may move the delivery to any position (a replay). Rotating the
+secret (``POST /partner/webhook/secret``) answers a new one while the old keeps signing
+too for a day, so the receiver can switch without a refused delivery. The delivery log
+(``GET``) shows the latest attempts, never the secret.
 """
 
 from __future__ import annotations
@@ -39,6 +41,21 @@ async def set_webhook(body: s.WebhookIn, principal: PrincipalDep, run: Runner, c
         return 201, s.WebhookSetOut(url=endpoint.url, secret=endpoint.secret,
                                     delivered_position=endpoint.delivered_position,
                                     enabled=True).model_dump(mode="json")
+
+    return await run(work)
+
+
+@router.post("/secret", status_code=201, response_model=s.WebhookSecretOut)
+async def rotate_webhook_secret(principal: PrincipalDep, run: Runner, ctx: Ctx) -> JSONResponse:
+    """A new signing secret; for a day every request is signed with the old one too."""
+
+    async def work(conn: DbConnection, provenance: Provenance) -> tuple[int, Any]:
+        endpoint = await ctx.webhooks.rotate_secret(conn, principal.subject)
+        if endpoint.previous_until is None:  # the store always sets it on a rotation
+            raise RuntimeError("a rotated endpoint has no overlap")
+        return 201, s.WebhookSecretOut(
+            secret=endpoint.secret,
+            previous_valid_until=endpoint.previous_until).model_dump(mode="json")
 
     return await run(work)
 
