@@ -29,6 +29,6 @@ async def reporting(database_factory: Any, clock: FixedClock) -> AsyncIterator[R
         try:
             async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                          base_url="http://reporting") as client:
-                yield Reporting(client, pool)
+                yield Reporting(client, pool, kept=app.state.read_model.kept)
         finally:
             await pool.close()

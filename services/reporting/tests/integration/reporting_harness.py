@@ -18,6 +18,7 @@ from gotong_platform.consumer import ConsumedEvent
 from gotong_platform.contracts import EventContract
 from gotong_platform.envelope import Envelope
 from reporting.adapters.projection.dispatch import apply_event
+from reporting.adapters.reports.kept import KeptFigures
 
 JWT_KEY = "r" * 48
 
@@ -33,6 +34,7 @@ class Reporting:
     pool: asyncpg.Pool  # search_path on the live read-model version
     issuer: TokenIssuer = field(default_factory=lambda: TokenIssuer(JWT_KEY.encode()))
     versions: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    kept: KeptFigures = field(default_factory=KeptFigures)  # the API's kept figures
 
     def auth(self, role: str, **claims: Any) -> dict[str, str]:
         principal = Principal(subject=claims.pop("subject", "tester"), role=Role(role),

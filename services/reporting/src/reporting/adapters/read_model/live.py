@@ -11,6 +11,8 @@ import asyncpg
 from gotong_platform.db import DbConnection
 from reporting.adapters.read_model.schema import checked_schema_name
 from reporting.adapters.read_model.versions import live_schema
+from reporting.adapters.reports.kept import KeptFigures
+from reporting.adapters.reports.maintained import Keeping
 from reporting.adapters.reports.reader import ReadModelReader, store
 
 __all__ = ["LiveReadModel", "ReadModelNotReady"]
@@ -35,8 +37,10 @@ class ReadModelNotReady(Exception):
 class LiveReadModel:
     """Connections pointed at whichever read-model version is live right now."""
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, kept: KeptFigures | None = None) -> None:
         self.pool = pool
+        # each cooperative's known-now figures, used again while its facts stand
+        self.kept = kept if kept is not None else KeptFigures()
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[DbConnection]:
@@ -53,7 +57,7 @@ class LiveReadModel:
         async with self.pool.acquire() as conn:
             async with conn.transaction(isolation="repeatable_read", readonly=True):
                 schema = await _on_live(conn)
-                reader = ReadModelReader(conn)
+                reader = ReadModelReader(conn, keeping=Keeping(self.kept, schema))
                 yield reader
             if reader.to_store:
                 try:

@@ -16,6 +16,9 @@ cooperative's latest recorded fact:
 - **irregular** cooperatives (facts a ledger cannot represent exactly): from the facts
   (``collect``), as the reference does.
 
+In the API, known-now figures a request made are kept in the process (``kept``) and
+used again while the cooperative's count of facts stands.
+
 Every read covers all the sets' cooperatives at once, one statement per table; a
 cooperative whose figures cannot be computed is left out and named, as the reference
 does (``isolation``).
@@ -40,6 +43,7 @@ from reporting.adapters.reports.fetch_loans import fetch_portfolio
 from reporting.adapters.reports.fetch_members import fetch_members
 from reporting.adapters.reports.fetch_savings import fetch_wajib
 from reporting.adapters.reports.isolation import FIGURE_ERRORS, per_cooperative, record
+from reporting.adapters.reports.kept import KeptFigures, KeptKey, Stamp
 from reporting.adapters.reports.ledger_figures import AMOUNT_LEDGERS, LedgerSums
 from reporting.adapters.reports.ledger_reads import (
     KnownNow,
@@ -53,7 +57,7 @@ from reporting.domain.reports.loan_quality import COLLECTIBILITY
 from reporting.domain.reports.query import FigureSet, Query
 from reporting.domain.reports.unavailable import Unavailables
 
-__all__ = ["GROUPS", "MaintainedSets", "cooperative_state", "figure_sets"]
+__all__ = ["GROUPS", "Keeping", "MaintainedSets", "cooperative_state", "figure_sets"]
 
 Fetch = Callable[[DbConnection, Query, dict[str, CoopFigures]], Awaitable[None]]
 
@@ -163,11 +167,24 @@ def _known_at(plan: _Plan, key: tuple[_Period, datetime | None], c: str) -> date
     raise KeyError(c)
 
 
-async def figure_sets(conn: DbConnection, sets: Sequence[FigureSet]) -> MaintainedSets:
+@dataclasses.dataclass(frozen=True)
+class Keeping:
+    """Where known-now figures are kept (``kept``), for the read-model version read."""
+
+    kept: KeptFigures
+    schema: str
+
+
+async def figure_sets(conn: DbConnection, sets: Sequence[FigureSet],
+                      keeping: Keeping | None = None) -> MaintainedSets:
     """Every set's figures (see the module)."""
     plan = await _plan(conn, sets)
     threshold = sets[0].query.options.low_stock_threshold if sets else 0
     now_keys = {k: v for k, v in plan.keys.items() if k[1] is None}
+    # known-now figures kept from an earlier request; only the others are computed
+    kept_now, seen_now = await _take_kept(conn, keeping, now_keys, threshold)
+    now_keys = {k: v - set(kept_now.get(k, {})) for k, v in now_keys.items()}
+    now_keys = {k: v for k, v in now_keys.items() if v}
     past_keys = {k: v for k, v in plan.keys.items() if k[1] is not None}
     failed: dict[tuple[_Period, datetime | None], Unavailables] = defaultdict(dict)
     results: dict[tuple[_Period, datetime | None], dict[str, CoopFigures]] = {}
@@ -193,6 +210,14 @@ async def figure_sets(conn: DbConnection, sets: Sequence[FigureSet]) -> Maintain
     for key in now_keys:
         for c, f in list(results[key].items()):
             _finish(c, f, sums.get((key[0], c)), plan, key, failed)
+    if keeping is not None:
+        for key in now_keys:
+            for c, f in results[key].items():
+                seen = seen_now.get((c, key[0].month))
+                if seen is not None and c not in failed[key]:
+                    keeping.kept.keep(_kept_key(keeping, key, c, threshold), seen, f)
+    for key, kept_figs in kept_now.items():
+        results.setdefault(key, {}).update(kept_figs)
     await _past(conn, plan, missing_past, sums, threshold, results, failed, to_store)
     for key in plan.details:
         if key in results:
@@ -215,6 +240,45 @@ async def figure_sets(conn: DbConnection, sets: Sequence[FigureSet]) -> Maintain
 
 
 # --- known now ----------------------------------------------------------------------------
+
+_STAMPS = """
+WITH q AS (SELECT * FROM unnest($1::text[], $2::date[]) AS q(c, month))
+SELECT q.c, q.month,
+       coalesce(sum(r.members + r.produce + r.wajib + r.loans + r.other)
+                FILTER (WHERE r.effective_month <= q.month), 0)::bigint,
+       coalesce(max(r.xmin::text::bigint), 0)
+FROM q LEFT JOIN changes r ON r.cooperative_id = q.c
+GROUP BY q.c, q.month
+"""
+
+
+def _kept_key(keeping: Keeping, key: tuple[_Period, datetime | None], c: str,
+              threshold: int) -> KeptKey:
+    p = key[0]
+    return KeptKey(keeping.schema, c, p.month, p.as_of, p.end, threshold)
+
+
+async def _take_kept(conn: DbConnection, keeping: Keeping | None,
+                     now_keys: dict[tuple[_Period, datetime | None], set[str]], threshold: int
+                     ) -> tuple[dict[tuple[_Period, datetime | None], dict[str, CoopFigures]],
+                                dict[tuple[str, date], Stamp]]:
+    """The kept figures whose stamp still stands, and the stamps read."""
+    if keeping is None or not now_keys:
+        return {}, {}
+    wanted = sorted({(c, key[0].month) for key, ids in now_keys.items() for c in ids})
+    seen: dict[tuple[str, date], Stamp] = {
+        (r[0], r[1]): (r[2], r[3]) for r in await conn.fetch(
+            _STAMPS, [c for c, _ in wanted], [m for _, m in wanted])}
+    taken: dict[tuple[_Period, datetime | None], dict[str, CoopFigures]] = defaultdict(dict)
+    for key, ids in now_keys.items():
+        for c in ids:
+            count = seen.get((c, key[0].month))
+            found = (None if count is None
+                     else keeping.kept.take(_kept_key(keeping, key, c, threshold), count))
+            if found is not None:
+                taken[key][c] = found
+    return taken, seen
+
 
 async def _known_now_sums(conn: DbConnection, plan: _Plan,
                           now_keys: dict[tuple[_Period, datetime | None], set[str]],

@@ -37,12 +37,14 @@ __all__ = ["ReadModelReader", "VersionReaders", "store"]
 class ReadModelReader:
     """Every read a report or a summary makes, on one connection (see the module)."""
 
-    __slots__ = ("_conn", "_custom_plans", "_reference", "to_store")
+    __slots__ = ("_conn", "_custom_plans", "_keeping", "_reference", "to_store")
 
-    def __init__(self, conn: DbConnection, *, reference: bool = False) -> None:
+    def __init__(self, conn: DbConnection, *, reference: bool = False,
+                 keeping: maintained.Keeping | None = None) -> None:
         self._conn = conn
         self._custom_plans = False
         self._reference = reference
+        self._keeping = keeping  # known-now figures kept between requests (the API's)
         self.to_store: list[stored.StoredRow] = []
 
     async def cooperatives(self, *, region: str | None = None,
@@ -64,7 +66,7 @@ class ReadModelReader:
                 failed: Unavailables = {}
                 out.append((await collect(self._conn, s.query, s.step, failed), failed))
             return out
-        result = await maintained.figure_sets(self._conn, sets)
+        result = await maintained.figure_sets(self._conn, sets, self._keeping)
         self.to_store += result.to_store
         return result.figures
 

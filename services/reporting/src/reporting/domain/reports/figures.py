@@ -95,6 +95,16 @@ class CoopFigures:
             raise KeyError(f"unknown figure {key}")
         self.amounts[key] += whole(value)
 
+    def copy(self) -> CoopFigures:
+        """An independent copy (nothing mutable shared)."""
+        return CoopFigures(
+            amounts=dict(self.amounts),
+            transfers={k: list(v) for k, v in self.transfers.items()},
+            sales_to={k: dict(v) for k, v in self.sales_to.items()},
+            low_stock=[dict(entry) for entry in self.low_stock],
+            last_recorded_at=self.last_recorded_at, last_business_date=self.last_business_date,
+            last_activity_date=self.last_activity_date)
+
     def derive(self) -> None:
         """Totals defined from the other figures (called once, after every fetch)."""
         a = self.amounts

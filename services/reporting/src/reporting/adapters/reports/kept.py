@@ -1,0 +1,73 @@
+"""A cooperative's figures as known now, kept in the API process while they hold.
+
+A federation report needs every cooperative's figures of the month and of the month
+before, and at 100 cooperatives computing them from the maintained tables was about
+two fifths of the request (the ledger sums, the stored figures that are not sums, the
+low-stock list). Most cooperatives record nothing between two requests, so each
+cooperative's finished figures are kept here with a stamp of the facts they depend on:
+the count of them (``changes``: every fact effective in the month or before, whenever
+recorded; the count that keeps a stored row of a closed month valid, ``stored``), and
+the newest row version among the cooperative's ``changes`` rows, which moves whenever
+they are written again (``derive`` rewrites a cooperative's maintained rows from its
+facts). A later request reads the stamps (one statement for all its cooperatives) and
+uses the kept figures of each cooperative whose stamp has not moved; the others are
+computed as before.
+
+The stamp and the figures are read in one snapshot, and every fact that can change a
+figure moves the stamp, so a kept answer is never stale. Keys name the read-model
+version (a rebuild's version starts empty) and the low-stock threshold. Figures are
+copied in and out: a report that adds to them (the clocks, the consolidation) never
+changes what is kept. At most ``MAX_KEPT`` entries (the oldest go first).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+from reporting.domain.reports.figures import CoopFigures
+
+__all__ = ["KeptFigures", "KeptKey", "Stamp"]
+
+# (facts counted, newest transaction id among the cooperative's ``changes`` rows)
+Stamp = tuple[int, int]
+
+# a month and the month before for 10,000 cooperatives
+MAX_KEPT = 20_000
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class KeptKey:
+    schema: str  # the read-model version
+    cooperative_id: str
+    month: date
+    as_of: date
+    end: date
+    low_stock_threshold: int
+
+
+class KeptFigures:
+    """Known-now figures by ``KeptKey``, each with the count of facts it was made from."""
+
+    def __init__(self, max_kept: int = MAX_KEPT) -> None:
+        self._max = max_kept
+        self._kept: dict[KeptKey, tuple[Stamp, CoopFigures]] = {}
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def clear(self) -> None:
+        self._kept.clear()
+
+    def take(self, key: KeptKey, seen: Stamp) -> CoopFigures | None:
+        """A copy of the kept figures if they were made at stamp ``seen``, else None."""
+        found = self._kept.get(key)
+        if found is None or found[0] != seen:
+            return None
+        return found[1].copy()
+
+    def keep(self, key: KeptKey, seen: Stamp, figures: CoopFigures) -> None:
+        self._kept.pop(key, None)
+        while len(self._kept) >= self._max:
+            self._kept.pop(next(iter(self._kept)))
+        self._kept[key] = (seen, figures.copy())
