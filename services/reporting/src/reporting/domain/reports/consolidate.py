@@ -13,7 +13,8 @@ from reporting.domain.reports.figures import AMOUNT_KEYS, CoopFigures, sum_amoun
 from reporting.domain.reports.ratios import growth_bp, ranking, spread
 from reporting.domain.reports.render import ratio_of
 
-__all__ = ["COOP_ROW_COLUMNS", "changes", "coop_row", "group_amounts", "growth", "spread_of"]
+__all__ = ["COOP_ROW_COLUMNS", "changes", "coop_amounts", "coop_row", "group_amounts", "growth",
+           "spread_of"]
 
 Figures = Mapping[str, CoopFigures]
 
@@ -62,6 +63,19 @@ def group_amounts(figs: Figures, ids: Collection[str]) -> tuple[dict[str, int], 
     amounts["stock.transfer_in_idr"] -= received
     return amounts, {"eliminations_idr": sent + sold, "transfers_out_idr": sent,
                      "transfers_in_idr": received, "inter_cooperative_sales_idr": sold}
+
+
+def coop_amounts(f: CoopFigures, cooperative_id: str) -> dict[str, int]:
+    """``group_amounts`` of a group of one, without adding up a group: a federation
+    report makes one per cooperative and month. Only transfers between the cooperative's
+    own warehouses (keyed by its own id) move inside a group of one; its sales to another
+    cooperative stay."""
+    amounts = dict(f.amounts)
+    own = f.transfers.get(cooperative_id)
+    if own is not None:
+        amounts["stock.transfer_out_idr"] -= own[0]
+        amounts["stock.transfer_in_idr"] -= own[1]
+    return amounts
 
 
 def growth(current: Mapping[str, int], previous: Mapping[str, int]) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from typing import Any
 from reporting.domain.regions import region_name
 from reporting.domain.reports.consolidate import (
     changes,
+    coop_amounts,
     coop_row,
     group_amounts,
     growth,
@@ -84,8 +85,8 @@ def _report(data: MonthData, scope: dict[str, Any], in_scope: list[str],
     before, _ = group_amounts(data.previous, ids_before)
     freshness = _freshness(data, ids)
     fresh_by_id = {r["cooperative_id"]: r for r in freshness["cooperatives"]}
-    rows = [coop_row(data.coops[i], group_amounts(data.current, [i])[0],
-                     group_amounts(data.previous, [i])[0], fresh_by_id[i]) for i in ids]
+    rows = [coop_row(data.coops[i], coop_amounts(data.current[i], i),
+                     coop_amounts(data.previous[i], i), fresh_by_id[i]) for i in ids]
     report: dict[str, Any] = {
         "scope": scope | {"cooperatives": len(ids)},
         "period": data.period.as_dict(),
