@@ -5,6 +5,10 @@ outbox to Kafka) and ``migrate`` (apply its migrations and exit); a service adds
 own (``consumer``, ``rebuild-*``) as ``Command``s. Settings are built from the
 environment when a command runs, never at import. A command's coroutine runs with
 ``asyncio.run``, or on uvloop with the collector tuned (``on_uvloop``: the consumers).
+
+A one-shot command (``migrate``, ``dead-letters``, ``rebuild-*``) that cannot reach its
+database ends with one line saying so and exit status 2, not a traceback: the operator
+running it needs the database's address and the reason, and nothing was changed.
 """
 
 from __future__ import annotations
@@ -12,9 +16,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import sys
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, Generic, TypeVar
+from urllib.parse import urlsplit
 
+from gotong_platform.outages import database_unavailable
 from gotong_platform.outbox.process import PublisherSettings
 
 __all__ = ["Argument", "Command", "run_service_cli"]
@@ -78,13 +85,24 @@ def run_service_cli(
     if args.command == "migrate":
         from gotong_platform.migrations import upgrade
 
-        asyncio.run(upgrade(values.database_url, values.migrations_dir))
-        return 0
+        return _one_shot(upgrade(values.database_url, values.migrations_dir), service,
+                         values.database_url)
     command = own[args.command]
     if command.on_uvloop:
         from gotong_platform.consumer.process import run
 
         status = run(command.run(values, args))
-    else:
-        status = asyncio.run(command.run(values, args))
-    return status or 0
+        return status or 0
+    return _one_shot(command.run(values, args), service, values.database_url)
+
+
+def _one_shot(work: Coroutine[Any, Any, int | None], service: str, database_url: str) -> int:
+    try:
+        return asyncio.run(work) or 0
+    except Exception as exc:
+        if not database_unavailable(exc):
+            raise
+        where = urlsplit(database_url)  # host, port and database: never the password
+        print(f"{service}: cannot reach the database {where.hostname}:{where.port or 5432}"
+              f"{where.path}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2

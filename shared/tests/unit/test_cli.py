@@ -57,3 +57,30 @@ def test_every_service_has_api_relay_and_migrate_and_refuses_the_unknown(
     with pytest.raises(SystemExit) as refused:
         run_service_cli(service="svc", port=1, settings=FakeSettings, argv=["explode"])
     assert refused.value.code == 2
+
+
+def test_a_one_shot_command_without_its_database_says_so_in_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import asyncpg
+
+    settings = FakeSettings(database_url="postgresql://clerk:s3cret@127.0.0.1:1/gotong_x")
+
+    async def listing(s: FakeSettings, args: argparse.Namespace) -> int:
+        await asyncpg.connect(s.database_url, timeout=5)  # nothing listens on port 1
+        return 0
+
+    async def broken(s: FakeSettings, args: argparse.Namespace) -> int:
+        raise ValueError("a fault of ours")
+
+    commands = [Command("dead-letters", "list", listing), Command("broken", "fails", broken)]
+    status = run_service_cli(service="svc", port=1, settings=lambda: settings,
+                             commands=commands, argv=["dead-letters"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.startswith("svc: cannot reach the database 127.0.0.1:1/gotong_x: ")
+    assert len(err.strip().splitlines()) == 1
+    assert "s3cret" not in err
+    with pytest.raises(ValueError, match="a fault of ours"):  # a fault keeps its traceback
+        run_service_cli(service="svc", port=1, settings=lambda: settings,
+                        commands=commands, argv=["broken"])
