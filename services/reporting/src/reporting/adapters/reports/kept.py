@@ -1,4 +1,4 @@
-"""A cooperative's figures, kept in the API process while they hold.
+"""A cooperative's figures as known now, kept in the API process while they hold.
 
 A federation report needs every cooperative's figures of the month and of the month
 before, and at 100 cooperatives computing them from the maintained tables was about
@@ -11,9 +11,7 @@ the newest row version among the cooperative's ``changes`` rows, which moves whe
 they are written again (``derive`` rewrites a cooperative's maintained rows from its
 facts). A later request reads the stamps (one statement for all its cooperatives) and
 uses the kept figures of each cooperative whose stamp has not moved; the others are
-computed as before. The same holds for the figures of a month as known at a past moment
-(the month as known at its end, in every monthly report), whose count is of the facts
-recorded by that moment's month.
+computed as before.
 
 The stamp and the figures are read in one snapshot, and every fact that can change a
 figure moves the stamp, so a kept answer is never stale. Keys name the read-model
@@ -25,7 +23,7 @@ changes what is kept. At most ``MAX_KEPT`` entries (the oldest go first).
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime
+from datetime import date
 
 from reporting.domain.reports.figures import CoopFigures
 
@@ -46,7 +44,6 @@ class KeptKey:
     as_of: date
     end: date
     low_stock_threshold: int
-    known_at: datetime | None = None  # None: every fact known
 
 
 class KeptFigures:

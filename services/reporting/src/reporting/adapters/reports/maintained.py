@@ -16,8 +16,8 @@ cooperative's latest recorded fact:
 - **irregular** cooperatives (facts a ledger cannot represent exactly): from the facts
   (``collect``), as the reference does.
 
-In the API, the figures a request made are kept in the process (``kept``) and used
-again while the cooperative's stamp of facts stands.
+In the API, known-now figures a request made are kept in the process (``kept``) and
+used again while the cooperative's count of facts stands.
 
 Every read covers all the sets' cooperatives at once, one statement per table; a
 cooperative whose figures cannot be computed is left out and named, as the reference
@@ -182,7 +182,7 @@ async def figure_sets(conn: DbConnection, sets: Sequence[FigureSet],
     threshold = sets[0].query.options.low_stock_threshold if sets else 0
     now_keys = {k: v for k, v in plan.keys.items() if k[1] is None}
     # known-now figures kept from an earlier request; only the others are computed
-    kept_now, stamps_now = await _take_kept(conn, keeping, now_keys, threshold)
+    kept_now, seen_now = await _take_kept(conn, keeping, now_keys, threshold)
     now_keys = {k: v - set(kept_now.get(k, {})) for k, v in now_keys.items()}
     now_keys = {k: v for k, v in now_keys.items() if v}
     past_keys = {k: v for k, v in plan.keys.items() if k[1] is not None}
@@ -190,11 +190,7 @@ async def figure_sets(conn: DbConnection, sets: Sequence[FigureSet],
     results: dict[tuple[_Period, datetime | None], dict[str, CoopFigures]] = {}
     to_store: list[stored.StoredRow] = []
 
-    # kept from an earlier request, then rows stored for past moments; those missing are
-    # computed from the known-now sums
-    kept_past, stamps_past = await _take_kept(conn, keeping, past_keys, threshold)
-    past_keys = {k: v - set(kept_past.get(k, {})) for k, v in past_keys.items()}
-    past_keys = {k: v for k, v in past_keys.items() if v}
+    # rows stored for past moments; those missing are computed from the known-now sums
     past_rows, past_seen = await _stored_past(conn, past_keys, threshold)
     missing_past: dict[tuple[_Period, datetime | None], set[str]] = defaultdict(set)
     for key, ids in past_keys.items():
@@ -214,13 +210,15 @@ async def figure_sets(conn: DbConnection, sets: Sequence[FigureSet],
     for key in now_keys:
         for c, f in list(results[key].items()):
             _finish(c, f, sums.get((key[0], c)), plan, key, failed)
-    await _past(conn, plan, missing_past, sums, threshold, results, failed, to_store)
     if keeping is not None:
-        _keep(keeping, now_keys, results, failed, stamps_now, threshold)
-        _keep(keeping, past_keys, results, failed, stamps_past, threshold)
-    for kept_figs in (kept_now, kept_past):
-        for key, figs_of_key in kept_figs.items():
-            results.setdefault(key, {}).update(figs_of_key)
+        for key in now_keys:
+            for c, f in results[key].items():
+                seen = seen_now.get((c, key[0].month))
+                if seen is not None and c not in failed[key]:
+                    keeping.kept.keep(_kept_key(keeping, key, c, threshold), seen, f)
+    for key, kept_figs in kept_now.items():
+        results.setdefault(key, {}).update(kept_figs)
+    await _past(conn, plan, missing_past, sums, threshold, results, failed, to_store)
     for key in plan.details:
         if key in results:
             await _clocks(conn, plan, key, results[key])
@@ -244,53 +242,37 @@ async def figure_sets(conn: DbConnection, sets: Sequence[FigureSet],
 # --- known now ----------------------------------------------------------------------------
 
 _STAMPS = """
-WITH q AS (SELECT * FROM unnest($1::text[], $2::date[], $3::date[]) AS q(c, month, recorded))
-SELECT q.c, q.month, q.recorded,
+WITH q AS (SELECT * FROM unnest($1::text[], $2::date[]) AS q(c, month))
+SELECT q.c, q.month,
        coalesce(sum(r.members + r.produce + r.wajib + r.loans + r.other)
-                FILTER (WHERE r.effective_month <= q.month
-                        AND (q.recorded IS NULL OR r.recorded_month <= q.recorded)), 0)::bigint,
+                FILTER (WHERE r.effective_month <= q.month), 0)::bigint,
        coalesce(max(r.xmin::text::bigint), 0)
 FROM q LEFT JOIN changes r ON r.cooperative_id = q.c
-GROUP BY q.c, q.month, q.recorded
+GROUP BY q.c, q.month
 """
 
 
 def _kept_key(keeping: Keeping, key: tuple[_Period, datetime | None], c: str,
               threshold: int) -> KeptKey:
     p = key[0]
-    return KeptKey(keeping.schema, c, p.month, p.as_of, p.end, threshold, key[1])
-
-
-def _keep(keeping: Keeping, keys: dict[tuple[_Period, datetime | None], set[str]],
-          results: dict[Any, dict[str, CoopFigures]], failed: dict[Any, Unavailables],
-          stamps: dict[tuple[str, date, date | None], Stamp], threshold: int) -> None:
-    """Keep what this request computed (before the clocks are added to it)."""
-    for key in keys:
-        for c, f in results.get(key, {}).items():
-            stamp = stamps.get((c, key[0].month, _month_of(key[1])))
-            if stamp is not None and c not in failed[key]:
-                keeping.kept.keep(_kept_key(keeping, key, c, threshold), stamp, f)
+    return KeptKey(keeping.schema, c, p.month, p.as_of, p.end, threshold)
 
 
 async def _take_kept(conn: DbConnection, keeping: Keeping | None,
                      now_keys: dict[tuple[_Period, datetime | None], set[str]], threshold: int
                      ) -> tuple[dict[tuple[_Period, datetime | None], dict[str, CoopFigures]],
-                                dict[tuple[str, date, date | None], Stamp]]:
-    """The kept figures whose stamp still stands, and the stamps read (per cooperative,
-    month and the month of the moment it is known at, None: now)."""
+                                dict[tuple[str, date], Stamp]]:
+    """The kept figures whose stamp still stands, and the stamps read."""
     if keeping is None or not now_keys:
         return {}, {}
-    wanted = sorted({(c, key[0].month, _month_of(key[1]))
-                     for key, ids in now_keys.items() for c in ids},
-                    key=lambda w: (w[0], w[1], w[2] or date.min))
-    seen: dict[tuple[str, date, date | None], Stamp] = {
-        (r[0], r[1], r[2]): (r[3], r[4]) for r in await conn.fetch(
-            _STAMPS, [w[0] for w in wanted], [w[1] for w in wanted],
-            [w[2] for w in wanted])}
+    wanted = sorted({(c, key[0].month) for key, ids in now_keys.items() for c in ids})
+    seen: dict[tuple[str, date], Stamp] = {
+        (r[0], r[1]): (r[2], r[3]) for r in await conn.fetch(
+            _STAMPS, [c for c, _ in wanted], [m for _, m in wanted])}
     taken: dict[tuple[_Period, datetime | None], dict[str, CoopFigures]] = defaultdict(dict)
     for key, ids in now_keys.items():
         for c in ids:
-            count = seen.get((c, key[0].month, _month_of(key[1])))
+            count = seen.get((c, key[0].month))
             found = (None if count is None
                      else keeping.kept.take(_kept_key(keeping, key, c, threshold), count))
             if found is not None:
