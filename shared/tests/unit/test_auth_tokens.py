@@ -296,23 +296,26 @@ def test_leeway_absorbs_small_clock_skew() -> None:
 def test_a_remembered_token_is_refused_once_it_expires(monkeypatch: pytest.MonkeyPatch) -> None:
     import gotong_platform.auth.tokens as tokens
 
-    verifier = TokenVerifier(KEY, leeway=timedelta(seconds=30))
-    now = int(datetime.now(UTC).timestamp())
-    token = raw_token(iat=now, exp=now + 60)
-    assert verifier.verify(token).subject == "user-1"
-    # The remembered answer holds until exp + leeway; then the full check runs again
-    # (here on a clock past it too) and names the reason.
-    monkeypatch.setattr(tokens, "_now_seconds", lambda: now + 89)
-    assert verifier.verify(token).subject == "user-1"
-    monkeypatch.setattr(tokens, "_now_seconds", lambda: now + 90)
-    later = datetime.now(UTC) + timedelta(seconds=91)
+    # One clock for the verifier and for PyJWT, set here: the token is issued at ISSUED.
+    issued = datetime(2026, 11, 18, 2, 0, tzinfo=UTC)
+    clock = {"now": issued}
 
-    class _Later(datetime):
+    class _Clock(datetime):
         @classmethod
         def now(cls, tz: Any = None) -> datetime:
-            return later
+            return clock["now"]
 
-    monkeypatch.setattr(jwt.api_jwt, "datetime", _Later)
+    monkeypatch.setattr(jwt.api_jwt, "datetime", _Clock)
+    monkeypatch.setattr(tokens, "_now_seconds", lambda: int(clock["now"].timestamp()))
+    verifier = TokenVerifier(KEY, leeway=timedelta(seconds=30))
+    start = int(issued.timestamp())
+    token = raw_token(iat=start, exp=start + 60)
+    assert verifier.verify(token).subject == "user-1"
+    # The remembered answer holds until exp + leeway; then the full check runs again and
+    # names the reason.
+    clock["now"] = issued + timedelta(seconds=89)
+    assert verifier.verify(token).subject == "user-1"
+    clock["now"] = issued + timedelta(seconds=90)
     with pytest.raises(InvalidToken, match="expired"):
         verifier.verify(token)
     assert token not in verifier._verified
