@@ -8,17 +8,21 @@ UV_VERSION := 0.9.30
 UV := .tools/bin/uv
 PY := .venv/bin/python
 STACK := .venv/bin/gotong-stack
+ASYNCAPI_TOOLS := .tools/asyncapi
+ASYNCAPI_DOC := docs/asyncapi/partners.asyncapi.json
 SRC_DIRS := shared/src tools/devstack/src tools/testing/src services/members/src \
             services/inventory/src services/payments/src services/reporting/src \
             services/partners/src
 
-.PHONY: help setup up down status lint typecheck test test-unit run stop bench bench-ab browser
+.PHONY: help setup up down status lint typecheck test test-unit run stop bench bench-ab browser \
+        asyncapi asyncapi-tools
 
 help:
 	@echo "make run     start the stack and services, seed a demo federation, print URLs"
 	@echo "make test    ruff, mypy --strict, unit + integration + end-to-end tests"
 	@echo "make up|down|status   the local PostgreSQL + Kafka stack only"
 	@echo "make stop    stop the services started by 'make run' (the stack keeps running)"
+	@echo "make asyncapi   regenerate and validate docs/asyncapi/ (the partner channels)"
 
 # uv is installed into a project-local venv so a fresh machine needs only python3.
 $(UV):
@@ -30,6 +34,26 @@ $(UV):
 	@touch $@
 
 setup: .venv/.synced
+
+# The official AsyncAPI parser, pinned by tools/asyncapi/package-lock.json, in .tools/ (npm
+# ci, no install scripts); the tests validate the partner channels' document with it. The
+# stamp lives inside node_modules, so deleting that reinstalls.
+$(ASYNCAPI_TOOLS)/node_modules/.installed: tools/asyncapi/package.json \
+    tools/asyncapi/package-lock.json tools/asyncapi/validate.mjs
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 20 and npm" \
+	  "(apt-get install -y nodejs npm)"; exit 2; }
+	@mkdir -p $(ASYNCAPI_TOOLS)
+	@cp tools/asyncapi/package.json tools/asyncapi/package-lock.json \
+	  tools/asyncapi/validate.mjs $(ASYNCAPI_TOOLS)/
+	@cd $(ASYNCAPI_TOOLS) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
+
+asyncapi-tools: $(ASYNCAPI_TOOLS)/node_modules/.installed
+
+# Regenerate the AsyncAPI document of the partner channels from the code, and validate it.
+asyncapi: setup asyncapi-tools
+	@$(PY) -m partners.entrypoints.asyncapi $(ASYNCAPI_DOC)
+	@node $(ASYNCAPI_TOOLS)/validate.mjs $(ASYNCAPI_DOC)
 
 up: setup
 	@$(STACK) up
@@ -49,7 +73,7 @@ lint: setup
 typecheck: setup
 	@.venv/bin/mypy $(SRC_DIRS)
 
-test-unit: setup
+test-unit: setup asyncapi-tools
 	@.venv/bin/pytest -m unit -q
 
 # The dashboard test drives a real headless Chromium from Debian's packages.
@@ -62,7 +86,7 @@ browser:
 
 # Everything CI runs. The stack is started by the same code as 'make up';
 # a missing PostgreSQL or Kafka fails the run, it is never skipped.
-test: lint typecheck up browser
+test: lint typecheck up browser asyncapi-tools
 	@.venv/bin/pytest -q -p no:cacheprovider
 
 run: up

@@ -103,18 +103,21 @@ class ConsentOut(BaseModel):
 class FeedItemOut(BaseModel):
     """One partner event: a CloudEvent in structured JSON mode, with its feed position."""
 
-    specversion: Literal["1.0"]
-    id: str = Field(description="the partner event's id (its own for each partner)")
-    source: str
-    type: str = Field(examples=["gotong.partner.savings.SavingsMovement.v1"])
+    specversion: Literal["1.0"] = Field(description="the CloudEvents version")
+    id: str = Field(description="the partner event's id (its own for each partner); the "
+                                "same on every redelivery, so a duplicate can be dropped by it")
+    source: str = Field(description="always /gotong/partners: the partner gateway")
+    type: str = Field(description="the partner contract of `data`: a new version is a new type",
+                      examples=["gotong.partner.savings.SavingsMovement.v1"])
     time: datetime = Field(description="when the fact occurred")
     dataschema: str = Field(description="the URL of the data's JSON Schema (its $id)")
-    datacontenttype: Literal["application/json"]
+    datacontenttype: Literal["application/json"] = Field(description="`data` is JSON")
     subject: str = Field(description="the cooperative the fact belongs to")
-    cooperativeid: str
-    businessdate: date
+    cooperativeid: str = Field(description="the cooperative the fact belongs to (extension)")
+    businessdate: date = Field(
+        description="the day the fact takes effect in the cooperative's books (extension)")
     position: int = Field(description="pass the last one read as ?after= for the next page")
-    data: dict[str, Any]
+    data: dict[str, Any] = Field(description="the partner contract named by `dataschema`")
 
 
 class FeedPage(BaseModel):
