@@ -37,6 +37,8 @@ def validate(*docs: Path) -> subprocess.CompletedProcess[str]:
     if not (VALIDATOR.exists() and INSTALLED.exists()):
         pytest.fail("the AsyncAPI validator is not installed: make asyncapi-tools "
                     "(make test installs it)")
+    if VALIDATOR.read_bytes() != (ROOT / "tools" / "asyncapi" / "validate.mjs").read_bytes():
+        pytest.fail("the installed validator is stale: make asyncapi-tools")
     return subprocess.run(  # noqa: S603 - fixed argv, no shell, our own files
         [node, str(VALIDATOR), *map(str, docs)], capture_output=True,
         text=True, timeout=120, check=False)
