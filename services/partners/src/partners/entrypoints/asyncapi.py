@@ -10,8 +10,8 @@ partner contract (``shared/contracts/partner-schemas/``, the one the gateway ser
 its ``$id``, with the pydantic models' descriptions), referenced, not copied; the pull
 feed's query and page come from its route's OpenAPI and ``FeedItemOut``; the CloudEvent
 attributes are ``FeedItemOut``'s, which ``adapters.queries.cloud_event`` fills for the
-pull feed and the webhooks alike; the webhook headers are the ones
-``adapters.webhook_sender`` sends (a test compares them with a real request).
+pull feed and the webhooks alike. The webhook headers are the ones
+``adapters.webhook_sender`` sends: a test compares them with a real request.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from gotong_platform.contracts.partner_feed import (
     SCHEMAS_PATH,
     PartnerContract,
 )
-from partners.adapters.webhook_sender import CONTENT_TYPE as WEBHOOK_CONTENT_TYPE
 from partners.entrypoints import feed_routes
 from partners.entrypoints.schemas import FeedItemOut
 
@@ -44,6 +43,9 @@ SCHEMAS_DIR = Path("shared/contracts/partner-schemas")
 KAFKA_TOPIC = "gotong.partner.{partnerId}.events"
 FEED_PATH = "/partner/feed"
 HTTP_BINDING = "0.3.0"
+# What ``adapters.webhook_sender`` posts (routes reach the adapters only through
+# ``queries``, so it is not imported; a test compares it with a real request).
+WEBHOOK_CONTENT_TYPE = "application/cloudevents+json"
 # In the CloudEvents Kafka binding, datacontenttype travels as the record's content-type;
 # the feed position is the pull feed's (Kafka has its own offsets).
 _NOT_KAFKA_HEADERS = frozenset({"data", "datacontenttype", "position"})
