@@ -27,7 +27,7 @@ router = APIRouter(prefix="/partner", tags=["partner feed"],
 async def feed(
     ctx: Ctx, principal: PrincipalDep,
     after: Annotated[int, Query(ge=0, le=2**62, description="the last position read")] = 0,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    limit: Annotated[int, Query(ge=1, le=500, description="the most events in the page")] = 100,
 ) -> dict[str, Any]:
     """The partner's events after position ``after``, oldest first."""
     items = await ctx.queries.feed(principal.subject, after=after, limit=limit)
