@@ -17,11 +17,11 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
 from gotong_platform.calendar import Clock, TimeZone, today_in
 from gotong_platform.http import HTTPProblem, PrincipalDep, cooperative_scope
+from gotong_platform.http.fast_json import FastJSONResponse
 from reporting.application.monthly import cooperative_month, federation_month, region_month
 from reporting.domain.reports.period import InvalidPeriod, Period
 from reporting.entrypoints.access import RegionCode, only_its_region, only_the_federation_office
@@ -41,7 +41,8 @@ KnownAt = Annotated[datetime | None, Query(examples=["2026-02-01T00:00:00+08:00"
 Table = Annotated[TableName, Query(description="the table of the report to send")]
 CsvTable = Annotated[TableName, Query(description=(
     "with Accept: text/csv, the table to send (default: cooperatives)"))]
-JSON_ROUTE: dict[str, Any] = {"responses": MONTHLY_RESPONSES, "response_class": JSONResponse,
+JSON_ROUTE: dict[str, Any] = {"responses": MONTHLY_RESPONSES,
+                              "response_class": FastJSONResponse,
                               "tags": ["monthly reports"]}
 CSV_ROUTE: dict[str, Any] = {"responses": CSV_RESPONSES, "response_class": Response,
                              "tags": ["monthly reports"]}
@@ -89,7 +90,7 @@ def _csv(report: dict[str, Any], table: str, name: str) -> Response:
 def _answer(request: Request, report: dict[str, Any], table: str, name: str) -> Response:
     if "text/csv" in request.headers.get("accept", ""):
         return _csv(report, table, name)
-    return JSONResponse(report)
+    return FastJSONResponse(report)
 
 
 async def _federation(model: Model, period: PeriodQuery, options: Options) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from reporting.adapters.reports.fetch_loans import fetch_loans
 from reporting.adapters.reports.fetch_members import fetch_members
 from reporting.adapters.reports.fetch_savings import fetch_savings
 from reporting.adapters.reports.fetch_stock import fetch_stock
-from reporting.adapters.reports.isolation import per_cooperative
+from reporting.adapters.reports.isolation import FACTS_CHUNK, per_cooperative
 from reporting.domain.reports.figures import CoopFigures
 from reporting.domain.reports.query import Query
 from reporting.domain.reports.unavailable import Unavailables
@@ -37,7 +37,8 @@ async def collect(conn: DbConnection, q: Query, step: str, unavailable: Unavaila
     async def compute(ids: Sequence[str]) -> dict[str, CoopFigures]:
         return await _collect(conn, q.only(ids))
 
-    return await per_cooperative(conn, sorted(q.known_at), step, compute, unavailable)
+    return await per_cooperative(conn, sorted(q.known_at), step, compute, unavailable,
+                                 chunk=FACTS_CHUNK)
 
 
 async def _collect(conn: DbConnection, q: Query) -> dict[str, CoopFigures]:

@@ -22,8 +22,8 @@ changes what is kept. At most ``MAX_KEPT`` entries (the oldest go first).
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
+from typing import NamedTuple
 
 from reporting.domain.reports.figures import CoopFigures
 
@@ -36,8 +36,10 @@ Stamp = tuple[int, int]
 MAX_KEPT = 20_000
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class KeptKey:
+class KeptKey(NamedTuple):
+    """What figures are kept under. A tuple: a federation request makes two a
+    cooperative, and a frozen dataclass cost more to construct than the lookup."""
+
     schema: str  # the read-model version
     cooperative_id: str
     month: date

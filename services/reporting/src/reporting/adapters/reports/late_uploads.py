@@ -35,18 +35,16 @@ __all__ = ["maintained_late_uploads"]
 _AFTER = {TimeZone.WIT: 1, TimeZone.WITA: 2, TimeZone.WIB: 3}
 
 
-def _after_close(q: Query, ended: datetime) -> int | None:
-    """Which ``after_close`` rows count for a month that ended at ``ended``."""
-    for zone, after in _AFTER.items():
-        if q.period.month_end_at(zone) == ended:
-            return after
-    return None
+def _after_close(q: Query) -> dict[datetime, int]:
+    """Which ``after_close`` rows count, by the moment a cooperative's month ended."""
+    return {q.period.month_end_at(zone): after for zone, after in _AFTER.items()}
 
 
 async def _compute(conn: DbConnection, q: Query, month_end_at: Mapping[str, datetime],
                    last_recorded: Mapping[str, datetime | None]) -> dict[str, list[Any]]:
     ids = sorted(q.known_at)
-    wanted = {c: _after_close(q, month_end_at[c]) for c in ids
+    after_close = _after_close(q)
+    wanted = {c: after_close.get(month_end_at[c]) for c in ids
               if month_end_at[c] < q.known_at[c]}
     # (cooperative, fact) -> [n, amount]
     counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])

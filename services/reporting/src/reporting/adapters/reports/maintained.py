@@ -42,7 +42,12 @@ from reporting.adapters.reports.fetch_business import fetch_suppliers
 from reporting.adapters.reports.fetch_loans import fetch_portfolio
 from reporting.adapters.reports.fetch_members import fetch_members
 from reporting.adapters.reports.fetch_savings import fetch_wajib
-from reporting.adapters.reports.isolation import FIGURE_ERRORS, per_cooperative, record
+from reporting.adapters.reports.isolation import (
+    FACTS_CHUNK,
+    FIGURE_ERRORS,
+    per_cooperative,
+    record,
+)
 from reporting.adapters.reports.kept import KeptFigures, KeptKey, Stamp
 from reporting.adapters.reports.ledger_figures import AMOUNT_LEDGERS, LedgerSums
 from reporting.adapters.reports.ledger_reads import (
@@ -357,7 +362,7 @@ async def _from_facts(conn: DbConnection, plan: _Plan, key: tuple[_Period, datet
         return figs
 
     return await per_cooperative(conn, [c for c in ids if c not in failed[key]], step,
-                                 compute, failed[key])
+                                 compute, failed[key], chunk=FACTS_CHUNK)
 
 
 async def _low_stock_now(conn: DbConnection,

@@ -3,6 +3,7 @@ growth and prior-period changes (freshness: ``freshness.py``). Pure."""
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
@@ -87,6 +88,13 @@ def _growth_column(metric: str) -> str:
     return metric.replace(".", "_").removesuffix("_idr") + "_growth_bp"
 
 
+# a row is made per cooperative of a federation: its columns are taken in C (itemgetter)
+_ROW_COLUMNS = tuple(column for column, _ in _ROW)
+_ROW_FIGURES = operator.itemgetter(*(figure for _, figure in _ROW))
+_RATIO_COLUMNS = tuple(f"{d.name}_bp" for d in RATIOS)
+_GROWTH_COLUMNS = tuple(_growth_column(m) for m in GROWTH_METRICS)
+_GROWTH_FIGURES = operator.itemgetter(*GROWTH_METRICS)
+
 COOP_ROW_COLUMNS: tuple[str, ...] = (
     "cooperative_id", "name", "coop_type", "province_code", "regency_code", "province_name",
     "regency_name",
@@ -101,9 +109,10 @@ def coop_row(info: CoopInfo, now: Mapping[str, int], before: Mapping[str, int],
                            "regency_code": info.regency_code,
                            "province_name": region_name(info.province_code),
                            "regency_name": region_name(info.regency_code)}
-    row |= {column: now[figure] for column, figure in _ROW}
-    row |= {f"{d.name}_bp": ratio_of(d, now).bp for d in RATIOS}
-    row |= {_growth_column(m): growth_bp(now[m], before[m]) for m in GROWTH_METRICS}
+    row |= zip(_ROW_COLUMNS, _ROW_FIGURES(now), strict=True)
+    row |= zip(_RATIO_COLUMNS, (ratio_of(d, now).bp for d in RATIOS), strict=True)
+    row |= zip(_GROWTH_COLUMNS, map(growth_bp, _GROWTH_FIGURES(now), _GROWTH_FIGURES(before)),
+               strict=True)
     row |= {"last_recorded_at": freshness["last_recorded_at"], "stale": freshness["stale"]}
     return row
 

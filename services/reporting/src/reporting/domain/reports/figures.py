@@ -12,6 +12,7 @@ about Rp 9.2 * 10^18; ``whole`` turns them into ``int`` exactly.
 from __future__ import annotations
 
 import dataclasses
+import operator
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
@@ -124,12 +125,24 @@ def whole(value: int | Decimal) -> int:
     return number
 
 
+_AMOUNTS_OF = operator.itemgetter(*AMOUNT_KEYS)
+
+
+def _amounts_of(f: CoopFigures) -> tuple[int, ...]:
+    if len(f.amounts) != len(AMOUNT_KEYS):  # a figure no report knows
+        raise KeyError(f"unknown figures {sorted(set(f.amounts) - set(AMOUNT_KEYS))}")
+    values: tuple[int, ...] = _AMOUNTS_OF(f.amounts)
+    return values
+
+
 def sum_amounts(figures: Iterable[CoopFigures]) -> dict[str, int]:
-    total = dict.fromkeys(AMOUNT_KEYS, 0)
-    for f in figures:
-        for key, value in f.amounts.items():
-            total[key] += value
-    return total
+    """Every amount summed over ``figures``. Column by column in C (``zip``, ``sum``):
+    a federation report adds up three sets of 1,000 cooperatives' ~130 amounts, which
+    a loop over each cooperative's items spent a tenth of the request on."""
+    columns = list(zip(*map(_amounts_of, figures), strict=True))
+    if not columns:
+        return dict.fromkeys(AMOUNT_KEYS, 0)
+    return dict(zip(AMOUNT_KEYS, map(sum, columns), strict=True))
 
 
 def sale_figures(category: str, buyer_type: str, gross: int, voided: int, credit: int

@@ -61,9 +61,11 @@ def _freshness(data: MonthData, ids: list[str]) -> dict[str, Any]:
 
 def _adjustments(data: MonthData, ids: list[str], now: dict[str, int]) -> dict[str, Any]:
     then, _ = group_amounts(data.at_month_end, ids)
+    # a few distinct instants (one per time zone), spelled once each
+    spelled = {at: iso(at) for at in {data.month_end_at[i] for i in ids}}
     return {
-        "known_at_month_end": [{"cooperative_id": i, "month_end_at": iso(data.month_end_at[i])}
-                               for i in ids],
+        "known_at_month_end": [{"cooperative_id": i, "month_end_at": spelled[
+            data.month_end_at[i]]} for i in ids],
         "late_uploads": [r for r in data.late_uploads if r["cooperative_id"] in ids],
         "changes": changes(now, then),
     }

@@ -15,6 +15,7 @@ Indonesia keeps no daylight saving, so each time zone is a fixed offset.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
@@ -42,6 +43,13 @@ def _next_month(day: date) -> date:
 def month_start_at(day: date, time_zone: str | None) -> datetime:
     """Midnight at the start of ``day``'s month in the cooperative's time zone."""
     return datetime.combine(day.replace(day=1), time(0), zone_of(time_zone).tzinfo)
+
+
+@functools.lru_cache(maxsize=1024)
+def _month_end_at(start: date, time_zone: str | None) -> datetime:
+    # A report asks it of every cooperative, a few times: the answers are a handful of
+    # instants (one per zone and month), so they are made once.
+    return month_start_at(_next_month(start), time_zone).astimezone(UTC)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -95,7 +103,7 @@ class Period:
 
     def month_end_at(self, time_zone: str | None) -> datetime:
         """When the month ended for a cooperative: the 1st of the next month, 00:00 local."""
-        return month_start_at(_next_month(self.start), time_zone).astimezone(UTC)
+        return _month_end_at(self.start, time_zone)
 
     def as_dict(self) -> dict[str, str]:
         return {"month": self.month, "start": self.start.isoformat(),
