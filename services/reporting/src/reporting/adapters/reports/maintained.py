@@ -62,7 +62,8 @@ from reporting.domain.reports.loan_quality import COLLECTIBILITY
 from reporting.domain.reports.query import FigureSet, Query
 from reporting.domain.reports.unavailable import Unavailables
 
-__all__ = ["GROUPS", "Keeping", "MaintainedSets", "cooperative_state", "figure_sets"]
+__all__ = ["GROUPS", "CoopState", "Keeping", "MaintainedSets", "cooperative_state",
+           "figure_sets"]
 
 Fetch = Callable[[DbConnection, Query, dict[str, CoopFigures]], Awaitable[None]]
 
@@ -96,6 +97,20 @@ class MaintainedSets:
 
     figures: list[tuple[dict[str, CoopFigures], Unavailables]]
     to_store: list[stored.StoredRow]
+    # ``cooperative_state`` of the sets' cooperatives, as read (the request's late
+    # uploads need it too, in the same snapshot)
+    state: CoopState
+
+
+# each cooperative's latest recorded fact, the irregular ones, and the ids asked about
+@dataclasses.dataclass(frozen=True)
+class CoopState:
+    latest: dict[str, datetime]
+    irregular: set[str]
+    ids: frozenset[str]
+
+    def covers(self, ids: Iterable[str]) -> bool:
+        return self.ids.issuperset(ids)
 
 
 @dataclasses.dataclass
@@ -103,6 +118,7 @@ class _Plan:
     sets: Sequence[FigureSet]
     max_recorded: dict[str, datetime]
     irregular: set[str]
+    state: CoopState
     # (period, known_at or None) -> cooperatives; the first set asking for it
     keys: dict[tuple[_Period, datetime | None], set[str]] = dataclasses.field(
         default_factory=lambda: defaultdict(set))
@@ -134,9 +150,9 @@ async def cooperative_state(conn: DbConnection, ids: Iterable[str]
 
 
 async def _plan(conn: DbConnection, sets: Sequence[FigureSet]) -> _Plan:
-    latest, irregular = await cooperative_state(conn, {c for s in sets
-                                                       for c in s.query.known_at})
-    plan = _Plan(sets, latest, irregular)
+    ids = frozenset(c for s in sets for c in s.query.known_at)
+    latest, irregular = await cooperative_state(conn, ids)
+    plan = _Plan(sets, latest, irregular, CoopState(latest, irregular, ids))
     for n, s in enumerate(sets):
         p = s.query.period
         period = _Period(p.start, p.as_of, p.end)
@@ -241,7 +257,7 @@ async def figure_sets(conn: DbConnection, sets: Sequence[FigureSet],
         if irregular:
             figs |= await collect(conn, s.query.only(irregular), s.step, failed_here)
         out.append(({c: figs[c] for c in sorted(figs)}, failed_here))
-    return MaintainedSets(out, to_store)
+    return MaintainedSets(out, to_store, plan.state)
 
 
 # --- known now ----------------------------------------------------------------------------

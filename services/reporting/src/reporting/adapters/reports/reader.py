@@ -37,7 +37,7 @@ __all__ = ["ReadModelReader", "VersionReaders", "store"]
 class ReadModelReader:
     """Every read a report or a summary makes, on one connection (see the module)."""
 
-    __slots__ = ("_conn", "_custom_plans", "_keeping", "_reference", "to_store")
+    __slots__ = ("_conn", "_custom_plans", "_keeping", "_reference", "_state", "to_store")
 
     def __init__(self, conn: DbConnection, *, reference: bool = False,
                  keeping: maintained.Keeping | None = None) -> None:
@@ -46,6 +46,7 @@ class ReadModelReader:
         self._reference = reference
         self._keeping = keeping  # known-now figures kept between requests (the API's)
         self.to_store: list[stored.StoredRow] = []
+        self._state: maintained.CoopState | None = None  # as the figures read it
 
     async def cooperatives(self, *, region: str | None = None,
                            cooperative_id: str | None = None) -> list[CoopInfo]:
@@ -68,6 +69,7 @@ class ReadModelReader:
             return out
         result = await maintained.figure_sets(self._conn, sets, self._keeping)
         self.to_store += result.to_store
+        self._state = result.state
         return result.figures
 
     async def late_uploads(self, q: Query, month_end_at: Mapping[str, datetime],
@@ -75,7 +77,10 @@ class ReadModelReader:
         await self._plan_each_query()
         if self._reference:
             return await collect_late_uploads(self._conn, q, month_end_at, unavailable)
-        last, irregular = await maintained.cooperative_state(self._conn, q.known_at)
+        if self._state is not None and self._state.covers(q.known_at):
+            last, irregular = self._state.latest, self._state.irregular  # same snapshot
+        else:
+            last, irregular = await maintained.cooperative_state(self._conn, q.known_at)
         regular = [c for c in q.known_at if c not in irregular and c not in unavailable]
         rows = await maintained_late_uploads(self._conn, q.only(regular), month_end_at, last,
                                              unavailable)

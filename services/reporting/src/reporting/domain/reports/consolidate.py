@@ -12,7 +12,7 @@ from reporting.domain.reports.cooperatives import CoopInfo
 from reporting.domain.reports.definitions import GROWTH_METRICS, RATIOS
 from reporting.domain.reports.figures import AMOUNT_KEYS, CoopFigures, sum_amounts
 from reporting.domain.reports.ratios import growth_bp, ranking, spread
-from reporting.domain.reports.render import ratio_of
+from reporting.domain.reports.render import ratio_bp
 
 __all__ = ["COOP_ROW_COLUMNS", "changes", "coop_amounts", "coop_row", "group_amounts", "growth",
            "spread_of"]
@@ -110,7 +110,7 @@ def coop_row(info: CoopInfo, now: Mapping[str, int], before: Mapping[str, int],
                            "province_name": region_name(info.province_code),
                            "regency_name": region_name(info.regency_code)}
     row |= zip(_ROW_COLUMNS, _ROW_FIGURES(now), strict=True)
-    row |= zip(_RATIO_COLUMNS, (ratio_of(d, now).bp for d in RATIOS), strict=True)
+    row |= zip(_RATIO_COLUMNS, (ratio_bp(d, now) for d in RATIOS), strict=True)
     row |= zip(_GROWTH_COLUMNS, map(growth_bp, _GROWTH_FIGURES(now), _GROWTH_FIGURES(before)),
                strict=True)
     row |= {"last_recorded_at": freshness["last_recorded_at"], "stale": freshness["stale"]}

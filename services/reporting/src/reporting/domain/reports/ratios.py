@@ -22,7 +22,7 @@ from typing import Any
 
 from gotong_platform.money import BP_PER_UNIT, round_half_up_div
 
-__all__ = ["Ratio", "growth_bp", "quartile", "ranking", "spread"]
+__all__ = ["Ratio", "bp_of", "growth_bp", "quartile", "ranking", "spread"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -32,15 +32,20 @@ class Ratio:
 
     @property
     def bp(self) -> int | None:
-        if self.denominator <= 0:
-            return None
-        return round_half_up_div(self.numerator * BP_PER_UNIT, self.denominator)
+        return bp_of(self.numerator, self.denominator)
 
     def __add__(self, other: Ratio) -> Ratio:
         return Ratio(self.numerator + other.numerator, self.denominator + other.denominator)
 
     def as_dict(self) -> dict[str, int | None]:
         return {"numerator": self.numerator, "denominator": self.denominator, "bp": self.bp}
+
+
+def bp_of(numerator: int, denominator: int) -> int | None:
+    """``numerator / denominator`` in bp; None when the denominator is not positive."""
+    if denominator <= 0:
+        return None
+    return round_half_up_div(numerator * BP_PER_UNIT, denominator)
 
 
 def growth_bp(current: int, previous: int) -> int | None:

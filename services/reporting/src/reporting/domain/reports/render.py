@@ -9,15 +9,21 @@ from gotong_platform.money import round_half_up_div
 from reporting.domain.reports.definitions import RATIOS, VOLUME_USAHA, RatioDef
 from reporting.domain.reports.figures import CATEGORIES, SAVINGS_TYPES, STOCK_FLOWS
 from reporting.domain.reports.loan_quality import COLLECTIBILITY
-from reporting.domain.reports.ratios import Ratio
+from reporting.domain.reports.ratios import Ratio, bp_of
 
-__all__ = ["kpis", "ratio_of"]
+__all__ = ["kpis", "ratio_bp", "ratio_of"]
 
 Amounts = Mapping[str, int]
 
 
 def ratio_of(definition: RatioDef, a: Amounts) -> Ratio:
     return Ratio(sum(a[key] for key in definition.numerator), a[definition.denominator])
+
+
+def ratio_bp(definition: RatioDef, a: Amounts) -> int | None:
+    """``ratio_of(definition, a).bp`` without the ``Ratio`` (a federation's rows ask it
+    of every cooperative, and a frozen dataclass costs more to make than the quotient)."""
+    return bp_of(sum(a[key] for key in definition.numerator), a[definition.denominator])
 
 
 def _members(a: Amounts) -> dict[str, Any]:
