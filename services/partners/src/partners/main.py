@@ -11,6 +11,7 @@ import base64
 import binascii
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 import httpx
 from fastapi import FastAPI
@@ -28,10 +29,13 @@ from partners.adapters.feed import PostgresFeeds
 from partners.adapters.mapping import ContractMapping
 from partners.adapters.partner_repository import PostgresPartnerRepository
 from partners.adapters.queries import PartnersQueries
+from partners.adapters.signed_requests import PostgresSignedRequestStore
+from partners.adapters.signing_keys import CryptographyKeys
 from partners.adapters.webhook_sender import HttpWebhookSender
 from partners.adapters.webhooks import PostgresWebhookStore
 from partners.application.delivery import Delivery
 from partners.application.service import PartnersService
+from partners.application.signed_requests import SignedRequests
 from partners.application.webhooks import WebhookDispatch, WebhookSubscriptions
 from partners.entrypoints.api import routers
 from partners.entrypoints.consumer import GatewayConsumer
@@ -70,7 +74,7 @@ def _partners_service(store: PostgresEventStore, clock: Clock, delivery: Deliver
     """The registry's use cases wired to the store's repositories and the delivery."""
     return PartnersService(partners=PostgresPartnerRepository(store),
                            consents=PostgresConsentRepository(store), clock=clock,
-                           delivery=delivery)
+                           delivery=delivery, keys=CryptographyKeys())
 
 
 def build_consumer(settings: PartnersSettings, clock: Clock | None = None) -> GatewayConsumer:
@@ -108,8 +112,11 @@ def create_app(settings: PartnersSettings, *, clock: Clock | None = None) -> Fas
             webhooks = WebhookSubscriptions(
                 partners=PostgresPartnerRepository(store), store=PostgresWebhookStore(pool),
                 clock=clock, allow_http=settings.webhook_allow_http)
+            signed = SignedRequests(store=PostgresSignedRequestStore(pool),
+                                    verifier=CryptographyKeys(), clock=clock,
+                                    window=timedelta(seconds=settings.snap_timestamp_window_s))
             app.state.partners = AppContext(partners=_partners_service(store, clock, delivery),
-                                            queries=queries, webhooks=webhooks,
+                                            queries=queries, webhooks=webhooks, signed=signed,
                                             public_base_url=settings.public_base_url)
             app.state.cooperative_directory = queries  # where each cooperative is
             yield

@@ -42,6 +42,8 @@ class PartnersSettings(ServiceSettings):
     webhook_timeout_s: float = Field(default=10.0, gt=0, le=60)
     webhook_poll_s: float = Field(default=1.0, gt=0)
     webhook_batch: int = Field(default=100, ge=1, le=1000)
+    # Signed (SNAP) requests: how far X-TIMESTAMP may be from the API's clock, either way.
+    snap_timestamp_window_s: int = Field(default=300, ge=30, le=900)
     # Prometheus endpoint of the consumer process (lag, processed, dead-lettered).
     consumer_metrics_port: int = 9105
     consumer_metrics_host: str = "127.0.0.1"  # 0.0.0.0 in a pod, so Prometheus can scrape

@@ -1,4 +1,5 @@
-"""The partners' streams on PostgreSQL, with their query table ``partners``."""
+"""The partners' streams on PostgreSQL, with their query tables ``partners`` and
+``partner_signing_keys``."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from partners.adapters.publishing import FEDERATION_TENANT, stored_event
 from partners.domain import (
     Partner,
     PartnerEvent,
+    SigningKeyRegistered,
     evolve_partner,
     partner_event_from_payload,
     replay_partner,
@@ -57,5 +59,19 @@ class PostgresPartnerRepository:
                    version = EXCLUDED.version""",
             state.partner_id, state.name, state.kind.value, contacts,
             state.registered_at, state.registered_by, version)
+        if any(isinstance(e, SigningKeyRegistered) for e in events):
+            await _write_keys(conn, state)
         return state, version
+
+
+async def _write_keys(conn: DbConnection, state: Partner) -> None:
+    """The partner's keys as its state holds them (a rotation also ends older keys)."""
+    await conn.executemany(
+        """INSERT INTO partner_signing_keys (key_id, partner_id, algorithm, bits,
+               public_key_pem, fingerprint, registered_at, registered_by, valid_until)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           ON CONFLICT (key_id) DO UPDATE SET valid_until = EXCLUDED.valid_until""",
+        [(k.key_id, state.partner_id, k.algorithm.value, k.bits, k.public_key_pem,
+          k.fingerprint, k.registered_at, k.registered_by, k.valid_until)
+         for k in state.signing_keys])
 

@@ -66,6 +66,15 @@ class PartnersQueries:
                                         partner_id)
         return dict(row) if row else None
 
+    async def signing_keys(self, partner_id: str) -> list[dict[str, Any]]:
+        """Every public key registered for the partner, the newest first."""
+        rows = await self._pool.fetch(
+            """SELECT key_id, algorithm, bits, fingerprint, public_key_pem, registered_at,
+                      registered_by, valid_until
+               FROM partner_signing_keys WHERE partner_id = $1
+               ORDER BY registered_at DESC, key_id""", partner_id)
+        return [dict(r) for r in rows]
+
     async def consents(self, cooperative_id: str) -> list[dict[str, Any]]:
         """The cooperative's consents, the newest first."""
         rows = await self._pool.fetch(

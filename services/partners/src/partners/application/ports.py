@@ -20,16 +20,18 @@ from partners.domain import (
     Fact,
     Failure,
     FeedItem,
+    ParsedPublicKey,
     Partner,
     PartnerEvent,
     PendingEvent,
     SendOutcome,
+    SigningKey,
     SourceEvent,
     WebhookEndpoint,
 )
 
-__all__ = ["ConsentRepository", "Feeds", "PartnerMapping", "PartnerRepository",
-           "WebhookSender", "WebhookStore"]
+__all__ = ["ConsentRepository", "Feeds", "KeyReader", "PartnerMapping", "PartnerRepository",
+           "SignatureVerifier", "SignedRequestStore", "WebhookSender", "WebhookStore"]
 
 
 class PartnerRepository(Protocol):
@@ -142,4 +144,35 @@ class WebhookSender(Protocol):
     async def send(self, url: str, secrets: Sequence[str], event: PendingEvent
                    ) -> SendOutcome:
         """Sign with each of ``secrets`` (one signature each) and push."""
+        ...
+
+
+class KeyReader(Protocol):
+    """Reads a partner's public key from PEM (``partners.adapters.signing_keys``)."""
+
+    def parse(self, pem: str) -> ParsedPublicKey:
+        """What the key is; ``InvalidPublicKey`` or ``PrivateKeySent`` when it is no public
+        key."""
+        ...
+
+
+class SignatureVerifier(Protocol):
+    """Checks a SNAP signature (``partners.adapters.signing_keys``)."""
+
+    def verify(self, key: SigningKey, message: bytes, signature: str) -> bool:
+        """Whether ``signature`` (base64) was made over ``message`` by ``key``'s private
+        key."""
+        ...
+
+
+class SignedRequestStore(Protocol):
+    """The partners' keys and used X-EXTERNAL-IDs (``partners.adapters.signed_requests``)."""
+
+    async def keys_valid_at(self, partner_id: str, now: datetime) -> list[SigningKey]:
+        """The partner's keys that verify a signature made at ``now``, newest first (none
+        for an unknown partner)."""
+        ...
+
+    async def claim(self, partner_id: str, key: str, request_hash: str) -> bool:
+        """Record that the partner used ``key``; False when it had been used already."""
         ...

@@ -15,15 +15,17 @@ from gotong_platform.db import DbConnection
 from gotong_platform.ids import new_id
 from gotong_platform.provenance import Provenance
 from partners.application.delivery import Delivery
-from partners.application.ports import ConsentRepository, PartnerRepository
+from partners.application.ports import ConsentRepository, KeyReader, PartnerRepository
 from partners.domain import (
     Consent,
     GrantConsent,
     Partner,
     RegisterPartner,
+    RegisterSigningKey,
     RevokeConsent,
     grant_consent,
     register_partner,
+    register_signing_key,
     revoke_consent,
 )
 
@@ -36,12 +38,23 @@ class PartnersService:
     consents: ConsentRepository
     clock: Clock
     delivery: Delivery
+    keys: KeyReader
 
     async def register_partner(self, conn: DbConnection, command: RegisterPartner,
                                provenance: Provenance) -> tuple[Partner, int]:
         events = register_partner(None, command, partner_id=new_id("partner"),
                                   now=self.clock.now(), actor=provenance.meta.actor)
         return await self.partners.save(conn, None, 0, events, provenance)
+
+    async def register_signing_key(self, conn: DbConnection, partner_id: str, pem: str,
+                                   provenance: Provenance) -> tuple[Partner, int]:
+        """Verify the partner's signed requests with the public key in ``pem`` (the key it
+        replaces keeps verifying for a day)."""
+        command = RegisterSigningKey(key=self.keys.parse(pem))
+        state, version = await self.partners.load(conn, partner_id)
+        events = register_signing_key(state, command, key_id=new_id("key"),
+                                      now=self.clock.now(), actor=provenance.meta.actor)
+        return await self.partners.save(conn, state, version, events, provenance)
 
     async def grant_consent(self, conn: DbConnection, cooperative_id: str,
                             command: GrantConsent, provenance: Provenance

@@ -8,9 +8,10 @@ import dataclasses
 from datetime import date
 
 from partners.domain.events import Contact
+from partners.domain.signing import ParsedPublicKey
 from partners.domain.values import PartnerKind
 
-__all__ = ["GrantConsent", "RegisterPartner", "RevokeConsent"]
+__all__ = ["GrantConsent", "RegisterPartner", "RegisterSigningKey", "RevokeConsent"]
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -18,6 +19,14 @@ class RegisterPartner:
     name: str
     kind: PartnerKind
     contacts: tuple[Contact, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class RegisterSigningKey:
+    """Verify the partner's signed requests with this key from now on (a rotation when it
+    already has one). ``key`` is the PEM as sent, read by the adapter."""
+
+    key: ParsedPublicKey
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

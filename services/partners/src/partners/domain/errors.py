@@ -17,15 +17,28 @@ __all__ = [
     "ConsentWindowReversed",
     "EventSequenceError",
     "InvalidContact",
+    "InvalidPublicKey",
     "InvalidWebhookUrl",
     "NoCategories",
     "PartnerAlreadyRegistered",
     "PartnerNotFound",
+    "PrivateKeySent",
     "RequiredFieldMissing",
+    "SignedRequestRefused",
+    "SigningKeyAlreadyRegistered",
+    "SnapExternalIdReused",
+    "SnapHeaderInvalid",
+    "SnapHeaderMissing",
+    "SnapSignatureInvalid",
+    "SnapTimestampOutsideWindow",
+    "SnapTokenMismatch",
+    "SnapUnknownPartner",
     "TextTooLong",
     "TooManyContacts",
     "UnknownCategory",
     "UnknownPartner",
+    "UnsupportedKeyType",
+    "WeakPublicKey",
     "WebhookNotFound",
 ]
 
@@ -90,6 +103,80 @@ class InvalidWebhookUrl(InvalidInput):
 
 class WebhookNotFound(NotFound):
     code = "webhook-not-found"
+
+
+class InvalidPublicKey(InvalidInput):
+    """A partner's public key that is not a PEM public key the gateway can read."""
+
+    code = "invalid-public-key"
+
+
+class PrivateKeySent(InvalidInput):
+    """A private key where its public key belongs: refused, and never stored or logged."""
+
+    code = "private-key-sent"
+
+
+class WeakPublicKey(InvalidInput):
+    """An RSA key shorter than 2048 bits."""
+
+    code = "weak-public-key"
+
+
+class UnsupportedKeyType(InvalidInput):
+    """A key of a type or curve the gateway does not verify (it takes RSA and P-256)."""
+
+    code = "unsupported-key-type"
+
+
+class SigningKeyAlreadyRegistered(RuleViolated):
+    """The key is already one the partner's signatures are verified with."""
+
+    code = "signing-key-already-registered"
+
+
+class SignedRequestRefused(Exception):
+    """A signed (SNAP) request that does not authenticate its partner: HTTP 401.
+
+    Not a ``DomainError``: it is no command's rule but the caller's identity, which the
+    edge answers as ``401 Unauthorized`` with ``code``.
+    """
+
+    code = "snap-refused"
+
+
+class SnapHeaderMissing(SignedRequestRefused):
+    code = "snap-header-missing"
+
+
+class SnapHeaderInvalid(SignedRequestRefused):
+    code = "snap-header-invalid"
+
+
+class SnapTimestampOutsideWindow(SignedRequestRefused):
+    code = "snap-timestamp-outside-window"
+
+
+class SnapUnknownPartner(SignedRequestRefused):
+    """No partner with a signing key valid now has this X-PARTNER-ID."""
+
+    code = "snap-unknown-partner"
+
+
+class SnapSignatureInvalid(SignedRequestRefused):
+    code = "snap-signature-invalid"
+
+
+class SnapExternalIdReused(SignedRequestRefused):
+    """The partner already sent this X-EXTERNAL-ID today (a replay)."""
+
+    code = "snap-external-id-reused"
+
+
+class SnapTokenMismatch(SignedRequestRefused):
+    """A bearer token sent beside the signature is invalid or names another partner."""
+
+    code = "snap-token-mismatch"
 
 
 class EventSequenceError(RuntimeError):

@@ -1,8 +1,9 @@
 """Domain events of the partner gateway: facts, named in the past tense.
 
-Two streams: ``partner-<uuid>`` (a partner the federation registered) and
-``consent-<uuid>`` (one cooperative's consent to one partner). Every event names who
-did it (``registered_by``, ``granted_by``, ``revoked_by``: the caller's token subject),
+Two streams: ``partner-<uuid>`` (a partner the federation registered, and the public
+keys its signed requests are verified with) and ``consent-<uuid>`` (one cooperative's
+consent to one partner). Every event names who did it (``registered_by``,
+``granted_by``, ``revoked_by``: the caller's token subject),
 besides the actor the event store records for every command.
 """
 
@@ -21,6 +22,7 @@ __all__ = [
     "Contact",
     "PartnerEvent",
     "PartnerRegistered",
+    "SigningKeyRegistered",
 ]
 
 
@@ -87,5 +89,31 @@ class ConsentRevoked(DomainEvent):
     reason: str | None = None
 
 
-PartnerEvent = PartnerRegistered
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class SigningKeyRegistered(DomainEvent):
+    """The federation admin registered a public key the partner's signed (SNAP) requests
+    are verified with, from ``registered_at`` on.
+
+    The key it replaces (``replaced_key_id``) keeps verifying until
+    ``replaced_valid_until``, so the partner's gateways can switch to the new private key
+    one by one; a key older than that one stops at ``registered_at``. A public key is no
+    secret, so the event store may keep it forever.
+    """
+
+    event_type = "SigningKeyRegistered"
+    schema_version = 1
+
+    partner_id: str
+    key_id: str
+    algorithm: str  # a ``KeyAlgorithm`` value: SHA256withRSA or SHA256withECDSA
+    bits: int
+    public_key_pem: str
+    fingerprint: str  # lowercase hex SHA-256 of the DER SubjectPublicKeyInfo
+    registered_at: datetime
+    registered_by: str
+    replaced_key_id: str | None = None
+    replaced_valid_until: datetime | None = None
+
+
+PartnerEvent = PartnerRegistered | SigningKeyRegistered
 ConsentEvent = ConsentGranted | ConsentRevoked

@@ -1,4 +1,10 @@
-"""A partner of the federation (a bank, a buyer, a government office), as a decider."""
+"""A partner of the federation (a bank, a buyer, a government office), as a decider: its
+registration, and the public keys its signed (SNAP) requests are verified with.
+
+A new key replaces the current one the way a webhook secret rotates: the replaced key
+keeps verifying for ``ROTATION_OVERLAP`` (a day), so a bank can move its gateways to the
+new private key one at a time without a refused request.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +14,27 @@ from datetime import datetime
 
 from gotong_platform.checks import optional_text, required_text
 from gotong_platform.domain import replay
-from partners.domain.commands import RegisterPartner
+from partners.domain.commands import RegisterPartner, RegisterSigningKey
 from partners.domain.errors import (
     EventSequenceError,
     InvalidContact,
     PartnerAlreadyRegistered,
+    PartnerNotFound,
+    SigningKeyAlreadyRegistered,
     TooManyContacts,
 )
-from partners.domain.events import Contact, PartnerEvent, PartnerRegistered
+from partners.domain.events import (
+    Contact,
+    PartnerEvent,
+    PartnerRegistered,
+    SigningKeyRegistered,
+)
+from partners.domain.signing import KeyAlgorithm, SigningKey, accepted_algorithm
 from partners.domain.values import PartnerKind
+from partners.domain.webhook import ROTATION_OVERLAP
 
-__all__ = ["MAX_CONTACTS", "Partner", "evolve_partner", "register_partner", "replay_partner"]
+__all__ = ["MAX_CONTACTS", "Partner", "evolve_partner", "register_partner",
+           "register_signing_key", "replay_partner"]
 
 NAME_MAX = 200
 CONTACT_TEXT_MAX = 200
@@ -33,6 +49,12 @@ class Partner:
     contacts: tuple[Contact, ...]
     registered_at: datetime
     registered_by: str
+    # Every key ever registered, oldest first; at most the last two verify at any moment.
+    signing_keys: tuple[SigningKey, ...] = ()
+
+    def keys_valid_at(self, now: datetime) -> tuple[SigningKey, ...]:
+        """The keys a signature made at ``now`` is verified with, newest first."""
+        return tuple(k for k in reversed(self.signing_keys) if k.valid_at(now))
 
 
 def register_partner(
@@ -65,13 +87,62 @@ def _contact(contact: Contact) -> Contact:
     return Contact(name=name, email=email, phone=phone, role=role)
 
 
+def register_signing_key(
+    state: Partner | None, command: RegisterSigningKey, *, key_id: str, now: datetime,
+    actor: str,
+) -> list[PartnerEvent]:
+    """Verify the partner's signatures with ``command.key`` from ``now`` on; the key it
+    replaces keeps verifying until ``now + ROTATION_OVERLAP``."""
+    if state is None:
+        raise PartnerNotFound("No partner is registered under this id.")
+    algorithm = accepted_algorithm(command.key)
+    valid = state.keys_valid_at(now)
+    if any(k.fingerprint == command.key.fingerprint for k in valid):
+        raise SigningKeyAlreadyRegistered(
+            f"This key (SHA-256 {command.key.fingerprint}) already verifies the partner's "
+            "signatures; a rotation needs a new key pair.")
+    current = next((k for k in valid if k.valid_until is None), None)
+    return [SigningKeyRegistered(
+        partner_id=state.partner_id, key_id=key_id, algorithm=algorithm.value,
+        bits=command.key.bits, public_key_pem=command.key.pem,
+        fingerprint=command.key.fingerprint, registered_at=now, registered_by=actor,
+        replaced_key_id=current.key_id if current else None,
+        replaced_valid_until=now + ROTATION_OVERLAP if current else None)]
+
+
 def evolve_partner(state: Partner | None, event: PartnerEvent) -> Partner:
     """The state after ``event``."""
-    if state is not None:
-        raise EventSequenceError("PartnerRegistered in an existing stream")
-    return Partner(partner_id=event.partner_id, name=event.name, kind=event.kind,
-                   contacts=event.contacts, registered_at=event.registered_at,
-                   registered_by=event.registered_by)
+    match event:
+        case PartnerRegistered():
+            if state is not None:
+                raise EventSequenceError("PartnerRegistered in an existing stream")
+            return Partner(partner_id=event.partner_id, name=event.name, kind=event.kind,
+                           contacts=event.contacts, registered_at=event.registered_at,
+                           registered_by=event.registered_by)
+        case SigningKeyRegistered():
+            if state is None:
+                raise EventSequenceError("SigningKeyRegistered before PartnerRegistered")
+            return dataclasses.replace(state, signing_keys=_rotated(state.signing_keys, event))
+
+
+def _rotated(keys: tuple[SigningKey, ...], event: SigningKeyRegistered
+             ) -> tuple[SigningKey, ...]:
+    """The keys after ``event``: the one it replaces ends with the overlap, any other key
+    still valid ends at once, and the new key is valid with no end."""
+    at = event.registered_at
+
+    def ended(key: SigningKey) -> SigningKey:
+        if key.key_id == event.replaced_key_id:
+            return dataclasses.replace(key, valid_until=event.replaced_valid_until)
+        if key.valid_until is None or key.valid_until > at:
+            return dataclasses.replace(key, valid_until=at)
+        return key
+
+    new = SigningKey(key_id=event.key_id, algorithm=KeyAlgorithm(event.algorithm),
+                     bits=event.bits, public_key_pem=event.public_key_pem,
+                     fingerprint=event.fingerprint, registered_at=at,
+                     registered_by=event.registered_by)
+    return (*(ended(k) for k in keys), new)
 
 
 def replay_partner(events: Iterable[PartnerEvent]) -> Partner | None:

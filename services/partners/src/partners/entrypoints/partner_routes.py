@@ -3,6 +3,10 @@
 Partners are listed to the platform's staff (a cooperative's admin picks one to consent
 to); their contacts are personal data, shown to the federation office only. A partner's
 token reads none of this: it reads its feed.
+
+The federation office also registers the public key each partner's signed (SNAP)
+requests are verified with (``POST /partners/{id}/keys``); a second key rotates: the one
+it replaces keeps verifying for a day.
 """
 
 from __future__ import annotations
@@ -53,6 +57,31 @@ async def register(body: s.RegisterPartnerIn, run: Runner, ctx: Ctx) -> JSONResp
         return 201, s.PartnerOut.of(*saved).model_dump(mode="json")
 
     return await run(work)
+
+
+@router.post("/{partner_id}/keys", status_code=201, response_model=s.SigningKeyRegisteredOut,
+             dependencies=_REGISTER)
+async def register_signing_key(partner_id: str, body: s.SigningKeyIn, run: Runner, ctx: Ctx
+                               ) -> JSONResponse:
+    """Verify the partner's signed requests with this public key from now on (federation
+    admin). When it replaces one, the replaced key keeps verifying for a day."""
+
+    async def work(conn: DbConnection, provenance: Provenance) -> tuple[int, Any]:
+        saved = await ctx.partners.register_signing_key(conn, partner_id, body.public_key_pem,
+                                                        provenance)
+        return 201, s.SigningKeyRegisteredOut.of(*saved).model_dump(mode="json")
+
+    return await run(work)
+
+
+@router.get("/{partner_id}/keys", response_model=list[s.SigningKeyOut])
+async def signing_keys(partner_id: str, ctx: Ctx, principal: PrincipalDep
+                       ) -> list[dict[str, Any]]:
+    """Every public key registered for the partner, the newest first."""
+    _staff(principal)
+    if await ctx.queries.partner(partner_id) is None:
+        raise HTTPProblem(404, "Not Found", "partner not found", "partner-not-found")
+    return await ctx.queries.signing_keys(partner_id)
 
 
 @router.get("", response_model=list[s.PartnerOut])

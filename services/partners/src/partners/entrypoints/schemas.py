@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from partners.domain import Category, Consent, Partner
+from partners.domain import PEM_MAX, Category, Consent, Partner
 
 CATEGORIES = ", ".join(c.value for c in Category)
 
@@ -55,6 +55,52 @@ class PartnerOut(BaseModel):
                              for c in p.contacts],
                    registered_at=p.registered_at, registered_by=p.registered_by,
                    version=version)
+
+
+class SigningKeyIn(_In):
+    public_key_pem: str = Field(
+        max_length=PEM_MAX,
+        description="the partner's public key for its signed (SNAP) requests, PEM "
+                    "(-----BEGIN PUBLIC KEY-----): RSA of 2048 to 4096 bits, or ECDSA P-256",
+        examples=["-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE...\n"
+                  "-----END PUBLIC KEY-----\n"])
+
+
+class SigningKeyOut(BaseModel):
+    """A partner's public key: it verifies signatures made from ``registered_at`` until
+    ``valid_until`` (open-ended when null)."""
+
+    key_id: str
+    algorithm: str = Field(description="SHA256withRSA or SHA256withECDSA")
+    bits: int
+    fingerprint: str = Field(description="lowercase hex SHA-256 of the DER public key")
+    public_key_pem: str
+    registered_at: datetime
+    registered_by: str
+    valid_until: datetime | None = None
+
+
+class SigningKeyRegisteredOut(BaseModel):
+    """The key registered, and the key it replaced, which verifies until the overlap ends."""
+
+    partner_id: str
+    key: SigningKeyOut
+    replaced_key_id: str | None = None
+    replaced_valid_until: datetime | None = None
+    version: int
+
+    @classmethod
+    def of(cls, p: Partner, version: int) -> SigningKeyRegisteredOut:
+        new = p.signing_keys[-1]
+        replaced = next((k for k in reversed(p.signing_keys[:-1])
+                         if k.valid_until is not None and k.valid_until > new.registered_at),
+                        None)
+        return cls(partner_id=p.partner_id, key=SigningKeyOut(
+            key_id=new.key_id, algorithm=new.algorithm.value, bits=new.bits,
+            fingerprint=new.fingerprint, public_key_pem=new.public_key_pem,
+            registered_at=new.registered_at, registered_by=new.registered_by),
+            replaced_key_id=replaced.key_id if replaced else None,
+            replaced_valid_until=replaced.valid_until if replaced else None, version=version)
 
 
 class GrantConsentIn(_In):

@@ -1,6 +1,7 @@
 """A partner's signed webhook: where its feed is pushed, and how the delivery stands.
 
-The partner's own token (role ``partner``) names it. Setting the endpoint answers its
+The partner's own token (role ``partner``), or its signed request (``partner_auth``),
+names it. Setting the endpoint answers its
 new ``whsec_`` secret once (keep it: it is never shown again), re-enables an endpoint the
 dispatcher disabled, and may move the delivery to any position (a replay). Rotating the
 secret (``POST /partner/webhook/secret``) answers a new one while the old keeps signing
@@ -15,28 +16,27 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from starlette.responses import JSONResponse
 
-from gotong_platform.auth import Action
 from gotong_platform.db import DbConnection
-from gotong_platform.http import HTTPProblem, PrincipalDep, require_action
-from gotong_platform.http.runner import Runner
+from gotong_platform.http import HTTPProblem
 from gotong_platform.provenance import Provenance
 from partners.entrypoints import schemas as s
 from partners.entrypoints.deps import NOT_FOUND, Ctx
+from partners.entrypoints.partner_auth import PartnerCallDep, PartnerRunnerDep, partner_call
 
 __all__ = ["router"]
 
 # Receiving its feed, pulled or pushed, is the partner's own business.
 router = APIRouter(prefix="/partner/webhook", tags=["partner feed"], responses=NOT_FOUND,
-                   dependencies=[Depends(require_action(Action.READ_PARTNER_FEED))])
+                   dependencies=[Depends(partner_call)])
 
 
 @router.post("", status_code=201, response_model=s.WebhookSetOut)
-async def set_webhook(body: s.WebhookIn, principal: PrincipalDep, run: Runner, ctx: Ctx
+async def set_webhook(body: s.WebhookIn, call: PartnerCallDep, run: PartnerRunnerDep, ctx: Ctx
                       ) -> JSONResponse:
     """Push this partner's events to ``url``, signed with the secret answered here."""
 
     async def work(conn: DbConnection, provenance: Provenance) -> tuple[int, Any]:
-        endpoint = await ctx.webhooks.set_endpoint(conn, principal.subject, body.url,
+        endpoint = await ctx.webhooks.set_endpoint(conn, call.principal.subject, body.url,
                                                    body.from_position)
         return 201, s.WebhookSetOut(url=endpoint.url, secret=endpoint.secret,
                                     delivered_position=endpoint.delivered_position,
@@ -46,11 +46,12 @@ async def set_webhook(body: s.WebhookIn, principal: PrincipalDep, run: Runner, c
 
 
 @router.post("/secret", status_code=201, response_model=s.WebhookSecretOut)
-async def rotate_webhook_secret(principal: PrincipalDep, run: Runner, ctx: Ctx) -> JSONResponse:
+async def rotate_webhook_secret(call: PartnerCallDep, run: PartnerRunnerDep, ctx: Ctx
+                                ) -> JSONResponse:
     """A new signing secret; for a day every request is signed with the old one too."""
 
     async def work(conn: DbConnection, provenance: Provenance) -> tuple[int, Any]:
-        endpoint = await ctx.webhooks.rotate_secret(conn, principal.subject)
+        endpoint = await ctx.webhooks.rotate_secret(conn, call.principal.subject)
         if endpoint.previous_until is None:  # the store always sets it on a rotation
             raise RuntimeError("a rotated endpoint has no overlap")
         return 201, s.WebhookSecretOut(
@@ -61,10 +62,10 @@ async def rotate_webhook_secret(principal: PrincipalDep, run: Runner, ctx: Ctx) 
 
 
 @router.get("", response_model=s.WebhookOut)
-async def webhook(principal: PrincipalDep, ctx: Ctx,
+async def webhook(call: PartnerCallDep, ctx: Ctx,
                   attempts: Annotated[int, Query(ge=0, le=200)] = 20) -> dict[str, Any]:
     """The endpoint, where its delivery stands, and its latest attempts."""
-    found = await ctx.queries.webhook(principal.subject, attempts=attempts)
+    found = await ctx.queries.webhook(call.principal.subject, attempts=attempts)
     if found is None:
         raise HTTPProblem(404, "Not Found", "no webhook is set", "webhook-not-found")
     return found
