@@ -18,6 +18,7 @@ def upgrade() -> None:
     CREATE TABLE partner_signing_keys (
         key_id          text PRIMARY KEY,
         partner_id      text NOT NULL REFERENCES partners,
+        ordinal         integer NOT NULL,  -- 1 for the partner's first key, 2 for the next
         algorithm       text NOT NULL,
         bits            integer NOT NULL,
         public_key_pem  text NOT NULL,
@@ -26,7 +27,7 @@ def upgrade() -> None:
         registered_by   text NOT NULL,
         valid_until     timestamptz
     );
-    CREATE INDEX partner_signing_keys_partner ON partner_signing_keys (partner_id);
+    CREATE UNIQUE INDEX partner_signing_keys_partner ON partner_signing_keys (partner_id, ordinal);
     """)
 
 

@@ -67,11 +67,11 @@ class PostgresPartnerRepository:
 async def _write_keys(conn: DbConnection, state: Partner) -> None:
     """The partner's keys as its state holds them (a rotation also ends older keys)."""
     await conn.executemany(
-        """INSERT INTO partner_signing_keys (key_id, partner_id, algorithm, bits,
+        """INSERT INTO partner_signing_keys (key_id, partner_id, ordinal, algorithm, bits,
                public_key_pem, fingerprint, registered_at, registered_by, valid_until)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
            ON CONFLICT (key_id) DO UPDATE SET valid_until = EXCLUDED.valid_until""",
-        [(k.key_id, state.partner_id, k.algorithm.value, k.bits, k.public_key_pem,
+        [(k.key_id, state.partner_id, ordinal, k.algorithm.value, k.bits, k.public_key_pem,
           k.fingerprint, k.registered_at, k.registered_by, k.valid_until)
-         for k in state.signing_keys])
+         for ordinal, k in enumerate(state.signing_keys, start=1)])
 

@@ -72,7 +72,7 @@ class PartnersQueries:
             """SELECT key_id, algorithm, bits, fingerprint, public_key_pem, registered_at,
                       registered_by, valid_until
                FROM partner_signing_keys WHERE partner_id = $1
-               ORDER BY registered_at DESC, key_id""", partner_id)
+               ORDER BY ordinal DESC""", partner_id)
         return [dict(r) for r in rows]
 
     async def consents(self, cooperative_id: str) -> list[dict[str, Any]]:

@@ -32,7 +32,7 @@ class PostgresSignedRequestStore:
                FROM partner_signing_keys
                WHERE partner_id = $1 AND registered_at <= $2
                  AND (valid_until IS NULL OR valid_until > $2)
-               ORDER BY registered_at DESC""", partner_id, now)
+               ORDER BY ordinal DESC""", partner_id, now)
         return [SigningKey(key_id=r["key_id"], algorithm=KeyAlgorithm(r["algorithm"]),
                            bits=r["bits"], public_key_pem=r["public_key_pem"],
                            fingerprint=r["fingerprint"], registered_at=r["registered_at"],
