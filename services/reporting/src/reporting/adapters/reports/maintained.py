@@ -262,17 +262,6 @@ async def figure_sets(conn: DbConnection, sets: Sequence[FigureSet],
 
 # --- known now ----------------------------------------------------------------------------
 
-_STAMPS = """
-WITH q AS (SELECT * FROM unnest($1::text[], $2::date[]) AS q(c, month))
-SELECT q.c, q.month,
-       coalesce(sum(r.members + r.produce + r.wajib + r.loans + r.other)
-                FILTER (WHERE r.effective_month <= q.month), 0)::bigint,
-       coalesce(max(r.xmin::text::bigint), 0)
-FROM q LEFT JOIN changes r ON r.cooperative_id = q.c
-GROUP BY q.c, q.month
-"""
-
-
 def _kept_key(keeping: Keeping, key: tuple[_Period, datetime | None], c: str,
               threshold: int) -> KeptKey:
     p = key[0]
@@ -286,10 +275,10 @@ async def _take_kept(conn: DbConnection, keeping: Keeping | None,
     """The kept figures whose stamp still stands, and the stamps read."""
     if keeping is None or not now_keys:
         return {}, {}
-    wanted = sorted({(c, key[0].month) for key, ids in now_keys.items() for c in ids})
+    counts, newest = await stored.count_facts(
+        conn, {(c, key[0].month, None) for key, ids in now_keys.items() for c in ids})
     seen: dict[tuple[str, date], Stamp] = {
-        (r[0], r[1]): (r[2], r[3]) for r in await conn.fetch(
-            _STAMPS, [c for c, _ in wanted], [m for _, m in wanted])}
+        (c, month): (n[stored.ALL], newest[c]) for (c, month, _), n in counts.items()}
     taken: dict[tuple[_Period, datetime | None], dict[str, CoopFigures]] = defaultdict(dict)
     for key, ids in now_keys.items():
         for c in ids:

@@ -57,35 +57,61 @@ class StoredRow:
 Counts = dict[str, int]
 
 
-_SEEN = """
-WITH q AS (SELECT * FROM unnest($1::text[], $2::date[], $3::date[])
-           AS q(c, effective_month, recorded_month))
-SELECT q.c, q.effective_month, q.recorded_month,
-       coalesce(sum(r.members), 0)::bigint, coalesce(sum(r.produce), 0)::bigint,
-       coalesce(sum(r.wajib), 0)::bigint, coalesce(sum(r.loans), 0)::bigint,
-       coalesce(sum(r.members + r.produce + r.wajib + r.loans + r.other), 0)::bigint
-FROM q LEFT JOIN changes r ON r.cooperative_id = q.c
-    AND r.effective_month <= q.effective_month
-    AND (q.recorded_month IS NULL OR r.recorded_month <= q.recorded_month)
-GROUP BY q.c, q.effective_month, q.recorded_month
-"""
+# ``changes`` columns by what they count: a group's own kinds of facts, and every fact
+_COUNTED = {"members": "members", "produce": "produce", "wajib": "wajib", "loans": "loans",
+            ALL: "members + produce + wajib + loans + other"}
+# conditions (effective month, recorded month) one statement sums: a request asks a few
+_CONDITIONS_PER_STATEMENT = 8
+# (cooperative, effective month, recorded month or None for any)
+CountKey = tuple[str, date, date | None]
+
+
+def _counts_sql(conditions: Sequence[tuple[date, date | None]]) -> tuple[str, list[date]]:
+    """One pass over the cooperatives' ``changes`` rows, a sum per condition and column
+    (a join of every asked (cooperative, month) to the rows read each row once per month
+    asked, three times the cost at 1,000 cooperatives)."""
+    columns = ["coalesce(max(xmin::text::bigint), 0)"]
+    args: list[date] = []
+    for effective, recorded in conditions:
+        args.append(effective)
+        where = f"effective_month <= ${len(args) + 1}::date"
+        if recorded is not None:
+            args.append(recorded)
+            where += f" AND recorded_month <= ${len(args) + 1}::date"
+        columns += [f"coalesce(sum({counted}) FILTER (WHERE {where}), 0)::bigint"
+                    for counted in _COUNTED.values()]
+    return (f"SELECT cooperative_id, {', '.join(columns)} FROM changes "
+            "WHERE cooperative_id = ANY($1::text[]) GROUP BY cooperative_id"), args
+
+
+async def count_facts(conn: DbConnection, wanted: Iterable[CountKey]
+                      ) -> tuple[dict[CountKey, Counts], dict[str, int]]:
+    """The counts of facts for each (cooperative, effective month, recorded month or
+    None for any), per group column and ``all``; and each cooperative's newest
+    transaction id among its ``changes`` rows (0: none)."""
+    keys = set(wanted)
+    ids = sorted({k[0] for k in keys})
+    conditions = sorted({(k[1], k[2]) for k in keys}, key=lambda c: (c[0], c[1] or date.min))
+    counts: dict[tuple[str, date, date | None], Counts] = {}
+    newest: dict[str, int] = dict.fromkeys(ids, 0)
+    zero = dict.fromkeys(_COUNTED, 0)
+    for start in range(0, len(conditions), _CONDITIONS_PER_STATEMENT):
+        part = conditions[start:start + _CONDITIONS_PER_STATEMENT]
+        sql, args = _counts_sql(part)
+        for r in await conn.fetch(sql, ids, *args) if ids else []:
+            newest[r[0]] = r[1]
+            for n, (effective, recorded) in enumerate(part):
+                values = r[2 + n * len(_COUNTED): 2 + (n + 1) * len(_COUNTED)]
+                counts[(r[0], effective, recorded)] = dict(zip(_COUNTED, values, strict=True))
+    return {k: counts.get(k) or dict(zero) for k in keys}, newest
 
 
 async def seen_counts(conn: DbConnection,
-                      wanted: Iterable[tuple[str, date, date | None]]
-                      ) -> dict[tuple[str, date, date | None], Counts]:
+                      wanted: Iterable[CountKey]) -> dict[CountKey, Counts]:
     """The counts of facts for each (cooperative, effective month, recorded month or
     None for any): per group column and ``all``."""
-    keys = sorted(set(wanted), key=lambda k: (k[0], k[1], k[2] or date.min))
-    if not keys:
-        return {}
-    rows = await conn.fetch(_SEEN, [k[0] for k in keys], [k[1] for k in keys],
-                            [k[2] for k in keys])
-    out: dict[tuple[str, date, date | None], Counts] = {}
-    for r in rows:
-        out[(r[0], r[1], r[2])] = {"members": r[3], "produce": r[4], "wajib": r[5],
-                                   "loans": r[6], ALL: r[7]}
-    return out
+    counts, _ = await count_facts(conn, wanted)
+    return counts
 
 
 _LOAD = """
