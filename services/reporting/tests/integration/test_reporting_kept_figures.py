@@ -71,3 +71,26 @@ async def test_a_report_never_changes_what_is_kept(seeded: Reporting) -> None:
     first = await r.report(FED, admin, **JAN)
     for _ in range(3):  # each answer adds clocks and totals to its own copies
         assert await r.report(FED, admin, **JAN) == first
+
+
+async def test_a_month_as_known_at_a_past_moment_is_kept_too(seeded: Reporting) -> None:
+    r = seeded
+    admin = r.auth("federation_admin")
+    moment = datetime(2026, 1, 31, 16, 0, tzinfo=UTC)  # 1 February 00:00 in WITA
+    at_end = {**JAN, "known_at": moment.isoformat()}
+    first = await r.report(FED, admin, **at_end)
+    # Its stored rows emptied: the kept figures answer, not the rows.
+    saved = await r.pool.fetch(
+        "SELECT cooperative_id, month, as_of, threshold, grp, payload FROM stored_figures "
+        "WHERE known_at = $1", moment)
+    assert saved
+    await r.pool.execute("UPDATE stored_figures SET payload = '{}' WHERE known_at = $1", moment)
+    assert await r.report(FED, admin, **at_end) == first
+    await r.pool.executemany(
+        "UPDATE stored_figures SET payload = $6 WHERE known_at = $7 AND cooperative_id = $1 "
+        "AND month = $2 AND as_of = $3 AND threshold = $4 AND grp = $5",
+        [(*row.values(), moment) for row in saved])  # as they were
+    # A January sale recorded before the moment (delivered late) changes what was known.
+    await r.record(a_sale("s8", d(1, 26), [line("rice", "staple_goods", 5_000)]),
+                   stream="s8", on=d(1, 26), recorded_at=datetime(2026, 1, 26, 3, tzinfo=UTC))
+    assert gross_of(await r.report(FED, admin, **at_end), A) == gross_of(first, A) + 5_000

@@ -1,28 +1,31 @@
-"""A cooperative's figures as known now, kept in the API process while they hold.
+"""A cooperative's figures, kept in the API process while they hold.
 
-A federation report needs every cooperative's figures of the month and of the month
-before, and at 100 cooperatives computing them from the maintained tables was about
-two fifths of the request (the ledger sums, the stored figures that are not sums, the
-low-stock list). Most cooperatives record nothing between two requests, so each
+A federation report needs every cooperative's figures of the month, of the month
+before (both as known now) and of the month as known at its end. At 100 cooperatives
+computing the known-now ones from the maintained tables was about two fifths of the
+request (the ledger sums, the stored figures that are not sums, the low-stock list);
+at 1,000, reading and decoding the stored rows of the month as known at its end was
+another tenth. Most cooperatives record nothing between two requests, so each
 cooperative's finished figures are kept here with a stamp of the facts they depend on:
-the count of them (``changes``: every fact effective in the month or before, whenever
-recorded; the count that keeps a stored row of a closed month valid, ``stored``), and
-the newest row version among the cooperative's ``changes`` rows, which moves whenever
-they are written again (``derive`` rewrites a cooperative's maintained rows from its
-facts). A later request reads the stamps (one statement for all its cooperatives) and
-uses the kept figures of each cooperative whose stamp has not moved; the others are
-computed as before.
+the count of them (``changes``: every fact effective in the month or before, and for
+a past moment recorded by that moment's month; the count that keeps a stored row
+valid, ``stored``), and the newest row version among the cooperative's ``changes``
+rows, which moves whenever they are written again (``derive`` rewrites a cooperative's
+maintained rows from its facts). A later request reads the stamps (one statement for
+all its cooperatives and figure sets) and uses the kept figures of each cooperative
+whose stamp has not moved; the others are read or computed as before.
 
 The stamp and the figures are read in one snapshot, and every fact that can change a
 figure moves the stamp, so a kept answer is never stale. Keys name the read-model
-version (a rebuild's version starts empty) and the low-stock threshold. Figures are
-copied in and out: a report that adds to them (the clocks, the consolidation) never
-changes what is kept. At most ``MAX_KEPT`` entries (the oldest go first).
+version (a rebuild's version starts empty), the low-stock threshold and the moment
+(None: known now). Figures are copied in and out: a report that adds to them (the
+clocks, the consolidation) never changes what is kept. At most ``MAX_KEPT`` entries
+(the oldest go first).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import NamedTuple
 
 from reporting.domain.reports.figures import CoopFigures
@@ -32,7 +35,7 @@ __all__ = ["KeptFigures", "KeptKey", "Stamp"]
 # (facts counted, newest transaction id among the cooperative's ``changes`` rows)
 Stamp = tuple[int, int]
 
-# a month and the month before for 10,000 cooperatives
+# a month, the month before and the month as known at its end for ~6,600 cooperatives
 MAX_KEPT = 20_000
 
 
@@ -46,6 +49,7 @@ class KeptKey(NamedTuple):
     as_of: date
     end: date
     low_stock_threshold: int
+    known_at: datetime | None = None  # None: every fact known
 
 
 class KeptFigures:

@@ -201,23 +201,24 @@ async def figure_sets(conn: DbConnection, sets: Sequence[FigureSet],
     """Every set's figures (see the module)."""
     plan = await _plan(conn, sets)
     threshold = sets[0].query.options.low_stock_threshold if sets else 0
+    # every stamp the request needs, in one pass over ``changes``
+    stamps = await _stamps(conn, plan.keys)
+    # figures kept from an earlier request; only the others are read or computed
     now_keys = {k: v for k, v in plan.keys.items() if k[1] is None}
-    # known-now figures kept from an earlier request; only the others are computed
-    kept_now, seen_now = await _take_kept(conn, keeping, now_keys, threshold)
-    now_keys = {k: v - set(kept_now.get(k, {})) for k, v in now_keys.items()}
-    now_keys = {k: v for k, v in now_keys.items() if v}
     past_keys = {k: v for k, v in plan.keys.items() if k[1] is not None}
+    kept_now, now_keys = _take_kept(keeping, now_keys, stamps, threshold)
+    kept_past, past_keys = _take_kept(keeping, past_keys, stamps, threshold)
     failed: dict[tuple[_Period, datetime | None], Unavailables] = defaultdict(dict)
     results: dict[tuple[_Period, datetime | None], dict[str, CoopFigures]] = {}
     to_store: list[stored.StoredRow] = []
 
     # rows stored for past moments; those missing are computed from the known-now sums
-    past_rows, past_seen = await _stored_past(conn, past_keys, threshold)
+    past_rows = await _stored_past(conn, past_keys, threshold)
     missing_past: dict[tuple[_Period, datetime | None], set[str]] = defaultdict(set)
     for key, ids in past_keys.items():
         for c in ids:
             row = past_rows.get((key, c))
-            if row is not None and row.seen == past_seen[(key, c)]:
+            if row is not None and row.seen == stamps[_stamp_key(key, c)][0]:
                 results.setdefault(key, {})[c] = _figures_of(stored.decode(row.payload))
             else:
                 missing_past[key].add(c)
@@ -231,15 +232,12 @@ async def figure_sets(conn: DbConnection, sets: Sequence[FigureSet],
     for key in now_keys:
         for c, f in list(results[key].items()):
             _finish(c, f, sums.get((key[0], c)), plan, key, failed)
-    if keeping is not None:
-        for key in now_keys:
-            for c, f in results[key].items():
-                seen = seen_now.get((c, key[0].month))
-                if seen is not None and c not in failed[key]:
-                    keeping.kept.keep(_kept_key(keeping, key, c, threshold), seen, f)
-    for key, kept_figs in kept_now.items():
-        results.setdefault(key, {}).update(kept_figs)
     await _past(conn, plan, missing_past, sums, threshold, results, failed, to_store)
+    if keeping is not None:  # what this request read or computed (before the clocks)
+        _keep(keeping, {**now_keys, **past_keys}, results, failed, stamps, threshold)
+    for kept in (kept_now, kept_past):
+        for key, kept_figs in kept.items():
+            results.setdefault(key, {}).update(kept_figs)
     for key in plan.details:
         if key in results:
             await _clocks(conn, plan, key, results[key])
@@ -262,32 +260,59 @@ async def figure_sets(conn: DbConnection, sets: Sequence[FigureSet],
 
 # --- known now ----------------------------------------------------------------------------
 
+Keys = dict[tuple[_Period, datetime | None], set[str]]
+
+
+def _stamp_key(key: tuple[_Period, datetime | None], c: str) -> stored.CountKey:
+    """What ``key``'s figures of ``c`` depend on: the facts effective in its month or
+    before, and recorded by the month of its moment (None: whenever)."""
+    return (c, key[0].month, _month_of(key[1]))
+
+
+async def _stamps(conn: DbConnection, keys: Keys) -> dict[stored.CountKey, Stamp]:
+    """Each (cooperative, month, recorded month)'s facts counted, and the newest version
+    of the cooperative's ``changes`` rows: the count keeps a stored row (``stored``),
+    both keep figures kept in the process (``kept``)."""
+    counts, newest = await stored.count_facts(
+        conn, {_stamp_key(key, c) for key, ids in keys.items() for c in ids},
+        columns=(stored.ALL,))
+    return {k: (n[stored.ALL], newest[k[0]]) for k, n in counts.items()}
+
+
 def _kept_key(keeping: Keeping, key: tuple[_Period, datetime | None], c: str,
               threshold: int) -> KeptKey:
     p = key[0]
-    return KeptKey(keeping.schema, c, p.month, p.as_of, p.end, threshold)
+    return KeptKey(keeping.schema, c, p.month, p.as_of, p.end, threshold, key[1])
 
 
-async def _take_kept(conn: DbConnection, keeping: Keeping | None,
-                     now_keys: dict[tuple[_Period, datetime | None], set[str]], threshold: int
-                     ) -> tuple[dict[tuple[_Period, datetime | None], dict[str, CoopFigures]],
-                                dict[tuple[str, date], Stamp]]:
-    """The kept figures whose stamp still stands, and the stamps read."""
-    if keeping is None or not now_keys:
-        return {}, {}
-    counts, newest = await stored.count_facts(
-        conn, {(c, key[0].month, None) for key, ids in now_keys.items() for c in ids})
-    seen: dict[tuple[str, date], Stamp] = {
-        (c, month): (n[stored.ALL], newest[c]) for (c, month, _), n in counts.items()}
+def _take_kept(keeping: Keeping | None, keys: Keys, stamps: dict[stored.CountKey, Stamp],
+               threshold: int
+               ) -> tuple[dict[tuple[_Period, datetime | None], dict[str, CoopFigures]], Keys]:
+    """The kept figures whose stamp still stands, and the keys' other cooperatives."""
+    if keeping is None:
+        return {}, keys
     taken: dict[tuple[_Period, datetime | None], dict[str, CoopFigures]] = defaultdict(dict)
-    for key, ids in now_keys.items():
+    left: Keys = {}
+    for key, ids in keys.items():
         for c in ids:
-            count = seen.get((c, key[0].month))
-            found = (None if count is None
-                     else keeping.kept.take(_kept_key(keeping, key, c, threshold), count))
+            found = keeping.kept.take(_kept_key(keeping, key, c, threshold),
+                                      stamps[_stamp_key(key, c)])
             if found is not None:
                 taken[key][c] = found
-    return taken, seen
+        rest = ids - set(taken.get(key, ()))
+        if rest:
+            left[key] = rest
+    return taken, left
+
+
+def _keep(keeping: Keeping, keys: Keys, results: dict[Any, dict[str, CoopFigures]],
+          failed: dict[Any, Unavailables], stamps: dict[stored.CountKey, Stamp],
+          threshold: int) -> None:
+    for key in keys:
+        for c, f in results.get(key, {}).items():
+            if c not in failed[key]:
+                keeping.kept.keep(_kept_key(keeping, key, c, threshold),
+                                  stamps[_stamp_key(key, c)], f)
 
 
 async def _known_now_sums(conn: DbConnection, plan: _Plan,
@@ -390,20 +415,12 @@ def _add_low(f: CoopFigures, entry: LowStock) -> None:
 
 # --- as known at a past moment --------------------------------------------------------------
 
-async def _stored_past(conn: DbConnection,
-                       past_keys: dict[tuple[_Period, datetime | None], set[str]],
-                       threshold: int
-                       ) -> tuple[dict[tuple[Any, str], stored.StoredRow],
-                                  dict[tuple[Any, str], int]]:
+async def _stored_past(conn: DbConnection, past_keys: Keys, threshold: int
+                       ) -> dict[tuple[Any, str], stored.StoredRow]:
     wanted = {(c, key[0].month, key[0].as_of, key[1], threshold): (key, c)
               for key, ids in past_keys.items() for c in ids}
     rows = await stored.load(conn, wanted)
-    seen = await stored.seen_counts(conn, {(c, month, _month_of(known))
-                                           for c, month, _, known, _ in wanted})
-    by_key = {wanted[skey]: row for (skey, grp), row in rows.items() if grp == stored.ALL}
-    counts = {(key, c): seen[(c, key[0].month, _month_of(key[1]))][stored.ALL]
-              for (key, c) in wanted.values()}
-    return by_key, counts
+    return {wanted[skey]: row for (skey, grp), row in rows.items() if grp == stored.ALL}
 
 
 def _month_of(moment: datetime | None) -> date | None:
