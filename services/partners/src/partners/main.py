@@ -18,7 +18,11 @@ from fastapi import FastAPI
 
 from gotong_platform.auth import TokenVerifier, verifier_from_settings
 from gotong_platform.calendar import Clock, SystemClock
-from gotong_platform.contracts.partner_feed import PseudonymKey
+from gotong_platform.contracts.partner_feed import (
+    PARTNER_CONTRACTS,
+    PARTNER_EVENT_SOURCE,
+    PseudonymKey,
+)
 from gotong_platform.db import create_pool
 from gotong_platform.eventstore import PostgresEventStore
 from gotong_platform.http.service import from_environment, install_platform
@@ -31,12 +35,15 @@ from partners.adapters.partner_repository import PostgresPartnerRepository
 from partners.adapters.queries import PartnersQueries
 from partners.adapters.signed_requests import PostgresSignedRequestStore
 from partners.adapters.signing_keys import CryptographyKeys
+from partners.adapters.subscription_repository import PostgresSubscriptionRepository
 from partners.adapters.webhook_sender import HttpWebhookSender
 from partners.adapters.webhooks import PostgresWebhookStore
 from partners.application.delivery import Delivery
 from partners.application.service import PartnersService
 from partners.application.signed_requests import SignedRequests
+from partners.application.subscriptions import Subscriptions
 from partners.application.webhooks import WebhookDispatch, WebhookSubscriptions
+from partners.domain import Catalogue
 from partners.entrypoints.api import routers
 from partners.entrypoints.consumer import GatewayConsumer
 from partners.entrypoints.deps import AppContext
@@ -62,6 +69,12 @@ def pseudonym_key(settings: PartnersSettings) -> PseudonymKey:
     except (binascii.Error, ValueError):
         raise ValueError("GOTONG_PARTNERS_PSEUDONYM_KEY must be base64 of at least 32 "
                          "bytes") from None
+
+
+def catalogue(settings: PartnersSettings) -> Catalogue:
+    """What a subscription may name: the partner contracts' CloudEvents types."""
+    return Catalogue(types=frozenset(cls.ce_type() for cls in PARTNER_CONTRACTS.values()),
+                     source=PARTNER_EVENT_SOURCE, allow_http=settings.webhook_allow_http)
 
 
 def _delivery(settings: PartnersSettings) -> Delivery:
@@ -109,14 +122,21 @@ def create_app(settings: PartnersSettings, *, clock: Clock | None = None) -> Fas
             store = PostgresEventStore(source="partners", topic=settings.topic, clock=clock)
             queries = PartnersQueries(pool)
             app.state.partners_pool = pool
+            partner_streams = PostgresPartnerRepository(store)
+            subscription_streams = PostgresSubscriptionRepository(store)
+            endpoints = PostgresWebhookStore(pool)
             webhooks = WebhookSubscriptions(
-                partners=PostgresPartnerRepository(store), store=PostgresWebhookStore(pool),
-                clock=clock, allow_http=settings.webhook_allow_http)
+                partners=partner_streams, subscriptions=subscription_streams,
+                store=endpoints, clock=clock, catalogue=catalogue(settings))
+            subscriptions = Subscriptions(
+                partners=partner_streams, subscriptions=subscription_streams,
+                store=endpoints, clock=clock, catalogue=catalogue(settings))
             signed = SignedRequests(store=PostgresSignedRequestStore(pool),
                                     verifier=CryptographyKeys(), clock=clock,
                                     window=timedelta(seconds=settings.snap_timestamp_window_s))
             app.state.partners = AppContext(partners=_partners_service(store, clock, delivery),
-                                            queries=queries, webhooks=webhooks, signed=signed,
+                                            queries=queries, webhooks=webhooks,
+                                            subscriptions=subscriptions, signed=signed,
                                             public_base_url=settings.public_base_url)
             app.state.cooperative_directory = queries  # where each cooperative is
             yield

@@ -26,7 +26,8 @@ START = datetime(2026, 11, 18, 2, 0, tzinfo=UTC)
 
 
 def endpoint(failures: int = 0, since: datetime | None = None) -> WebhookEndpoint:
-    return WebhookEndpoint(partner_id="partner-1", url="https://bank.example/hook",
+    return WebhookEndpoint(subscription_id="subscription-1", partner_id="partner-1",
+                           url="https://bank.example/hook",
                            secret="whsec_x", delivered_position=0, failures=failures,
                            failing_since=since)
 
@@ -79,7 +80,8 @@ def test_plain_http_only_in_development() -> None:
 
 def test_a_rotation_signs_with_both_secrets_until_its_overlap_ends() -> None:
     rotated_at = datetime(2026, 11, 18, 2, 0, tzinfo=UTC)
-    endpoint = WebhookEndpoint(partner_id="p", url="https://bank.example/hook", secret="whsec_NEW",
+    endpoint = WebhookEndpoint(subscription_id="s", partner_id="p", url="https://bank.example/hook",
+                               secret="whsec_NEW",
                                delivered_position=0, failures=0, failing_since=None,
                                previous_secret="whsec_OLD",
                                previous_until=rotated_at + ROTATION_OVERLAP)

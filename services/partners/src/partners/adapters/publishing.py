@@ -16,7 +16,7 @@ from gotong_platform.directory import Directory
 from gotong_platform.domain import event_payload
 from gotong_platform.eventstore import NewEvent
 from gotong_platform.provenance import Provenance, new_event
-from partners.domain import ConsentEvent, PartnerEvent
+from partners.domain import ConsentEvent, PartnerEvent, SubscriptionEvent
 
 __all__ = ["FEDERATION_TENANT", "business_date", "stored_event"]
 
@@ -30,7 +30,7 @@ async def business_date(conn: DbConnection, cooperative_id: str, now: datetime) 
     return today_in(_At(now), None if place is None else place.time_zone)
 
 
-def stored_event(event: PartnerEvent | ConsentEvent, *, tenant: str, day: date,
+def stored_event(event: PartnerEvent | ConsentEvent | SubscriptionEvent, *, tenant: str, day: date,
                  provenance: Provenance, now: datetime) -> NewEvent:
     """``event`` as the store keeps it (not published)."""
     return new_event(event, event_payload(event), None, cooperative_id=tenant,

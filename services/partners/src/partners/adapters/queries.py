@@ -7,6 +7,7 @@ cooperative is, read from the local members directory the consumer keeps.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import UTC
 from typing import Any
 
@@ -40,6 +41,19 @@ def cloud_event(row: asyncpg.Record) -> dict[str, Any]:
             "cooperativeid": row["cooperative_id"],
             "businessdate": row["business_date"].isoformat(), "position": row["position"],
             "data": row["data"]}
+
+# How many feed rows one pull page reads at most, and per statement, when a subscription
+# filters them.
+SCAN_MAX = 5_000
+SCAN_CHUNK = 500
+
+_SUBSCRIPTION = """
+SELECT s.subscription_id, s.partner_id, s.protocol, s.sink, s.source, s.types, s.filters,
+       s.http_headers, s.default_webhook, s.created_at, s.created_by, s.updated_at,
+       s.version, e.enabled, e.delivered_position, e.failures, e.next_attempt_at,
+       e.last_error
+FROM subscriptions s LEFT JOIN webhook_endpoints e ON e.subscription_id = s.subscription_id
+"""
 
 _CONSENT = """SELECT consent_id, partner_id, cooperative_id, categories, from_date,
     include_history, until_date, granted_at, granted_by, revoked_at, revoked_by,
@@ -88,21 +102,55 @@ class PartnersQueries:
             consent_id)
         return dict(row) if row else None
 
-    async def feed(self, partner_id: str, *, after: int, limit: int) -> list[dict[str, Any]]:
-        """A page of the partner's feed as CloudEvents (``FEED_PAGE``)."""
-        rows = await self._pool.fetch(FEED_PAGE, partner_id, after, limit)
-        return [cloud_event(r) for r in rows]
+    async def feed(self, partner_id: str, *, after: int, limit: int,
+                   wanted: Callable[[Mapping[str, Any]], bool] | None = None
+                   ) -> tuple[list[dict[str, Any]], int]:
+        """A page of the partner's feed as CloudEvents (``FEED_PAGE``): at most ``limit``
+        of those ``wanted`` selects (all when None), and the position read up to (the
+        cursor of the next page). Events not selected are read past, at most
+        ``SCAN_MAX`` of them per page, so a narrow subscription's page is bounded too."""
+        items: list[dict[str, Any]] = []
+        cursor, scanned = after, 0
+        while len(items) < limit and scanned < SCAN_MAX:
+            rows = await self._pool.fetch(FEED_PAGE, partner_id, cursor,
+                                          limit if wanted is None else SCAN_CHUNK)
+            for row in rows:
+                event = cloud_event(row)
+                cursor, scanned = row["position"], scanned + 1
+                if wanted is None or wanted(event):
+                    items.append(event)
+                    if len(items) == limit:
+                        break
+            if len(rows) < (limit if wanted is None else SCAN_CHUNK):
+                break
+        return items, cursor
 
-    async def webhook(self, partner_id: str, *, attempts: int) -> dict[str, Any] | None:
-        """The partner's endpoint (never its secret), and its latest delivery attempts."""
+    async def subscriptions(self, partner_id: str) -> list[dict[str, Any]]:
+        """The partner's subscriptions not deleted, the oldest first, each with where its
+        webhook delivery stands (HTTP only)."""
+        rows = await self._pool.fetch(
+            f"{_SUBSCRIPTION} WHERE s.partner_id = $1 AND s.deleted_at IS NULL "
+            "ORDER BY s.created_at, s.subscription_id", partner_id)
+        return [dict(r) for r in rows]
+
+    async def subscription(self, partner_id: str, subscription_id: str
+                           ) -> dict[str, Any] | None:
+        row = await self._pool.fetchrow(
+            f"{_SUBSCRIPTION} WHERE s.partner_id = $1 AND s.subscription_id = $2 "
+            "AND s.deleted_at IS NULL", partner_id, subscription_id)
+        return dict(row) if row else None
+
+    async def webhook(self, subscription_id: str, *, attempts: int) -> dict[str, Any] | None:
+        """The subscription's endpoint (never its secret), and its latest attempts."""
         row = await self._pool.fetchrow(
             """SELECT url, enabled, delivered_position, failures, failing_since,
                       next_attempt_at, last_error, updated_at
-               FROM webhook_endpoints WHERE partner_id = $1""", partner_id)
+               FROM webhook_endpoints WHERE subscription_id = $1""", subscription_id)
         if row is None:
             return None
         log = await self._pool.fetch(
             """SELECT position, webhook_id::text, attempted_at, status, error
-               FROM webhook_attempts WHERE partner_id = $1 ORDER BY attempt_id DESC LIMIT $2""",
-            partner_id, attempts)
+               FROM webhook_attempts WHERE subscription_id = $1
+               ORDER BY attempt_id DESC LIMIT $2""",
+            subscription_id, attempts)
         return {**dict(row), "attempts": [dict(r) for r in log]}

@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import httpx
 
@@ -43,15 +43,16 @@ class HttpWebhookSender:
         self._client = client
         self._clock = wire_clock
 
-    async def send(self, url: str, secrets: Sequence[str], event: PendingEvent
-                   ) -> SendOutcome:
+    async def send(self, url: str, secrets: Sequence[str], event: PendingEvent,
+                   headers: Mapping[str, str] | None = None) -> SendOutcome:
         webhook_id = str(event.webhook_id)
         timestamp = int(self._clock.now().timestamp())
         signed = " ".join(signature(s, webhook_id, timestamp, event.body) for s in secrets)
-        headers = {"content-type": CONTENT_TYPE, "webhook-id": webhook_id,
-                   "webhook-timestamp": str(timestamp), "webhook-signature": signed}
+        # The subscription's headers first: the domain refuses any that would replace these.
+        sent = {**(headers or {}), "content-type": CONTENT_TYPE, "webhook-id": webhook_id,
+                "webhook-timestamp": str(timestamp), "webhook-signature": signed}
         try:
-            answer = await self._client.post(url, content=event.body, headers=headers)
+            answer = await self._client.post(url, content=event.body, headers=sent)
         except httpx.HTTPError as exc:
             return SendOutcome(status=None, error=f"{type(exc).__name__}: {exc}"[:500])
         return SendOutcome(status=answer.status_code)

@@ -19,7 +19,14 @@ import orjson
 
 from gotong_platform.db import DbConnection
 from partners.adapters.queries import FEED_PAGE, cloud_event
-from partners.domain import Failure, PendingEvent, SendOutcome, WebhookEndpoint
+from partners.domain import (
+    Failure,
+    PendingEvent,
+    Selector,
+    SendOutcome,
+    WebhookEndpoint,
+    parse_filters,
+)
 
 __all__ = ["PostgresWebhookStore", "run_dispatcher"]
 
@@ -28,17 +35,31 @@ log = logging.getLogger(__name__)
 # One active dispatcher per gateway database: a second process waits as a standby, so a
 # partner's events are never pushed by two senders at once (order per partner).
 _DISPATCHER_LOCK = 0x70617274_6E657273  # "partners"
-_COLUMNS = """partner_id, url, secret, delivered_position, failures, failing_since,
-               previous_secret, previous_until"""
-_ENDPOINT = f"SELECT {_COLUMNS} FROM webhook_endpoints"
+_COLUMNS = """subscription_id, partner_id, url, secret, delivered_position, failures,
+               failing_since, previous_secret, previous_until"""
+# With what its subscription selects: an endpoint older than subscriptions has no
+# subscription row and delivers the whole feed, as it did.
+_ENDPOINT = """
+SELECT e.subscription_id, e.partner_id, e.url, e.secret, e.delivered_position, e.failures,
+       e.failing_since, e.previous_secret, e.previous_until,
+       s.subscription_id IS NOT NULL AS subscribed, s.source, s.types, s.filters,
+       s.http_headers
+FROM webhook_endpoints e
+LEFT JOIN subscriptions s ON s.subscription_id = e.subscription_id AND s.deleted_at IS NULL
+"""
 
 
 def _endpoint(row: asyncpg.Record) -> WebhookEndpoint:
-    return WebhookEndpoint(partner_id=row["partner_id"], url=row["url"], secret=row["secret"],
+    subscribed = row.get("subscribed", False)
+    selector = Selector(source=row["source"], types=tuple(row["types"]),
+                        filters=parse_filters(row["filters"])) if subscribed else None
+    return WebhookEndpoint(subscription_id=row["subscription_id"],
+                           partner_id=row["partner_id"], url=row["url"], secret=row["secret"],
                            delivered_position=row["delivered_position"],
                            failures=row["failures"], failing_since=row["failing_since"],
                            previous_secret=row["previous_secret"],
-                           previous_until=row["previous_until"])
+                           previous_until=row["previous_until"], selector=selector,
+                           headers=dict(row["http_headers"]) if subscribed else {})
 
 
 class PostgresWebhookStore:
@@ -47,74 +68,101 @@ class PostgresWebhookStore:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
 
-    async def set_endpoint(self, conn: DbConnection, partner_id: str, url: str, secret: str,
-                           from_position: int | None, now: datetime) -> WebhookEndpoint:
+    async def set_endpoint(self, conn: DbConnection, subscription_id: str, partner_id: str,
+                           url: str, secret: str, from_position: int | None, now: datetime
+                           ) -> WebhookEndpoint:
         row = await conn.fetchrow(
-            f"""INSERT INTO webhook_endpoints (partner_id, url, secret, enabled,
-                    delivered_position, failures, failing_since, next_attempt_at,
+            f"""INSERT INTO webhook_endpoints (subscription_id, partner_id, url, secret,
+                    enabled, delivered_position, failures, failing_since, next_attempt_at,
                     last_error, updated_at)
-                VALUES ($1, $2, $3, true, coalesce($4, 0), 0, NULL, NULL, NULL, $5)
-                ON CONFLICT (partner_id) DO UPDATE SET url = EXCLUDED.url,
+                VALUES ($6, $1, $2, $3, true, coalesce($4, 0), 0, NULL, NULL, NULL, $5)
+                ON CONFLICT (subscription_id) DO UPDATE SET url = EXCLUDED.url,
                     secret = EXCLUDED.secret, previous_secret = NULL, previous_until = NULL,
                     enabled = true,
                     delivered_position = coalesce($4, webhook_endpoints.delivered_position),
                     failures = 0, failing_since = NULL, next_attempt_at = NULL,
                     last_error = NULL, updated_at = EXCLUDED.updated_at
                 RETURNING {_COLUMNS}
-            """, partner_id, url, secret, from_position, now)
+            """, partner_id, url, secret, from_position, now, subscription_id)
         if row is None:  # an upsert returns its row
             raise RuntimeError("the webhook endpoint was not stored")
         return _endpoint(row)
 
-    async def rotate_secret(self, conn: DbConnection, partner_id: str, secret: str,
-                            previous_until: datetime, now: datetime) -> WebhookEndpoint | None:
+    async def move_endpoint(self, conn: DbConnection, subscription_id: str, url: str,
+                            now: datetime) -> None:
+        await conn.execute(
+            """UPDATE webhook_endpoints SET url = $2, enabled = true, failures = 0,
+                   failing_since = NULL, next_attempt_at = NULL, last_error = NULL,
+                   updated_at = $3
+               WHERE subscription_id = $1""", subscription_id, url, now)
+
+    async def remove_endpoint(self, conn: DbConnection, subscription_id: str) -> None:
+        await conn.execute("DELETE FROM webhook_endpoints WHERE subscription_id = $1",
+                           subscription_id)
+
+    async def rotate_secret(self, conn: DbConnection, subscription_id: str, partner_id: str,
+                            secret: str, previous_until: datetime, now: datetime
+                            ) -> WebhookEndpoint | None:
         row = await conn.fetchrow(
             f"""UPDATE webhook_endpoints SET previous_secret = secret,
-                    previous_until = $3, secret = $2, updated_at = $4
-                WHERE partner_id = $1 RETURNING {_COLUMNS}""",
-            partner_id, secret, previous_until, now)
+                    previous_until = $4, secret = $3, updated_at = $5
+                WHERE subscription_id = $1 AND partner_id = $2 RETURNING {_COLUMNS}""",
+            subscription_id, partner_id, secret, previous_until, now)
         return None if row is None else _endpoint(row)
 
     async def due(self, now: datetime) -> list[WebhookEndpoint]:
         rows = await self._pool.fetch(
-            f"""{_ENDPOINT} WHERE enabled AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
-                ORDER BY partner_id""", now)
+            f"""{_ENDPOINT} WHERE e.enabled
+                AND (e.next_attempt_at IS NULL OR e.next_attempt_at <= $1)
+                ORDER BY e.partner_id, e.subscription_id""", now)
         return [_endpoint(r) for r in rows]
 
     async def pending(self, partner_id: str, after: int, limit: int) -> list[PendingEvent]:
         rows = await self._pool.fetch(FEED_PAGE, partner_id, after, limit)
+        events = [(r, cloud_event(r)) for r in rows]
         return [PendingEvent(position=r["position"], webhook_id=r["event_id"],
-                             body=orjson.dumps(cloud_event(r))) for r in rows]
+                             body=orjson.dumps(event), event=event) for r, event in events]
 
-    async def delivered(self, partner_id: str, event: PendingEvent, outcome: SendOutcome,
-                        now: datetime) -> None:
+    async def delivered(self, endpoint: WebhookEndpoint, event: PendingEvent,
+                        outcome: SendOutcome, now: datetime) -> None:
         async with self._pool.acquire() as conn, conn.transaction():
-            await self._log(conn, partner_id, event, outcome, now)
-            await conn.execute(
-                """UPDATE webhook_endpoints SET delivered_position = greatest(
-                       delivered_position, $2), failures = 0, failing_since = NULL,
-                       next_attempt_at = NULL, last_error = NULL, updated_at = $3
-                   WHERE partner_id = $1""", partner_id, event.position, now)
+            await self._log(conn, endpoint, event, outcome, now)
+            await self._passed(conn, endpoint, event.position, now)
 
-    async def failed(self, partner_id: str, event: PendingEvent, outcome: SendOutcome,
-                     failure: Failure, now: datetime) -> None:
+    async def skipped(self, endpoint: WebhookEndpoint, position: int, now: datetime) -> None:
+        async with self._pool.acquire() as conn:
+            await self._passed(conn, endpoint, position, now)
+
+    @staticmethod
+    async def _passed(conn: DbConnection, endpoint: WebhookEndpoint, position: int,
+                      now: datetime) -> None:
+        await conn.execute(
+            """UPDATE webhook_endpoints SET delivered_position = greatest(
+                   delivered_position, $2), failures = 0, failing_since = NULL,
+                   next_attempt_at = NULL, last_error = NULL, updated_at = $3
+               WHERE subscription_id = $1""", endpoint.subscription_id, position, now)
+
+    async def failed(self, endpoint: WebhookEndpoint, event: PendingEvent,
+                     outcome: SendOutcome, failure: Failure, now: datetime) -> None:
         async with self._pool.acquire() as conn, conn.transaction():
-            await self._log(conn, partner_id, event, outcome, now)
+            await self._log(conn, endpoint, event, outcome, now)
             await conn.execute(
                 """UPDATE webhook_endpoints SET failures = $2, failing_since = $3,
                        next_attempt_at = $4, enabled = NOT $5, last_error = $6,
                        updated_at = $7
-                   WHERE partner_id = $1""",
-                partner_id, failure.failures, failure.failing_since, failure.next_attempt_at,
-                failure.disabled, _error(outcome), now)
+                   WHERE subscription_id = $1""",
+                endpoint.subscription_id, failure.failures, failure.failing_since,
+                failure.next_attempt_at, failure.disabled, _error(outcome), now)
 
     @staticmethod
-    async def _log(conn: DbConnection, partner_id: str, event: PendingEvent,
+    async def _log(conn: DbConnection, endpoint: WebhookEndpoint, event: PendingEvent,
                    outcome: SendOutcome, now: datetime) -> None:
         await conn.execute(
-            """INSERT INTO webhook_attempts (partner_id, position, webhook_id, attempted_at,
-                   status, error) VALUES ($1, $2, $3, $4, $5, $6)""",
-            partner_id, event.position, event.webhook_id, now, outcome.status, _error(outcome))
+            """INSERT INTO webhook_attempts (subscription_id, partner_id, position,
+                   webhook_id, attempted_at, status, error)
+               VALUES ($1, $2, $3, $4, $5, $6, $7)""",
+            endpoint.subscription_id, endpoint.partner_id, event.position, event.webhook_id,
+            now, outcome.status, _error(outcome))
 
 
 def _error(outcome: SendOutcome) -> str | None:

@@ -7,7 +7,7 @@ always the number of events in the stream: the expected version of the next appe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -27,11 +27,14 @@ from partners.domain import (
     SendOutcome,
     SigningKey,
     SourceEvent,
+    Subscription,
+    SubscriptionEvent,
     WebhookEndpoint,
 )
 
 __all__ = ["ConsentRepository", "Feeds", "KeyReader", "PartnerMapping", "PartnerRepository",
-           "SignatureVerifier", "SignedRequestStore", "WebhookSender", "WebhookStore"]
+           "SignatureVerifier", "SignedRequestStore", "SubscriptionRepository",
+           "WebhookSender", "WebhookStore"]
 
 
 class PartnerRepository(Protocol):
@@ -58,6 +61,25 @@ class ConsentRepository(Protocol):
     async def save(self, conn: DbConnection, before: Consent | None, version: int,
                    events: Sequence[ConsentEvent], provenance: Provenance,
                    ) -> tuple[Consent, int]:
+        """Append ``events`` after ``version``: the state after them, and the new version."""
+        ...
+
+
+class SubscriptionRepository(Protocol):
+    """The subscriptions' streams and their query rows."""
+
+    async def load(self, conn: DbConnection, subscription_id: str
+                   ) -> tuple[Subscription | None, int]:
+        """The subscription and its version; ``(None, 0)`` when there is none."""
+        ...
+
+    async def active_count(self, conn: DbConnection, partner_id: str) -> int:
+        """How many subscriptions the partner has, not deleted."""
+        ...
+
+    async def save(self, conn: DbConnection, before: Subscription | None, version: int,
+                   events: Sequence[SubscriptionEvent], provenance: Provenance,
+                   ) -> tuple[Subscription, int]:
         """Append ``events`` after ``version``: the state after them, and the new version."""
         ...
 
@@ -107,16 +129,27 @@ class WebhookStore(Protocol):
     """The partners' webhook endpoints, their pending events and the delivery log
     (``partners.adapters.webhooks``)."""
 
-    async def set_endpoint(self, conn: DbConnection, partner_id: str, url: str, secret: str,
-                           from_position: int | None, now: datetime) -> WebhookEndpoint:
-        """Set (or replace) the partner's endpoint, enabled, with a new secret; delivery
-        resumes after ``from_position`` (None: where it stood, 0 for a new endpoint)."""
+    async def set_endpoint(self, conn: DbConnection, subscription_id: str, partner_id: str,
+                           url: str, secret: str, from_position: int | None, now: datetime
+                           ) -> WebhookEndpoint:
+        """Set (or replace) the HTTP subscription's endpoint, enabled, with a new secret;
+        delivery resumes after ``from_position`` (None: where it stood, 0 for a new one)."""
         ...
 
-    async def rotate_secret(self, conn: DbConnection, partner_id: str, secret: str,
-                            previous_until: datetime, now: datetime) -> WebhookEndpoint | None:
+    async def move_endpoint(self, conn: DbConnection, subscription_id: str, url: str,
+                            now: datetime) -> None:
+        """Point the endpoint at ``url`` and re-enable it (its secret and position stay)."""
+        ...
+
+    async def remove_endpoint(self, conn: DbConnection, subscription_id: str) -> None:
+        """Forget the endpoint (its subscription was deleted)."""
+        ...
+
+    async def rotate_secret(self, conn: DbConnection, subscription_id: str, partner_id: str,
+                            secret: str, previous_until: datetime, now: datetime
+                            ) -> WebhookEndpoint | None:
         """Make ``secret`` the endpoint's, keeping the one it replaces for signing until
-        ``previous_until``; None when the partner has no endpoint."""
+        ``previous_until``; None when the partner has no such endpoint."""
         ...
 
     async def due(self, now: datetime) -> list[WebhookEndpoint]:
@@ -127,13 +160,17 @@ class WebhookStore(Protocol):
         """The partner's feed after ``after`` (consents in force only), oldest first."""
         ...
 
-    async def delivered(self, partner_id: str, event: PendingEvent, outcome: SendOutcome,
-                        now: datetime) -> None:
+    async def delivered(self, endpoint: WebhookEndpoint, event: PendingEvent,
+                        outcome: SendOutcome, now: datetime) -> None:
         """Record the accepted event: the delivery moves past it, the failures reset."""
         ...
 
-    async def failed(self, partner_id: str, event: PendingEvent, outcome: SendOutcome,
-                     failure: Failure, now: datetime) -> None:
+    async def skipped(self, endpoint: WebhookEndpoint, position: int, now: datetime) -> None:
+        """The events up to ``position`` that the subscription does not select are passed."""
+        ...
+
+    async def failed(self, endpoint: WebhookEndpoint, event: PendingEvent,
+                     outcome: SendOutcome, failure: Failure, now: datetime) -> None:
         """Record the failed attempt and when to try again (or that the endpoint is off)."""
         ...
 
@@ -141,9 +178,10 @@ class WebhookStore(Protocol):
 class WebhookSender(Protocol):
     """Pushes one signed event to an endpoint (``partners.adapters.webhook_sender``)."""
 
-    async def send(self, url: str, secrets: Sequence[str], event: PendingEvent
-                   ) -> SendOutcome:
-        """Sign with each of ``secrets`` (one signature each) and push."""
+    async def send(self, url: str, secrets: Sequence[str], event: PendingEvent,
+                   headers: Mapping[str, str] | None = None) -> SendOutcome:
+        """Sign with each of ``secrets`` (one signature each) and push, with the
+        subscription's own ``headers`` besides the signed ones."""
         ...
 
 

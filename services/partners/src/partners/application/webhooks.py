@@ -18,14 +18,22 @@ from dataclasses import dataclass
 
 from gotong_platform.calendar import Clock
 from gotong_platform.db import DbConnection
-from partners.application.ports import PartnerRepository, WebhookSender, WebhookStore
+from gotong_platform.provenance import Provenance
+from partners.application.ports import (
+    PartnerRepository,
+    SubscriptionRepository,
+    WebhookSender,
+    WebhookStore,
+)
 from partners.domain import (
     ROTATION_OVERLAP,
-    PartnerNotFound,
+    Catalogue,
     WebhookEndpoint,
     WebhookNotFound,
     after_failure,
-    sink_url,
+    default_webhook_id,
+    selects,
+    set_default_webhook,
 )
 
 __all__ = ["WebhookDispatch", "WebhookSubscriptions", "new_secret"]
@@ -40,29 +48,44 @@ def new_secret() -> str:
 
 @dataclass(frozen=True)
 class WebhookSubscriptions:
+    """``POST /partner/webhook``: the partner's default HTTP subscription
+    (``default_webhook_id``), which the other webhook routes read and rotate."""
+
     partners: PartnerRepository
+    subscriptions: SubscriptionRepository
     store: WebhookStore
     clock: Clock
-    allow_http: bool = False  # development only: plain http sinks
+    catalogue: Catalogue
 
     async def set_endpoint(self, conn: DbConnection, partner_id: str, url: str,
-                           from_position: int | None) -> WebhookEndpoint:
-        """Set the partner's endpoint (re-enabling it, with a new secret)."""
+                           from_position: int | None, provenance: Provenance
+                           ) -> WebhookEndpoint:
+        """Set the partner's default webhook subscription's sink (created when it has
+        none; its types and filters kept), re-enabling it, with a new secret."""
         partner, _ = await self.partners.load(conn, partner_id)
-        if partner is None:
-            raise PartnerNotFound("No partner is registered under your token's subject.")
-        sink = sink_url(url, allow_http=self.allow_http)
-        return await self.store.set_endpoint(conn, partner_id, sink, new_secret(),
-                                             from_position, self.clock.now())
-
-    async def rotate_secret(self, conn: DbConnection, partner_id: str) -> WebhookEndpoint:
-        """A new secret for the partner's endpoint; the one it replaces keeps signing
-        every request, beside it, for ``ROTATION_OVERLAP``."""
+        subscription_id = default_webhook_id(partner_id)
+        state, version = await self.subscriptions.load(conn, subscription_id)
         now = self.clock.now()
-        endpoint = await self.store.rotate_secret(conn, partner_id, new_secret(),
-                                                  now + ROTATION_OVERLAP, now)
+        events = set_default_webhook(partner, state, url, self.catalogue, now=now,
+                                     actor=provenance.meta.actor)
+        saved, _ = await self.subscriptions.save(conn, state, version, events, provenance)
+        if saved.sink is None:  # an HTTP subscription always has one
+            raise RuntimeError("the default webhook has no sink")
+        return await self.store.set_endpoint(conn, subscription_id, partner_id, saved.sink,
+                                             new_secret(), from_position, now)
+
+    async def rotate_secret(self, conn: DbConnection, partner_id: str,
+                            subscription_id: str | None = None) -> WebhookEndpoint:
+        """A new secret for the partner's endpoint (its default webhook, or the HTTP
+        subscription named); the one it replaces keeps signing every request, beside it,
+        for ``ROTATION_OVERLAP``."""
+        now = self.clock.now()
+        endpoint = await self.store.rotate_secret(
+            conn, subscription_id or default_webhook_id(partner_id), partner_id,
+            new_secret(), now + ROTATION_OVERLAP, now)
         if endpoint is None:
-            raise WebhookNotFound("No webhook is set; set one first (POST /partner/webhook).")
+            raise WebhookNotFound("No webhook is set; set one first (POST /partner/webhook "
+                                  "or an HTTP subscription).")
         return endpoint
 
 
@@ -81,17 +104,28 @@ class WebhookDispatch:
         return accepted
 
     async def _drain(self, endpoint: WebhookEndpoint) -> int:
+        """Push what the endpoint's subscription selects among the pending events; the
+        others are passed over (the position moves past them, nothing is sent)."""
         accepted = 0
+        passed = recorded = endpoint.delivered_position
         pending = await self.store.pending(endpoint.partner_id, endpoint.delivered_position,
                                            self.batch)
         for event in pending:
+            if endpoint.selector is not None and not selects(endpoint.selector, event.event):
+                passed = event.position
+                continue
             outcome = await self.sender.send(endpoint.url,
-                                             endpoint.signing_secrets(self.clock.now()), event)
+                                             endpoint.signing_secrets(self.clock.now()), event,
+                                             endpoint.headers)
             now = self.clock.now()
             if not outcome.accepted:
-                await self.store.failed(endpoint.partner_id, event, outcome,
+                await self.store.failed(endpoint, event, outcome,
                                         after_failure(endpoint, now), now)
-                break
-            await self.store.delivered(endpoint.partner_id, event, outcome, now)
+                return accepted
+            await self.store.delivered(endpoint, event, outcome, now)
+            passed = recorded = event.position
             accepted += 1
+        if passed > recorded:
+            # The batch ended with events the subscription does not select.
+            await self.store.skipped(endpoint, passed, self.clock.now())
         return accepted

@@ -17,6 +17,8 @@ __all__ = [
     "ConsentWindowReversed",
     "EventSequenceError",
     "InvalidContact",
+    "InvalidFilter",
+    "InvalidProtocolSettings",
     "InvalidPublicKey",
     "InvalidWebhookUrl",
     "NoCategories",
@@ -26,6 +28,7 @@ __all__ = [
     "RequiredFieldMissing",
     "SignedRequestRefused",
     "SigningKeyAlreadyRegistered",
+    "SinkNotAllowed",
     "SnapExternalIdReused",
     "SnapHeaderInvalid",
     "SnapHeaderMissing",
@@ -33,11 +36,19 @@ __all__ = [
     "SnapTimestampOutsideWindow",
     "SnapTokenMismatch",
     "SnapUnknownPartner",
+    "SubscriptionNotFound",
+    "SubscriptionProtocolChange",
     "TextTooLong",
     "TooManyContacts",
+    "TooManySubscriptions",
     "UnknownCategory",
+    "UnknownCloudEventType",
+    "UnknownConfigKey",
+    "UnknownEventSource",
     "UnknownPartner",
+    "UnsupportedFilterDialect",
     "UnsupportedKeyType",
+    "UnsupportedProtocol",
     "WeakPublicKey",
     "WebhookNotFound",
 ]
@@ -177,6 +188,69 @@ class SnapTokenMismatch(SignedRequestRefused):
     """A bearer token sent beside the signature is invalid or names another partner."""
 
     code = "snap-token-mismatch"
+
+
+class UnknownCloudEventType(InvalidInput):
+    """A subscription names a CloudEvents type the gateway does not emit."""
+
+    code = "unknown-event-type"
+
+
+class UnknownEventSource(InvalidInput):
+    """A subscription names a ``source`` other than the gateway's (/gotong/partners)."""
+
+    code = "unknown-event-source"
+
+
+class InvalidFilter(InvalidInput):
+    """A subscription filter that cannot be parsed: wrong shape, empty ``all`` or ``any``,
+    an attribute the gateway never sends, sizes over the bounds."""
+
+    code = "invalid-filter"
+
+
+class UnsupportedFilterDialect(InvalidInput):
+    """A filter dialect the gateway does not evaluate (``sql``, or an unknown name)."""
+
+    code = "unsupported-filter-dialect"
+
+
+class UnsupportedProtocol(InvalidInput):
+    """A delivery protocol the gateway does not deliver by (``KAFKA`` not yet, MQTT, ...)."""
+
+    code = "unsupported-protocol"
+
+
+class SinkNotAllowed(InvalidInput):
+    """A pull subscription with a sink: its sink is the gateway's own feed."""
+
+    code = "sink-not-allowed"
+
+
+class InvalidProtocolSettings(InvalidInput):
+    code = "invalid-protocol-settings"
+
+
+class UnknownConfigKey(InvalidInput):
+    """The gateway defines no ``config`` keys yet."""
+
+    code = "unknown-config-key"
+
+
+class TooManySubscriptions(RuleViolated):
+    code = "too-many-subscriptions"
+
+
+class SubscriptionProtocolChange(RuleViolated):
+    """An update may not move a subscription to another protocol: delete and create."""
+
+    code = "subscription-protocol-change"
+
+
+class SubscriptionNotFound(NotFound):
+    """No subscription of the caller has this id (another partner's is not found)."""
+
+    code = "subscription-not-found"
 
 
 class EventSequenceError(RuntimeError):

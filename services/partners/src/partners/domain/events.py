@@ -1,9 +1,10 @@
 """Domain events of the partner gateway: facts, named in the past tense.
 
-Two streams: ``partner-<uuid>`` (a partner the federation registered, and the public
-keys its signed requests are verified with) and ``consent-<uuid>`` (one cooperative's
-consent to one partner). Every event names who did it (``registered_by``,
-``granted_by``, ``revoked_by``: the caller's token subject),
+Three streams: ``partner-<uuid>`` (a partner the federation registered, and the public
+keys its signed requests are verified with), ``consent-<uuid>`` (one cooperative's
+consent to one partner) and ``subscription-<uuid>`` (what a partner subscribed to, and
+how it receives it). Every event names who did it (``registered_by``, ``granted_by``,
+``revoked_by``, ``created_by``, ...: the caller's token subject),
 besides the actor the event store records for every command.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, datetime
+from typing import Any
 
 from gotong_platform.domain import DomainEvent
 from partners.domain.values import Category, PartnerKind
@@ -23,6 +25,10 @@ __all__ = [
     "PartnerEvent",
     "PartnerRegistered",
     "SigningKeyRegistered",
+    "SubscriptionCreated",
+    "SubscriptionDeleted",
+    "SubscriptionEvent",
+    "SubscriptionUpdated",
 ]
 
 
@@ -115,5 +121,63 @@ class SigningKeyRegistered(DomainEvent):
     replaced_valid_until: datetime | None = None
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class SubscriptionCreated(DomainEvent):
+    """A partner subscribed (CloudEvents Subscriptions API): of what its consents let it
+    receive, the events of ``types`` (all when empty) passing every one of ``filters``
+    (their JSON, as the API writes them), delivered by ``protocol`` (``HTTP``: pushed to
+    ``sink``, signed; ``GOTONG-PULL``: read from the pull feed, no sink).
+
+    ``default_webhook`` marks the subscription ``POST /partner/webhook`` manages.
+    """
+
+    event_type = "SubscriptionCreated"
+    schema_version = 1
+
+    subscription_id: str
+    partner_id: str
+    protocol: str
+    sink: str | None
+    source: str | None
+    types: tuple[str, ...]
+    filters: tuple[dict[str, Any], ...]
+    http_headers: dict[str, str]
+    created_at: datetime
+    created_by: str
+    default_webhook: bool = False
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class SubscriptionUpdated(DomainEvent):
+    """The partner replaced its subscription's selection or sink (same protocol)."""
+
+    event_type = "SubscriptionUpdated"
+    schema_version = 1
+
+    subscription_id: str
+    partner_id: str
+    sink: str | None
+    source: str | None
+    types: tuple[str, ...]
+    filters: tuple[dict[str, Any], ...]
+    http_headers: dict[str, str]
+    updated_at: datetime
+    updated_by: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class SubscriptionDeleted(DomainEvent):
+    """The partner ended its subscription: nothing more is delivered by it."""
+
+    event_type = "SubscriptionDeleted"
+    schema_version = 1
+
+    subscription_id: str
+    partner_id: str
+    deleted_at: datetime
+    deleted_by: str
+
+
 PartnerEvent = PartnerRegistered | SigningKeyRegistered
+SubscriptionEvent = SubscriptionCreated | SubscriptionUpdated | SubscriptionDeleted
 ConsentEvent = ConsentGranted | ConsentRevoked

@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from partners.domain.errors import InvalidWebhookUrl
+from partners.domain.filters import Selector
 
 __all__ = [
     "FIRST_RETRY",
@@ -44,8 +47,9 @@ ROTATION_OVERLAP = timedelta(days=1)
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class WebhookEndpoint:
-    """A partner's endpoint and where its delivery stands."""
+    """A partner's endpoint (one HTTP subscription's sink) and where its delivery stands."""
 
+    subscription_id: str
     partner_id: str
     url: str
     secret: str = dataclasses.field(repr=False)  # whsec_...: never logged
@@ -55,6 +59,9 @@ class WebhookEndpoint:
     # the secret a rotation replaced, and until when requests are signed with it too
     previous_secret: str | None = dataclasses.field(default=None, repr=False)
     previous_until: datetime | None = None
+    # what the subscription selects (None: the whole feed) and its protocolsettings' headers
+    selector: Selector | None = None
+    headers: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def signing_secrets(self, now: datetime) -> tuple[str, ...]:
         """The secrets a request at ``now`` is signed with: the secret, and the one it
@@ -66,11 +73,13 @@ class WebhookEndpoint:
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class PendingEvent:
-    """The next partner event to push: its feed position, its id, its JSON body."""
+    """The next partner event to push: its feed position, its id, its JSON body, and the
+    CloudEvent that body encodes (what a subscription's filters read)."""
 
     position: int
     webhook_id: uuid.UUID
     body: bytes
+    event: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)

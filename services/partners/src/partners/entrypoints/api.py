@@ -14,6 +14,7 @@ from partners.entrypoints import (
     feed_routes,
     partner_routes,
     schema_routes,
+    subscription_routes,
     webhook_routes,
 )
 
@@ -24,5 +25,6 @@ routers: tuple[APIRouter, ...] = (
     consent_routes.router,
     feed_routes.router,
     webhook_routes.router,
+    subscription_routes.router,
     schema_routes.router,
 )

@@ -11,6 +11,7 @@ from gotong_platform.http import Scope, cooperative_scope
 from partners.adapters.queries import PartnersQueries
 from partners.application.service import PartnersService
 from partners.application.signed_requests import SignedRequests
+from partners.application.subscriptions import Subscriptions
 from partners.application.webhooks import WebhookSubscriptions
 
 __all__ = ["NOT_FOUND", "AppContext", "Ctx", "ScopeDep"]
@@ -23,6 +24,7 @@ class AppContext:
     partners: PartnersService
     queries: PartnersQueries
     webhooks: WebhookSubscriptions
+    subscriptions: Subscriptions
     signed: SignedRequests  # the partners' signed (SNAP) requests
     public_base_url: str  # the base of the schemas' ``$id`` and of each ``dataschema``
 

@@ -7,9 +7,22 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from partners.domain import PEM_MAX, Category, Consent, Partner
+from gotong_platform.contracts.partner_feed import PARTNER_CONTRACTS, PARTNER_EVENT_SOURCE
+from partners.domain import (
+    MAX_FILTERS,
+    MAX_TYPES,
+    PEM_MAX,
+    Category,
+    Consent,
+    DeliveryProtocol,
+    Partner,
+    Subscription,
+    filter_json,
+)
 
 CATEGORIES = ", ".join(c.value for c in Category)
+# The CloudEvents types the gateway emits: one per partner contract.
+PARTNER_TYPES = frozenset(cls.ce_type() for cls in PARTNER_CONTRACTS.values())
 
 
 class _In(BaseModel):
@@ -211,3 +224,100 @@ class WebhookOut(BaseModel):
     last_error: str | None
     updated_at: datetime
     attempts: list[WebhookAttemptOut]
+
+
+class SubscriptionIn(_In):
+    """A subscription as the CloudEvents Subscriptions API writes it (``id`` is the
+    gateway's: ignored on create, and on update it must be the path's when given)."""
+
+    id: str | None = Field(default=None, max_length=100,
+                           description="ignored on create; on update, the path's id")
+    source: str | None = Field(default=None, max_length=200,
+                               description=f"only {PARTNER_EVENT_SOURCE} (every event's)")
+    types: list[str] = Field(
+        default_factory=list, max_length=MAX_TYPES,
+        description="CloudEvents types to receive (all when empty): "
+                    + ", ".join(sorted(PARTNER_TYPES)),
+        examples=[["gotong.partner.savings.SavingsMovement.v1"]])
+    config: dict[str, Any] = Field(default_factory=dict, max_length=10,
+                                   description="no keys are defined yet: leave it empty")
+    filters: list[Any] = Field(
+        default_factory=list, max_length=MAX_FILTERS,
+        description="every one must pass: {exact|prefix|suffix: {attribute: string}}, "
+                    "{all|any: [filters]}, {not: filter}; 'sql' is not supported",
+        examples=[[{"prefix": {"businessdate": "2026-03"}}]])
+    sink: str | None = Field(default=None, max_length=2000,
+                             description="HTTP: the https URL events are posted to; "
+                                         "GOTONG-PULL: none (the pull feed)")
+    protocol: str = Field(max_length=40, description="HTTP or GOTONG-PULL (KAFKA: not yet)",
+                          examples=["HTTP"])
+    protocolsettings: dict[str, Any] = Field(
+        default_factory=dict, max_length=10,
+        description="HTTP: method (POST only) and headers (at most 10, no credentials)")
+
+
+class SubscriptionDeliveryOut(BaseModel):
+    """Where an HTTP subscription's webhook delivery stands."""
+
+    enabled: bool = Field(description="false once it failed for three days; update it")
+    delivered_position: int
+    failures: int
+    next_attempt_at: datetime | None
+    last_error: str | None
+
+
+class SubscriptionOut(BaseModel):
+    id: str
+    source: str | None
+    types: list[str]
+    config: dict[str, Any]
+    filters: list[dict[str, Any]]
+    sink: str = Field(description="HTTP: the partner's URL; GOTONG-PULL: the feed's URL")
+    protocol: str
+    protocolsettings: dict[str, Any]
+    default_webhook: bool = Field(description="the subscription POST /partner/webhook sets")
+    created_at: datetime
+    created_by: str
+    updated_at: datetime
+    version: int
+    delivery: SubscriptionDeliveryOut | None = Field(
+        default=None, description="HTTP only: where the webhook delivery stands")
+
+    @classmethod
+    def of(cls, sub: Subscription, version: int, base_url: str,
+           delivery: SubscriptionDeliveryOut | None = None) -> SubscriptionOut:
+        return cls.model_validate(subscription_json(
+            {"subscription_id": sub.subscription_id, "protocol": sub.protocol.value,
+             "sink": sub.sink, "source": sub.selector.source,
+             "types": list(sub.selector.types),
+             "filters": [filter_json(f) for f in sub.selector.filters],
+             "http_headers": dict(sub.http_headers), "default_webhook": sub.default_webhook,
+             "created_at": sub.created_at, "created_by": sub.created_by,
+             "updated_at": sub.updated_at, "version": version,
+             "enabled": delivery.enabled if delivery else None,
+             "delivered_position": delivery.delivered_position if delivery else None,
+             "failures": delivery.failures if delivery else None,
+             "next_attempt_at": None, "last_error": None}, base_url))
+
+
+class SubscriptionCreatedOut(SubscriptionOut):
+    secret: str | None = Field(
+        description="HTTP: whsec_..., the signing secret, shown this once; GOTONG-PULL: none")
+
+
+def subscription_json(row: dict[str, Any], base_url: str) -> dict[str, Any]:
+    """A ``subscriptions`` row (with its endpoint's columns) as ``SubscriptionOut``."""
+    http = row["protocol"] == DeliveryProtocol.HTTP.value
+    sink = row["sink"] if http else (f"{base_url.rstrip('/')}/partner/feed?subscription="
+                                     f"{row['subscription_id']}")
+    delivery = None
+    if http and row.get("enabled") is not None:
+        delivery = {k: row[k] for k in ("enabled", "delivered_position", "failures",
+                                        "next_attempt_at", "last_error")}
+    return {"id": row["subscription_id"], "source": row["source"], "types": row["types"],
+            "config": {}, "filters": row["filters"], "sink": sink, "protocol": row["protocol"],
+            "protocolsettings": ({"method": "POST", "headers": row["http_headers"]} if http
+                                 else {}),
+            "default_webhook": row["default_webhook"], "created_at": row["created_at"],
+            "created_by": row["created_by"], "updated_at": row["updated_at"],
+            "version": row["version"], "delivery": delivery}

@@ -1,5 +1,9 @@
 """A partner's signed webhook: where its feed is pushed, and how the delivery stands.
 
+The webhook is the partner's default HTTP subscription (``default_webhook_id``): setting
+it here creates that subscription (every type, no filter) or moves its sink, and
+``PUT /partner/subscriptions/{id}`` may narrow it with types and filters.
+
 The partner's own token (role ``partner``), or its signed request (``partner_auth``),
 names it. Setting the endpoint answers its
 new ``whsec_`` secret once (keep it: it is never shown again), re-enables an endpoint the
@@ -19,6 +23,7 @@ from starlette.responses import JSONResponse
 from gotong_platform.db import DbConnection
 from gotong_platform.http import HTTPProblem
 from gotong_platform.provenance import Provenance
+from partners.domain import default_webhook_id
 from partners.entrypoints import schemas as s
 from partners.entrypoints.deps import NOT_FOUND, Ctx
 from partners.entrypoints.partner_auth import PartnerCallDep, PartnerRunnerDep, partner_call
@@ -37,7 +42,7 @@ async def set_webhook(body: s.WebhookIn, call: PartnerCallDep, run: PartnerRunne
 
     async def work(conn: DbConnection, provenance: Provenance) -> tuple[int, Any]:
         endpoint = await ctx.webhooks.set_endpoint(conn, call.principal.subject, body.url,
-                                                   body.from_position)
+                                                   body.from_position, provenance)
         return 201, s.WebhookSetOut(url=endpoint.url, secret=endpoint.secret,
                                     delivered_position=endpoint.delivered_position,
                                     enabled=True).model_dump(mode="json")
@@ -65,7 +70,8 @@ async def rotate_webhook_secret(call: PartnerCallDep, run: PartnerRunnerDep, ctx
 async def webhook(call: PartnerCallDep, ctx: Ctx,
                   attempts: Annotated[int, Query(ge=0, le=200)] = 20) -> dict[str, Any]:
     """The endpoint, where its delivery stands, and its latest attempts."""
-    found = await ctx.queries.webhook(call.principal.subject, attempts=attempts)
+    found = await ctx.queries.webhook(default_webhook_id(call.principal.subject),
+                                      attempts=attempts)
     if found is None:
         raise HTTPProblem(404, "Not Found", "no webhook is set", "webhook-not-found")
     return found
