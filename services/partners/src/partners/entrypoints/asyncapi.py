@@ -67,6 +67,11 @@ A partner receives exactly what the consents it holds cover, from their grant (o
   Webhooks 1.0 says (operation `pushToPartnerWebhook`);
 - **Kafka**: a topic per partner (operation `publishToPartnerTopic`). Not produced yet.
 
+Subscriptions (the CloudEvents Subscriptions API, `/partner/subscriptions`) narrow what
+each way delivers, never widen it: an `HTTP` subscription's webhook and a `GOTONG-PULL`
+subscription's pull (`?subscription=<id>`) carry the events its `types` and `filters`
+select among those the consents cover.
+
 The guide: docs/partners.md in the repository. This document is generated
 (`make asyncapi`) from the contracts and the gateway's code; do not edit it by hand."""
 
@@ -272,8 +277,10 @@ def document(schemas_ref: str = "../../shared/contracts/partner-schemas") -> dic
             "messages": {m: {"$ref": message + m} for m in ("FeedRequest", "FeedPage")}},
         "partnerWebhook": {
             "address": None, "title": "Signed webhook",
-            "description": "The partner's own URL (POST /partner/webhook). The gateway posts "
-                           "every event of the partner's feed to it, one at a time, in feed "
+            "description": "The partner's own URL: POST /partner/webhook, or an HTTP "
+                           "subscription's sink (POST /partner/subscriptions). The gateway "
+                           "posts every event of the partner's feed the subscription selects "
+                           "to it, one at a time, in feed "
                            "order; a refused or failed delivery is retried after 1 s, 2 s, 4 s, "
                            "... up to once an hour with the next events waiting, and the "
                            "endpoint is disabled after three days of failures. Any 2xx "
