@@ -32,7 +32,8 @@ router = APIRouter(prefix="/partner", tags=["partner feed"],
                    dependencies=[Depends(partner_call)])
 
 
-@router.get("/feed", response_model=s.FeedPage)
+@router.get("/feed", response_model=s.FeedPage, responses={
+    404: {"description": "no subscription of yours has the id in ?subscription="}})
 async def feed(
     ctx: Ctx, call: PartnerCallDep,
     after: Annotated[int, Query(ge=0, le=2**62, description="the last position read")] = 0,
