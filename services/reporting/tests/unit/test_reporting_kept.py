@@ -40,6 +40,13 @@ def test_what_is_kept_is_a_copy_and_what_is_taken_is_another() -> None:
     assert again is not None
     assert again.sales_to["coop-b"]["sales.gross_idr"] == 3
     assert again.low_stock[0]["on_hand"] == 0
+    # lent, for a reader that only reads: the same kept object each time, equal to a copy
+    lent = kept.take(key(), (3, 7), copy=False)
+    assert lent is not None
+    assert lent is kept.take(key(), (3, 7), copy=False)
+    assert lent is not again
+    assert lent == again
+    assert kept.take(key(), (4, 7), copy=False) is None
 
 
 def test_only_the_same_stamp_takes_them() -> None:

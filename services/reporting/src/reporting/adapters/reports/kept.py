@@ -18,9 +18,10 @@ whose stamp has not moved; the others are read or computed as before.
 The stamp and the figures are read in one snapshot, and every fact that can change a
 figure moves the stamp, so a kept answer is never stale. Keys name the read-model
 version (a rebuild's version starts empty), the low-stock threshold and the moment
-(None: known now). Figures are copied in and out: a report that adds to them (the
-clocks, the consolidation) never changes what is kept. At most ``MAX_KEPT`` entries
-(the oldest go first).
+(None: known now). Figures are copied in, and out for a set a report adds clocks to
+(the month itself): nothing a report does changes what is kept. The other sets (the
+month before, the month as known at its end) are only read and are lent as they are.
+At most ``MAX_KEPT`` entries (the oldest go first).
 """
 
 from __future__ import annotations
@@ -65,12 +66,13 @@ class KeptFigures:
     def clear(self) -> None:
         self._kept.clear()
 
-    def take(self, key: KeptKey, seen: Stamp) -> CoopFigures | None:
-        """A copy of the kept figures if they were made at stamp ``seen``, else None."""
+    def take(self, key: KeptKey, seen: Stamp, *, copy: bool = True) -> CoopFigures | None:
+        """A copy of the kept figures if they were made at stamp ``seen``, else None.
+        ``copy=False``: the kept figures themselves, for a caller that only reads them."""
         found = self._kept.get(key)
         if found is None or found[0] != seen:
             return None
-        return found[1].copy()
+        return found[1].copy() if copy else found[1]
 
     def keep(self, key: KeptKey, seen: Stamp, figures: CoopFigures) -> None:
         self._kept.pop(key, None)

@@ -206,8 +206,8 @@ async def figure_sets(conn: DbConnection, sets: Sequence[FigureSet],
     # figures kept from an earlier request; only the others are read or computed
     now_keys = {k: v for k, v in plan.keys.items() if k[1] is None}
     past_keys = {k: v for k, v in plan.keys.items() if k[1] is not None}
-    kept_now, now_keys = _take_kept(keeping, now_keys, stamps, threshold)
-    kept_past, past_keys = _take_kept(keeping, past_keys, stamps, threshold)
+    kept_now, now_keys = _take_kept(keeping, now_keys, stamps, threshold, plan.details)
+    kept_past, past_keys = _take_kept(keeping, past_keys, stamps, threshold, plan.details)
     failed: dict[tuple[_Period, datetime | None], Unavailables] = defaultdict(dict)
     results: dict[tuple[_Period, datetime | None], dict[str, CoopFigures]] = {}
     to_store: list[stored.StoredRow] = []
@@ -286,9 +286,10 @@ def _kept_key(keeping: Keeping, key: tuple[_Period, datetime | None], c: str,
 
 
 def _take_kept(keeping: Keeping | None, keys: Keys, stamps: dict[stored.CountKey, Stamp],
-               threshold: int
+               threshold: int, details: set[tuple[_Period, datetime | None]]
                ) -> tuple[dict[tuple[_Period, datetime | None], dict[str, CoopFigures]], Keys]:
-    """The kept figures whose stamp still stands, and the keys' other cooperatives."""
+    """The kept figures whose stamp still stands, and the keys' other cooperatives. Only
+    the keys given clocks (``details``) get copies: nothing else writes to figures."""
     if keeping is None:
         return {}, keys
     taken: dict[tuple[_Period, datetime | None], dict[str, CoopFigures]] = defaultdict(dict)
@@ -296,7 +297,7 @@ def _take_kept(keeping: Keeping | None, keys: Keys, stamps: dict[stored.CountKey
     for key, ids in keys.items():
         for c in ids:
             found = keeping.kept.take(_kept_key(keeping, key, c, threshold),
-                                      stamps[_stamp_key(key, c)])
+                                      stamps[_stamp_key(key, c)], copy=key in details)
             if found is not None:
                 taken[key][c] = found
         rest = ids - set(taken.get(key, ()))

@@ -49,14 +49,15 @@ def group_amounts(figs: Figures, ids: Collection[str]) -> tuple[dict[str, int], 
     A cooperative's own report (a group of one) keeps them.
     """
     amounts = sum_amounts(figs[i] for i in sorted(ids))
+    members = set(ids)  # looked up per transfer and sale: never a list's ``in``
     sent = received = sold = 0
     for i in ids:
         for counterparty, (out_idr, in_idr) in figs[i].transfers.items():
-            if counterparty in ids:
+            if counterparty in members:
                 sent += out_idr
                 received += in_idr
         for buyer, added in figs[i].sales_to.items():
-            if buyer in ids and buyer != i:
+            if buyer in members and buyer != i:
                 for key, value in added.items():
                     amounts[key] -= value
                 sold += added["sales.net_idr"]
