@@ -55,6 +55,17 @@ def test_the_committed_document_is_valid_asyncapi_3() -> None:
     assert f"{ROOT / DOCUMENT}: valid AsyncAPI 3.0.0" in result.stdout.splitlines()
 
 
+def test_the_gateway_takes_a_token_or_a_signed_request() -> None:
+    doc = document()
+    either = [{"$ref": "#/components/securitySchemes/partnerToken"},
+              {"$ref": "#/components/securitySchemes/partnerSignature"}]
+    assert doc["operations"]["readPartnerFeed"]["security"] == either
+    assert doc["servers"]["gateway"]["security"] == either
+    signature = doc["components"]["securitySchemes"]["partnerSignature"]
+    assert (signature["type"], signature["name"], signature["in"]) == (
+        "httpApiKey", "X-SIGNATURE", "header")
+
+
 def test_every_contract_is_the_data_of_a_message_on_every_channel() -> None:
     doc = document()
     schemas, messages = doc["components"]["schemas"], doc["components"]["messages"]

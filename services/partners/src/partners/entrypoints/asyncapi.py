@@ -215,6 +215,14 @@ def _components(schemas_ref: str) -> dict[str, Any]:
             "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
             "description": "A token with role `partner` whose subject is the partner's "
                            "`partner_id` (given when the federation office registers it)."},
+        "partnerSignature": {
+            "type": "httpApiKey", "name": "X-SIGNATURE", "in": "header",
+            "description": "A signed request in the style of Bank Indonesia's SNAP, instead "
+                           "of the token: `X-TIMESTAMP`, `X-PARTNER-ID`, `X-EXTERNAL-ID` "
+                           "and `X-SIGNATURE`, SHA256withRSA or SHA256withECDSA (P-256) over "
+                           "`METHOD:path:hex(sha256(minified body)):timestamp`, verified with "
+                           "the public key the federation office registered for the partner "
+                           "(docs/partners.md, 'Signed requests (SNAP)')."},
         "partnerScram": {
             "type": "scramSha512",
             "description": "The partner's KafkaUser (SASL/SCRAM-SHA-512 over TLS). Its ACLs "
@@ -225,7 +233,8 @@ def _components(schemas_ref: str) -> dict[str, Any]:
 
 
 def _servers() -> dict[str, Any]:
-    token = [{"$ref": "#/components/securitySchemes/partnerToken"}]
+    token = [{"$ref": "#/components/securitySchemes/partnerToken"},
+             {"$ref": "#/components/securitySchemes/partnerSignature"}]
     return {
         "gateway": {
             "host": "{gatewayHost}", "protocol": "https",
@@ -308,7 +317,8 @@ def document(schemas_ref: str = "../../shared/contracts/partner-schemas") -> dic
             "summary": "GET /partner/feed: the events after a position",
             "description": "Keep the last position processed and ask for `after=<it>`; "
                            "`next_after` of the page is that position.",
-            "security": [{"$ref": "#/components/securitySchemes/partnerToken"}],
+            "security": [{"$ref": "#/components/securitySchemes/partnerToken"},
+                         {"$ref": "#/components/securitySchemes/partnerSignature"}],
             "bindings": {"http": {"method": "GET", "query": _feed_query(),
                                   "bindingVersion": HTTP_BINDING}},
             "messages": _refs("partnerFeed", ["FeedRequest"]),
