@@ -17,6 +17,7 @@ from partners.domain import (
     DeliveryProtocol,
     Partner,
     Subscription,
+    WebhookEndpoint,
     filter_json,
 )
 
@@ -204,6 +205,13 @@ class WebhookSecretOut(BaseModel):
     secret: str = Field(description="whsec_...: the new signing secret, shown this once")
     previous_valid_until: datetime = Field(
         description="until then every request is signed with the old secret too")
+
+    @classmethod
+    def of(cls, rotated: WebhookEndpoint) -> WebhookSecretOut:
+        """The answer to a rotation (the default webhook's or a subscription's)."""
+        if rotated.previous_until is None:  # the store always sets it on a rotation
+            raise RuntimeError("a rotated endpoint has no overlap")
+        return cls(secret=rotated.secret, previous_valid_until=rotated.previous_until)
 
 
 class WebhookAttemptOut(BaseModel):

@@ -121,10 +121,6 @@ async def rotate_secret(subscription_id: str, call: PartnerCallDep, run: Partner
     async def work(conn: DbConnection, provenance: Provenance) -> tuple[int, Any]:
         endpoint = await ctx.webhooks.rotate_secret(conn, call.principal.subject,
                                                     subscription_id)
-        if endpoint.previous_until is None:  # the store always sets it on a rotation
-            raise RuntimeError("a rotated endpoint has no overlap")
-        return 201, s.WebhookSecretOut(
-            secret=endpoint.secret,
-            previous_valid_until=endpoint.previous_until).model_dump(mode="json")
+        return 201, s.WebhookSecretOut.of(endpoint).model_dump(mode="json")
 
     return await run(work)

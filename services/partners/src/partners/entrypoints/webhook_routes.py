@@ -57,11 +57,7 @@ async def rotate_webhook_secret(call: PartnerCallDep, run: PartnerRunnerDep, ctx
 
     async def work(conn: DbConnection, provenance: Provenance) -> tuple[int, Any]:
         endpoint = await ctx.webhooks.rotate_secret(conn, call.principal.subject)
-        if endpoint.previous_until is None:  # the store always sets it on a rotation
-            raise RuntimeError("a rotated endpoint has no overlap")
-        return 201, s.WebhookSecretOut(
-            secret=endpoint.secret,
-            previous_valid_until=endpoint.previous_until).model_dump(mode="json")
+        return 201, s.WebhookSecretOut.of(endpoint).model_dump(mode="json")
 
     return await run(work)
 

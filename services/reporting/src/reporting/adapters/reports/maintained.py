@@ -232,7 +232,7 @@ async def figure_sets(conn: DbConnection, sets: Sequence[FigureSet],
     for key in now_keys:
         for c, f in list(results[key].items()):
             _finish(c, f, sums.get((key[0], c)), plan, key, failed)
-    await _past(conn, plan, missing_past, sums, threshold, results, failed, to_store)
+    await _past(conn, plan, missing_past, sums, threshold, results, failed, to_store, stamps)
     if keeping is not None:  # what this request read or computed (before the clocks)
         _keep(keeping, {**now_keys, **past_keys}, results, failed, stamps, threshold)
     for kept in (kept_now, kept_past):
@@ -435,8 +435,10 @@ async def _past(conn: DbConnection, plan: _Plan,
                 missing: dict[tuple[_Period, datetime | None], set[str]],
                 sums: dict[tuple[_Period, str], LedgerSums], threshold: int,
                 results: dict[Any, dict[str, CoopFigures]], failed: dict[Any, Unavailables],
-                to_store: list[stored.StoredRow]) -> None:
-    """Figures as known at a past moment, not stored yet: computed, then stored."""
+                to_store: list[stored.StoredRow], stamps: dict[stored.CountKey, Stamp]
+                ) -> None:
+    """Figures as known at a past moment, not stored yet: computed, then stored with
+    the count of facts their stamp read (``stamps``)."""
     for key, ids in missing.items():
         period, known = key
         assert known is not None
@@ -469,8 +471,6 @@ async def _past(conn: DbConnection, plan: _Plan,
             for c, f in computed.items():
                 figs[c].amounts.update({k: f.amounts[k] for k in keys})
         lows = await _lows(conn, keys_balance, threshold)
-        seen = await stored.seen_counts(conn, {(c, period.month, _month_of(known))
-                                               for c in ids})
         done = results.setdefault(key, {})
         for c in sorted(ids):
             if c in failed[key]:
@@ -484,7 +484,7 @@ async def _past(conn: DbConnection, plan: _Plan,
             done[c] = f
             to_store.append(stored.StoredRow(
                 c, period.month, period.as_of, known, threshold, stored.ALL,
-                seen[(c, period.month, _month_of(known))][stored.ALL],
+                stamps[_stamp_key(key, c)][0],  # read with the figures, in one snapshot
                 stored.encode(_payload_of(f))))
 
 
