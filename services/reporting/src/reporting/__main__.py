@@ -100,7 +100,8 @@ async def _rebuild(settings: ReportingSettings, args: argparse.Namespace) -> int
     result = await rebuild(settings, switch=args.switch, workers=args.workers)
     rate = result.events / result.seconds if result.seconds else 0.0
     print(f"rebuilt {result.schema}: {result.events} events in {result.seconds:.2f} s "
-          f"({rate:,.0f} events/s); identical to live: {result.identical_to_live}; "
+          f"({rate:,.0f} events/s; the last {result.completing:.2f} s building indexes "
+          f"and maintained tables); identical to live: {result.identical_to_live}; "
           f"switched: {result.switched}; processes: {result.workers}")
     return 0 if result.identical_to_live is not False else 1
 

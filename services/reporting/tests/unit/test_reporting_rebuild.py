@@ -46,6 +46,7 @@ class Replay:
     def __init__(self, backlog: int) -> None:
         self.backlog = backlog
         self.where: str | int | None = None  # "here", or the number of processes
+        self.completed = False
 
     async def start(self) -> int:
         return self.backlog
@@ -57,6 +58,10 @@ class Replay:
     async def in_processes(self, n: int) -> int:
         self.where = n
         return self.backlog
+
+    async def complete(self) -> None:
+        assert self.where is not None, "completed before the backlog was consumed"
+        self.completed = True
 
 
 class Replays:
@@ -129,6 +134,7 @@ async def test_a_small_backlog_is_replayed_here_and_compared_with_the_live_versi
 
     assert (result.schema, result.events, result.workers) == ("rm_new0", 1_000, 1)
     assert replays.into_versions["rm_new0"].where == "here"
+    assert replays.into_versions["rm_new0"].completed  # the version was completed
     assert readers.read == ["rm_new0", "rm_live"]
     assert (result.identical_to_live, result.switched) == (True, False)
     assert versions.live_name == "rm_live"

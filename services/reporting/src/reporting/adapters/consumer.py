@@ -12,7 +12,7 @@ from gotong_platform.consumer import ConsumerRunner, RunnerConfig
 from gotong_platform.db import create_pool
 from gotong_platform.kafka import create_topics, make_consumer, make_producer
 from gotong_platform.telemetry import PlatformMetrics
-from reporting.adapters.projection.dispatch import read_model_handler
+from reporting.adapters.projection.dispatch import ReadModelHandler, read_model_handler
 from reporting.adapters.read_model.schema import checked_schema_name
 from reporting.settings import ReportingSettings
 
@@ -38,8 +38,10 @@ async def schema_pool(settings: ReportingSettings, schema: str) -> asyncpg.Pool:
 async def build_runner(
     settings: ReportingSettings, pool: asyncpg.Pool, *, group_id: str | None,
     metrics: PlatformMetrics | None = None, client_id: str = "reporting",
-    share: tuple[int, int] | None = None,
+    share: tuple[int, int] | None = None, handler: ReadModelHandler = read_model_handler,
+    max_records: int = 500,
 ) -> ConsumerRunner:
+    """``handler`` and ``max_records`` (per poll): a rebuild's are its own (``replay``)."""
     auth = settings.kafka_auth()
     await create_topics(settings.kafka_bootstrap, settings.topics,
                         partitions=settings.topic_partitions, auth=auth)
@@ -49,11 +51,11 @@ async def build_runner(
                                auth=auth),
         dlq_producer=make_producer(settings.kafka_bootstrap, client_id=f"{client_id}-dlq",
                                    auth=auth),
-        handler=read_model_handler,
+        handler=handler,
         # The projection's writes on different partitions never conflict (rows are keyed
         # by stream or event; freshness rows are locked in order at the end of a batch),
         # so the partitions of a poll are applied at once, up to the pool's size.
         config=RunnerConfig(consumer=CONSUMER_NAME, topics=settings.topics, group_id=group_id,
-                            partition_concurrency=4, share=share),
+                            partition_concurrency=4, share=share, max_records=max_records),
         metrics=metrics,
     )

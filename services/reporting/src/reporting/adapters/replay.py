@@ -6,6 +6,10 @@ process reaches about half of what the database takes). Partitions are
 independent (own positions, rows keyed by stream or event, freshness aggregated
 by max and sum), so the result is the same as one process's. How many processes
 a backlog gets is the rebuild's decision (``reporting.application.rebuild``).
+
+A replay writes the facts alone, in polls of ``REPLAY_POLL_RECORDS``, into tables
+whose secondary indexes wait for its end; ``complete`` then builds them and derives
+the maintained tables once (``reporting.adapters.read_model.bulk``).
 """
 
 from __future__ import annotations
@@ -16,28 +20,40 @@ from collections.abc import AsyncIterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 
+import asyncpg
 from aiokafka import TopicPartition
 
 from gotong_platform.consumer import ConsumerRunner
 from gotong_platform.consumer.process import run
 from reporting.adapters.consumer import build_runner, schema_pool
+from reporting.adapters.projection.dispatch import facts_only_handler
+from reporting.adapters.read_model.bulk import complete, defer_indexes
 from reporting.settings import ReportingSettings
 
-__all__ = ["KafkaReplay", "KafkaReplays"]
+__all__ = ["REPLAY_POLL_RECORDS", "KafkaReplay", "KafkaReplays"]
+
+# Records per poll (the live consumer's 500 keeps a batch's locks short; a replay has
+# no reader to wait for it): each partition's share of a poll is one transaction, and
+# fewer, larger ones cost less per event (freshness upserts, positions, commits).
+REPLAY_POLL_RECORDS = 4_000
 
 
 class KafkaReplay:
     """One replay into one version: a runner that has not joined yet."""
 
-    def __init__(self, settings: ReportingSettings, schema: str, runner: ConsumerRunner
-                 ) -> None:
+    def __init__(self, settings: ReportingSettings, schema: str, runner: ConsumerRunner,
+                 pool: asyncpg.Pool) -> None:
         self._settings = settings
         self._schema = schema
         self._runner = runner
+        self._pool = pool
         self._targets: Mapping[TopicPartition, int] = {}
+        self._deferred: list[str] = []
 
     async def start(self) -> int:
         """Join, and take the topics' end offsets: the backlog to replay (events)."""
+        async with self._pool.acquire() as conn:
+            self._deferred = await defer_indexes(conn)
         await self._runner.start()
         self._targets = await self._runner.end_offsets()
         return sum(self._targets.values())
@@ -58,6 +74,11 @@ class KafkaReplay:
                 for i in range(n)))
         return sum(counts)
 
+    async def complete(self) -> None:
+        """The deferred indexes, then the maintained tables from the facts."""
+        async with self._pool.acquire() as conn:
+            await complete(conn, self._deferred)
+
 
 class KafkaReplays:
     """The ``Replays`` port: replays from Kafka, one consumer per version."""
@@ -70,9 +91,11 @@ class KafkaReplays:
         pool = await schema_pool(self._settings, schema)
         try:
             runner = await build_runner(self._settings, pool, group_id=None,
-                                        client_id=f"reporting-rebuild-{schema}")
+                                        client_id=f"reporting-rebuild-{schema}",
+                                        handler=facts_only_handler,
+                                        max_records=REPLAY_POLL_RECORDS)
             try:
-                yield KafkaReplay(self._settings, schema, runner)
+                yield KafkaReplay(self._settings, schema, runner, pool)
             finally:
                 await runner.close()
         finally:
@@ -88,7 +111,9 @@ async def _consume_share(settings: ReportingSettings, schema: str,
     pool = await schema_pool(settings, schema)
     try:
         runner = await build_runner(settings, pool, group_id=None, share=share,
-                                    client_id=f"reporting-rebuild-{schema}-{share[0]}")
+                                    client_id=f"reporting-rebuild-{schema}-{share[0]}",
+                                    handler=facts_only_handler,
+                                    max_records=REPLAY_POLL_RECORDS)
         await runner.start()
         try:
             await runner.run_until_caught_up(await runner.end_offsets())

@@ -117,6 +117,10 @@ class Replay(Protocol):
         """Consume the backlog with ``n`` processes; the events consumed."""
         ...
 
+    async def complete(self) -> None:
+        """Finish the version after the backlog: what the replay left for its end."""
+        ...
+
 
 class Replays(Protocol):
     def into(self, schema: str) -> AbstractAsyncContextManager[Replay]: ...

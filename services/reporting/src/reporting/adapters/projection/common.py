@@ -152,13 +152,13 @@ def _log_columns(log: Sequence[Envelope]) -> tuple[list[Any], ...]:
 
 async def claim_and_apply(conn: DbConnection, consumer: str,
                           events: Sequence[ConsumedEvent],
-                          by_source: Mapping[str, Apply]) -> int:
+                          by_source: Mapping[str, Apply], *, maintain: bool = True) -> int:
     """Log the events never seen before in ``fact_events`` and apply exactly those.
 
     ``events`` has no event id twice (the runner drops later deliveries). The log's
     primary key is the claim: a redelivered event conflicts and is not returned, and
     one dead-lettered before is found in ``processed_events`` and skipped. Returns how
-    many events were applied.
+    many events were applied. ``maintain``: as in ``apply_events``.
     """
     if not events:
         return 0
@@ -167,7 +167,7 @@ async def claim_and_apply(conn: DbConnection, consumer: str,
          e.recorded_at) for e in (event.envelope for event in events)]))}
     new = [event for event in events if event.envelope.event_id in claimed]
     if new:
-        await apply_events(conn, new, by_source, logged=True)
+        await apply_events(conn, new, by_source, logged=True, maintain=maintain)
     return len(new)
 
 
@@ -188,14 +188,18 @@ def contract_of(event: ConsumedEvent) -> EventContract | None:
 
 
 async def apply_events(conn: DbConnection, events: Sequence[ConsumedEvent],
-                       by_source: Mapping[str, Apply], *, logged: bool = False) -> None:
+                       by_source: Mapping[str, Apply], *, logged: bool = False,
+                       maintain: bool = True) -> None:
     """Apply new events (no event id twice) in delivery order, set-wise.
 
     Every contract is read before anything is written: an event that breaks its
     contract refuses the whole batch, which the runner then retries one by one.
     ``logged``: the events are in ``fact_events`` already (``claim_and_apply``).
+    ``maintain=False`` writes the facts and the freshness clocks only: a rebuild derives
+    the maintained tables from the facts once, at its end (``reporting.adapters.
+    read_model.bulk``), which costs less than keeping them batch by batch.
     """
-    out = Statements()
+    out = Statements(maintain=maintain)
     clocks = Clocks(logged=logged)
     for event in events:
         env = event.envelope
@@ -205,7 +209,7 @@ async def apply_events(conn: DbConnection, events: Sequence[ConsumedEvent],
         if contract is not None and apply is not None:
             apply(out, contract, env)
     await out.flush(conn)
-    rows = out.contributions + clocks.event_days()
+    rows = out.contributions + clocks.event_days() if maintain else []
     if rows:
         await conn.execute(_MAINTAIN, "[" + ",".join(rows) + "]")
     await clocks.write(conn)

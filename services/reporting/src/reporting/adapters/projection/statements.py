@@ -75,7 +75,7 @@ class InsertNew:
     ``table``, the statement returns what its new rows add to them (``returns``).
     """
 
-    __slots__ = ("many_sql", "returns", "row_sql", "table")
+    __slots__ = ("bare_many_sql", "bare_row_sql", "many_sql", "returns", "row_sql", "table")
 
     def __init__(self, table: str, columns: str, conflict: str = "") -> None:
         pairs = [c.split() for c in columns.split(",")]
@@ -87,6 +87,9 @@ class InsertNew:
                         f"{on_conflict}")
         self.many_sql = (f"INSERT INTO {table} ({names}) "
                          f"{select_json_rows('$1', [t for _, t in pairs])} {on_conflict}")
+        # Without the maintained tables' share (a rebuild derives them at its end).
+        self.bare_row_sql = self.row_sql
+        self.bare_many_sql = self.many_sql
         tail = contributions_of(table)
         self.returns = tail is not None
         if tail is not None:
@@ -105,11 +108,14 @@ class Statements:
 
     ``contributions``: what the flushed fact rows add to the maintained tables (JSON
     rows for ``rm_apply``), with the rows the projections ``note`` themselves.
+    ``maintain=False`` writes the facts alone and collects no contributions (a
+    rebuild, which derives the maintained tables from the facts once at its end).
     """
 
-    __slots__ = ("_current", "_segments", "contributions")
+    __slots__ = ("_current", "_maintain", "_segments", "contributions")
 
-    def __init__(self) -> None:
+    def __init__(self, *, maintain: bool = True) -> None:
+        self._maintain = maintain
         # Each segment is either {sql: [args, ...]} (grouped writes, insertion-ordered)
         # or a barrier: (sql, args) executed alone.
         self._segments: list[dict[Statement, list[Sequence[Any]]] | tuple[str, Sequence[Any]]] = []
@@ -118,7 +124,8 @@ class Statements:
 
     def note(self, row: dict[str, Any]) -> None:
         """A row for ``rm_apply`` that no fact statement returns (e.g. a catalog change)."""
-        self.contributions.append(orjson.dumps(row, option=_JSON_OPTIONS).decode())
+        if self._maintain:
+            self.contributions.append(orjson.dumps(row, option=_JSON_OPTIONS).decode())
 
     def add(self, sql: Statement, *args: Any) -> None:
         """One row of a grouped write."""
@@ -160,11 +167,11 @@ class Statements:
         self._current = {}
         for sql, rows in work:
             if isinstance(sql, InsertNew):
-                if not sql.returns:
+                if not (self._maintain and sql.returns):
                     if len(rows) == 1:
-                        await conn.execute(sql.row_sql, *rows[0])
+                        await conn.execute(sql.bare_row_sql, *rows[0])
                     else:
-                        await conn.execute(sql.many_sql, json_rows(rows))
+                        await conn.execute(sql.bare_many_sql, json_rows(rows))
                     continue
                 added = (await conn.fetch(sql.row_sql, *rows[0]) if len(rows) == 1
                          else await conn.fetch(sql.many_sql, json_rows(rows)))

@@ -21,7 +21,7 @@ from gotong_platform.db import DbConnection
 from reporting.adapters.read_model.contributions import DERIVE, contributions_of
 from reporting.adapters.read_model.ledgers import LEDGERS
 
-__all__ = ["MAINTAINED_TABLES", "derive"]
+__all__ = ["DERIVED_FROM", "MAINTAINED_TABLES", "derive"]
 
 # Every maintained table with rows per cooperative (``data_months`` is shared: it only
 # grows, and a derive only adds to it).
@@ -35,6 +35,9 @@ MAINTAINED_TABLES: tuple[str, ...] = (
 _FACT_TABLES = ("fact_member_status", "fact_sale_lines", "fact_sale_voids", "fact_produce",
                 "fact_stock", "fact_savings", "fact_wajib_bills", "fact_loans",
                 "fact_loan_events")
+
+# Every table whose rows of a cooperative ``derive`` reads.
+DERIVED_FROM: tuple[str, ...] = (*_FACT_TABLES, "products", "warehouses", "fact_events")
 
 # A catalogue entry moves every stored figure of its cooperative (its low-stock names),
 # as ``projection.inventory`` notes it.

@@ -1,0 +1,87 @@
+"""A rebuild's bulk path: the facts first, then their indexes and the maintained tables
+once, from the facts.
+
+The live consumer keeps the maintained tables batch by batch (``ledgers.rm_apply``)
+and every fact table's secondary indexes row by row. A rebuild replays the whole
+history into an empty version that nothing reads until it is complete, so neither
+has to be kept along the way: its workers write the facts alone
+(``ReadModelHandler(maintain=False)``) into tables whose secondary indexes were
+dropped (``defer_indexes``), and ``complete`` then builds those indexes (a sort
+per index instead of one insertion per row), analyzes the tables and derives the
+maintained tables from the facts with the contributions the consumer itself uses
+(``derive``: one definition, so the reports are the same; the rebuild compares them
+with the live version's before a switch). The primary keys stay: they are how a
+re-sent event is applied once.
+
+At 1,000,000 events the facts-only batches cost about half of the maintained ones,
+and a batch that spans many cooperatives and days no longer pays an upsert per
+cooperative and day for each maintained table (``docs/performance.md``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from gotong_platform.db import DbConnection
+from reporting.adapters.read_model.derive import DERIVED_FROM, derive
+
+__all__ = ["DERIVE_CHUNK", "complete", "defer_indexes"]
+
+# Cooperatives derived per statement: ``derive`` hands a chunk's contributions to
+# ``rm_apply`` as one jsonb value, which must stay far below PostgreSQL's 255 MB
+# (a cooperative-year is about 90,000 facts; its late rows keep their exact times).
+DERIVE_CHUNK = 25
+
+# The fact tables' indexes that are not unique: nothing in a replay reads them.
+_DEFERRABLE = """
+SELECT i.relname AS name, pg_get_indexdef(i.oid) AS ddl
+FROM pg_index x
+JOIN pg_class i ON i.oid = x.indexrelid
+JOIN pg_class t ON t.oid = x.indrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace
+WHERE n.nspname = current_schema() AND t.relname LIKE 'fact\\_%'
+  AND NOT x.indisunique AND NOT x.indisprimary
+ORDER BY t.relname, i.relname
+"""
+# The distinct cooperatives of a fact table, by its index leading with
+# ``cooperative_id`` (a skip scan: one index probe per cooperative, not a pass over
+# every row); the catalogue tables are small and read whole.
+_COOPERATIVES = """
+WITH RECURSIVE c(id) AS (
+    (SELECT cooperative_id FROM {table} ORDER BY cooperative_id LIMIT 1)
+    UNION ALL
+    SELECT (SELECT cooperative_id FROM {table} WHERE cooperative_id > c.id
+            ORDER BY cooperative_id LIMIT 1)
+    FROM c WHERE c.id IS NOT NULL
+)
+SELECT id FROM c WHERE id IS NOT NULL
+"""
+_SMALL = "SELECT DISTINCT cooperative_id FROM {table}"
+
+
+async def defer_indexes(conn: DbConnection) -> list[str]:
+    """Drop the fact tables' secondary indexes of the version on ``conn``'s search
+    path; their DDL, for ``complete``. Call it before anything is written."""
+    deferred = await conn.fetch(_DEFERRABLE)
+    async with conn.transaction():
+        for row in deferred:
+            await conn.execute(f'DROP INDEX "{row["name"]}"')
+    return [row["ddl"] for row in deferred]
+
+
+async def complete(conn: DbConnection, deferred: Sequence[str]) -> None:
+    """Build the ``deferred`` indexes, analyze, and derive the maintained tables of
+    every cooperative with facts, ``DERIVE_CHUNK`` at a time."""
+    await conn.execute("SET maintenance_work_mem = '256MB'")
+    for ddl in deferred:
+        await conn.execute(ddl)
+    await conn.execute("ANALYZE")
+    cooperatives: set[str] = set()
+    for table in DERIVED_FROM:
+        query = (_COOPERATIVES if table.startswith("fact_") else _SMALL).format(table=table)
+        cooperatives.update(row[0] for row in await conn.fetch(query))
+    ordered = sorted(cooperatives)
+    for first in range(0, len(ordered), DERIVE_CHUNK):
+        async with conn.transaction():
+            await derive(conn, ordered[first:first + DERIVE_CHUNK])
+    await conn.execute("ANALYZE")
