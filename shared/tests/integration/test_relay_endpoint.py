@@ -91,6 +91,8 @@ async def test_a_relay_answers_ready_and_metrics_on_its_endpoint(
         assert metrics[("gotong_relay_published_events_total", "test")] == 0
         assert metrics[("gotong_relay_send_errors_total", "test")] == 0
         assert metrics[("gotong_process_ready", "test-relay")] == 1
+        # A standby: not the leader (the other relay is), exported as 0 all the same.
+        assert metrics[("gotong_relay_leader", "test")] == 0
 
         # The other relay goes away: ours takes over and publishes the backlog.
         await holder.close()
@@ -106,7 +108,9 @@ async def test_a_relay_answers_ready_and_metrics_on_its_endpoint(
         await until(published_and_drained)
         ready = await client.get("/ready")
         assert (ready.status_code, ready.json()["status"]) == (200, "ok")
-        assert (await scrape(client))[("gotong_relay_send_errors_total", "test")] == 0
+        metrics = await scrape(client)
+        assert metrics[("gotong_relay_send_errors_total", "test")] == 0
+        assert metrics[("gotong_relay_leader", "test")] == 1
     finally:
         process.stop()
         await asyncio.wait_for(running, timeout=30)
@@ -114,8 +118,9 @@ async def test_a_relay_answers_ready_and_metrics_on_its_endpoint(
             await holder.close()
     records = await read_topic(env.bootstrap, env.topic, expected=7)
     assert sorted(event_ids(records)) == sorted(e.event_id for e in committed)
-    # Stopped: no longer ready.
+    # Stopped: no longer ready, and the lock went with the connection.
     assert (await client.get("/ready")).status_code == 503
+    assert (await scrape(client))[("gotong_relay_leader", "test")] == 0
 
 
 async def test_an_active_relay_whose_sends_fail_is_not_ready_and_counts_them(env: Env) -> None:
@@ -143,6 +148,9 @@ async def test_an_active_relay_whose_sends_fail_is_not_ready_and_counts_them(env
             assert metrics[("gotong_process_ready", "test-relay")] == 0
             assert metrics[("gotong_outbox_backlog_events", "test")] == 3
             assert metrics[("gotong_relay_published_events_total", "test")] == 0
+            # The leader all the same: an alert on a missing leader stays quiet, the one
+            # on the outbox's age speaks.
+            assert metrics[("gotong_relay_leader", "test")] == 1
     finally:
         process.stop()
         await asyncio.wait_for(running, timeout=30)

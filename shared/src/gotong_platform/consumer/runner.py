@@ -71,6 +71,7 @@ from gotong_platform.consumer.handlers import (
     SelfClaimingHandler,
     as_batch_handler,
 )
+from gotong_platform.consumer.lag import UnappliedRecords
 from gotong_platform.consumer.tracing import start_spans
 from gotong_platform.db import DbConnection
 from gotong_platform.domain import ConcurrencyConflict
@@ -118,6 +119,7 @@ class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]
     async def on_partitions_revoked(self, revoked: Sequence[TopicPartition]) -> None:
         # Batches already handed out are applied before another instance takes over.
         await self._runner.wait_in_flight()
+        self._runner.release(revoked)
 
     async def on_partitions_assigned(self, assigned: Sequence[TopicPartition]) -> None:
         await self._runner.seek_to_stored(assigned)
@@ -150,6 +152,10 @@ class ConsumerRunner:
         self.dead_lettered = 0
         self.positions: dict[TopicPartition, int] = {}
         self._in_flight: Mapping[TopicPartition, asyncio.Queue[Any]] = {}
+        # The records received and not applied yet: the consumer's lag in seconds.
+        self.unapplied = UnappliedRecords()
+        if metrics is not None:
+            metrics.consumer_lag_seconds.watch(config.consumer, self.unapplied)
 
     def stop(self) -> None:
         self._stopping.set()
@@ -194,6 +200,18 @@ class ConsumerRunner:
             else:
                 self._consumer.seek(tp, offset)
             self.positions[tp] = offset or 0
+            self.unapplied.positioned(tp, offset or 0)
+
+    def release(self, partitions: Sequence[TopicPartition]) -> None:
+        """Forget partitions another instance of the group took over: their lag is its to
+        report (and ``highwater`` refuses a partition no longer assigned)."""
+        self.unapplied.forget(partitions)
+        for tp in partitions:
+            self.positions.pop(tp, None)
+            if self._metrics is not None:
+                with contextlib.suppress(KeyError):  # never reported
+                    self._metrics.consumer_lag.remove(self._config.consumer, tp.topic,
+                                                      str(tp.partition))
 
     async def run(self, on_started: Callable[[], None] | None = None) -> None:
         """Start, call ``on_started`` (the process is ready), consume until ``stop()``."""
@@ -254,6 +272,7 @@ class ConsumerRunner:
                                 queue = queues[tp] = asyncio.Queue(maxsize=1)
                                 appliers.append(group.create_task(apply(tp, queue)))
                             fetched[tp] = records[-1].offset + 1
+                            self.unapplied.received(tp, records)
                             await queue.put(records)
                         if batches:
                             await self._commit_kafka_offsets()
@@ -282,6 +301,8 @@ class ConsumerRunner:
         )
         work = [(tp, records) for tp, records in batches.items() if records]
         count = sum(len(records) for _, records in work)
+        for tp, records in work:
+            self.unapplied.received(tp, records)
         if self._config.partition_concurrency > 1 and len(work) > 1:
             # Partitions are independent (own positions, own transactions): while one
             # batch waits for PostgreSQL, the next one is decoded and sent.
@@ -423,6 +444,7 @@ class ConsumerRunner:
 
     def _advance(self, tp: TopicPartition, nxt: int, n: int) -> None:
         self.positions[tp] = nxt
+        self.unapplied.applied(tp, nxt)
         self.processed += n
         if self._metrics is not None:
             self._metrics.consumer_processed.labels(self._config.consumer).inc(n)
@@ -447,6 +469,7 @@ class ConsumerRunner:
                 await mark_processed(conn, self._config.consumer, event_id)
             await record_dead_letter(conn, self._config.consumer, record, event_id, error)
         self.positions[tp] = record.offset + 1
+        self.unapplied.applied(tp, record.offset + 1)
         self.dead_lettered += 1
         if self._metrics is not None:
             self._metrics.consumer_dead_lettered.labels(self._config.consumer).inc()
@@ -471,6 +494,7 @@ class ConsumerRunner:
         for tp, pos in self.positions.items():
             high = self._consumer.highwater(tp)
             if high is not None:
+                self.unapplied.high_watermark(tp, high)
                 self._metrics.consumer_lag.labels(self._config.consumer, tp.topic,
                                                   str(tp.partition)).set(max(high - pos, 0))
 

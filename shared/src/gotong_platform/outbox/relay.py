@@ -19,9 +19,10 @@ Design, and the traps it avoids:
   a fresh producer; the backlog drains when Kafka returns.
 
 What an operator sees (with ``metrics`` and ``health``): events published, batches Kafka
-refused, and every ``RelayConfig.backlog_interval_s`` the backlog and the age of its
-oldest event, measured on the relay's own connection between batches (a standby measures
-too, so a stuck active relay shows on its standby's gauges). ``health`` is ready while
+refused, whether this relay is the active one (``gotong_relay_leader``), and every
+``RelayConfig.backlog_interval_s`` the backlog and the age of its oldest event, measured on
+the relay's own connection between batches (a standby measures too, so a stuck active
+relay shows on its standby's gauges). ``health`` is ready while
 the relay is connected and working: as a standby, or as the active relay while Kafka
 acknowledges; not while sends fail.
 """
@@ -113,6 +114,7 @@ class OutboxRelay:
             # before the first event or the first failure.
             metrics.relay_published.labels(config.source)
             metrics.relay_send_errors.labels(config.source)
+            metrics.relay_leader.labels(config.source).set(0)
         # Test hook: runs after Kafka acknowledged a batch and before its rows
         # are deleted, where a crash is most interesting.
         self._after_send = after_send
@@ -133,7 +135,7 @@ class OutboxRelay:
                 return
             await self._publish_loop(conn)
         finally:
-            self.is_leader = False
+            self._lead(False)
             self._mark(False)
             with contextlib.suppress(Exception):
                 await conn.close()
@@ -142,10 +144,16 @@ class OutboxRelay:
         while not self._stopping.is_set():
             await self._measure_backlog(conn)
             if await conn.fetchval("SELECT pg_try_advisory_lock($1)", _RELAY_LOCK_KEY):
-                self.is_leader = True
+                self._lead(True)
                 log.info("relay is active", extra={"fields": {"service": self._config.source}})
                 return
             await self._sleep(self._config.standby_poll_s)
+
+    def _lead(self, leader: bool) -> None:
+        """Whether this relay holds the lock (the session's: it ends with the connection)."""
+        self.is_leader = leader
+        if self._metrics is not None:
+            self._metrics.relay_leader.labels(self._config.source).set(1 if leader else 0)
 
     def _mark(self, ready: bool) -> None:
         if self._health is not None and self._health.ready != ready:

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+import time
+from collections.abc import Callable, Iterable, Iterator
 
-__all__ = ["HTTP_LATENCY_BUCKETS", "PlatformMetrics"]
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.metrics_core import Metric
+
+__all__ = ["HTTP_LATENCY_BUCKETS", "ConsumerLagSeconds", "PlatformMetrics", "UnappliedSince"]
+
+# (topic, partition, Kafka timestamp in seconds of the oldest record not applied yet, or
+# None when the consumer has applied everything it knows of) for each partition it holds.
+UnappliedSince = Callable[[], Iterable[tuple[str, int, float | None]]]
 
 # Seconds. The APIs answer in milliseconds (docs/performance.md); the upper buckets show a
 # database wait or a large /sync batch. Few buckets: every route x method x status class
@@ -15,7 +24,8 @@ HTTP_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
 class PlatformMetrics:
     """One registry per process, built in the composition root (never at import)."""
 
-    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+    def __init__(self, registry: CollectorRegistry | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
         self.registry = registry or CollectorRegistry()
         self.outbox_backlog = Gauge(
             "gotong_outbox_backlog_events",
@@ -32,6 +42,14 @@ class PlatformMetrics:
         self.relay_published = Counter(
             "gotong_relay_published_events",
             "Events published to Kafka by the relay",
+            ["service"],
+            registry=self.registry,
+        )
+        # A relay without a leader publishes nothing while its gauges look calm: summed over
+        # a service's relay pods this is 1, and 0 means no relay holds the lock.
+        self.relay_leader = Gauge(
+            "gotong_relay_leader",
+            "1 while this relay holds its service's leader lock and publishes, else 0",
             ["service"],
             registry=self.registry,
         )
@@ -62,6 +80,8 @@ class PlatformMetrics:
             ["consumer", "topic", "partition"],
             registry=self.registry,
         )
+        self.consumer_lag_seconds = ConsumerLagSeconds(clock)
+        self.registry.register(self.consumer_lag_seconds)
         self.consumer_processed = Counter(
             "gotong_consumer_processed_events",
             "Events applied by a consumer",
@@ -86,3 +106,42 @@ class PlatformMetrics:
             ["process"],
             registry=self.registry,
         )
+
+
+class ConsumerLagSeconds:
+    """``gotong_consumer_lag_seconds``: how long the oldest record a consumer has not
+    applied yet has been in Kafka, computed when Prometheus scrapes.
+
+    The age is taken at scrape time, not when the consumer last polled, so a consumer
+    stuck on a record (retrying a database error without end) shows a lag that grows;
+    a gauge set after each poll would freeze at its last value. Each runner registers
+    where its partitions stand (``watch``); a runner made again after an outage replaces
+    the one before under the same consumer name.
+    """
+
+    NAME = "gotong_consumer_lag_seconds"
+    DOCUMENTATION = ("Age of the oldest record the consumer has not applied yet "
+                     "(its Kafka timestamp), 0 when it has applied all it knows of")
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock
+        self._watched: dict[str, UnappliedSince] = {}
+
+    def watch(self, consumer: str, unapplied_since: UnappliedSince) -> None:
+        self._watched[consumer] = unapplied_since
+
+    def _family(self) -> GaugeMetricFamily:
+        return GaugeMetricFamily(self.NAME, self.DOCUMENTATION,
+                                 labels=["consumer", "topic", "partition"])
+
+    def describe(self) -> Iterator[Metric]:
+        yield self._family()
+
+    def collect(self) -> Iterator[Metric]:
+        family = self._family()
+        now = self._clock()
+        for consumer, unapplied_since in sorted(self._watched.items()):
+            for topic, partition, since in unapplied_since():
+                age = 0.0 if since is None else max(now - since, 0.0)
+                family.add_metric([consumer, topic, str(partition)], age)
+        yield family
