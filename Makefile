@@ -15,7 +15,7 @@ SRC_DIRS := shared/src tools/devstack/src tools/testing/src services/members/src
             services/partners/src
 
 .PHONY: help setup up down status lint typecheck test test-unit run stop bench bench-ab browser \
-        asyncapi asyncapi-tools
+        promtool asyncapi asyncapi-tools
 
 help:
 	@echo "make run     start the stack and services, seed a demo federation, print URLs"
@@ -73,7 +73,7 @@ lint: setup
 typecheck: setup
 	@.venv/bin/mypy $(SRC_DIRS)
 
-test-unit: setup asyncapi-tools
+test-unit: setup asyncapi-tools promtool
 	@.venv/bin/pytest -m unit -q
 
 # The dashboard test drives a real headless Chromium from Debian's packages.
@@ -84,9 +84,19 @@ browser:
 	  { echo "Chromium is missing: run 'apt-get install -y chromium fonts-liberation' as root"; \
 	    exit 2; }
 
+# The alert rules' unit tests and the dashboard's queries are checked by Prometheus' own
+# promtool, from Debian's prometheus package (no package has promtool alone; the tests use
+# only promtool, and on a host run by systemd the package also starts a server on :9090:
+# 'systemctl disable --now prometheus' if that is unwanted).
+promtool:
+	@command -v promtool >/dev/null || { echo "installing promtool (apt-get install prometheus)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	  --no-install-recommends prometheus >/dev/null; } || \
+	  { echo "promtool is missing: run 'apt-get install -y prometheus' as root"; exit 2; }
+
 # Everything CI runs. The stack is started by the same code as 'make up';
 # a missing PostgreSQL or Kafka fails the run, it is never skipped.
-test: lint typecheck up browser asyncapi-tools
+test: lint typecheck up browser promtool asyncapi-tools
 	@.venv/bin/pytest -q -p no:cacheprovider
 
 run: up

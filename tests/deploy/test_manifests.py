@@ -524,6 +524,53 @@ def webhooks_admitted_to_kafka(docs: list[Doc]) -> None:
         "gotong.io/kafka-client"] = "true"
 
 
+def alert(docs: list[Doc], name: str) -> Doc:
+    (rule,) = [r for group in find(docs, "PrometheusRule", "gotong-alerts")["spec"]["groups"]
+               for r in group["rules"] if r.get("alert") == name]
+    return rule  # type: ignore[no-any-return]
+
+
+def relays_scraped_on_the_api_port(docs: list[Doc]) -> None:
+    find(docs, "PodMonitor", "gotong-relay")["spec"]["podMetricsEndpoints"][0]["port"] = "http"
+
+
+def apis_unscraped(docs: list[Doc]) -> None:
+    docs.remove(find(docs, "PodMonitor", "gotong-api"))
+
+
+def consumers_without_service_label(docs: list[Doc]) -> None:
+    find(docs, "PodMonitor", "gotong-consumer")["spec"]["podMetricsEndpoints"][0][
+        "relabelings"].pop(0)
+
+
+def pod_monitor_field_misspelt(docs: list[Doc]) -> None:
+    endpoint = find(docs, "PodMonitor", "gotong-api")["spec"]["podMetricsEndpoints"][0]
+    endpoint["honorLabel"] = endpoint.pop("honorLabels")
+
+
+def alert_field_misspelt(docs: list[Doc]) -> None:
+    rule = alert(docs, "GotongOutboxStale")
+    rule["for_"] = rule.pop("for")
+
+
+def alert_without_runbook(docs: list[Doc]) -> None:
+    del alert(docs, "GotongApiSlow")["annotations"]["runbook_url"]
+
+
+def alert_on_a_metric_nobody_exports(docs: list[Doc]) -> None:
+    rule = alert(docs, "GotongConsumerLagSeconds")
+    rule["expr"] = rule["expr"].replace("gotong_consumer_lag_seconds", "gotong_consumer_lag_s")
+
+
+def relay_alert_forgets_a_service(docs: list[Doc]) -> None:
+    rule = alert(docs, "GotongRelayWithoutLeader")
+    rule["expr"] = rule["expr"].replace('or absent(gotong_relay_leader{service="partners"})', "")
+
+
+def alert_without_severity(docs: list[Doc]) -> None:
+    alert(docs, "GotongDeadLetters")["labels"]["severity"] = "page"
+
+
 def schema(docs: list[Doc]) -> list[str]:
     return checks.schema_problems(docs, KUBERNETES_VERSIONS[0])
 
@@ -588,6 +635,15 @@ BREAKAGES: list[tuple[Breakage, Callable[[list[Doc]], list[str]]]] = [
     (relay_leaves_through_the_egress_proxy, checks.network_problems),
     (webhooks_reach_the_proxy_on_any_port, checks.network_problems),
     (webhooks_admitted_to_kafka, checks.network_problems),
+    (relays_scraped_on_the_api_port, checks.monitoring_problems),
+    (apis_unscraped, checks.monitoring_problems),
+    (consumers_without_service_label, checks.monitoring_problems),
+    (pod_monitor_field_misspelt, schema),
+    (alert_field_misspelt, schema),
+    (alert_without_runbook, checks.monitoring_problems),
+    (alert_on_a_metric_nobody_exports, checks.monitoring_problems),
+    (relay_alert_forgets_a_service, checks.monitoring_problems),
+    (alert_without_severity, checks.monitoring_problems),
 ]
 
 

@@ -79,6 +79,12 @@ async def test_lag_in_seconds_is_the_age_of_the_oldest_record_not_applied(env: E
     for n in (1, 2, 3):
         await send_at(env, n, WRITTEN + 10 * n)
     runner = a_runner(env, metrics, stuck_on_the_second)
+    # The counters exist at 0 before anything happened (an alert on their increase sees the
+    # first dead letter).
+    assert metrics.registry.get_sample_value("gotong_consumer_dead_lettered_events_total",
+                                             {"consumer": "lagging"}) == 0
+    assert metrics.registry.get_sample_value("gotong_consumer_processed_events_total",
+                                             {"consumer": "lagging"}) == 0
     await runner.start()
     try:
         polling = asyncio.create_task(runner.poll_once(timeout_ms=5000))

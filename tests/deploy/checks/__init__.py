@@ -5,8 +5,9 @@ well), so that a test can show every problem at once and the self-tests can show
 check does fail on a broken manifest. `expected` holds what the manifests must agree with,
 `docs` how to read them; the checks are `schema`, `inline_secrets`, `workloads` (security
 context, resources, relays and their endpoint), `apis` (probes), `consumers`, `databases`,
-`kafka`, `acls`, `keda` and `network`; `endpoints` is the process endpoint both relays and
-consumers serve.
+`kafka`, `acls`, `keda`, `network` and `monitoring` (scrape targets, alerts); `endpoints` is
+the process endpoint both relays and consumers serve, `promql` the metric names an expression
+reads.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from .expected import CONSUMERS, METRICS_HOST, PARTITIONS, RELAY_METRICS_PORTS, 
 from .inline_secrets import secret_problems
 from .kafka import bootstrap_address, broker_count, kafka_cluster, kafka_problems
 from .keda import keda_problems
+from .monitoring import monitoring_problems
 from .network import network_problems
 from .schema import identity_problems, schema_problems
 from .workloads import relay_problems, workload_problems
@@ -62,6 +64,7 @@ __all__ = [
     "kafka_cluster",
     "kafka_problems",
     "keda_problems",
+    "monitoring_problems",
     "name_of",
     "network_problems",
     "of_kind",
@@ -88,4 +91,5 @@ ALL_CHECKS: dict[str, Check] = {
     "acls": acl_problems,
     "keda": keda_problems,
     "network": network_problems,
+    "monitoring": monitoring_problems,
 }

@@ -6,6 +6,11 @@ reference of each project and cover the fields these manifests use, closed
 removed field fails the test instead of being silently dropped by the API server (unknown
 fields of a CR are pruned). Where a part is left open it says so.
 
+The Prometheus Operator's resources (PodMonitor, PrometheusRule) are the exception: their
+CRDs are vendored verbatim from its v0.93.0 release (``tests/deploy/crds/``, Apache-2.0) and
+closed here the same way (``closed_openapi``), since a hand-written copy of a schema that
+large would be guessed, not checked.
+
 Sources: Strimzi ``kafka.strimzi.io/v1`` (KafkaUser and KafkaTopic CRD schemas, the v1
 KafkaNodePool/Kafka examples; Strimzi 0.49+), CloudNativePG ``postgresql.cnpg.io/v1``
 (Cluster, ScheduledBackup; 1.25+ for ``postgresql.synchronous.dataDurability``), KEDA
@@ -14,7 +19,11 @@ KafkaNodePool/Kafka examples; Strimzi 0.49+), CloudNativePG ``postgresql.cnpg.io
 
 from __future__ import annotations
 
+import copy
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 Schema = dict[str, Any]
 
@@ -370,6 +379,55 @@ TRIGGER_AUTHENTICATION: Schema = resource(
     ),
 )
 
+# --- Prometheus Operator (monitoring.coreos.com/v1), from its own CRDs -----------------------
+
+PROMETHEUS_OPERATOR_CRDS = Path(__file__).resolve().parents[1] / "crds" / (
+    "prometheus-operator-v0.93.0")
+
+
+def closed_openapi(schema: Any) -> Any:
+    """A CRD's OpenAPI schema with every object that lists its properties closed: the API
+    server prunes an unknown field of a custom resource without a word, so a misspelt one
+    (``honorLabel``, ``keepFiringFor``) must fail here instead. Objects that keep unknown
+    fields on purpose, or say what their other properties hold, stay as they are."""
+    if isinstance(schema, list):
+        return [closed_openapi(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    result = {key: closed_openapi(value) for key, value in schema.items()}
+    if ("properties" in result and "additionalProperties" not in result
+            and not result.get("x-kubernetes-preserve-unknown-fields")):
+        result["additionalProperties"] = False
+    return result
+
+
+def vendored_crd(file: str, api_version: str, kind: str) -> Schema:
+    crd = yaml.safe_load((PROMETHEUS_OPERATOR_CRDS / file).read_text())
+    assert crd["spec"]["names"]["kind"] == kind
+    group, version = api_version.split("/")
+    assert crd["spec"]["group"] == group
+    (served,) = [v for v in crd["spec"]["versions"] if v["name"] == version]
+    schema: Schema = closed_openapi(copy.deepcopy(served["schema"]["openAPIV3Schema"]))
+    properties = schema["properties"]
+    properties["apiVersion"] = {"const": api_version}
+    properties["kind"] = {"const": kind}
+    properties["metadata"] = {
+        "type": "object",
+        "properties": {"name": STRING, "namespace": STRING, "labels": STRING_MAP,
+                       "annotations": STRING_MAP},
+        "required": ["name"],
+        "additionalProperties": False,
+    }
+    schema["required"] = sorted({*schema.get("required", ()), "apiVersion", "kind", "metadata",
+                                 "spec"})
+    return schema
+
+
+POD_MONITOR: Schema = vendored_crd("monitoring.coreos.com_podmonitors.yaml",
+                                   "monitoring.coreos.com/v1", "PodMonitor")
+PROMETHEUS_RULE: Schema = vendored_crd("monitoring.coreos.com_prometheusrules.yaml",
+                                       "monitoring.coreos.com/v1", "PrometheusRule")
+
 CRD_SCHEMAS: dict[tuple[str, str], Schema] = {
     ("kafka.strimzi.io/v1", "Kafka"): KAFKA,
     ("kafka.strimzi.io/v1", "KafkaNodePool"): KAFKA_NODE_POOL,
@@ -379,4 +437,6 @@ CRD_SCHEMAS: dict[tuple[str, str], Schema] = {
     ("postgresql.cnpg.io/v1", "ScheduledBackup"): SCHEDULED_BACKUP,
     ("keda.sh/v1alpha1", "ScaledObject"): SCALED_OBJECT,
     ("keda.sh/v1alpha1", "TriggerAuthentication"): TRIGGER_AUTHENTICATION,
+    ("monitoring.coreos.com/v1", "PodMonitor"): POD_MONITOR,
+    ("monitoring.coreos.com/v1", "PrometheusRule"): PROMETHEUS_RULE,
 }

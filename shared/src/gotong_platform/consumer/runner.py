@@ -156,6 +156,10 @@ class ConsumerRunner:
         self.unapplied = UnappliedRecords()
         if metrics is not None:
             metrics.consumer_lag_seconds.watch(config.consumer, self.unapplied)
+            # Both counters exist from the start at 0: increase() over a series that first
+            # appears at 1 sees nothing, so the first dead letter would raise no alert.
+            metrics.consumer_processed.labels(config.consumer)
+            metrics.consumer_dead_lettered.labels(config.consumer)
 
     def stop(self) -> None:
         self._stopping.set()
