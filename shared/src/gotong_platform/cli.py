@@ -1,14 +1,15 @@
 """One command line for every service: ``python -m <service> <command>``.
 
 Every service has ``api`` (serve its HTTP API with uvicorn), ``relay`` (publish its
-outbox to Kafka) and ``migrate`` (apply its migrations and exit); a service adds its
-own (``consumer``, ``rebuild-*``) as ``Command``s. Settings are built from the
+outbox to Kafka), ``migrate`` (apply its migrations and exit) and ``republish`` (send
+its event store's events to Kafka again, ``outbox.republish``); a service adds its own
+(``consumer``, ``rebuild-*``) as ``Command``s. Settings are built from the
 environment when a command runs, never at import. A command's coroutine runs with
 ``asyncio.run``, or on uvloop with the collector tuned (``on_uvloop``: the consumers).
 
-A one-shot command (``migrate``, ``dead-letters``, ``rebuild-*``) that cannot reach its
-database ends with one line saying so and exit status 2, not a traceback: the operator
-running it needs the database's address and the reason, and nothing was changed.
+A one-shot command (``migrate``, ``republish``, ``dead-letters``, ``rebuild-*``) that
+cannot reach its database ends with one line saying so and exit status 2, not a
+traceback: the operator running it needs the database's address and the reason.
 """
 
 from __future__ import annotations
@@ -64,6 +65,17 @@ def run_service_cli(
                      help="uvicorn worker processes (one per core on a host of its own)")
     sub.add_parser("relay", help=relay_help)
     sub.add_parser("migrate", help="apply database migrations and exit")
+    republish = sub.add_parser(
+        "republish", help="publish the event store's events to Kafka again, as the relay did "
+                          "(the relay must be stopped)")
+    republish.add_argument("--from-position", type=_position, required=True, metavar="N",
+                           help="the first event store position to send")
+    republish.add_argument("--to-position", type=_position, default=None, metavar="M",
+                           help="the last position to send (default: the newest)")
+    republish.add_argument("--dry-run", action="store_true",
+                           help="count what would be sent; send nothing")
+    republish.add_argument("--batch-size", type=_position, default=500,
+                           help="events per acknowledged batch")
     own = {c.name: c for c in commands}
     for command in commands:
         p = sub.add_parser(command.name, help=command.help)
@@ -87,6 +99,15 @@ def run_service_cli(
 
         return _one_shot(upgrade(values.database_url, values.migrations_dir), service,
                          values.database_url)
+    if args.command == "republish":
+        from gotong_platform.outbox.process import run_republish
+
+        if args.to_position is not None and args.to_position < args.from_position:
+            parser.error("--to-position must not be before --from-position")
+        return _one_shot(run_republish(
+            service, values, from_position=args.from_position, to_position=args.to_position,
+            dry_run=args.dry_run, batch_size=max(args.batch_size, 1)), service,
+            values.database_url)
     command = own[args.command]
     if command.on_uvloop:
         from gotong_platform.consumer.process import run
@@ -94,6 +115,14 @@ def run_service_cli(
         status = run(command.run(values, args))
         return status or 0
     return _one_shot(command.run(values, args), service, values.database_url)
+
+
+def _position(text: str) -> int:
+    """An event store position (or a count): a whole number, not negative."""
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"not a position: {text}")
+    return value
 
 
 def _one_shot(work: Coroutine[Any, Any, int | None], service: str, database_url: str) -> int:

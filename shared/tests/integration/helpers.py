@@ -12,13 +12,14 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
 from gotong_platform.consumer.dead_letters import DEAD_LETTERS_V1
 from gotong_platform.envelope import decode_kafka_headers
-from gotong_platform.eventstore import CONSUMER_V1, EVENT_STORE_V1, NewEvent
+from gotong_platform.eventstore import CONSUMER_V1, EVENT_STORE_V1, EVENT_STORE_V2, NewEvent
 from gotong_platform.ids import uuid7
 from gotong_testing import business_now
 
 
 async def install_schema(conn: Any) -> None:
     await conn.execute(EVENT_STORE_V1)
+    await conn.execute(EVENT_STORE_V2)
     await conn.execute(CONSUMER_V1)
     await conn.execute(DEAD_LETTERS_V1)
 

@@ -47,13 +47,13 @@ def test_a_services_own_command_gets_the_settings_and_its_arguments() -> None:
     assert settings.seen == [("rebuild", ["a", "b"]), ("rebuild", ["bad"])]
 
 
-def test_every_service_has_api_relay_and_migrate_and_refuses_the_unknown(
+def test_every_service_has_api_relay_migrate_republish_and_refuses_the_unknown(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     with pytest.raises(SystemExit):
         run_service_cli(service="svc", port=1, settings=FakeSettings, argv=["--help"])
     listed = capsys.readouterr().out
-    assert "{api,relay,migrate}" in listed
+    assert "{api,relay,migrate,republish}" in listed
     with pytest.raises(SystemExit) as refused:
         run_service_cli(service="svc", port=1, settings=FakeSettings, argv=["explode"])
     assert refused.value.code == 2
@@ -84,3 +84,18 @@ def test_a_one_shot_command_without_its_database_says_so_in_one_line(
     with pytest.raises(ValueError, match="a fault of ours"):  # a fault keeps its traceback
         run_service_cli(service="svc", port=1, settings=lambda: settings,
                         commands=commands, argv=["broken"])
+
+
+@pytest.mark.parametrize("argv", [
+    ["republish"],  # no first position
+    ["republish", "--from-position", "-1"],
+    ["republish", "--from-position", "five"],
+    ["republish", "--from-position", "10", "--to-position", "9"],
+])
+def test_republish_refuses_a_range_it_cannot_mean_before_touching_anything(
+    argv: list[str], capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as refused:  # before any database or broker is asked
+        run_service_cli(service="svc", port=1, settings=FakeSettings, argv=argv)
+    assert refused.value.code == 2
+    assert "republish" in capsys.readouterr().err

@@ -1,6 +1,6 @@
 """Event store on PostgreSQL (events + outbox in one transaction)."""
 
-from gotong_platform.eventstore.schema import CONSUMER_V1, EVENT_STORE_V1
+from gotong_platform.eventstore.schema import CONSUMER_V1, EVENT_STORE_V1, EVENT_STORE_V2
 from gotong_platform.eventstore.store import (
     AlsoWrite,
     EventDecoder,
@@ -14,6 +14,7 @@ from gotong_platform.eventstore.store import (
 __all__ = [
     "CONSUMER_V1",
     "EVENT_STORE_V1",
+    "EVENT_STORE_V2",
     "AlsoWrite",
     "EventDecoder",
     "NewEvent",

@@ -39,6 +39,24 @@ CREATE TABLE outbox (
 );
 """
 
+# The event store keeps what it publishes: the outbox row is deleted once Kafka has it,
+# and the public payload cannot be derived from the internal one (a contract may read
+# the aggregate's state), so without this column Kafka would be the only copy of the
+# published data. ``python -m <service> republish`` reads it. Events recorded before
+# this revision and already published have no copy: ``republish_floor`` remembers the
+# last of them, and republishing starts after it.
+EVENT_STORE_V2 = """
+ALTER TABLE events ADD COLUMN public_payload jsonb;
+-- Still waiting in the outbox: what will be published is known.
+UPDATE events e SET public_payload = o.payload FROM outbox o WHERE o.event_id = e.event_id;
+CREATE TABLE republish_floor (
+    last_unknown bigint NOT NULL  -- events up to this position: published data unknown
+);
+INSERT INTO republish_floor (last_unknown)
+SELECT coalesce(max(e.global_position), 0) FROM events e
+WHERE NOT EXISTS (SELECT FROM outbox o WHERE o.event_id = e.event_id);
+"""
+
 CONSUMER_V1 = """
 -- Where each consumer is in each partition: written in the same transaction as
 -- the consumer's effects, so the read model and its position never disagree.

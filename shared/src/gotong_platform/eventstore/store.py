@@ -2,7 +2,9 @@
 
 An append writes the events and their outbox rows in ONE statement (two
 data-modifying CTEs), inside the caller's transaction, so an event is
-committed if and only if it is queued for Kafka.
+committed if and only if it is queued for Kafka. The event keeps its published
+payload too (``public_payload``): the outbox row goes once Kafka has it, and the
+event store, not Kafka, is the record of what was published (``republish``).
 """
 
 from __future__ import annotations
@@ -134,10 +136,10 @@ WITH new AS (
 ), stored AS (
     INSERT INTO events (event_id, stream_id, stream_version, event_type, schema_version,
         cooperative_id, occurred_at, business_date, correlation_id, causation_id,
-        command_id, actor, traceparent, tracestate, payload, recorded_at)
+        command_id, actor, traceparent, tracestate, payload, public_payload, recorded_at)
     SELECT event_id, stream_id, stream_version, event_type, schema_version, cooperative_id,
         occurred_at, business_date, correlation_id, causation_id, command_id, actor,
-        traceparent, tracestate, payload, $3::timestamptz
+        traceparent, tracestate, payload, public_payload, $3::timestamptz
     FROM new ORDER BY ord
     RETURNING global_position, recorded_at, stream_id, stream_version
 ), queued AS (

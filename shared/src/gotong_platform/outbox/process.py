@@ -1,4 +1,5 @@
-"""A relay process as every publishing service runs it: ``python -m <service> relay``.
+"""A relay process as every publishing service runs it: ``python -m <service> relay``;
+and its one-shot sibling ``python -m <service> republish`` (``run_republish``).
 
 Besides publishing, the process serves ``/metrics``, ``/health`` and ``/ready`` on a port
 of its own (``relay_metrics_host``/``relay_metrics_port`` of the service's settings), as
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Protocol
@@ -21,7 +23,7 @@ from gotong_platform.supervise import ProcessHealth, keep_running
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
 from gotong_platform.telemetry.endpoint import serve_process_endpoint
 
-__all__ = ["PublisherSettings", "RelayProcess", "run_relay_process"]
+__all__ = ["PublisherSettings", "RelayProcess", "run_relay_process", "run_republish"]
 
 
 class PublisherSettings(Protocol):
@@ -109,3 +111,50 @@ async def run_relay_process(source: str, settings: PublisherSettings) -> None:
     finally:
         if endpoint is not None:
             endpoint.close()
+
+
+async def run_republish(source: str, settings: PublisherSettings, *, from_position: int,
+                        to_position: int | None, dry_run: bool, batch_size: int) -> int:
+    """``python -m <service> republish``: migrate, create the topic where it is missing (as
+    the relay does when it starts), send the events again (``republish``), printing each
+    acknowledged batch and the total. The exit status: 0 done, 1 a send failed (rerun
+    from the position printed), 2 refused (nothing sent)."""
+    from gotong_platform.outbox.republish import RepublishProgress, RepublishRefused, republish
+
+    await upgrade(settings.database_url, settings.migrations_dir)
+    auth = settings.kafka_auth()
+    acknowledged = RepublishProgress(events=0, position=from_position - 1)
+
+    async def report(p: RepublishProgress) -> None:
+        nonlocal acknowledged
+        acknowledged = p
+        print(f"{source}: {p.events} events republished, up to position {p.position}",
+              flush=True)
+
+    async def create_topic() -> None:
+        await create_topics(settings.kafka_bootstrap, [settings.topic],
+                            partitions=settings.topic_partitions, auth=auth)
+
+    try:
+        result = await republish(
+            dsn=settings.database_url, source=source, topic=settings.topic,
+            producer_factory=lambda: make_producer(settings.kafka_bootstrap,
+                                                   client_id=f"{source}-republish", auth=auth),
+            from_position=from_position, to_position=to_position, batch_size=batch_size,
+            dry_run=dry_run, before_sending=create_topic, progress=report)
+    except RepublishRefused as refused:
+        print(f"{source}: republish refused, nothing sent: {refused}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        from gotong_platform.outages import database_unavailable
+
+        if database_unavailable(exc):
+            raise  # the command line's one line about the database
+        print(f"{source}: republish failed after {acknowledged.events} acknowledged events "
+              f"(up to position {acknowledged.position}): {type(exc).__name__}: {exc}; "
+              f"run again with --from-position {acknowledged.position + 1}", file=sys.stderr)
+        return 1
+    span = "" if result.first is None else f", positions {result.first} to {result.last}"
+    verb = "would republish" if result.dry_run else "republished"
+    print(f"{source}: {verb} {result.events} events to {result.topic}{span}")
+    return 0

@@ -51,16 +51,20 @@ from gotong_platform.telemetry.tracing import (
     is_sampled,
 )
 
-__all__ = ["OutboxRelay", "RelayConfig"]
+__all__ = ["EVENT_RECORD_COLUMNS", "RELAY_LOCK_KEY", "OutboxRelay", "RelayConfig", "send_event"]
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("gotong.relay")
 
-_FETCH = """
-SELECT o.position, o.topic, o.payload::text AS value, e.event_id, e.stream_id,
-       e.stream_version, e.event_type, e.schema_version, e.cooperative_id, e.occurred_at,
-       e.business_date, e.recorded_at, e.global_position, e.correlation_id, e.causation_id,
-       e.command_id, e.actor, e.traceparent, e.tracestate
+# What a Kafka record is built from (``send_event``), besides its ``topic`` and ``value``
+# (the published JSON as text): the relay reads these beside its outbox rows,
+# ``republish`` from the events alone.
+EVENT_RECORD_COLUMNS = """e.event_id, e.stream_id, e.stream_version, e.event_type,
+       e.schema_version, e.cooperative_id, e.occurred_at, e.business_date, e.recorded_at,
+       e.global_position, e.correlation_id, e.causation_id, e.command_id, e.actor,
+       e.traceparent, e.tracestate"""
+_FETCH = f"""
+SELECT o.position, o.topic, o.payload::text AS value, {EVENT_RECORD_COLUMNS}
 FROM outbox o JOIN events e ON e.event_id = o.event_id
 ORDER BY o.position
 LIMIT $1
@@ -71,9 +75,10 @@ SELECT count(*), extract(epoch FROM now() - min(e.recorded_at))
 FROM outbox o JOIN events e ON e.event_id = o.event_id
 """
 
-# Any 64-bit constant works; it only has to be the same for every relay of a
+# The active relay's session lock (``republish`` holds it too, so the two never send
+# at once). Any 64-bit constant works; it only has to be the same for every relay of a
 # service, and each service has its own database.
-_RELAY_LOCK_KEY = 0x60706F6E67_01
+RELAY_LOCK_KEY = 0x60706F6E67_01
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +148,7 @@ class OutboxRelay:
     async def _become_leader(self, conn: DbConnection) -> None:
         while not self._stopping.is_set():
             await self._measure_backlog(conn)
-            if await conn.fetchval("SELECT pg_try_advisory_lock($1)", _RELAY_LOCK_KEY):
+            if await conn.fetchval("SELECT pg_try_advisory_lock($1)", RELAY_LOCK_KEY):
                 self._lead(True)
                 log.info("relay is active", extra={"fields": {"service": self._config.source}})
                 return
@@ -253,26 +258,38 @@ class OutboxRelay:
 
     async def _produce(self, producer: AIOKafkaProducer, row: asyncpg.Record,
                        traceparent: str | None, tracestate: str | None) -> Awaitable[Any]:
-        # Built once, straight from the row (no envelope copy per message).
-        env = Envelope(
-            event_id=row["event_id"], event_type=row["event_type"],
-            schema_version=row["schema_version"], source=self._config.source,
-            stream_id=row["stream_id"], stream_version=row["stream_version"],
-            cooperative_id=row["cooperative_id"], occurred_at=row["occurred_at"],
-            business_date=row["business_date"], recorded_at=row["recorded_at"],
-            global_position=row["global_position"], correlation_id=row["correlation_id"],
-            causation_id=row["causation_id"],
-            command_id=_public_command_id(row["command_id"]), actor=row["actor"],
-            traceparent=traceparent, tracestate=tracestate,
-        )
-        future: Awaitable[Any] = await producer.send(
-            row["topic"], value=row["value"].encode(), key=env.stream_id.encode(),
-            headers=encode_kafka_headers(env))
-        return future
+        return await send_event(producer, row, source=self._config.source,
+                                traceparent=traceparent, tracestate=tracestate)
 
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+
+
+async def send_event(producer: AIOKafkaProducer, row: asyncpg.Record, *, source: str,
+                     traceparent: str | None, tracestate: str | None) -> Awaitable[Any]:
+    """Send one stored event as its Kafka record: key = stream id, the CloudEvents headers
+    of its envelope, the published JSON as the value; the future of its acknowledgement.
+
+    ``row`` has the ``EVENT_RECORD_COLUMNS``, ``topic`` and ``value``. The relay and
+    ``republish`` both send through here, so a republished record is the relay's.
+    """
+    # Built once, straight from the row (no envelope copy per message).
+    env = Envelope(
+        event_id=row["event_id"], event_type=row["event_type"],
+        schema_version=row["schema_version"], source=source,
+        stream_id=row["stream_id"], stream_version=row["stream_version"],
+        cooperative_id=row["cooperative_id"], occurred_at=row["occurred_at"],
+        business_date=row["business_date"], recorded_at=row["recorded_at"],
+        global_position=row["global_position"], correlation_id=row["correlation_id"],
+        causation_id=row["causation_id"],
+        command_id=_public_command_id(row["command_id"]), actor=row["actor"],
+        traceparent=traceparent, tracestate=tracestate,
+    )
+    future: Awaitable[Any] = await producer.send(
+        row["topic"], value=row["value"].encode(), key=env.stream_id.encode(),
+        headers=encode_kafka_headers(env))
+    return future
 
 
 def _public_command_id(command_id: str | None) -> str | None:

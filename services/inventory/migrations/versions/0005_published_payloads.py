@@ -1,0 +1,22 @@
+"""The event store keeps the payload it publishes, so ``python -m inventory republish`` can
+send the events to Kafka again from the event store (Kafka is not the system of record).
+
+Revision ID: 0005
+Revises: 0004
+"""
+
+from gotong_platform.eventstore import EVENT_STORE_V2
+from gotong_platform.migrations import execute_script
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    execute_script(EVENT_STORE_V2)
+
+
+def downgrade() -> None:
+    raise NotImplementedError("forward-only: write a new revision instead")
