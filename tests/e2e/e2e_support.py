@@ -98,6 +98,10 @@ class Federation:
     producer: AIOKafkaProducer
     clock: FixedClock  # every service's, at the run's business instant
     issuer: TokenIssuer = field(default_factory=lambda: TokenIssuer(JWT_KEY.encode()))
+    # Each service's settings and outbox relay, by service name (a test can stop a relay).
+    settings: dict[str, MembersSettings | InventorySettings | PaymentsSettings] = field(
+        default_factory=dict)
+    relays: dict[str, Relaying] = field(default_factory=dict)
 
     @property
     def today(self) -> date:
@@ -122,6 +126,30 @@ class Federation:
     async def get(self, client: httpx.AsyncClient, path: str, headers: dict[str, str]
                   ) -> httpx.Response:
         return await client.get(path, headers=headers)
+
+
+@dataclass
+class Relaying:
+    """A service's outbox relay running as a task, as ``python -m <service> relay`` runs it;
+    ``stop`` lets it go (its leader lock too), ``start`` runs a fresh one."""
+
+    source: str
+    dsn: str
+    bootstrap: str
+    relay: OutboxRelay | None = None
+    task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self.relay = OutboxRelay(
+            dsn=self.dsn, config=RelayConfig(source=self.source),
+            producer_factory=lambda: make_producer(self.bootstrap, client_id="e2e-relay"))
+        self.task = asyncio.create_task(self.relay.run())
+
+    async def stop(self) -> None:
+        if self.relay is not None and self.task is not None:
+            self.relay.stop()
+            await self.task
+            self.relay = self.task = None
 
 
 def bp(numerator: int, denominator: int) -> int | None:
@@ -162,14 +190,11 @@ async def federation(database_factory: Any, topic_factory: Any, kafka_bootstrap:
         clients = {}
         for name, app in apps.items():
             clients[name] = await stack.enter_async_context(serving(app, name))
-        relays = [
-            OutboxRelay(dsn=s.database_url, config=RelayConfig(source=source),
-                        producer_factory=lambda: make_producer(kafka_bootstrap,
-                                                               client_id="e2e-relay"))
-            for source, s in (("members", members), ("inventory", inventory),
-                              ("payments", payments))
-        ]
-        relay_tasks = [asyncio.create_task(r.run()) for r in relays]
+        settings = {"members": members, "inventory": inventory, "payments": payments}
+        relays = {source: Relaying(source, s.database_url, kafka_bootstrap)
+                  for source, s in settings.items()}
+        for relay in relays.values():
+            relay.start()
         consumers = {
             "inventory": Consumer("inventory-reactions", inventory.database_url, kafka_bootstrap,
                                   inventory.consumed_topics,
@@ -184,14 +209,14 @@ async def federation(database_factory: Any, topic_factory: Any, kafka_bootstrap:
         await producer.start()
         try:
             yield Federation(clients["members"], clients["inventory"], clients["payments"],
-                             topics, consumers, kafka_bootstrap, producer, clock)
+                             topics, consumers, kafka_bootstrap, producer, clock,
+                             settings=dict(settings), relays=relays)
         finally:
             await producer.stop()
             for consumer in consumers.values():
                 await consumer.close()
-            for relay in relays:
-                relay.stop()
-            await asyncio.gather(*relay_tasks)
+            for relay in relays.values():
+                await relay.stop()
 
 
 @dataclass

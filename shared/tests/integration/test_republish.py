@@ -14,8 +14,12 @@ from aiokafka import ConsumerRecord
 
 from gotong_platform.db import create_pool
 from gotong_platform.envelope import decode_kafka_headers
-from gotong_platform.eventstore import CONSUMER_V1, EVENT_STORE_V1, EVENT_STORE_V2
-from gotong_platform.eventstore import PostgresEventStore
+from gotong_platform.eventstore import (
+    CONSUMER_V1,
+    EVENT_STORE_V1,
+    EVENT_STORE_V2,
+    PostgresEventStore,
+)
 from gotong_platform.kafka import make_producer
 from gotong_platform.outbox import OutboxRelay, RelayConfig, measure_backlog
 from gotong_platform.outbox.republish import RepublishProgress, RepublishRefused, republish
