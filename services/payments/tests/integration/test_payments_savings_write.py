@@ -43,7 +43,7 @@ async def test_every_field_is_stored_as_given(api: Api) -> None:
     async with api.pool.acquire() as conn:
         await repo.write(conn, [AccountWrite(state=state, expected_version=0, events=events)])
     rows = await api.rows(
-        "SELECT e.*, o.payload AS public_payload, o.topic FROM events e "
+        "SELECT e.*, o.payload AS queued_payload, o.topic FROM events e "
         "LEFT JOIN outbox o USING (event_id) WHERE e.stream_id = $1 ORDER BY stream_version",
         state.account_id)
     assert [r["stream_version"] for r in rows] == [1, 2, 3]
@@ -58,6 +58,8 @@ async def test_every_field_is_stored_as_given(api: Api) -> None:
             e.event_id, e.event_type, e.schema_version, e.cooperative_id, occurred,
             e.business_date, e.correlation_id, e.causation_id, e.command_id, e.actor,
             e.traceparent, e.tracestate, e.payload, e.public_payload)
+        # The outbox queues what the event store keeps as published (republish reads it).
+        assert row["queued_payload"] == e.public_payload
         assert row["topic"] == ("gotong.payments.events" if e.public_payload else None)
     account = (await api.rows("SELECT balance_idr, version FROM savings_accounts "
                               "WHERE account_id = $1", state.account_id))[0]
