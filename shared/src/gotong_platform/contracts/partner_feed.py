@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import date
+from datetime import date, datetime
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -199,17 +199,32 @@ class MembershipChangeV1(PartnerContract):
 
 
 class MonthlyKpisV1(PartnerContract):
-    """A cooperative's monthly figures, as reporting computes them (no producer yet)."""
+    """A cooperative's key figures of a finished month, as reporting computed them (its
+    ``MonthlyKpisPublished``): the business date is the month's last day. A later
+    ``revision`` of the same month replaces an earlier one (late uploads changed it)."""
 
     category: ClassVar[str] = "monthly_kpis"
     event_type: ClassVar[str] = "MonthlyKpis"
     month: str = Field(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")
-    omzet_idr: TotalRupiah = Field(description="turnover of the month")
+    omzet_idr: TotalRupiah = Field(
+        description="turnover of the month: shop sales after discount, net of voids (0 "
+                    "when voids of earlier months' sales exceed the month's own sales)")
     savings_balance_idr: TotalRupiah = Field(description="all savings at the month's end")
     loans_outstanding_idr: TotalRupiah = Field(description="principal owed at the month's end")
     par30_bp: int | None = Field(default=None, ge=0, le=10_000,
                                  description="portfolio at risk over 30 days, basis points")
     active_members: int = Field(ge=0, description="admitted members at the month's end")
+    revision: int | None = Field(
+        default=None, ge=1, description="1 for the month's first publication; each later "
+                                        "one with other figures counts up")
+    known_at: datetime | None = Field(
+        default=None, description="the figures count what the platform had recorded by then")
+    last_recorded_at: datetime | None = Field(
+        default=None, description="freshness: the cooperative's last event recorded by "
+                                  "known_at (null: none)")
+    last_activity_date: date | None = Field(
+        default=None, description="freshness: its last business day with a sale, produce "
+                                  "delivery, deposit or repayment, up to the month's end")
 
 
 # One contract per consent category (``partners.domain.Category``'s values).

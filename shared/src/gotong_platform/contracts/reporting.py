@@ -6,6 +6,11 @@ meeting, RAT) and each member's share once approved. Money is integer rupiah,
 percentages basis points (10000 = 100 %). No names and no NIK: ``member_id`` is
 the opaque id the members service published.
 
+A month's key figures per cooperative (``MonthlyKpisPublished``): published when the
+federation office publishes a finished month, a new ``revision`` each time a publication
+finds the figures changed (late uploads); the partner gateway turns them into the
+``monthly_kpis`` partner contract for the lenders a cooperative consented to.
+
 Rounding, stated once for every amount here: pools are
 ``floor(SHU_member_sourced * bp / 10000)`` (nested: member share bp * split bp /
 10^8) and the reserve pool takes the rest, so ``pools_idr`` adds up to
@@ -17,17 +22,18 @@ number), so they add up to ``pools_idr["jasa_modal"]`` and ``["jasa_usaha"]`` ex
 
 from __future__ import annotations
 
-from datetime import date
-from typing import ClassVar, Literal
+from datetime import date, datetime
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from gotong_platform.contracts.base import EventContract, register
-from gotong_platform.money import TotalRupiah
+from gotong_platform.money import MAX_TOTAL_IDR, TotalRupiah
 
 __all__ = [
     "REPORTING_TOPIC",
     "MemberShuAllocatedV1",
+    "MonthlyKpisPublishedV1",
     "ShuCalculationApprovedV1",
     "ShuCalculationDraftedV1",
     "ShuPolicyAdoptedV1",
@@ -38,6 +44,10 @@ REPORTING_TOPIC = "gotong.reporting.events"
 SavingsType = Literal["pokok", "wajib", "sukarela"]
 CapitalMeasure = Literal["year_end_balance", "average_monthly_balance", "months_prorated"]
 TransactionKind = Literal["member_purchases", "produce_sold", "loan_interest_paid"]
+# A figure of a month as reporting computed it: signed, because the facts may make it
+# negative (voids of earlier months' sales above the month's own sales), and a report
+# shows it as it is.
+SignedTotalRupiah = Annotated[int, Field(ge=-MAX_TOTAL_IDR, le=MAX_TOTAL_IDR)]
 
 
 class ShuPolicyTerms(BaseModel):
@@ -126,3 +136,36 @@ class MemberShuAllocatedV1(_Reporting):
     jasa_usaha_idr: TotalRupiah
     total_idr: TotalRupiah
     rat_date: date
+
+
+@register
+class MonthlyKpisPublishedV1(_Reporting):
+    """One cooperative's key figures of a finished month, as reporting computed them at
+    ``known_at`` (the facts recorded by then). ``revision`` is 1 for the month's first
+    publication and grows by one each time a later publication finds other figures;
+    a publication that finds the same figures publishes nothing. The envelope's business
+    date is ``month_end``: balances are taken at the end of that day."""
+
+    event_type: ClassVar[str] = "MonthlyKpisPublished"
+    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
+    revision: int = Field(ge=1)
+    month_end: date
+    known_at: datetime
+    omzet_idr: SignedTotalRupiah = Field(
+        description="shop omzet of the month: sales after discount, net of voids")
+    savings_balance_idr: SignedTotalRupiah = Field(description="pokok + wajib + sukarela")
+    loans_outstanding_idr: SignedTotalRupiah = Field(
+        description="gross loan portfolio: outstanding principal")
+    par30_idr: SignedTotalRupiah = Field(
+        description="outstanding of loans over 30 days past due, plus restructured loans")
+    par30_bp: int | None = Field(description="par30_idr / loans_outstanding_idr in basis "
+                                             "points; null when nothing is outstanding")
+    active_members: int = Field(ge=0)
+    last_recorded_at: datetime | None = Field(
+        description="the last event of the cooperative the server had recorded by known_at")
+    last_business_date: date | None
+    last_activity_date: date | None = Field(
+        description="the last business day with a sale, produce delivery, deposit or "
+                    "repayment, up to month_end")
+    stale: bool = Field(description="nothing recorded for more than the stale threshold")
+    idle: bool = Field(description="no economic activity for more than the threshold")
