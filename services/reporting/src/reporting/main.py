@@ -21,6 +21,7 @@ from gotong_platform.eventstore import PostgresEventStore
 from gotong_platform.http.service import from_environment, install_platform
 from gotong_platform.migrations import upgrade
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
+from reporting.adapters.kpis import PostgresMonthlyKpis
 from reporting.adapters.read_model.live import LiveReadModel
 from reporting.adapters.read_model.versions import PostgresReadModelVersions, ensure_live
 from reporting.adapters.replay import KafkaReplays
@@ -29,9 +30,16 @@ from reporting.adapters.shu.bases import ReadModelBases
 from reporting.adapters.shu.queries import ShuQueries
 from reporting.adapters.shu.repository import PostgresShuRepository
 from reporting.application import rebuild as rebuilding
+from reporting.application.kpis import KpiPublisher
 from reporting.application.rebuild import RebuildResult
 from reporting.application.shu import ShuService
-from reporting.entrypoints import dashboard_routes, report_routes, shu_routes, summary_routes
+from reporting.entrypoints import (
+    dashboard_routes,
+    kpi_routes,
+    report_routes,
+    shu_routes,
+    summary_routes,
+)
 from reporting.entrypoints.deps import ShuContext
 from reporting.entrypoints.errors import install_error_handlers
 from reporting.settings import ReportingSettings
@@ -71,6 +79,10 @@ def create_app(settings: ReportingSettings, metrics: PlatformMetrics | None = No
             app.state.read_model = model
             app.state.cooperative_directory = model
             app.state.shu = shu_context(settings, model, clock)
+            app.state.kpis = KpiPublisher(
+                model, PostgresMonthlyKpis(PostgresEventStore(
+                    source="reporting", topic=settings.topic, clock=clock)),
+                clock, settings.report_options())
             yield
         finally:
             await pool.close()
@@ -86,7 +98,7 @@ def create_app(settings: ReportingSettings, metrics: PlatformMetrics | None = No
         limits=settings.edge_limits(),
         pool=lambda: app.state.read_model.pool,
         routers=[summary_routes.router, report_routes.router, shu_routes.router,
-                 dashboard_routes.router])
+                 dashboard_routes.router, kpi_routes.router])
 
 
 async def rebuild(settings: ReportingSettings, *, switch: bool = False,

@@ -15,6 +15,7 @@ from gotong_platform.db import DbConnection
 from gotong_platform.provenance import Provenance
 from reporting.domain.reports.cooperatives import CoopInfo
 from reporting.domain.reports.figures import CoopFigures
+from reporting.domain.reports.kpis import KpiFigures, MonthlyKpisPublished
 from reporting.domain.reports.query import FigureSet, Query
 from reporting.domain.reports.unavailable import Unavailables
 from reporting.domain.shu import (
@@ -28,6 +29,7 @@ from reporting.domain.shu import (
 )
 
 __all__ = [
+    "MonthlyKpisRepository",
     "ReadModel",
     "ReadModelVersions",
     "Replay",
@@ -166,4 +168,22 @@ class ShuRepository(Protocol):
                                version: int, events: Sequence[CalculationEvent],
                                provenance: Provenance) -> ShuCalculation:
         """Append ``events`` after stream ``version``; the state after them."""
+        ...
+
+
+# --- the months published for the lenders ----------------------------------------
+
+class MonthlyKpisRepository(Protocol):
+    """The ``monthly-kpis-<cooperative>-<month>`` streams and their query table."""
+
+    async def last(self, conn: DbConnection, month: str
+                   ) -> dict[str, tuple[int, KpiFigures]]:
+        """Each cooperative's last published revision of ``month``, with its figures."""
+        ...
+
+    async def save(self, conn: DbConnection, events: Sequence[MonthlyKpisPublished],
+                   provenance: Provenance) -> None:
+        """Append each event as its stream's next version (revision n after n - 1; a
+        concurrent publication of the same revision is a ``ConcurrencyConflict``) and
+        refresh the query table, in the caller's transaction."""
         ...
