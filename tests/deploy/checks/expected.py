@@ -15,6 +15,7 @@ PARTITIONS = 12
 MEMBERS_EVENTS = "gotong.members.events"
 INVENTORY_EVENTS = "gotong.inventory.events"
 PAYMENTS_EVENTS = "gotong.payments.events"
+REPORTING_EVENTS = "gotong.reporting.events"
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,8 @@ CONSUMERS = {
     ),
     "partners": ConsumerSpec(
         group="gotong.partners.gateway",
-        topics=(MEMBERS_EVENTS, INVENTORY_EVENTS, PAYMENTS_EVENTS),
+        # reporting's: the published months' key figures (the monthly_kpis category)
+        topics=(MEMBERS_EVENTS, INVENTORY_EVENTS, PAYMENTS_EVENTS, REPORTING_EVENTS),
         topics_field="consumed_topics",
         metrics_port=9105,
     ),

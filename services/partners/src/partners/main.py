@@ -32,6 +32,7 @@ from partners.adapters.consent_repository import PostgresConsentRepository
 from partners.adapters.feed import PostgresFeeds
 from partners.adapters.mapping import ContractMapping
 from partners.adapters.partner_repository import PostgresPartnerRepository
+from partners.adapters.profile import PostgresProfileReads
 from partners.adapters.queries import PartnersQueries
 from partners.adapters.signed_requests import PostgresSignedRequestStore
 from partners.adapters.signing_keys import CryptographyKeys
@@ -39,6 +40,7 @@ from partners.adapters.subscription_repository import PostgresSubscriptionReposi
 from partners.adapters.webhook_sender import HttpWebhookSender
 from partners.adapters.webhooks import PostgresWebhookStore
 from partners.application.delivery import Delivery
+from partners.application.profiles import LenderProfiles
 from partners.application.service import PartnersService
 from partners.application.signed_requests import SignedRequests
 from partners.application.subscriptions import Subscriptions
@@ -137,7 +139,9 @@ def create_app(settings: PartnersSettings, *, clock: Clock | None = None) -> Fas
             app.state.partners = AppContext(partners=_partners_service(store, clock, delivery),
                                             queries=queries, webhooks=webhooks,
                                             subscriptions=subscriptions, signed=signed,
-                                            public_base_url=settings.public_base_url)
+                                            public_base_url=settings.public_base_url,
+                                            profiles=LenderProfiles(
+                                                PostgresProfileReads(pool), delivery.mapping))
             app.state.cooperative_directory = queries  # where each cooperative is
             yield
         finally:

@@ -22,9 +22,11 @@ class PartnersSettings(ServiceSettings):
 
     database_url: str = "postgresql://postgres@127.0.0.1:55432/gotong_partners"
     topic: str = "gotong.partners.events"
-    # The domain topics the gateway turns into partner events (and the members directory).
+    # The topics the gateway turns into partner events (and the members directory):
+    # the domain services', and reporting's (the published months' key figures).
     consumed_topics: tuple[str, ...] = (
-        "gotong.members.events", "gotong.inventory.events", "gotong.payments.events")
+        "gotong.members.events", "gotong.inventory.events", "gotong.payments.events",
+        "gotong.reporting.events")
     consumer_group: str = "gotong.partners.gateway"
     migrations_dir: Path = _MIGRATIONS
     # Base64 of at least 32 random bytes: the key of the per-partner pseudonymous

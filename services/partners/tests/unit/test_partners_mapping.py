@@ -3,6 +3,7 @@ gets, and who receives a fact."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import UTC, date, datetime
 
@@ -12,6 +13,7 @@ from gotong_platform.contracts import REGISTRY
 from gotong_platform.contracts import inventory as inv
 from gotong_platform.contracts import members as mem
 from gotong_platform.contracts import payments as pay
+from gotong_platform.contracts import reporting as rep
 from gotong_platform.contracts.partner_feed import PARTNER_CONTRACTS, PseudonymKey
 from partners.adapters.mapping import CATEGORIES, ContractMapping
 from partners.domain import Category, Consent, Fact, SourceEvent, recipients
@@ -32,11 +34,10 @@ def source(contract: object, *, version: int = 1) -> SourceEvent:
                        data=contract.model_dump(mode="json"))
 
 
-def test_every_mapped_type_is_a_published_contract_and_every_category_but_kpis_has_one(
-) -> None:
+def test_every_mapped_type_is_a_published_contract_and_every_category_has_one() -> None:
     published = {(source, event_type) for source, event_type, _ in REGISTRY}
     assert set(CATEGORIES) <= published
-    assert set(CATEGORIES.values()) == set(Category) - {Category.MONTHLY_KPIS}
+    assert set(CATEGORIES.values()) == set(Category)
     assert set(PARTNER_CONTRACTS) == {c.value for c in Category}
 
 
@@ -100,3 +101,39 @@ def test_recipients_are_the_partners_whose_consents_in_force_cover_the_fact() ->
                 consent("c3", "buyer", Category.PRODUCE),
                 consent("c4", "office", Category.SAVINGS, revoked=True)]
     assert recipients(consents, fact) == {"bank": ("c1", "c2")}
+
+
+def kpis(**changes: object) -> rep.MonthlyKpisPublishedV1:
+    fields: dict[str, object] = {
+        "cooperative_id": "cooperative-a", "month": "2026-10", "revision": 2,
+        "month_end": date(2026, 10, 31), "known_at": NOW, "omzet_idr": 48_250_000,
+        "savings_balance_idr": 312_500_000, "loans_outstanding_idr": 187_000_000,
+        "par30_idr": 9_350_000, "par30_bp": 500, "active_members": 214,
+        "last_recorded_at": datetime(2026, 11, 17, 9, 0, tzinfo=UTC),
+        "last_business_date": date(2026, 11, 17), "last_activity_date": date(2026, 11, 16),
+        "stale": False, "idle": False}
+    return rep.MonthlyKpisPublishedV1.model_validate(fields | changes)
+
+
+def test_a_published_month_is_the_monthly_kpis_contract_without_internal_figures() -> None:
+    event = dataclasses.replace(source(kpis()), business_date=date(2026, 10, 31))
+    assert MAPPING.fact_of(event) == Fact(category=Category.MONTHLY_KPIS,
+                                          cooperative_id="cooperative-a",
+                                          business_date=date(2026, 10, 31), recorded_at=NOW)
+    item = MAPPING.partner_event("bank", event, ("consent-1",))
+    assert item.type == "gotong.partner.monthly_kpis.MonthlyKpis.v1"
+    assert item.data == {
+        "cooperative_id": "cooperative-a", "business_date": "2026-10-31", "month": "2026-10",
+        "omzet_idr": 48_250_000, "savings_balance_idr": 312_500_000,
+        "loans_outstanding_idr": 187_000_000, "par30_bp": 500, "active_members": 214,
+        "revision": 2, "known_at": "2026-11-18T02:00:00Z",
+        "last_recorded_at": "2026-11-17T09:00:00Z", "last_activity_date": "2026-11-16"}
+
+
+def test_figures_outside_the_partner_contract_are_shown_within_it() -> None:
+    # Voids of earlier months' sales above the month's own sales; no loans outstanding.
+    odd = MAPPING.partner_event("bank", source(kpis(
+        omzet_idr=-75_000, loans_outstanding_idr=0, par30_idr=0, par30_bp=None)), ())
+    assert (odd.data["omzet_idr"], odd.data["par30_bp"]) == (0, None)
+    beyond = MAPPING.partner_event("bank", source(kpis(par30_bp=10_001)), ())
+    assert beyond.data["par30_bp"] is None

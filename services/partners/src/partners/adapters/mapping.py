@@ -20,9 +20,11 @@ from gotong_platform.contracts import contract_for
 from gotong_platform.contracts import inventory as inv
 from gotong_platform.contracts import members as mem
 from gotong_platform.contracts import payments as pay
+from gotong_platform.contracts import reporting as rep
 from gotong_platform.contracts.partner_feed import (
     LoanEventV1,
     MembershipChangeV1,
+    MonthlyKpisV1,
     PartnerContract,
     ProduceReceiptV1,
     PseudonymKey,
@@ -50,6 +52,7 @@ CATEGORIES: dict[tuple[str, str], Category] = {
         "GoodsReceived", "StockIssued", "StockReturned", "StockAdjusted", "StockTransferredOut",
         "StockTransferredIn")},
     **{("members", t): Category.MEMBERS_AGGREGATE for t in ("MemberAdmitted", "MemberExited")},
+    ("reporting", "MonthlyKpisPublished"): Category.MONTHLY_KPIS,
 }
 
 _Ref = Callable[[str, str], str]  # (kind, internal id) -> the partner's reference
@@ -153,7 +156,26 @@ class ContractMapping:
                                           change="joined", gender=internal.gender)
             case mem.MemberExitedV1():
                 return MembershipChangeV1(cooperative_id=coop, business_date=day, change="left")
+            case rep.MonthlyKpisPublishedV1():
+                return self._kpis(internal, coop, day)
         raise ValueError(f"no partner contract is made from {cls.schema_name()}")
+
+    @staticmethod
+    def _kpis(internal: rep.MonthlyKpisPublishedV1, coop: str, day: date) -> MonthlyKpisV1:
+        # Reporting publishes the figures as the facts make them; the partner contract
+        # promised amounts from 0 and PAR30 within 0..10000 bp. A month whose voids of
+        # earlier sales exceed its own sales shows omzet 0 (its field says so); a
+        # negative balance, which no consistent books have, shows 0 too.
+        par30 = internal.par30_bp
+        return MonthlyKpisV1(
+            cooperative_id=coop, business_date=day, month=internal.month,
+            omzet_idr=max(internal.omzet_idr, 0),
+            savings_balance_idr=max(internal.savings_balance_idr, 0),
+            loans_outstanding_idr=max(internal.loans_outstanding_idr, 0),
+            par30_bp=par30 if par30 is not None and 0 <= par30 <= 10_000 else None,
+            active_members=internal.active_members, revision=internal.revision,
+            known_at=internal.known_at, last_recorded_at=internal.last_recorded_at,
+            last_activity_date=internal.last_activity_date)
 
     @staticmethod
     def _loan(internal: pay.LoanAppliedV1 | pay.LoanApprovedV1 | pay.LoanRejectedV1

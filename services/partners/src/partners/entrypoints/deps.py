@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 
 from gotong_platform.http import Scope, cooperative_scope
 from partners.adapters.queries import PartnersQueries
+from partners.application.profiles import LenderProfiles
 from partners.application.service import PartnersService
 from partners.application.signed_requests import SignedRequests
 from partners.application.subscriptions import Subscriptions
@@ -27,6 +28,7 @@ class AppContext:
     subscriptions: Subscriptions
     signed: SignedRequests  # the partners' signed (SNAP) requests
     public_base_url: str  # the base of the schemas' ``$id`` and of each ``dataschema``
+    profiles: LenderProfiles  # the lenders' profiles of the cooperatives
 
 
 async def _ctx(request: Request) -> AppContext:

@@ -185,6 +185,39 @@ class FeedPage(BaseModel):
     next_after: int = Field(description="the cursor of the next page (?after=)")
 
 
+class ProfileMonthOut(BaseModel):
+    month: str = Field(description="YYYY-MM")
+    revision: int | None = Field(description="the month's latest revision")
+    omzet_idr: int = Field(description="shop omzet of the month, integer rupiah")
+    savings_balance_idr: int = Field(description="all savings at the month's end")
+    loans_outstanding_idr: int = Field(description="loan principal owed at the month's end")
+    par30_bp: int | None = Field(description="portfolio at risk over 30 days, basis points; "
+                                             "null when nothing is outstanding")
+    active_members: int = Field(description="admitted members at the month's end")
+    known_at: datetime | None = Field(description="the figures count what was recorded by then")
+
+
+class ProfileFreshness(BaseModel):
+    latest_month: str | None = Field(description="the newest month shown")
+    known_at: datetime | None = Field(description="when its figures were computed")
+    last_recorded_at: datetime | None = Field(
+        description="the cooperative's last event the platform had recorded by then")
+    last_activity_date: date | None = Field(
+        description="its last business day with a sale, produce delivery, deposit or "
+                    "repayment, up to that month's end")
+
+
+class CooperativeProfile(BaseModel):
+    cooperative_id: str
+    months_requested: int
+    from_month: str | None = Field(description="the window's first month (null: none shown)")
+    to_month: str | None = Field(description="the newest month your consents cover")
+    months: list[ProfileMonthOut] = Field(
+        description="oldest first; a month of the window never published is missing")
+    freshness: ProfileFreshness
+    consent_ids: list[str] = Field(description="your consents in force that let you read it")
+
+
 class WebhookIn(_In):
     url: str = Field(max_length=2000, examples=["https://bank.example/gotong/events"],
                      description="https (plain http only in development)")
