@@ -35,7 +35,8 @@ async def api(database_factory, clock) -> AsyncIterator[Api]:  # type: ignore[no
 @pytest_asyncio.fixture
 async def gateway(api: Api, topic_factory: Any, kafka_bootstrap: str
                   ) -> AsyncIterator[Gateway]:
-    topics = {s: await topic_factory(s) for s in ("members", "inventory", "payments")}
+    topics = {s: await topic_factory(s) for s in ("members", "inventory", "payments",
+                                                  "reporting")}
     runner = ConsumerRunner(
         pool=api.pool,
         consumer=make_consumer(kafka_bootstrap, group_id=None, client_id="partners-test"),

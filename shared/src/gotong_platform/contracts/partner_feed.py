@@ -199,9 +199,10 @@ class MembershipChangeV1(PartnerContract):
 
 
 class MonthlyKpisV1(PartnerContract):
-    """A cooperative's key figures of a finished month, as reporting computed them (its
-    ``MonthlyKpisPublished``): the business date is the month's last day. A later
-    ``revision`` of the same month replaces an earlier one (late uploads changed it)."""
+    """A cooperative's key figures of a finished month; a later revision replaces one."""
+
+    # From reporting's ``MonthlyKpisPublished``; the business date is the month's last day
+    # (balances at its end). The docstring is the AsyncAPI message's summary: one line.
 
     category: ClassVar[str] = "monthly_kpis"
     event_type: ClassVar[str] = "MonthlyKpis"
