@@ -6,14 +6,14 @@ cooperative's figures with its row here, and publishes a new revision only when 
 changed. Like the SHU tables, it lives in the public schema (not a disposable
 read-model version).
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 """
 
 from gotong_platform.migrations import execute_script
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
