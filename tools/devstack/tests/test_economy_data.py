@@ -636,7 +636,8 @@ def test_make_run_starts_every_role_once_on_its_own_ports(tmp_path: Any) -> None
     assert metrics == {"inventory-consumer": 9102, "payments-consumer": 9103,
                        "reporting-consumer": 9104, "partners-consumer": 9105}
     settings = Settings(stack_root=tmp_path, cache_dir=tmp_path, pg_port=55432,
-                        kafka_version="4.4.0", pg_admin_dsn_given=None,
+                        kafka_version="4.4.0", kafka_port=59092,
+                        kafka_controller_port=59093, pg_admin_dsn_given=None,
                         kafka_bootstrap_given=None)
     consumer = next(s for s in SERVICES if s.name == "payments-consumer")
     env = service_env(consumer, settings, Paths(tmp_path), "nik",

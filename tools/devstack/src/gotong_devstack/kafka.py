@@ -24,7 +24,7 @@ from gotong_devstack.proc import (
     spawn_detached,
     split_host_port,
 )
-from gotong_devstack.settings import KAFKA_CONTROLLER_PORT, KAFKA_PORT, LOOPBACK, Settings
+from gotong_devstack.settings import LOOPBACK, Settings
 
 MAIN_CLASS = "kafka.Kafka"
 STORAGE_TOOL = "kafka.tools.StorageTool"
@@ -114,7 +114,7 @@ class LocalBroker:
 
     def status(self) -> KafkaStatus:
         pid = self.running_pid()
-        where = f"{LOOPBACK}:{KAFKA_PORT}, data {self.data_dir}"
+        where = f"{LOOPBACK}:{self.settings.kafka_port}, data {self.data_dir}"
         if pid is None:
             return KafkaStatus(False, None, self.version, f"stopped ({where})")
         return KafkaStatus(True, pid, self.running_version(), where)
@@ -126,7 +126,7 @@ class LocalBroker:
         return self.running_pid() is not None and self.running_version() == self.version
 
     def check_ports_free(self) -> None:
-        for port in (KAFKA_PORT, KAFKA_CONTROLLER_PORT):
+        for port in (self.settings.kafka_port, self.settings.kafka_controller_port):
             if port_open(LOOPBACK, port):
                 raise PrerequisiteError(
                     f"port {port} is in use by another process, not this stack's Kafka: "
@@ -136,7 +136,7 @@ class LocalBroker:
     def start(self, java: str, libs: Path, report: Report) -> None:
         if self.running_pid() is not None:
             if self.is_current():
-                report(f"kafka: already running on {LOOPBACK}:{KAFKA_PORT}")
+                report(f"kafka: already running on {LOOPBACK}:{self.settings.kafka_port}")
                 return
             # Tests must run against the pinned release, not whatever was started earlier.
             report(f"kafka: running {self.running_version()}, pinned {self.version}: restarting")
@@ -149,7 +149,7 @@ class LocalBroker:
         if self.log_file.exists():
             # Keep the previous run's log for post-mortems, but start the wait from a clean file.
             self.log_file.replace(self.log_file.with_name("kafka.log.1"))
-        report(f"kafka: starting {self.version} on {LOOPBACK}:{KAFKA_PORT}")
+        report(f"kafka: starting {self.version} on {LOOPBACK}:{self.settings.kafka_port}")
         argv = [java, *JVM_OPTIONS, *self._log4j_option(), "-cp", f"{libs}/*", MAIN_CLASS]
         try:
             pid = spawn_detached([*argv, str(self.config)], self.log_file, cwd=self.root)
@@ -183,13 +183,13 @@ class LocalBroker:
             "# Written by gotong-stack on every start: edit tools/devstack, not this file.",
             "process.roles=broker,controller",
             "node.id=1",
-            f"listeners=PLAINTEXT://{LOOPBACK}:{KAFKA_PORT},CONTROLLER://{LOOPBACK}:{KAFKA_CONTROLLER_PORT}",
-            f"advertised.listeners=PLAINTEXT://{LOOPBACK}:{KAFKA_PORT}",
+            f"listeners=PLAINTEXT://{LOOPBACK}:{self.settings.kafka_port},CONTROLLER://{LOOPBACK}:{self.settings.kafka_controller_port}",
+            f"advertised.listeners=PLAINTEXT://{LOOPBACK}:{self.settings.kafka_port}",
             "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
             "inter.broker.listener.name=PLAINTEXT",
             "controller.listener.names=CONTROLLER",
             # A dynamic quorum of one (formatted with --standalone).
-            f"controller.quorum.bootstrap.servers={LOOPBACK}:{KAFKA_CONTROLLER_PORT}",
+            f"controller.quorum.bootstrap.servers={LOOPBACK}:{self.settings.kafka_controller_port}",
             f"log.dirs={self.data_dir}",
             # One broker: internal topics cannot have more replicas than that.
             "offsets.topic.replication.factor=1",
@@ -249,7 +249,7 @@ class LocalBroker:
             offset += len(chunk)
             # Keep a short overlap so a line split across two reads is still found.
             seen = seen[-200:] + chunk
-            if ready in seen and port_open(LOOPBACK, KAFKA_PORT):
+            if ready in seen and port_open(LOOPBACK, self.settings.kafka_port):
                 return
             time.sleep(0.2)
         raise StackError(

@@ -39,6 +39,8 @@ class Settings:
     cache_dir: Path
     pg_port: int
     kafka_version: str
+    kafka_port: int
+    kafka_controller_port: int
     # Set when the user points us at servers that already exist: we then only check them.
     pg_admin_dsn_given: str | None
     kafka_bootstrap_given: str | None
@@ -51,7 +53,7 @@ class Settings:
 
     @property
     def kafka_bootstrap(self) -> str:
-        return self.kafka_bootstrap_given or f"{LOOPBACK}:{KAFKA_PORT}"
+        return self.kafka_bootstrap_given or f"{LOOPBACK}:{self.kafka_port}"
 
     @property
     def stack_dir(self) -> Path:
@@ -111,6 +113,9 @@ def load_settings() -> Settings:
         stack_root=_stack_dir(),
         cache_dir=Path(cache_root).expanduser().resolve(),
         pg_port=_port("GOTONG_PG_PORT", DEFAULT_PG_PORT),
+        # A second stack beside the first (another checkout's) needs ports of its own.
+        kafka_port=_port("GOTONG_KAFKA_PORT", KAFKA_PORT),
+        kafka_controller_port=_port("GOTONG_KAFKA_CONTROLLER_PORT", KAFKA_CONTROLLER_PORT),
         # An escape hatch for trying another broker release; the pin above is the contract.
         kafka_version=os.environ.get("GOTONG_KAFKA_VERSION") or KAFKA_VERSION,
         pg_admin_dsn_given=os.environ.get("GOTONG_PG_ADMIN_DSN") or None,

@@ -12,7 +12,7 @@ from gotong_devstack.java import find_java
 from gotong_devstack.kafka import KafkaStatus, LocalBroker, check_given_bootstrap
 from gotong_devstack.postgres import LocalCluster, PgStatus, check_given_server, find_binaries
 from gotong_devstack.proc import Report, file_lock, quiet
-from gotong_devstack.settings import KAFKA_PORT, Settings, load_settings
+from gotong_devstack.settings import Settings, load_settings
 
 
 @dataclass(frozen=True)
@@ -149,7 +149,7 @@ def _kafka_status(settings: Settings) -> ComponentStatus:
         return ComponentStatus("kafka", given.running, None, None, None, given.detail)
     broker = LocalBroker(settings).status()
     return ComponentStatus(
-        "kafka", broker.running, broker.pid, KAFKA_PORT, broker.version, broker.detail
+        "kafka", broker.running, broker.pid, settings.kafka_port, broker.version, broker.detail
     )
 
 
