@@ -221,7 +221,12 @@ async def _check_bulk(dsn: str, batches: Sequence[Sequence[ConsumedEvent]],
             async with conn.transaction():
                 await facts_only_handler.apply_unclaimed(conn, "readmodel",
                                                          first_deliveries(batch))
-        await complete(conn, deferred)
+        pool = await asyncpg.create_pool(dsn, min_size=1, max_size=2,
+                                         server_settings={"search_path": schema})
+        try:
+            await complete(pool, deferred, at_once=2)
+        finally:
+            await pool.close()
         for q in asked:
             served, reference = await _both(conn, lambda r, q=q: _report(r, q))
             if served != reference:

