@@ -1,20 +1,19 @@
-"""Structural JSON Schemas for the custom resources the manifests use.
+"""JSON Schemas for the custom resources the manifests use.
 
-The operators' CRDs are not vendored here. These schemas are written by hand from the CRD
-reference of each project and cover the fields these manifests use, closed
-(``additionalProperties: false``) wherever we set fields ourselves, so that a misspelt or
-removed field fails the test instead of being silently dropped by the API server (unknown
-fields of a CR are pruned). Where a part is left open it says so.
-
-The Prometheus Operator's resources (PodMonitor, PrometheusRule) are the exception: their
-CRDs are vendored verbatim from its v0.93.0 release (``tests/deploy/crds/``, Apache-2.0) and
-closed here the same way (``closed_openapi``), since a hand-written copy of a schema that
+Strimzi's (Kafka, KafkaNodePool, KafkaTopic, KafkaUser: ``kafka.strimzi.io/v1``) and the
+Prometheus Operator's (PodMonitor, PrometheusRule) come from their own CRDs, vendored verbatim
+from Strimzi 1.2.0 and prometheus-operator v0.93.0 (``tests/deploy/crds/``, Apache-2.0, see
+its README) and closed here (``closed_openapi``): the API server prunes an unknown field of a
+custom resource without a word, so a misspelt or removed field (v1beta2's ``operation`` of an
+ACL, ``spec.kafka.replicas``) must fail the test instead. A hand-written copy of schemas that
 large would be guessed, not checked.
 
-Sources: Strimzi ``kafka.strimzi.io/v1`` (KafkaUser and KafkaTopic CRD schemas, the v1
-KafkaNodePool/Kafka examples; Strimzi 0.49+), CloudNativePG ``postgresql.cnpg.io/v1``
-(Cluster, ScheduledBackup; 1.25+ for ``postgresql.synchronous.dataDurability``), KEDA
-``keda.sh/v1alpha1`` (ScaledObject, TriggerAuthentication, the ``kafka`` scaler).
+CloudNativePG and KEDA resources are checked against schemas written by hand here from each
+project's CRD reference, covering the fields these manifests use, closed
+(``additionalProperties: false``) wherever we set fields ourselves. Where a part is left open
+it says so. Sources: CloudNativePG ``postgresql.cnpg.io/v1`` (Cluster, ScheduledBackup; 1.25+
+for ``postgresql.synchronous.dataDurability``), KEDA ``keda.sh/v1alpha1`` (ScaledObject,
+TriggerAuthentication, the ``kafka`` scaler).
 """
 
 from __future__ import annotations
@@ -74,177 +73,6 @@ RESOURCES: Schema = closed(
         "requests": {"type": "object", "additionalProperties": QUANTITY},
         "limits": {"type": "object", "additionalProperties": QUANTITY},
     }
-)
-
-# --- Strimzi (kafka.strimzi.io/v1) -------------------------------------------------------
-
-# Every Strimzi operand but the Kafka itself names its cluster in this label.
-STRIMZI_CLUSTER_LABEL: Schema = {
-    "type": "object",
-    "properties": {"strimzi.io/cluster": STRING},
-    "required": ["strimzi.io/cluster"],
-    "additionalProperties": STRING,
-}
-
-LISTENER: Schema = closed(
-    {
-        "name": {"type": "string", "pattern": "^[a-z0-9]{1,11}$"},
-        # 9404 and 9999 are taken by Prometheus and JMX.
-        "port": {"type": "integer", "minimum": 9092, "not": {"enum": [9404, 9999]}},
-        "type": enum("internal", "route", "loadbalancer", "nodeport", "ingress", "cluster-ip"),
-        "tls": BOOLEAN,
-        "authentication": closed(
-            {"type": enum("tls", "scram-sha-512", "oauth", "custom")}, required=("type",)
-        ),
-        # NetworkPolicyPeer objects: checked by the network-policy checks, left open here.
-        "networkPolicyPeers": {"type": "array", "items": OPEN_OBJECT},
-        "configuration": OPEN_OBJECT,
-    },
-    required=("name", "port", "type", "tls"),
-)
-
-ENTITY_OPERATOR_PART: Schema = closed({"resources": RESOURCES})
-
-KAFKA: Schema = resource(
-    "kafka.strimzi.io/v1",
-    "Kafka",
-    # v1 has no spec.zookeeper, and replicas/storage/resources live in the node pools.
-    closed(
-        {
-            "kafka": closed(
-                {
-                    "version": {"type": "string", "pattern": r"^\d+\.\d+\.\d+$"},
-                    "metadataVersion": {"type": "string", "pattern": r"^\d+\.\d+-IV\d+$"},
-                    "listeners": {"type": "array", "minItems": 1, "items": LISTENER},
-                    "authorization": closed(
-                        {"type": enum("simple", "custom"), "superUsers": {"type": "array"}},
-                        required=("type",),
-                    ),
-                    # Broker configuration: Kafka's own keys, checked by the Kafka checks.
-                    "config": OPEN_OBJECT,
-                },
-                required=("listeners",),
-            ),
-            "entityOperator": closed(
-                {"topicOperator": ENTITY_OPERATOR_PART, "userOperator": ENTITY_OPERATOR_PART}
-            ),
-        },
-        required=("kafka",),
-    ),
-)
-
-VOLUME: Schema = closed(
-    {
-        "id": {"type": "integer", "minimum": 0},
-        "type": enum("ephemeral", "persistent-claim"),
-        "size": STRING,
-        "class": STRING,
-        "deleteClaim": BOOLEAN,
-        "kraftMetadata": enum("shared"),
-    },
-    required=("type",),
-)
-
-KAFKA_NODE_POOL: Schema = resource(
-    "kafka.strimzi.io/v1",
-    "KafkaNodePool",
-    closed(
-        {
-            "replicas": {"type": "integer", "minimum": 0},
-            "roles": {
-                "type": "array",
-                "minItems": 1,
-                "uniqueItems": True,
-                "items": enum("controller", "broker"),
-            },
-            "storage": closed(
-                {
-                    "type": enum("ephemeral", "persistent-claim", "jbod"),
-                    "size": STRING,
-                    "class": STRING,
-                    "deleteClaim": BOOLEAN,
-                    "kraftMetadata": enum("shared"),
-                    "volumes": {"type": "array", "items": VOLUME},
-                },
-                required=("type",),
-            ),
-            "resources": RESOURCES,
-            "jvmOptions": closed(
-                {
-                    "-Xms": {"type": "string", "pattern": "^[0-9]+[mMgG]?$"},
-                    "-Xmx": {"type": "string", "pattern": "^[0-9]+[mMgG]?$"},
-                }
-            ),
-        },
-        required=("replicas", "roles", "storage"),
-    ),
-    labels=STRIMZI_CLUSTER_LABEL,
-)
-
-KAFKA_TOPIC: Schema = resource(
-    "kafka.strimzi.io/v1",
-    "KafkaTopic",
-    closed(
-        {
-            "topicName": STRING,
-            "partitions": {"type": "integer", "minimum": 1},
-            "replicas": {"type": "integer", "minimum": 1, "maximum": 32767},
-            # Topic configuration: Kafka's own keys, checked by the Kafka checks.
-            "config": OPEN_OBJECT,
-        }
-    ),
-    labels=STRIMZI_CLUSTER_LABEL,
-)
-
-ACL_RULE: Schema = closed(
-    {
-        "type": enum("allow", "deny"),
-        "resource": closed(
-            {
-                "type": enum("topic", "group", "cluster", "transactionalId"),
-                "name": STRING,
-                "patternType": enum("literal", "prefix"),
-            },
-            required=("type",),
-        ),
-        "host": STRING,
-        # v1 has only the list form; the singular `operation` of v1beta2 is gone.
-        "operations": {
-            "type": "array",
-            "minItems": 1,
-            "items": enum(
-                "Read",
-                "Write",
-                "Create",
-                "Delete",
-                "Alter",
-                "Describe",
-                "ClusterAction",
-                "AlterConfigs",
-                "DescribeConfigs",
-                "IdempotentWrite",
-                "All",
-            ),
-        },
-    },
-    required=("resource", "operations"),
-)
-
-KAFKA_USER: Schema = resource(
-    "kafka.strimzi.io/v1",
-    "KafkaUser",
-    closed(
-        {
-            "authentication": closed(
-                {"type": enum("tls", "tls-external", "scram-sha-512")}, required=("type",)
-            ),
-            "authorization": closed(
-                {"type": enum("simple"), "acls": {"type": "array", "items": ACL_RULE}},
-                required=("type", "acls"),
-            ),
-        }
-    ),
-    labels=STRIMZI_CLUSTER_LABEL,
 )
 
 # --- CloudNativePG (postgresql.cnpg.io/v1) -------------------------------------------------
@@ -379,43 +207,57 @@ TRIGGER_AUTHENTICATION: Schema = resource(
     ),
 )
 
-# --- Prometheus Operator (monitoring.coreos.com/v1), from its own CRDs -----------------------
+# --- Vendored CRDs: Strimzi and the Prometheus Operator, from their own releases ----------
 
-PROMETHEUS_OPERATOR_CRDS = Path(__file__).resolve().parents[1] / "crds" / (
-    "prometheus-operator-v0.93.0")
+CRDS = Path(__file__).resolve().parents[1] / "crds"
+PROMETHEUS_OPERATOR_CRDS = CRDS / "prometheus-operator-v0.93.0"
+# The newest Strimzi release (not a release candidate) when the manifests were last aligned;
+# its kafka-versions.yaml says which Kafka versions it runs (checks/kafka.py).
+STRIMZI_RELEASE = "1.2.0"
+STRIMZI_CRDS = CRDS / f"strimzi-{STRIMZI_RELEASE}"
+
+# Schema keywords whose branches constrain an object instead of describing it: Strimzi's
+# CRDs use ``oneOf: [{properties: {value: {}}, required: [value]}, ...]`` to say "exactly one
+# of these", and closing such a branch would reject the object's other fields.
+COMBINATORS = frozenset({"oneOf", "anyOf", "allOf", "not"})
 
 
-def closed_openapi(schema: Any) -> Any:
+def closed_openapi(schema: Any, *, constraint: bool = False) -> Any:
     """A CRD's OpenAPI schema with every object that lists its properties closed: the API
     server prunes an unknown field of a custom resource without a word, so a misspelt one
-    (``honorLabel``, ``keepFiringFor``) must fail here instead. Objects that keep unknown
-    fields on purpose, or say what their other properties hold, stay as they are."""
+    (``honorLabel``, ``keepFiringFor``, v1beta2's ``operation``) must fail here instead.
+    Objects that keep unknown fields on purpose (``config``), or say what their other
+    properties hold, stay as they are, and so do the branches of oneOf/anyOf/allOf/not."""
     if isinstance(schema, list):
-        return [closed_openapi(item) for item in schema]
+        return [closed_openapi(item, constraint=constraint) for item in schema]
     if not isinstance(schema, dict):
         return schema
-    result = {key: closed_openapi(value) for key, value in schema.items()}
-    if ("properties" in result and "additionalProperties" not in result
+    result = {
+        key: closed_openapi(value, constraint=key in COMBINATORS) for key, value in schema.items()
+    }
+    if ("properties" in result and "additionalProperties" not in result and not constraint
             and not result.get("x-kubernetes-preserve-unknown-fields")):
         result["additionalProperties"] = False
     return result
 
 
-def vendored_crd(file: str, api_version: str, kind: str) -> Schema:
-    crd = yaml.safe_load((PROMETHEUS_OPERATOR_CRDS / file).read_text())
+def vendored_crd(path: Path, api_version: str, kind: str, labels: Schema = STRING_MAP) -> Schema:
+    """The served version's schema of a vendored CRD, closed, with the metadata we write
+    (``labels`` says which labels the operator needs, e.g. Strimzi's cluster label)."""
+    crd = yaml.safe_load(path.read_text())
     assert crd["spec"]["names"]["kind"] == kind
     group, version = api_version.split("/")
     assert crd["spec"]["group"] == group
-    (served,) = [v for v in crd["spec"]["versions"] if v["name"] == version]
+    (served,) = [v for v in crd["spec"]["versions"] if v["name"] == version and v["served"]]
     schema: Schema = closed_openapi(copy.deepcopy(served["schema"]["openAPIV3Schema"]))
     properties = schema["properties"]
     properties["apiVersion"] = {"const": api_version}
     properties["kind"] = {"const": kind}
     properties["metadata"] = {
         "type": "object",
-        "properties": {"name": STRING, "namespace": STRING, "labels": STRING_MAP,
+        "properties": {"name": STRING, "namespace": STRING, "labels": labels,
                        "annotations": STRING_MAP},
-        "required": ["name"],
+        "required": ["name"] if labels is STRING_MAP else ["name", "labels"],
         "additionalProperties": False,
     }
     schema["required"] = sorted({*schema.get("required", ()), "apiVersion", "kind", "metadata",
@@ -423,10 +265,30 @@ def vendored_crd(file: str, api_version: str, kind: str) -> Schema:
     return schema
 
 
-POD_MONITOR: Schema = vendored_crd("monitoring.coreos.com_podmonitors.yaml",
-                                   "monitoring.coreos.com/v1", "PodMonitor")
-PROMETHEUS_RULE: Schema = vendored_crd("monitoring.coreos.com_prometheusrules.yaml",
-                                       "monitoring.coreos.com/v1", "PrometheusRule")
+# Strimzi 1.x serves kafka.strimzi.io/v1 only (v1beta2, v1beta1 and v1alpha1 are gone).
+# Every Strimzi operand but the Kafka itself names its cluster in this label.
+STRIMZI_CLUSTER_LABEL: Schema = {
+    "type": "object",
+    "properties": {"strimzi.io/cluster": STRING},
+    "required": ["strimzi.io/cluster"],
+    "additionalProperties": STRING,
+}
+
+KAFKA: Schema = vendored_crd(STRIMZI_CRDS / "040-Crd-kafka.yaml", "kafka.strimzi.io/v1",
+                             "Kafka")
+KAFKA_NODE_POOL: Schema = vendored_crd(STRIMZI_CRDS / "045-Crd-kafkanodepool.yaml",
+                                       "kafka.strimzi.io/v1", "KafkaNodePool",
+                                       STRIMZI_CLUSTER_LABEL)
+KAFKA_TOPIC: Schema = vendored_crd(STRIMZI_CRDS / "043-Crd-kafkatopic.yaml",
+                                   "kafka.strimzi.io/v1", "KafkaTopic", STRIMZI_CLUSTER_LABEL)
+KAFKA_USER: Schema = vendored_crd(STRIMZI_CRDS / "044-Crd-kafkauser.yaml",
+                                  "kafka.strimzi.io/v1", "KafkaUser", STRIMZI_CLUSTER_LABEL)
+POD_MONITOR: Schema = vendored_crd(
+    PROMETHEUS_OPERATOR_CRDS / "monitoring.coreos.com_podmonitors.yaml",
+    "monitoring.coreos.com/v1", "PodMonitor")
+PROMETHEUS_RULE: Schema = vendored_crd(
+    PROMETHEUS_OPERATOR_CRDS / "monitoring.coreos.com_prometheusrules.yaml",
+    "monitoring.coreos.com/v1", "PrometheusRule")
 
 CRD_SCHEMAS: dict[tuple[str, str], Schema] = {
     ("kafka.strimzi.io/v1", "Kafka"): KAFKA,
