@@ -2,7 +2,8 @@
 
 Each overlay is rendered with the real kustomize (``kubectl kustomize``) and every document
 is validated: core kinds against the Kubernetes OpenAPI schemas (kubernetes-validate, strict),
-the Strimzi, CloudNativePG and KEDA resources against the structural schemas in
+the Strimzi and Prometheus Operator resources against those projects' own CRDs (vendored in
+crds/, closed), the CloudNativePG and KEDA resources against the structural schemas in
 checks/crd_schemas.py, all of them against the checks of the checks package, and the settings
 the containers get against the services' settings classes (settings_check.py). The self-tests
 at the end break a rendered manifest on purpose and show that the check in question catches
@@ -16,6 +17,7 @@ from collections.abc import Callable
 
 import pytest
 
+from gotong_devstack import KAFKA_VERSION
 from gotong_devstack.run import SERVICES
 
 from . import checks, settings_check
@@ -61,6 +63,13 @@ def test_strimzi_resources_use_the_v1_api(docs: list[Doc]) -> None:
     strimzi = [doc for doc in docs if doc["apiVersion"].startswith("kafka.strimzi.io/")]
     assert {doc["apiVersion"] for doc in strimzi} == {"kafka.strimzi.io/v1"}
     assert {doc["kind"] for doc in strimzi} == {"Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser"}
+
+
+def test_kafka_is_the_release_the_devstack_runs(docs: list[Doc]) -> None:
+    """Tests run against the local broker; production must run the same release."""
+    kafka = checks.kafka_cluster(docs)["spec"]["kafka"]
+    assert kafka["version"] == KAFKA_VERSION
+    assert kafka["metadataVersion"] == checks.strimzi_kafka_versions()[KAFKA_VERSION]
 
 
 def test_kafka_runs_kraft_nodes_with_both_roles(docs: list[Doc]) -> None:
@@ -228,6 +237,31 @@ def memory_unbounded(docs: list[Doc]) -> None:
 
 def misspelt_field(docs: list[Doc]) -> None:
     find(docs, "Deployment", "members-api")["spec"]["replica"] = 1
+
+
+def kafka_field_misspelt(docs: list[Doc]) -> None:
+    listener = find(docs, "Kafka", "gotong-kafka")["spec"]["kafka"]["listeners"][0]
+    listener["networkPolicyPeers"][0]["podSelectors"] = listener["networkPolicyPeers"][0].pop(
+        "podSelector"
+    )
+
+
+def node_pool_in_v1beta2_shape(docs: list[Doc]) -> None:
+    # v1beta2 kept replicas and storage in the Kafka; v1 has them in the node pools only.
+    find(docs, "Kafka", "gotong-kafka")["spec"]["kafka"]["replicas"] = 3
+
+
+def topic_field_misspelt(docs: list[Doc]) -> None:
+    find(docs, "KafkaTopic", "gotong-members-events")["spec"]["replica"] = 3
+
+
+def kafka_version_strimzi_dropped(docs: list[Doc]) -> None:
+    kafka = find(docs, "Kafka", "gotong-kafka")["spec"]["kafka"]
+    kafka["version"], kafka["metadataVersion"] = "4.1.1", "4.1-IV1"
+
+
+def kafka_metadata_version_of_another_release(docs: list[Doc]) -> None:
+    find(docs, "Kafka", "gotong-kafka")["spec"]["kafka"]["metadataVersion"] = "4.2-IV1"
 
 
 def topic_with_seven_days(docs: list[Doc]) -> None:
@@ -581,6 +615,11 @@ BREAKAGES: list[tuple[Breakage, Callable[[list[Doc]], list[str]]]] = [
     (writable_root, checks.workload_problems),
     (memory_unbounded, checks.workload_problems),
     (misspelt_field, schema),
+    (kafka_field_misspelt, schema),
+    (node_pool_in_v1beta2_shape, schema),
+    (topic_field_misspelt, schema),
+    (kafka_version_strimzi_dropped, checks.kafka_problems),
+    (kafka_metadata_version_of_another_release, checks.kafka_problems),
     (topic_with_seven_days, checks.kafka_problems),
     (inline_secret, checks.secret_problems),
     (inline_database_url, checks.secret_problems),

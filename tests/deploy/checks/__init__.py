@@ -33,7 +33,13 @@ from .docs import (
 )
 from .expected import CONSUMERS, METRICS_HOST, PARTITIONS, RELAY_METRICS_PORTS, SERVICES
 from .inline_secrets import secret_problems
-from .kafka import bootstrap_address, broker_count, kafka_cluster, kafka_problems
+from .kafka import (
+    bootstrap_address,
+    broker_count,
+    kafka_cluster,
+    kafka_problems,
+    strimzi_kafka_versions,
+)
 from .keda import keda_problems
 from .monitoring import monitoring_problems
 from .network import network_problems
@@ -76,6 +82,7 @@ __all__ = [
     "selector_matches",
     "service_and_process",
     "setting_name",
+    "strimzi_kafka_versions",
     "workload_problems",
 ]
 

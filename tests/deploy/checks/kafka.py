@@ -1,10 +1,25 @@
-"""Kafka (Strimzi): a KRaft cluster with persistent storage, durable topics, and clients
-that point at its bootstrap service."""
+"""Kafka (Strimzi): a KRaft cluster of a Kafka version the vendored Strimzi release runs, with
+persistent storage, durable topics, and clients that point at its bootstrap service."""
 
 from __future__ import annotations
 
+import functools
+
+import yaml
+
+from .crd_schemas import STRIMZI_CRDS, STRIMZI_RELEASE
 from .docs import Doc, containers, name_of, of_kind, ref, service_and_process, setting
 from .expected import CONSUMED_TOPICS, DEAD_LETTER_SUFFIX, NAMESPACE, PARTITIONS
+
+
+@functools.cache
+def strimzi_kafka_versions() -> dict[str, str]:
+    """The Kafka versions the vendored Strimzi release runs, each with its KRaft metadata
+    version, from that release's own kafka-versions.yaml."""
+    entries = yaml.safe_load((STRIMZI_CRDS / "kafka-versions.yaml").read_text())
+    return {
+        str(entry["version"]): str(entry["metadata"]) for entry in entries if entry["supported"]
+    }
 
 
 def kafka_cluster(docs: list[Doc]) -> Doc:
@@ -36,18 +51,25 @@ def topics_by_name(docs: list[Doc]) -> dict[str, Doc]:
 
 
 def kafka_problems(docs: list[Doc]) -> list[str]:
-    """A KRaft cluster with persistent storage, durable topics that keep events forever, and
-    clients that point at its bootstrap service."""
+    """A KRaft cluster of a Kafka version Strimzi runs (with that version's metadata version),
+    persistent storage, durable topics that keep events forever, and clients that point at
+    its bootstrap service."""
     problems = []
     kafkas = of_kind(docs, "Kafka")
     if len(kafkas) != 1:
         return [f"expected one Kafka, found {len(kafkas)}"]
     kafka = kafkas[0]
     cluster = name_of(kafka)
-    annotations = kafka["metadata"].get("annotations", {})
-    for key in ("strimzi.io/kraft", "strimzi.io/node-pools"):
-        if annotations.get(key) != "enabled":
-            problems.append(f"{ref(kafka)}: annotation {key} is not enabled")
+    # A version the operator does not run is only refused at reconcile time, in the status.
+    version = kafka["spec"]["kafka"].get("version")
+    supported = strimzi_kafka_versions()
+    if version not in supported:
+        problems.append(
+            f"{ref(kafka)}: Kafka {version} is not one Strimzi {STRIMZI_RELEASE} runs "
+            f"({', '.join(supported)})"
+        )
+    elif kafka["spec"]["kafka"].get("metadataVersion") != supported[version]:
+        problems.append(f"{ref(kafka)}: metadataVersion of Kafka {version} is {supported[version]}")
     pools = of_kind(docs, "KafkaNodePool")
     controllers = sum(p["spec"]["replicas"] for p in pools if "controller" in p["spec"]["roles"])
     brokers = broker_count(docs)

@@ -15,7 +15,7 @@ from gotong_devstack import demo, economy
 from gotong_devstack.demo_dates import DemoDates
 from gotong_devstack.economy_seed import format_kg, format_rupiah
 from gotong_devstack.run import SERVICES, Paths, service_env
-from gotong_devstack.settings import Settings
+from gotong_devstack.settings import KAFKA_VERSION, Settings
 from gotong_platform import sync as platform_sync
 from inventory.domain import pricing as inventory_pricing
 from inventory.entrypoints import schemas as inventory_schemas
@@ -636,7 +636,7 @@ def test_make_run_starts_every_role_once_on_its_own_ports(tmp_path: Any) -> None
     assert metrics == {"inventory-consumer": 9102, "payments-consumer": 9103,
                        "reporting-consumer": 9104, "partners-consumer": 9105}
     settings = Settings(stack_root=tmp_path, cache_dir=tmp_path, pg_port=55432,
-                        kafka_version="4.4.0", kafka_port=59092,
+                        kafka_version=KAFKA_VERSION, kafka_port=59092,
                         kafka_controller_port=59093, pg_admin_dsn_given=None,
                         kafka_bootstrap_given=None)
     consumer = next(s for s in SERVICES if s.name == "payments-consumer")
