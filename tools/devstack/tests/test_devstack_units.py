@@ -37,6 +37,9 @@ def test_settings_follow_the_environment(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.delenv("GOTONG_PG_ADMIN_DSN", raising=False)
     monkeypatch.delenv("GOTONG_KAFKA_BOOTSTRAP", raising=False)
     monkeypatch.delenv("GOTONG_KAFKA_VERSION", raising=False)
+    # A second stack's ports (see the README) must not leak into the defaults checked here.
+    monkeypatch.delenv("GOTONG_KAFKA_PORT", raising=False)
+    monkeypatch.delenv("GOTONG_KAFKA_CONTROLLER_PORT", raising=False)
     settings = load_settings()
     assert settings.pg_dir == tmp_path / "stack" / "pg"
     assert settings.pg_admin_dsn == "postgresql://postgres@127.0.0.1:55999/postgres"
@@ -102,6 +105,7 @@ def test_server_properties_single_node_kraft(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("GOTONG_STACK_DIR", str(tmp_path))
+    monkeypatch.delenv("GOTONG_KAFKA_CONTROLLER_PORT", raising=False)
     text = LocalBroker(load_settings())._server_properties()
     props = dict(line.split("=", 1) for line in text.splitlines() if not line.startswith("#"))
     assert props["process.roles"] == "broker,controller"
@@ -109,6 +113,56 @@ def test_server_properties_single_node_kraft(
     assert props["log.dirs"] == str(tmp_path / "kafka" / "data")
     assert props["auto.create.topics.enable"] == "false"
     assert props["log.retention.ms"] == "-1"
+
+
+def fake_java(tmp_path: Path) -> str:
+    """A `java` whose StorageTool "format" writes meta.properties into log.dirs, as the real
+    one does, so the broker's formatting can be tested without a JVM."""
+    script = tmp_path / "java"
+    script.write_text(
+        "#!/bin/sh\n"
+        'while [ "$1" != "-c" ]; do shift; done\n'
+        "dir=$(sed -n 's/^log.dirs=//p' \"$2\")\n"
+        'mkdir -p "$dir" && echo "version=1" > "$dir/meta.properties"\n'
+    )
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return str(script)
+
+
+def formatted_broker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: str) -> LocalBroker:
+    monkeypatch.setenv("GOTONG_STACK_DIR", str(tmp_path / "stack"))
+    monkeypatch.setenv("GOTONG_KAFKA_VERSION", version)
+    broker = LocalBroker(load_settings())
+    broker.root.mkdir(parents=True)
+    broker.config.write_text(broker._server_properties())
+    broker._ensure_formatted(fake_java(tmp_path), tmp_path / "libs", lambda line: None)
+    return broker
+
+
+def test_a_changed_kafka_version_gets_a_fresh_data_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An older release cannot read a newer metadata log: moving the pin (4.4.0 down to 4.3.1)
+    must not start the new broker on the old data."""
+    old = formatted_broker(tmp_path, monkeypatch, "4.4.0")
+    (old.data_dir / "gotong.members.events-0").mkdir()
+    monkeypatch.setenv("GOTONG_KAFKA_VERSION", "4.3.1")
+    new = LocalBroker(load_settings())
+    lines: list[str] = []
+    new._ensure_formatted(fake_java(tmp_path), tmp_path / "libs", lines.append)
+    assert not (new.data_dir / "gotong.members.events-0").exists()
+    assert (new.data_dir / "meta.properties").is_file()
+    assert new.running_version() == "4.3.1"
+    assert any("version changed (4.4.0 -> 4.3.1)" in line for line in lines)
+
+
+def test_the_same_kafka_version_keeps_its_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broker = formatted_broker(tmp_path, monkeypatch, KAFKA_VERSION)
+    (broker.data_dir / "gotong.members.events-0").mkdir()
+    broker._ensure_formatted(fake_java(tmp_path), tmp_path / "libs", lambda line: None)
+    assert (broker.data_dir / "gotong.members.events-0").is_dir()
 
 
 def test_pom_is_found_and_cold_cache_is_not_warm(tmp_path: Path) -> None:

@@ -213,9 +213,14 @@ class LocalBroker:
         if formatted and previous == self.version:
             return
         if formatted:
-            # The metadata log records a metadata.version an older release cannot read, and
-            # the data is disposable test data: start over rather than fail obscurely.
-            report(f"kafka: version changed ({previous} -> {self.version}), wiping {self.data_dir}")
+            # The metadata log records a metadata.version an older release cannot read (4.3.1
+            # on 4.4.0's log dies with "No MetadataVersion with feature level 33"), and the
+            # data is disposable test data: start over rather than fail obscurely. A newer
+            # release could read it, but wiping on any change keeps one rule and no surprises.
+            report(
+                f"kafka: version changed ({previous} -> {self.version}), wiping {self.data_dir}"
+                " (topics and offsets go, PostgreSQL keeps its events: see tools/devstack README)"
+            )
         shutil.rmtree(self.data_dir, ignore_errors=True)
         if not self.cluster_id_file.is_file():
             self.cluster_id_file.write_text(new_cluster_id() + "\n")
