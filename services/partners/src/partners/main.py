@@ -15,6 +15,7 @@ from datetime import timedelta
 
 import httpx
 from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
 
 from gotong_platform.auth import TokenVerifier, verifier_from_settings
 from gotong_platform.calendar import Clock, SystemClock
@@ -31,6 +32,7 @@ from gotong_platform.telemetry import PlatformMetrics, configure_logging, config
 from partners.adapters.consent_repository import PostgresConsentRepository
 from partners.adapters.feed import PostgresFeeds
 from partners.adapters.mapping import ContractMapping
+from partners.adapters.oversight import OversightQueries
 from partners.adapters.partner_repository import PostgresPartnerRepository
 from partners.adapters.profile import PostgresProfileReads
 from partners.adapters.queries import PartnersQueries
@@ -51,7 +53,8 @@ from partners.entrypoints.consumer import GatewayConsumer
 from partners.entrypoints.deps import AppContext
 from partners.settings import PartnersSettings
 
-__all__ = ["build_consumer", "build_dispatch", "create_app", "token_verifier"]
+__all__ = ["allow_dashboard", "build_consumer", "build_dispatch", "create_app",
+           "token_verifier"]
 
 
 def token_verifier(settings: PartnersSettings) -> TokenVerifier:
@@ -141,7 +144,8 @@ def create_app(settings: PartnersSettings, *, clock: Clock | None = None) -> Fas
                                             subscriptions=subscriptions, signed=signed,
                                             public_base_url=settings.public_base_url,
                                             profiles=LenderProfiles(
-                                                PostgresProfileReads(pool), delivery.mapping))
+                                                PostgresProfileReads(pool), delivery.mapping),
+                                            oversight=OversightQueries(pool), clock=clock)
             app.state.cooperative_directory = queries  # where each cooperative is
             yield
         finally:
@@ -153,11 +157,27 @@ def create_app(settings: PartnersSettings, *, clock: Clock | None = None) -> Fas
         description="Partners, the cooperatives' consents, and the partners' event feeds.",
         lifespan=lifespan,
     )
-    return install_platform(
+    install_platform(
         app, source="partners", verifier=token_verifier(settings), metrics=metrics,
         limits=settings.edge_limits(),
         pool=lambda: app.state.partners_pool,
         routers=routers)
+    allow_dashboard(app, settings.cors_origins)
+    return app
+
+
+def allow_dashboard(app: FastAPI, origins: tuple[str, ...]) -> None:
+    """Let the pages of ``origins`` (the regional dashboard, served by reporting on an
+    origin of its own) call the API with the signed-in user's bearer token: reads, and the
+    cooperative admin's revocation (a POST with an Idempotency-Key). Added last, so it is
+    the outermost of the app's middleware: a preflight is answered before the edge's
+    guard, and every answer, a problem too, carries the headers the browser needs to read
+    it. No cookie is ever involved (no credentials mode)."""
+    if origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(origins),
+                           allow_methods=["GET", "POST"],
+                           allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+                           max_age=600)
 
 
 # What each uvicorn worker builds (``python -m partners api``).

@@ -44,6 +44,10 @@ class PartnersSettings(ServiceSettings):
     webhook_timeout_s: float = Field(default=10.0, gt=0, le=60)
     webhook_poll_s: float = Field(default=1.0, gt=0)
     webhook_batch: int = Field(default=100, ge=1, le=1000)
+    # The web origins whose pages may call this API from a browser (CORS): the regional
+    # dashboard's, which reporting serves on another origin (its partner pages). None by
+    # default: no browser page of another origin reads the gateway.
+    cors_origins: tuple[str, ...] = ()
     # Signed (SNAP) requests: how far X-TIMESTAMP may be from the API's clock, either way.
     snap_timestamp_window_s: int = Field(default=300, ge=30, le=900)
     # Prometheus endpoint of the consumer process (lag, processed, dead-lettered).

@@ -12,6 +12,7 @@ from fastapi import APIRouter
 from partners.entrypoints import (
     consent_routes,
     feed_routes,
+    oversight_routes,
     partner_routes,
     profile_routes,
     schema_routes,
@@ -26,6 +27,7 @@ routers: tuple[APIRouter, ...] = (
     consent_routes.router,
     feed_routes.router,
     profile_routes.router,
+    oversight_routes.router,
     webhook_routes.router,
     subscription_routes.router,
     schema_routes.router,
