@@ -658,6 +658,11 @@ def test_make_run_starts_every_role_once_on_its_own_ports(tmp_path: Any) -> None
     api = next(s for s in SERVICES if s.name == "partners-api")
     env = service_env(api, settings, Paths(tmp_path), "nik", base={})
     assert env["GOTONG_PARTNERS_WEBHOOK_ALLOW_HTTP"] == "true"  # development only
+    # The dashboard's partner pages: reporting names the gateway, the gateway allows its page.
+    assert json.loads(env["GOTONG_PARTNERS_CORS_ORIGINS"]) == ["http://127.0.0.1:8004"]
+    reporting = next(s for s in SERVICES if s.name == "reporting-api")
+    env = service_env(reporting, settings, Paths(tmp_path), "nik", base={})
+    assert env["GOTONG_REPORTING_PARTNERS_API_URL"] == "http://127.0.0.1:8005"
 
 
 def test_each_process_is_its_service_module_and_role_with_the_services_settings() -> None:

@@ -92,6 +92,7 @@ def create_app(settings: ReportingSettings, metrics: PlatformMetrics | None = No
                   lifespan=lifespan)
     app.state.clock = clock
     app.state.report_options = settings.report_options()
+    app.state.partners_api_url = settings.partners_api_url  # the dashboard's partner pages
     install_error_handlers(app)
     return install_platform(
         app, source="reporting", verifier=token_verifier(settings), metrics=platform_metrics,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from gotong_platform.settings import ServiceSettings
@@ -34,6 +35,23 @@ class ReportingSettings(ServiceSettings):
     low_stock_threshold: int = 0
     # The relay process's endpoint (published, send errors, backlog, readiness).
     relay_metrics_port: int | None = 9114
+
+    # Where the dashboard's browser reaches the partner gateway's API (scheme, host and
+    # port, e.g. https://partners.gotong.example): its partner pages read it with the
+    # signed-in user's token (the gateway must allow this origin: GOTONG_PARTNERS_CORS_
+    # ORIGINS). None: the dashboard has no partner pages.
+    partners_api_url: str | None = None
+
+    @field_validator("partners_api_url")
+    @classmethod
+    def _an_origin(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in (
+                "", "/") or parts.query or parts.fragment:
+            raise ValueError("partners_api_url is an origin: http(s)://host[:port]")
+        return f"{parts.scheme}://{parts.netloc}"
 
     def report_options(self) -> ReportOptions:
         return ReportOptions(stale_after_days=self.stale_after_days,

@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import base64
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -131,14 +132,17 @@ SERVICES: tuple[Service, ...] = (
     _process("payments", "relay"),
     _process("payments", "consumer", metrics_port=PAYMENTS_METRICS_PORT),
     _process("reporting", "consumer", metrics_port=REPORTING_METRICS_PORT),
-    _process("reporting", "api", port=REPORTING_PORT),
+    # The dashboard's partner pages read the gateway's API from the browser.
+    _process("reporting", "api", port=REPORTING_PORT,
+             development=(("PARTNERS_API_URL", PARTNERS_URL),)),
     # The SHU engine writes its events to reporting's outbox: without its relay they
     # would wait there and never reach gotong.reporting.events.
     _process("reporting", "relay"),
     # The partner gateway: the only way data leaves the platform.
     # Locally, a partner's webhook may be a plain http endpoint on this machine.
     _process("partners", "api", port=PARTNERS_PORT, pseudonym_key=True,
-             development=(("WEBHOOK_ALLOW_HTTP", "true"),)),
+             development=(("WEBHOOK_ALLOW_HTTP", "true"),
+                          ("CORS_ORIGINS", json.dumps([REPORTING_URL])))),
     _process("partners", "relay"),
     _process("partners", "consumer", metrics_port=PARTNERS_METRICS_PORT, pseudonym_key=True),
     _process("partners", "webhooks"),
@@ -650,6 +654,8 @@ def print_dashboard(paths: Paths) -> str:
          f"{DASHBOARD_TOKEN_HOURS} hours):")
     _say(f"  federation office   {federation}")
     _say(f"  regional officer    {region}")
+    partners = federation.replace(DASHBOARD_PATH, f"{DASHBOARD_PATH}?view=partners", 1)
+    _say(f"  partner pages       {partners}")
     _say(f"  (without a token:   {REPORTING_URL}{DASHBOARD_PATH} asks for one)")
     return federation
 

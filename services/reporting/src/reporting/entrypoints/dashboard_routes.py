@@ -9,6 +9,12 @@ Security Policy allows this origin only.
 ``GET /dashboard/months`` (any valid token) lists the months with data, so the
 page can open on the latest one, and today's date for the "as of" of the running
 month.
+
+``GET /dashboard/config`` (public: it holds no secret) says where the partner gateway's
+API is (``partners_api``, reporting's ``GOTONG_REPORTING_PARTNERS_API_URL``; null: no
+partner pages). The page's partner pages ("Mitra", "Persetujuan", "Kesehatan
+pengiriman") read that API directly with the same token: the services never call each
+other. The Content Security Policy then allows that origin too, and nothing else.
 """
 
 from __future__ import annotations
@@ -24,24 +30,38 @@ from reporting.adapters.dashboard import assets
 from reporting.domain.reports.period import GROUP_TIME_ZONE
 from reporting.entrypoints.deps import ClockDep, Model
 
-__all__ = ["CONTENT_SECURITY_POLICY", "router"]
+__all__ = ["CONTENT_SECURITY_POLICY", "content_security_policy", "router"]
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 _HEADERS = {
     "Cache-Control": "no-cache",  # revalidate (ETag): a new release shows at once
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
 }
+
+
+def content_security_policy(partners_api: str | None) -> str:
+    """This origin only; and the partner gateway's API when the page has partner pages
+    (``partners_api`` is an origin, checked by the settings)."""
+    if partners_api is None:
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace("connect-src 'self'",
+                                           f"connect-src 'self' {partners_api}")
+
+
+def _partners_api(request: Request) -> str | None:
+    found: str | None = getattr(request.app.state, "partners_api_url", None)
+    return found
 
 router = APIRouter(tags=["dashboard"])
 
 
 def _serve(request: Request, name: str) -> Response:
     file = assets.asset(name)
-    headers = _HEADERS | {"ETag": file.etag}
+    headers = _HEADERS | {"ETag": file.etag, "Content-Security-Policy":
+                          content_security_policy(_partners_api(request))}
     if request.headers.get("if-none-match") == file.etag:
         return Response(status_code=304, headers=headers)
     return Response(file.body, media_type=file.media_type, headers=headers)
@@ -57,6 +77,13 @@ async def asset(request: Request, name: str) -> Response:
     if name not in assets.ASSETS or name == "index.html":
         raise HTTPProblem(404, "Not Found", "no such dashboard asset", "not-found")
     return _serve(request, name)
+
+
+@router.get("/dashboard/config")
+async def config(request: Request) -> dict[str, Any]:
+    """What the page needs to know before it signs in: where the partner gateway's API is
+    (null: no partner pages)."""
+    return {"partners_api": _partners_api(request)}
 
 
 @router.get("/dashboard/months")

@@ -20,6 +20,7 @@ ASSETS = {
     "dashboard.css": "text/css; charset=utf-8",
     "charts.js": "text/javascript; charset=utf-8",
     "dashboard.js": "text/javascript; charset=utf-8",
+    "partners.js": "text/javascript; charset=utf-8",
 }
 
 

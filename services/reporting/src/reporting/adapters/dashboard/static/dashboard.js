@@ -6,6 +6,9 @@
  * report: the federation admin's /federation/reports/monthly, a regional officer's
  * /regions/{code}/reports/monthly, a cooperative's /cooperatives/{id}/reports/monthly.
  * Every number shown is the API's, carried in data-value beside its formatted text.
+ * When reporting names the partner gateway's API (/dashboard/config), the federation
+ * office and a cooperative's admin also get the partner pages (partners.js), chosen by
+ * ?view=partners|consents|deliveries beside the report (?view absent).
  */
 (function () {
   "use strict";
@@ -20,6 +23,7 @@
   var BREAKDOWN_CONCURRENCY = 4;
 
   var state = { token: null, claims: null, scope: null, months: null, month: null, seq: 0,
+    view: "report", partnersApi: null,
     report: null, breakdown: null, sort: { column: "shop_omzet_idr", descending: true } };
 
   function $(id) { return document.getElementById(id); }
@@ -179,6 +183,7 @@
     var detail = error instanceof ApiError ? (error.problem.detail || "") : String(error);
     document.body.setAttribute("data-error-status", String(s));
     $("content").hidden = true;  // never a month's figures under another month's error
+    $("partner-pages").hidden = true;
     if (s === 0) {
       showBanner("Server tidak dapat dihubungi.", "Periksa koneksi, lalu coba lagi.", true);
     } else if (s === 401) {
@@ -207,6 +212,8 @@
     state.token = null;
     $("sign-in").hidden = false;
     $("content").hidden = true;
+    $("partner-pages").hidden = true;
+    $("tabs").hidden = true;
     $("sign-out").hidden = true;
     $("month").disabled = true;
     $("month-picker").hidden = true;
@@ -241,6 +248,57 @@
     document.body.setAttribute("data-scope", state.scope.kind);
     document.body.setAttribute("data-report-path", state.scope.path);
     setState("loading");
+    status("Memuat…");
+    state.partnersApi = null;
+    try {
+      var config = await api("/dashboard/config");
+      var P = window.GotongPartners;
+      if (config.partners_api && P && P.allowed(state.claims)) state.partnersApi = config.partners_api;
+    } catch (e) {
+      return showError(e);
+    }
+    var wanted = new URLSearchParams(location.search).get("view");
+    state.view = state.partnersApi && window.GotongPartners.views.indexOf(wanted) >= 0 ? wanted
+      : "report";
+    renderTabs();
+    return state.view === "report" ? openReport() : openPartners(state.view);
+  }
+
+  // --- the tabs: the report, and the partner pages ------------------------------------------
+
+  function renderTabs() {
+    $("tabs").hidden = !state.partnersApi;
+    Array.prototype.forEach.call($("tabs").querySelectorAll("button"), function (b) {
+      if (b.getAttribute("data-view") === state.view) {
+        b.setAttribute("aria-current", "page");
+      } else {
+        b.removeAttribute("aria-current");
+      }
+    });
+  }
+
+  function switchView(view) {
+    var url = new URL(location.href);
+    if (view === "report") url.searchParams.delete("view"); else url.searchParams.set("view", view);
+    history.replaceState(null, "", url.pathname + url.search);
+    state.view = view;
+    renderTabs();
+    return view === "report" ? openReport() : openPartners(view);
+  }
+
+  function openPartners(view) {
+    state.seq++;  // a month still loading is not drawn over the partner page
+    $("content").hidden = true;
+    $("month-picker").hidden = true;
+    return window.GotongPartners.show(view, {
+      base: state.partnersApi, token: state.token, claims: state.claims, ApiError: ApiError,
+      showError: showError, hideBanner: hideBanner, setState: setState, status: status });
+  }
+
+  async function openReport() {
+    $("partner-pages").hidden = true;
+    document.body.setAttribute("data-view", "report");
+    setState("loading");
     status("Memuat daftar bulan…");
     try {
       state.months = await api("/dashboard/months");
@@ -249,8 +307,8 @@
     }
     var months = state.months.months.slice();
     if (!months.length) months.push(state.months.current_month);  // nothing yet: say so
-    var wanted = new URLSearchParams(location.search).get("month");
-    var chosen = wanted && /^\d{4}-(0[1-9]|1[0-2])$/.test(wanted) ? wanted
+    var month = new URLSearchParams(location.search).get("month");
+    var chosen = month && /^\d{4}-(0[1-9]|1[0-2])$/.test(month) ? month
       : (state.months.latest || state.months.current_month);
     if (months.indexOf(chosen) < 0) months.push(chosen);
     months.sort().reverse();
@@ -739,11 +797,17 @@
       history.replaceState(null, "", url.pathname + url.search);
       loadMonth(month);
     });
-    $("refresh").addEventListener("click", function () {
-      if (state.month && state.scope) loadMonth(state.month); else start();
-    });
-    $("banner-retry").addEventListener("click", function () {
-      if (state.month && state.scope) loadMonth(state.month); else start();
+    function again() {
+      if (state.view !== "report" && state.partnersApi) openPartners(state.view);
+      else if (state.month && state.scope) loadMonth(state.month);
+      else start();
+    }
+    $("refresh").addEventListener("click", again);
+    $("banner-retry").addEventListener("click", again);
+    Array.prototype.forEach.call($("tabs").querySelectorAll("button"), function (b) {
+      b.addEventListener("click", function () {
+        switchView(b.getAttribute("data-view")).catch(function (e) { showError(e); });
+      });
     });
     $("sign-out").addEventListener("click", function () { showSignIn(false); });
     $("sign-in-form").addEventListener("submit", function (e) {
