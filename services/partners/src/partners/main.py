@@ -32,7 +32,6 @@ from gotong_platform.telemetry import PlatformMetrics, configure_logging, config
 from partners.adapters.consent_repository import PostgresConsentRepository
 from partners.adapters.feed import PostgresFeeds
 from partners.adapters.mapping import ContractMapping
-from partners.adapters.oversight import OversightQueries
 from partners.adapters.partner_repository import PostgresPartnerRepository
 from partners.adapters.profile import PostgresProfileReads
 from partners.adapters.queries import PartnersQueries
@@ -145,7 +144,7 @@ def create_app(settings: PartnersSettings, *, clock: Clock | None = None) -> Fas
                                             public_base_url=settings.public_base_url,
                                             profiles=LenderProfiles(
                                                 PostgresProfileReads(pool), delivery.mapping),
-                                            oversight=OversightQueries(pool), clock=clock)
+                                            clock=clock)
             app.state.cooperative_directory = queries  # where each cooperative is
             yield
         finally:

@@ -2,7 +2,8 @@
 
 The rows are shaped as the API's schemas (``partners.entrypoints.schemas``). The same
 object answers the tenancy check (``gotong_platform.http.cooperative_scope``): where a
-cooperative is, read from the local members directory the consumer keeps.
+cooperative is, read from the local members directory the consumer keeps. The staff's
+oversight reads are its ``oversight`` (``partners.adapters.oversight``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import asyncpg
 
 from gotong_platform.contracts.partner_feed import PARTNER_EVENT_SOURCE
 from gotong_platform.directory import Directory
+from partners.adapters.oversight import OversightQueries
 
 __all__ = ["FEED_PAGE", "PartnersQueries", "cloud_event"]
 
@@ -65,6 +67,7 @@ class PartnersQueries:
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
+        self.oversight = OversightQueries(pool)  # the dashboard's partner pages
 
     async def regency_of(self, cooperative_id: str) -> str | None:
         """The cooperative's regency code; None when the directory does not know it."""

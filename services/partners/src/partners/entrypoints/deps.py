@@ -9,7 +9,6 @@ from fastapi import Depends, Request
 
 from gotong_platform.calendar import Clock
 from gotong_platform.http import Scope, cooperative_scope
-from partners.adapters.oversight import OversightQueries
 from partners.adapters.queries import PartnersQueries
 from partners.application.profiles import LenderProfiles
 from partners.application.service import PartnersService
@@ -31,7 +30,6 @@ class AppContext:
     signed: SignedRequests  # the partners' signed (SNAP) requests
     public_base_url: str  # the base of the schemas' ``$id`` and of each ``dataschema``
     profiles: LenderProfiles  # the lenders' profiles of the cooperatives
-    oversight: OversightQueries  # the staff's pages: partners, consents, deliveries
     clock: Clock  # the API's: "the last 24 hours" of the oversight
 
 

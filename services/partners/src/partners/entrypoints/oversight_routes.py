@@ -67,7 +67,7 @@ async def partners(ctx: Ctx, principal: PrincipalDep, offset: Offset = 0, limit:
                    ) -> dict[str, Any]:
     """Partners by name, with their consents (in force, revoked: of your cooperative, for
     a cooperative admin) and how their webhooks deliver."""
-    rows, total = await ctx.oversight.partners(_scope(principal), offset=offset,
+    rows, total = await ctx.queries.oversight.partners(_scope(principal), offset=offset,
                                                limit=limit)
     items = [{**row, "status": partner_status(row["consents_in_force"]),
               "delivery": delivery_status(webhooks=row["webhooks"],
@@ -84,7 +84,7 @@ async def consents(ctx: Ctx, principal: PrincipalDep, cooperative_id: Id = None,
     """Consents, the newest first, with who granted and who revoked each and when: every
     cooperative's (or the one named) for the federation office, a cooperative admin's
     own."""
-    rows, total = await ctx.oversight.consents(_scope(principal, cooperative_id),
+    rows, total = await ctx.queries.oversight.consents(_scope(principal, cooperative_id),
                                                partner_id, state.value, offset=offset,
                                                limit=limit)
     return _page(rows, total, offset, limit)
@@ -98,7 +98,7 @@ async def deliveries(ctx: Ctx, principal: PrincipalDep, partner_id: Id = None,
     hours. A cooperative admin's figures count its own cooperative's events only, and it
     is not shown the webhook's URL."""
     scope = _scope(principal)
-    rows, total = await ctx.oversight.deliveries(
+    rows, total = await ctx.queries.oversight.deliveries(
         scope, partner_id, since=ctx.clock.now() - FAILURE_WINDOW, offset=offset,
         limit=limit)
     items = [{**row, "sink": row["sink"] if scope is None else None,
