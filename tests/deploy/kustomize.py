@@ -24,6 +24,8 @@ Doc = dict[str, Any]
 REPO_ROOT = Path(__file__).resolve().parents[2]
 K8S_DIR = REPO_ROOT / "deploy" / "k8s"
 OVERLAYS = ("dev", "prod")
+# Documented procedures rendered on top of an overlay (deploy/k8s/examples/): validated too.
+EXAMPLES = ("restore-payments",)
 
 
 class KubectlNotFoundError(RuntimeError):

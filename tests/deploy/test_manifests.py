@@ -21,7 +21,7 @@ from gotong_devstack import KAFKA_VERSION
 from gotong_devstack.run import SERVICES
 
 from . import checks, settings_check
-from .kustomize import K8S_DIR, OVERLAYS, render
+from .kustomize import EXAMPLES, K8S_DIR, OVERLAYS, render
 
 pytestmark = pytest.mark.unit
 
@@ -57,6 +57,63 @@ def test_every_document_matches_its_schema(docs: list[Doc], kubernetes_version: 
 @pytest.mark.parametrize("check", sorted(checks.ALL_CHECKS))
 def test_manifests_hold_the_rules(docs: list[Doc], check: str) -> None:
     assert checks.ALL_CHECKS[check](docs) == []
+
+
+def test_every_service_database_archives_its_wal_and_is_backed_up_daily(
+    docs: list[Doc],
+) -> None:
+    stores = checks.by_name(docs, "ObjectStore")
+    for service in checks.SERVICES:
+        cluster = find(docs, "Cluster", f"gotong-{service}-db")
+        (archiver,) = cluster["spec"]["plugins"]
+        assert archiver["name"] == "barman-cloud.cloudnative-pg.io"
+        assert archiver["isWALArchiver"] is True
+        store = stores[archiver["parameters"]["barmanObjectName"]]
+        assert store["spec"]["retentionPolicy"] == "30d"
+        assert store["spec"]["configuration"]["destinationPath"] == (
+            f"s3://gotong-db-backups/{service}")
+        assert store["spec"]["configuration"]["s3Credentials"]["secretAccessKey"] == {
+            "name": "gotong-db-backups", "key": "ACCESS_SECRET_KEY"}
+        backup = find(docs, "ScheduledBackup", f"gotong-{service}-db-daily")["spec"]
+        assert backup["cluster"] == {"name": f"gotong-{service}-db"}
+        assert (backup["suspend"], backup["immediate"], backup["schedule"]) == (
+            False, True, "0 0 2 * * *")
+        assert "backup" not in cluster["spec"]  # the deprecated in-tree barmanObjectStore
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+@pytest.mark.parametrize("kubernetes_version", KUBERNETES_VERSIONS)
+def test_each_example_is_valid_and_holds_the_rules(example: str, kubernetes_version: str) -> None:
+    docs = render(K8S_DIR / "examples" / example)
+    assert checks.schema_problems(docs, kubernetes_version) == []
+    assert {name: check(docs) for name, check in checks.ALL_CHECKS.items()} == {
+        name: [] for name in checks.ALL_CHECKS}
+
+
+def test_the_restore_example_changes_only_how_the_payments_database_begins() -> None:
+    """The documented point-in-time restore: the production overlay, except that the
+    payments Cluster is recovered from its own archive up to a target time and archives
+    anew under another name. Every other document is exactly production's."""
+    restored = render(K8S_DIR / "examples" / "restore-payments")
+    prod = render(K8S_DIR / "overlays" / "prod")
+    cluster = find(restored, "Cluster", "gotong-payments-db")
+    recovery = cluster["spec"]["bootstrap"]["recovery"]
+    assert set(cluster["spec"]["bootstrap"]) == {"recovery"}
+    assert recovery["recoveryTarget"]["targetTime"] == "2026-08-20T09:30:00+08:00"
+    (source,) = cluster["spec"]["externalClusters"]
+    assert source["name"] == recovery["source"]
+    assert source["plugin"]["parameters"] == {"barmanObjectName": "gotong-payments-backups",
+                                              "serverName": "gotong-payments-db"}
+    assert cluster["spec"]["plugins"][0]["parameters"] == {
+        "barmanObjectName": "gotong-payments-backups", "serverName": "gotong-payments-db-r1"}
+    original = find(prod, "Cluster", "gotong-payments-db")
+    for spec in (cluster["spec"], original["spec"]):
+        for key in ("bootstrap", "externalClusters", "plugins"):
+            spec.pop(key, None)
+    assert cluster == original
+    assert [d for d in restored if d["kind"] != "Cluster" or checks.name_of(d) !=
+            "gotong-payments-db"] == [d for d in prod if d["kind"] != "Cluster" or
+                                      checks.name_of(d) != "gotong-payments-db"]
 
 
 def test_strimzi_resources_use_the_v1_api(docs: list[Doc]) -> None:
@@ -605,6 +662,76 @@ def alert_without_severity(docs: list[Doc]) -> None:
     alert(docs, "GotongDeadLetters")["labels"]["severity"] = "page"
 
 
+def backups_suspended(docs: list[Doc]) -> None:
+    find(docs, "ScheduledBackup", "gotong-payments-db-daily")["spec"]["suspend"] = True
+
+
+def backups_weekly(docs: list[Doc]) -> None:
+    find(docs, "ScheduledBackup", "gotong-members-db-daily")["spec"]["schedule"] = "0 0 2 * * 0"
+
+
+def first_backup_waits_for_the_schedule(docs: list[Doc]) -> None:
+    del find(docs, "ScheduledBackup", "gotong-reporting-db-daily")["spec"]["immediate"]
+
+
+def scheduled_backup_missing(docs: list[Doc]) -> None:
+    docs.remove(find(docs, "ScheduledBackup", "gotong-partners-db-daily"))
+
+
+def wal_not_archived(docs: list[Doc]) -> None:
+    del find(docs, "Cluster", "gotong-inventory-db")["spec"]["plugins"]
+
+
+def archiver_of_an_unknown_store(docs: list[Doc]) -> None:
+    find(docs, "Cluster", "gotong-members-db")["spec"]["plugins"][0]["parameters"][
+        "barmanObjectName"] = "gotong-member-backups"
+
+
+def in_tree_barman_object_store(docs: list[Doc]) -> None:
+    # Valid for CloudNativePG 1.30, deprecated since 1.26, gone in 1.31.
+    find(docs, "Cluster", "gotong-payments-db")["spec"]["backup"] = {
+        "barmanObjectStore": {"destinationPath": "s3://gotong-db-backups/payments"}}
+
+
+def two_clusters_one_archive(docs: list[Doc]) -> None:
+    find(docs, "Cluster", "gotong-partners-db")["spec"]["plugins"][0]["parameters"] = {
+        "barmanObjectName": "gotong-partners-backups", "serverName": "gotong-members-db"}
+    find(docs, "ObjectStore", "gotong-partners-backups")["spec"]["configuration"][
+        "destinationPath"] = "s3://gotong-db-backups/members"
+
+
+def store_without_retention(docs: list[Doc]) -> None:
+    del find(docs, "ObjectStore", "gotong-payments-backups")["spec"]["retentionPolicy"]
+
+
+def store_keeping_a_week(docs: list[Doc]) -> None:
+    find(docs, "ObjectStore", "gotong-members-backups")["spec"]["retentionPolicy"] = "7d"
+
+
+def retention_in_words(docs: list[Doc]) -> None:
+    find(docs, "ObjectStore", "gotong-members-backups")["spec"]["retentionPolicy"] = "30 days"
+
+
+def store_names_the_server(docs: list[Doc]) -> None:
+    find(docs, "ObjectStore", "gotong-reporting-backups")["spec"]["configuration"][
+        "serverName"] = "gotong-reporting-db"
+
+
+def inline_backup_credentials(docs: list[Doc]) -> None:
+    find(docs, "ObjectStore", "gotong-inventory-backups")["spec"]["configuration"][
+        "s3Credentials"]["accessKeyId"] = {"value": "AKIAIOSFODNN7EXAMPLE"}
+
+
+def archiver_field_misspelt(docs: list[Doc]) -> None:
+    plugin = find(docs, "Cluster", "gotong-payments-db")["spec"]["plugins"][0]
+    plugin["isWalArchiver"] = plugin.pop("isWALArchiver")
+
+
+def scheduled_backup_field_misspelt(docs: list[Doc]) -> None:
+    spec = find(docs, "ScheduledBackup", "gotong-members-db-daily")["spec"]
+    spec["pluginConfig"] = spec.pop("pluginConfiguration")
+
+
 def schema(docs: list[Doc]) -> list[str]:
     return checks.schema_problems(docs, KUBERNETES_VERSIONS[0])
 
@@ -683,6 +810,21 @@ BREAKAGES: list[tuple[Breakage, Callable[[list[Doc]], list[str]]]] = [
     (alert_on_a_metric_nobody_exports, checks.monitoring_problems),
     (relay_alert_forgets_a_service, checks.monitoring_problems),
     (alert_without_severity, checks.monitoring_problems),
+    (backups_suspended, checks.backup_problems),
+    (backups_weekly, checks.backup_problems),
+    (first_backup_waits_for_the_schedule, checks.backup_problems),
+    (scheduled_backup_missing, checks.backup_problems),
+    (wal_not_archived, checks.backup_problems),
+    (archiver_of_an_unknown_store, checks.backup_problems),
+    (in_tree_barman_object_store, checks.backup_problems),
+    (two_clusters_one_archive, checks.backup_problems),
+    (store_without_retention, checks.backup_problems),
+    (store_keeping_a_week, checks.backup_problems),
+    (retention_in_words, schema),
+    (store_names_the_server, checks.backup_problems),
+    (inline_backup_credentials, schema),
+    (archiver_field_misspelt, schema),
+    (scheduled_backup_field_misspelt, schema),
 ]
 
 
@@ -695,6 +837,71 @@ def test_each_check_catches_its_breakage(
     breakage: Breakage, check: Callable[[list[Doc]], list[str]]
 ) -> None:
     docs = render(K8S_DIR / "overlays" / "prod")
+    assert check(docs) == []
+    broken = copy.deepcopy(docs)
+    breakage(broken)
+    assert check(broken) != []
+
+
+# --- the restore example's checks can fail ---------------------------------------------------
+
+
+def restored_cluster(docs: list[Doc]) -> Doc:
+    return find(docs, "Cluster", "gotong-payments-db")["spec"]  # type: ignore[no-any-return]
+
+
+def restore_archives_into_its_origin(docs: list[Doc]) -> None:
+    del restored_cluster(docs)["plugins"][0]["parameters"]["serverName"]
+
+
+def restore_from_an_unnamed_source(docs: list[Doc]) -> None:
+    restored_cluster(docs)["bootstrap"]["recovery"]["source"] = "origin"
+
+
+def restore_from_an_unknown_store(docs: list[Doc]) -> None:
+    restored_cluster(docs)["externalClusters"][0]["plugin"]["parameters"][
+        "barmanObjectName"] = "payments-backups"
+
+
+def restore_target_without_offset(docs: list[Doc]) -> None:
+    restored_cluster(docs)["bootstrap"]["recovery"]["recoveryTarget"]["targetTime"] = (
+        "2026-08-20 09:30:00")
+
+
+def restore_into_the_default_database(docs: list[Doc]) -> None:
+    recovery = restored_cluster(docs)["bootstrap"]["recovery"]
+    del recovery["database"], recovery["owner"]
+
+
+def restore_and_initdb(docs: list[Doc]) -> None:
+    restored_cluster(docs)["bootstrap"]["initdb"] = {"database": "payments", "owner": "payments"}
+
+
+def restore_target_misspelt(docs: list[Doc]) -> None:
+    recovery = restored_cluster(docs)["bootstrap"]["recovery"]
+    recovery["recoveryTarget"] = {"targetTimestamp": recovery["recoveryTarget"]["targetTime"]}
+
+
+RESTORE_BREAKAGES: list[tuple[Breakage, Callable[[list[Doc]], list[str]]]] = [
+    (restore_archives_into_its_origin, checks.backup_problems),
+    (restore_from_an_unnamed_source, checks.backup_problems),
+    (restore_from_an_unknown_store, checks.backup_problems),
+    (restore_target_without_offset, checks.backup_problems),
+    (restore_into_the_default_database, checks.backup_problems),
+    (restore_and_initdb, checks.backup_problems),
+    (restore_target_misspelt, schema),
+]
+
+
+@pytest.mark.parametrize(
+    ("breakage", "check"),
+    RESTORE_BREAKAGES,
+    ids=[f"{breakage.__name__}-{check.__name__}" for breakage, check in RESTORE_BREAKAGES],
+)
+def test_each_restore_check_catches_its_breakage(
+    breakage: Breakage, check: Callable[[list[Doc]], list[str]]
+) -> None:
+    docs = render(K8S_DIR / "examples" / "restore-payments")
     assert check(docs) == []
     broken = copy.deepcopy(docs)
     breakage(broken)

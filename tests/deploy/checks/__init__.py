@@ -5,15 +5,16 @@ well), so that a test can show every problem at once and the self-tests can show
 check does fail on a broken manifest. `expected` holds what the manifests must agree with,
 `docs` how to read them; the checks are `schema`, `inline_secrets`, `workloads` (security
 context, resources, relays and their endpoint), `apis` (probes), `consumers`, `databases`,
-`kafka`, `acls`, `keda`, `network` and `monitoring` (scrape targets, alerts); `endpoints` is
-the process endpoint both relays and consumers serve, `promql` the metric names an expression
-reads.
+`backups` (WAL archiving, daily backups, retention, restores), `kafka`, `acls`, `keda`,
+`network` and `monitoring` (scrape targets, alerts); `endpoints` is the process endpoint both
+relays and consumers serve, `promql` the metric names an expression reads.
 """
 
 from __future__ import annotations
 
 from .acls import acl_problems
 from .apis import api_problems
+from .backups import backup_problems
 from .consumers import consumer_problems, consumers_of
 from .databases import database_problems
 from .docs import (
@@ -57,6 +58,7 @@ __all__ = [
     "Doc",
     "acl_problems",
     "api_problems",
+    "backup_problems",
     "bootstrap_address",
     "broker_count",
     "by_name",
@@ -94,6 +96,7 @@ ALL_CHECKS: dict[str, Check] = {
     "apis": api_problems,
     "consumers": consumer_problems,
     "databases": database_problems,
+    "backups": backup_problems,
     "kafka": kafka_problems,
     "acls": acl_problems,
     "keda": keda_problems,

@@ -1,19 +1,21 @@
 """JSON Schemas for the custom resources the manifests use.
 
-Strimzi's (Kafka, KafkaNodePool, KafkaTopic, KafkaUser: ``kafka.strimzi.io/v1``) and the
-Prometheus Operator's (PodMonitor, PrometheusRule) come from their own CRDs, vendored verbatim
-from Strimzi 1.2.0 and prometheus-operator v0.93.0 (``tests/deploy/crds/``, Apache-2.0, see
-its README) and closed here (``closed_openapi``): the API server prunes an unknown field of a
-custom resource without a word, so a misspelt or removed field (v1beta2's ``operation`` of an
-ACL, ``spec.kafka.replicas``) must fail the test instead. A hand-written copy of schemas that
-large would be guessed, not checked.
+Strimzi's (Kafka, KafkaNodePool, KafkaTopic, KafkaUser: ``kafka.strimzi.io/v1``), the
+Prometheus Operator's (PodMonitor, PrometheusRule), CloudNativePG's (Cluster, ScheduledBackup:
+``postgresql.cnpg.io/v1``) and the Barman Cloud Plugin's (ObjectStore:
+``barmancloud.cnpg.io/v1``) come from their own CRDs, vendored verbatim from Strimzi 1.2.0,
+prometheus-operator v0.93.0, CloudNativePG 1.30.0 and plugin-barman-cloud 0.14.0
+(``tests/deploy/crds/``, Apache-2.0, see its README) and closed here (``closed_openapi``):
+the API server prunes an unknown field of a custom resource without a word, so a misspelt or
+removed field (v1beta2's ``operation`` of an ACL, ``spec.kafka.replicas``, a backup section
+in the shape of another release) must fail the test instead. A hand-written copy of schemas
+that large would be guessed, not checked. The CRDs' CEL rules are not evaluated; the ones
+that matter for these manifests are checks of their own (``checks/backups.py``).
 
-CloudNativePG and KEDA resources are checked against schemas written by hand here from each
-project's CRD reference, covering the fields these manifests use, closed
-(``additionalProperties: false``) wherever we set fields ourselves. Where a part is left open
-it says so. Sources: CloudNativePG ``postgresql.cnpg.io/v1`` (Cluster, ScheduledBackup; 1.25+
-for ``postgresql.synchronous.dataDurability``), KEDA ``keda.sh/v1alpha1`` (ScaledObject,
-TriggerAuthentication, the ``kafka`` scaler).
+KEDA resources are checked against schemas written by hand here from its CRD reference,
+covering the fields these manifests use, closed (``additionalProperties: false``) wherever
+we set fields ourselves. Where a part is left open it says so. Source: KEDA
+``keda.sh/v1alpha1`` (ScaledObject, TriggerAuthentication, the ``kafka`` scaler).
 """
 
 from __future__ import annotations
@@ -27,10 +29,6 @@ import yaml
 Schema = dict[str, Any]
 
 STRING: Schema = {"type": "string"}
-BOOLEAN: Schema = {"type": "boolean"}
-INTEGER: Schema = {"type": "integer"}
-QUANTITY: Schema = {"type": ["string", "integer"]}
-OPEN_OBJECT: Schema = {"type": "object"}
 STRING_MAP: Schema = {"type": "object", "additionalProperties": STRING}
 
 
@@ -67,71 +65,6 @@ def resource(api_version: str, kind: str, spec: Schema, labels: Schema | None = 
         required=("apiVersion", "kind", "metadata", "spec"),
     )
 
-
-RESOURCES: Schema = closed(
-    {
-        "requests": {"type": "object", "additionalProperties": QUANTITY},
-        "limits": {"type": "object", "additionalProperties": QUANTITY},
-    }
-)
-
-# --- CloudNativePG (postgresql.cnpg.io/v1) -------------------------------------------------
-
-CNPG_CLUSTER: Schema = resource(
-    "postgresql.cnpg.io/v1",
-    "Cluster",
-    closed(
-        {
-            "instances": {"type": "integer", "minimum": 1},
-            "imageName": STRING,
-            "primaryUpdateStrategy": enum("unsupervised", "supervised"),
-            "bootstrap": closed(
-                {
-                    "initdb": closed(
-                        {"database": STRING, "owner": STRING}, required=("database", "owner")
-                    )
-                },
-                required=("initdb",),
-            ),
-            "storage": closed({"size": STRING, "storageClass": STRING}, required=("size",)),
-            "walStorage": closed({"size": STRING, "storageClass": STRING}, required=("size",)),
-            "postgresql": closed(
-                {
-                    "synchronous": closed(
-                        {
-                            "method": enum("any", "first"),
-                            "number": {"type": "integer", "minimum": 1},
-                            "dataDurability": enum("required", "preferred"),
-                        },
-                        required=("method", "number"),
-                    ),
-                    # map[string]string in the CRD: an unquoted number or boolean is rejected.
-                    "parameters": STRING_MAP,
-                }
-            ),
-            "resources": RESOURCES,
-            "affinity": closed({"enablePodAntiAffinity": BOOLEAN, "topologyKey": STRING}),
-        },
-        required=("instances", "bootstrap", "storage"),
-    ),
-)
-
-SCHEDULED_BACKUP: Schema = resource(
-    "postgresql.cnpg.io/v1",
-    "ScheduledBackup",
-    closed(
-        {
-            # Six fields, seconds first (robfig/cron with seconds).
-            "schedule": {"type": "string", "pattern": r"^\S+( \S+){5}$"},
-            "suspend": BOOLEAN,
-            "immediate": BOOLEAN,
-            "backupOwnerReference": enum("none", "self", "cluster"),
-            "cluster": closed({"name": STRING}, required=("name",)),
-            "method": enum("barmanObjectStore", "volumeSnapshot", "plugin"),
-        },
-        required=("schedule", "cluster"),
-    ),
-)
 
 # --- KEDA (keda.sh/v1alpha1) ---------------------------------------------------------------
 
@@ -215,6 +148,13 @@ PROMETHEUS_OPERATOR_CRDS = CRDS / "prometheus-operator-v0.93.0"
 # its kafka-versions.yaml says which Kafka versions it runs (checks/kafka.py).
 STRIMZI_RELEASE = "1.2.0"
 STRIMZI_CRDS = CRDS / f"strimzi-{STRIMZI_RELEASE}"
+# CloudNativePG 1.30.0 (the newest release when backups were configured) and the Barman Cloud
+# Plugin 0.14.0: the plugin is how CloudNativePG backs up to an object store since 1.26;
+# the in-tree spec.backup.barmanObjectStore is deprecated and goes in 1.31.
+CNPG_RELEASE = "1.30.0"
+CNPG_CRDS = CRDS / f"cloudnative-pg-{CNPG_RELEASE}"
+BARMAN_CLOUD_RELEASE = "0.14.0"
+BARMAN_CLOUD_CRDS = CRDS / f"plugin-barman-cloud-{BARMAN_CLOUD_RELEASE}"
 
 # Schema keywords whose branches constrain an object instead of describing it: Strimzi's
 # CRDs use ``oneOf: [{properties: {value: {}}, required: [value]}, ...]`` to say "exactly one
@@ -289,6 +229,12 @@ POD_MONITOR: Schema = vendored_crd(
 PROMETHEUS_RULE: Schema = vendored_crd(
     PROMETHEUS_OPERATOR_CRDS / "monitoring.coreos.com_prometheusrules.yaml",
     "monitoring.coreos.com/v1", "PrometheusRule")
+CNPG_CLUSTER: Schema = vendored_crd(CNPG_CRDS / "postgresql.cnpg.io_clusters.yaml",
+                                    "postgresql.cnpg.io/v1", "Cluster")
+SCHEDULED_BACKUP: Schema = vendored_crd(CNPG_CRDS / "postgresql.cnpg.io_scheduledbackups.yaml",
+                                        "postgresql.cnpg.io/v1", "ScheduledBackup")
+OBJECT_STORE: Schema = vendored_crd(BARMAN_CLOUD_CRDS / "barmancloud.cnpg.io_objectstores.yaml",
+                                    "barmancloud.cnpg.io/v1", "ObjectStore")
 
 CRD_SCHEMAS: dict[tuple[str, str], Schema] = {
     ("kafka.strimzi.io/v1", "Kafka"): KAFKA,
@@ -297,6 +243,7 @@ CRD_SCHEMAS: dict[tuple[str, str], Schema] = {
     ("kafka.strimzi.io/v1", "KafkaUser"): KAFKA_USER,
     ("postgresql.cnpg.io/v1", "Cluster"): CNPG_CLUSTER,
     ("postgresql.cnpg.io/v1", "ScheduledBackup"): SCHEDULED_BACKUP,
+    ("barmancloud.cnpg.io/v1", "ObjectStore"): OBJECT_STORE,
     ("keda.sh/v1alpha1", "ScaledObject"): SCALED_OBJECT,
     ("keda.sh/v1alpha1", "TriggerAuthentication"): TRIGGER_AUTHENTICATION,
     ("monitoring.coreos.com/v1", "PodMonitor"): POD_MONITOR,

@@ -12,6 +12,10 @@ IMAGE_REPOSITORY = "ghcr.io/gotong"
 API_PORT = 8000
 MEMORY_LIMIT_MAX = 256 * 2**20
 PARTITIONS = 12
+# Backups of the databases (checks/backups.py): the Barman Cloud Plugin of CloudNativePG, and
+# the shortest recovery window an ObjectStore may keep (docs/operations.md: 30 days).
+BACKUP_PLUGIN = "barman-cloud.cloudnative-pg.io"
+BACKUP_RETENTION_MIN_DAYS = 30
 MEMBERS_EVENTS = "gotong.members.events"
 INVENTORY_EVENTS = "gotong.inventory.events"
 PAYMENTS_EVENTS = "gotong.payments.events"
