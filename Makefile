@@ -10,12 +10,12 @@ PY := .venv/bin/python
 STACK := .venv/bin/gotong-stack
 ASYNCAPI_TOOLS := .tools/asyncapi
 ASYNCAPI_DOC := docs/asyncapi/partners.asyncapi.json
-SRC_DIRS := shared/src tools/devstack/src tools/testing/src services/members/src \
+SRC_DIRS := shared/src tools/devstack/src tools/testing/src tools/drill/src services/members/src \
             services/inventory/src services/payments/src services/reporting/src \
             services/partners/src
 
 .PHONY: help setup up down status lint typecheck test test-unit run stop bench bench-ab browser \
-        promtool asyncapi asyncapi-tools
+        promtool asyncapi asyncapi-tools drill
 
 help:
 	@echo "make run     start the stack and services, seed a demo federation, print URLs"
@@ -23,6 +23,7 @@ help:
 	@echo "make up|down|status   the local PostgreSQL + Kafka stack only"
 	@echo "make stop    stop the services started by 'make run' (the stack keeps running)"
 	@echo "make asyncapi   regenerate and validate docs/asyncapi/ (the partner channels)"
+	@echo "make drill   the restore drill: base backup + WAL archive, point-in-time restore, checks"
 
 # uv is installed into a project-local venv so a fresh machine needs only python3.
 $(UV):
@@ -104,6 +105,12 @@ promtool:
 # a missing PostgreSQL or Kafka fails the run, it is never skipped.
 test: lint typecheck up browser promtool asyncapi-tools
 	@.venv/bin/pytest -q -p no:cacheprovider
+
+# The restore drill (docs/operations.md, "Backups and restore"): PostgreSQL clusters of its
+# own (ports 55470 and 55471, DRILL_ARGS=--port N for others), not the stack's; a short run
+# of it is a test in 'make test' (tests/e2e/test_restore_drill.py).
+drill: setup
+	@$(PY) -m gotong_drill $(DRILL_ARGS)
 
 run: up
 	@$(PY) -m gotong_devstack.run
