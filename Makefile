@@ -15,7 +15,7 @@ SRC_DIRS := shared/src tools/devstack/src tools/testing/src tools/drill/src serv
             services/partners/src
 
 .PHONY: help setup up down status lint typecheck test test-unit run stop bench bench-ab browser \
-        promtool asyncapi asyncapi-tools drill
+        promtool asyncapi asyncapi-tools drill jaeger jaeger-build
 
 help:
 	@echo "make run     start the stack and services, seed a demo federation, print URLs"
@@ -24,6 +24,7 @@ help:
 	@echo "make stop    stop the services started by 'make run' (the stack keeps running)"
 	@echo "make asyncapi   regenerate and validate docs/asyncapi/ (the partner channels)"
 	@echo "make drill   the restore drill: base backup + WAL archive, point-in-time restore, checks"
+	@echo "make jaeger  a local Jaeger (traces in memory) beside 'make run': UI on :16686"
 
 # uv is installed into a project-local venv so a fresh machine needs only python3.
 $(UV):
@@ -101,9 +102,41 @@ promtool:
 	  --no-install-recommends prometheus >/dev/null; } || \
 	  { echo "promtool is missing: run 'apt-get install -y prometheus' as root"; exit 2; }
 
+# Jaeger v2 (the tracing backend: OTLP in, a UI and its API out), built from the Go module
+# proxy into .tools/bin by tools/jaeger/go.mod, which pins it as a Go tool (a plain 'go
+# install ...@version' is refused: jaeger's go.mod has a replace directive). The end-to-end
+# trace test runs it; 'make jaeger' runs it beside 'make run'. A fresh build takes minutes,
+# so the binary is kept under the same cache as the Kafka classpath, keyed by the pin (the
+# version and a digest of go.mod and go.sum), and copied from there once a machine has it.
+JAEGER := .tools/bin/jaeger
+JAEGER_PIN := tools/jaeger/go.mod tools/jaeger/go.sum
+JAEGER_VERSION := $(shell sed -n 's,^\s*github.com/jaegertracing/jaeger v,,p' tools/jaeger/go.mod | cut -d' ' -f1)
+JAEGER_CACHE := $(or $(GOTONG_CACHE_DIR),$(HOME)/.cache/gotong)/jaeger-$(JAEGER_VERSION)-$(shell cat $(JAEGER_PIN) | sha256sum | cut -c1-12)
+
+$(JAEGER): $(JAEGER_PIN)
+	@command -v go >/dev/null || { echo "go is missing: install Go 1.24 or newer" \
+	  "(apt-get install -y golang-go)"; exit 2; }
+	@if [ ! -x $(JAEGER_CACHE)/jaeger ]; then \
+	  echo "building Jaeger $(JAEGER_VERSION) (once per machine: 4 to 7 minutes on two cores)"; \
+	  mkdir -p $(JAEGER_CACHE) && tmp=$$(mktemp -d $(JAEGER_CACHE)/build.XXXXXX) && \
+	  (cd tools/jaeger && GOBIN=$$tmp GOFLAGS=-mod=mod go install \
+	    github.com/jaegertracing/jaeger/cmd/jaeger) && \
+	  mv $$tmp/jaeger $(JAEGER_CACHE)/jaeger; status=$$?; rm -rf $$tmp; exit $$status; \
+	fi
+	@mkdir -p $(@D) && cp $(JAEGER_CACHE)/jaeger $@.tmp && mv $@.tmp $@
+
+jaeger-build: $(JAEGER)
+
+# Jaeger in the foreground (Ctrl-C stops it; its traces live in memory only). Services
+# started with OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 send it their spans.
+jaeger: $(JAEGER)
+	@echo "Jaeger UI: http://127.0.0.1:$${GOTONG_JAEGER_UI_PORT:-16686}" \
+	  "(OTLP/HTTP on 127.0.0.1:$${GOTONG_JAEGER_OTLP_HTTP_PORT:-4318}); Ctrl-C stops it"
+	@$(JAEGER) --config tools/jaeger/jaeger.yaml
+
 # Everything CI runs. The stack is started by the same code as 'make up';
 # a missing PostgreSQL or Kafka fails the run, it is never skipped.
-test: lint typecheck up browser promtool asyncapi-tools
+test: lint typecheck up browser promtool asyncapi-tools jaeger-build
 	@.venv/bin/pytest -q -p no:cacheprovider
 
 # The restore drill (docs/operations.md, "Backups and restore"): PostgreSQL clusters of its

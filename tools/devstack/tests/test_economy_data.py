@@ -643,6 +643,7 @@ def test_make_run_starts_every_role_once_on_its_own_ports(tmp_path: Any) -> None
     env = service_env(consumer, settings, Paths(tmp_path), "nik",
                       base={"GOTONG_PAYMENTS_JWT_KEY": "inline"})
     assert env["GOTONG_PAYMENTS_CONSUMER_METRICS_PORT"] == "9103"
+    assert env["OTEL_SERVICE_NAME"] == "payments-consumer"  # as its Deployment names it
     assert env["GOTONG_PAYMENTS_DATABASE_URL"].endswith("/gotong_payments")
     assert "GOTONG_PAYMENTS_JWT_KEY" not in env
     assert "GOTONG_PAYMENTS_NIK_KEY" not in env

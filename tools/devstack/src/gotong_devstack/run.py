@@ -300,6 +300,10 @@ def service_env(
         f"{p}KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
         f"{p}JWT_KEY_FILE": str(paths.jwt_key.resolve()),
         "PYTHONUNBUFFERED": "1",  # so the logs are current when we show their tail
+        # Each process's name in a trace, as the Deployments name theirs (inventory-api,
+        # inventory-relay, ...): with OTEL_EXPORTER_OTLP_ENDPOINT set (`make jaeger`), the
+        # API, the relay and the consumer of a service are told apart.
+        "OTEL_SERVICE_NAME": service.name,
     })
     if service.nik_key:
         env[f"{p}NIK_KEY"] = nik_key
