@@ -15,7 +15,7 @@ SRC_DIRS := shared/src tools/devstack/src tools/testing/src tools/drill/src serv
             services/partners/src
 
 .PHONY: help setup up down status lint typecheck test test-unit run stop bench bench-ab browser \
-        promtool asyncapi asyncapi-tools drill jaeger jaeger-build
+        promtool asyncapi asyncapi-tools drill jaeger jaeger-build trace
 
 help:
 	@echo "make run     start the stack and services, seed a demo federation, print URLs"
@@ -24,7 +24,7 @@ help:
 	@echo "make stop    stop the services started by 'make run' (the stack keeps running)"
 	@echo "make asyncapi   regenerate and validate docs/asyncapi/ (the partner channels)"
 	@echo "make drill   the restore drill: base backup + WAL archive, point-in-time restore, checks"
-	@echo "make jaeger  a local Jaeger (traces in memory) beside 'make run': UI on :16686"
+	@echo "make jaeger  a local Jaeger (traces in memory) beside 'make run'; 'make trace' shows them"
 
 # uv is installed into a project-local venv so a fresh machine needs only python3.
 $(UV):
@@ -130,9 +130,14 @@ jaeger-build: $(JAEGER)
 # Jaeger in the foreground (Ctrl-C stops it; its traces live in memory only). Services
 # started with OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 send it their spans.
 jaeger: $(JAEGER)
-	@echo "Jaeger UI: http://127.0.0.1:$${GOTONG_JAEGER_UI_PORT:-16686}" \
-	  "(OTLP/HTTP on 127.0.0.1:$${GOTONG_JAEGER_OTLP_HTTP_PORT:-4318}); Ctrl-C stops it"
+	@echo "Jaeger: OTLP/HTTP on 127.0.0.1:$${GOTONG_JAEGER_OTLP_HTTP_PORT:-4318}, query API on" \
+	  "http://127.0.0.1:$${GOTONG_JAEGER_UI_PORT:-16686} ('make trace' reads it); Ctrl-C stops it"
 	@$(JAEGER) --config tools/jaeger/jaeger.yaml
+
+# The local Jaeger's traces in the terminal (its UI is not in a binary built from the Go
+# module proxy): the latest that began in an API, or ID=<trace id> as a tree of its spans.
+trace: setup
+	@$(PY) -m gotong_devstack.traces $(ID)
 
 # Everything CI runs. The stack is started by the same code as 'make up';
 # a missing PostgreSQL or Kafka fails the run, it is never skipped.

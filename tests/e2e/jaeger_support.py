@@ -6,7 +6,8 @@ free one on the loopback; traces are kept in memory and go with the process. A m
 without the binary, or a Jaeger that does not come up, FAILS the test: it is never skipped.
 
 ``Jaeger.trace`` reads ``/api/v3/traces/<id>`` (OTLP's JSON) into ``Span``s: service name,
-kind, name, ids and attributes, as a test asserts on them.
+kind, name, ids and attributes, as a test asserts on them (``gotong_devstack.traces``, which
+prints a trace for ``make trace``, reads them).
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
+
+from gotong_devstack.traces import Span, spans_of
 
 __all__ = ["Jaeger", "Span", "free_port", "jaeger", "log_tail"]
 
@@ -32,9 +34,6 @@ BINARY = ROOT / ".tools" / "bin" / "jaeger"
 CONFIG = ROOT / "tools" / "jaeger" / "jaeger.yaml"
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
-# OTLP's SpanKind, as the v3 API writes it (a number; a name is read too).
-KINDS = {0: "unspecified", 1: "internal", 2: "server", 3: "client", 4: "producer",
-         5: "consumer"}
 
 
 def free_port() -> int:
@@ -50,52 +49,6 @@ def log_tail(path: Path, lines: int = 30) -> str:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
         return "(no log)"
-
-
-@dataclass(frozen=True)
-class Span:
-    service: str
-    kind: str  # server, client, producer, consumer, internal
-    name: str
-    span_id: str
-    parent_id: str  # "" for a root
-    attributes: dict[str, Any]
-
-    def __str__(self) -> str:
-        return f"{self.service} {self.kind} {self.name!r} {self.span_id}<-{self.parent_id}"
-
-
-def _value(value: dict[str, Any]) -> Any:
-    """An OTLP AnyValue as Python (the scalars the spans here carry)."""
-    for key in ("stringValue", "boolValue", "doubleValue"):
-        if key in value:
-            return value[key]
-    if "intValue" in value:
-        return int(value["intValue"])  # JSON carries int64 as a string
-    return value
-
-
-def _kind(raw: Any) -> str:
-    if isinstance(raw, int):
-        return KINDS.get(raw, str(raw))
-    return str(raw or "SPAN_KIND_UNSPECIFIED").removeprefix("SPAN_KIND_").lower()
-
-
-def spans_of(document: dict[str, Any]) -> list[Span]:
-    """The spans of a v3 API answer ({"result": {"resourceSpans": [...]}})."""
-    spans = []
-    for resource in document.get("result", {}).get("resourceSpans", []):
-        attributes = {a["key"]: _value(a["value"])
-                      for a in resource.get("resource", {}).get("attributes", [])}
-        service = str(attributes.get("service.name", ""))
-        for scope in resource.get("scopeSpans", []):
-            for span in scope.get("spans", []):
-                spans.append(Span(
-                    service=service, kind=_kind(span.get("kind")), name=span.get("name", ""),
-                    span_id=span.get("spanId", ""), parent_id=span.get("parentSpanId", ""),
-                    attributes={a["key"]: _value(a["value"])
-                                for a in span.get("attributes", [])}))
-    return spans
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
+import io
 import itertools
 import json
 import os
@@ -36,6 +38,7 @@ import pytest_asyncio
 from e2e_support import eventually, members_running
 from jaeger_support import Jaeger, Span, free_port, log_tail, stop
 
+from gotong_devstack.traces import main as traces_main
 from gotong_platform.auth import Principal, Role, TokenIssuer
 from members.main import create_app as create_members_app
 from members.settings import MembersSettings
@@ -254,8 +257,7 @@ class Saga:
 
     def queries_under(self, span: Span) -> list[Span]:
         by_id = {x.span_id: x for x in self.spans}
-        return [x for x in self.spans if x.kind == "client" and x.service == span.service
-                and ("db.system" in x.attributes or "db.system.name" in x.attributes)
+        return [x for x in self.spans if x.is_query and x.service == span.service
                 and descends(x, span, by_id)]
 
     def complete(self) -> bool:
@@ -327,3 +329,25 @@ async def test_a_shop_sale_is_one_trace_from_the_http_call_through_the_saga(
     completion = next(x for x in saga.spans if x.name == "publish SaleCompleted")
     assert completion.parent_id == sale_completed.span_id
 
+
+    # What `make trace` prints of it: the request at the top, each hop indented under the
+    # one that caused it, and the trace among the latest that began in an API.
+    printed = await asyncio.to_thread(_printed, [trace_id, "--url", jaeger.query_url])
+    tree = [line[21:] for line in printed.splitlines()[2:]]  # after the times
+    assert tree[0] == f"inventory-api server {request.name}"
+    depth = {line.strip(): len(line) - len(line.lstrip()) for line in tree}
+    hops = ["inventory-relay producer publish SaleRecorded",
+            "payments-consumer consumer consume SaleRecorded",
+            "payments-relay producer publish SalePaymentRecorded",
+            "inventory-consumer consumer consume SalePaymentRecorded"]
+    assert [depth[hop] for hop in hops] == [2, 4, 6, 8]
+    assert not any(line.endswith(("http receive", "http send")) for line in tree)
+    latest = await asyncio.to_thread(_printed, ["--url", jaeger.query_url])
+    assert any(trace_id in line and request.name in line for line in latest.splitlines())
+
+
+def _printed(argv: list[str]) -> str:
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        assert traces_main(argv) == 0
+    return output.getvalue()
