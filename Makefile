@@ -102,7 +102,7 @@ promtool:
 	  --no-install-recommends prometheus >/dev/null; } || \
 	  { echo "promtool is missing: run 'apt-get install -y prometheus' as root"; exit 2; }
 
-# Jaeger v2 (the tracing backend: OTLP in, a UI and its API out), built from the Go module
+# Jaeger v2 (the tracing backend: OTLP in, its query API out), built from the Go module
 # proxy into .tools/bin by tools/jaeger/go.mod, which pins it as a Go tool (a plain 'go
 # install ...@version' is refused: jaeger's go.mod has a replace directive). The end-to-end
 # trace test runs it; 'make jaeger' runs it beside 'make run'. A fresh build takes minutes,
