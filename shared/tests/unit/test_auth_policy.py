@@ -20,6 +20,7 @@ PRINCIPALS = {
     "coop_admin": Principal(subject="ca", role=Role.COOP_ADMIN, cooperative_id=OWN),
     "coop_clerk": Principal(subject="cc", role=Role.COOP_CLERK, cooperative_id=OWN),
     "partner": Principal(subject="pa", role=Role.PARTNER, cooperatives=frozenset({OWN})),
+    "member": Principal(subject="member-1", role=Role.MEMBER, cooperative_id=OWN),
 }
 
 # Target columns: the cooperative (own = the principal's own or subscribed one)
@@ -42,6 +43,7 @@ READ = {
     "coop_admin":       (Y,       Y,       Y,       N,       N,       N),
     "coop_clerk":       (Y,       Y,       Y,       N,       N,       N),
     "partner":          (Y,       Y,       Y,       N,       N,       N),
+    "member":           (N,       N,       N,       N,       N,       N),
 }  # fmt: skip
 WRITE = {
     "federation_admin": (Y,       Y,       Y,       Y,       Y,       Y),
@@ -50,6 +52,7 @@ WRITE = {
     "coop_admin":       (Y,       Y,       Y,       N,       N,       N),
     "coop_clerk":       (Y,       Y,       Y,       N,       N,       N),
     "partner":          (N,       N,       N,       N,       N,       N),
+    "member":           (N,       N,       N,       N,       N,       N),
 }  # fmt: skip
 
 MATRIX = [
@@ -77,7 +80,8 @@ ALLOWED = {
     Action.REGISTER_PARTNER: {Role.FEDERATION_ADMIN},
     Action.GRANT_CONSENT: {Role.COOP_ADMIN},
     Action.READ_PARTNER_FEED: {Role.PARTNER},
-    Action.READ: set(Role),
+    Action.READ_OWN_RECORDS: {Role.MEMBER},
+    Action.READ: set(Role) - {Role.MEMBER},
 }
 
 
@@ -122,3 +126,15 @@ def test_regional_officer_reads_by_prefix_and_never_writes(
     principal = Principal(subject="r", role=Role.REGIONAL_OFFICER, region=region)
     assert can_read(principal, coop, regency) is regency.startswith(region)
     assert can_write(principal, coop) is False
+
+
+@given(own=ids, coop=ids, regency=regencies)
+def test_a_member_never_reads_or_writes_a_cooperative_not_even_her_own(
+    own: str, coop: str, regency: str
+) -> None:
+    # Her cooperative's routes would show her the other members: she reads her own
+    # records only, through the routes that check that she is the member they name.
+    principal = Principal(subject="member-x", role=Role.MEMBER, cooperative_id=own)
+    assert can_read(principal, coop, regency) is False
+    assert can_write(principal, coop) is False
+    assert can_act(principal, Action.READ) is False

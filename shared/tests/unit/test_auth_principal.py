@@ -18,11 +18,15 @@ VALID: dict[str, dict[str, Any]] = {
     "coop clerk": {"role": Role.COOP_CLERK, "cooperative_id": "kop-a"},
     "partner": {"role": Role.PARTNER, "cooperatives": frozenset({"kop-a"})},
     "partner without subscriptions": {"role": Role.PARTNER},
+    "member": {"role": Role.MEMBER, "cooperative_id": "kop-a"},
 }
 
 INVALID: dict[str, dict[str, Any]] = {
     "empty subject": {"role": Role.FEDERATION_ADMIN, "subject": ""},
     "clerk without cooperative": {"role": Role.COOP_CLERK},
+    "member without cooperative": {"role": Role.MEMBER},
+    "member with subscriptions": {"role": Role.MEMBER, "cooperative_id": "kop-a",
+                                  "cooperatives": frozenset({"kop-a"})},
     "admin with empty cooperative": {"role": Role.COOP_ADMIN, "cooperative_id": ""},
     "officer without region": {"role": Role.REGIONAL_OFFICER},
     "officer with 1 digit": {"role": Role.REGIONAL_OFFICER, "region": "3"},

@@ -40,6 +40,7 @@ def a_principal(role: Role = Role.COOP_CLERK, **overrides: Any) -> Principal:
         Role.COOP_ADMIN: {"cooperative_id": "kop-tani-makmur"},
         Role.COOP_CLERK: {"cooperative_id": "kop-tani-makmur"},
         Role.PARTNER: {"cooperatives": frozenset({"kop-a", "kop-b"})},
+        Role.MEMBER: {"cooperative_id": "kop-tani-makmur"},
     }
     fields: dict[str, Any] = {"subject": f"user-{secrets.token_hex(4)}", "role": role}
     return Principal(**(fields | shape[role] | overrides))

@@ -14,6 +14,9 @@ Cooperative access (``can_read`` / ``can_write``)::
     coop_admin        its own cooperative only                  its own only
     coop_clerk        its own cooperative only                  its own only
     partner           the cooperatives it subscribed to         never
+    member            none (her own records only, through       never
+                      routes that check READ_OWN_RECORDS and
+                      that she is the member they name)
 
 Role-level actions (``can_act``)::
 
@@ -29,7 +32,8 @@ Role-level actions (``can_act``)::
     register_partner              federation_admin
     grant_consent                 coop_admin
     read_partner_feed             partner
-    read                          every role
+    read_own_records              member
+    read                          every role but member
 
 ``decide_membership`` covers admit, reject, suspend, reinstate and exit.
 ``record_transaction`` is the till and the collector: sales, deposits,
@@ -39,7 +43,10 @@ checker's side of maker-checker: approving, disbursing and writing off loans,
 withdrawals. ``register_partner`` records a bank, buyer or government office
 that may receive data; ``grant_consent`` is the cooperative's pengurus letting one
 receive its data (and revoking it); ``read_partner_feed`` is a partner reading what its
-consents let it receive, under its own token (the subject is the partner id). A
+consents let it receive, under its own token (the subject is the partner id);
+``read_own_records`` is a member reading her own savings, loans and payouts under the
+token the members service gave her after a one-time code (the subject is her member id).
+A member is never a reader of her cooperative: she must not see the other members. A
 role-level action is checked in addition to, never instead of, cooperative
 access: a coop_admin may decide membership only in its own cooperative.
 """
@@ -66,6 +73,7 @@ class Action(StrEnum):
     REGISTER_PARTNER = "register_partner"
     GRANT_CONSENT = "grant_consent"
     READ_PARTNER_FEED = "read_partner_feed"
+    READ_OWN_RECORDS = "read_own_records"
     READ = "read"
 
 
@@ -81,7 +89,8 @@ _ALLOWED_ROLES = MappingProxyType(
         Action.REGISTER_PARTNER: frozenset({Role.FEDERATION_ADMIN}),
         Action.GRANT_CONSENT: frozenset({Role.COOP_ADMIN}),
         Action.READ_PARTNER_FEED: frozenset({Role.PARTNER}),
-        Action.READ: frozenset(Role),
+        Action.READ_OWN_RECORDS: frozenset({Role.MEMBER}),
+        Action.READ: frozenset(Role) - {Role.MEMBER},
     }
 )
 
@@ -103,6 +112,8 @@ def can_read(principal: Principal, cooperative_id: str, regency_code: str) -> bo
             return cooperative_id == principal.cooperative_id
         case Role.PARTNER:
             return cooperative_id in principal.cooperatives
+        case Role.MEMBER:
+            return False  # her own records only, never her cooperative's (see above)
         case _:
             assert_never(principal.role)
 
@@ -114,7 +125,7 @@ def can_write(principal: Principal, cooperative_id: str) -> bool:
             return True
         case Role.COOP_ADMIN | Role.COOP_CLERK:
             return cooperative_id == principal.cooperative_id
-        case Role.REGIONAL_OFFICER | Role.PARTNER:
+        case Role.REGIONAL_OFFICER | Role.PARTNER | Role.MEMBER:
             return False
         case _:
             assert_never(principal.role)

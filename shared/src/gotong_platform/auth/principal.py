@@ -29,9 +29,14 @@ class Role(StrEnum):
     COOP_ADMIN = "coop_admin"
     COOP_CLERK = "coop_clerk"
     PARTNER = "partner"
+    # A member (anggota) signed in with her phone: she reads her own records only. Her
+    # subject is her member id, her cooperative_id her cooperative's.
+    MEMBER = "member"
 
 
 COOPERATIVE_ROLES = frozenset({Role.COOP_ADMIN, Role.COOP_CLERK})
+# The roles whose principal names exactly one cooperative.
+_ONE_COOPERATIVE = COOPERATIVE_ROLES | {Role.MEMBER}
 
 # Kemendagri area codes: 2 digits name a province (e.g. "32" Jawa Barat),
 # 4 digits a regency or city within it (e.g. "3201" Kabupaten Bogor).
@@ -48,7 +53,7 @@ class InvalidPrincipal(ValueError):
 class Principal:
     """An authenticated caller.
 
-    ``cooperative_id`` is set exactly for coop_admin and coop_clerk; ``region``
+    ``cooperative_id`` is set exactly for coop_admin, coop_clerk and member; ``region``
     (a Kemendagri province or regency code) exactly for regional_officer; and
     ``cooperatives`` (the subscribed cooperatives) only for partner.
     """
@@ -86,7 +91,7 @@ def normalise_subject(subject: str) -> str:
 
 
 def _check_cooperative_id(principal: Principal) -> None:
-    if principal.role in COOPERATIVE_ROLES:
+    if principal.role in _ONE_COOPERATIVE:
         if not principal.cooperative_id:
             raise InvalidPrincipal(f"{principal.role} requires a cooperative")
     elif principal.cooperative_id is not None:
