@@ -140,3 +140,18 @@ async def exit_(scope: ScopeDep, member_id: str, body: s.ExitIn, run: Runner, ct
     command = ExitMember(exited_on=body.exited_on, reason=ExitReason(body.reason),
                          note=body.note)
     return await run(_change(ctx, scope, member_id, command))
+
+
+@router.post("/{member_id}/phone", response_model=s.PhoneOut,
+             dependencies=[Depends(require_action(Action.SUBMIT_APPLICATION))])
+async def set_phone(scope: ScopeDep, member_id: str, body: s.PhoneIn, run: Runner, ctx: Ctx
+                    ) -> JSONResponse:
+    """Record the mobile number the member signs in with (encrypted; found by a keyed
+    hash). Several members may share a phone: a sign-in then opens each membership."""
+
+    async def work(conn: DbConnection, provenance: Provenance) -> tuple[int, Any]:
+        phone = await ctx.sign_in.service.set_phone(conn, scope.cooperative_id, member_id,
+                                                     body.phone, provenance)
+        return 200, {"member_id": member_id, "phone_ends_with": phone[-4:]}
+
+    return await run(work)

@@ -131,3 +131,47 @@ class MemberOut(BaseModel):
 class MemberList(BaseModel):
     items: list[MemberOut]
     next_cursor: str | None = Field(default=None, description="pass as ?after= for more")
+
+
+# --- a member's phone and her sign-in --------------------------------------------------
+
+
+class PhoneIn(_In):
+    phone: str = Field(max_length=40, examples=["0812 3456 7890"],
+                       description="an Indonesian mobile number, in any usual form")
+
+
+class PhoneOut(BaseModel):
+    member_id: str
+    phone_ends_with: str = Field(examples=["7890"], description="the number's last 4 digits")
+
+
+class CodeRequestIn(_In):
+    phone: str = Field(max_length=40, examples=["0812 3456 7890"])
+
+
+class CodeRequestOut(BaseModel):
+    """The same answer for every phone, known or not: the form reveals no member."""
+
+    expires_in_s: int = Field(examples=[300])
+    resend_after_s: int = Field(examples=[60])
+
+
+class CodeExchangeIn(_In):
+    phone: str = Field(max_length=40, examples=["0812 3456 7890"])
+    code: str = Field(pattern=r"^[0-9]{6}$", examples=["042917"])
+
+
+class MembershipOut(BaseModel):
+    member_id: str
+    cooperative_id: str
+    cooperative_name: str
+    member_no: str | None
+    full_name: str
+    status: Literal["admitted", "suspended", "exited"]
+    token: str = Field(description="a bearer token of role member for this membership")
+    expires_at: int = Field(description="when the token expires (Unix seconds)")
+
+
+class SignInOut(BaseModel):
+    memberships: list[MembershipOut]
