@@ -23,6 +23,7 @@ from gotong_platform.migrations import upgrade
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
 from payments.adapters.directory import LocalDirectory
 from payments.adapters.loan_repository import LoanRepository
+from payments.adapters.member_records import MemberRecordsReader
 from payments.adapters.records_repository import RecordsRepository
 from payments.adapters.savings_repository import SavingsRepository
 from payments.application.calendar import BusinessCalendar
@@ -53,6 +54,7 @@ class Services:
     refunds: ExitRefunds
     reactions: ReactionsConsumer
     savings_accounts: SavingsRepository
+    store: PostgresEventStore
 
 
 def build_services(settings: PaymentsSettings, clock: Clock | None = None) -> Services:
@@ -71,7 +73,8 @@ def build_services(settings: PaymentsSettings, clock: Clock | None = None) -> Se
                           directory=directory)
     return Services(calendar=calendar, savings=savings, loans=loans,
                     offline=OfflineFacts(savings, loans), refunds=refunds,
-                    reactions=ReactionsConsumer(reactions), savings_accounts=savings_accounts)
+                    reactions=ReactionsConsumer(reactions), savings_accounts=savings_accounts,
+                    store=store)
 
 
 def token_verifier(settings: PaymentsSettings) -> TokenVerifier:
@@ -96,7 +99,8 @@ def create_app(settings: PaymentsSettings, *, clock: Clock | None = None) -> Fas
             app.state.payments = AppContext(pool=pool, calendar=services.calendar,
                                             savings=services.savings, loans=services.loans,
                                             offline=services.offline,
-                                            refunds=services.refunds, clock=clock)
+                                            refunds=services.refunds, clock=clock,
+                                            records=MemberRecordsReader(services.store))
             # The local copy of the members directory (fed by the consumer) decides tenancy.
             app.state.cooperative_directory = Directory(
                 pool, cache_ttl=settings.directory_cache_ttl_s)

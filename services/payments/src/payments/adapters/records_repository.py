@@ -56,8 +56,8 @@ VALUES ($1, $2, $3, $4, $5)
 """
 _PAYOUT = """
 INSERT INTO payouts (receipt_id, cooperative_id, member_id, gross_idr, deductions, net_paid_idr,
-    business_date)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
+    business_date, product_id, net_qty_g, grade)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 """
 _REFUND_PREPARED = """
 INSERT INTO exit_refunds (member_id, cooperative_id, pokok_idr, wajib_idr, offset_idr,
@@ -128,7 +128,8 @@ class RecordsRepository:
                        "requested_idr": d.requested_idr, "amount_idr": d.applied_idr}
                       for d in event.deductions]
         await conn.execute(_PAYOUT, event.receipt_id, event.cooperative_id, event.member_id,
-                           event.gross_idr, deductions, event.net_paid_idr, event.business_date)
+                           event.gross_idr, deductions, event.net_paid_idr, event.business_date,
+                           event.product_id, event.net_qty_g, event.grade)
         return True
 
     async def save_exit_refund_prepared(

@@ -61,7 +61,8 @@ class ProducePayouts:
             cooperative_id=coop, payout_id=f"payout-{receipt.receipt_id}",
             receipt_id=receipt.receipt_id, member_id=member, gross_idr=plan.gross_idr,
             deductions=plan.deductions_applied, net_paid_idr=plan.net_paid_idr,
-            business_date=day)
+            business_date=day, product_id=receipt.product_id, net_qty_g=receipt.net_qty_g,
+            grade=receipt.grade)
         if not await self.records.save_payout(conn, event, origin):
             return False
         for deduction in plan.deductions_applied:

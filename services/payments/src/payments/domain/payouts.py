@@ -144,3 +144,8 @@ class ProducePayoutMade(DomainEvent):
     deductions: tuple[AppliedDeduction, ...]
     net_paid_idr: int
     business_date: date
+    # What was delivered, from the receipt, so the member's statement can say what the
+    # payout paid for (None in payouts recorded before they were kept).
+    product_id: str | None = None
+    net_qty_g: int | None = None
+    grade: str | None = None

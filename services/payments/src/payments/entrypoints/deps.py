@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 
 from gotong_platform.calendar import Clock
 from gotong_platform.http import Scope, cooperative_scope
+from payments.adapters.member_records import MemberRecordsReader
 from payments.adapters.queries import Pool
 from payments.application.calendar import BusinessCalendar
 from payments.application.exit_refunds import ExitRefunds
@@ -34,6 +35,7 @@ class AppContext:
     offline: OfflineFacts
     clock: Clock
     refunds: ExitRefunds
+    records: MemberRecordsReader  # a member's own records, for her statement
 
 
 async def _ctx(request: Request) -> AppContext:  # async: FastAPI runs a sync one in a thread
