@@ -102,6 +102,8 @@ class Federation:
     settings: dict[str, MembersSettings | InventorySettings | PaymentsSettings] = field(
         default_factory=dict)
     relays: dict[str, Relaying] = field(default_factory=dict)
+    # Each service's app (its lifespan running), by name: a test may serve one on a port.
+    apps: dict[str, FastAPI] = field(default_factory=dict)
 
     @property
     def today(self) -> date:
@@ -170,11 +172,24 @@ async def eventually(check: Callable[[], Awaitable[Any]], timeout_s: float = 30.
 @pytest_asyncio.fixture
 async def federation(database_factory: Any, topic_factory: Any, kafka_bootstrap: str,
                      clock: FixedClock) -> AsyncIterator[Federation]:
+    async with federation_running(database_factory, topic_factory, kafka_bootstrap,
+                                  clock) as f:
+        yield f
+
+
+@asynccontextmanager
+async def federation_running(
+    database_factory: Any, topic_factory: Any, kafka_bootstrap: str, clock: FixedClock, *,
+    members_settings: dict[str, Any] | None = None,
+    payments_settings: dict[str, Any] | None = None,
+) -> AsyncIterator[Federation]:
+    """The three services with their relays and consumers; ``*_settings`` add settings
+    (e.g. the member's sign-in and the origins of her page)."""
     topics = {name: await topic_factory(name) for name in ("members", "inventory", "payments")}
     nik_key = base64.b64encode(os.urandom(32)).decode()
     members = MembersSettings(database_url=await database_factory("fm"),
                               kafka_bootstrap=kafka_bootstrap, topic=topics["members"],
-                              nik_key=nik_key, jwt_key=JWT_KEY)
+                              nik_key=nik_key, jwt_key=JWT_KEY, **(members_settings or {}))
     inventory = InventorySettings(
         database_url=await database_factory("fi"), kafka_bootstrap=kafka_bootstrap,
         topic=topics["inventory"], consumed_topics=(topics["members"], topics["payments"]),
@@ -182,7 +197,7 @@ async def federation(database_factory: Any, topic_factory: Any, kafka_bootstrap:
     payments = PaymentsSettings(
         database_url=await database_factory("fp"), kafka_bootstrap=kafka_bootstrap,
         topic=topics["payments"], consumed_topics=(topics["members"], topics["inventory"]),
-        jwt_key=JWT_KEY)
+        jwt_key=JWT_KEY, **(payments_settings or {}))
     apps = {"members": create_members_app(members, clock=clock),
             "inventory": create_inventory_app(inventory, clock=clock),
             "payments": create_payments_app(payments, clock=clock)}
@@ -210,7 +225,7 @@ async def federation(database_factory: Any, topic_factory: Any, kafka_bootstrap:
         try:
             yield Federation(clients["members"], clients["inventory"], clients["payments"],
                              topics, consumers, kafka_bootstrap, producer, clock,
-                             settings=dict(settings), relays=relays)
+                             settings=dict(settings), relays=relays, apps=apps)
         finally:
             await producer.stop()
             for consumer in consumers.values():

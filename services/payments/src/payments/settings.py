@@ -10,7 +10,9 @@ cooperative through the API (``domain.savings_policy`` holds the default).
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from pydantic import field_validator
 from pydantic_settings import SettingsConfigDict
 
 from gotong_platform.settings import ServiceSettings
@@ -34,3 +36,18 @@ class PaymentsSettings(ServiceSettings):
     consumer_metrics_host: str = "127.0.0.1"  # 0.0.0.0 in a pod, so Prometheus can scrape
     # The relay process's endpoint (published, send errors, backlog, readiness).
     relay_metrics_port: int | None = 9113
+    # The members service's API origin (e.g. https://members.gotong.example), where the
+    # member's page (``/anggota/``) signs her in with a one-time code; that service must
+    # allow this origin (GOTONG_MEMBERS_CORS_ORIGINS). None: the page cannot sign in.
+    members_api_url: str | None = None
+
+    @field_validator("members_api_url")
+    @classmethod
+    def _an_origin(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in (
+                "", "/") or parts.query or parts.fragment:
+            raise ValueError("members_api_url is an origin: http(s)://host[:port]")
+        return f"{parts.scheme}://{parts.netloc}"

@@ -12,9 +12,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from payments.entrypoints import loans_api, records_api, savings_api, statement_api
+from payments.entrypoints import (
+    loans_api,
+    member_page_routes,
+    records_api,
+    savings_api,
+    statement_api,
+)
 
 __all__ = ["routers"]
 
 routers: list[APIRouter] = [savings_api.router, loans_api.router, records_api.router,
-                            statement_api.router]
+                            statement_api.router, member_page_routes.router]

@@ -1,0 +1,1 @@
+"""The member's page (``static/``): her statement, signed in with her phone."""

@@ -1,0 +1,73 @@
+"""``GET /anggota/``: the member's own page (Buku Anggota), its files and its config.
+
+Public static files (``payments.adapters.member_page``); every figure comes from
+``/member-portal/...`` with her member token, and the sign-in from the members
+service's API (its origin in ``/anggota/config.json``, ``GOTONG_PAYMENTS_MEMBERS_API_URL``).
+The Content Security Policy allows this origin and that one only. The page lives under
+``/anggota/`` (with the slash) so that its service worker, ``/anggota/sw.js``, controls
+it: a worker's scope is its own folder.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import RedirectResponse, Response
+
+from gotong_platform.http import HTTPProblem
+from payments.adapters.member_page import assets
+
+__all__ = ["content_security_policy", "router"]
+
+_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; worker-src 'self'; manifest-src 'self'; base-uri 'none'; "
+        "form-action 'none'; frame-ancestors 'none'")
+_HEADERS = {"Cache-Control": "no-cache", "Referrer-Policy": "no-referrer",
+            "X-Content-Type-Options": "nosniff"}
+
+router = APIRouter(tags=["member page"])
+
+
+def content_security_policy(members_api: str | None) -> str:
+    if members_api is None:
+        return _CSP
+    return _CSP.replace("connect-src 'self'", f"connect-src 'self' {members_api}")
+
+
+def _members_api(request: Request) -> str | None:
+    found: str | None = getattr(request.app.state, "members_api_url", None)
+    return found
+
+
+def _serve(request: Request, name: str) -> Response:
+    file = assets.asset(name)
+    headers = _HEADERS | {"ETag": file.etag,
+                          "Content-Security-Policy": content_security_policy(
+                              _members_api(request))}
+    if request.headers.get("if-none-match") == file.etag:
+        return Response(status_code=304, headers=headers)
+    return Response(file.body, media_type=file.media_type, headers=headers)
+
+
+@router.get("/anggota", include_in_schema=False)
+async def to_page() -> RedirectResponse:
+    return RedirectResponse("/anggota/", status_code=308)
+
+
+@router.get("/anggota/", include_in_schema=False)
+async def page(request: Request) -> Response:
+    return _serve(request, "index.html")
+
+
+@router.get("/anggota/config.json")
+async def config(request: Request) -> dict[str, Any]:
+    """What the page needs before she signs in: where the members service's API is."""
+    return {"members_api": _members_api(request)}
+
+
+@router.get("/anggota/{name}", include_in_schema=False)
+async def asset(request: Request, name: str) -> Response:
+    if name not in assets.ASSETS or name == "index.html":
+        raise HTTPProblem(404, "Not Found", "no such page file", "not-found")
+    return _serve(request, name)
