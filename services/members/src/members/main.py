@@ -28,7 +28,7 @@ from members.adapters.sender import LogCodeSender
 from members.adapters.sign_in_store import PostgresSignInStore
 from members.application.service import MembersService
 from members.application.sign_in import CodeSender, SignInService
-from members.entrypoints.api import routers
+from members.entrypoints.api import routers, sign_in_router
 from members.entrypoints.deps import AppContext, SignInEdge
 from members.settings import MembersSettings
 
@@ -58,7 +58,7 @@ def _sign_in(settings: MembersSettings, clock: Clock) -> SignInEdge:
 
 
 def _sender(settings: MembersSettings) -> CodeSender | None:
-    """The code's sender; None when the sign-in is off (its routes answer 503)."""
+    """The code's sender; None when the sign-in is off (its routes are not served)."""
     return LogCodeSender() if settings.sign_in_sender == "log" else None
 
 
@@ -97,7 +97,7 @@ def create_app(settings: MembersSettings, *, clock: Clock | None = None) -> Fast
             app.state.members_pool = pool
             app.state.members = AppContext(
                 members=_members_service(store, nik, clock, settings), queries=queries,
-                pool=pool, sign_in=sign_in)
+                sign_in=sign_in)
             app.state.cooperative_directory = queries  # where each cooperative is
             yield
         finally:
@@ -113,7 +113,7 @@ def create_app(settings: MembersSettings, *, clock: Clock | None = None) -> Fast
         app, source="members", verifier=token_verifier(settings), metrics=metrics,
         limits=settings.edge_limits(),
         pool=lambda: app.state.members_pool,
-        routers=routers)
+        routers=(*routers, sign_in_router) if sign_in.sender else routers)
     if settings.cors_origins:
         # The member's page (on payments' origin) signs in here. Outermost, so a
         # preflight is answered before the edge's guard and every answer carries the

@@ -31,7 +31,7 @@ class MembersSettings(ServiceSettings):
     migrations_dir: Path = _MIGRATIONS
     # A member's sign-in with a one-time code. The sender: "log" writes the code to the
     # service's log (development and tests only; an SMS or WhatsApp gateway is a
-    # follow-up), "none" turns the sign-in off (the routes answer 503).
+    # follow-up), "none" turns the sign-in off (its routes are not served).
     sign_in_sender: Literal["none", "log"] = "none"
     # How long the token a member gets lives (the page asks for a new code after it).
     member_token_ttl_s: int = Field(default=12 * 3600, ge=60, le=24 * 3600)

@@ -240,3 +240,15 @@ async def test_bad_input_is_a_problem_and_changes_nothing(api: Api, codes: Codes
     not_a_member = await api.post(f"/cooperatives/{coop}/members/member-nobody/phone",
                                   {"phone": PHONE}, clerk)
     assert not_a_member.status_code == 404
+
+
+async def test_without_a_code_sender_there_is_no_sign_in(database_factory: Any,
+                                                         clock: FixedClock) -> None:
+    settings = MembersSettings(database_url=await database_factory("members_no_sign_in"),
+                               nik_key=base64.b64encode(os.urandom(32)).decode(),
+                               jwt_key=JWT_KEY)
+    async with serving(create_app(settings, clock=clock), "members") as client:
+        asked = await client.post("/member-sign-in/codes", json={"phone": PHONE},
+                                  headers={"Idempotency-Key": uuid.uuid4().hex})
+        assert asked.status_code == 404
+        assert "/member-sign-in/codes" not in (await client.get("/openapi.json")).text

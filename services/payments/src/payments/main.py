@@ -23,7 +23,7 @@ from gotong_platform.migrations import upgrade
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
 from payments.adapters.directory import LocalDirectory
 from payments.adapters.loan_repository import LoanRepository
-from payments.adapters.member_records import MemberRecordsReader
+from payments.adapters.queries import MemberRecordsReader
 from payments.adapters.records_repository import RecordsRepository
 from payments.adapters.savings_repository import SavingsRepository
 from payments.application.calendar import BusinessCalendar

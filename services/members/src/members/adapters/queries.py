@@ -20,6 +20,11 @@ class MembersQueries:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
 
+    @property
+    def pool(self) -> asyncpg.Pool:
+        """The API's pool, for the routes that run a command of their own (the sign-in)."""
+        return self._pool
+
     async def regency_of(self, cooperative_id: str) -> str | None:
         """The cooperative's regency code; None when no cooperative has this id."""
         regency: str | None = await self._pool.fetchval(

@@ -13,11 +13,13 @@ from fastapi import APIRouter
 
 from members.entrypoints import cooperative_routes, member_routes, sign_in_routes
 
-__all__ = ["routers"]
+__all__ = ["routers", "sign_in_router"]
 
 routers: tuple[APIRouter, ...] = (
     cooperative_routes.federation,
     cooperative_routes.cooperative,
     member_routes.router,
-    sign_in_routes.router,
+
 )
+# Served only when a code sender is set (``members.main``).
+sign_in_router = sign_in_routes.router

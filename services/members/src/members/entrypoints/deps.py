@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any
 
-import asyncpg
 from fastapi import Depends, Request
 
 from gotong_platform.auth import TokenIssuer
@@ -45,7 +44,6 @@ class AppContext:
 
     members: MembersService
     queries: MembersQueries
-    pool: asyncpg.Pool
     sign_in: SignInEdge
 
 

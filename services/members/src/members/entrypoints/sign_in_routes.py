@@ -1,10 +1,11 @@
 """A member's sign-in: a one-time code to her phone, exchanged for her bearer tokens.
 
-Public routes (no bearer token): the phone is the credential. Each POST takes an
-``Idempotency-Key``, scoped to the phone's keyed hash, and runs through the platform's
-``execute_command``: a retry over a poor connection gets the first answer, and sends
-no second code. The code is sent after the transaction that recorded its digest has
-committed, never for a replay.
+Public routes (no bearer token): the phone is the credential. They are served only
+when a code sender is set (``GOTONG_MEMBERS_SIGN_IN_SENDER``); otherwise they do not
+exist. Each POST takes an ``Idempotency-Key``, scoped to the phone's keyed hash, and
+runs through the platform's ``execute_command``: a retry over a poor connection gets
+the first answer, and sends no second code. The code is sent after the transaction that
+recorded its digest has committed, never for a replay.
 
 Every refusal of a code is the same 401 (``sign-in-code-invalid``): wrong, expired, used
 or guessed too often, and also "no code was ever sent to this phone", which would
@@ -66,7 +67,7 @@ async def request_code(body: s.CodeRequestIn, request: Request, key: Idempotency
             expires_in_s=int(rules.code_ttl.total_seconds()),
             resend_after_s=int(rules.phone_min_interval.total_seconds())).model_dump()
 
-    answer = await execute_command(ctx.pool, scope=_scope(ctx, body.phone),
+    answer = await execute_command(ctx.queries.pool, scope=_scope(ctx, body.phone),
                                    idempotency=key, work=work)
     code = pending[-1] if pending else None
     if code is not None and answer.headers.get(REPLAYED_HEADER) != "true":
@@ -90,7 +91,7 @@ async def exchange_code(body: s.CodeExchangeIn, key: Idempotency, ctx: Ctx) -> J
         return 200, {"issued_at": issued_at,
                      "memberships": [m.__dict__ for m in result.memberships]}
 
-    answer = await execute_command(ctx.pool, scope=_scope(ctx, body.phone),
+    answer = await execute_command(ctx.queries.pool, scope=_scope(ctx, body.phone),
                                    idempotency=key, work=work)
     stored = orjson.loads(answer.body)
     headers = {REPLAYED_HEADER: "true"} if answer.headers.get(REPLAYED_HEADER) else {}
@@ -107,10 +108,9 @@ async def exchange_code(body: s.CodeExchangeIn, key: Idempotency, ctx: Ctx) -> J
 
 
 def _sender(ctx: AppContext) -> CodeSender:
+    # The routes are served only when a sender is set (``members.main``).
     if ctx.sign_in.sender is None:
-        raise HTTPProblem(503, "Service Unavailable",
-                          "signing in with a code is not set up on this server",
-                          "sign-in-unavailable")
+        raise RuntimeError("the sign-in routes are served without a code sender")
     return ctx.sign_in.sender
 
 

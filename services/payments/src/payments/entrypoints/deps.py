@@ -13,8 +13,7 @@ from fastapi import Depends, Request
 
 from gotong_platform.calendar import Clock
 from gotong_platform.http import Scope, cooperative_scope
-from payments.adapters.member_records import MemberRecordsReader
-from payments.adapters.queries import Pool
+from payments.adapters.queries import MemberRecordsReader, Pool
 from payments.application.calendar import BusinessCalendar
 from payments.application.exit_refunds import ExitRefunds
 from payments.application.loan_service import LoanService

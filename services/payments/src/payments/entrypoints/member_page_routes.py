@@ -1,6 +1,6 @@
 """``GET /anggota/``: the member's own page (Buku Anggota), its files and its config.
 
-Public static files (``payments.adapters.member_page``); every figure comes from
+Public static files (``payments.entrypoints.member_page``); every figure comes from
 ``/member-portal/...`` with her member token, and the sign-in from the members
 service's API (its origin in ``/anggota/config.json``, ``GOTONG_PAYMENTS_MEMBERS_API_URL``).
 The Content Security Policy allows this origin and that one only. The page lives under
@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
 from gotong_platform.http import HTTPProblem
-from payments.adapters.member_page import assets
+from payments.entrypoints.member_page import assets
 
 __all__ = ["content_security_policy", "router"]
 
