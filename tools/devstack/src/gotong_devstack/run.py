@@ -123,12 +123,17 @@ def _process(service: str, role: str, *, port: int | None = None, nik_key: bool 
 
 
 SERVICES: tuple[Service, ...] = (
-    _process("members", "api", port=MEMBERS_PORT, nik_key=True),
+    # A member's page (payments' /anggota/) signs her in here; locally the code goes to
+    # the members API's log (no SMS gateway on a developer's machine).
+    _process("members", "api", port=MEMBERS_PORT, nik_key=True,
+             development=(("SIGN_IN_SENDER", "log"),
+                          ("CORS_ORIGINS", json.dumps([PAYMENTS_URL])))),
     _process("members", "relay", nik_key=True),
     _process("inventory", "api", port=INVENTORY_PORT),
     _process("inventory", "relay"),
     _process("inventory", "consumer", metrics_port=INVENTORY_METRICS_PORT),
-    _process("payments", "api", port=PAYMENTS_PORT),
+    _process("payments", "api", port=PAYMENTS_PORT,
+             development=(("MEMBERS_API_URL", MEMBERS_URL),)),
     _process("payments", "relay"),
     _process("payments", "consumer", metrics_port=PAYMENTS_METRICS_PORT),
     _process("reporting", "consumer", metrics_port=REPORTING_METRICS_PORT),
@@ -681,6 +686,8 @@ def print_urls(paths: Paths) -> None:
     _say(f"  members API docs    {MEMBERS_URL}/docs")
     _say(f"  inventory API docs  {INVENTORY_URL}/docs")
     _say(f"  payments API docs   {PAYMENTS_URL}/docs")
+    _say(f"  a member's page     {PAYMENTS_URL}/anggota/ (a clerk records her phone; the "
+         "code is in the members API's log)")
     _say(f"  reporting API docs  {REPORTING_URL}/docs")
     _say(f"  partners API docs   {PARTNERS_URL}/docs")
     _say(f"  federation summary  {REPORTING_URL}{SUMMARY_PATH}  (needs a bearer token)")
