@@ -118,7 +118,7 @@ async def _relay(spec: dict[str, Any]) -> dict[str, Any]:
 async def _producer(spec: dict[str, Any]) -> dict[str, Any]:
     from gotong_platform.envelope import encode_kafka_headers
     from gotong_platform.eventstore.store import row_to_envelope
-    from gotong_platform.kafka import create_topics
+    from gotong_platform.kafka import KafkaAuth, create_topics
     from gotong_platform.outbox.relay import _FETCH
 
     bootstrap = spec["bootstrap"]
@@ -134,6 +134,7 @@ async def _producer(spec: dict[str, Any]) -> dict[str, Any]:
         messages.append((row["value"].encode(), env.stream_id.encode(),
                          encode_kafka_headers(dataclasses.replace(env))))
     producer = AIOKafkaProducer(
+        **KafkaAuth.from_env().client_kwargs(),
         bootstrap_servers=bootstrap, client_id="bench-raw-producer", acks="all",
         enable_idempotence=True, linger_ms=2, max_batch_size=256 * 1024,
         request_timeout_ms=30_000)

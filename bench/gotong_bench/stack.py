@@ -31,7 +31,9 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from gotong_bench.procs import children, vm_hwm_mb
 from gotong_devstack.settings import load_settings
+from gotong_devstack.stack import kafka_client_auth
 from gotong_platform.auth import Principal, Role, TokenIssuer, create_key_file, read_key_file
+from gotong_platform.kafka import KafkaAuth
 
 __all__ = ["BenchStack", "ServiceProc", "Worker"]
 
@@ -230,6 +232,10 @@ class BenchStack:
         settings = load_settings()
         self.admin_dsn = settings.pg_admin_dsn
         self.bootstrap = settings.kafka_bootstrap
+        # The stack's Kafka user, for this process's clients and every process it starts
+        # (the platform's clients and settings fall back to GOTONG_KAFKA_*).
+        for name, value in kafka_client_auth(settings).env().items():
+            os.environ.setdefault(name, value)
         self.key_file = self.out_dir / "bench-jwt.key"
         create_key_file(self.key_file)
         self._issuer = TokenIssuer(read_key_file(self.key_file))
@@ -283,7 +289,8 @@ class BenchStack:
 
     async def delete_bench_topics(self, every_run: bool = False) -> list[str]:
         """Delete this run's topics (``every_run``: every ``bench.*`` topic)."""
-        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap, client_id="gotong-bench")
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap, client_id="gotong-bench",
+                                    **KafkaAuth.from_env().client_kwargs())
         await admin.start()
         try:
             prefix = "bench." if every_run else self.topic_prefix

@@ -31,7 +31,7 @@ from gotong_platform.calendar import FixedClock, today_in
 from gotong_platform.consumer import ConsumerRunner, Handler, RunnerConfig
 from gotong_platform.db import create_pool
 from gotong_platform.envelope import decode_kafka_headers
-from gotong_platform.kafka import make_consumer, make_producer
+from gotong_platform.kafka import KafkaAuth, make_consumer, make_producer
 from gotong_platform.money import round_half_up_div
 from gotong_platform.outbox import OutboxRelay, RelayConfig
 from gotong_testing.api import serving
@@ -308,7 +308,8 @@ async def running(worker: Worker) -> AsyncIterator[None]:
 async def records_on(bootstrap: str, topic: str, event_type: str | None = None) -> list[Any]:
     """Every record on ``topic`` so far, from the beginning (of ``event_type`` only, when
     given: read from its CloudEvents headers)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
+                                **KafkaAuth.from_env().client_kwargs())
     await consumer.start()
     try:
         await consumer._client.force_metadata_update()

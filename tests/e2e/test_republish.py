@@ -46,7 +46,7 @@ from e2e_support import JWT_KEY, Federation, eventually, records_on
 from gotong_platform.cli import run_service_cli
 from gotong_platform.consumer import ConsumerRunner
 from gotong_platform.db import create_pool
-from gotong_platform.kafka import delete_topics
+from gotong_platform.kafka import KafkaAuth, delete_topics
 from gotong_platform.migrations import upgrade
 from gotong_platform.outbox import measure_backlog
 from reporting.adapters.consumer import CONSUMER_NAME, build_runner, schema_pool
@@ -137,7 +137,8 @@ async def a_history(f: Federation) -> None:
 
 
 async def end_offsets(bootstrap: str, topics: list[str]) -> dict[tuple[str, int], int]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
+                                **KafkaAuth.from_env().client_kwargs())
     await consumer.start()
     try:
         await consumer._client.force_metadata_update()
@@ -245,7 +246,8 @@ async def delete_and_wait(bootstrap: str, topics: list[str]) -> None:
     """Delete ``topics`` and wait until the broker no longer lists them (a topic being
     deleted cannot be created again yet)."""
     await delete_topics(bootstrap, topics)
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="e2e-admin")
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="e2e-admin",
+                                **KafkaAuth.from_env().client_kwargs())
     await admin.start()
     try:
         async def gone() -> bool:

@@ -10,6 +10,7 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from gotong_bench.scenarios.bench import Bench
+from gotong_platform.kafka import KafkaAuth
 
 
 async def run(bench: Bench) -> None:
@@ -86,7 +87,8 @@ async def _wait_caught_up(bench: Bench, limit_s: float) -> str:
     topic = bench.stack.topic("payments")
     conn = await asyncpg.connect(bench.stack.dsn("reporting"))
     consumer = AIOKafkaConsumer(bootstrap_servers=bench.stack.bootstrap,
-                                client_id="bench-lag", enable_auto_commit=False)
+                                client_id="bench-lag", enable_auto_commit=False,
+                                **KafkaAuth.from_env().client_kwargs())
     await consumer.start()
     try:
         while True:

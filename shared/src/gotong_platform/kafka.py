@@ -7,8 +7,9 @@ aiokafka's defaults are unsafe for us (acks=1, no idempotence, auto-commit,
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -38,7 +39,24 @@ class KafkaAuth:
     security_protocol: str = "PLAINTEXT"
     sasl_mechanism: str | None = None
     username: str | None = None
-    password: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> KafkaAuth:
+        """The stack-wide credentials, ``GOTONG_KAFKA_SECURITY_PROTOCOL``,
+        ``GOTONG_KAFKA_SASL_MECHANISM``, ``GOTONG_KAFKA_SASL_USERNAME`` and
+        ``GOTONG_KAFKA_SASL_PASSWORD`` (what ``gotong-stack env`` prints: the local broker's
+        internal user); plaintext when none is set.
+
+        The fallback of a client built without ``auth`` (tests, tools) and of a service's
+        settings that name no credentials of their own (``KafkaClientSettings``); a
+        deployment gives each service its own (``GOTONG_<SERVICE>_KAFKA_SASL_*``).
+        """
+        env = os.environ if environ is None else environ
+        return cls(security_protocol=env.get("GOTONG_KAFKA_SECURITY_PROTOCOL") or "PLAINTEXT",
+                   sasl_mechanism=env.get("GOTONG_KAFKA_SASL_MECHANISM") or None,
+                   username=env.get("GOTONG_KAFKA_SASL_USERNAME") or None,
+                   password=env.get("GOTONG_KAFKA_SASL_PASSWORD") or None)
 
     def client_kwargs(self) -> dict[str, Any]:
         kwargs: dict[str, Any] = {"security_protocol": self.security_protocol}
@@ -51,6 +69,10 @@ class KafkaAuth:
 
             kwargs["ssl_context"] = create_ssl_context()
         return kwargs
+
+
+def _given_or_env(auth: KafkaAuth | None) -> KafkaAuth:
+    return auth if auth is not None else KafkaAuth.from_env()
 
 
 class StreamPartitioner:
@@ -89,7 +111,7 @@ def make_producer(
 ) -> AIOKafkaProducer:
     """Idempotent, acks=all: the broker de-duplicates retries and keeps partition order."""
     return AIOKafkaProducer(
-        **(auth or KafkaAuth()).client_kwargs(),
+        **_given_or_env(auth).client_kwargs(),
         bootstrap_servers=bootstrap,
         client_id=client_id,
         acks="all",
@@ -108,7 +130,7 @@ def make_consumer(
 ) -> AIOKafkaConsumer:
     """Manual offsets (the read model stores them), ``earliest`` for new groups."""
     return AIOKafkaConsumer(
-        **(auth or KafkaAuth()).client_kwargs(),
+        **_given_or_env(auth).client_kwargs(),
         bootstrap_servers=bootstrap,
         group_id=group_id,
         client_id=client_id,
@@ -130,7 +152,7 @@ async def delete_topics(bootstrap: str, topics: Sequence[str], *,
     if not topics:
         return
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="gotong-admin",
-                                **(auth or KafkaAuth()).client_kwargs())
+                                **_given_or_env(auth).client_kwargs())
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -151,7 +173,7 @@ async def create_topics(
     so read models and partners can replay from offset 0.
     """
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="gotong-admin",
-                                **(auth or KafkaAuth()).client_kwargs())
+                                **_given_or_env(auth).client_kwargs())
     await admin.start()
     try:
         existing = set(await admin.list_topics())

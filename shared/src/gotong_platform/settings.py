@@ -9,8 +9,9 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings
 
 from gotong_platform.kafka import KafkaAuth
@@ -26,12 +27,30 @@ _RATE_PER_SECOND = 20.0
 _RATE_BURST = 120
 
 
+_AUTH_FIELDS = ("kafka_security_protocol", "kafka_sasl_mechanism", "kafka_sasl_username",
+                "kafka_sasl_password")
+
+
 class KafkaClientSettings(BaseSettings):
     kafka_bootstrap: str = "127.0.0.1:59092"
     kafka_security_protocol: str = "PLAINTEXT"
     kafka_sasl_mechanism: str | None = None
     kafka_sasl_username: str | None = None
     kafka_sasl_password: SecretStr | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _stack_wide_credentials(cls, data: Any) -> Any:
+        """A service given none of its own credentials uses the stack-wide ones
+        (``KafkaAuth.from_env``), all four or none: the local stack's internal user, which
+        ``make run`` and the tests' fixtures put in the environment."""
+        if not isinstance(data, dict) or any(name in data for name in _AUTH_FIELDS):
+            return data
+        stack = KafkaAuth.from_env()
+        found = {"kafka_security_protocol": stack.security_protocol,
+                 "kafka_sasl_mechanism": stack.sasl_mechanism,
+                 "kafka_sasl_username": stack.username, "kafka_sasl_password": stack.password}
+        return {**data, **{name: value for name, value in found.items() if value is not None}}
 
     def kafka_auth(self) -> KafkaAuth:
         return KafkaAuth(

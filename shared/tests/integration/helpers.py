@@ -14,6 +14,7 @@ from gotong_platform.consumer.dead_letters import DEAD_LETTERS_V1
 from gotong_platform.envelope import decode_kafka_headers
 from gotong_platform.eventstore import CONSUMER_V1, EVENT_STORE_V1, EVENT_STORE_V2, NewEvent
 from gotong_platform.ids import uuid7
+from gotong_platform.kafka import KafkaAuth
 from gotong_testing import business_now
 
 
@@ -47,6 +48,7 @@ async def read_topic(
     """Every record of ``topic`` from the beginning, waiting for ``expected`` of them."""
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
+        **KafkaAuth.from_env().client_kwargs(),
         auto_offset_reset="earliest",
     )
     await consumer.start()

@@ -8,13 +8,14 @@ import uuid
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 
-from gotong_platform.kafka import create_topics, dead_letter_topic, delete_topics
+from gotong_platform.kafka import KafkaAuth, create_topics, dead_letter_topic, delete_topics
 
 pytestmark = pytest.mark.integration
 
 
 async def topics(bootstrap: str) -> set[str]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap,
+                                **KafkaAuth.from_env().client_kwargs())
     await admin.start()
     try:
         return set(await admin.list_topics())

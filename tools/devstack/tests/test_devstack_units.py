@@ -58,11 +58,35 @@ def test_env_prints_given_values(
 ) -> None:
     monkeypatch.setenv("GOTONG_PG_ADMIN_DSN", "postgresql://app:p w@db:5432/postgres")
     monkeypatch.setenv("GOTONG_KAFKA_BOOTSTRAP", "k1:9092,k2:9092")
+    for name in ("SECURITY_PROTOCOL", "SASL_MECHANISM", "SASL_USERNAME", "SASL_PASSWORD"):
+        monkeypatch.delenv(f"GOTONG_KAFKA_{name}", raising=False)
     assert cli.main(["env"]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "export GOTONG_PG_ADMIN_DSN='postgresql://app:p w@db:5432/postgres'",
         "export GOTONG_KAFKA_BOOTSTRAP=k1:9092,k2:9092",
+        "export GOTONG_KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT",
+        "export GOTONG_KAFKA_SASL_MECHANISM=SCRAM-SHA-512",
+        "export GOTONG_KAFKA_SASL_USERNAME=gotong",
+        "export GOTONG_KAFKA_SASL_PASSWORD=gotong-dev-secret",
     ]
+
+
+def test_a_given_plaintext_broker_gets_no_credentials(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GOTONG_KAFKA_BOOTSTRAP", "k1:9092")
+    monkeypatch.setenv("GOTONG_KAFKA_SECURITY_PROTOCOL", "PLAINTEXT")
+    assert cli.main(["env"]) == 0
+    assert capsys.readouterr().out.splitlines()[2:] == [
+        "export GOTONG_KAFKA_SECURITY_PROTOCOL=PLAINTEXT"]
+
+
+def test_a_password_that_would_break_the_broker_config_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GOTONG_KAFKA_SASL_PASSWORD", 'a"; user_x="y')
+    with pytest.raises(PrerequisiteError, match="GOTONG_KAFKA_SASL_PASSWORD"):
+        load_settings()
 
 
 @pytest.mark.parametrize(
@@ -163,6 +187,45 @@ def test_the_same_kafka_version_keeps_its_data(
     (broker.data_dir / "gotong.members.events-0").mkdir()
     broker._ensure_formatted(fake_java(tmp_path), tmp_path / "libs", lambda line: None)
     assert (broker.data_dir / "gotong.members.events-0").is_dir()
+
+
+def test_the_broker_authenticates_and_authorizes_every_client(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One client listener, SASL/SCRAM only; ACLs decide, and no ACL means no access; the
+    internal user is the only super user (a partner's user is not)."""
+    monkeypatch.setenv("GOTONG_STACK_DIR", str(tmp_path))
+    monkeypatch.delenv("GOTONG_KAFKA_SASL_USERNAME", raising=False)
+    text = LocalBroker(load_settings())._server_properties()
+    props = dict(line.split("=", 1) for line in text.splitlines() if not line.startswith("#"))
+    assert props["listeners"] == "CLIENT://127.0.0.1:59092,CONTROLLER://127.0.0.1:59093"
+    assert props["listener.security.protocol.map"] == (
+        "CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT")
+    assert props["listener.name.client.sasl.enabled.mechanisms"] == "SCRAM-SHA-512"
+    assert "PLAINTEXT://" not in text
+    assert props["authorizer.class.name"] == (
+        "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
+    assert props["allow.everyone.if.no.acl.found"] == "false"
+    assert props["super.users"] == "User:gotong"
+
+
+def test_a_data_dir_formatted_without_the_user_is_formatted_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SCRAM users can only be written at format time here: a data dir of an older stack
+    (no users file) or of other credentials does not count as formatted."""
+    monkeypatch.setenv("GOTONG_STACK_DIR", str(tmp_path))
+    broker = LocalBroker(load_settings())
+    assert broker.format_reason() == "not formatted"
+    broker.data_dir.mkdir(parents=True)
+    (broker.data_dir / "meta.properties").write_text("node.id=1\n")
+    broker.version_file.write_text(KAFKA_VERSION + "\n")
+    assert "without the SASL user 'gotong'" in (broker.format_reason() or "")
+    broker.users_file.write_text(broker._users_digest() + "\n")
+    assert broker.format_reason() is None
+    assert "gotong-dev-secret" not in broker.users_file.read_text()
+    monkeypatch.setenv("GOTONG_KAFKA_SASL_PASSWORD", "another-secret")
+    assert LocalBroker(load_settings()).format_reason() is not None
 
 
 def test_pom_is_found_and_cold_cache_is_not_warm(tmp_path: Path) -> None:

@@ -648,6 +648,11 @@ def test_make_run_starts_every_role_once_on_its_own_ports(tmp_path: Any) -> None
     assert "GOTONG_PAYMENTS_JWT_KEY" not in env
     assert "GOTONG_PAYMENTS_NIK_KEY" not in env
     assert "GOTONG_PAYMENTS_PSEUDONYM_KEY" not in env
+    # Every service logs in to the broker (SASL/SCRAM) as the stack's internal user.
+    assert env["GOTONG_PAYMENTS_KAFKA_SECURITY_PROTOCOL"] == "SASL_PLAINTEXT"
+    assert env["GOTONG_PAYMENTS_KAFKA_SASL_MECHANISM"] == "SCRAM-SHA-512"
+    assert env["GOTONG_PAYMENTS_KAFKA_SASL_USERNAME"] == "gotong"
+    assert env["GOTONG_PAYMENTS_KAFKA_SASL_PASSWORD"] == "gotong-dev-secret"
     # The gateway's processes get the pseudonym key from its file under the stack.
     Paths(tmp_path).pseudonym_key.write_text("a2V5\n", "ascii")
     gateway = next(s for s in SERVICES if s.name == "partners-consumer")

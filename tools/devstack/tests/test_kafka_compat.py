@@ -32,11 +32,20 @@ def stack() -> StackInfo:
     return ensure_stack()
 
 
+def auth(stack: StackInfo) -> dict[str, Any]:
+    """aiokafka's arguments for the stack's user (the broker takes SASL/SCRAM only)."""
+    a = stack.kafka_auth
+    if a.sasl_mechanism is None:
+        return {"security_protocol": a.security_protocol}
+    return {"security_protocol": a.security_protocol, "sasl_mechanism": a.sasl_mechanism,
+            "sasl_plain_username": a.username, "sasl_plain_password": a.password}
+
+
 @pytest.fixture
 async def topic(stack: StackInfo) -> AsyncIterator[str]:
     # Unique per run: the broker keeps data between runs (retention.ms=-1).
     name = f"devstack-compat-{uuid.uuid4().hex[:12]}"
-    admin = AIOKafkaAdminClient(bootstrap_servers=stack.kafka_bootstrap)
+    admin = AIOKafkaAdminClient(bootstrap_servers=stack.kafka_bootstrap, **auth(stack))
     await admin.start()
     try:
         response = await admin.create_topics(
@@ -52,7 +61,7 @@ async def topic(stack: StackInfo) -> AsyncIterator[str]:
 
 
 async def test_topic_has_requested_partitions_and_config(stack: StackInfo, topic: str) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=stack.kafka_bootstrap)
+    admin = AIOKafkaAdminClient(bootstrap_servers=stack.kafka_bootstrap, **auth(stack))
     await admin.start()
     try:
         (described,) = await admin.describe_topics([topic])
@@ -81,7 +90,8 @@ async def test_idempotent_produce_then_group_consume_with_manual_commit(
         for i in range(MESSAGES)
     }
     producer = AIOKafkaProducer(
-        bootstrap_servers=stack.kafka_bootstrap, acks="all", enable_idempotence=True
+        bootstrap_servers=stack.kafka_bootstrap, acks="all", enable_idempotence=True,
+        **auth(stack),
     )
     await producer.start()
     try:
@@ -111,6 +121,7 @@ async def _consume(stack: StackInfo, topic: str, group: str, expected: int) -> l
     consumer = AIOKafkaConsumer(
         topic,
         bootstrap_servers=stack.kafka_bootstrap,
+        **auth(stack),
         group_id=group,
         enable_auto_commit=False,
         auto_offset_reset="earliest",

@@ -31,7 +31,7 @@ from gotong_platform.consumer import (
 )
 from gotong_platform.db import DbConnection, create_pool
 from gotong_platform.envelope import encode_kafka_headers
-from gotong_platform.kafka import dead_letter_topic, make_consumer, make_producer
+from gotong_platform.kafka import KafkaAuth, dead_letter_topic, make_consumer, make_producer
 from reporting.adapters.projection.dispatch import read_model_handler
 from reporting.adapters.read_model.schema import READ_MODEL_DDL
 from reporting.adapters.reports.reader import ReadModelReader
@@ -201,6 +201,7 @@ async def read_dead(bootstrap: str, topic: str) -> Any:
     from aiokafka import AIOKafkaConsumer
 
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap,
+                                **KafkaAuth.from_env().client_kwargs(),
                                 auto_offset_reset="earliest", enable_auto_commit=False)
     await consumer.start()
     try:

@@ -50,6 +50,8 @@ def cmd_env(settings: Settings) -> int:
     # For `eval "$(gotong-stack env)"`: values are shell-quoted.
     _say(f"export GOTONG_PG_ADMIN_DSN={shlex.quote(settings.pg_admin_dsn)}")
     _say(f"export GOTONG_KAFKA_BOOTSTRAP={shlex.quote(settings.kafka_bootstrap)}")
+    for name, value in stack.kafka_client_auth(settings).env().items():
+        _say(f"export {name}={shlex.quote(value)}")
     return 0
 
 

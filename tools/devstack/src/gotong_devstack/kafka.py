@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 import shutil
 import signal
@@ -28,6 +29,11 @@ from gotong_devstack.settings import LOOPBACK, Settings
 
 MAIN_CLASS = "kafka.Kafka"
 STORAGE_TOOL = "kafka.tools.StorageTool"
+# Every client authenticates (SASL/SCRAM-SHA-512 on the client listener) and is authorized
+# by ACLs kept in the metadata log; no ACL means no access, as in the cluster.
+AUTHORIZER = "org.apache.kafka.metadata.authorizer.StandardAuthorizer"
+SCRAM_LOGIN = "org.apache.kafka.common.security.scram.ScramLoginModule"
+PLAIN_LOGIN = "org.apache.kafka.common.security.plain.PlainLoginModule"
 # The port opens before the broker has caught up with the metadata log and registered with
 # the controller; this line (from KafkaRaftServer) is logged only once it serves requests.
 READY_LINE = "Kafka Server started"
@@ -88,6 +94,8 @@ class LocalBroker:
         self.cluster_id_file = root / "cluster.id"
         # The release that formatted data_dir; a different one gets a fresh data dir.
         self.version_file = root / "version"
+        # A digest of the SCRAM user data_dir was formatted with (see _users_digest).
+        self.users_file = root / "users"
 
     # -- state --------------------------------------------------------------------------
 
@@ -122,8 +130,16 @@ class LocalBroker:
     # -- lifecycle ----------------------------------------------------------------------
 
     def is_current(self) -> bool:
-        """Our broker is running, and it is the pinned release."""
-        return self.running_pid() is not None and self.running_version() == self.version
+        """Our broker is running the pinned release with the configuration we would write now
+        (a broker started by an older checkout, e.g. without SASL, is restarted)."""
+        return (self.running_pid() is not None and self.running_version() == self.version
+                and self._config_is_current())
+
+    def _config_is_current(self) -> bool:
+        try:
+            return self.config.read_text() == self._server_properties()
+        except OSError:
+            return False
 
     def check_ports_free(self) -> None:
         for port in (self.settings.kafka_port, self.settings.kafka_controller_port):
@@ -138,8 +154,13 @@ class LocalBroker:
             if self.is_current():
                 report(f"kafka: already running on {LOOPBACK}:{self.settings.kafka_port}")
                 return
-            # Tests must run against the pinned release, not whatever was started earlier.
-            report(f"kafka: running {self.running_version()}, pinned {self.version}: restarting")
+            # Tests must run against the pinned release and configuration, not whatever was
+            # started earlier.
+            if self.running_version() != self.version:
+                report(f"kafka: running {self.running_version()}, pinned {self.version}: "
+                       "restarting")
+            else:
+                report("kafka: running with an older configuration: restarting")
             self.stop(report)
         self.check_ports_free()
         self.root.mkdir(parents=True, exist_ok=True)
@@ -179,17 +200,40 @@ class LocalBroker:
         return [f"-Dlog4j2.configurationFile={self.log4j}"]
 
     def _server_properties(self) -> str:
+        settings = self.settings
+        port, controller_port = settings.kafka_port, settings.kafka_controller_port
+        user, password = settings.kafka_username, settings.kafka_password
         lines = [
             "# Written by gotong-stack on every start: edit tools/devstack, not this file.",
             "process.roles=broker,controller",
             "node.id=1",
-            f"listeners=PLAINTEXT://{LOOPBACK}:{self.settings.kafka_port},CONTROLLER://{LOOPBACK}:{self.settings.kafka_controller_port}",
-            f"advertised.listeners=PLAINTEXT://{LOOPBACK}:{self.settings.kafka_port}",
-            "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-            "inter.broker.listener.name=PLAINTEXT",
+            # One client listener, SASL over plain TCP on loopback: every client (the
+            # services, the tests, a partner's consumer) logs in with a SCRAM user, and the
+            # ACLs decide what it may do. There is no unauthenticated listener to go around
+            # them. The controller listener (also loopback) takes only the broker's own
+            # user, by PLAIN: SCRAM cannot authenticate controllers (its credentials live in
+            # the metadata log the controller serves).
+            f"listeners=CLIENT://{LOOPBACK}:{port},CONTROLLER://{LOOPBACK}:{controller_port}",
+            f"advertised.listeners=CLIENT://{LOOPBACK}:{port}",
+            "listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT",
+            "inter.broker.listener.name=CLIENT",
             "controller.listener.names=CONTROLLER",
+            "sasl.enabled.mechanisms=SCRAM-SHA-512",
+            "listener.name.client.sasl.enabled.mechanisms=SCRAM-SHA-512",
+            "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
+            f'listener.name.client.scram-sha-512.sasl.jaas.config={SCRAM_LOGIN} required '
+            f'username="{user}" password="{password}";',
+            "listener.name.controller.sasl.enabled.mechanisms=PLAIN",
+            "sasl.mechanism.controller.protocol=PLAIN",
+            f'listener.name.controller.plain.sasl.jaas.config={PLAIN_LOGIN} required '
+            f'username="{user}" password="{password}" user_{user}="{password}";',
+            f"authorizer.class.name={AUTHORIZER}",
+            "allow.everyone.if.no.acl.found=false",
+            # The internal user: the broker itself, and every service and test of the stack
+            # (the cluster gives each service its own user and ACLs: deploy/k8s).
+            f"super.users=User:{user}",
             # A dynamic quorum of one (formatted with --standalone).
-            f"controller.quorum.bootstrap.servers={LOOPBACK}:{self.settings.kafka_controller_port}",
+            f"controller.quorum.bootstrap.servers={LOOPBACK}:{controller_port}",
             f"log.dirs={self.data_dir}",
             # One broker: internal topics cannot have more replicas than that.
             "offsets.topic.replication.factor=1",
@@ -207,20 +251,42 @@ class LocalBroker:
         ]
         return "\n".join(lines) + "\n"
 
-    def _ensure_formatted(self, java: str, libs: Path, report: Report) -> None:
-        formatted = (self.data_dir / "meta.properties").is_file()
+    def _users_digest(self) -> str:
+        """What data_dir's SCRAM user must match: the credentials are written into the
+        metadata log only when it is formatted (``--add-scram``), so other credentials mean
+        a fresh format. Hashed, so the file does not keep the password."""
+        secret = f"{self.settings.kafka_username}\0{self.settings.kafka_password}"
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+    def format_reason(self) -> str | None:
+        """Why data_dir must be formatted (wiped first if it holds data); None when it is
+        ready for this release and these credentials."""
+        if not (self.data_dir / "meta.properties").is_file():
+            return "not formatted"
         previous = self.running_version()
-        if formatted and previous == self.version:
-            return
-        if formatted:
+        if previous != self.version:
             # The metadata log records a metadata.version an older release cannot read (4.3.1
             # on 4.4.0's log dies with "No MetadataVersion with feature level 33"), and the
             # data is disposable test data: start over rather than fail obscurely. A newer
             # release could read it, but wiping on any change keeps one rule and no surprises.
-            report(
-                f"kafka: version changed ({previous} -> {self.version}), wiping {self.data_dir}"
-                " (topics and offsets go, PostgreSQL keeps its events: see tools/devstack README)"
-            )
+            return (f"version changed ({previous} -> {self.version}) (topics and offsets go, "
+                    "PostgreSQL keeps its events: see tools/devstack README)")
+        users = self.users_file.read_text().strip() if self.users_file.is_file() else None
+        if users != self._users_digest():
+            # Formatted before the broker required SASL (or with other credentials): the
+            # user can be added only at format time (the stack has no admin tool on its
+            # classpath, and nothing could log in to add it), so start over, once.
+            return (f"formatted without the SASL user {self.settings.kafka_username!r} "
+                    "(topics and offsets go, PostgreSQL keeps its events: see "
+                    "tools/devstack README)")
+        return None
+
+    def _ensure_formatted(self, java: str, libs: Path, report: Report) -> None:
+        reason = self.format_reason()
+        if reason is None:
+            return
+        if reason != "not formatted":
+            report(f"kafka: {reason}, wiping {self.data_dir}")
         shutil.rmtree(self.data_dir, ignore_errors=True)
         if not self.cluster_id_file.is_file():
             self.cluster_id_file.write_text(new_cluster_id() + "\n")
@@ -230,12 +296,18 @@ class LocalBroker:
             [
                 java, *self._log4j_option(), "-cp", f"{libs}/*", STORAGE_TOOL,
                 "format", "-t", cluster_id, "-c", str(self.config), "--standalone",
+                "--add-scram", self._scram_argument(),
             ],
             timeout=120,
         )  # fmt: skip
         if result.returncode != 0:
             raise StackError(f"kafka storage format failed:\n{output_tail(result)}")
         self.version_file.write_text(self.version + "\n")
+        self.users_file.write_text(self._users_digest() + "\n")
+
+    def _scram_argument(self) -> str:
+        user, password = self.settings.kafka_username, self.settings.kafka_password
+        return f"SCRAM-SHA-512=[name={user},password={password}]"
 
     def _wait_ready(self, pid: int) -> None:
         deadline = time.monotonic() + START_TIMEOUT

@@ -64,6 +64,7 @@ from gotong_devstack.proc import (
     split_host_port,
 )
 from gotong_devstack.settings import LOOPBACK, Settings, load_settings
+from gotong_devstack.stack import kafka_client_auth
 
 MEMBERS_PORT = 8001
 INVENTORY_PORT = 8002
@@ -310,6 +311,11 @@ def service_env(
         # API, the relay and the consumer of a service are told apart.
         "OTEL_SERVICE_NAME": service.name,
     })
+    # The broker authenticates every client (SASL/SCRAM): each service logs in as the
+    # stack's internal user (the cluster gives each its own user and ACLs: deploy/k8s).
+    auth = kafka_client_auth(settings)
+    for name, value in auth.env().items():
+        env[p + name.removeprefix("GOTONG_")] = value
     if service.nik_key:
         env[f"{p}NIK_KEY"] = nik_key
     if service.metrics_port is not None:

@@ -7,6 +7,7 @@ stack the same way; `gotong-stack env` prints the result for shells.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,21 @@ DEFAULT_PG_PORT = 55432
 KAFKA_PORT = 59092
 KAFKA_CONTROLLER_PORT = 59093
 LOOPBACK = "127.0.0.1"
+
+# The local broker authenticates every client with SASL/SCRAM-SHA-512 and authorizes it with
+# ACLs (StandardAuthorizer), as the cluster does, so a test can prove what a partner's user
+# may not read. This is the internal user every service, test and tool of the stack
+# connects as (the broker's super user). Like the PostgreSQL cluster's trust auth, the
+# default password is a development one, known to every checkout: the broker listens on
+# loopback only, and a shared broker (GOTONG_KAFKA_BOOTSTRAP) needs no secret handed over.
+KAFKA_USERNAME = "gotong"
+KAFKA_PASSWORD = "gotong-dev-secret"  # noqa: S105 - a development credential, see above
+KAFKA_SECURITY_PROTOCOL = "SASL_PLAINTEXT"
+KAFKA_SASL_MECHANISM = "SCRAM-SHA-512"
+# The password goes into a JAAS line and the storage tool's --add-scram argument: no quotes,
+# separators or spaces.
+_SECRET = re.compile(r"[A-Za-z0-9._~+/-]{8,128}")
+_USERNAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 SERVICE_DATABASES = (
     "gotong_members",
@@ -48,6 +64,13 @@ class Settings:
     # Set when the user points us at servers that already exist: we then only check them.
     pg_admin_dsn_given: str | None
     kafka_bootstrap_given: str | None
+    # How clients authenticate: for the local broker, the user it is formatted with; for a
+    # given broker, what it expects (GOTONG_KAFKA_SECURITY_PROTOCOL=PLAINTEXT for one
+    # without authentication).
+    kafka_username: str = KAFKA_USERNAME
+    kafka_password: str = KAFKA_PASSWORD
+    kafka_security_protocol: str = KAFKA_SECURITY_PROTOCOL
+    kafka_sasl_mechanism: str = KAFKA_SASL_MECHANISM
 
     @property
     def pg_admin_dsn(self) -> str:
@@ -111,7 +134,20 @@ def _port(name: str, default: int) -> int:
     return port
 
 
+def _kafka_credentials() -> tuple[str, str]:
+    username = os.environ.get("GOTONG_KAFKA_SASL_USERNAME") or KAFKA_USERNAME
+    password = os.environ.get("GOTONG_KAFKA_SASL_PASSWORD") or KAFKA_PASSWORD
+    if not _USERNAME.fullmatch(username):
+        raise PrerequisiteError("GOTONG_KAFKA_SASL_USERNAME: letters, digits, '.', '_' and "
+                                "'-' only")
+    if not _SECRET.fullmatch(password):
+        raise PrerequisiteError("GOTONG_KAFKA_SASL_PASSWORD: 8 to 128 characters, no quotes, "
+                                "commas, brackets or spaces")
+    return username, password
+
+
 def load_settings() -> Settings:
+    username, password = _kafka_credentials()
     cache_root = os.environ.get("GOTONG_CACHE_DIR") or str(Path.home() / ".cache" / "gotong")
     return Settings(
         stack_root=_stack_dir(),
@@ -124,4 +160,10 @@ def load_settings() -> Settings:
         kafka_version=os.environ.get("GOTONG_KAFKA_VERSION") or KAFKA_VERSION,
         pg_admin_dsn_given=os.environ.get("GOTONG_PG_ADMIN_DSN") or None,
         kafka_bootstrap_given=os.environ.get("GOTONG_KAFKA_BOOTSTRAP") or None,
+        kafka_username=username,
+        kafka_password=password,
+        kafka_security_protocol=(os.environ.get("GOTONG_KAFKA_SECURITY_PROTOCOL")
+                                 or KAFKA_SECURITY_PROTOCOL),
+        kafka_sasl_mechanism=(os.environ.get("GOTONG_KAFKA_SASL_MECHANISM")
+                              or KAFKA_SASL_MECHANISM),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gotong_devstack import kafka_libs
@@ -12,7 +12,31 @@ from gotong_devstack.java import find_java
 from gotong_devstack.kafka import KafkaStatus, LocalBroker, check_given_bootstrap
 from gotong_devstack.postgres import LocalCluster, PgStatus, check_given_server, find_binaries
 from gotong_devstack.proc import Report, file_lock, quiet
-from gotong_devstack.settings import Settings, load_settings
+from gotong_devstack.settings import (
+    KAFKA_SASL_MECHANISM,
+    KAFKA_SECURITY_PROTOCOL,
+    Settings,
+    load_settings,
+)
+
+
+@dataclass(frozen=True)
+class KafkaClientAuth:
+    """How a client authenticates to the stack's broker (the internal super user)."""
+
+    security_protocol: str
+    sasl_mechanism: str | None
+    username: str | None
+    password: str | None = field(repr=False)
+
+    def env(self) -> dict[str, str]:
+        """As the GOTONG_KAFKA_* variables the platform's clients fall back to
+        (``gotong_platform.kafka.KafkaAuth.from_env``)."""
+        values = {"GOTONG_KAFKA_SECURITY_PROTOCOL": self.security_protocol,
+                  "GOTONG_KAFKA_SASL_MECHANISM": self.sasl_mechanism,
+                  "GOTONG_KAFKA_SASL_USERNAME": self.username,
+                  "GOTONG_KAFKA_SASL_PASSWORD": self.password}
+        return {name: value for name, value in values.items() if value}
 
 
 @dataclass(frozen=True)
@@ -22,6 +46,7 @@ class StackInfo:
     pg_admin_dsn: str
     kafka_bootstrap: str
     kafka_version: str | None
+    kafka_auth: KafkaClientAuth
 
 
 @dataclass(frozen=True)
@@ -34,9 +59,21 @@ class ComponentStatus:
     detail: str
 
 
+def kafka_client_auth(settings: Settings) -> KafkaClientAuth:
+    if settings.kafka_bootstrap_given and not settings.kafka_security_protocol.startswith("SASL"):
+        return KafkaClientAuth(settings.kafka_security_protocol, None, None, None)
+    # The local broker is always SASL/SCRAM; a given one takes what the settings say.
+    given = settings.kafka_bootstrap_given is not None
+    return KafkaClientAuth(
+        settings.kafka_security_protocol if given else KAFKA_SECURITY_PROTOCOL,
+        settings.kafka_sasl_mechanism if given else KAFKA_SASL_MECHANISM,
+        settings.kafka_username, settings.kafka_password)
+
+
 def info(settings: Settings) -> StackInfo:
     version = None if settings.kafka_bootstrap_given else settings.kafka_version
-    return StackInfo(settings.pg_admin_dsn, settings.kafka_bootstrap, version)
+    return StackInfo(settings.pg_admin_dsn, settings.kafka_bootstrap, version,
+                     kafka_client_auth(settings))
 
 
 def _lock(settings: Settings) -> Path:

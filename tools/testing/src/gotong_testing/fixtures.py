@@ -11,6 +11,7 @@ The services a test builds take the ``clock`` fixture: a ``FixedClock`` at
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from urllib.parse import urlsplit, urlunsplit
 
@@ -22,7 +23,7 @@ from gotong_devstack import StackInfo, ensure_stack
 from gotong_devstack.cli import main as gotong_stack
 from gotong_platform.calendar import FixedClock
 from gotong_platform.ids import uuid7
-from gotong_platform.kafka import create_topics, dead_letter_topic, delete_topics
+from gotong_platform.kafka import KafkaAuth, create_topics, dead_letter_topic, delete_topics
 from gotong_testing.clock import business_now
 
 
@@ -43,7 +44,20 @@ def dsn_for_database(admin_dsn: str, database: str) -> str:
 
 @pytest.fixture(scope="session")
 def stack() -> StackInfo:
-    return ensure_stack()
+    info = ensure_stack()
+    # The broker authenticates every client (SASL/SCRAM) as the cluster does. The clients
+    # and settings a test builds without credentials of their own fall back to the stack's
+    # internal user in GOTONG_KAFKA_* (``KafkaAuth.from_env``), and so do the processes a
+    # test starts; values already set (a given broker's) are kept.
+    for name, value in info.kafka_auth.env().items():
+        os.environ.setdefault(name, value)
+    return info
+
+
+@pytest.fixture(scope="session")
+def kafka_auth(stack: StackInfo) -> KafkaAuth:
+    """The stack's internal (super) user: for a test that builds a client explicitly."""
+    return KafkaAuth.from_env()
 
 
 @pytest.fixture(scope="session")
