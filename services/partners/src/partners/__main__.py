@@ -26,13 +26,15 @@ def _gateway(settings: PartnersSettings) -> Handler:
 
 
 async def _webhooks(settings: PartnersSettings, args: argparse.Namespace) -> None:
-    """Push the partners' feeds to their signed webhooks until SIGTERM/SIGINT."""
+    """Push the partners' feeds to their signed webhooks and their Kafka topics until
+    SIGTERM/SIGINT."""
     import asyncio
     import signal
 
     import httpx
 
     from gotong_platform.db import create_pool
+    from gotong_platform.kafka import make_producer
     from gotong_platform.migrations import upgrade
     from gotong_platform.telemetry import configure_logging, configure_tracing
     from partners.adapters.webhooks import PostgresWebhookStore, run_dispatcher
@@ -46,13 +48,19 @@ async def _webhooks(settings: PartnersSettings, args: argparse.Namespace) -> Non
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stopping.set)
     pool = await create_pool(settings.database_url, max_size=3)
+    # KAFKA subscriptions: idempotent, acks=all (a record counts once the broker has it).
+    producer = make_producer(settings.kafka_bootstrap, client_id="partners-webhooks",
+                             auth=settings.kafka_auth())
+    await producer.start()
     # trust_env: the requests leave through the cluster's egress proxy (HTTPS_PROXY).
     async with httpx.AsyncClient(timeout=settings.webhook_timeout_s, trust_env=True,
                                  follow_redirects=False) as client:
         try:
-            dispatch = build_dispatch(settings, PostgresWebhookStore(pool), client)
+            dispatch = build_dispatch(settings, PostgresWebhookStore(pool), client,
+                                      producer=producer)
             await run_dispatcher(pool, dispatch.run_once, stopping, poll_s=settings.webhook_poll_s)
         finally:
+            await producer.stop()
             await pool.close()
 
 
@@ -61,7 +69,8 @@ def main() -> None:
                                      commands=[
         consumer_command("partners", CONSUMER, _gateway,
                          "turn the domain topics into the partners' feeds"),
-        Command("webhooks", "push the partners' feeds to their signed webhooks", _webhooks),
+        Command("webhooks", "push the partners' feeds to their signed webhooks and topics",
+                _webhooks),
         dead_letters_command(CONSUMER),
     ]))
 

@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import httpx
+from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
@@ -31,6 +32,8 @@ from gotong_platform.migrations import upgrade
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
 from partners.adapters.consent_repository import PostgresConsentRepository
 from partners.adapters.feed import PostgresFeeds
+from partners.adapters.kafka_access import AdminApiPartnerKafka, DeclaredPartnerKafka
+from partners.adapters.kafka_sender import KafkaTopicSender
 from partners.adapters.mapping import ContractMapping
 from partners.adapters.partner_repository import PostgresPartnerRepository
 from partners.adapters.profile import PostgresProfileReads
@@ -41,6 +44,7 @@ from partners.adapters.subscription_repository import PostgresSubscriptionReposi
 from partners.adapters.webhook_sender import HttpWebhookSender
 from partners.adapters.webhooks import PostgresWebhookStore
 from partners.application.delivery import Delivery
+from partners.application.ports import PartnerKafka
 from partners.application.profiles import LenderProfiles
 from partners.application.service import PartnersService
 from partners.application.signed_requests import SignedRequests
@@ -53,7 +57,7 @@ from partners.entrypoints.deps import AppContext
 from partners.settings import PartnersSettings
 
 __all__ = ["allow_dashboard", "build_consumer", "build_dispatch", "create_app",
-           "token_verifier"]
+           "partner_kafka", "token_verifier"]
 
 
 def token_verifier(settings: PartnersSettings) -> TokenVerifier:
@@ -101,14 +105,26 @@ def build_consumer(settings: PartnersSettings, clock: Clock | None = None) -> Ga
 
 def build_dispatch(settings: PartnersSettings, store: PostgresWebhookStore,
                    client: httpx.AsyncClient, clock: Clock | None = None,
-                   wire_clock: Clock | None = None) -> WebhookDispatch:
-    """One pass of the webhook dispatcher, wired: ``clock`` schedules the retries;
-    ``wire_clock`` stamps each request and is the real time unless a test says otherwise
-    (a receiver compares it with its own clock)."""
+                   wire_clock: Clock | None = None,
+                   producer: AIOKafkaProducer | None = None) -> WebhookDispatch:
+    """One pass of the dispatcher, wired: ``clock`` schedules the retries; ``wire_clock``
+    stamps each request and is the real time unless a test says otherwise (a receiver
+    compares it with its own clock); ``producer`` (started by the caller) writes the KAFKA
+    subscriptions to the partners' topics."""
     return WebhookDispatch(
         store=store,
         sender=HttpWebhookSender(client, wire_clock or SystemClock()),
-        clock=clock or SystemClock(), batch=settings.webhook_batch)
+        clock=clock or SystemClock(), batch=settings.webhook_batch,
+        kafka=None if producer is None else KafkaTopicSender(producer))
+
+
+def partner_kafka(settings: PartnersSettings) -> PartnerKafka:
+    """Who opens the partners' topics and users (``kafka_partner_access``)."""
+    if settings.kafka_partner_access == "declared":
+        return DeclaredPartnerKafka()
+    return AdminApiPartnerKafka(settings.kafka_bootstrap, settings.kafka_auth(),
+                                partitions=settings.kafka_partner_partitions,
+                                replication=settings.kafka_partner_replication)
 
 
 def create_app(settings: PartnersSettings, *, clock: Clock | None = None) -> FastAPI:
@@ -134,7 +150,8 @@ def create_app(settings: PartnersSettings, *, clock: Clock | None = None) -> Fas
                 store=endpoints, clock=clock, catalogue=catalogue(settings))
             subscriptions = Subscriptions(
                 partners=partner_streams, subscriptions=subscription_streams,
-                store=endpoints, clock=clock, catalogue=catalogue(settings))
+                store=endpoints, clock=clock, catalogue=catalogue(settings),
+                kafka=partner_kafka(settings))
             signed = SignedRequests(store=PostgresSignedRequestStore(pool),
                                     verifier=CryptographyKeys(), clock=clock,
                                     window=timedelta(seconds=settings.snap_timestamp_window_s))
@@ -144,7 +161,13 @@ def create_app(settings: PartnersSettings, *, clock: Clock | None = None) -> Fas
                                             public_base_url=settings.public_base_url,
                                             profiles=LenderProfiles(
                                                 PostgresProfileReads(pool), delivery.mapping),
-                                            clock=clock)
+                                            clock=clock,
+                                            kafka_partner_bootstrap=(
+                                                settings.kafka_partner_bootstrap
+                                                or settings.kafka_bootstrap),
+                                            kafka_partner_security_protocol=(
+                                                settings.kafka_partner_security_protocol
+                                                or settings.kafka_security_protocol))
             app.state.cooperative_directory = queries  # where each cooperative is
             yield
         finally:

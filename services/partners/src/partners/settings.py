@@ -6,6 +6,7 @@ Built in the composition root (``main.py``, ``__main__.py``), never at import.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
@@ -50,6 +51,17 @@ class PartnersSettings(ServiceSettings):
     cors_origins: tuple[str, ...] = ()
     # Signed (SNAP) requests: how far X-TIMESTAMP may be from the API's clock, either way.
     snap_timestamp_window_s: int = Field(default=300, ge=30, le=900)
+    # KAFKA subscriptions (docs/partners.md, "Kafka"): "managed", the gateway creates each
+    # partner's topic, SCRAM user and ACLs itself (Admin API; needs Alter on the cluster
+    # and Create on the gotong.partner. topics: the local stack's user has both);
+    # "declared", the federation office declares them (Strimzi: a KafkaTopic and a
+    # KafkaUser per partner) and the gateway only writes. What partners are told to
+    # connect to: their listener's address and protocol (the gateway's own when unset).
+    kafka_partner_access: Literal["managed", "declared"] = "managed"
+    kafka_partner_bootstrap: str | None = None
+    kafka_partner_security_protocol: str | None = None
+    kafka_partner_partitions: int = Field(default=3, ge=1, le=100)
+    kafka_partner_replication: int = Field(default=1, ge=1, le=5)
     # Prometheus endpoint of the consumer process (lag, processed, dead-lettered).
     consumer_metrics_port: int = 9105
     consumer_metrics_host: str = "127.0.0.1"  # 0.0.0.0 in a pod, so Prometheus can scrape

@@ -21,9 +21,11 @@ from partners.settings import PartnersSettings
 
 
 @pytest_asyncio.fixture
-async def api(database_factory, clock) -> AsyncIterator[Api]:  # type: ignore[no-untyped-def]
+async def api(database_factory, clock,  # type: ignore[no-untyped-def]
+              kafka_bootstrap: str) -> AsyncIterator[Api]:
     settings = PartnersSettings(
         database_url=await database_factory("partners"), jwt_key=JWT_KEY,
+        kafka_bootstrap=kafka_bootstrap,
         pseudonym_key=base64.b64encode(os.urandom(32)).decode(),
         public_base_url="https://partners.gotong.example")
     app = create_app(settings, clock=clock)

@@ -36,12 +36,12 @@ log = logging.getLogger(__name__)
 # partner's events are never pushed by two senders at once (order per partner).
 _DISPATCHER_LOCK = 0x70617274_6E657273  # "partners"
 _COLUMNS = """subscription_id, partner_id, url, secret, delivered_position, failures,
-               failing_since, previous_secret, previous_until"""
+               failing_since, previous_secret, previous_until, protocol"""
 # With what its subscription selects: an endpoint older than subscriptions has no
 # subscription row and delivers the whole feed, as it did.
 _ENDPOINT = """
 SELECT e.subscription_id, e.partner_id, e.url, e.secret, e.delivered_position, e.failures,
-       e.failing_since, e.previous_secret, e.previous_until,
+       e.failing_since, e.previous_secret, e.previous_until, e.protocol,
        s.subscription_id IS NOT NULL AS subscribed, s.source, s.types, s.filters,
        s.http_headers
 FROM webhook_endpoints e
@@ -59,7 +59,8 @@ def _endpoint(row: asyncpg.Record) -> WebhookEndpoint:
                            failures=row["failures"], failing_since=row["failing_since"],
                            previous_secret=row["previous_secret"],
                            previous_until=row["previous_until"], selector=selector,
-                           headers=dict(row["http_headers"]) if subscribed else {})
+                           headers=dict(row["http_headers"]) if subscribed else {},
+                           protocol=row["protocol"])
 
 
 class PostgresWebhookStore:
@@ -69,13 +70,13 @@ class PostgresWebhookStore:
         self._pool = pool
 
     async def set_endpoint(self, conn: DbConnection, subscription_id: str, partner_id: str,
-                           url: str, secret: str, from_position: int | None, now: datetime
-                           ) -> WebhookEndpoint:
+                           url: str, secret: str, from_position: int | None, now: datetime,
+                           protocol: str = "HTTP") -> WebhookEndpoint:
         row = await conn.fetchrow(
             f"""INSERT INTO webhook_endpoints (subscription_id, partner_id, url, secret,
                     enabled, delivered_position, failures, failing_since, next_attempt_at,
-                    last_error, updated_at)
-                VALUES ($6, $1, $2, $3, true, coalesce($4, 0), 0, NULL, NULL, NULL, $5)
+                    last_error, updated_at, protocol)
+                VALUES ($6, $1, $2, $3, true, coalesce($4, 0), 0, NULL, NULL, NULL, $5, $7)
                 ON CONFLICT (subscription_id) DO UPDATE SET url = EXCLUDED.url,
                     secret = EXCLUDED.secret, previous_secret = NULL, previous_until = NULL,
                     enabled = true,
@@ -83,7 +84,7 @@ class PostgresWebhookStore:
                     failures = 0, failing_since = NULL, next_attempt_at = NULL,
                     last_error = NULL, updated_at = EXCLUDED.updated_at
                 RETURNING {_COLUMNS}
-            """, partner_id, url, secret, from_position, now, subscription_id)
+            """, partner_id, url, secret, from_position, now, subscription_id, protocol)
         if row is None:  # an upsert returns its row
             raise RuntimeError("the webhook endpoint was not stored")
         return _endpoint(row)
@@ -95,6 +96,18 @@ class PostgresWebhookStore:
                    failing_since = NULL, next_attempt_at = NULL, last_error = NULL,
                    updated_at = $3
                WHERE subscription_id = $1""", subscription_id, url, now)
+
+    async def kafka_user_exists(self, conn: DbConnection, partner_id: str) -> bool:
+        return bool(await conn.fetchval(
+            "SELECT true FROM partner_kafka_users WHERE partner_id = $1", partner_id))
+
+    async def kafka_password_set(self, conn: DbConnection, partner_id: str, username: str,
+                                 now: datetime) -> None:
+        await conn.execute(
+            """INSERT INTO partner_kafka_users (partner_id, username, created_at,
+                   password_set_at) VALUES ($1, $2, $3, $3)
+               ON CONFLICT (partner_id) DO UPDATE SET password_set_at = EXCLUDED.password_set_at
+            """, partner_id, username, now)
 
     async def remove_endpoint(self, conn: DbConnection, subscription_id: str) -> None:
         await conn.execute("DELETE FROM webhook_endpoints WHERE subscription_id = $1",

@@ -23,6 +23,7 @@ from partners.domain import (
     ParsedPublicKey,
     Partner,
     PartnerEvent,
+    PartnerKafkaAccess,
     PendingEvent,
     SendOutcome,
     SigningKey,
@@ -32,7 +33,8 @@ from partners.domain import (
     WebhookEndpoint,
 )
 
-__all__ = ["ConsentRepository", "Feeds", "KeyReader", "PartnerMapping", "PartnerRepository",
+__all__ = ["ConsentRepository", "Feeds", "KeyReader", "PartnerKafka", "PartnerMapping",
+           "PartnerRepository",
            "SignatureVerifier", "SignedRequestStore", "SubscriptionRepository",
            "WebhookSender", "WebhookStore"]
 
@@ -130,10 +132,20 @@ class WebhookStore(Protocol):
     (``partners.adapters.webhooks``)."""
 
     async def set_endpoint(self, conn: DbConnection, subscription_id: str, partner_id: str,
-                           url: str, secret: str, from_position: int | None, now: datetime
-                           ) -> WebhookEndpoint:
+                           url: str, secret: str, from_position: int | None, now: datetime,
+                           protocol: str = "HTTP") -> WebhookEndpoint:
         """Set (or replace) the HTTP subscription's endpoint, enabled, with a new secret;
-        delivery resumes after ``from_position`` (None: where it stood, 0 for a new one)."""
+        delivery resumes after ``from_position`` (None: where it stood, 0 for a new one).
+        A KAFKA subscription's endpoint is its partner's topic, with no secret."""
+        ...
+
+    async def kafka_user_exists(self, conn: DbConnection, partner_id: str) -> bool:
+        """Whether the gateway has created the partner's Kafka user."""
+        ...
+
+    async def kafka_password_set(self, conn: DbConnection, partner_id: str, username: str,
+                                 now: datetime) -> None:
+        """Record that the partner's Kafka user was given a password (not the password)."""
         ...
 
     async def move_endpoint(self, conn: DbConnection, subscription_id: str, url: str,
@@ -182,6 +194,24 @@ class WebhookSender(Protocol):
                    headers: Mapping[str, str] | None = None) -> SendOutcome:
         """Sign with each of ``secrets`` (one signature each) and push, with the
         subscription's own ``headers`` besides the signed ones."""
+        ...
+
+
+class PartnerKafka(Protocol):
+    """The partners' topics, Kafka users and ACLs (``partners.adapters.kafka_access``)."""
+
+    @property
+    def issues_credentials(self) -> bool:
+        """Whether the gateway creates the partners' Kafka users (else they are declared by
+        the federation office, and the partner gets its password from there)."""
+        ...
+
+    async def open(self, access: PartnerKafkaAccess) -> None:
+        """The partner's topic exists, and its user may read it (and its groups); idempotent."""
+        ...
+
+    async def set_password(self, access: PartnerKafkaAccess, password: str) -> None:
+        """Create the partner's Kafka user with ``password``, or replace its password."""
         ...
 
 

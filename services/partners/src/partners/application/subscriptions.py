@@ -5,29 +5,57 @@ edge's transaction; an HTTP subscription's endpoint (its sink, secret and delive
 position, ``WebhookStore``) is written in the same transaction, so a refused request
 leaves neither. A new HTTP subscription answers its ``whsec_`` secret once and starts at
 the beginning of the partner's feed, as a new webhook does.
+
+A KAFKA subscription is delivered the same way, to the partner's own topic: creating one
+opens the topic and its ACLs (``PartnerKafka``, idempotent) and, the first time, creates
+the partner's Kafka user with a new password, answered once (a later KAFKA subscription
+answers none: the partner reads with the same user). Those calls to the broker are not
+in the transaction; a request that fails after them leaves a topic, ACLs or a password
+nobody was told, which its retry replaces.
 """
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from gotong_platform.calendar import Clock
 from gotong_platform.db import DbConnection
 from gotong_platform.ids import new_id
 from gotong_platform.provenance import Provenance
-from partners.application.ports import PartnerRepository, SubscriptionRepository, WebhookStore
+from partners.application.ports import (
+    PartnerKafka,
+    PartnerRepository,
+    SubscriptionRepository,
+    WebhookStore,
+)
 from partners.application.webhooks import new_secret
 from partners.domain import (
     Catalogue,
     DeliveryProtocol,
+    PartnerKafkaAccess,
     Subscription,
     SubscriptionRequest,
     create_subscription,
     delete_subscription,
+    partner_kafka_access,
     update_subscription,
 )
 
-__all__ = ["Created", "Subscriptions"]
+__all__ = ["Created", "KafkaCredentials", "Subscriptions", "new_kafka_password"]
+
+KAFKA_PASSWORD_BYTES = 24
+
+
+def new_kafka_password() -> str:
+    # URL-safe base64: no character a JAAS line or a properties file would need escaped.
+    return secrets.token_urlsafe(KAFKA_PASSWORD_BYTES)
+
+
+@dataclass(frozen=True, slots=True)
+class KafkaCredentials:
+    access: PartnerKafkaAccess
+    password: str | None  # set only when the gateway has just created the user
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +63,7 @@ class Created:
     subscription: Subscription
     version: int
     secret: str | None  # an HTTP subscription's signing secret, shown this once
+    kafka: KafkaCredentials | None = None  # a KAFKA subscription's topic and user
 
 
 @dataclass(frozen=True)
@@ -44,6 +73,7 @@ class Subscriptions:
     store: WebhookStore
     clock: Clock
     catalogue: Catalogue
+    kafka: PartnerKafka | None = None  # None: KAFKA subscriptions are refused
 
     async def create(self, conn: DbConnection, partner_id: str, request: SubscriptionRequest,
                      provenance: Provenance) -> Created:
@@ -55,11 +85,30 @@ class Subscriptions:
                                      actor=provenance.meta.actor)
         saved, version = await self.subscriptions.save(conn, None, 0, events, provenance)
         secret = None
+        kafka = None
         if saved.protocol is DeliveryProtocol.HTTP and saved.sink is not None:
             secret = new_secret()
             await self.store.set_endpoint(conn, saved.subscription_id, partner_id, saved.sink,
                                           secret, None, now)
-        return Created(saved, version, secret)
+        elif saved.protocol is DeliveryProtocol.KAFKA and saved.sink is not None:
+            kafka = await self._open_kafka(conn, partner_id)
+            await self.store.set_endpoint(conn, saved.subscription_id, partner_id, saved.sink,
+                                          "", None, now, protocol=DeliveryProtocol.KAFKA.value)
+        return Created(saved, version, secret, kafka)
+
+    async def _open_kafka(self, conn: DbConnection, partner_id: str) -> KafkaCredentials:
+        if self.kafka is None:
+            raise RuntimeError("KAFKA subscriptions need the gateway's PartnerKafka")
+        access = partner_kafka_access(partner_id)
+        await self.kafka.open(access)
+        if not self.kafka.issues_credentials or await self.store.kafka_user_exists(
+                conn, partner_id):
+            return KafkaCredentials(access, None)
+        password = new_kafka_password()
+        await self.kafka.set_password(access, password)
+        await self.store.kafka_password_set(conn, partner_id, access.username,
+                                            self.clock.now())
+        return KafkaCredentials(access, password)
 
     async def update(self, conn: DbConnection, partner_id: str, subscription_id: str,
                      request: SubscriptionRequest, provenance: Provenance

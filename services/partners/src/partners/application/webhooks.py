@@ -91,10 +91,14 @@ class WebhookSubscriptions:
 
 @dataclass(frozen=True)
 class WebhookDispatch:
+    """Delivers every subscription that pushes: HTTP to its webhook with ``sender``, KAFKA
+    to the partner's topic with ``kafka`` (the same order, retries and log)."""
+
     store: WebhookStore
     sender: WebhookSender
     clock: Clock
     batch: int = 100
+    kafka: WebhookSender | None = None
 
     async def run_once(self) -> int:
         """One pass over the due endpoints; how many events were accepted."""
@@ -103,10 +107,16 @@ class WebhookDispatch:
             accepted += await self._drain(endpoint)
         return accepted
 
+    def _sender(self, endpoint: WebhookEndpoint) -> WebhookSender | None:
+        return self.kafka if endpoint.protocol == "KAFKA" else self.sender
+
     async def _drain(self, endpoint: WebhookEndpoint) -> int:
         """Push what the endpoint's subscription selects among the pending events; the
         others are passed over (the position moves past them, nothing is sent)."""
         accepted = 0
+        sender = self._sender(endpoint)
+        if sender is None:  # a dispatcher without a producer leaves KAFKA to another
+            return 0
         passed = recorded = endpoint.delivered_position
         pending = await self.store.pending(endpoint.partner_id, endpoint.delivered_position,
                                            self.batch)
@@ -114,7 +124,7 @@ class WebhookDispatch:
             if endpoint.selector is not None and not selects(endpoint.selector, event.event):
                 passed = event.position
                 continue
-            outcome = await self.sender.send(endpoint.url,
+            outcome = await sender.send(endpoint.url,
                                              endpoint.signing_secrets(self.clock.now()), event,
                                              endpoint.headers)
             now = self.clock.now()

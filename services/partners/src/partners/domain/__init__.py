@@ -100,6 +100,7 @@ from partners.domain.filters import (
     parse_filters,
     selects,
 )
+from partners.domain.kafka import PARTNER_TOPIC_PREFIX, PartnerKafkaAccess, partner_kafka_access
 from partners.domain.partner import (
     MAX_CONTACTS,
     Partner,
@@ -162,6 +163,7 @@ __all__ = [
     "MAX_SUBSCRIPTIONS",
     "MAX_TYPES",
     "PARTNER_EVENTS",
+    "PARTNER_TOPIC_PREFIX",
     "PEM_MAX",
     "ROTATION_OVERLAP",
     "RSA_MAX_BITS",
@@ -202,6 +204,7 @@ __all__ = [
     "Partner",
     "PartnerAlreadyRegistered",
     "PartnerEvent",
+    "PartnerKafkaAccess",
     "PartnerKind",
     "PartnerNotFound",
     "PartnerRegistered",
@@ -267,6 +270,7 @@ __all__ = [
     "minify_json",
     "parse_filters",
     "partner_event_from_payload",
+    "partner_kafka_access",
     "recipients",
     "register_partner",
     "register_signing_key",

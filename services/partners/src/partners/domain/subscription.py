@@ -11,8 +11,10 @@ Protocols: ``HTTP`` pushes to the subscription's https ``sink``, signed as Stand
 Webhooks says (one endpoint, secret and delivery position per subscription);
 ``GOTONG-PULL`` (this gateway's own protocol name, as the spec allows) is read from the
 pull feed, ``GET /partner/feed?subscription=<id>``, and takes no sink (the answer shows
-the feed's URL as its sink). ``KAFKA`` is refused until the per-partner topics exist,
-and so is every other protocol.
+the feed's URL as its sink). ``KAFKA`` writes to the partner's own topic
+(``partners.domain.kafka``): its sink is that topic's name, which the gateway assigns (a
+request may leave it out or name it, never another topic). Every other protocol is
+refused.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from partners.domain.events import (
     SubscriptionUpdated,
 )
 from partners.domain.filters import Selector, filter_json, parse_filters
+from partners.domain.kafka import partner_kafka_access
 from partners.domain.partner import Partner
 from partners.domain.webhook import sink_url
 
@@ -83,6 +86,7 @@ class DeliveryProtocol(StrEnum):
 
     HTTP = "HTTP"  # pushed to the sink: Standard Webhooks
     PULL = "GOTONG-PULL"  # read by the partner from the pull feed
+    KAFKA = "KAFKA"  # written to the partner's own topic, read with its own Kafka user
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -144,7 +148,7 @@ class _Checked:
     headers: dict[str, str]
 
 
-def _check(request: SubscriptionRequest, catalogue: Catalogue) -> _Checked:
+def _check(request: SubscriptionRequest, catalogue: Catalogue, partner_id: str) -> _Checked:
     """The request cleaned, or the first rule it breaks."""
     protocol = _protocol(request.protocol)
     if request.config:
@@ -170,6 +174,16 @@ def _check(request: SubscriptionRequest, catalogue: Catalogue) -> _Checked:
         if request.protocolsettings:
             raise InvalidProtocolSettings("GOTONG-PULL takes no protocolsettings.")
         return _Checked(protocol, None, source, types, filters, {})
+    if protocol is DeliveryProtocol.KAFKA:
+        topic = partner_kafka_access(partner_id).topic
+        if request.sink is not None and request.sink != topic:
+            raise SinkNotAllowed(f"A KAFKA subscription writes to your own topic, {topic}; "
+                                 "leave sink out or name that topic.")
+        if request.protocolsettings:
+            raise InvalidProtocolSettings(
+                "KAFKA takes no protocolsettings: the topic is the sink, and each record is "
+                "keyed by its cooperative.")
+        return _Checked(protocol, topic, source, types, filters, {})
     if request.sink is None:
         raise InvalidWebhookUrl("An HTTP subscription needs a sink: the https URL the "
                                 "events are posted to.")
@@ -183,12 +197,8 @@ def _protocol(name: str) -> DeliveryProtocol:
         return DeliveryProtocol(name)
     except ValueError:
         pass
-    if name == "KAFKA":
-        raise UnsupportedProtocol(
-            "KAFKA: the per-partner Kafka topic is not built yet; subscribe with HTTP (a "
-            "signed webhook) or GOTONG-PULL (the pull feed) for now.")
     raise UnsupportedProtocol(f"Unknown or unsupported protocol {name[:40]!r}; the gateway "
-                              "delivers by HTTP and GOTONG-PULL (case sensitive).")
+                              "delivers by HTTP, KAFKA and GOTONG-PULL (case sensitive).")
 
 
 def _http_headers(settings: Mapping[str, Any]) -> dict[str, str]:
@@ -224,7 +234,7 @@ def create_subscription(
     """``partner`` subscribes; ``active`` is how many subscriptions it has already."""
     if partner is None:
         raise PartnerNotFound("No partner is registered under your token's subject.")
-    checked = _check(request, catalogue)
+    checked = _check(request, catalogue, partner.partner_id)
     if active >= MAX_SUBSCRIPTIONS:
         raise TooManySubscriptions(f"A partner may have at most {MAX_SUBSCRIPTIONS} "
                                    "subscriptions; delete one first.")
@@ -255,7 +265,7 @@ def update_subscription(
     """The partner replaces its subscription (everything but its protocol)."""
     _own(state, partner_id)
     assert state is not None
-    checked = _check(request, catalogue)
+    checked = _check(request, catalogue, state.partner_id)
     if checked.protocol is not state.protocol:
         raise SubscriptionProtocolChange(
             f"This subscription delivers by {state.protocol.value}; to receive by "

@@ -62,6 +62,8 @@ class WebhookEndpoint:
     # what the subscription selects (None: the whole feed) and its protocolsettings' headers
     selector: Selector | None = None
     headers: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    # HTTP: ``url`` is the webhook; KAFKA: ``url`` is the partner's topic (no secret)
+    protocol: str = "HTTP"
 
     def signing_secrets(self, now: datetime) -> tuple[str, ...]:
         """The secrets a request at ``now`` is signed with: the secret, and the one it

@@ -31,6 +31,9 @@ class AppContext:
     public_base_url: str  # the base of the schemas' ``$id`` and of each ``dataschema``
     profiles: LenderProfiles  # the lenders' profiles of the cooperatives
     clock: Clock  # the API's: "the last 24 hours" of the oversight
+    # What a partner with a KAFKA subscription is told to connect to.
+    kafka_partner_bootstrap: str = ""
+    kafka_partner_security_protocol: str = "SASL_SSL"
 
 
 async def _ctx(request: Request) -> AppContext:

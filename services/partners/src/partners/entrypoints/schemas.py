@@ -289,8 +289,10 @@ class SubscriptionIn(_In):
         examples=[[{"prefix": {"businessdate": "2026-03"}}]])
     sink: str | None = Field(default=None, max_length=2000,
                              description="HTTP: the https URL events are posted to; "
+                                         "KAFKA: none or your own topic "
+                                         "(gotong.partner.<partner id>.events); "
                                          "GOTONG-PULL: none (the pull feed)")
-    protocol: str = Field(max_length=40, description="HTTP or GOTONG-PULL (KAFKA: not yet)",
+    protocol: str = Field(max_length=40, description="HTTP, KAFKA or GOTONG-PULL",
                           examples=["HTTP"])
     protocolsettings: dict[str, Any] = Field(
         default_factory=dict, max_length=10,
@@ -313,7 +315,8 @@ class SubscriptionOut(BaseModel):
     types: list[str]
     config: dict[str, Any]
     filters: list[dict[str, Any]]
-    sink: str = Field(description="HTTP: the partner's URL; GOTONG-PULL: the feed's URL")
+    sink: str = Field(description="HTTP: the partner's URL; KAFKA: the partner's topic; "
+                                  "GOTONG-PULL: the feed's URL")
     protocol: str
     protocolsettings: dict[str, Any]
     default_webhook: bool = Field(description="the subscription POST /partner/webhook sets")
@@ -322,7 +325,7 @@ class SubscriptionOut(BaseModel):
     updated_at: datetime
     version: int
     delivery: SubscriptionDeliveryOut | None = Field(
-        default=None, description="HTTP only: where the webhook delivery stands")
+        default=None, description="HTTP and KAFKA: where the delivery stands")
 
     @classmethod
     def of(cls, sub: Subscription, version: int, base_url: str,
@@ -341,18 +344,35 @@ class SubscriptionOut(BaseModel):
              "next_attempt_at": None, "last_error": None}, base_url))
 
 
+class KafkaAccessOut(BaseModel):
+    """How a partner reads its KAFKA subscriptions (docs/partners.md, "Kafka")."""
+
+    bootstrap: str = Field(description="the brokers' addresses (SASL/SCRAM-SHA-512)")
+    security_protocol: str = Field(examples=["SASL_SSL"])
+    sasl_mechanism: str = Field(examples=["SCRAM-SHA-512"])
+    topic: str = Field(description="your topic: every KAFKA subscription writes to it")
+    username: str = Field(description="your Kafka user (your partner id)")
+    password: str | None = Field(
+        description="shown this once, when the gateway creates your user; none when it "
+                    "exists already or when the federation office issues it")
+    group_prefix: str = Field(description="your consumer groups' names must start with it")
+
+
 class SubscriptionCreatedOut(SubscriptionOut):
     secret: str | None = Field(
-        description="HTTP: whsec_..., the signing secret, shown this once; GOTONG-PULL: none")
+        description="HTTP: whsec_..., the signing secret, shown this once; KAFKA, "
+                    "GOTONG-PULL: none")
+    kafka: KafkaAccessOut | None = Field(default=None, description="KAFKA only")
 
 
 def subscription_json(row: dict[str, Any], base_url: str) -> dict[str, Any]:
     """A ``subscriptions`` row (with its endpoint's columns) as ``SubscriptionOut``."""
     http = row["protocol"] == DeliveryProtocol.HTTP.value
-    sink = row["sink"] if http else (f"{base_url.rstrip('/')}/partner/feed?subscription="
-                                     f"{row['subscription_id']}")
+    pushed = http or row["protocol"] == DeliveryProtocol.KAFKA.value
+    sink = row["sink"] if pushed else (f"{base_url.rstrip('/')}/partner/feed?subscription="
+                                       f"{row['subscription_id']}")
     delivery = None
-    if http and row.get("enabled") is not None:
+    if pushed and row.get("enabled") is not None:
         delivery = {k: row[k] for k in ("enabled", "delivered_position", "failures",
                                         "next_attempt_at", "last_error")}
     return {"id": row["subscription_id"], "source": row["source"], "types": row["types"],

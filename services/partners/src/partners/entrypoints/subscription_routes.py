@@ -44,21 +44,30 @@ def _not_found() -> HTTPProblem:
 @router.post("", status_code=201, response_model=s.SubscriptionCreatedOut)
 async def create(body: s.SubscriptionIn, call: PartnerCallDep, run: PartnerRunnerDep,
                  ctx: Ctx) -> JSONResponse:
-    """Subscribe: an HTTP subscription answers its signing secret, once."""
+    """Subscribe: an HTTP subscription answers its signing secret, once; the first KAFKA
+    subscription the password of the partner's Kafka user, once."""
     request = _request(body)
 
     async def work(conn: DbConnection, provenance: Provenance) -> tuple[int, Any]:
         created = await ctx.subscriptions.create(conn, call.principal.subject, request,
                                                  provenance)
         delivery = None
-        if created.subscription.protocol is DeliveryProtocol.HTTP:
+        if created.subscription.protocol is not DeliveryProtocol.PULL:
             delivery = s.SubscriptionDeliveryOut(enabled=True, delivered_position=0,
                                                  failures=0, next_attempt_at=None,
                                                  last_error=None)
         out = s.SubscriptionOut.of(created.subscription, created.version,
                                    ctx.public_base_url, delivery)
-        return 201, s.SubscriptionCreatedOut(**out.model_dump(),
-                                             secret=created.secret).model_dump(mode="json")
+        kafka = None
+        if created.kafka is not None:
+            access = created.kafka.access
+            kafka = s.KafkaAccessOut(
+                bootstrap=ctx.kafka_partner_bootstrap,
+                security_protocol=ctx.kafka_partner_security_protocol,
+                sasl_mechanism="SCRAM-SHA-512", topic=access.topic, username=access.username,
+                password=created.kafka.password, group_prefix=access.group_prefix)
+        return 201, s.SubscriptionCreatedOut(**out.model_dump(), secret=created.secret,
+                                             kafka=kafka).model_dump(mode="json")
 
     return await run(work)
 

@@ -1,0 +1,55 @@
+"""Writing one partner event to the partner's topic (the ``WebhookSender`` port for KAFKA
+subscriptions), in CloudEvents' Kafka protocol binding, binary content mode.
+
+The record's value is the event's ``data`` (the partner contract's JSON, exactly what the
+pull feed and the webhooks carry); every other attribute is a ``ce_`` header
+(``ce_specversion``, ``ce_id``, ``ce_source``, ``ce_type``, ``ce_time``, ``ce_dataschema``,
+``ce_subject``, and the extensions ``ce_cooperativeid``, ``ce_businessdate``,
+``ce_position``), and ``content-type`` is the data's. The key is the cooperative: a
+cooperative's events share a partition, so each of its streams keeps its order (the
+internal stream ids are not the partner's to see). The producer is idempotent with
+``acks=all``: a send counts once the broker has it, and a retried one is not doubled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import orjson
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+
+from partners.domain import PendingEvent, SendOutcome
+
+__all__ = ["KafkaTopicSender", "binary_mode_record"]
+
+# Kafka has no status: an accepted write is reported as HTTP's 201 in the delivery log.
+ACCEPTED = 201
+
+
+def binary_mode_record(event: Mapping[str, Any]) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
+    """The key, value and headers of ``event`` (a structured-mode CloudEvent)."""
+    headers = [("content-type", str(event.get("datacontenttype", "application/json")).encode())]
+    headers += [(f"ce_{name}", str(value).encode()) for name, value in event.items()
+                if name not in ("data", "datacontenttype") and value is not None]
+    key = str(event["cooperativeid"]).encode()
+    return key, orjson.dumps(event["data"]), headers
+
+
+class KafkaTopicSender:
+    """Sends to the topic named as the endpoint's ``url``; the secrets and HTTP headers of
+    a webhook do not apply."""
+
+    def __init__(self, producer: AIOKafkaProducer) -> None:
+        self._producer = producer
+
+    async def send(self, url: str, secrets: Sequence[str], event: PendingEvent,
+                   headers: Mapping[str, str] | None = None) -> SendOutcome:
+        key, value, record_headers = binary_mode_record(event.event)
+        try:
+            await self._producer.send_and_wait(url, value=value, key=key,
+                                               headers=record_headers)
+        except KafkaError as exc:
+            return SendOutcome(status=None, error=f"{type(exc).__name__}: {exc}"[:500])
+        return SendOutcome(status=ACCEPTED)

@@ -1,0 +1,185 @@
+"""KAFKA subscriptions on the real broker, which authenticates with SASL/SCRAM and
+authorizes with ACLs (the local stack's StandardAuthorizer, no ACL no access): each
+partner reads its own topic with its own user and gets exactly what its consents allow,
+in CloudEvents' binary mode; it can read no other partner's topic or group and no internal
+topic; a revoked consent stops the delivery."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import orjson
+import pytest
+import pytest_asyncio
+from aiokafka import AIOKafkaConsumer, ConsumerRecord
+from aiokafka.errors import (
+    GroupAuthorizationFailedError,
+    KafkaConnectionError,
+    TopicAuthorizationFailedError,
+)
+from partners_support import Api, Gateway, consumed, deposit, grant, register, registered, sale
+
+from gotong_platform.ids import new_id
+from gotong_platform.kafka import KafkaAuth, make_producer
+from partners.adapters.webhooks import PostgresWebhookStore
+from partners.application.webhooks import WebhookDispatch
+from partners.main import build_dispatch
+
+pytestmark = pytest.mark.integration
+
+
+@pytest_asyncio.fixture
+async def dispatch(gateway: Gateway) -> AsyncIterator[WebhookDispatch]:
+    """The dispatcher as ``python -m partners webhooks`` runs it, with the gateway's user."""
+    api = gateway.api
+    producer = make_producer(gateway.bootstrap, client_id="partners-kafka-test",
+                             auth=api.settings.kafka_auth())
+    await producer.start()
+    try:
+        yield build_dispatch(api.settings, PostgresWebhookStore(api.pool), None,  # type: ignore[arg-type]
+                             api.clock, producer=producer)
+    finally:
+        await producer.stop()
+
+
+async def subscribe(api: Api, partner: str, **body: Any) -> dict[str, Any]:
+    answer = await api.post("/partner/subscriptions", {"protocol": "KAFKA", **body},
+                            api.token("partner", subject=partner))
+    assert answer.status_code == 201, answer.text
+    created: dict[str, Any] = answer.json()
+    return created
+
+
+def partner_client(bootstrap: str, kafka: dict[str, Any], *topics: str, group: str | None,
+                   username: str | None = None) -> AIOKafkaConsumer:
+    """A consumer logged in as the partner (or as ``username`` with its password)."""
+    return AIOKafkaConsumer(
+        *topics, bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False,
+        auto_offset_reset="earliest", security_protocol=kafka["security_protocol"],
+        sasl_mechanism=kafka["sasl_mechanism"],
+        sasl_plain_username=username or kafka["username"],
+        sasl_plain_password=kafka["password"])
+
+
+async def read(consumer: AIOKafkaConsumer, count: int, *, quiet_s: float = 0.0
+               ) -> list[ConsumerRecord[bytes, bytes]]:
+    """``count`` records, then nothing more for ``quiet_s``."""
+    records: list[ConsumerRecord[bytes, bytes]] = []
+    async with asyncio.timeout(30):
+        while len(records) < count:
+            batch = await consumer.getmany(timeout_ms=500)
+            records += [r for rs in batch.values() for r in rs]
+    if quiet_s:
+        extra = await consumer.getmany(timeout_ms=int(quiet_s * 1000))
+        records += [r for rs in extra.values() for r in rs]
+    return records
+
+
+async def refused(consumer: AIOKafkaConsumer) -> BaseException:
+    """What the broker answers a consumer that may not read: the error it raises."""
+    try:
+        await consumer.start()
+        async with asyncio.timeout(30):
+            while True:
+                await consumer.getmany(timeout_ms=500)
+    except (TopicAuthorizationFailedError, GroupAuthorizationFailedError,
+            KafkaConnectionError) as exc:
+        return exc
+    finally:
+        await consumer.stop()
+
+
+async def test_each_partner_reads_only_its_own_topic_and_its_consented_events(
+    gateway: Gateway, dispatch: WebhookDispatch,
+) -> None:
+    api = gateway.api
+    coop, member, account = new_id("cooperative"), new_id("member"), new_id("account")
+    await gateway.send(consumed(registered(coop), stream_id=coop))
+    bank = await register(api, "Bank NTT", "bank")
+    buyer = await register(api, "Pembeli Kopi", "buyer")
+    bank_consent = await grant(api, coop, bank, ["savings"])
+    await grant(api, coop, buyer, ["sales"])
+
+    created = await subscribe(api, bank)
+    kafka = created["kafka"]
+    assert created["sink"] == kafka["topic"] == f"gotong.partner.{bank}.events"
+    assert (kafka["username"], kafka["group_prefix"]) == (bank, f"{bank}.")
+    assert kafka["password"] and kafka["sasl_mechanism"] == "SCRAM-SHA-512"
+    # Another KAFKA subscription uses the same topic and user: no new password. Naming
+    # another partner's topic, or an internal one, is refused.
+    again = await subscribe(api, bank, sink=kafka["topic"])
+    assert again["kafka"]["password"] is None
+    deleted = await api.client.delete(f"/partner/subscriptions/{again['id']}", headers={
+        **api.token("partner", subject=bank), "Idempotency-Key": new_id("k")})
+    assert deleted.status_code == 200, deleted.text
+    for sink in (f"gotong.partner.{buyer}.events", "gotong.payments.events"):
+        answer = await api.post("/partner/subscriptions", {"protocol": "KAFKA", "sink": sink},
+                                api.token("partner", subject=bank))
+        assert (answer.status_code, answer.json()["code"]) == (422, "sink-not-allowed")
+    buyer_kafka = (await subscribe(api, buyer))["kafka"]
+
+    await gateway.send(*(deposit(coop, member, amount=1_000 * n, account=account)
+                         for n in (1, 2, 3)), sale(coop, member))
+    assert await dispatch.run_once() == 4  # three deposits to the bank, the sale to the buyer
+
+    feed = (await gateway.feed(bank))["items"]
+    consumer = partner_client(gateway.bootstrap, kafka, kafka["topic"], group=f"{bank}.feed")
+    await consumer.start()
+    try:
+        records = await read(consumer, 3, quiet_s=1.0)
+        assert len(records) == 3
+        # Binary mode: the partner contract as the value, the attributes as ce_ headers,
+        # the same events (ids, order, data) as the pull feed; keyed by the cooperative.
+        assert [orjson.loads(r.value) for r in records] == [item["data"] for item in feed]
+        headers = [dict(r.headers) for r in records]
+        assert [h["ce_id"].decode() for h in headers] == [item["id"] for item in feed]
+        assert {h["ce_type"] for h in headers} == {b"gotong.partner.savings.SavingsMovement.v1"}
+        assert {h["content-type"] for h in headers} == {b"application/json"}
+        assert {h["ce_specversion"] for h in headers} == {b"1.0"}
+        assert {r.key for r in records} == {coop.encode()}
+        assert "member_id" not in records[0].value.decode()  # pseudonymous, as pulled
+
+        # The bank's consent is revoked: nothing more reaches its topic.
+        revoked = await api.post(f"/cooperatives/{coop}/consents/{bank_consent}/revoke", {},
+                                 api.token("coop_admin", cooperative_id=coop,
+                                           subject="pengurus-x"))
+        assert revoked.status_code == 200, revoked.text
+        await gateway.send(deposit(coop, member, amount=9_000, account=account))
+        assert await dispatch.run_once() == 0
+        assert await read(consumer, 0, quiet_s=1.0) == []
+    finally:
+        await consumer.stop()
+
+    # The buyer got its sale, and only that.
+    buyer_consumer = partner_client(gateway.bootstrap, buyer_kafka, buyer_kafka["topic"],
+                                    group=f"{buyer}.feed")
+    await buyer_consumer.start()
+    try:
+        got = await read(buyer_consumer, 1, quiet_s=1.0)
+        assert [dict(r.headers)["ce_type"] for r in got] == [
+            b"gotong.partner.sales.Sale.v1"]
+    finally:
+        await buyer_consumer.stop()
+
+    # What the bank's user may not read: the buyer's topic, the internal topics the
+    # gateway consumes (the test's and the platform's names), another partner's group.
+    for topic in (buyer_kafka["topic"], gateway.topics["payments"], "gotong.payments.events",
+                  "gotong.partners.events", "__consumer_offsets"):
+        error = await refused(partner_client(gateway.bootstrap, kafka, topic,
+                                             group=f"{bank}.snoop"))
+        assert isinstance(error, TopicAuthorizationFailedError), (topic, error)
+    error = await refused(partner_client(gateway.bootstrap, kafka, kafka["topic"],
+                                         group=f"{buyer}.feed"))
+    assert isinstance(error, GroupAuthorizationFailedError), error
+    # A group without the bank's prefix is refused too (the prefix ends with a dot).
+    error = await refused(partner_client(gateway.bootstrap, kafka, kafka["topic"],
+                                         group=f"{bank}-feed"))
+    assert isinstance(error, GroupAuthorizationFailedError), error
+    # The buyer's user with the bank's password does not log in.
+    error = await refused(partner_client(gateway.bootstrap, kafka, kafka["topic"],
+                                         group=f"{buyer}.feed", username=buyer))
+    assert isinstance(error, KafkaConnectionError), error
+    # The internal user still reads everything (the gateway's own consumer works above).
+    assert KafkaAuth.from_env().username != bank
