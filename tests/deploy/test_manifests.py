@@ -610,9 +610,17 @@ def webhooks_reach_the_proxy_on_any_port(docs: list[Doc]) -> None:
     egress_proxy_rule(docs)["ports"].append({"port": 443, "protocol": "TCP"})
 
 
-def webhooks_admitted_to_kafka(docs: list[Doc]) -> None:
-    find(docs, "Deployment", "partners-webhooks")["spec"]["template"]["metadata"]["labels"][
-        "gotong.io/kafka-client"] = "true"
+def webhooks_kept_out_of_kafka(docs: list[Doc]) -> None:
+    """The webhooks process writes the partners' KAFKA subscriptions: the brokers' policy
+    must admit it."""
+    del find(docs, "Deployment", "partners-webhooks")["spec"]["template"]["metadata"][
+        "labels"]["gotong.io/kafka-client"]
+
+
+def partner_reads_the_payments_topic(docs: list[Doc]) -> None:
+    find(docs, "KafkaUser", "partner-example")["spec"]["authorization"]["acls"].append(
+        {"resource": {"type": "topic", "name": "gotong.payments.events",
+                      "patternType": "literal"}, "operations": ["Read"]})
 
 
 def alert(docs: list[Doc], name: str) -> Doc:
@@ -800,7 +808,8 @@ BREAKAGES: list[tuple[Breakage, Callable[[list[Doc]], list[str]]]] = [
     (relay_isolated_from_prometheus, checks.network_problems),
     (relay_leaves_through_the_egress_proxy, checks.network_problems),
     (webhooks_reach_the_proxy_on_any_port, checks.network_problems),
-    (webhooks_admitted_to_kafka, checks.network_problems),
+    (webhooks_kept_out_of_kafka, checks.network_problems),
+    (partner_reads_the_payments_topic, checks.acl_problems),
     (relays_scraped_on_the_api_port, checks.monitoring_problems),
     (apis_unscraped, checks.monitoring_problems),
     (consumers_without_service_label, checks.monitoring_problems),

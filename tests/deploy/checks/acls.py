@@ -23,6 +23,8 @@ from .expected import (
 )
 from .kafka import topics_by_name
 
+PARTNER_TOPIC_PREFIX = "gotong.partner."
+
 
 def acl_grants(user: Doc, resource_type: str, name: str, operation: str) -> bool:
     """Whether a KafkaUser's allow-ACLs grant ``operation`` on the named resource."""
@@ -79,6 +81,8 @@ def service_acl_problems(user: Doc, service: str, topics: dict[str, Doc]) -> lis
     spec = CONSUMERS.get(service)
     reads = set(spec.topics) if spec else set()
     may_write = {own} | {topic + DEAD_LETTER_SUFFIX for topic in reads}
+    if service == "partners":  # the partners' own topics, its KAFKA subscriptions
+        may_write |= {topic for topic in topics if topic.startswith(PARTNER_TOPIC_PREFIX)}
     if not acl_grants(user, "topic", own, "Write"):
         problems.append(f"{ref(user)}: cannot write its own topic {own}")
     # The relay's create_topics lists its topic and .dlt: an invisible .dlt fails the relay.
@@ -119,6 +123,10 @@ def partner_problems(partner: Doc | None) -> list[str]:
             and resource.get("name", "").startswith(f"{name_of(partner)}.")
         ):
             problems.append(f"{ref(partner)}: group ACL is not its own prefixed group")
+        own_topic = f"{PARTNER_TOPIC_PREFIX}{name_of(partner)}.events"
+        if resource["type"] == "topic" and (resource.get("name"), resource.get(
+                "patternType", "literal")) != (own_topic, "literal"):
+            problems.append(f"{ref(partner)}: topic ACL beyond its own topic {own_topic}")
     if not any(acl["resource"]["type"] == "group" for acl in acls):
         problems.append(f"{ref(partner)}: no consumer group to read with")
     return problems

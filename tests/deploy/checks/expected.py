@@ -67,7 +67,8 @@ CONSUMERS = {
 EXTRA_PROCESSES = {service: ("consumer",) for service in CONSUMERS}
 EXTRA_PROCESSES["partners"] = ("consumer", "webhooks")
 # The processes that talk to Kafka (and so log in as the service's KafkaUser).
-KAFKA_PROCESSES = frozenset({"relay", "consumer"})
+# The partners' webhooks process writes the KAFKA subscriptions to the partners' topics.
+KAFKA_PROCESSES = frozenset({"relay", "consumer", "webhooks"})
 # Who may leave the namespace, through the cluster's egress proxy: the partners' webhooks.
 EGRESS_PROXY = ("egress", 3128)
 EGRESS_PROXY_PROCESSES = frozenset({("partners", "webhooks")})
