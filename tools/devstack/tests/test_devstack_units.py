@@ -37,14 +37,18 @@ def test_settings_follow_the_environment(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.delenv("GOTONG_PG_ADMIN_DSN", raising=False)
     monkeypatch.delenv("GOTONG_KAFKA_BOOTSTRAP", raising=False)
     monkeypatch.delenv("GOTONG_KAFKA_VERSION", raising=False)
-    # A second stack's ports (see the README) must not leak into the defaults checked here.
-    monkeypatch.delenv("GOTONG_KAFKA_PORT", raising=False)
-    monkeypatch.delenv("GOTONG_KAFKA_CONTROLLER_PORT", raising=False)
+    _default_kafka_ports(monkeypatch)
     settings = load_settings()
     assert settings.pg_dir == tmp_path / "stack" / "pg"
     assert settings.pg_admin_dsn == "postgresql://postgres@127.0.0.1:55999/postgres"
     assert settings.kafka_bootstrap == "127.0.0.1:59092"
     assert settings.kafka_version == KAFKA_VERSION
+
+
+def _default_kafka_ports(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The defaults, whatever ports the shell gives a second stack."""
+    monkeypatch.delenv("GOTONG_KAFKA_PORT", raising=False)
+    monkeypatch.delenv("GOTONG_KAFKA_CONTROLLER_PORT", raising=False)
 
 
 def test_bad_port_setting_is_a_prerequisite_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -129,7 +133,7 @@ def test_server_properties_single_node_kraft(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("GOTONG_STACK_DIR", str(tmp_path))
-    monkeypatch.delenv("GOTONG_KAFKA_CONTROLLER_PORT", raising=False)
+    _default_kafka_ports(monkeypatch)
     text = LocalBroker(load_settings())._server_properties()
     props = dict(line.split("=", 1) for line in text.splitlines() if not line.startswith("#"))
     assert props["process.roles"] == "broker,controller"
@@ -196,6 +200,7 @@ def test_the_broker_authenticates_and_authorizes_every_client(
     internal user is the only super user (a partner's user is not)."""
     monkeypatch.setenv("GOTONG_STACK_DIR", str(tmp_path))
     monkeypatch.delenv("GOTONG_KAFKA_SASL_USERNAME", raising=False)
+    _default_kafka_ports(monkeypatch)
     text = LocalBroker(load_settings())._server_properties()
     props = dict(line.split("=", 1) for line in text.splitlines() if not line.startswith("#"))
     assert props["listeners"] == "CLIENT://127.0.0.1:59092,CONTROLLER://127.0.0.1:59093"

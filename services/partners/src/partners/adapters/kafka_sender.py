@@ -4,11 +4,12 @@ subscriptions), in CloudEvents' Kafka protocol binding, binary content mode.
 The record's value is the event's ``data`` (the partner contract's JSON, exactly what the
 pull feed and the webhooks carry); every other attribute is a ``ce_`` header
 (``ce_specversion``, ``ce_id``, ``ce_source``, ``ce_type``, ``ce_time``, ``ce_dataschema``,
-``ce_subject``, and the extensions ``ce_cooperativeid``, ``ce_businessdate``,
-``ce_position``), and ``content-type`` is the data's. The key is the cooperative: a
-cooperative's events share a partition, so each of its streams keeps its order (the
-internal stream ids are not the partner's to see). The producer is idempotent with
-``acks=all``: a send counts once the broker has it, and a retried one is not doubled.
+``ce_subject``, and the extensions ``ce_cooperativeid`` and ``ce_businessdate``; not the
+pull feed's ``position``: Kafka has its own offsets), and ``content-type`` is the data's.
+The key is the cooperative: a cooperative's events share a partition, so each of its
+streams keeps its order (the internal stream ids are not the partner's to see). The
+producer is idempotent with ``acks=all``: a send counts once the broker has it, and a
+retried one is not doubled.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from partners.domain import PendingEvent, SendOutcome
 
 __all__ = ["KafkaTopicSender", "binary_mode_record"]
 
+# As the AsyncAPI document says (partners.entrypoints.asyncapi): the value, the record's
+# content-type, and the pull feed's cursor.
+_NOT_HEADERS = frozenset({"data", "datacontenttype", "position"})
 # Kafka has no status: an accepted write is reported as HTTP's 201 in the delivery log.
 ACCEPTED = 201
 
@@ -32,7 +36,7 @@ def binary_mode_record(event: Mapping[str, Any]) -> tuple[bytes, bytes, list[tup
     """The key, value and headers of ``event`` (a structured-mode CloudEvent)."""
     headers = [("content-type", str(event.get("datacontenttype", "application/json")).encode())]
     headers += [(f"ce_{name}", str(value).encode()) for name, value in event.items()
-                if name not in ("data", "datacontenttype") and value is not None]
+                if name not in _NOT_HEADERS and value is not None]
     key = str(event["cooperativeid"]).encode()
     return key, orjson.dumps(event["data"]), headers
 

@@ -65,7 +65,8 @@ A partner receives exactly what the consents it holds cover, from their grant (o
 - **pull**: `GET {FEED_PATH}` (operation `readPartnerFeed`), a cursor over the partner's feed;
 - **signed webhooks**: the same events pushed to the partner's endpoint, signed as Standard
   Webhooks 1.0 says (operation `pushToPartnerWebhook`);
-- **Kafka**: a topic per partner (operation `publishToPartnerTopic`). Not produced yet.
+- **Kafka**: a topic per partner (operation `publishToPartnerTopic`), written for its
+  `KAFKA` subscriptions and read with its own SCRAM user.
 
 Subscriptions (the CloudEvents Subscriptions API, `/partner/subscriptions`) narrow what
 each way delivers, never widen it: an `HTTP` subscription's webhook and a `GOTONG-PULL`
@@ -225,9 +226,10 @@ def _components(schemas_ref: str) -> dict[str, Any]:
                            "(docs/partners.md, 'Signed requests (SNAP)')."},
         "partnerScram": {
             "type": "scramSha512",
-            "description": "The partner's KafkaUser (SASL/SCRAM-SHA-512 over TLS). Its ACLs "
-                           "allow reading only `gotong.partner.<partner id>.*`, in consumer "
-                           "groups `<partner id>.*`."},
+            "description": "The partner's Kafka user, named as its partner id "
+                           "(SASL/SCRAM-SHA-512 over TLS). Its ACLs allow reading only "
+                           "`gotong.partner.<partner id>.events`, in consumer groups "
+                           "`<partner id>.*`."},
     }
     return {"schemas": schemas, "messages": messages, "securitySchemes": security}
 
@@ -258,9 +260,10 @@ def _servers() -> dict[str, Any]:
         "kafka": {
             "host": "{bootstrap}", "protocol": "kafka-secure",
             "title": "The platform's Kafka cluster",
-            "description": "The listener for partners: `tls` (port 9093) inside the cluster; "
-                           "an external listener is the hosting's (deploy/k8s overlays).",
-            "variables": {"bootstrap": {"default": "gotong-kafka-kafka-bootstrap:9093",
+            "description": "The listener for partners: `external` (port 9094, TLS) from "
+                           "outside the cluster, `tls` (port 9093) inside it; the address is "
+                           "in the answer of a KAFKA subscription.",
+            "variables": {"bootstrap": {"default": "kafka.partners.gotong.example:9094",
                                         "description": "a bootstrap server"}},
             "security": [{"$ref": "#/components/securitySchemes/partnerScram"}]},
     }
@@ -297,14 +300,15 @@ def document(schemas_ref: str = "../../shared/contracts/partner-schemas") -> dic
             "servers": [{"$ref": "#/servers/partnerEndpoint"}],
             "messages": {m: {"$ref": message + m} for m in webhook}},
         "partnerTopic": {
-            "address": KAFKA_TOPIC, "title": "Kafka topic per partner (not produced yet)",
-            "description": "NOT PRODUCED YET: the gateway does not feed these topics so far "
-                           "(issue 12), and the local broker runs without SASL or ACLs. The "
-                           "KafkaUser ACLs of deploy/k8s already let a partner read only its "
-                           "own `gotong.partner.<partner id>.` topics. The messages are the "
-                           "pull feed's events in CloudEvents binary mode, as the producer is "
-                           "planned to write them; the topic name and the key may still "
-                           "change.",
+            "address": KAFKA_TOPIC, "title": "Kafka topic per partner",
+            "description": "Written for the partner's KAFKA subscriptions (POST "
+                           "/partner/subscriptions): every event of its feed a subscription "
+                           "selects, in feed order, at least once, in CloudEvents binary mode "
+                           "(the data as the value, the attributes as `ce_` headers), keyed "
+                           "by the cooperative id (a cooperative's events keep their order). "
+                           "A revoked consent's events are no longer written. Read with the "
+                           "partner's own SCRAM user, in consumer groups `<partner id>.*`; "
+                           "the broker refuses it every other topic and group.",
             "parameters": {"partnerId": {
                 "description": "the partner's `partner_id`, the subject of its tokens"}},
             "servers": [{"$ref": "#/servers/kafka"}],
@@ -332,8 +336,8 @@ def document(schemas_ref: str = "../../shared/contracts/partner-schemas") -> dic
             "messages": _refs("partnerWebhook", webhook)},
         "publishToPartnerTopic": {
             "action": "send", "channel": {"$ref": "#/channels/partnerTopic"},
-            "title": "The gateway writes an event to the partner's topic (not yet)",
-            "summary": "Planned; see the channel",
+            "title": "The gateway writes an event to the partner's topic",
+            "summary": "At least once, in feed order, keyed by cooperative",
             "messages": _refs("partnerTopic", kafka)},
     }
     return {
