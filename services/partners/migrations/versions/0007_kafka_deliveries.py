@@ -3,14 +3,14 @@
 partner's topic instead of a URL; ``protocol`` says which. The partners whose Kafka user
 the gateway created (its password is Kafka's, never kept here).
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 
 from gotong_platform.migrations import execute_script
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
