@@ -10,12 +10,13 @@ PY := .venv/bin/python
 STACK := .venv/bin/gotong-stack
 ASYNCAPI_TOOLS := .tools/asyncapi
 ASYNCAPI_DOC := docs/asyncapi/partners.asyncapi.json
+PARTNER_JS := .tools/partner-js
 SRC_DIRS := shared/src tools/devstack/src tools/testing/src tools/drill/src services/members/src \
             services/inventory/src services/payments/src services/reporting/src \
             services/partners/src
 
 .PHONY: help setup up down status lint typecheck test test-unit run stop bench bench-ab browser \
-        promtool asyncapi asyncapi-tools drill jaeger jaeger-build trace
+        promtool asyncapi asyncapi-tools drill jaeger jaeger-build trace partner-tools
 
 help:
 	@echo "make run     start the stack and services, seed a demo federation, print URLs"
@@ -139,9 +140,25 @@ jaeger: $(JAEGER)
 trace: setup
 	@$(PY) -m gotong_devstack.traces $(ID)
 
+# Partners that are not Python, as make test runs them: a kafkajs consumer with ajv
+# (tools/partner-js, pinned by its package-lock.json, npm ci into .tools/, no install
+# scripts) that checks every message against the published schemas, and a Java one
+# (tools/partner-java, a single source file run on the broker's own client jars).
+$(PARTNER_JS)/node_modules/.installed: tools/partner-js/package.json \
+    tools/partner-js/package-lock.json tools/partner-js/consume.mjs
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 20 and npm" \
+	  "(apt-get install -y nodejs npm)"; exit 2; }
+	@mkdir -p $(PARTNER_JS)
+	@cp tools/partner-js/package.json tools/partner-js/package-lock.json \
+	  tools/partner-js/consume.mjs $(PARTNER_JS)/
+	@cd $(PARTNER_JS) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
+
+partner-tools: $(PARTNER_JS)/node_modules/.installed
+
 # Everything CI runs. The stack is started by the same code as 'make up';
 # a missing PostgreSQL or Kafka fails the run, it is never skipped.
-test: lint typecheck up browser promtool asyncapi-tools jaeger-build
+test: lint typecheck up browser promtool asyncapi-tools jaeger-build partner-tools
 	@.venv/bin/pytest -q -p no:cacheprovider
 
 # The restore drill (docs/operations.md, "Backups and restore"): PostgreSQL clusters of its

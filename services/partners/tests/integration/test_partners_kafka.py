@@ -7,9 +7,13 @@ topic; a revoked consent stops the delivery."""
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
+import jsonschema
 import orjson
 import pytest
 import pytest_asyncio
@@ -21,6 +25,9 @@ from aiokafka.errors import (
 )
 from partners_support import Api, Gateway, consumed, deposit, grant, register, registered, sale
 
+from gotong_devstack.kafka_libs import libs_dir
+from gotong_devstack.settings import load_settings
+from gotong_platform.contracts.partner_feed import PARTNER_CONTRACTS, schema_url
 from gotong_platform.ids import new_id
 from gotong_platform.kafka import KafkaAuth, make_producer
 from partners.adapters.webhooks import PostgresWebhookStore
@@ -185,3 +192,102 @@ async def test_each_partner_reads_only_its_own_topic_and_its_consented_events(
     assert isinstance(error, KafkaConnectionError), error
     # The internal user still reads everything (the gateway's own consumer works above).
     assert KafkaAuth.from_env().username != bank
+
+
+ROOT = Path(__file__).resolve().parents[4]
+PARTNER_JS = ROOT / ".tools" / "partner-js"
+
+
+def _node_partner() -> list[str]:
+    """The kafkajs partner's argv prefix; fails (never skips) when it is not installed."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is missing: install Node.js 20 and npm")
+    script = PARTNER_JS / "consume.mjs"
+    if not (PARTNER_JS / "node_modules" / ".installed").exists() or (
+            script.read_bytes() != (ROOT / "tools" / "partner-js" / "consume.mjs").read_bytes()):
+        pytest.fail("the kafkajs partner is not installed or stale: make partner-tools "
+                    "(make test installs it)")
+    return [node, str(script)]
+
+
+def _java_partner() -> list[str]:
+    """The Java partner's argv prefix: a single source file on the broker's own client
+    jars (the devstack's cached classpath, which ``make up`` fetched)."""
+    java = shutil.which("java")
+    if java is None:
+        pytest.fail("java is missing: install Java 17")
+    settings = load_settings()
+    libs = libs_dir(settings.cache_dir, settings.kafka_version)
+    if not any(libs.glob("kafka-clients-*.jar")):
+        pytest.fail(f"no kafka-clients jar in {libs}: make up fetches the broker's classpath")
+    return [java, "-cp", f"{libs}/*", str(ROOT / "tools" / "partner-java" / "PartnerConsumer.java")]
+
+
+async def _run(argv: list[str], env: dict[str, str]) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        *argv, env={**os.environ, **env}, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE)
+    async with asyncio.timeout(60):
+        out, err = await process.communicate()
+    return process.returncode or 0, out.decode(), err.decode()
+
+
+async def test_partners_outside_python_read_their_topic_and_every_message_fits_its_schema(
+    gateway: Gateway, dispatch: WebhookDispatch, tmp_path: Path,
+) -> None:
+    """A kafkajs and a Java consumer, as a partner's engineer would write them
+    (docs/partners.md): each message read with the partner's own SCRAM user and checked
+    (ajv in the kafkajs one; the Java one's records here) against the schema its
+    ce_dataschema names, as the gateway serves it; another partner's topic refused."""
+    api = gateway.api
+    coop, member, account = new_id("cooperative"), new_id("member"), new_id("account")
+    await gateway.send(consumed(registered(coop), stream_id=coop))
+    bank, buyer = await register(api, "Bank NTT", "bank"), await register(api, "Kopi", "buyer")
+    await grant(api, coop, bank, ["savings", "loans"])
+    await grant(api, coop, buyer, ["sales"])
+    kafka = (await subscribe(api, bank))["kafka"]
+    buyer_topic = (await subscribe(api, buyer))["kafka"]["topic"]
+    await gateway.send(*(deposit(coop, member, amount=1_500 * n, account=account)
+                         for n in (1, 2, 3)), sale(coop, member))
+    assert await dispatch.run_once() == 4
+    feed_ids = [item["id"] for item in (await gateway.feed(bank))["items"]]
+    assert len(feed_ids) == 3
+
+    # The published schemas, as the gateway serves them at their $id.
+    schemas = []
+    for cls in PARTNER_CONTRACTS.values():
+        url = schema_url(api.settings.public_base_url, cls)
+        answer = await api.client.get(url.removeprefix(api.settings.public_base_url))
+        assert answer.status_code == 200, url
+        schemas.append(answer.json())
+    schemas_file = tmp_path / "schemas.json"
+    schemas_file.write_bytes(orjson.dumps(schemas))
+    by_id = {schema["$id"]: schema for schema in schemas}
+
+    env = {"KAFKA_BOOTSTRAP": gateway.bootstrap, "KAFKA_USERNAME": kafka["username"],
+           "KAFKA_PASSWORD": kafka["password"], "KAFKA_TOPIC": kafka["topic"],
+           "KAFKA_GROUP": f"{bank}.js", "KAFKA_SECURITY_PROTOCOL": kafka["security_protocol"],
+           "KAFKA_SASL_MECHANISM": kafka["sasl_mechanism"]}
+    status, out, err = await _run([*_node_partner(), str(schemas_file), "3"], env)
+    assert status == 0, (out, err)
+    lines = [orjson.loads(line) for line in out.splitlines()]
+    assert [line["id"] for line in lines] == feed_ids
+    assert all(line["valid"] and line["dataschema"] in by_id for line in lines), lines
+    # The same consumer on the buyer's topic is refused by the broker.
+    status, out, err = await _run([*_node_partner(), str(schemas_file), "1"],
+                                  {**env, "KAFKA_TOPIC": buyer_topic})
+    assert status == 2 and "refused" in err, (status, out, err)
+
+    status, out, err = await _run([*_java_partner(), "3"], {**env, "KAFKA_GROUP": f"{bank}.java"})
+    assert status == 0, (out, err)
+    records = [orjson.loads(line) for line in out.splitlines()]
+    for record in records:  # the Java partner's records, checked against their schema
+        jsonschema.validate(orjson.loads(record["value"]), by_id[record["dataschema"]],
+                            cls=jsonschema.Draft202012Validator)
+    assert [r["id"] for r in records] == feed_ids  # one key (the cooperative): feed order
+    assert {r["key"] for r in records} == {coop}
+    status, out, err = await _run([*_java_partner(), "1"],
+                                  {**env, "KAFKA_TOPIC": buyer_topic,
+                                   "KAFKA_GROUP": f"{bank}.java"})
+    assert status == 2 and "TopicAuthorizationException" in err, (status, out, err)
