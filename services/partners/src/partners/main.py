@@ -14,7 +14,6 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import httpx
-from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
@@ -33,7 +32,7 @@ from gotong_platform.telemetry import PlatformMetrics, configure_logging, config
 from partners.adapters.consent_repository import PostgresConsentRepository
 from partners.adapters.feed import PostgresFeeds
 from partners.adapters.kafka_access import AdminApiPartnerKafka, DeclaredPartnerKafka
-from partners.adapters.kafka_sender import KafkaTopicSender
+from partners.adapters.kafka_sender import KafkaTopicSender, Producer
 from partners.adapters.mapping import ContractMapping
 from partners.adapters.partner_repository import PostgresPartnerRepository
 from partners.adapters.profile import PostgresProfileReads
@@ -106,7 +105,7 @@ def build_consumer(settings: PartnersSettings, clock: Clock | None = None) -> Ga
 def build_dispatch(settings: PartnersSettings, store: PostgresWebhookStore,
                    client: httpx.AsyncClient, clock: Clock | None = None,
                    wire_clock: Clock | None = None,
-                   producer: AIOKafkaProducer | None = None) -> WebhookDispatch:
+                   producer: Producer | None = None) -> WebhookDispatch:
     """One pass of the dispatcher, wired: ``clock`` schedules the retries; ``wire_clock``
     stamps each request and is the real time unless a test says otherwise (a receiver
     compares it with its own clock); ``producer`` (started by the caller) writes the KAFKA

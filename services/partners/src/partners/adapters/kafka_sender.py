@@ -23,7 +23,10 @@ from aiokafka.errors import KafkaError
 
 from partners.domain import PendingEvent, SendOutcome
 
-__all__ = ["KafkaTopicSender", "binary_mode_record"]
+__all__ = ["KafkaTopicSender", "Producer", "binary_mode_record"]
+
+# The producer the composition root hands over (only adapters name the Kafka client).
+Producer = AIOKafkaProducer
 
 # As the AsyncAPI document says (partners.entrypoints.asyncapi): the value, the record's
 # content-type, and the pull feed's cursor.
