@@ -30,11 +30,16 @@ from pathlib import Path
 import httpx
 
 from gotong_bench.scenarios import SETUP, Bench, Scale
-from gotong_bench.scenarios.bench import INVENTORY_PORT, PAYMENTS_PORT
+from gotong_bench.scenarios.bench import INVENTORY_PORT, PAYMENTS_PORT, PidSource
 from gotong_bench.stack import REPO
 
 _OFFSET = 100  # the other checkout's APIs listen 100 ports above this one's
 _KINDS = (("deposit", "payments"), ("sale", "inventory"))
+
+
+def _only(pid: int) -> PidSource:
+    """One API's process, for its CPU window."""
+    return lambda: [pid]
 
 
 async def _start_other(bench: Bench, other: Path, out: Path) -> dict[str, subprocess.Popen[bytes]]:
@@ -93,7 +98,7 @@ async def run(args: argparse.Namespace) -> None:
                         pid = pids[(side, service)]
                         result, cpu = await bench.windowed(
                             f"ab-{side}-{kind}-c{concurrency}-r{round_}", "loadgen", spec,
-                            {"api": lambda pid=pid: [pid]}, 0.5, args.seconds)
+                            {"api": _only(pid)}, 0.5, args.seconds)
                         if round_ == 0:
                             continue
                         if result.get("errors") or not result["ok"]:
