@@ -1,6 +1,7 @@
 """``make bench``: every scenario of issue 5 against the local stack, then the report.
 
-    PYTHONPATH=bench .venv/bin/python -m gotong_bench [--quick] [--scale] [--keep] [--only S ...]
+    PYTHONPATH=bench .venv/bin/python -m gotong_bench [--quick] [--scale] [--partners] [--keep]
+        [--only S ...]
 
 The stack must be up (`make bench` runs `gotong-stack up` first) and the bench venv
 installed (`.tools/bench-venv`, also made by `make bench`). Results go to
@@ -48,6 +49,8 @@ async def run(args: argparse.Namespace) -> int:
             key = scenario.key
             if args.only and key not in (SETUP.key, *args.only):
                 continue
+            if scenario.opt_in and not (args.only or args.partners):  # --partners: the one
+                continue
             t0 = time.monotonic()
             print(f"== {scenario.title}", flush=True)
             try:
@@ -81,6 +84,9 @@ def main() -> None:
                         help="keep the bench databases and topics afterwards")
     parser.add_argument("--scale", action="store_true",
                         help="scenario 10 also at 1,000 cooperatives (93 M fact rows, long)")
+    parser.add_argument("--partners", action="store_true",
+                        help="scenario 11 too: partner delivery, revocation, the gateway's "
+                             "consumer (several minutes)")
     parser.add_argument("--only", nargs="+", choices=[s.key for s in SCENARIOS],
                         help="run only these scenarios (after the set-up)")
     sys.exit(asyncio.run(run(parser.parse_args())))

@@ -9,6 +9,12 @@
   tracing), writing into a read-model version the orchestrator created, over the
   partitions it is given (static assignment, so instances never rebalance mid-run).
   It prints READY once assigned and seeked, and starts on the orchestrator's go.
+* ``gateway``: the partner gateway's consumer (scenario 11) as ``python -m partners
+  consumer`` builds it (``ConsumerProcess``: the same ``ConsumerRunner`` settings, the
+  handler of ``partners.main.build_consumer``, logging and tracing set up alike), over
+  every partition of the topic (no group, so no rebalance before the clock starts), from
+  its stored positions to the end offsets taken before the go: each event archived and
+  appended to the feeds of the partners whose consents cover it.
 """
 
 from __future__ import annotations
@@ -96,15 +102,52 @@ async def _runner(spec: dict[str, Any]) -> dict[str, Any]:
             "started_at": started_wall, "ended_at": ended_wall}
 
 
+async def _gateway(spec: dict[str, Any]) -> dict[str, Any]:
+    from gotong_platform.consumer import ConsumerRunner, RunnerConfig
+    from gotong_platform.db import close_pool, create_pool
+    from gotong_platform.kafka import make_consumer, make_producer
+    from gotong_platform.telemetry import configure_logging, configure_tracing
+    from partners.__main__ import CONSUMER
+    from partners.main import build_consumer
+    from partners.settings import PartnersSettings
+
+    settings = PartnersSettings()  # GOTONG_PARTNERS_*, as the service process reads them
+    configure_logging(settings.log_level)
+    configure_tracing("partners-consumer", otlp_endpoint=settings.otlp_endpoint)
+    auth = settings.kafka_auth()
+    pool = await create_pool(settings.database_url, max_size=5)
+    runner = ConsumerRunner(
+        pool=pool,
+        consumer=make_consumer(settings.kafka_bootstrap, group_id=None, client_id=CONSUMER,
+                               auth=auth),
+        dlq_producer=make_producer(settings.kafka_bootstrap, client_id=f"{CONSUMER}-dlq",
+                                   auth=auth),
+        handler=build_consumer(settings).handler(),
+        config=RunnerConfig(consumer=CONSUMER, topics=(spec["topic"],), group_id=None))
+    try:
+        await runner.start()
+        ends = await runner.end_offsets()
+        wait_for_go()
+        started = time.perf_counter()
+        await runner.run_until_caught_up(ends)
+        seconds = time.perf_counter() - started
+    finally:
+        await runner.close()
+        await close_pool(pool)
+    events = runner.processed + runner.dead_lettered
+    return {"mode": "gateway", "events": events, "dead_lettered": runner.dead_lettered,
+            "seconds": seconds, "events_per_s": events / seconds if seconds else None}
+
+
 def main() -> None:
     spec = load_spec()
     cpu0 = time.process_time()
     if spec["mode"] == "raw":
         result = asyncio.run(_raw(spec))
-    else:  # on uvloop, as ``python -m reporting consumer`` runs
+    else:  # on uvloop, as the services' consumer processes run
         from gotong_platform.consumer.process import run
 
-        result = run(_runner(spec))
+        result = run(_gateway(spec) if spec["mode"] == "gateway" else _runner(spec))
     result["worker_cpu_s"] = time.process_time() - cpu0
     print_result(result)
 

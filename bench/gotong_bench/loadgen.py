@@ -16,6 +16,8 @@ Two modes:
   the event's ``recorded_at`` (stamped inside the command's transaction, on this host's
   clock) to that poll; the time from the client's 201 to the poll is reported too (it
   is negative when the read model had the event before the answer reached the client).
+  Without ``reporting_dsn`` it only sends (scenario 11 watches elsewhere where the
+  deposits arrive).
 """
 
 from __future__ import annotations
@@ -141,8 +143,10 @@ async def _open(spec: dict[str, Any]) -> dict[str, Any]:
     visible: dict[int, float] = {}
     pipeline_ms: dict[int, float] = {}
     tally = _Tally()
-    conn = await asyncpg.connect(spec["reporting_dsn"],
-                                 server_settings={"search_path": spec["schema"]})
+    polling = "reporting_dsn" in spec
+    conn = (await asyncpg.connect(spec["reporting_dsn"],
+                                  server_settings={"search_path": spec["schema"]})
+            if polling else None)
     sent_wall: dict[int, float] = {}
     order: list[int] = []  # amounts in the order sent (sent_wall grows with it)
     head = 0  # order[:head] are all visible or failed
@@ -159,7 +163,7 @@ async def _open(spec: dict[str, Any]) -> dict[str, Any]:
                 head += 1
             if sends_done and head >= len(order):
                 all_seen.set()
-            if head < len(order):
+            if head < len(order) and conn is not None:
                 rows = await conn.fetch(
                     "SELECT delta_idr, recorded_at FROM fact_savings WHERE event_id >= $1",
                     _uuid7_floor(sent_wall[order[head]] - 0.05))
@@ -204,7 +208,7 @@ async def _open(spec: dict[str, Any]) -> dict[str, Any]:
                 tally.error(str(status), answer.decode(errors="replace"))
 
         wait_for_go()
-        poll_task = asyncio.create_task(poller())
+        poll_task = asyncio.create_task(poller()) if polling else None
         start = time.monotonic()
         tasks: list[asyncio.Task[None]] = []
         late = 0
@@ -219,16 +223,18 @@ async def _open(spec: dict[str, Any]) -> dict[str, Any]:
         await asyncio.gather(*tasks)
         send_seconds = time.monotonic() - start
         sends_done = True
-        # Wait (bounded) for the read model to show every accepted command.
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(all_seen.wait(), float(spec.get("settle_s", 20)))
-        stop_polling.set()
-        head = len(order)
-        await poll_task
+        if poll_task is not None:
+            # Wait (bounded) for the read model to show every accepted command.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(all_seen.wait(), float(spec.get("settle_s", 20)))
+            stop_polling.set()
+            head = len(order)
+            await poll_task
     finally:
         for connection in connections:
             await connection.close()
-    await conn.close()
+    if conn is not None:
+        await conn.close()
     seen = [a for a in accepted if a in visible]
     fresh = [pipeline_ms[a] for a in seen]
     client_view = [(visible[a] - accepted[a]) * 1000 for a in seen]

@@ -32,20 +32,22 @@ _TEMPLATE = """
 SELECT e.event_type, e.schema_version, e.cooperative_id, e.business_date, e.payload::text,
        o.payload::text AS public
 FROM events e JOIN outbox o ON o.event_id = e.event_id
-WHERE e.event_type = 'SavingsDeposited' ORDER BY e.global_position LIMIT $1
+WHERE e.event_type = 'SavingsDeposited' AND ($2::text IS NULL OR e.cooperative_id = $2)
+ORDER BY e.global_position LIMIT $1
 """
 
 
 async def prefill(source_dsn: str, target_dsn: str, *, events: int, topic: str,
-                  streams: int = 1000) -> int:
-    """COPY ``events`` cloned deposits (+ outbox rows for ``topic``) into the relay DB."""
+                  streams: int = 1000, cooperative_id: str | None = None) -> int:
+    """COPY ``events`` cloned deposits (+ outbox rows for ``topic``) into the relay DB;
+    with ``cooperative_id``, clones of that cooperative's deposits only."""
     from datetime import UTC, datetime
 
     from gotong_platform.ids import uuid7
 
     source = await asyncpg.connect(source_dsn)
     try:
-        templates = await source.fetch(_TEMPLATE, 500)
+        templates = await source.fetch(_TEMPLATE, 500, cooperative_id)
     finally:
         await source.close()
     if not templates:

@@ -28,7 +28,8 @@ from gotong_platform.directory import apply_members_event
 from gotong_platform.envelope import Envelope
 from gotong_platform.ids import uuid7
 
-__all__ = ["Coop", "Population", "Shop", "make_population", "seed_members", "seed_shops"]
+__all__ = ["Coop", "Population", "Shop", "make_population", "seed_directory", "seed_members",
+           "seed_shops"]
 
 _REGENCIES = (("5312", "53", "WITA"), ("3204", "32", "WIB"), ("9471", "94", "WIT"))
 
@@ -192,3 +193,11 @@ async def seed_shops(population: Population, inventory_url: str, products_per_co
                              price_idr=price_idr)
 
         await asyncio.gather(*(one_shop(coop) for coop in population.coops))
+
+
+async def seed_directory(population: Population, *, dsn: str, handler: Handler) -> None:
+    """The population's cooperatives (no members) through another service's own consumer
+    handler: the partner gateway's, whose members directory its consent routes check."""
+    today = datetime.now(UTC).date()
+    await _apply_all(dsn, handler, [_coop_events(coop, today, with_members=False)
+                                    for coop in population.coops], connections=1)

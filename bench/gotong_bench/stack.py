@@ -149,7 +149,8 @@ class Worker:
         log = (self.out_dir / "logs" / f"{self.name}.log").open("ab")
         self.proc = await asyncio.create_subprocess_exec(
             self.python, "-m", self.module, str(spec_path), cwd=REPO, env=dict(env),
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=log)
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=log,
+            limit=1 << 24)  # a line may carry every arrival of a run (partner_sink)
         log.close()
 
     @property
@@ -171,6 +172,25 @@ class Worker:
                 self._lines.append(line)
                 if line == marker:
                     return
+
+    async def ask(self, command: str, prefix: str, limit_s: float) -> dict[str, Any]:
+        """Send ``command`` on stdin; the JSON of the first stdout line after ``prefix``."""
+        import json
+
+        if self.proc is None or self.proc.stdin is None or self.proc.stdout is None:
+            raise RuntimeError(f"{self.name} was not started")
+        self.proc.stdin.write(command.encode() + b"\n")
+        await self.proc.stdin.drain()
+        async with asyncio.timeout(limit_s):
+            while True:
+                raw = await self.proc.stdout.readline()
+                if not raw:
+                    raise RuntimeError(f"{self.name} exited before answering {command}")
+                line = raw.decode().rstrip("\n")
+                if line.startswith(prefix):
+                    answer: dict[str, Any] = json.loads(line[len(prefix):])
+                    return answer
+                self._lines.append(line)
 
     async def go(self) -> None:
         if self.proc is None or self.proc.stdin is None:
@@ -243,7 +263,7 @@ class BenchStack:
     # --- names ----------------------------------------------------------------------
 
     DATABASES = ("payments", "inventory", "reporting", "raw", "es", "relay", "rebuild",
-                 "federation")
+                 "federation", "partners")
 
     def db(self, name: str) -> str:
         return f"gotong_bench_{name}"
@@ -261,6 +281,11 @@ class BenchStack:
     def token(self, cooperative_id: str, role: Role = Role.COOP_CLERK) -> str:
         principal = Principal(subject=f"bench-{role.value}-{cooperative_id}", role=role,
                               cooperative_id=cooperative_id)
+        return self._issuer.issue(principal, ttl=timedelta(hours=2))
+
+    def partner_token(self, partner_id: str) -> str:
+        """A partner's own token (role ``partner``, its id as the subject)."""
+        principal = Principal(subject=partner_id, role=Role.PARTNER)
         return self._issuer.issue(principal, ttl=timedelta(hours=2))
 
     def federation_token(self) -> str:

@@ -4,8 +4,10 @@ population, the figures and details of the report, bench workers and CPU windows
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import json
+import secrets
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -23,6 +25,8 @@ from gotong_bench.stack import BenchStack, ServiceProc, Worker
 
 PAYMENTS_PORT = 18003
 INVENTORY_PORT = 18002
+PARTNERS_PORT = 18005
+PARTNERS_METRICS_PORT = 19105
 REPORTING_METRICS_PORT = 19104
 LOOPBACK = "127.0.0.1"
 
@@ -70,6 +74,7 @@ class Bench:
         self.few = make_population("r", scale.coops, scale.big_coops // scale.coops)
         self.sample_payload = ""
         self.sample_public = ""
+        self._pseudonym_key = ""
         self._names: set[str] = set()
 
     # --- where the services are, and what the run keeps ------------------------------
@@ -81,6 +86,10 @@ class Bench:
     @property
     def inventory_url(self) -> str:
         return f"http://{LOOPBACK}:{INVENTORY_PORT}"
+
+    @property
+    def partners_url(self) -> str:
+        return f"http://{LOOPBACK}:{PARTNERS_PORT}"
 
     def say(self, message: str) -> None:
         print(message, flush=True)
@@ -113,10 +122,11 @@ class Bench:
         return groups
 
     async def worker(self, name: str, module: str, spec: dict[str, Any], *,
-                     python: str | None = None) -> Worker:
+                     python: str | None = None, env: dict[str, str] | None = None) -> Worker:
+        """``env``: variables for this worker besides the run's (a service's settings)."""
         worker = Worker(name=self._unique(name), module=f"gotong_bench.{module}", spec=spec,
                         out_dir=self.out_dir, python=python or sys.executable)
-        await worker.start(self.env)
+        await worker.start({**self.env, **(env or {})})
         return worker
 
     async def windowed(self, name: str, module: str, spec: dict[str, Any],
@@ -173,6 +183,21 @@ class Bench:
             "GOTONG_REPORTING_TOPIC": self.stack.topic("reporting"),
             "GOTONG_REPORTING_CONSUMER_GROUP": self.stack.topic("readmodel"),
             "GOTONG_REPORTING_CONSUMER_METRICS_PORT": str(REPORTING_METRICS_PORT)})
+
+    def partners_env(self) -> dict[str, str]:
+        """The partner gateway's (scenario 11): it consumes the run's payments topic,
+        pushes to the bench's plain-http receiver (development only), and opens each
+        partner's own topic, SCRAM user and ACLs itself, as under ``make run``."""
+        if not self._pseudonym_key:
+            self._pseudonym_key = base64.b64encode(secrets.token_bytes(32)).decode()
+        return self.stack.service_env("GOTONG_PARTNERS_", "partners", {
+            "GOTONG_PARTNERS_TOPIC": self.stack.topic("partners"),
+            "GOTONG_PARTNERS_CONSUMED_TOPICS": json.dumps([self.stack.topic("payments")]),
+            "GOTONG_PARTNERS_CONSUMER_GROUP": self.stack.topic("partners-gateway"),
+            "GOTONG_PARTNERS_CONSUMER_METRICS_PORT": str(PARTNERS_METRICS_PORT),
+            "GOTONG_PARTNERS_PSEUDONYM_KEY": self._pseudonym_key,
+            "GOTONG_PARTNERS_PUBLIC_BASE_URL": self.partners_url,
+            "GOTONG_PARTNERS_WEBHOOK_ALLOW_HTTP": "true"})
 
     # --- targets -----------------------------------------------------------------------
 

@@ -35,6 +35,15 @@ class Scale:
     # requests per report and size; ``--scale`` adds 1,000 cooperatives
     federation_sizes: tuple[int, ...] = (10, 100)
     federation_requests: int = 15
+    # scenario 11 (partner delivery): deposits of one cooperative at a fixed rate, measured
+    # at the partner's topic and webhook; then a run of its own in which the consent is
+    # revoked after ``partner_revoke_after_s``; then the gateway's consumer over a backlog
+    partner_rate: float = 200.0
+    partner_duration_s: float = 30.0
+    partner_members: int = 400
+    partner_revoke_run_s: float = 8.0
+    partner_revoke_after_s: float = 4.0
+    partner_backlog_events: int = 20_000
 
     @classmethod
     def quick(cls) -> Scale:
@@ -42,4 +51,6 @@ class Scale:
         return cls(reps=1, duration_s=2.0, members_per_coop=100, products_per_coop=7,
                    big_coops=100, sync_duration_s=2.0, fresh_duration_s=5.0,
                    relay_events=5_000, rebuild_events=20_000, scale_out_events=4_000,
-                   profile_s=3, federation_sizes=(2, 10), federation_requests=3)
+                   profile_s=3, federation_sizes=(2, 10), federation_requests=3,
+                   partner_duration_s=5.0, partner_revoke_run_s=6.0,
+                   partner_revoke_after_s=3.0, partner_backlog_events=5_000)
