@@ -10,6 +10,10 @@ every scenario's are (``seed``: the members service is not part of the bench), i
 gateway's members directory through its own consumer handler. The gateway runs as
 ``make run`` runs it: ``python -m partners api``, ``consumer`` and ``webhooks``, with
 ``payments relay`` publishing the deposits.
+
+Opt-in (``--partners``): every repetition waits until the partner received every deposit,
+and today's webhooks process delivers about 80 events/s per subscription, so a 30 s run
+at 200/s drains for another 45 s (about 6 minutes in all; docs/performance.md).
 """
 
 from __future__ import annotations
@@ -376,8 +380,10 @@ def _latency_figures(bench: Bench, runs: list[dict[str, Any]]) -> None:
                      higher_is_better=False)
     bench.figure(key="s11.rate", scenario=SCENARIO, name="rate the client sent at",
                  unit="commands/s", runs=[r["achieved_rate"] for r in runs],
-                 note="the webhooks process polls every WEBHOOK_POLL_S (1 s) when it finds "
-                      "nothing to send, and sends a subscription's events one at a time")
+                 note="the webhooks process sends each subscription's events one at a "
+                      "time, each followed by a transaction of its own (the attempt logged, "
+                      "the position moved), the subscriptions one after the other; idle, it "
+                      "looks again every WEBHOOK_POLL_S (1 s)")
 
 
 def _revocation_figures(bench: Bench, runs: list[dict[str, Any]]) -> None:
