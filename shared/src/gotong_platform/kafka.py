@@ -6,7 +6,6 @@ aiokafka's defaults are unsafe for us (acks=1, no idempotence, auto-commit,
 
 from __future__ import annotations
 
-import contextlib
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -14,10 +13,11 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import TopicAlreadyExistsError, for_code
 from aiokafka.partitioner import murmur2
 
 __all__ = [
+    "FULL_REPLICATION",
     "KafkaAuth",
     "StreamPartitioner",
     "create_topics",
@@ -25,6 +25,8 @@ __all__ = [
     "delete_topics",
     "make_consumer",
     "make_producer",
+    "replication_from_env",
+    "topic_durability",
 ]
 
 
@@ -163,35 +165,74 @@ async def delete_topics(bootstrap: str, topics: Sequence[str], *,
         await admin.close()
 
 
+# The domain topics' replication, as the cluster's (deploy/k8s/base/kafka/topics.yaml):
+# three replicas, and an acks=all write acknowledged only once two of them have it, so
+# losing one broker loses nothing acknowledged and stops no writer.
+FULL_REPLICATION = 3
+
+
+def topic_durability(replication: int) -> dict[str, str]:
+    """The topic settings that make an acknowledged event survive a broker's loss:
+    ``min.insync.replicas`` 2 of 3 (1 with fewer replicas, which could not take a write
+    otherwise), and no unclean leader election (a replica that missed acknowledged
+    events must never become leader: that would drop them silently)."""
+    return {"min.insync.replicas": str(max(1, min(2, replication - 1))),
+            "unclean.leader.election.enable": "false"}
+
+
+def replication_from_env(environ: Mapping[str, str] | None = None) -> int | None:
+    """``GOTONG_KAFKA_REPLICATION``, when set: the replication factor of the topics the
+    platform creates (else it follows the cluster's size, ``create_topics``)."""
+    raw = (os.environ if environ is None else environ).get("GOTONG_KAFKA_REPLICATION")
+    if not raw:
+        return None
+    value = int(raw)
+    if not 1 <= value <= 5:
+        raise ValueError(f"GOTONG_KAFKA_REPLICATION={raw!r}: 1 to 5")
+    return value
+
+
 async def create_topics(
-    bootstrap: str, topics: Iterable[str], *, partitions: int = 3, replication: int = 1,
-    auth: KafkaAuth | None = None,
+    bootstrap: str, topics: Iterable[str], *, partitions: int = 3,
+    replication: int | None = None, auth: KafkaAuth | None = None,
 ) -> None:
     """Create domain-event topics (and their dead-letter topics) if missing.
 
     Retention is forever (``retention.ms=-1``) and the topics are not compacted,
     so read models and partners can replay from offset 0.
+
+    ``replication``, when not given: ``GOTONG_KAFKA_REPLICATION``, else three replicas on a
+    cluster of three brokers or more and one per broker on a smaller one (the local stack's
+    single broker: 1; `gotong-stack up --kafka-nodes 3`: 3), with ``topic_durability``'s
+    settings. The size is the brokers alive when the topic is first created: set the
+    variable where a topic must never be made with fewer replicas (creation then fails
+    while brokers are missing). In the cluster, Strimzi creates the topics beforehand.
     """
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="gotong-admin",
                                 **_given_or_env(auth).client_kwargs())
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        wanted: list[NewTopic] = []
-        for topic in topics:
-            for name in (topic, dead_letter_topic(topic)):
-                if name not in existing:
-                    wanted.append(
-                        NewTopic(
-                            name=name,
-                            num_partitions=partitions,
-                            replication_factor=replication,
-                            topic_configs={"retention.ms": "-1", "cleanup.policy": "delete"},
-                        )
-                    )
-        for new in wanted:
-            # Another process may create it between our list and create.
-            with contextlib.suppress(TopicAlreadyExistsError):
-                await admin.create_topics([new])
+        names = [name for topic in topics for name in (topic, dead_letter_topic(topic))
+                 if name not in existing]
+        if not names:
+            return
+        if replication is None:
+            replication = replication_from_env()
+        if replication is None:
+            brokers = len((await admin.describe_cluster())["brokers"])
+            replication = max(1, min(FULL_REPLICATION, brokers))
+        configs = {"retention.ms": "-1", "cleanup.policy": "delete",
+                   **topic_durability(replication)}
+        for name in names:
+            response = await admin.create_topics([NewTopic(
+                name=name, num_partitions=partitions, replication_factor=replication,
+                topic_configs=configs)])
+            # aiokafka reports a topic's error in the response, it does not raise it: a
+            # replication factor the cluster cannot give must not pass unnoticed.
+            for _, code, message in response.topic_errors:
+                # Another process may create it between our list and create.
+                if code and code != TopicAlreadyExistsError.errno:
+                    raise for_code(code)(f"create topic {name}: {message}")
     finally:
         await admin.close()

@@ -7,13 +7,15 @@ Exit codes: 0 success (for `status`: everything up), 1 something failed or is do
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import os
 import shlex
 import sys
 from collections.abc import Callable, Sequence
 
 from gotong_devstack import stack
 from gotong_devstack.errors import StackError
-from gotong_devstack.settings import Settings, load_settings
+from gotong_devstack.settings import Settings, kafka_node_count, load_settings
 
 
 def _say(message: str) -> None:
@@ -21,7 +23,7 @@ def _say(message: str) -> None:
     print(message, flush=True)
 
 
-def cmd_up(settings: Settings) -> int:
+def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
     result, elapsed = stack.timed_up(settings, _say)
     _say(f"stack up in {elapsed:.2f}s")
     _say(f"  GOTONG_PG_ADMIN_DSN={result.pg_admin_dsn}")
@@ -29,12 +31,12 @@ def cmd_up(settings: Settings) -> int:
     return 0
 
 
-def cmd_down(settings: Settings) -> int:
+def cmd_down(settings: Settings, args: argparse.Namespace) -> int:
     stack.down(settings, _say)
     return 0
 
 
-def cmd_status(settings: Settings) -> int:
+def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
     components = stack.status(settings)
     for c in components:
         state = "running" if c.running else "stopped"
@@ -46,32 +48,36 @@ def cmd_status(settings: Settings) -> int:
     return 0 if all(c.running for c in components) else 1
 
 
-def cmd_env(settings: Settings) -> int:
+def cmd_env(settings: Settings, args: argparse.Namespace) -> int:
     # For `eval "$(gotong-stack env)"`: values are shell-quoted.
     _say(f"export GOTONG_PG_ADMIN_DSN={shlex.quote(settings.pg_admin_dsn)}")
     _say(f"export GOTONG_KAFKA_BOOTSTRAP={shlex.quote(settings.kafka_bootstrap)}")
     for name, value in stack.kafka_client_auth(settings).env().items():
         _say(f"export {name}={shlex.quote(value)}")
+    if not settings.kafka_bootstrap_given and settings.kafka_nodes != 1:
+        # So that `make up` and the tests of this shell keep the cluster.
+        _say(f"export GOTONG_KAFKA_NODES={settings.kafka_nodes}")
     return 0
 
 
-def cmd_kafka_start(settings: Settings) -> int:
-    stack.kafka_start(settings, _say)
+def cmd_kafka_start(settings: Settings, args: argparse.Namespace) -> int:
+    stack.kafka_start(settings, _say, args.node)
     return 0
 
 
-def cmd_kafka_stop(settings: Settings) -> int:
-    stack.kafka_stop(settings, _say)
+def cmd_kafka_stop(settings: Settings, args: argparse.Namespace) -> int:
+    stack.kafka_stop(settings, _say, args.node, kill=args.kill)
     return 0
 
 
-COMMANDS: dict[str, tuple[Callable[[Settings], int], str]] = {
+COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], int], str]] = {
     "up": (cmd_up, "start PostgreSQL and Kafka if they are not running"),
     "down": (cmd_down, "stop the local PostgreSQL and Kafka"),
     "status": (cmd_status, "show each component; exit 0 only if all are up"),
     "env": (cmd_env, "print shell export lines for the resolved settings"),
-    "kafka-start": (cmd_kafka_start, "start only the local Kafka broker"),
-    "kafka-stop": (cmd_kafka_stop, "stop only the local Kafka broker (fault tests)"),
+    "kafka-start": (cmd_kafka_start, "start only the local Kafka (its nodes, or --node N)"),
+    "kafka-stop": (cmd_kafka_stop,
+                   "stop only the local Kafka (its nodes, or --node N; --kill: SIGKILL)"),
 }
 
 
@@ -82,11 +88,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (_, help_text) in COMMANDS.items():
-        commands.add_parser(name, help=help_text, description=help_text)
+        command = commands.add_parser(name, help=help_text, description=help_text)
+        command.add_argument(
+            "--kafka-nodes", type=int, choices=(1, 3), default=None,
+            help="a local Kafka of 1 node (the default) or a cluster of 3 "
+                 "(default: GOTONG_KAFKA_NODES, else 1)")
+        if name.startswith("kafka-"):
+            command.add_argument("--node", type=int, action="append", default=None,
+                                 help="only this node (1-based; repeat for more)")
+        if name == "kafka-stop":
+            command.add_argument("--kill", action="store_true",
+                                 help="SIGKILL, no controlled shutdown (a crash)")
     args = parser.parse_args(argv)
     handler = COMMANDS[args.command][0]
     try:
-        return handler(load_settings())
+        settings = load_settings()
+        if args.kafka_nodes is not None:
+            settings = dataclasses.replace(settings,
+                                           kafka_nodes=kafka_node_count(args.kafka_nodes))
+        elif args.command != "up" and not os.environ.get("GOTONG_KAFKA_NODES"):
+            # Nodes not named: everything but `up` acts on the layout that runs, so after
+            # `up --kafka-nodes 3`, `status`, `env` and `kafka-stop` find the three nodes.
+            settings = stack.running_layout(settings)
+        return handler(settings, args)
     except StackError as exc:
         print(f"gotong-stack {args.command}: {exc}", file=sys.stderr, flush=True)
         return exc.exit_code

@@ -26,6 +26,12 @@ DEFAULT_PG_PORT = 55432
 KAFKA_PORT = 59092
 KAFKA_CONTROLLER_PORT = 59093
 LOOPBACK = "127.0.0.1"
+# A local Kafka is one node (the default: fast, what `make test` uses) or a three-node KRaft
+# cluster (`up --kafka-nodes 3`, GOTONG_KAFKA_NODES=3) whose topics are replicated three
+# times, for the tests of a broker lost under load. Node N (1-based) listens on the base
+# ports plus 10 * (N - 1): 59092/59093, 59102/59103, 59112/59113.
+KAFKA_NODE_COUNTS = (1, 3)
+KAFKA_NODE_PORT_STEP = 10
 
 # The local broker authenticates every client with SASL/SCRAM-SHA-512 and authorizes it with
 # ACLs (StandardAuthorizer), as the cluster does, so a test can prove what a partner's user
@@ -71,6 +77,12 @@ class Settings:
     kafka_password: str = KAFKA_PASSWORD
     kafka_security_protocol: str = KAFKA_SECURITY_PROTOCOL
     kafka_sasl_mechanism: str = KAFKA_SASL_MECHANISM
+    kafka_nodes: int = 1
+
+    def kafka_node_ports(self, node_id: int) -> tuple[int, int]:
+        """The client and controller ports of local node ``node_id`` (1-based)."""
+        step = KAFKA_NODE_PORT_STEP * (node_id - 1)
+        return self.kafka_port + step, self.kafka_controller_port + step
 
     @property
     def pg_admin_dsn(self) -> str:
@@ -80,7 +92,11 @@ class Settings:
 
     @property
     def kafka_bootstrap(self) -> str:
-        return self.kafka_bootstrap_given or f"{LOOPBACK}:{self.kafka_port}"
+        if self.kafka_bootstrap_given:
+            return self.kafka_bootstrap_given
+        # Every node: a client that finds one of them down asks the next.
+        return ",".join(f"{LOOPBACK}:{self.kafka_node_ports(n)[0]}"
+                        for n in range(1, self.kafka_nodes + 1))
 
     @property
     def stack_dir(self) -> Path:
@@ -134,6 +150,20 @@ def _port(name: str, default: int) -> int:
     return port
 
 
+def kafka_node_count(raw: str | int | None) -> int:
+    """GOTONG_KAFKA_NODES or `up --kafka-nodes`: 1 (the default) or 3."""
+    if raw is None or raw == "":
+        return 1
+    try:
+        count = int(raw)
+    except ValueError:
+        count = -1
+    if count not in KAFKA_NODE_COUNTS:
+        raise PrerequisiteError(f"GOTONG_KAFKA_NODES={raw!r}: a local Kafka has 1 or 3 nodes "
+                                "(a KRaft quorum of 3 voters survives the loss of one)")
+    return count
+
+
 def _kafka_credentials() -> tuple[str, str]:
     username = os.environ.get("GOTONG_KAFKA_SASL_USERNAME") or KAFKA_USERNAME
     password = os.environ.get("GOTONG_KAFKA_SASL_PASSWORD") or KAFKA_PASSWORD
@@ -166,4 +196,5 @@ def load_settings() -> Settings:
                                  or KAFKA_SECURITY_PROTOCOL),
         kafka_sasl_mechanism=(os.environ.get("GOTONG_KAFKA_SASL_MECHANISM")
                               or KAFKA_SASL_MECHANISM),
+        kafka_nodes=kafka_node_count(os.environ.get("GOTONG_KAFKA_NODES")),
     )

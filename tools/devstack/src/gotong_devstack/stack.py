@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 from gotong_devstack import kafka_libs
 from gotong_devstack.errors import PrerequisiteError, StackError
 from gotong_devstack.java import find_java
-from gotong_devstack.kafka import KafkaStatus, LocalBroker, check_given_bootstrap
+from gotong_devstack.kafka import KafkaStatus, LocalKafka, check_given_bootstrap
 from gotong_devstack.postgres import LocalCluster, PgStatus, check_given_server, find_binaries
 from gotong_devstack.proc import Report, file_lock, quiet
 from gotong_devstack.settings import (
@@ -94,27 +95,55 @@ def up(settings: Settings, report: Report = quiet) -> StackInfo:
         return info(settings)
     with file_lock(_lock(settings)):
         cluster = None if settings.pg_admin_dsn_given else LocalCluster(settings, find_binaries())
-        broker = None if settings.kafka_bootstrap_given else LocalBroker(settings)
+        kafka = None if settings.kafka_bootstrap_given else LocalKafka(settings)
         # Everything that can fail for want of a tool, a free port or the classpath is
         # checked before anything starts, so such a failure never leaves half a stack.
         if cluster is not None and cluster.running_pid() is None:
             cluster.check_port_free()
         kafka_launch: tuple[str, Path] | None = None
-        if broker is not None and not broker.is_current():
+        if kafka is not None and not kafka.is_current():
             java = find_java()
             kafka_libs.require_maven_or_warm(settings.cache_dir, settings.kafka_version)
-            if broker.running_pid() is None:
-                broker.check_ports_free()
+            # One node and a cluster share the first node's ports: switching stops the
+            # other layout (its data dirs are kept for a switch back).
+            _stop_other_layout(settings, report)
+            kafka.check_ports_free()
             libs = kafka_libs.ensure_libs(settings.cache_dir, settings.kafka_version, report)
             kafka_launch = (java, libs)
 
         if cluster is not None:
             cluster.start(report)
-        if kafka_launch is not None and broker is not None:
-            broker.start(*kafka_launch, report)
-        elif broker is not None:
+        if kafka_launch is not None and kafka is not None:
+            kafka.start(*kafka_launch, report)
+        elif kafka is not None:
             report(f"kafka: already running on {settings.kafka_bootstrap}")
     return info(settings)
+
+
+def _other_layout(settings: Settings) -> LocalKafka:
+    """The local Kafka with the other number of nodes (1 <-> 3), in the same .stack."""
+    return LocalKafka(dataclasses.replace(settings,
+                                          kafka_nodes=3 if settings.kafka_nodes == 1 else 1))
+
+
+def running_layout(settings: Settings) -> Settings:
+    """``settings`` with the number of Kafka nodes that runs: after `up --kafka-nodes 3`,
+    `status`, `env` and `kafka-stop` without the option still find the three nodes.
+    Unchanged when the layout the settings name runs, or neither does."""
+    if settings.kafka_bootstrap_given or LocalKafka(settings).running_pids():
+        return settings
+    other = _other_layout(settings)
+    if other.running_pids():
+        return other.settings
+    return settings
+
+
+def _stop_other_layout(settings: Settings, report: Report) -> None:
+    other = _other_layout(settings)
+    if other.running_pids():
+        report(f"kafka: switching from {len(other.nodes)} node(s) to {settings.kafka_nodes}: "
+               "stopping the other")
+        other.stop(report)
 
 
 def _require_up(status: PgStatus | KafkaStatus, name: str, report: Report) -> None:
@@ -131,7 +160,11 @@ def down(settings: Settings, report: Report = quiet) -> None:
         if settings.kafka_bootstrap_given:
             report("kafka: given by GOTONG_KAFKA_BOOTSTRAP, not stopped")
         else:
-            LocalBroker(settings).stop(report)
+            # Whichever layout runs (one node or three), whatever GOTONG_KAFKA_NODES says now.
+            other = _other_layout(settings)
+            if other.running_pids():
+                other.stop(report)
+            LocalKafka(settings).stop(report)
         if settings.pg_admin_dsn_given:
             report("postgresql: given by GOTONG_PG_ADMIN_DSN, not stopped")
         elif not settings.pg_dir.exists():
@@ -140,19 +173,29 @@ def down(settings: Settings, report: Report = quiet) -> None:
             LocalCluster(settings, find_binaries()).stop(report)
 
 
-def kafka_start(settings: Settings, report: Report = quiet) -> None:
+def kafka_start(settings: Settings, report: Report = quiet,
+                node_ids: list[int] | None = None) -> None:
+    """Start the local Kafka's nodes (``node_ids``, or all) that are not running."""
     _require_local_kafka(settings)
     java = find_java()
     kafka_libs.require_maven_or_warm(settings.cache_dir, settings.kafka_version)
     with file_lock(_lock(settings)):
         libs = kafka_libs.ensure_libs(settings.cache_dir, settings.kafka_version, report)
-        LocalBroker(settings).start(java, libs, report)
+        LocalKafka(settings).start(java, libs, report, node_ids)
 
 
-def kafka_stop(settings: Settings, report: Report = quiet) -> None:
+def kafka_stop(settings: Settings, report: Report = quiet, node_ids: list[int] | None = None,
+               *, kill: bool = False) -> None:
+    """Stop the local Kafka's nodes (``node_ids``, or all): SIGTERM (a controlled
+    shutdown), or SIGKILL with ``kill`` (a crash)."""
     _require_local_kafka(settings)
     with file_lock(_lock(settings)):
-        LocalBroker(settings).stop(report)
+        kafka = LocalKafka(settings)
+        if kill:
+            for node_id in node_ids or [b.node_id for b in kafka.nodes]:
+                kafka.kill_node(node_id, report)
+        else:
+            kafka.stop(report, node_ids)
 
 
 def _require_local_kafka(settings: Settings) -> None:
@@ -164,7 +207,7 @@ def _require_local_kafka(settings: Settings) -> None:
 
 
 def status(settings: Settings) -> list[ComponentStatus]:
-    return [_pg_status(settings), _kafka_status(settings)]
+    return [_pg_status(settings), *_kafka_status(settings)]
 
 
 def _pg_status(settings: Settings) -> ComponentStatus:
@@ -180,14 +223,13 @@ def _pg_status(settings: Settings) -> ComponentStatus:
     )
 
 
-def _kafka_status(settings: Settings) -> ComponentStatus:
+def _kafka_status(settings: Settings) -> list[ComponentStatus]:
     if settings.kafka_bootstrap_given:
         given = check_given_bootstrap(settings.kafka_bootstrap)
-        return ComponentStatus("kafka", given.running, None, None, None, given.detail)
-    broker = LocalBroker(settings).status()
-    return ComponentStatus(
-        "kafka", broker.running, broker.pid, settings.kafka_port, broker.version, broker.detail
-    )
+        return [ComponentStatus("kafka", given.running, None, None, None, given.detail)]
+    kafka = LocalKafka(settings)
+    return [ComponentStatus(broker.name, s.running, s.pid, broker.port, s.version, s.detail)
+            for broker, s in kafka.statuses()]
 
 
 def ensure_stack(report: Report = quiet) -> StackInfo:
