@@ -12,12 +12,17 @@ import pytest
 from gotong_devstack import cli
 from gotong_devstack.errors import PrerequisiteError, StackError
 from gotong_devstack.java import java_major
-from gotong_devstack.kafka import LocalBroker, new_cluster_id
+from gotong_devstack.kafka import LocalBroker, LocalKafka, new_cluster_id
 from gotong_devstack.kafka_libs import is_warm, pom_path
 from gotong_devstack.postgres import redact
 from gotong_devstack.proc import split_host_port
 from gotong_devstack.run import Paths, demo_day
-from gotong_devstack.settings import KAFKA_VERSION, find_repo_root, load_settings
+from gotong_devstack.settings import (
+    KAFKA_VERSION,
+    find_repo_root,
+    kafka_node_count,
+    load_settings,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -46,7 +51,8 @@ def test_settings_follow_the_environment(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def _default_kafka_ports(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The defaults, whatever ports the shell gives a second stack."""
+    """The defaults, whatever ports (or nodes) the shell gives a second stack."""
+    monkeypatch.delenv("GOTONG_KAFKA_NODES", raising=False)
     monkeypatch.delenv("GOTONG_KAFKA_PORT", raising=False)
     monkeypatch.delenv("GOTONG_KAFKA_CONTROLLER_PORT", raising=False)
 
@@ -231,6 +237,96 @@ def test_a_data_dir_formatted_without_the_user_is_formatted_again(
     assert "gotong-dev-secret" not in broker.users_file.read_text()
     monkeypatch.setenv("GOTONG_KAFKA_SASL_PASSWORD", "another-secret")
     assert LocalBroker(load_settings()).format_reason() is not None
+
+
+def _props(broker: LocalBroker) -> dict[str, str]:
+    text = broker._server_properties()
+    return dict(line.split("=", 1) for line in text.splitlines() if not line.startswith("#"))
+
+
+def test_three_nodes_each_have_their_ports_and_data_and_replicate_three_times(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GOTONG_STACK_DIR", str(tmp_path))
+    monkeypatch.delenv("GOTONG_KAFKA_BOOTSTRAP", raising=False)
+    _default_kafka_ports(monkeypatch)
+    monkeypatch.setenv("GOTONG_KAFKA_NODES", "3")
+    settings = load_settings()
+    assert settings.kafka_bootstrap == "127.0.0.1:59092,127.0.0.1:59102,127.0.0.1:59112"
+    kafka = LocalKafka(settings)
+    for node_id, broker in enumerate(kafka.nodes, start=1):
+        props = _props(broker)
+        port = 59092 + 10 * (node_id - 1)
+        assert props["node.id"] == str(node_id)
+        assert props["listeners"] == f"CLIENT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{port + 1}"
+        assert props["advertised.listeners"] == f"CLIENT://127.0.0.1:{port}"
+        assert props["controller.quorum.bootstrap.servers"] == (
+            "127.0.0.1:59093,127.0.0.1:59103,127.0.0.1:59113")
+        assert props["log.dirs"] == str(tmp_path / "kafka" / f"node-{node_id}" / "data")
+        assert props["min.insync.replicas"] == "2"
+        assert props["unclean.leader.election.enable"] == "false"
+        assert props["offsets.topic.replication.factor"] == "3"
+        assert props["super.users"] == "User:gotong"  # SASL and ACLs as on one node
+    # One node keeps its place and its configuration: no replication settings of a cluster.
+    monkeypatch.setenv("GOTONG_KAFKA_NODES", "1")
+    single = LocalKafka(load_settings()).nodes[0]
+    assert single.root == tmp_path / "kafka"
+    assert "min.insync.replicas" not in _props(single)
+
+
+def test_a_local_kafka_has_one_node_or_three(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert kafka_node_count(None) == 1
+    assert kafka_node_count("3") == 3
+    for wrong in ("2", "0", "three"):
+        with pytest.raises(PrerequisiteError, match="1 or 3 nodes"):
+            kafka_node_count(wrong)
+
+
+def recording_java(tmp_path: Path) -> str:
+    """``fake_java``, also keeping each call's arguments beside the data dir."""
+    script = tmp_path / "java"
+    script.write_text(
+        "#!/bin/sh\n"
+        'args="$*"\n'
+        'while [ "$1" != "-c" ]; do shift; done\n'
+        "dir=$(sed -n 's/^log.dirs=//p' \"$2\")\n"
+        'mkdir -p "$dir" && echo "version=1" > "$dir/meta.properties"\n'
+        'echo "$args" > "$dir/../format-args"\n'
+    )
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return str(script)
+
+
+def test_a_cluster_is_formatted_as_one_quorum_and_again_as_a_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The voters and their directory ids are fixed at format time, the same on every
+    node: a node that must be formatted again takes the whole cluster with it."""
+    monkeypatch.setenv("GOTONG_STACK_DIR", str(tmp_path / "stack"))
+    _default_kafka_ports(monkeypatch)
+    monkeypatch.setenv("GOTONG_KAFKA_NODES", "3")
+    kafka = LocalKafka(load_settings())
+    java = recording_java(tmp_path)
+    kafka._ensure_cluster_formatted(java, tmp_path / "libs", lambda line: None)
+    args = [(b.root / "format-args").read_text().split() for b in kafka.nodes]
+    voters = {a[a.index("--initial-controllers") + 1] for a in args}
+    assert len(voters) == 1  # one quorum, named alike to every node
+    [quorum] = voters
+    assert [v.rsplit(":", 1)[0] for v in quorum.split(",")] == [
+        "1@127.0.0.1:59093", "2@127.0.0.1:59103", "3@127.0.0.1:59113"]
+    assert len({a[a.index("-t") + 1] for a in args}) == 1  # one cluster id
+    assert all(b.format_reason(kafka.quorum_shape()) is None for b in kafka.nodes)
+    (kafka.nodes[0].data_dir / "gotong.members.events-0").mkdir()
+    kafka.nodes[2].version_file.write_text("4.4.0\n")
+    kafka._ensure_cluster_formatted(java, tmp_path / "libs", lambda line: None)
+    again = {(b.root / "format-args").read_text().split()[-3] for b in kafka.nodes}
+    assert len(again) == 1  # formatted anew, all three, as one quorum
+    assert again != voters  # with new directory ids
+    assert not (kafka.nodes[0].data_dir / "gotong.members.events-0").exists()
+    # Other ports are another quorum.
+    monkeypatch.setenv("GOTONG_KAFKA_CONTROLLER_PORT", "59193")
+    moved = LocalKafka(load_settings())
+    assert moved.nodes[1].format_reason(moved.quorum_shape()) is not None
 
 
 def test_pom_is_found_and_cold_cache_is_not_warm(tmp_path: Path) -> None:

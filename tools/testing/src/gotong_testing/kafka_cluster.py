@@ -12,7 +12,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
+import socket
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,9 +23,9 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from gotong_devstack import kafka_libs
+from gotong_devstack.errors import StackError
 from gotong_devstack.java import find_java
 from gotong_devstack.kafka import LocalKafka
-from gotong_devstack.proc import port_open
 from gotong_devstack.settings import (
     KAFKA_NODE_PORT_STEP,
     KAFKA_SASL_MECHANISM,
@@ -79,36 +81,54 @@ class ThreeBrokers:
             self.kafka.kill_node(node_id, self.log.append)
 
 
-def _free_base(settings: Settings) -> int:
+def _bindable(port: int) -> bool:
+    """Whether a server could listen on ``port`` now: nothing listens there, and no
+    connection uses it as its local port (59xxx is inside Linux's ephemeral range, so a
+    client's connection can hold one of ours for a while)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((LOOPBACK, port))
+        except OSError:
+            return False
+    return True
+
+
+def _free_bases(settings: Settings) -> Iterator[int]:
     given = os.environ.get("GOTONG_KAFKA_CLUSTER_TEST_PORT")
     first = int(given) if given else settings.kafka_port + DEFAULT_OFFSET
-    for base in range(first, first + 30 * 10, 30):
+    for base in range(first, first + 30 * 20, 30):
         ports = [base + KAFKA_NODE_PORT_STEP * n + k for n in range(3) for k in (0, 1)]
-        if not any(port_open(LOOPBACK, p) for p in ports):
-            return base
-    raise RuntimeError(f"no free ports for a three-node Kafka from {first} on "
-                       "(GOTONG_KAFKA_CLUSTER_TEST_PORT moves them)")
+        if all(_bindable(p) for p in ports):
+            yield base
 
 
-def start_three_brokers(root: Path) -> ThreeBrokers:
-    """Format and start a three-node cluster in ``root`` (blocking: run it in a thread)."""
-    base = load_settings()
-    settings = dataclasses.replace(base, stack_root=root, kafka_nodes=3,
-                                   kafka_bootstrap_given=None)
-    port = _free_base(settings)
-    settings = dataclasses.replace(settings, kafka_port=port, kafka_controller_port=port + 1)
+def start_three_brokers(root: Path, attempts: int = 3) -> ThreeBrokers:
+    """Format and start a three-node cluster in ``root`` (blocking: run it in a thread).
+
+    A port taken between the check and the broker's bind (by a client's connection: see
+    ``_bindable``) fails the start; the cluster is then started afresh on other ports,
+    up to ``attempts`` times."""
+    settings = dataclasses.replace(load_settings(), kafka_nodes=3, kafka_bootstrap_given=None)
     java = find_java()
     kafka_libs.require_maven_or_warm(settings.cache_dir, settings.kafka_version)
     log: list[str] = []
     libs = kafka_libs.ensure_libs(settings.cache_dir, settings.kafka_version, log.append)
-    kafka = LocalKafka(settings)
-    cluster = ThreeBrokers(settings, kafka, java, libs, log)
-    try:
-        kafka.start(java, libs, log.append)
-    except BaseException:
-        cluster.stop()
-        raise
-    return cluster
+    failure: StackError | None = None
+    for attempt, port in zip(range(attempts), _free_bases(settings), strict=False):
+        settings = dataclasses.replace(settings, stack_root=root / f"try-{attempt}",
+                                       kafka_port=port, kafka_controller_port=port + 1)
+        kafka = LocalKafka(settings)
+        cluster = ThreeBrokers(settings, kafka, java, libs, log)
+        try:
+            kafka.start(java, libs, log.append)
+            return cluster
+        except StackError as exc:
+            cluster.stop()
+            if "Address already in use" not in str(exc):
+                raise
+            failure = exc
+    raise failure or StackError("no free ports for a three-node Kafka "
+                                "(GOTONG_KAFKA_CLUSTER_TEST_PORT moves them)")
 
 
 @dataclass(frozen=True)
