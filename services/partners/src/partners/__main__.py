@@ -47,7 +47,9 @@ async def _webhooks(settings: PartnersSettings, args: argparse.Namespace) -> Non
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stopping.set)
-    pool = await create_pool(settings.database_url, max_size=3)
+    # A connection per subscription served at once, one for the single-active lock, one
+    # for the pass's own reads.
+    pool = await create_pool(settings.database_url, max_size=settings.webhook_concurrency + 2)
     # KAFKA subscriptions: idempotent, acks=all (a record counts once the broker has it).
     producer = make_producer(settings.kafka_bootstrap, client_id="partners-webhooks",
                              auth=settings.kafka_auth())

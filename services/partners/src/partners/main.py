@@ -114,6 +114,7 @@ def build_dispatch(settings: PartnersSettings, store: PostgresWebhookStore,
         store=store,
         sender=HttpWebhookSender(client, wire_clock or SystemClock()),
         clock=clock or SystemClock(), batch=settings.webhook_batch,
+        concurrency=settings.webhook_concurrency,
         kafka=None if producer is None else KafkaTopicSender(producer))
 
 

@@ -14,6 +14,7 @@ retried one is not doubled.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -58,5 +59,41 @@ class KafkaTopicSender:
             await self._producer.send_and_wait(url, value=value, key=key,
                                                headers=record_headers)
         except KafkaError as exc:
-            return SendOutcome(status=None, error=f"{type(exc).__name__}: {exc}"[:500])
+            return _refused(exc)
         return SendOutcome(status=ACCEPTED)
+
+    async def send_many(self, url: str, secrets: Sequence[str],
+                        events: Sequence[PendingEvent],
+                        headers: Mapping[str, str] | None = None) -> list[SendOutcome]:
+        """Hand every record to the producer, then await the acknowledgements together (one
+        round trip per produce request, not per event). The idempotent producer keeps a
+        partition's order, and a failed record fails those after it in its partition; the
+        outcomes stop at the first failure in ``events``' order, so the delivery moves no
+        further than the last event acknowledged before it (those written after it are
+        sent again: at least once)."""
+        sent: list[asyncio.Future[Any]] = []
+        refused: SendOutcome | None = None
+        for event in events:
+            key, value, record_headers = binary_mode_record(event.event)
+            try:
+                sent.append(await self._producer.send(url, value=value, key=key,
+                                                      headers=record_headers))
+            except KafkaError as exc:
+                refused = _refused(exc)
+                break
+        answers = await asyncio.gather(*sent, return_exceptions=True)
+        outcomes: list[SendOutcome] = []
+        for answer in answers:
+            if isinstance(answer, BaseException):
+                if not isinstance(answer, KafkaError):
+                    raise answer
+                outcomes.append(_refused(answer))
+                return outcomes
+            outcomes.append(SendOutcome(status=ACCEPTED))
+        if refused is not None:
+            outcomes.append(refused)
+        return outcomes
+
+
+def _refused(exc: KafkaError) -> SendOutcome:
+    return SendOutcome(status=None, error=f"{type(exc).__name__}: {exc}"[:500])

@@ -56,3 +56,17 @@ class HttpWebhookSender:
         except httpx.HTTPError as exc:
             return SendOutcome(status=None, error=f"{type(exc).__name__}: {exc}"[:500])
         return SendOutcome(status=answer.status_code)
+
+    async def send_many(self, url: str, secrets: Sequence[str],
+                        events: Sequence[PendingEvent],
+                        headers: Mapping[str, str] | None = None) -> list[SendOutcome]:
+        """One request per event (Standard Webhooks signs one message), each sent after the
+        one before was accepted, over the client's kept-alive connection; stops at the
+        first refusal."""
+        outcomes: list[SendOutcome] = []
+        for event in events:
+            outcome = await self.send(url, secrets, event, headers)
+            outcomes.append(outcome)
+            if not outcome.accepted:
+                break
+        return outcomes

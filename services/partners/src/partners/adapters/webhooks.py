@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
 import asyncpg
@@ -20,6 +20,7 @@ import orjson
 from gotong_platform.db import DbConnection
 from partners.adapters.queries import FEED_PAGE, cloud_event
 from partners.domain import (
+    Attempt,
     Failure,
     PendingEvent,
     Selector,
@@ -136,46 +137,42 @@ class PostgresWebhookStore:
         return [PendingEvent(position=r["position"], webhook_id=r["event_id"],
                              body=orjson.dumps(event), event=event) for r, event in events]
 
-    async def delivered(self, endpoint: WebhookEndpoint, event: PendingEvent,
-                        outcome: SendOutcome, now: datetime) -> None:
+    async def settle(self, endpoint: WebhookEndpoint, attempts: Sequence[Attempt],
+                     position: int, failure: Failure | None, now: datetime) -> None:
+        # One transaction (one commit) per batch, not per event: the attempts in one
+        # statement, numbered in the order they were made (the log reads them back by
+        # attempt_id).
         async with self._pool.acquire() as conn, conn.transaction():
-            await self._log(conn, endpoint, event, outcome, now)
-            await self._passed(conn, endpoint, event.position, now)
-
-    async def skipped(self, endpoint: WebhookEndpoint, position: int, now: datetime) -> None:
-        async with self._pool.acquire() as conn:
-            await self._passed(conn, endpoint, position, now)
-
-    @staticmethod
-    async def _passed(conn: DbConnection, endpoint: WebhookEndpoint, position: int,
-                      now: datetime) -> None:
-        await conn.execute(
-            """UPDATE webhook_endpoints SET delivered_position = greatest(
-                   delivered_position, $2), failures = 0, failing_since = NULL,
-                   next_attempt_at = NULL, last_error = NULL, updated_at = $3
-               WHERE subscription_id = $1""", endpoint.subscription_id, position, now)
-
-    async def failed(self, endpoint: WebhookEndpoint, event: PendingEvent,
-                     outcome: SendOutcome, failure: Failure, now: datetime) -> None:
-        async with self._pool.acquire() as conn, conn.transaction():
-            await self._log(conn, endpoint, event, outcome, now)
+            if attempts:
+                await conn.execute(
+                    """INSERT INTO webhook_attempts (subscription_id, partner_id, position,
+                           webhook_id, attempted_at, status, error)
+                       SELECT $1, $2, a.position, a.webhook_id, $3, a.status, a.error
+                       FROM unnest($4::bigint[], $5::uuid[], $6::integer[], $7::text[])
+                            WITH ORDINALITY AS a(position, webhook_id, status, error, n)
+                       ORDER BY a.n""",
+                    endpoint.subscription_id, endpoint.partner_id, now,
+                    [a.event.position for a in attempts],
+                    [a.event.webhook_id for a in attempts],
+                    [a.outcome.status for a in attempts],
+                    [_error(a.outcome) for a in attempts])
+            if failure is None:
+                await conn.execute(
+                    """UPDATE webhook_endpoints SET delivered_position = greatest(
+                           delivered_position, $2), failures = 0, failing_since = NULL,
+                           next_attempt_at = NULL, last_error = NULL, updated_at = $3
+                       WHERE subscription_id = $1""",
+                    endpoint.subscription_id, position, now)
+                return
             await conn.execute(
-                """UPDATE webhook_endpoints SET failures = $2, failing_since = $3,
-                       next_attempt_at = $4, enabled = NOT $5, last_error = $6,
-                       updated_at = $7
+                """UPDATE webhook_endpoints SET delivered_position = greatest(
+                       delivered_position, $2), failures = $3, failing_since = $4,
+                       next_attempt_at = $5, enabled = NOT $6, last_error = $7,
+                       updated_at = $8
                    WHERE subscription_id = $1""",
-                endpoint.subscription_id, failure.failures, failure.failing_since,
-                failure.next_attempt_at, failure.disabled, _error(outcome), now)
-
-    @staticmethod
-    async def _log(conn: DbConnection, endpoint: WebhookEndpoint, event: PendingEvent,
-                   outcome: SendOutcome, now: datetime) -> None:
-        await conn.execute(
-            """INSERT INTO webhook_attempts (subscription_id, partner_id, position,
-                   webhook_id, attempted_at, status, error)
-               VALUES ($1, $2, $3, $4, $5, $6, $7)""",
-            endpoint.subscription_id, endpoint.partner_id, event.position, event.webhook_id,
-            now, outcome.status, _error(outcome))
+                endpoint.subscription_id, position, failure.failures,
+                failure.failing_since, failure.next_attempt_at, failure.disabled,
+                _error(attempts[-1].outcome) if attempts else None, now)
 
 
 def _error(outcome: SendOutcome) -> str | None:

@@ -14,6 +14,7 @@ from typing import Protocol
 from gotong_platform.db import DbConnection
 from gotong_platform.provenance import Provenance
 from partners.domain import (
+    Attempt,
     Category,
     Consent,
     ConsentEvent,
@@ -172,28 +173,31 @@ class WebhookStore(Protocol):
         """The partner's feed after ``after`` (consents in force only), oldest first."""
         ...
 
-    async def delivered(self, endpoint: WebhookEndpoint, event: PendingEvent,
-                        outcome: SendOutcome, now: datetime) -> None:
-        """Record the accepted event: the delivery moves past it, the failures reset."""
-        ...
-
-    async def skipped(self, endpoint: WebhookEndpoint, position: int, now: datetime) -> None:
-        """The events up to ``position`` that the subscription does not select are passed."""
-        ...
-
-    async def failed(self, endpoint: WebhookEndpoint, event: PendingEvent,
-                     outcome: SendOutcome, failure: Failure, now: datetime) -> None:
-        """Record the failed attempt and when to try again (or that the endpoint is off)."""
+    async def settle(self, endpoint: WebhookEndpoint, attempts: Sequence[Attempt],
+                     position: int, failure: Failure | None, now: datetime) -> None:
+        """Record one batch in one transaction: its ``attempts`` logged in the order they
+        were made, the delivery moved to ``position`` (never back), and either the
+        failures reset or, with ``failure``, the last attempt's error and when to try
+        again (or that the endpoint is off)."""
         ...
 
 
 class WebhookSender(Protocol):
-    """Pushes one signed event to an endpoint (``partners.adapters.webhook_sender``)."""
+    """Pushes signed events to an endpoint (``partners.adapters.webhook_sender``, and
+    ``partners.adapters.kafka_sender`` for a partner's topic)."""
 
     async def send(self, url: str, secrets: Sequence[str], event: PendingEvent,
                    headers: Mapping[str, str] | None = None) -> SendOutcome:
         """Sign with each of ``secrets`` (one signature each) and push, with the
         subscription's own ``headers`` besides the signed ones."""
+        ...
+
+    async def send_many(self, url: str, secrets: Sequence[str],
+                        events: Sequence[PendingEvent],
+                        headers: Mapping[str, str] | None = None) -> list[SendOutcome]:
+        """Push ``events`` in their order; the outcomes of the leading ones, in order:
+        every one accepted, or those accepted and then the first refused (the events
+        after it count as not sent, even if some of them reached the endpoint)."""
         ...
 
 

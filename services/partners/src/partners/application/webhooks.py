@@ -3,15 +3,20 @@
 ``WebhookSubscriptions.set_endpoint`` runs in the HTTP edge's ``Runner`` transaction and
 answers the endpoint's new secret (``whsec_`` and base64 of 24 random bytes, the form
 Standard Webhooks uses) once. ``WebhookDispatch.run_once`` is one pass of the dispatcher
-process (``python -m partners webhooks``): for each endpoint that is due, the pending
-events in feed order, each sent only after the one before it was accepted; the first
-failure schedules the next attempt (``partners.domain.webhook``) and stops that endpoint.
+process (``python -m partners webhooks``): the endpoints that are due, served
+concurrently (each by one task), each a batch of its pending events in feed order: a
+webhook's one request per event, each sent after the one before was accepted; a topic's
+records handed to the producer together and their acknowledgements awaited together. The
+batch is recorded in one transaction (its attempts, the position past the last event
+accepted); the first failure schedules the next attempt (``partners.domain.webhook``)
+and stops that endpoint there.
 ``WebhookSubscriptions.rotate_secret`` answers a new secret while the old one keeps
 signing for ``ROTATION_OVERLAP``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import secrets
 from dataclasses import dataclass
@@ -27,11 +32,13 @@ from partners.application.ports import (
 )
 from partners.domain import (
     ROTATION_OVERLAP,
+    Attempt,
     Catalogue,
     WebhookEndpoint,
     WebhookNotFound,
     after_failure,
     default_webhook_id,
+    passed_to,
     selects,
     set_default_webhook,
 )
@@ -92,50 +99,58 @@ class WebhookSubscriptions:
 @dataclass(frozen=True)
 class WebhookDispatch:
     """Delivers every subscription that pushes: HTTP to its webhook with ``sender``, KAFKA
-    to the partner's topic with ``kafka`` (the same order, retries and log)."""
+    to the partner's topic with ``kafka`` (the same order, retries and log). Up to
+    ``concurrency`` subscriptions are served at once, each by one task per pass."""
 
     store: WebhookStore
     sender: WebhookSender
     clock: Clock
     batch: int = 100
     kafka: WebhookSender | None = None
+    concurrency: int = 8
 
     async def run_once(self) -> int:
-        """One pass over the due endpoints; how many events were accepted."""
-        accepted = 0
-        for endpoint in await self.store.due(self.clock.now()):
-            accepted += await self._drain(endpoint)
-        return accepted
+        """One pass over the due endpoints, at most one batch each; how many events were
+        accepted. The endpoints are served concurrently (a slow or failing one holds only
+        its own subscription back), each endpoint by one task: its order stays."""
+        endpoints = await self.store.due(self.clock.now())
+        if len(endpoints) <= 1:
+            return sum([await self._drain(e) for e in endpoints])
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def drain(endpoint: WebhookEndpoint) -> int:
+            async with gate:
+                return await self._drain(endpoint)
+
+        return sum(await asyncio.gather(*(drain(e) for e in endpoints)))
 
     def _sender(self, endpoint: WebhookEndpoint) -> WebhookSender | None:
         return self.kafka if endpoint.protocol == "KAFKA" else self.sender
 
     async def _drain(self, endpoint: WebhookEndpoint) -> int:
-        """Push what the endpoint's subscription selects among the pending events; the
-        others are passed over (the position moves past them, nothing is sent)."""
-        accepted = 0
+        """Push what the endpoint's subscription selects among a batch of its pending
+        events, in feed order, then record the batch once: its attempts, the position
+        past the last event accepted (and the unselected ones around it), and on a
+        refusal when to try again. The refused event is where the next pass starts."""
         sender = self._sender(endpoint)
         if sender is None:  # a dispatcher without a producer leaves KAFKA to another
             return 0
-        passed = recorded = endpoint.delivered_position
         pending = await self.store.pending(endpoint.partner_id, endpoint.delivered_position,
                                            self.batch)
-        for event in pending:
-            if endpoint.selector is not None and not selects(endpoint.selector, event.event):
-                passed = event.position
-                continue
-            outcome = await sender.send(endpoint.url,
-                                             endpoint.signing_secrets(self.clock.now()), event,
-                                             endpoint.headers)
-            now = self.clock.now()
-            if not outcome.accepted:
-                await self.store.failed(endpoint, event, outcome,
-                                        after_failure(endpoint, now), now)
-                return accepted
-            await self.store.delivered(endpoint, event, outcome, now)
-            passed = recorded = event.position
-            accepted += 1
-        if passed > recorded:
-            # The batch ended with events the subscription does not select.
-            await self.store.skipped(endpoint, passed, self.clock.now())
+        if not pending:
+            return 0
+        wanted = [e for e in pending
+                  if endpoint.selector is None or selects(endpoint.selector, e.event)]
+        outcomes = await sender.send_many(endpoint.url,
+                                          endpoint.signing_secrets(self.clock.now()), wanted,
+                                          endpoint.headers) if wanted else []
+        attempts = [Attempt(event=e, outcome=o) for e, o in zip(wanted, outcomes, strict=False)]
+        accepted = sum(1 for a in attempts if a.outcome.accepted)
+        position = passed_to(pending, wanted, attempts, endpoint.delivered_position)
+        now = self.clock.now()
+        refused = bool(attempts) and not attempts[-1].outcome.accepted
+        if position == endpoint.delivered_position and not attempts:
+            return 0  # nothing sent, nothing passed
+        await self.store.settle(endpoint, attempts, position,
+                                after_failure(endpoint, now) if refused else None, now)
         return accepted

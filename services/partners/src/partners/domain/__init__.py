@@ -145,11 +145,13 @@ from partners.domain.subscription import (
 from partners.domain.values import Category, PartnerKind
 from partners.domain.webhook import (
     ROTATION_OVERLAP,
+    Attempt,
     Failure,
     PendingEvent,
     SendOutcome,
     WebhookEndpoint,
     after_failure,
+    passed_to,
     retry_delay,
     sink_url,
 )
@@ -174,6 +176,7 @@ __all__ = [
     "TIMESTAMP_WINDOW",
     "AllOf",
     "AnyOf",
+    "Attempt",
     "Catalogue",
     "Category",
     "Consent",
@@ -271,6 +274,7 @@ __all__ = [
     "parse_filters",
     "partner_event_from_payload",
     "partner_kafka_access",
+    "passed_to",
     "recipients",
     "register_partner",
     "register_signing_key",

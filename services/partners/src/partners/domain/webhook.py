@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,11 +29,13 @@ __all__ = [
     "LONGEST_RETRY",
     "RETRY_FOR",
     "ROTATION_OVERLAP",
+    "Attempt",
     "Failure",
     "PendingEvent",
     "SendOutcome",
     "WebhookEndpoint",
     "after_failure",
+    "passed_to",
     "retry_delay",
     "sink_url",
 ]
@@ -94,6 +96,36 @@ class SendOutcome:
     @property
     def accepted(self) -> bool:
         return self.status is not None and 200 <= self.status < 300
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Attempt:
+    """One event pushed and what the endpoint answered (a line of the delivery log)."""
+
+    event: PendingEvent
+    outcome: SendOutcome
+
+
+def passed_to(pending: Sequence[PendingEvent], sent: Sequence[PendingEvent],
+              attempts: Sequence[Attempt], start: int) -> int:
+    """Where a batch leaves the delivery. ``pending``: the batch's events in feed order;
+    ``sent``: those the subscription selects, which were to be pushed in that order;
+    ``attempts``: the leading ones' outcomes. The delivery moves past every event before
+    the first of ``sent`` that was refused or not attempted (that one is sent again next
+    time, and nothing after it overtakes it); past them all when every one was accepted.
+    The events not selected are passed with those around them. ``start``: where the
+    delivery stood."""
+    stop: int | None = None
+    for index, event in enumerate(sent):
+        if index >= len(attempts) or not attempts[index].outcome.accepted:
+            stop = event.position
+            break
+    position = start
+    for event in pending:
+        if stop is not None and event.position >= stop:
+            break
+        position = event.position
+    return position
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
