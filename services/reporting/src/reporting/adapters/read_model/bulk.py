@@ -64,6 +64,7 @@ WITH RECURSIVE c(id) AS (
 SELECT id FROM c WHERE id IS NOT NULL
 """
 _SMALL = "SELECT DISTINCT cooperative_id FROM {table}"
+_TABLES = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"
 _EVENTS = "SELECT cooperative_id, sum(events)::bigint FROM freshness_by_partition GROUP BY 1"
 
 
@@ -84,7 +85,9 @@ async def complete(pool: asyncpg.Pool, deferred: Sequence[str], *, at_once: int 
     PostgreSQL builds and aggregates on as many cores as it is given work."""
     await _each(pool, [(ddl, ()) for ddl in deferred], at_once)
     async with pool.acquire() as conn:
-        await conn.execute("ANALYZE")
+        # This version's tables only: a bare ANALYZE would also go through every other
+        # version in the database (the live one included).
+        await _analyze(conn, DERIVED_FROM)
         cooperatives: set[str] = set()
         for table in DERIVED_FROM:
             query = (_COOPERATIVES if table.startswith("fact_") else _SMALL).format(table=table)
@@ -94,8 +97,16 @@ async def complete(pool: asyncpg.Pool, deferred: Sequence[str], *, at_once: int 
     await _each(pool, [(statement, (chunk,))
                        for chunk in chunks(cooperatives, weights, DERIVE_EVENTS)
                        for statement in derive_statements(chunk)], at_once)
-    async with pool.acquire() as conn:
-        await conn.execute("ANALYZE")
+    async with pool.acquire() as conn:  # the rest: what the reports will read
+        await _analyze(conn, [row[0] for row in await conn.fetch(_TABLES)
+                              if row[0] not in DERIVED_FROM])
+
+
+async def _analyze(conn: DbConnection, tables: Sequence[str]) -> None:
+    """Statistics of ``tables`` in the version on ``conn``'s search path."""
+    quoted = ['"' + table.replace('"', '""') + '"' for table in tables]
+    if quoted:
+        await conn.execute(f"ANALYZE {', '.join(quoted)}")
 
 
 def chunks(cooperatives: Iterable[str], weights: Mapping[str, int], limit: int
