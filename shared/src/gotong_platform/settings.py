@@ -10,13 +10,26 @@ import dataclasses
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings
 
 from gotong_platform.kafka import KafkaAuth
 
-__all__ = ["EdgeLimits", "EdgeSettings", "KafkaClientSettings", "ServiceSettings"]
+__all__ = ["EdgeLimits", "EdgeSettings", "KafkaClientSettings", "ServiceSettings", "http_origin"]
+
+def http_origin(value: str | None, setting: str) -> str | None:
+    """A setting naming another service's browser-facing origin (``http(s)://host[:port]``,
+    as a page's Content-Security-Policy and CORS compare it); None when unset."""
+    if value is None or value == "":
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in (
+            "", "/") or parts.query or parts.fragment:
+        raise ValueError(f"{setting} is an origin: http(s)://host[:port]")
+    return f"{parts.scheme}://{parts.netloc}"
+
 
 _KIB = 1024
 _MIB = 1024 * _KIB

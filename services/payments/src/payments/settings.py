@@ -10,12 +10,11 @@ cooperative through the API (``domain.savings_policy`` holds the default).
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from pydantic import field_validator
 from pydantic_settings import SettingsConfigDict
 
-from gotong_platform.settings import ServiceSettings
+from gotong_platform.settings import ServiceSettings, http_origin
 
 __all__ = ["PaymentsSettings"]
 
@@ -44,10 +43,4 @@ class PaymentsSettings(ServiceSettings):
     @field_validator("members_api_url")
     @classmethod
     def _an_origin(cls, value: str | None) -> str | None:
-        if value is None or value == "":
-            return None
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in (
-                "", "/") or parts.query or parts.fragment:
-            raise ValueError("members_api_url is an origin: http(s)://host[:port]")
-        return f"{parts.scheme}://{parts.netloc}"
+        return http_origin(value, "members_api_url")

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
-from gotong_platform.settings import ServiceSettings
+from gotong_platform.settings import ServiceSettings, http_origin
 from reporting.domain.reports.figures import ReportOptions
 
 __all__ = ["ReportingSettings"]
@@ -45,13 +44,7 @@ class ReportingSettings(ServiceSettings):
     @field_validator("partners_api_url")
     @classmethod
     def _an_origin(cls, value: str | None) -> str | None:
-        if value is None or value == "":
-            return None
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in (
-                "", "/") or parts.query or parts.fragment:
-            raise ValueError("partners_api_url is an origin: http(s)://host[:port]")
-        return f"{parts.scheme}://{parts.netloc}"
+        return http_origin(value, "partners_api_url")
 
     def report_options(self) -> ReportOptions:
         return ReportOptions(stale_after_days=self.stale_after_days,

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
 from gotong_platform.http import HTTPProblem
-from payments.entrypoints.member_page import assets
+from payments.entrypoints.member_page.assets import ASSETS
 
 __all__ = ["content_security_policy", "router"]
 
@@ -41,13 +41,8 @@ def _members_api(request: Request) -> str | None:
 
 
 def _serve(request: Request, name: str) -> Response:
-    file = assets.asset(name)
-    headers = _HEADERS | {"ETag": file.etag,
-                          "Content-Security-Policy": content_security_policy(
-                              _members_api(request))}
-    if request.headers.get("if-none-match") == file.etag:
-        return Response(status_code=304, headers=headers)
-    return Response(file.body, media_type=file.media_type, headers=headers)
+    return ASSETS.response(request, name, _HEADERS | {
+        "Content-Security-Policy": content_security_policy(_members_api(request))})
 
 
 @router.get("/anggota", include_in_schema=False)
@@ -68,6 +63,6 @@ async def config(request: Request) -> dict[str, Any]:
 
 @router.get("/anggota/{name}", include_in_schema=False)
 async def asset(request: Request, name: str) -> Response:
-    if name not in assets.ASSETS or name == "index.html":
+    if name not in ASSETS or name == "index.html":
         raise HTTPProblem(404, "Not Found", "no such page file", "not-found")
     return _serve(request, name)

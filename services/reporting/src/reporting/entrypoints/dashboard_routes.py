@@ -26,7 +26,7 @@ from starlette.responses import Response
 
 from gotong_platform.calendar import today_in
 from gotong_platform.http import HTTPProblem, PrincipalDep
-from reporting.adapters.dashboard import assets
+from reporting.adapters.dashboard.assets import ASSETS
 from reporting.domain.reports.period import GROUP_TIME_ZONE
 from reporting.entrypoints.deps import ClockDep, Model
 
@@ -59,12 +59,8 @@ router = APIRouter(tags=["dashboard"])
 
 
 def _serve(request: Request, name: str) -> Response:
-    file = assets.asset(name)
-    headers = _HEADERS | {"ETag": file.etag, "Content-Security-Policy":
-                          content_security_policy(_partners_api(request))}
-    if request.headers.get("if-none-match") == file.etag:
-        return Response(status_code=304, headers=headers)
-    return Response(file.body, media_type=file.media_type, headers=headers)
+    return ASSETS.response(request, name, _HEADERS | {
+        "Content-Security-Policy": content_security_policy(_partners_api(request))})
 
 
 @router.get("/dashboard", include_in_schema=False)
@@ -74,7 +70,7 @@ async def page(request: Request) -> Response:
 
 @router.get("/dashboard/assets/{name}", include_in_schema=False)
 async def asset(request: Request, name: str) -> Response:
-    if name not in assets.ASSETS or name == "index.html":
+    if name not in ASSETS or name == "index.html":
         raise HTTPProblem(404, "Not Found", "no such dashboard asset", "not-found")
     return _serve(request, name)
 
