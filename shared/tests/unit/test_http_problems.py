@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import asyncpg
 import httpx
 import pytest
+from aiokafka import errors as kafka_errors
 from fastapi import FastAPI, HTTPException
 from pydantic import BaseModel, Field
 
@@ -258,3 +259,25 @@ async def test_a_database_that_cannot_be_reached_is_a_503_with_retry_after(
     assert response.headers["content-type"] == PROBLEM
     assert response.headers["Retry-After"] == "5"
     assert response.json()["code"] == "database-unavailable"
+
+
+@pytest.mark.parametrize("error", [
+    kafka_errors.KafkaConnectionError("Unable to bootstrap from 127.0.0.1:59092"),
+    kafka_errors.NoBrokersAvailable(),
+    kafka_errors.RequestTimedOutError(),
+])
+async def test_a_broker_that_cannot_be_reached_is_a_503_with_retry_after(
+    error: Exception,
+) -> None:
+    app = FastAPI()
+    install_problem_handlers(app)
+
+    @app.post("/partner/subscriptions")
+    async def subscribe() -> None:
+        raise error
+
+    async with asgi_client(app) as client:
+        response = await client.post("/partner/subscriptions")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert response.json()["code"] == "broker-unavailable"

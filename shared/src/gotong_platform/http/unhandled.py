@@ -1,5 +1,7 @@
 """The last line of defence: an unexpected exception becomes a 500 problem with a trace id,
-and a database that cannot be reached a 503 with ``Retry-After``.
+and a database or a Kafka broker that cannot be reached a 503 with ``Retry-After`` (a
+route that talks to the broker, such as a partner's KAFKA subscription, is as retryable
+as one that talks to PostgreSQL).
 
 A 500 tells a field device its request is wrong; while PostgreSQL is restarting or
 failing over the request is fine and should come back later, which is what 503 and
@@ -22,7 +24,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gotong_platform.http.responses import problem_response
-from gotong_platform.outages import database_unavailable
+from gotong_platform.outages import database_unavailable, kafka_unavailable
 
 __all__ = ["DATABASE_RETRY_AFTER_S", "UnhandledErrorMiddleware", "trace_id_of"]
 
@@ -67,13 +69,15 @@ class UnhandledErrorMiddleware:
             if response_started:
                 raise  # part of a response is on the wire; it cannot be replaced now
             trace_id = trace_id_of(scope)
-            if database_unavailable(exc):
-                logger.warning("database unavailable on %s %s (trace_id=%s): %r",
+            away = ("database" if database_unavailable(exc)
+                    else "broker" if kafka_unavailable(exc) else None)
+            if away is not None:
+                logger.warning("%s unavailable on %s %s (trace_id=%s): %r", away,
                                scope["method"], scope["path"], trace_id, exc)
                 unavailable = problem_response(
                     503, "Service Unavailable",
-                    "the database cannot be reached right now; nothing was changed, retry "
-                    "after the time in Retry-After", "database-unavailable",
+                    f"the {away} cannot be reached right now; nothing was changed, retry "
+                    "after the time in Retry-After", f"{away}-unavailable",
                     trace_id=trace_id)
                 unavailable.headers["Retry-After"] = str(DATABASE_RETRY_AFTER_S)
                 await unavailable(scope, receive, send)

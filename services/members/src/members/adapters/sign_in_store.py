@@ -15,6 +15,11 @@ class PostgresSignInStore:
 
     async def requested_since(self, conn: DbConnection, phone_hash: str, client_hash: str,
                               since: datetime) -> tuple[list[datetime], list[datetime]]:
+        # Two requests for one phone (or from one client) at once would both pass a count
+        # read before either wrote: transaction-scoped advisory locks on the phone and the
+        # client, taken before the read and in one order, make them take turns.
+        for key in sorted((f"sign-in:{phone_hash}", f"sign-in-client:{client_hash}")):
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", key)
         rows = await conn.fetch(
             """SELECT requested_at, phone_hash = $1 AS by_phone, client_hash = $2 AS by_client
                FROM sign_in_requests WHERE (phone_hash = $1 OR client_hash = $2)
@@ -25,10 +30,7 @@ class PostgresSignInStore:
 
     async def record_request(self, conn: DbConnection, phone_hash: str, client_hash: str,
                              at: datetime) -> None:
-        # Two requests for one phone at once would both pass a count read before either
-        # wrote: the transaction-scoped advisory lock on the phone makes them take turns.
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-                           f"sign-in:{phone_hash}")
+        """Recorded in the transaction that holds ``requested_since``'s locks."""
         await conn.execute(
             "INSERT INTO sign_in_requests (phone_hash, client_hash, requested_at) "
             "VALUES ($1, $2, $3)", phone_hash, client_hash, at)

@@ -113,15 +113,17 @@ class Subscriptions:
     async def update(self, conn: DbConnection, partner_id: str, subscription_id: str,
                      request: SubscriptionRequest, provenance: Provenance
                      ) -> tuple[Subscription, int]:
-        """Replace the subscription (same protocol); an HTTP one is re-enabled at its
-        (new) sink, keeping its secret and its delivery position."""
+        """Replace the subscription (same protocol); a pushed one (HTTP, KAFKA) is
+        re-enabled at its (new) sink, keeping its secret and its delivery position: the
+        way back after persistent failures disabled it."""
         state, version = await self.subscriptions.load(conn, subscription_id)
         now = self.clock.now()
         events = update_subscription(state, request, self.catalogue, partner_id=partner_id,
                                      now=now, actor=provenance.meta.actor)
         saved, version = await self.subscriptions.save(conn, state, version, events,
                                                        provenance)
-        if saved.protocol is DeliveryProtocol.HTTP and saved.sink is not None:
+        if saved.protocol in (DeliveryProtocol.HTTP, DeliveryProtocol.KAFKA) and (
+                saved.sink is not None):
             await self.store.move_endpoint(conn, subscription_id, saved.sink, now)
         return saved, version
 

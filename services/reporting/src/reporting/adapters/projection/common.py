@@ -93,10 +93,11 @@ _MAINTAIN = "SELECT rm_apply($1::jsonb)"
 class Clocks:
     """The freshness clocks and event log of a batch, written in two statements."""
 
-    __slots__ = ("_by_coop", "_days", "_log", "_logged")
+    __slots__ = ("_by_coop", "_days", "_log", "_logged", "_maintain")
 
-    def __init__(self, *, logged: bool = False) -> None:
+    def __init__(self, *, logged: bool = False, maintain: bool = True) -> None:
         self._logged = logged  # the events are in fact_events already (claimed)
+        self._maintain = maintain  # False: no event_days rows (a rebuild derives them)
         # (cooperative, topic, partition) -> [latest recorded_at, latest business date,
         # events]
         self._by_coop: dict[tuple[str, str, int], list[Any]] = {}
@@ -108,10 +109,11 @@ class Clocks:
         env = event.envelope
         if not self._logged:
             self._log.append(env)
-        day = (env.cooperative_id, env.business_date)
-        first = self._days.get(day)
-        if first is None or env.recorded_at < first:
-            self._days[day] = env.recorded_at
+        if self._maintain:
+            day = (env.cooperative_id, env.business_date)
+            first = self._days.get(day)
+            if first is None or env.recorded_at < first:
+                self._days[day] = env.recorded_at
         key = (env.cooperative_id, event.topic, event.partition)
         clock = self._by_coop.get(key)
         if clock is None:
@@ -200,7 +202,7 @@ async def apply_events(conn: DbConnection, events: Sequence[ConsumedEvent],
     read_model.bulk``), which costs less than keeping them batch by batch.
     """
     out = Statements(maintain=maintain)
-    clocks = Clocks(logged=logged)
+    clocks = Clocks(logged=logged, maintain=maintain)
     for event in events:
         env = event.envelope
         clocks.add(event)
@@ -209,7 +211,7 @@ async def apply_events(conn: DbConnection, events: Sequence[ConsumedEvent],
         if contract is not None and apply is not None:
             apply(out, contract, env)
     await out.flush(conn)
-    rows = out.contributions + clocks.event_days() if maintain else []
+    rows = out.contributions + clocks.event_days()
     if rows:
         await conn.execute(_MAINTAIN, "[" + ",".join(rows) + "]")
     await clocks.write(conn)
