@@ -127,6 +127,17 @@ async def test_each_partner_reads_only_its_own_topic_and_its_consented_events(
                                 api.token("partner", subject=bank))
         assert (answer.status_code, answer.json()["code"]) == (422, "sink-not-allowed")
     buyer_kafka = (await subscribe(api, buyer))["kafka"]
+    # Disabled after persistent failures, a KAFKA delivery comes back when the partner
+    # sets its subscription again (as an HTTP one does).
+    await api.pool.execute("UPDATE webhook_endpoints SET enabled = false, failures = 9 "
+                           "WHERE subscription_id = $1", created["id"])
+    again = await api.client.put(f"/partner/subscriptions/{created['id']}", json={
+        "protocol": "KAFKA", "sink": kafka["topic"]}, headers={
+        **api.token("partner", subject=bank), "Idempotency-Key": new_id("k")})
+    assert again.status_code == 200, again.text
+    assert await api.pool.fetchval(
+        "SELECT enabled AND failures = 0 FROM webhook_endpoints WHERE subscription_id = $1",
+        created["id"]) is True
 
     await gateway.send(*(deposit(coop, member, amount=1_000 * n, account=account)
                          for n in (1, 2, 3)), sale(coop, member))

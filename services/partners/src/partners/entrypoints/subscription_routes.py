@@ -91,8 +91,8 @@ async def get_subscription(subscription_id: str, call: PartnerCallDep, ctx: Ctx
 @router.put("/{subscription_id}", response_model=s.SubscriptionOut)
 async def update(subscription_id: str, body: s.SubscriptionIn, call: PartnerCallDep,
                  run: PartnerRunnerDep, ctx: Ctx) -> JSONResponse:
-    """Replace the subscription (not its protocol); an HTTP one keeps its secret and
-    position, and is re-enabled."""
+    """Replace the subscription (not its protocol); a pushed one (HTTP, KAFKA) keeps its
+    secret and position, and is re-enabled."""
     if body.id is not None and body.id != subscription_id:
         raise HTTPProblem(422, "Invalid request", "The body's id is not the path's.",
                           "subscription-id-mismatch")
