@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import base64
+import json
+import os
 import stat
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -355,3 +359,23 @@ def test_the_stack_creates_the_database_of_every_process_make_run_starts() -> No
     from gotong_devstack.settings import SERVICE_DATABASES
 
     assert {service.database for service in SERVICES} <= set(SERVICE_DATABASES)
+
+
+def test_a_port_offset_moves_every_api_and_metrics_port() -> None:
+    """`GOTONG_RUN_PORT_OFFSET` shifts the ports of a second platform; a bad value stops."""
+    probe = ("import json; from gotong_devstack.run import SERVICES;"
+             "ports = (p for s in SERVICES for p in (s.port, s.metrics_port) if p);"
+             "print(json.dumps(sorted(ports)))")
+
+    def ports(offset: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,  # noqa: S603
+                              env={**os.environ, "GOTONG_RUN_PORT_OFFSET": offset}, check=False)
+    base, moved = ports("0"), ports("1000")
+    assert base.returncode == 0, base.stderr
+    assert moved.returncode == 0, moved.stderr
+    base_ports, moved_ports = json.loads(base.stdout), json.loads(moved.stdout)
+    assert len(base_ports) == 9
+    assert moved_ports == [p + 1000 for p in base_ports]
+    refused = ports("eight")
+    assert refused.returncode != 0
+    assert "GOTONG_RUN_PORT_OFFSET" in refused.stderr

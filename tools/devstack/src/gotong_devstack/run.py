@@ -8,7 +8,8 @@ The services: members (API 8001, relay), inventory (API 8002, relay, consumer), 
 engine's events) and the partner gateway (API 8005, relay, consumer, webhooks). The same processes
 as the production manifests' Deployments (a test compares them). The consumers serve their
 Prometheus metrics on 9102 (inventory), 9103 (payments), 9104 (reporting) and 9105
-(partners).
+(partners). `GOTONG_RUN_PORT_OFFSET=N` adds N to every one of these ports, for a second
+platform on a stack of its own beside the first.
 
 The first URL printed is the regional office's dashboard (`/dashboard` of reporting), with
 a development token minted at run time in its fragment (`#token=...`: the page keeps it in
@@ -66,21 +67,38 @@ from gotong_devstack.proc import (
 from gotong_devstack.settings import LOOPBACK, Settings, load_settings
 from gotong_devstack.stack import kafka_client_auth
 
-MEMBERS_PORT = 8001
-INVENTORY_PORT = 8002
-PAYMENTS_PORT = 8003
-REPORTING_PORT = 8004
-PARTNERS_PORT = 8005
+PORT_OFFSET_ENV = "GOTONG_RUN_PORT_OFFSET"
+
+
+def _port_offset() -> int:
+    """Added to every port below, so a second platform (a chaos or soak run on a stack of
+    its own) can run beside the developer's without a clash; 0 unless set."""
+    raw = os.environ.get(PORT_OFFSET_ENV, "0")
+    try:
+        offset = int(raw)
+    except ValueError:
+        raise SystemExit(f"{PORT_OFFSET_ENV} must be a whole number, not {raw!r}") from None
+    if not 0 <= offset <= 50000:
+        raise SystemExit(f"{PORT_OFFSET_ENV} must be between 0 and 50000, not {offset}")
+    return offset
+
+
+_OFFSET = _port_offset()
+MEMBERS_PORT = 8001 + _OFFSET
+INVENTORY_PORT = 8002 + _OFFSET
+PAYMENTS_PORT = 8003 + _OFFSET
+REPORTING_PORT = 8004 + _OFFSET
+PARTNERS_PORT = 8005 + _OFFSET
 MEMBERS_URL = f"http://{LOOPBACK}:{MEMBERS_PORT}"
 INVENTORY_URL = f"http://{LOOPBACK}:{INVENTORY_PORT}"
 PAYMENTS_URL = f"http://{LOOPBACK}:{PAYMENTS_PORT}"
 REPORTING_URL = f"http://{LOOPBACK}:{REPORTING_PORT}"
 PARTNERS_URL = f"http://{LOOPBACK}:{PARTNERS_PORT}"
 # The consumers' Prometheus endpoints: set explicitly, so the three never share a port.
-INVENTORY_METRICS_PORT = 9102
-PAYMENTS_METRICS_PORT = 9103
-REPORTING_METRICS_PORT = 9104
-PARTNERS_METRICS_PORT = 9105
+INVENTORY_METRICS_PORT = 9102 + _OFFSET
+PAYMENTS_METRICS_PORT = 9103 + _OFFSET
+REPORTING_METRICS_PORT = 9104 + _OFFSET
+PARTNERS_METRICS_PORT = 9105 + _OFFSET
 SUMMARY_PATH = "/federation/summary"
 DASHBOARD_PATH = "/dashboard"
 DASHBOARD_TOKEN_HOURS = 12  # a working day in the regional office
