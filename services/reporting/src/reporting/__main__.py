@@ -95,8 +95,10 @@ async def _wait_change(versions: ReadModelVersions, schema: str, stopping: async
 
 
 async def _rebuild(settings: ReportingSettings, args: argparse.Namespace) -> int:
+    from gotong_platform.telemetry import configure_logging
     from reporting.main import rebuild
 
+    configure_logging(settings.log_level)  # the end's phases are logged (read_model.bulk)
     result = await rebuild(settings, switch=args.switch, workers=args.workers)
     rate = result.events / result.seconds if result.seconds else 0.0
     print(f"rebuilt {result.schema}: {result.events} events in {result.seconds:.2f} s "

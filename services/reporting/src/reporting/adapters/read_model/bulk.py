@@ -22,6 +22,8 @@ row per cooperative and day (``docs/performance.md``, "The rebuild in bulk").
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -31,6 +33,8 @@ from gotong_platform.db import DbConnection
 from reporting.adapters.read_model.derive import DERIVED_FROM, derive_statements
 
 __all__ = ["DERIVE_EVENTS", "chunks", "complete", "defer_indexes"]
+
+log = logging.getLogger(__name__)
 
 # Events' worth of cooperatives derived per statement (by their events in the freshness
 # clocks): ``derive`` hands a chunk's contributions to ``rm_apply`` as one jsonb value,
@@ -83,7 +87,9 @@ async def complete(pool: asyncpg.Pool, deferred: Sequence[str], *, at_once: int 
     every cooperative with facts, ``DERIVE_EVENTS`` at a time, on ``at_once``
     connections of ``pool`` (the version's): the replay's processes are done, and
     PostgreSQL builds and aggregates on as many cores as it is given work."""
+    started = time.perf_counter()
     await _each(pool, [(ddl, ()) for ddl in deferred], at_once)
+    indexed = time.perf_counter()
     async with pool.acquire() as conn:
         # This version's tables only: a bare ANALYZE would also go through every other
         # version in the database (the live one included).
@@ -93,13 +99,19 @@ async def complete(pool: asyncpg.Pool, deferred: Sequence[str], *, at_once: int 
             query = (_COOPERATIVES if table.startswith("fact_") else _SMALL).format(table=table)
             cooperatives.update(row[0] for row in await conn.fetch(query))
         weights = {row[0]: row[1] for row in await conn.fetch(_EVENTS)}
+    analyzed = time.perf_counter()
     # The version is new: its maintained tables are empty, so the statements only add.
     await _each(pool, [(statement, (chunk,))
                        for chunk in chunks(cooperatives, weights, DERIVE_EVENTS)
                        for statement in derive_statements(chunk)], at_once)
+    derived = time.perf_counter()
     async with pool.acquire() as conn:  # the rest: what the reports will read
         await _analyze(conn, [row[0] for row in await conn.fetch(_TABLES)
                               if row[0] not in DERIVED_FROM])
+    # Where a rebuild's end goes, for an operator comparing runs (docs/performance.md).
+    log.info("rebuild end: %d indexes %.2f s, analyze %.2f s, %d cooperatives derived "
+             "%.2f s, analyze %.2f s", len(deferred), indexed - started, analyzed - indexed,
+             len(cooperatives), derived - analyzed, time.perf_counter() - derived)
 
 
 async def _analyze(conn: DbConnection, tables: Sequence[str]) -> None:
