@@ -13,7 +13,7 @@ ASYNCAPI_DOC := docs/asyncapi/partners.asyncapi.json
 PARTNER_JS := .tools/partner-js
 SRC_DIRS := shared/src tools/devstack/src tools/testing/src tools/drill/src services/members/src \
             services/inventory/src services/payments/src services/reporting/src \
-            services/partners/src
+            services/partners/src tools/oidc/src
 
 .PHONY: help setup up down status lint typecheck test test-unit run stop bench bench-ab browser \
         promtool asyncapi asyncapi-tools drill jaeger jaeger-build trace partner-tools

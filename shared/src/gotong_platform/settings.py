@@ -9,12 +9,19 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings
 
+from gotong_platform.auth import (
+    JwksKeys,
+    Role,
+    TokenVerifier,
+    TrustedIssuer,
+    verifier_from_settings,
+)
 from gotong_platform.kafka import KafkaAuth
 
 __all__ = ["EdgeLimits", "EdgeSettings", "KafkaClientSettings", "ServiceSettings", "http_origin"]
@@ -124,8 +131,14 @@ class ServiceSettings(KafkaClientSettings, EdgeSettings):
     """What every service's settings have; a service subclasses it with its prefix
     (``model_config``), its database and topic defaults and its migrations folder.
 
-    Secrets have no defaults that would work in production: ``jwt_key`` or
-    ``jwt_key_file`` must be given (the verifier refuses to start without one).
+    Secrets have no defaults that would work in production. Tokens are verified with the
+    OpenID Connect issuer's JWKS (``oidc_issuer``, ``oidc_jwks_url``) and/or the HS256 key
+    (``jwt_key`` or ``jwt_key_file``); the verifier refuses to start with neither.
+    ``environment`` ``production`` (the manifests set it) requires the issuer and its JWKS
+    over https, and then accepts from the HS256 key only members' tokens (the members
+    service's phone sign-in signs those): a staff or partner token must come from the
+    issuer. ``development`` (the default: ``make run``, the tests) accepts the HS256 key
+    for every role, so ``gotong-token`` still mints what a test needs.
     """
 
     database_url: str
@@ -133,6 +146,17 @@ class ServiceSettings(KafkaClientSettings, EdgeSettings):
     topic_partitions: int = 3
     jwt_key_file: Path | None = None
     jwt_key: SecretStr | None = None
+    environment: Literal["development", "production"] = "development"
+    # The federation's OpenID Connect issuer: its identifier (the tokens' iss), its JWKS,
+    # and the audience its access tokens name. The JWKS is read again after
+    # jwks_max_age_s, and at once for a kid it lacks, but at most once per
+    # jwks_min_refresh_s; a key it no longer lists is accepted for jwks_retired_grace_s.
+    oidc_issuer: str | None = None
+    oidc_jwks_url: str | None = None
+    oidc_audience: str = "gotong-api"
+    jwks_max_age_s: float = Field(default=300.0, gt=0)
+    jwks_min_refresh_s: float = Field(default=30.0, ge=0)
+    jwks_retired_grace_s: float = Field(default=0.0, ge=0)
     otlp_endpoint: str | None = None  # OTLP/HTTP traces export when set
     migrations_dir: Path
     pool_max_size: int = Field(default=20, ge=1)
@@ -146,3 +170,30 @@ class ServiceSettings(KafkaClientSettings, EdgeSettings):
     # one host); None serves no endpoint. 0.0.0.0 in a pod, so Prometheus can scrape it.
     relay_metrics_port: int | None = Field(default=None, ge=0, le=65535)
     relay_metrics_host: str = "127.0.0.1"
+
+    @model_validator(mode="after")
+    def _issuer_settings(self) -> ServiceSettings:
+        if (self.oidc_issuer is None) != (self.oidc_jwks_url is None):
+            raise ValueError("set oidc_issuer and oidc_jwks_url together")
+        if self.environment == "production":
+            if self.oidc_jwks_url is None:
+                raise ValueError("production requires oidc_issuer and oidc_jwks_url (the "
+                                 "JWKS of the federation's OpenID Connect issuer)")
+            if urlsplit(self.oidc_jwks_url).scheme != "https":
+                raise ValueError("production requires the JWKS over https")
+        return self
+
+    def token_verifier(self) -> TokenVerifier:
+        """The verifier these settings name (see the class's docstring)."""
+        prefix = str(self.model_config.get("env_prefix", ""))
+        trusted = None
+        if self.oidc_issuer is not None and self.oidc_jwks_url is not None:
+            trusted = TrustedIssuer(self.oidc_issuer, self.oidc_audience, JwksKeys(
+                self.oidc_jwks_url, max_age=timedelta(seconds=self.jwks_max_age_s),
+                min_refresh_interval=timedelta(seconds=self.jwks_min_refresh_s),
+                retired_key_grace=timedelta(seconds=self.jwks_retired_grace_s)))
+        key = self.jwt_key.get_secret_value() if self.jwt_key else None
+        return verifier_from_settings(
+            key, self.jwt_key_file, setting_prefix=prefix,
+            max_lifetime=self.max_token_lifetime(), trusted=trusted,
+            key_roles={Role.MEMBER} if self.environment == "production" else None)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI
 
-from gotong_platform.auth import TokenVerifier, verifier_from_settings
+from gotong_platform.auth import TokenVerifier
 from gotong_platform.calendar import Clock, SystemClock
 from gotong_platform.db import DbConnection
 from gotong_platform.directory import Directory
@@ -100,10 +100,8 @@ async def create_api_pool(settings: InventorySettings) -> Pool:
 
 
 def token_verifier(settings: InventorySettings) -> TokenVerifier:
-    key = settings.jwt_key.get_secret_value() if settings.jwt_key else None
-    return verifier_from_settings(key, settings.jwt_key_file,
-                                  setting_prefix="GOTONG_INVENTORY_",
-                                  max_lifetime=settings.max_token_lifetime())
+    """The issuer\'s JWKS and/or the HS256 key (``ServiceSettings.token_verifier``)."""
+    return settings.token_verifier()
 
 
 def event_store(settings: InventorySettings, clock: Clock | None = None) -> PostgresEventStore:

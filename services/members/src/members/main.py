@@ -13,7 +13,7 @@ from datetime import timedelta
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
-from gotong_platform.auth import TokenIssuer, TokenVerifier, read_key_file, verifier_from_settings
+from gotong_platform.auth import TokenIssuer, TokenVerifier, read_key_file
 from gotong_platform.calendar import Clock, SystemClock
 from gotong_platform.db import create_pool
 from gotong_platform.eventstore import PostgresEventStore
@@ -71,10 +71,8 @@ def _signing_key(settings: MembersSettings) -> bytes:
 
 
 def token_verifier(settings: MembersSettings) -> TokenVerifier:
-    key = settings.jwt_key.get_secret_value() if settings.jwt_key else None
-    return verifier_from_settings(key, settings.jwt_key_file,
-                                  setting_prefix="GOTONG_MEMBERS_",
-                                  max_lifetime=settings.max_token_lifetime())
+    """The issuer\'s JWKS and/or the HS256 key (``ServiceSettings.token_verifier``)."""
+    return settings.token_verifier()
 
 
 def create_app(settings: MembersSettings, *, clock: Clock | None = None) -> FastAPI:

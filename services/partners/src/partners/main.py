@@ -17,7 +17,7 @@ import httpx
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
-from gotong_platform.auth import TokenVerifier, verifier_from_settings
+from gotong_platform.auth import TokenVerifier
 from gotong_platform.calendar import Clock, SystemClock
 from gotong_platform.contracts.partner_feed import (
     PARTNER_CONTRACTS,
@@ -60,10 +60,8 @@ __all__ = ["allow_dashboard", "build_consumer", "build_dispatch", "create_app",
 
 
 def token_verifier(settings: PartnersSettings) -> TokenVerifier:
-    key = settings.jwt_key.get_secret_value() if settings.jwt_key else None
-    return verifier_from_settings(key, settings.jwt_key_file,
-                                  setting_prefix="GOTONG_PARTNERS_",
-                                  max_lifetime=settings.max_token_lifetime())
+    """The issuer\'s JWKS and/or the HS256 key (``ServiceSettings.token_verifier``)."""
+    return settings.token_verifier()
 
 
 def pseudonym_key(settings: PartnersSettings) -> PseudonymKey:

@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from gotong_platform.auth import TokenVerifier, verifier_from_settings
+from gotong_platform.auth import TokenVerifier
 from gotong_platform.calendar import Clock, SystemClock
 from gotong_platform.db import create_pool
 from gotong_platform.directory import Directory
@@ -78,10 +78,8 @@ def build_services(settings: PaymentsSettings, clock: Clock | None = None) -> Se
 
 
 def token_verifier(settings: PaymentsSettings) -> TokenVerifier:
-    key = settings.jwt_key.get_secret_value() if settings.jwt_key else None
-    return verifier_from_settings(key, settings.jwt_key_file,
-                                  setting_prefix="GOTONG_PAYMENTS_",
-                                  max_lifetime=settings.max_token_lifetime())
+    """The issuer\'s JWKS and/or the HS256 key (``ServiceSettings.token_verifier``)."""
+    return settings.token_verifier()
 
 
 def create_app(settings: PaymentsSettings, *, clock: Clock | None = None) -> FastAPI:

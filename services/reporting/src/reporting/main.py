@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from gotong_platform.auth import TokenVerifier, verifier_from_settings
+from gotong_platform.auth import TokenVerifier
 from gotong_platform.calendar import Clock, SystemClock
 from gotong_platform.db import create_pool
 from gotong_platform.eventstore import PostgresEventStore
@@ -48,10 +48,8 @@ __all__ = ["create_app", "rebuild", "token_verifier"]
 
 
 def token_verifier(settings: ReportingSettings) -> TokenVerifier:
-    key = settings.jwt_key.get_secret_value() if settings.jwt_key else None
-    return verifier_from_settings(key, settings.jwt_key_file,
-                                  setting_prefix="GOTONG_REPORTING_",
-                                  max_lifetime=settings.max_token_lifetime())
+    """The issuer\'s JWKS and/or the HS256 key (``ServiceSettings.token_verifier``)."""
+    return settings.token_verifier()
 
 
 def shu_context(settings: ReportingSettings, model: LiveReadModel, clock: Clock) -> ShuContext:

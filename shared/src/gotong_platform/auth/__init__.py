@@ -6,6 +6,7 @@ that principal may read, write and do. The HTTP edge enforcing it lives in
 """
 
 from gotong_platform.auth.claims import AUDIENCE, ISSUER
+from gotong_platform.auth.jwks import JwksKeys, KeysUnavailable
 from gotong_platform.auth.keys import (
     KeyFileError,
     create_key_file,
@@ -20,6 +21,8 @@ from gotong_platform.auth.tokens import (
     SigningKey,
     TokenIssuer,
     TokenVerifier,
+    TrustedIssuer,
+    UnknownSigningKey,
     VerificationKey,
 )
 
@@ -30,12 +33,16 @@ __all__ = [
     "Action",
     "InvalidPrincipal",
     "InvalidToken",
+    "JwksKeys",
     "KeyFileError",
+    "KeysUnavailable",
     "Principal",
     "Role",
     "SigningKey",
     "TokenIssuer",
     "TokenVerifier",
+    "TrustedIssuer",
+    "UnknownSigningKey",
     "VerificationKey",
     "can_act",
     "can_read",

@@ -1,4 +1,5 @@
-"""The development HS256 key file: random bytes, base64, readable by the owner only."""
+"""The HS256 key file (random bytes, base64, readable by the owner only), and the verifier
+a service's settings name."""
 
 from __future__ import annotations
 
@@ -6,10 +7,17 @@ import base64
 import binascii
 import os
 import secrets
+from collections.abc import Collection
 from datetime import timedelta
 from pathlib import Path
 
-from gotong_platform.auth.tokens import DEFAULT_MAX_LIFETIME, MIN_SECRET_BYTES, TokenVerifier
+from gotong_platform.auth.principal import Role
+from gotong_platform.auth.tokens import (
+    DEFAULT_MAX_LIFETIME,
+    MIN_SECRET_BYTES,
+    TokenVerifier,
+    TrustedIssuer,
+)
 
 __all__ = ["KeyFileError", "create_key_file", "read_key_file"]
 
@@ -52,11 +60,18 @@ def read_key_file(path: Path) -> bytes:
 
 def verifier_from_settings(
     key: str | None, key_file: Path | None, *, setting_prefix: str,
-    max_lifetime: timedelta = DEFAULT_MAX_LIFETIME,
+    max_lifetime: timedelta = DEFAULT_MAX_LIFETIME, trusted: TrustedIssuer | None = None,
+    key_roles: Collection[Role] | None = None,
 ) -> TokenVerifier:
-    """The HS256 verifier a service's settings name: the key itself, or a key file."""
+    """The verifier a service's settings name: the HS256 key itself or a key file (for
+    ``key_roles``), and/or an OpenID Connect issuer's JWKS (``trusted``)."""
+    secret: bytes | None = None
     if key is not None:
-        return TokenVerifier(key.encode(), max_lifetime=max_lifetime)
-    if key_file is not None:
-        return TokenVerifier(read_key_file(key_file), max_lifetime=max_lifetime)
-    raise ValueError(f"set {setting_prefix}JWT_KEY_FILE or {setting_prefix}JWT_KEY")
+        secret = key.encode()
+    elif key_file is not None:
+        secret = read_key_file(key_file)
+    if secret is None and trusted is None:
+        raise ValueError(f"set {setting_prefix}OIDC_ISSUER and {setting_prefix}OIDC_JWKS_URL, "
+                         f"or {setting_prefix}JWT_KEY_FILE or {setting_prefix}JWT_KEY")
+    return TokenVerifier(secret, max_lifetime=max_lifetime, trusted=trusted,
+                         key_roles=key_roles)

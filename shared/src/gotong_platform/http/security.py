@@ -15,7 +15,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from gotong_platform.auth.principal import Principal
-from gotong_platform.auth.tokens import InvalidToken, TokenVerifier
+from gotong_platform.auth.tokens import InvalidToken, KeysUnavailable, TokenVerifier
 from gotong_platform.http.ratelimit import RateLimiter
 from gotong_platform.http.responses import HTTPProblem
 
@@ -33,7 +33,13 @@ async def current_principal(
     if credentials is None:
         raise _unauthorized("a bearer token is required", 'Bearer realm="gotong"')
     try:
-        principal = _verifier(request).verify(credentials.credentials)
+        principal = await _verifier(request).verify_async(credentials.credentials)
+    except KeysUnavailable as exc:
+        # The issuer's keys were never read (it is down or unreachable): the token may be
+        # fine, so this is ours to fix, not the caller's.
+        raise HTTPProblem(503, "Service Unavailable",
+                          "the signing keys of the token's issuer cannot be read; retry later",
+                          "keys-unavailable", headers={"Retry-After": "30"}) from exc
     except InvalidToken as exc:
         # RFC 6750 §3: an invalid token is named in WWW-Authenticate.
         raise _unauthorized(exc.reason, 'Bearer realm="gotong", error="invalid_token"') from exc

@@ -22,7 +22,15 @@ from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.responses import JSONResponse
 
-from gotong_platform.auth import Action, InvalidToken, Principal, Role, TokenVerifier, can_act
+from gotong_platform.auth import (
+    Action,
+    InvalidToken,
+    KeysUnavailable,
+    Principal,
+    Role,
+    TokenVerifier,
+    can_act,
+)
 from gotong_platform.http import (
     IDEMPOTENCY_KEY_HEADER,
     HTTPProblem,
@@ -85,7 +93,7 @@ async def partner_call(
             headers, method=request.method, endpoint_url=_endpoint_url(request), body=body)
         principal = Principal(subject=caller.partner_id, role=Role.PARTNER)
         if credentials is not None:
-            _same_partner(request, credentials.credentials, principal)
+            await _same_partner(request, credentials.credentials, principal)
         _take_rate_limit(request, principal)
         if request.method in _READS:
             await ctx.signed.claim(caller, request_hash(request.method, request.url.path, body))
@@ -114,18 +122,22 @@ def _endpoint_url(request: Request) -> str:
     return f"{path}?{query}" if query else path
 
 
-def _same_partner(request: Request, token: str, signer: Principal) -> None:
+async def _same_partner(request: Request, token: str, signer: Principal) -> None:
     verifier = request.app.state.token_verifier
     if not isinstance(verifier, TokenVerifier):
         raise RuntimeError("app.state.token_verifier is not set to a TokenVerifier")
     try:
-        principal = verifier.verify(token)
-    except InvalidToken as exc:
+        principal = await verifier.verify_async(token)
+    except (InvalidToken, KeysUnavailable) as exc:
         raise SnapTokenMismatch(f"The bearer token sent beside the signature is invalid "
-                                f"({exc.reason}); send none, or a valid one.") from None
+                                f"({_reason(exc)}); send none, or a valid one.") from None
     if principal.role is not Role.PARTNER or principal.subject != signer.subject:
         raise SnapTokenMismatch("The bearer token sent beside the signature is not the "
                                 "token of the partner in X-PARTNER-ID.")
+
+
+def _reason(exc: InvalidToken | KeysUnavailable) -> str:
+    return exc.reason if isinstance(exc, InvalidToken) else "its issuer's keys cannot be read"
 
 
 def _take_rate_limit(request: Request, principal: Principal) -> None:
