@@ -128,7 +128,7 @@ def _signing_key(entry: Any) -> tuple[str, PublicKey, str] | None:
     try:
         key = jwt.PyJWK(entry).key
         algorithm = key_algorithm(key)
-    except (jwt.PyJWKError, ValueError) as exc:
+    except (jwt.PyJWTError, ValueError) as exc:
         _log.warning("JWKS key %s ignored: %s", kid, exc)
         return None
     stated = entry.get("alg")
