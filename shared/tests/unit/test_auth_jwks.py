@@ -271,7 +271,7 @@ async def test_production_takes_only_members_tokens_from_the_hs256_key() -> None
 
 
 def test_a_jwks_keeps_signing_keys_only() -> None:
-    rsa_small = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    rsa_small = rsa.generate_private_key(public_exponent=65537, key_size=1024)  # noqa: S505
     p256 = ec.generate_private_key(ec.SECP256R1())
     good = ed25519.Ed25519PrivateKey.generate()
     entries = [
