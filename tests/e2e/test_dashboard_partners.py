@@ -316,7 +316,7 @@ async def test_partner_pages_for_the_federation_office_and_each_cooperative_admi
     seeded = await seed(s)
     config = (await httpx.AsyncClient(trust_env=False).get(
         f"{s.dashboard}/dashboard/config")).json()
-    assert config == {"partners_api": s.gateway}
+    assert config == {"partners_api": s.gateway, "sign_in": None}
     csp = (await httpx.AsyncClient(trust_env=False).get(f"{s.dashboard}/dashboard")
            ).headers["content-security-policy"]
     assert f"connect-src 'self' {s.gateway};" in csp

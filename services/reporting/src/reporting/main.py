@@ -91,6 +91,7 @@ def create_app(settings: ReportingSettings, metrics: PlatformMetrics | None = No
     app.state.clock = clock
     app.state.report_options = settings.report_options()
     app.state.partners_api_url = settings.partners_api_url  # the dashboard's partner pages
+    app.state.dashboard_sign_in = settings.dashboard_sign_in()  # its OpenID Connect client
     install_error_handlers(app)
     return install_platform(
         app, source="reporting", verifier=token_verifier(settings), metrics=platform_metrics,

@@ -41,10 +41,22 @@ class ReportingSettings(ServiceSettings):
     # ORIGINS). None: the dashboard has no partner pages.
     partners_api_url: str | None = None
 
+    # The dashboard's OpenID Connect client id at the issuer (oidc_issuer): the page signs
+    # its users in with authorization code + PKCE (a public client, no secret). None: no
+    # sign-in button (a token can still be given in the URL's fragment, #token=...).
+    dashboard_client_id: str | None = None
+
     @field_validator("partners_api_url")
     @classmethod
     def _an_origin(cls, value: str | None) -> str | None:
         return http_origin(value, "partners_api_url")
+
+    def dashboard_sign_in(self) -> dict[str, str] | None:
+        """What the page needs to sign in: the issuer (whose origin its CSP then allows)
+        and its client id; None without both."""
+        if self.dashboard_client_id is None or self.oidc_issuer is None:
+            return None
+        return {"issuer": self.oidc_issuer, "client_id": self.dashboard_client_id}
 
     def report_options(self) -> ReportOptions:
         return ReportOptions(stale_after_days=self.stale_after_days,

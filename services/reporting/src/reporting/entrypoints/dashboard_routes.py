@@ -20,6 +20,7 @@ other. The Content Security Policy then allows that origin too, and nothing else
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
@@ -42,13 +43,27 @@ _HEADERS = {
 }
 
 
-def content_security_policy(partners_api: str | None) -> str:
+def content_security_policy(partners_api: str | None, issuer: str | None = None) -> str:
     """This origin only; and the partner gateway's API when the page has partner pages
-    (``partners_api`` is an origin, checked by the settings)."""
-    if partners_api is None:
+    (``partners_api`` is an origin, checked by the settings); and the OpenID Connect
+    issuer's origin, whose discovery document and token endpoint the page fetches."""
+    others = [origin for origin in (partners_api, _origin(issuer)) if origin is not None]
+    if not others:
         return CONTENT_SECURITY_POLICY
     return CONTENT_SECURITY_POLICY.replace("connect-src 'self'",
-                                           f"connect-src 'self' {partners_api}")
+                                           "connect-src 'self' " + " ".join(others))
+
+
+def _origin(url: str | None) -> str | None:
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _sign_in(request: Request) -> dict[str, str] | None:
+    found: dict[str, str] | None = getattr(request.app.state, "dashboard_sign_in", None)
+    return found
 
 
 def _partners_api(request: Request) -> str | None:
@@ -60,7 +75,8 @@ router = APIRouter(tags=["dashboard"])
 
 def _serve(request: Request, name: str) -> Response:
     return ASSETS.response(request, name, _HEADERS | {
-        "Content-Security-Policy": content_security_policy(_partners_api(request))})
+        "Content-Security-Policy": content_security_policy(
+            _partners_api(request), (_sign_in(request) or {}).get("issuer"))})
 
 
 @router.get("/dashboard", include_in_schema=False)
@@ -78,8 +94,8 @@ async def asset(request: Request, name: str) -> Response:
 @router.get("/dashboard/config")
 async def config(request: Request) -> dict[str, Any]:
     """What the page needs to know before it signs in: where the partner gateway's API is
-    (null: no partner pages)."""
-    return {"partners_api": _partners_api(request)}
+    (null: no partner pages), and where it signs its users in (null: nowhere)."""
+    return {"partners_api": _partners_api(request), "sign_in": _sign_in(request)}
 
 
 @router.get("/dashboard/months")

@@ -1,8 +1,12 @@
 /* Gotong dashboard: the month of the caller's federation, region or cooperative.
  *
- * The bearer token comes in the URL fragment (/dashboard#token=...), which browsers never
- * send to a server; it is kept in sessionStorage (this tab only) and the fragment is
- * removed from the address bar. Its claims (decoded here, verified by the API) choose the
+ * The user signs in at the federation's OpenID Connect issuer (/dashboard/config names it
+ * and the page's client id): authorization code with PKCE (S256). "Masuk" sends the
+ * browser to the issuer with a challenge; back at /dashboard?code=...&state=..., the page
+ * checks the state, trades the code and its verifier at the token endpoint, checks the ID
+ * token's nonce, and keeps the access token in sessionStorage (this tab only). A token
+ * may also come in the URL fragment (/dashboard#token=..., never sent to a server; the
+ * tests use it), which is then removed from the address bar. Its claims (decoded here, verified by the API) choose the
  * report: the federation admin's /federation/reports/monthly, a regional officer's
  * /regions/{code}/reports/monthly, a cooperative's /cooperatives/{id}/reports/monthly.
  * Every number shown is the API's, carried in data-value beside its formatted text.
@@ -15,6 +19,7 @@
 
   var C = window.GotongCharts;
   var TOKEN_KEY = "gotong.dashboard.token";
+  var PKCE_KEY = "gotong.dashboard.pkce";  // the sign-in under way: verifier, state, nonce
   var MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
     "September", "Oktober", "November", "Desember"];
   var TIME_ZONES = { WIB: "Asia/Jakarta", WITA: "Asia/Makassar", WIT: "Asia/Jayapura" };
@@ -23,7 +28,7 @@
   var BREAKDOWN_CONCURRENCY = 4;
 
   var state = { token: null, claims: null, scope: null, months: null, month: null, seq: 0,
-    view: "report", partnersApi: null,
+    view: "report", partnersApi: null, config: null,
     report: null, breakdown: null, sort: { column: "shop_omzet_idr", descending: true } };
 
   function $(id) { return document.getElementById(id); }
@@ -132,6 +137,109 @@
     return null;
   }
 
+  // --- sign-in: OpenID Connect, authorization code with PKCE --------------------------------
+
+  function b64url(bytes) {
+    var text = "";
+    for (var i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i]);
+    return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
+  function randomText(size) {
+    return b64url(crypto.getRandomValues(new Uint8Array(size)));
+  }
+
+  function SignInError(detail) {
+    this.detail = detail;
+  }
+
+  async function publicJson(url, init) {
+    var response;
+    try {
+      response = await fetch(url, Object.assign({ cache: "no-store", credentials: "omit",
+        headers: { Accept: "application/json" } }, init || {}));
+    } catch (e) {
+      throw new ApiError(0, { detail: String(e && e.message || e) });
+    }
+    var body = null;
+    try { body = await response.json(); } catch (e) { body = null; }
+    if (!response.ok) throw new ApiError(response.status, body);
+    return body;
+  }
+
+  async function pageConfig() {
+    if (!state.config) state.config = await publicJson("/dashboard/config");
+    return state.config;
+  }
+
+  function redirectUri() {
+    return location.origin + location.pathname;
+  }
+
+  async function beginSignIn() {
+    var signIn = (await pageConfig()).sign_in;
+    if (!signIn) throw new SignInError("Penerbit masuk belum diatur untuk dasbor ini.");
+    var meta = await publicJson(signIn.issuer.replace(/\/$/, "") +
+      "/.well-known/openid-configuration");
+    if (meta.issuer !== signIn.issuer) throw new SignInError("Penerbit tidak dikenal.");
+    var verifier = randomText(48);
+    var digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
+    var flow = { verifier: verifier, state: randomText(16), nonce: randomText(16),
+      search: location.search, issuer: signIn.issuer, client_id: signIn.client_id,
+      token_endpoint: meta.token_endpoint };
+    sessionStorage.setItem(PKCE_KEY, JSON.stringify(flow));
+    var url = new URL(meta.authorization_endpoint);
+    url.search = new URLSearchParams({ response_type: "code", client_id: flow.client_id,
+      redirect_uri: redirectUri(), scope: "openid", state: flow.state, nonce: flow.nonce,
+      code_challenge: b64url(new Uint8Array(digest)), code_challenge_method: "S256" }).toString();
+    location.assign(url.toString());
+  }
+
+  // Back from the issuer (?code=...&state=... or ?error=...): the access token, kept in
+  // sessionStorage; false when this load is no return from the issuer.
+  async function finishSignIn() {
+    var params = new URLSearchParams(location.search);
+    if (!params.has("state") || !(params.has("code") || params.has("error"))) return false;
+    var flow = null;
+    try { flow = JSON.parse(sessionStorage.getItem(PKCE_KEY) || "null"); } catch (e) { flow = null; }
+    sessionStorage.removeItem(PKCE_KEY);  // one return per sign-in, whatever comes of it
+    history.replaceState(null, "", location.pathname + (flow && flow.search || ""));
+    if (!flow || params.get("state") !== flow.state) {
+      throw new SignInError("Permintaan masuk ini bukan dari tab ini. Silakan masuk lagi.");
+    }
+    if (params.has("error")) {
+      throw new SignInError(params.get("error") === "access_denied" ? "Masuk dibatalkan."
+        : "Penerbit menolak: " + params.get("error") + ".");
+    }
+    var tokens;
+    try {
+      tokens = await publicJson(flow.token_endpoint, { method: "POST",
+        headers: { Accept: "application/json",
+          "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "authorization_code", code: params.get("code"),
+          redirect_uri: redirectUri(), client_id: flow.client_id,
+          code_verifier: flow.verifier }).toString() });
+    } catch (e) {
+      var why = e instanceof ApiError && e.problem ? e.problem.error : "";
+      throw new SignInError("Kode masuk ditolak" + (why ? " (" + why + ")" : "") + ".");
+    }
+    var identity = decodeClaims(tokens.id_token || "");
+    if (identity.nonce !== flow.nonce || identity.iss !== flow.issuer ||
+        identity.aud !== flow.client_id || !tokens.access_token) {
+      throw new SignInError("Token dari penerbit tidak cocok dengan permintaan masuk ini.");
+    }
+    sessionStorage.setItem(TOKEN_KEY, tokens.access_token);
+    return true;
+  }
+
+  function signInFailed(error) {
+    showSignIn(true);
+    showBanner("Gagal masuk.", error instanceof SignInError ? error.detail : String(error),
+      false);
+    document.body.setAttribute("data-error-status", "sign-in");
+    setState("error");
+  }
+
   // --- the API -----------------------------------------------------------------------------
 
   function ApiError(status, problem) {
@@ -219,11 +327,20 @@
     $("month-picker").hidden = true;
     $("scope-label").textContent = "Gotong";
     if (!keepBanner) setState("signin");
+    pageConfig().then(function (config) {
+      $("sign-in-button").hidden = !config.sign_in;
+      $("sign-in-unavailable").hidden = !!config.sign_in;
+    }, function () { $("sign-in-unavailable").hidden = false; });
   }
 
   // --- loading -----------------------------------------------------------------------------
 
   async function start() {
+    try {
+      await finishSignIn();
+    } catch (e) {
+      return signInFailed(e);
+    }
     state.token = readToken();
     if (!state.token) return showSignIn(false);
     try {
@@ -251,7 +368,7 @@
     status("Memuat…");
     state.partnersApi = null;
     try {
-      var config = await api("/dashboard/config");
+      var config = await pageConfig();
       var P = window.GotongPartners;
       if (config.partners_api && P && P.allowed(state.claims)) state.partnersApi = config.partners_api;
     } catch (e) {
@@ -810,14 +927,9 @@
       });
     });
     $("sign-out").addEventListener("click", function () { showSignIn(false); });
-    $("sign-in-form").addEventListener("submit", function (e) {
-      e.preventDefault();
-      var token = $("token-input").value.trim();
-      if (!token) return;
-      sessionStorage.setItem(TOKEN_KEY, token);
-      $("token-input").value = "";
+    $("sign-in-button").addEventListener("click", function () {
       hideBanner();
-      start();
+      beginSignIn().catch(signInFailed);
     });
     var lastWidth = window.innerWidth, timer = null;
     window.addEventListener("resize", function () {
