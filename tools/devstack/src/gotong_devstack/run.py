@@ -11,10 +11,17 @@ Prometheus metrics on 9102 (inventory), 9103 (payments), 9104 (reporting) and 91
 (partners). `GOTONG_RUN_PORT_OFFSET=N` adds N to every one of these ports, for a second
 platform on a stack of its own beside the first.
 
-The first URL printed is the regional office's dashboard (`/dashboard` of reporting), with
-a development token minted at run time in its fragment (`#token=...`: the page keeps it in
-the tab's sessionStorage; a fragment is never sent to the server). With
-`GOTONG_OPEN_DASHBOARD=1` the dashboard is also opened in the desktop's browser.
+Before them it starts the local OpenID Connect issuer (`python -m gotong_oidc serve`, on
+8010, its keys in `oidc/keys.json` under the stack directory): every service verifies its
+tokens with its JWKS (beside the development HS256 key, which the demo's seeding and
+`gotong-token` use), and the dashboard signs its users in there (authorization code with
+PKCE). Its users are in `tools/oidc/dev-users.json` (federation admin, a regional officer
+of Nusa Tenggara Timur, the admin and the clerk of the demo's weaving cooperative, whose id
+is written to `oidc/cooperatives.json` once seeded). It is no production process: the
+federation runs its own issuer.
+
+The first URL printed is the dashboard (`/dashboard` of reporting), where "Masuk" signs in
+at the issuer. With `GOTONG_OPEN_DASHBOARD=1` it is also opened in the desktop's browser.
 
 `make up` has started PostgreSQL and Kafka already (`make run` depends on it). This module
 only adds, under the stack directory (`.stack/`):
@@ -99,11 +106,12 @@ INVENTORY_METRICS_PORT = 9102 + _OFFSET
 PAYMENTS_METRICS_PORT = 9103 + _OFFSET
 REPORTING_METRICS_PORT = 9104 + _OFFSET
 PARTNERS_METRICS_PORT = 9105 + _OFFSET
+ISSUER_PORT = 8010 + _OFFSET
+ISSUER_URL = f"http://{LOOPBACK}:{ISSUER_PORT}"
+DASHBOARD_CLIENT_ID = "gotong-dashboard"  # as tools/oidc/dev-users.json registers it
+DEV_USERS = ("ayu", "yohanes", "maria", "rambu")  # their password: gotong-dev
 SUMMARY_PATH = "/federation/summary"
 DASHBOARD_PATH = "/dashboard"
-DASHBOARD_TOKEN_HOURS = 12  # a working day in the regional office
-# A regional officer's view of the demo: its first province, Nusa Tenggara Timur.
-DEMO_REGION = "53"
 OPEN_DASHBOARD_ENV = "GOTONG_OPEN_DASHBOARD"
 
 HEALTH_TIMEOUT = 60.0
@@ -158,7 +166,8 @@ SERVICES: tuple[Service, ...] = (
     _process("reporting", "consumer", metrics_port=REPORTING_METRICS_PORT),
     # The dashboard's partner pages read the gateway's API from the browser.
     _process("reporting", "api", port=REPORTING_PORT,
-             development=(("PARTNERS_API_URL", PARTNERS_URL),)),
+             development=(("PARTNERS_API_URL", PARTNERS_URL),
+                          ("DASHBOARD_CLIENT_ID", DASHBOARD_CLIENT_ID))),
     # The SHU engine writes its events to reporting's outbox: without its relay they
     # would wait there and never reach gotong.reporting.events.
     _process("reporting", "relay"),
@@ -171,6 +180,14 @@ SERVICES: tuple[Service, ...] = (
     _process("partners", "consumer", metrics_port=PARTNERS_METRICS_PORT, pseudonym_key=True),
     _process("partners", "webhooks"),
 )
+
+
+def issuer_service(paths: Paths) -> Service:
+    """The local OpenID Connect issuer: apart from SERVICES, which are the production
+    processes (the federation's issuer is not one of Gotong's)."""
+    return Service("oidc-issuer", ("-m", "gotong_oidc", "serve", "--port", str(ISSUER_PORT),
+                                   "--state-dir", str(paths.oidc.resolve())),
+                   "GOTONG_OIDC_", "", port=ISSUER_PORT)
 
 
 def _say(message: str = "") -> None:
@@ -207,6 +224,10 @@ class Paths:
     @property
     def pseudonym_key(self) -> Path:
         return self.stack / "dev-pseudonym.key"
+
+    @property
+    def oidc(self) -> Path:
+        return self.stack / "oidc"
 
     @property
     def demo_today(self) -> Path:
@@ -323,6 +344,10 @@ def service_env(
         f"{p}DATABASE_URL": service_dsn(settings.pg_admin_dsn, service.database),
         f"{p}KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
         f"{p}JWT_KEY_FILE": str(paths.jwt_key.resolve()),
+        # Tokens of the local issuer, verified with its JWKS (which its key rotation
+        # changes: `python -m gotong_oidc rotate --url ...`).
+        f"{p}OIDC_ISSUER": ISSUER_URL,
+        f"{p}OIDC_JWKS_URL": f"{ISSUER_URL}/jwks",
         "PYTHONUNBUFFERED": "1",  # so the logs are current when we show their tail
         # Each process's name in a trace, as the Deployments name theirs (inventory-api,
         # inventory-relay, ...): with OTEL_EXPORTER_OTLP_ENDPOINT set (`make jaeger`), the
@@ -658,39 +683,25 @@ def check_summary(federation: Sequence[demo.DemoCoop], mint: demo.Mint, timeout:
               f"databases hold more than the demo (see the reporting-consumer log)")
 
 
-def mint_dashboard_token(paths: Paths, role: str, region: str | None = None) -> str:
-    """A token for the dashboard's URL fragment (longer-lived than the seeding's)."""
-    argv = [str(_tool("gotong-token")), "mint", "--role", role, "--subject",
-            f"dev-dashboard-{role}", "--ttl-hours", str(DASHBOARD_TOKEN_HOURS),
-            "--key-file", str(paths.jwt_key)]
-    if region is not None:
-        argv += ["--region", region]
-    result = subprocess.run(  # noqa: S603 - fixed argv
-        argv, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
-        check=False,
-    )
-    if result.returncode != 0 or not result.stdout.strip():
-        raise StackError(f"gotong-token mint failed: {result.stderr.strip()}")
-    return result.stdout.strip()
+def write_issuer_cooperatives(paths: Paths, cooperative_ids: Mapping[str, str]) -> None:
+    """The seeded cooperatives' ids by slug, for the issuer's cooperative users."""
+    paths.oidc.mkdir(parents=True, exist_ok=True)
+    target = paths.oidc / "cooperatives.json"
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_text(json.dumps(dict(cooperative_ids), sort_keys=True), "utf-8")
+    tmp.replace(target)
 
 
-def dashboard_url(token: str) -> str:
-    return f"{REPORTING_URL}{DASHBOARD_PATH}#token={token}"
-
-
-def print_dashboard(paths: Paths) -> str:
-    """The dashboard's URLs, first of all; returns the federation office's."""
-    federation = dashboard_url(mint_dashboard_token(paths, "federation_admin"))
-    region = dashboard_url(mint_dashboard_token(paths, "regional_officer", DEMO_REGION))
+def print_dashboard() -> str:
+    """The dashboard's URL and who may sign in there, first of all; returns the URL."""
+    url = f"{REPORTING_URL}{DASHBOARD_PATH}"
     _say()
-    _say("Open the dashboard (the token in the link is valid for "
-         f"{DASHBOARD_TOKEN_HOURS} hours):")
-    _say(f"  federation office   {federation}")
-    _say(f"  regional officer    {region}")
-    partners = federation.replace(DASHBOARD_PATH, f"{DASHBOARD_PATH}?view=partners", 1)
-    _say(f"  partner pages       {partners}")
-    _say(f"  (without a token:   {REPORTING_URL}{DASHBOARD_PATH} asks for one)")
-    return federation
+    _say(f"Open the dashboard and sign in (\"Masuk\") at the local issuer ({ISSUER_URL}):")
+    _say(f"  dashboard           {url}")
+    _say(f"  partner pages       {url}?view=partners")
+    _say(f"  users               {', '.join(DEV_USERS)} (password gotong-dev; see "
+         "tools/oidc/dev-users.json)")
+    return url
 
 
 def open_dashboard(url: str, environ: Mapping[str, str] | None = None) -> None:
@@ -706,7 +717,7 @@ def print_urls(paths: Paths) -> None:
     key = _display(paths.jwt_key)
     _say()
     _say("Gotong is running:")
-    _say(f"  dashboard           {REPORTING_URL}{DASHBOARD_PATH}  (the links above sign in)")
+    _say(f"  dashboard           {REPORTING_URL}{DASHBOARD_PATH}  (signs in at {ISSUER_URL})")
     _say(f"  members API docs    {MEMBERS_URL}/docs")
     _say(f"  inventory API docs  {INVENTORY_URL}/docs")
     _say(f"  payments API docs   {PAYMENTS_URL}/docs")
@@ -731,12 +742,13 @@ def run(settings: Settings) -> int:
     paths = Paths(settings.stack_dir)
     check_stack(settings)
     nik_key = ensure_secrets(paths)
-    started = start_services(SERVICES, settings, paths, nik_key)
+    started = start_services((issuer_service(paths), *SERVICES), settings, paths, nik_key)
     wait_healthy(started, paths, HEALTH_TIMEOUT)
     seeding = seed_demo(paths)
     check_summary(seeding.federation, seeding.mint, SUMMARY_TIMEOUT)
     seed_economy(paths, seeding)
-    dashboard = print_dashboard(paths)
+    write_issuer_cooperatives(paths, seeding.result.cooperative_ids)
+    dashboard = print_dashboard()
     print_urls(paths)
     _say(f"make run took {time.monotonic() - began:.1f} s")
     open_dashboard(dashboard)
@@ -744,7 +756,8 @@ def run(settings: Settings) -> int:
 
 
 def stop(settings: Settings) -> int:
-    stop_services(SERVICES, Paths(settings.stack_dir), STOP_TIMEOUT)
+    paths = Paths(settings.stack_dir)
+    stop_services((issuer_service(paths), *SERVICES), paths, STOP_TIMEOUT)
     return 0
 
 
