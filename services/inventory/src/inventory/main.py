@@ -24,6 +24,11 @@ from gotong_platform.migrations import upgrade
 from gotong_platform.telemetry import PlatformMetrics, configure_logging, configure_tracing
 from inventory.adapters.directory import LocalDirectory
 from inventory.adapters.ledgers import PostgresStockLedgers
+from inventory.adapters.listings import (
+    PostgresCatalogueImages,
+    PostgresListings,
+    PostgresStorefronts,
+)
 from inventory.adapters.pool import create_api_pool as _create_pool
 from inventory.adapters.products import PostgresProducts
 from inventory.adapters.queries import Pool
@@ -38,6 +43,7 @@ from inventory.application.offline import OfflineFacts
 from inventory.application.reactions import PaymentReactions
 from inventory.application.sales import SalesService
 from inventory.application.stock import StockService
+from inventory.application.storefront import StorefrontService
 from inventory.application.transfers import TransferService
 from inventory.entrypoints.api import AppContext, routers
 from inventory.entrypoints.consumer import ReactionsConsumer
@@ -63,6 +69,7 @@ class Services:
     transfers: TransferService
     sales: SalesService
     offline: OfflineFacts
+    storefront: StorefrontService
     reactions: ReactionsConsumer  # the consumer's: ``reactions.handler()``
     calendar: BusinessCalendar
 
@@ -81,6 +88,8 @@ def build_services(settings: InventorySettings, clock: Clock | None = None) -> S
         transfers=TransferService(warehouses, products, ledgers, PostgresTransferLines(),
                                   directory),
         sales=selling, offline=OfflineFacts(selling, stock, calendar),
+        storefront=StorefrontService(PostgresListings(store), PostgresStorefronts(store),
+                                     PostgresCatalogueImages(store), products, warehouses),
         reactions=ReactionsConsumer(PaymentReactions(sales, products, ledgers, calendar)),
         calendar=calendar)
 
@@ -128,8 +137,10 @@ def create_app(settings: InventorySettings, *, clock: Clock | None = None) -> Fa
             app.state.inventory = AppContext(
                 pool=pool, catalogue=services.catalogue, stock=services.stock,
                 transfers=services.transfers, sales=services.sales, offline=services.offline,
+                storefront=services.storefront,
                 clock=services.calendar.clock, directory=directory)
             app.state.cooperative_directory = directory
+            app.state.public_url = settings.public_url
             yield
         finally:
             await pool.close()

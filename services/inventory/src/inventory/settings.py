@@ -25,6 +25,10 @@ class InventorySettings(ServiceSettings):
     consumed_topics: tuple[str, ...] = ("gotong.members.events", "gotong.payments.events")
     consumer_group: str = "gotong.inventory.reactions"
     migrations_dir: Path = _MIGRATIONS
+    # The public catalogue's origin (e.g. https://pasar.example.id): the absolute links of
+    # its pages, link previews and product feeds. Unset: the request's own origin, which
+    # is right only when no proxy stands between the buyer and the service.
+    public_url: str | None = None
     # Prometheus endpoint of the consumer process (lag, processed, dead-lettered).
     consumer_metrics_port: int = 9102
     consumer_metrics_host: str = "127.0.0.1"  # 0.0.0.0 in a pod, so Prometheus can scrape

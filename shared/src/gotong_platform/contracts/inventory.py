@@ -18,6 +18,8 @@ from gotong_platform.money import PositiveRupiah, Rupiah, SignedRupiah
 __all__ = [
     "INVENTORY_TOPIC",
     "GoodsReceivedV1",
+    "ListingPublishedV1",
+    "ListingWithdrawnV1",
     "ProduceReceivedFromMemberV1",
     "ProductDefinedV1",
     "ProductPriceSetV1",
@@ -31,6 +33,7 @@ __all__ = [
     "StockReturnedV1",
     "StockTransferredInV1",
     "StockTransferredOutV1",
+    "StorefrontProfileSetV1",
     "WarehouseRegisteredV1",
 ]
 
@@ -250,3 +253,45 @@ class SaleVoidedV1(_Inventory):
     sale_id: str
     reason_code: str
     detail: str = ""
+
+
+# --- the public catalogue: what the cooperative offers buyers outside it ---------------
+
+
+@register
+class ListingPublishedV1(_Inventory):
+    """A product in the public catalogue, as shown (a revision publishes the whole of it
+    again). ``price_idr`` is for outside buyers, per sale unit of ``unit_qty`` base units
+    of the product (e.g. "kg" = 1000 g); stock is served from ``warehouse_id``."""
+
+    event_type: ClassVar[str] = "ListingPublished"
+    listing_id: str
+    product_id: str
+    warehouse_id: str
+    title: str = Field(max_length=150)
+    description: str = Field(max_length=5000)
+    photos: tuple[str, ...] = Field(min_length=1, max_length=6)
+    origin_regency: str
+    origin_village: str | None = None
+    unit_label: str
+    unit_qty: int = Field(gt=0)
+    price_idr: PositiveRupiah
+    low_threshold: int = Field(ge=0)
+    show_quantity: bool
+
+
+@register
+class ListingWithdrawnV1(_Inventory):
+    """The listing left the public catalogue (no new orders; it may be published again)."""
+
+    event_type: ClassVar[str] = "ListingWithdrawn"
+    listing_id: str
+
+
+@register
+class StorefrontProfileSetV1(_Inventory):
+    """The cooperative's public profile: its story and its region, as it tells them."""
+
+    event_type: ClassVar[str] = "StorefrontProfileSet"
+    story: str = Field(max_length=2000)
+    region: str = Field(max_length=120)

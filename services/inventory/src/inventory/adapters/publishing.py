@@ -20,6 +20,9 @@ from gotong_platform.contracts import inventory as c
 from inventory.domain import (
     BuyerType,
     GoodsReceived,
+    ListingEvent,
+    ListingPublished,
+    ListingWithdrawn,
     ProduceReceivedFromMember,
     ProductCategory,
     ProductDefined,
@@ -37,15 +40,18 @@ from inventory.domain import (
     StockReturned,
     StockTransferredIn,
     StockTransferredOut,
+    StorefrontProfileSet,
     WarehouseRegistered,
 )
 
 __all__ = [
     "UNGRADED",
     "business_date_of",
+    "listing_contract",
     "product_contract",
     "sale_contract",
     "stock_contract",
+    "storefront_contract",
     "warehouse_contract",
 ]
 
@@ -198,6 +204,31 @@ def sale_contract(
         case _:
             assert_never(event)
     return _dump(contract)
+
+
+def listing_contract(event: ListingEvent) -> dict[str, Any]:
+    contract: EventContract
+    match event:
+        case ListingPublished():
+            contract = c.ListingPublishedV1(
+                cooperative_id=event.cooperative_id, listing_id=event.listing_id,
+                product_id=event.product_id, warehouse_id=event.warehouse_id,
+                title=event.title, description=event.description, photos=event.photos,
+                origin_regency=event.origin_regency, origin_village=event.origin_village,
+                unit_label=event.unit_label, unit_qty=event.unit_qty,
+                price_idr=event.price_idr, low_threshold=event.low_threshold,
+                show_quantity=event.show_quantity)
+        case ListingWithdrawn():
+            contract = c.ListingWithdrawnV1(cooperative_id=event.cooperative_id,
+                                            listing_id=event.listing_id)
+        case _:
+            assert_never(event)
+    return _dump(contract)
+
+
+def storefront_contract(event: StorefrontProfileSet) -> dict[str, Any]:
+    return _dump(c.StorefrontProfileSetV1(cooperative_id=event.cooperative_id,
+                                          story=event.story, region=event.region))
 
 
 def business_date_of(event: object, today: date) -> date:

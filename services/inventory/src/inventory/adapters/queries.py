@@ -19,12 +19,15 @@ from inventory.domain import SaleRecorded
 __all__ = [
     "Db",
     "Pool",
+    "catalogue_image",
+    "cooperative_listings",
     "list_products",
     "list_sales",
     "list_warehouses",
     "recorded_sale",
     "sale",
     "stock_levels",
+    "storefront",
     "transfer",
     "warehouse_stock",
 ]
@@ -168,3 +171,44 @@ def _sale(row: Any) -> dict[str, Any]:
 def _json(value: Any) -> Any:
     """A jsonb value whatever codec the connection has (decoded, or JSON text)."""
     return orjson.loads(value) if isinstance(value, str) else value
+
+
+# --- the public catalogue -----------------------------------------------------------
+
+# A listing with the stock of its warehouse (0 before the ledger's first movement) and
+# the product's base unit. The availability band is the domain's (``availability_of``).
+_LISTINGS = """
+SELECT l.listing_id, l.cooperative_id, l.product_id, l.warehouse_id, l.status, l.title,
+       l.description, l.photos, l.origin_regency, l.origin_village, l.unit_label,
+       l.unit_qty, l.price_idr, l.low_threshold, l.show_quantity, l.version, l.updated_at,
+       p.sku, p.base_unit, coalesce(s.on_hand, 0) AS on_hand
+FROM listings l JOIN products p USING (product_id)
+LEFT JOIN stock_levels s ON s.warehouse_id = l.warehouse_id AND s.product_id = l.product_id
+WHERE l.cooperative_id = $1 AND ($2::text IS NULL OR l.listing_id = $2)
+  AND (NOT $3 OR l.status = 'published')
+ORDER BY l.title, l.listing_id
+"""
+
+
+async def cooperative_listings(db: Db, cooperative_id: str, *, listing_id: str | None = None,
+                               published_only: bool = False) -> list[dict[str, Any]]:
+    """The cooperative's listings (or the one ``listing_id``) with ``on_hand``, the stock
+    of the listing's warehouse in base units."""
+    rows = await db.fetch(_LISTINGS, cooperative_id, listing_id, published_only)
+    return [{**dict(r), "photos": _json(r["photos"])} for r in rows]
+
+
+async def storefront(db: Db, cooperative_id: str) -> dict[str, Any] | None:
+    """The cooperative as the directory knows it, with its public profile (story and
+    region None before the pengurus sets one); None for a cooperative not registered."""
+    row = await db.fetchrow(
+        """SELECT d.cooperative_id, d.name, d.regency_code, s.story, s.region
+           FROM directory_cooperatives d LEFT JOIN storefronts s USING (cooperative_id)
+           WHERE d.cooperative_id = $1 AND d.name IS NOT NULL""", cooperative_id)
+    return None if row is None else dict(row)
+
+
+async def catalogue_image(db: Db, image_id: str) -> dict[str, Any] | None:
+    row = await db.fetchrow(
+        "SELECT content_type, body, sha256 FROM catalogue_images WHERE image_id = $1", image_id)
+    return None if row is None else dict(row)

@@ -19,6 +19,8 @@ from gotong_platform.db import DbConnection
 from gotong_platform.directory import CooperativeFacts, MemberFacts
 from gotong_platform.provenance import Provenance
 from inventory.domain import (
+    Listing,
+    ListingEvent,
     Place,
     Product,
     ProductEvent,
@@ -28,15 +30,20 @@ from inventory.domain import (
     StockEvent,
     StockLedger,
     StockTransferredOut,
+    Storefront,
+    StorefrontEvent,
     Warehouse,
     WarehouseEvent,
 )
 
 __all__ = [
+    "CatalogueImages",
+    "Listings",
     "MembersDirectory",
     "Products",
     "Sales",
     "StockLedgers",
+    "Storefronts",
     "Till",
     "TransferLines",
     "Warehouses",
@@ -159,4 +166,39 @@ class MembersDirectory(Protocol):
 
     async def time_zone(self, conn: DbConnection, cooperative_id: str) -> str | None:
         """The cooperative's time zone (WIB, WITA, WIT); None while it is not known."""
+        ...
+
+
+class Listings(Protocol):
+    async def load(self, conn: DbConnection, listing_id: str) -> tuple[Listing | None, int]:
+        """The listing (None: no listing has this id) and its version."""
+        ...
+
+    async def id_of_product(self, conn: DbConnection, product_id: str) -> str | None:
+        """The product's listing, if it has one (published or withdrawn)."""
+        ...
+
+    async def save(self, conn: DbConnection, before: Listing | None, version: int,
+                   events: Sequence[ListingEvent], provenance: Provenance, today: date
+                   ) -> Listing:
+        """The listing after ``events``. A first listing of a product another listing took
+        first raises ``ProductAlreadyListed``."""
+        ...
+
+
+class Storefronts(Protocol):
+    async def load(self, conn: DbConnection, cooperative_id: str
+                   ) -> tuple[Storefront | None, int]:
+        ...
+
+    async def save(self, conn: DbConnection, before: Storefront | None, version: int,
+                   events: Sequence[StorefrontEvent], provenance: Provenance, today: date
+                   ) -> Storefront:
+        ...
+
+
+class CatalogueImages(Protocol):
+    async def save(self, conn: DbConnection, image_id: str, cooperative_id: str,
+                   media_type: str, body: bytes) -> str:
+        """Keep the image's bytes; its id."""
         ...

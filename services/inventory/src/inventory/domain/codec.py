@@ -18,19 +18,24 @@ from typing import Any
 from gotong_platform.codec import UnknownEventType, event_from_payload, registry_of
 from gotong_platform.domain import event_payload as event_to_payload
 from inventory.domain.events import ProductEvent, WarehouseEvent
+from inventory.domain.listing_events import ListingEvent, StorefrontEvent
 from inventory.domain.sale_events import SaleEvent
 from inventory.domain.stock_events import StockEvent
 
 __all__ = [
+    "LISTING_EVENTS",
     "PRODUCT_EVENTS",
     "SALE_EVENTS",
     "STOCK_EVENTS",
+    "STOREFRONT_EVENTS",
     "WAREHOUSE_EVENTS",
     "UnknownEventType",
     "event_to_payload",
+    "listing_event_from_payload",
     "product_event_from_payload",
     "sale_event_from_payload",
     "stock_event_from_payload",
+    "storefront_event_from_payload",
     "warehouse_event_from_payload",
 ]
 
@@ -41,6 +46,10 @@ PRODUCT_EVENTS: Mapping[str, type[ProductEvent]] = registry_of(ProductEvent)
 STOCK_EVENTS: Mapping[str, type[StockEvent]] = registry_of(StockEvent)
 
 SALE_EVENTS: Mapping[str, type[SaleEvent]] = registry_of(SaleEvent)
+
+LISTING_EVENTS: Mapping[str, type[ListingEvent]] = registry_of(ListingEvent)
+
+STOREFRONT_EVENTS: Mapping[str, type[StorefrontEvent]] = registry_of(StorefrontEvent)
 
 
 def warehouse_event_from_payload(
@@ -69,3 +78,18 @@ def sale_event_from_payload(
 ) -> SaleEvent:
     """Rebuild a sale-stream event from its stored type name and JSON payload."""
     return event_from_payload(SALE_EVENTS, event_type, payload, schema_version=schema_version)
+
+
+def listing_event_from_payload(
+    event_type: str, payload: Mapping[str, Any], *, schema_version: int = 1
+) -> ListingEvent:
+    """Rebuild a listing-stream event from its stored type name and JSON payload."""
+    return event_from_payload(LISTING_EVENTS, event_type, payload, schema_version=schema_version)
+
+
+def storefront_event_from_payload(
+    event_type: str, payload: Mapping[str, Any], *, schema_version: int = 1
+) -> StorefrontEvent:
+    """Rebuild a storefront-stream event from its stored type name and JSON payload."""
+    return event_from_payload(STOREFRONT_EVENTS, event_type, payload,
+                              schema_version=schema_version)

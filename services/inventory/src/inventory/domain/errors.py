@@ -30,7 +30,11 @@ __all__ = [
     "ExpiredStockNotSellable",
     "ExpiryBeforeHarvest",
     "ExpiryNotTracked",
+    "ImageTooLarge",
     "InsufficientStock",
+    "InvalidListingPhoto",
+    "InvalidListingUnit",
+    "InvalidLowThreshold",
     "InvalidShelfLife",
     "InvalidSku",
     "InvalidTare",
@@ -38,6 +42,10 @@ __all__ = [
     "IssueAlreadyReturned",
     "IssueNotFound",
     "LineTotalMismatch",
+    "ListingAlreadyWithdrawn",
+    "ListingNotFound",
+    "ListingPhotoRequired",
+    "ListingPriceOutOfRange",
     "LotExpiryMismatch",
     "LotIdRequired",
     "LotNotFound",
@@ -51,6 +59,7 @@ __all__ = [
     "PriceNotPositive",
     "PricingQtyNotPositive",
     "ProductAlreadyDefined",
+    "ProductAlreadyListed",
     "ProductNotFound",
     "ProductNotWeighed",
     "QuantityNotPositive",
@@ -67,6 +76,7 @@ __all__ = [
     "TransferAlreadySent",
     "TransferHasNoLines",
     "TransferToSameWarehouse",
+    "UnsupportedImage",
     "WarehouseAlreadyRegistered",
     "WarehouseCapacityNotPositive",
     "WarehouseNotFound",
@@ -398,3 +408,66 @@ class EventSequenceError(ValueError):
     This is corrupt data or a programming error, never a refused command, so it is
     deliberately not a ``DomainError``: the edge must answer 500, not 4xx.
     """
+
+
+# --- the public catalogue -------------------------------------------------------------
+
+
+class ListingPhotoRequired(InvalidInput):
+    """A listing shows at least one photo: link previews and product feeds need one."""
+
+    code = "listing-photo-required"
+
+
+class InvalidListingPhoto(InvalidInput):
+    """A photo is an https:// link or an image uploaded to the catalogue, at most six."""
+
+    code = "invalid-listing-photo"
+
+
+class InvalidListingUnit(InvalidInput):
+    """A sale unit holds a positive whole quantity of the product's base unit."""
+
+    code = "invalid-listing-unit"
+
+
+class ListingPriceOutOfRange(InvalidInput):
+    """The price for outside buyers is Rp 1 to Rp 1 miliar per sale unit."""
+
+    code = "listing-price-out-of-range"
+
+
+class InvalidLowThreshold(InvalidInput):
+    """The low-stock threshold is a whole number of sale units, 0 or more."""
+
+    code = "invalid-low-threshold"
+
+
+class ProductAlreadyListed(RuleViolated):
+    """A product has one listing; revise it (or put it back) rather than list it twice."""
+
+    code = "product-already-listed"
+
+
+class ListingAlreadyWithdrawn(RuleViolated):
+    """The listing is already out of the catalogue."""
+
+    code = "listing-already-withdrawn"
+
+
+class ListingNotFound(NotFound):
+    """No listing of this cooperative under this id."""
+
+    code = "listing-not-found"
+
+
+class UnsupportedImage(InvalidInput):
+    """A catalogue image is a JPEG, PNG, WebP or script-free SVG."""
+
+    code = "unsupported-image"
+
+
+class ImageTooLarge(InvalidInput):
+    """A catalogue image is small enough for a cheap phone on a poor connection."""
+
+    code = "image-too-large"

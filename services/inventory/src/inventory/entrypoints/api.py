@@ -15,8 +15,10 @@ from fastapi import APIRouter
 
 from inventory.entrypoints import (
     catalogue_routes,
+    public_catalogue_routes,
     sales_routes,
     stock_routes,
+    storefront_routes,
     sync_routes,
     transfer_routes,
 )
@@ -25,4 +27,5 @@ from inventory.entrypoints.deps import AppContext
 __all__ = ["AppContext", "routers"]
 
 routers: list[APIRouter] = [catalogue_routes.router, stock_routes.router,
-                            transfer_routes.router, sales_routes.router, sync_routes.router]
+                            transfer_routes.router, sales_routes.router, sync_routes.router,
+                            storefront_routes.router, public_catalogue_routes.router]

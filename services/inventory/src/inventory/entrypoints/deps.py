@@ -22,6 +22,7 @@ from inventory.application.clock import business_date
 from inventory.application.offline import OfflineFacts
 from inventory.application.sales import SalesService
 from inventory.application.stock import StockService
+from inventory.application.storefront import StorefrontService
 from inventory.application.transfers import TransferService
 
 __all__ = ["NOT_FOUND", "AppContext", "Ctx", "ScopeDep", "Today"]
@@ -35,6 +36,7 @@ class AppContext:
     transfers: TransferService
     sales: SalesService
     offline: OfflineFacts
+    storefront: StorefrontService
     clock: Clock
     # The cooperative_scope's directory: its cache of places serves the business date too.
     directory: Directory
