@@ -29,8 +29,10 @@ def seeder(slug: str, monkeypatch: pytest.MonkeyPatch, handler: Handler,
            ) -> economy_seed._CoopSeeder:
     def fake_call(base_url: str, method: str, path: str, *, token: str | None = None,
                   body: Mapping[str, Any] | None = None, key: str | None = None,
-                  timeout: float = 30.0) -> Reply:
+                  timeout: float = 30.0, raw: tuple[bytes, str] | None = None) -> Reply:
         assert token
+        if raw is not None:  # an upload: the handler sees its bytes and media type
+            body = {"raw": raw}
         return handler(method, path, body, key)
 
     monkeypatch.setattr(economy_seed, "call", fake_call)
@@ -147,3 +149,32 @@ def test_a_refused_offline_fact_stops_the_seeding(monkeypatch: pytest.MonkeyPatc
     s = seeder("ksp-nusa-kenari", monkeypatch, handler)
     with pytest.raises(economy_seed.EconomyError, match="no-price-on-date"):
         s._upload("inventory", "till", [{"client_id": "c1", "device_seq": 1}])
+
+
+def test_the_catalogue_is_seeded_with_a_picture_per_listing_and_the_story(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    sent: list[tuple[str, Mapping[str, Any] | None, str | None]] = []
+
+    def handler(method: str, path: str, body: Mapping[str, Any] | None,
+                key: str | None) -> Reply:
+        sent.append((path, body, key))
+        if path.endswith("/catalogue-images"):
+            return Reply(201, False, {"path": f"/gambar/image-{len(sent)}"})
+        return Reply(201, False, {"product_id": f"product-{key}"})
+
+    s = seeder("kdkmp-kilwaru", monkeypatch, handler)
+    s._catalogue({"shop": "warehouse-shop"}, {})
+    paths = [path.removeprefix("/cooperatives/coop-1") for path, _, _ in sent]
+    assert paths == ["/products", "/warehouses/warehouse-shop/goods-receipts",
+                     "/catalogue-images", "/listings", "/storefront"]
+    image, listing = sent[2][1], sent[3][1]
+    assert image is not None
+    assert image["raw"][1] == "image/svg+xml"
+    assert listing is not None
+    assert listing["photos"] == ["/gambar/image-3"]
+    assert listing["product_id"] == "product-demo-v1-product-kdkmp-kilwaru-PALA-BIJI-KERING"
+    assert listing["origin"] == {"regency": "Seram Bagian Timur", "village": "Kilwaru"}
+    # fixed keys: a second run replays every request
+    assert [key for _, _, key in sent][2:] == [
+        "demo-v1-image-kdkmp-kilwaru-PALA-BIJI-KERING",
+        "demo-v1-listing-kdkmp-kilwaru-PALA-BIJI-KERING", "demo-v1-storefront-kdkmp-kilwaru"]

@@ -592,8 +592,10 @@ def call(
     body: Mapping[str, Any] | None = None,
     key: str | None = None,
     timeout: float = 30.0,
+    raw: tuple[bytes, str] | None = None,
 ) -> Reply:
     """One JSON request; ApiError for an error status, an unreadable answer or none at all.
+    ``raw`` sends bytes of a media type instead of a JSON body (an image upload).
 
     A 429 (the per-principal rate limit) is waited out and tried again, as its
     Retry-After says (at most ``RATE_LIMITED_TRIES`` tries)."""
@@ -608,6 +610,8 @@ def call(
         # The same bytes every run: the API hashes them together with the key.
         data = json.dumps(body, ensure_ascii=False).encode()
         headers["Content-Type"] = "application/json"
+    elif raw is not None:
+        data, headers["Content-Type"] = raw
     # S310: the URL is built here from the http:// base URLs of the local services.
     request = urllib.request.Request(url, data=data, method=method, headers=headers)  # noqa: S310
     for _ in range(RATE_LIMITED_TRIES - 1):

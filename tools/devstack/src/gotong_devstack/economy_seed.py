@@ -14,7 +14,9 @@ After the members demo, per cooperative, in this order (later steps need earlier
    inventory's directory knows every member who buys or delivers, two offline uploads
    (`POST /sync`): the warehouse scale's produce bought from members (payments pays them
    out, withholding loan instalments and wajib arrears) and the till's shop sales
-   (payments records each payment, inventory then completes the sale).
+   (payments records each payment, inventory then completes the sale); last, the public
+   catalogue (`economy.catalogue`): a placeholder picture and a listing per product
+   offered outside the region, and the storefront's story.
 
 Then `settle` waits for those reactions, and `summarise` reads back what the APIs hold.
 
@@ -49,6 +51,7 @@ from gotong_devstack.demo import (
     call,
     coop_admin_subject,
 )
+from gotong_devstack.economy.catalogue import CATALOGUES, placeholder_svg
 
 __all__ = [
     "START_AFRESH",
@@ -395,6 +398,37 @@ class _CoopSeeder:
         self.wait_for_members(shop, product_ids)
         self._produce(warehouse_ids, product_ids)
         self._sales(shop, product_ids)
+        self._catalogue(warehouse_ids, product_ids)
+
+    def _catalogue(self, warehouse_ids: Mapping[str, str], product_ids: Mapping[str, str]
+                   ) -> None:
+        e, inv = self.e, self.urls.inventory
+        catalogue = CATALOGUES.get(e.slug)
+        if catalogue is None:
+            return
+        shop = warehouse_ids[e.shop.code]
+        listed = dict(product_ids)
+        for extra in catalogue.extra:
+            reply = self._post(inv, "/products", self.pengurus, extra.body(),
+                               eco.economy_key("product", e.slug, extra.sku))
+            listed[extra.sku] = pid = _id(reply, "product_id", extra.sku)
+            self._post(inv, f"/warehouses/{shop}/goods-receipts", self.kasir,
+                       {"product_id": pid, "qty": extra.qty_g,
+                        "total_cost_idr": extra.total_cost_idr, "supplier_ref": "kebun anggota"},
+                       eco.economy_key("receipt", e.slug, extra.sku))
+        warehouse_of = {p.sku: warehouse_ids[p.warehouse] for p in e.products}
+        for listing in catalogue.listings:
+            svg = placeholder_svg(listing.title, listing.colours)
+            image = self.counts.count(call(
+                inv, "POST", f"{self.base}/catalogue-images", token=self.kasir,
+                raw=(svg, "image/svg+xml"), key=eco.economy_key("image", e.slug, listing.sku)))
+            body = listing.body(listed[listing.sku], warehouse_of.get(listing.sku, shop),
+                                _id(image, "path", listing.sku), catalogue.regency)
+            self._post(inv, "/listings", self.kasir, body,
+                       eco.economy_key("listing", e.slug, listing.sku))
+        self._post(inv, "/storefront", self.pengurus,
+                   {"story": catalogue.story, "region": catalogue.region},
+                   eco.economy_key("storefront", e.slug))
 
     def _price(self, product_id: str, product: eco.Product, price: eco.Price) -> None:
         try:
