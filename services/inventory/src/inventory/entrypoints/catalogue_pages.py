@@ -23,6 +23,7 @@ _STYLE = (
     "body{margin:0;font:16px/1.45 system-ui,sans-serif;color:#1f2421;background:#faf7f2}"
     "header,main,footer{max-width:40rem;margin:0 auto;padding:.75rem 1rem}"
     "header{background:#7a2e1c;color:#fff;max-width:none}header a{color:#fff}"
+    "header .muted{color:#f6e3dc}"
     "h1{font-size:1.3rem;margin:.2rem 0}h2{font-size:1.1rem;margin:.4rem 0}"
     "ul{list-style:none;padding:0;margin:0}li{margin:0 0 1rem}"
     ".card{display:flex;gap:.75rem;background:#fff;border-radius:.5rem;padding:.5rem;"
@@ -65,6 +66,8 @@ def _origin(listing: dict[str, Any]) -> str:
 def _page(*, title: str, head: str, body: str) -> str:
     return (f'<!doctype html><html lang="id"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width,initial-scale=1">'
+            # No favicon: the browser would ask for /favicon.ico, a request for nothing.
+            f'<link rel="icon" href="data:,">'
             f"<title>{escape(title)}</title>{head}<style>{_STYLE}</style></head>"
             f"<body>{body}</body></html>")
 
