@@ -723,6 +723,8 @@ def print_urls(paths: Paths) -> None:
     _say(f"  payments API docs   {PAYMENTS_URL}/docs")
     _say(f"  a member's page     {PAYMENTS_URL}/anggota/ (a clerk records her phone; the "
          "code is in the members API's log)")
+    _say(f"  public catalogue    {INVENTORY_URL}/katalog/<cooperative id>  (no sign-in; "
+         "feed.csv and feed.xml beside it; the ids: GET /cooperatives on the members API)")
     _say(f"  reporting API docs  {REPORTING_URL}/docs")
     _say(f"  partners API docs   {PARTNERS_URL}/docs")
     _say(f"  federation summary  {REPORTING_URL}{SUMMARY_PATH}  (needs a bearer token)")
