@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, Response
 
 from gotong_platform.http import HTTPProblem
 from inventory.adapters import queries
@@ -79,7 +79,10 @@ def _html(text: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(text, status_code=status, headers=_PAGE_HEADERS)
 
 
-@router.get("/katalog/{cooperative_id}", response_class=HTMLResponse)
+# The pages are for people and previews, not an API: out of the OpenAPI document (as the
+# member's page is), whose error answers are all problem+json; a withdrawn product's page
+# is an HTML 410 a buyer can read. Their content is the JSON routes' below.
+@router.get("/katalog/{cooperative_id}", response_class=HTMLResponse, include_in_schema=False)
 async def catalogue(cooperative_id: str, ctx: Ctx, request: Request) -> HTMLResponse:
     """The cooperative's catalogue page (HTML, Indonesian)."""
     shop = await _shop(ctx, request, cooperative_id)
@@ -87,7 +90,8 @@ async def catalogue(cooperative_id: str, ctx: Ctx, request: Request) -> HTMLResp
     return _html(pages.catalogue_page(shop, listings, shop["url"]))
 
 
-@router.get("/katalog/{cooperative_id}/produk/{listing_id}", response_class=HTMLResponse)
+@router.get("/katalog/{cooperative_id}/produk/{listing_id}", response_class=HTMLResponse,
+            include_in_schema=False)
 async def product(cooperative_id: str, listing_id: str, ctx: Ctx, request: Request
                   ) -> HTMLResponse:
     """A product's page: Open Graph tags and schema.org Product JSON-LD in its head."""
@@ -98,7 +102,9 @@ async def product(cooperative_id: str, listing_id: str, ctx: Ctx, request: Reque
     return _html(pages.product_page(shop, item))
 
 
-@router.get("/katalog/{cooperative_id}/feed.csv", response_class=PlainTextResponse)
+@router.get("/katalog/{cooperative_id}/feed.csv", response_class=Response,
+            responses={200: {"content": {"text/csv; charset=utf-8": {
+                "schema": {"type": "string"}}}}})
 async def feed_csv(cooperative_id: str, ctx: Ctx, request: Request) -> Response:
     """Product feed, CSV (Google Merchant Center / Meta catalogue fields)."""
     shop = await _shop(ctx, request, cooperative_id)
@@ -107,7 +113,9 @@ async def feed_csv(cooperative_id: str, ctx: Ctx, request: Request) -> Response:
                     headers=_FEED_HEADERS)
 
 
-@router.get("/katalog/{cooperative_id}/feed.xml", response_class=PlainTextResponse)
+@router.get("/katalog/{cooperative_id}/feed.xml", response_class=Response,
+            responses={200: {"content": {"application/rss+xml": {
+                "schema": {"type": "string"}}}}})
 async def feed_xml(cooperative_id: str, ctx: Ctx, request: Request) -> Response:
     """Product feed, RSS 2.0 with the ``g:`` namespace (Google Merchant Center, Meta)."""
     shop = await _shop(ctx, request, cooperative_id)
@@ -126,7 +134,8 @@ async def catalogue_json(cooperative_id: str, ctx: Ctx, request: Request) -> dic
 
 
 @router.get("/public/catalogue/{cooperative_id}/listings/{listing_id}",
-            response_model=s.PublicListing)
+            response_model=s.PublicListing,
+            responses={410: {"description": "withdrawn from the catalogue"}})
 async def listing_json(cooperative_id: str, listing_id: str, ctx: Ctx, request: Request
                        ) -> dict[str, Any]:
     item = await _listing(ctx, request, cooperative_id, listing_id)
