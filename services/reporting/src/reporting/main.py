@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
 
 from gotong_platform.auth import TokenVerifier
 from gotong_platform.calendar import Clock, SystemClock
@@ -36,6 +37,7 @@ from reporting.application.shu import ShuService
 from reporting.entrypoints import (
     dashboard_routes,
     kpi_routes,
+    member_portal_routes,
     report_routes,
     shu_routes,
     summary_routes,
@@ -93,12 +95,25 @@ def create_app(settings: ReportingSettings, metrics: PlatformMetrics | None = No
     app.state.partners_api_url = settings.partners_api_url  # the dashboard's partner pages
     app.state.dashboard_sign_in = settings.dashboard_sign_in()  # its OpenID Connect client
     install_error_handlers(app)
-    return install_platform(
+    install_platform(
         app, source="reporting", verifier=token_verifier(settings), metrics=platform_metrics,
         limits=settings.edge_limits(),
         pool=lambda: app.state.read_model.pool,
         routers=[summary_routes.router, report_routes.router, shu_routes.router,
-                 dashboard_routes.router, kpi_routes.router])
+                 dashboard_routes.router, kpi_routes.router, member_portal_routes.router])
+    allow_member_page(app, settings.cors_origins)
+    return app
+
+
+def allow_member_page(app: FastAPI, origins: tuple[str, ...]) -> None:
+    """Let the pages of ``origins`` (the member's page, ``/anggota/``, served by payments on
+    an origin of its own) read ``/member-portal/...`` with her bearer token. Added last, so
+    it is the outermost middleware: a preflight is answered before the edge's guard, and
+    every answer, a problem too, carries the headers the browser needs to read it. GET
+    only, and no cookie is ever involved (no credentials mode)."""
+    if origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(origins), allow_methods=["GET"],
+                           allow_headers=["Authorization"], max_age=600)
 
 
 async def rebuild(settings: ReportingSettings, *, switch: bool = False,

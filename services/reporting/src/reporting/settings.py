@@ -40,6 +40,10 @@ class ReportingSettings(ServiceSettings):
     # signed-in user's token (the gateway must allow this origin: GOTONG_PARTNERS_CORS_
     # ORIGINS). None: the dashboard has no partner pages.
     partners_api_url: str | None = None
+    # The web origins whose pages may call this API from a browser (CORS): the member's
+    # page (``/anggota/``), served by payments on its own origin, reads her SHU and her
+    # cooperative's summary here (``/member-portal/...``).
+    cors_origins: tuple[str, ...] = ()
 
     # The dashboard's OpenID Connect client id at the issuer (oidc_issuer): the page signs
     # its users in with authorization code + PKCE (a public client, no secret). None: no
@@ -50,6 +54,11 @@ class ReportingSettings(ServiceSettings):
     @classmethod
     def _an_origin(cls, value: str | None) -> str | None:
         return http_origin(value, "partners_api_url")
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(origin for v in value if (origin := http_origin(v, "cors_origins")))
 
     def dashboard_sign_in(self) -> dict[str, str] | None:
         """What the page needs to sign in: the issuer (whose origin its CSP then allows)

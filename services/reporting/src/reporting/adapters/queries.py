@@ -13,7 +13,7 @@ import asyncpg
 from gotong_platform.db import DbConnection
 from reporting.domain.regions import region_name
 
-__all__ = ["cooperative_summary", "federation_summary", "region_summary"]
+__all__ = ["cooperative_summary", "federation_summary", "member", "region_summary"]
 
 _STATUSES = ("applied", "admitted", "suspended", "rejected", "exited")
 
@@ -107,3 +107,11 @@ async def federation_summary(conn: DbConnection) -> dict[str, Any]:
         "members": _member_counts(counts),
         "provinces": [dict(p) | {"name": region_name(p["province_code"])} for p in provinces],
     }
+
+
+async def member(conn: DbConnection, member_id: str) -> dict[str, Any] | None:
+    """Whose member she is, her status and number (the member's window checks her token
+    against it)."""
+    row = await conn.fetchrow("SELECT member_id, cooperative_id, status, member_no "
+                              "FROM members WHERE member_id = $1", member_id)
+    return dict(row) if row is not None else None

@@ -106,6 +106,9 @@ class ReadModelReader:
     async def cooperative_summary(self, cooperative_id: str) -> dict[str, Any] | None:
         return await queries.cooperative_summary(self._conn, cooperative_id)
 
+    async def member(self, member_id: str) -> dict[str, Any] | None:
+        return await queries.member(self._conn, member_id)
+
     async def _plan_each_query(self) -> None:
         # Plan every report query for its own dates and cooperatives: the generic plan
         # PostgreSQL switches to after five runs of a prepared statement was measured 50x

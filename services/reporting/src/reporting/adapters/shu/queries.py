@@ -13,8 +13,8 @@ import asyncpg
 
 from gotong_platform.db import DbConnection
 
-__all__ = ["ALLOCATION_COLUMNS", "ShuQueries", "allocations", "calculation", "calculations",
-           "policies"]
+__all__ = ["ALLOCATION_COLUMNS", "ShuQueries", "allocations", "approved_with_share", "calculation",
+           "calculations", "policies"]
 
 ALLOCATION_COLUMNS = ("member_no", "member_id", "capital_basis_idr", "transaction_basis_idr",
                       "jasa_modal_idr", "jasa_usaha_idr", "total_idr")
@@ -89,3 +89,33 @@ class ShuQueries:
     async def calculation(self, cooperative_id: str, calc_id: str) -> dict[str, Any] | None:
         async with self._pool.acquire() as conn:
             return await calculation(conn, cooperative_id, calc_id)
+
+    async def approved_with_share(self, cooperative_id: str, member_id: str
+                                  ) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+        async with self._pool.acquire() as conn:
+            return await approved_with_share(conn, cooperative_id, member_id)
+
+
+# --- the member's own window (``/member-portal/...``) --------------------------------
+
+_APPROVED = _SUMMARY + " WHERE cooperative_id = $1 AND status = 'approved'"
+
+
+async def approved_with_share(conn: DbConnection, cooperative_id: str, member_id: str
+                              ) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+    """Every calculation the RAT approved, newest fiscal year first, each with the
+    member's own row of its member table (None: she was not among its members). Only her
+    row is read: no other member's share leaves the database."""
+    rows = await conn.fetch(
+        "SELECT c.*, a.capital_basis_idr, a.transaction_basis_idr, a.jasa_modal_idr, "
+        "a.jasa_usaha_idr, a.member_id IS NOT NULL AS included "
+        f"FROM ({_APPROVED}) c LEFT JOIN shu_allocations a "
+        "ON a.calc_id = c.calc_id AND a.member_id = $2 "
+        "ORDER BY c.fiscal_year DESC", cooperative_id, member_id)
+    out: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
+    for r in rows:
+        row = dict(r)
+        share = {k: row.pop(k) for k in ("capital_basis_idr", "transaction_basis_idr",
+                                         "jasa_modal_idr", "jasa_usaha_idr")}
+        out.append((row, share if row.pop("included") else None))
+    return out
