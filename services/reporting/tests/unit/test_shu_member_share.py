@@ -45,12 +45,14 @@ def test_anis_share_is_explained_with_the_pools_and_rates_that_produced_it() -> 
     assert (view.jasa_modal.pool_idr, view.jasa_usaha.pool_idr) == (24_000_000, 30_000_000)
     assert (view.jasa_modal.share_of_shu_bp, view.jasa_usaha.share_of_shu_bp) == (2000, 2500)
     assert (view.jasa_modal.per_1000_idr, view.jasa_usaha.per_1000_idr) == (120, 20)
-    assert view.total_idr == 840_000 and view.included
+    assert view.total_idr == 840_000
+    assert view.included
     text = "\n".join(view.explanation)
     assert "Rapat Anggota Tahunan (RAT) 14 Maret 2026: Rp 120.000.000." in text
     assert "Jasa modal: 20% dari SHU = Rp 24.000.000" in text
     assert "simpanan pokok dan simpanan wajib (saldo pada akhir tahun buku)" in text
-    assert "Rp 2.000.000 ÷ Rp 200.000.000 × Rp 24.000.000 = Rp 240.000" in text
+    assert ("Rp 2.000.000 ÷ Rp 200.000.000 \N{MULTIPLICATION SIGN} Rp 24.000.000 = "
+            "Rp 240.000") in text
     assert "Jasa usaha: 25% dari SHU = Rp 30.000.000" in text
     assert "setiap Rp 1.000 transaksi mendapat sekitar Rp 20" in text
     assert text.endswith("jasa modal Rp 240.000 + jasa usaha Rp 600.000 = Rp 840.000.")
