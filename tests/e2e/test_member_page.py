@@ -1,15 +1,21 @@
 """End to end: the member's own page in a real headless Chromium at phone size.
 
-Members, inventory and payments run with their relays and consumers on the real stack;
-payments serves the page (``/anggota/``) and the members API its sign-in, each on a real
-port of its own (the members API allows the page's origin). Maria, seeded through the
+Members, inventory and payments run with their relays and consumers on the real stack,
+and reporting with its read-model consumer; payments serves the page (``/anggota/``), the
+members API its sign-in and the reporting API her SHU and her cooperative, each on a real
+port of its own (members and reporting allow the page's origin). Maria, seeded through the
 public APIs with savings, a loan and a coffee payout (``member_window``), has her phone
 recorded by the clerk. In the page she asks for a code, which the development sender
 writes to the log, types it in, and sees her statement: every drawn figure is compared
-with the statement the payments API answers. Then both servers stop (the connection is
-gone) and the page is reloaded: the service worker answers the page and her last
-statement, and the page says it is offline and as of when. Screenshots (and the printed
-statement as PDF) are kept in ``artifacts/member-page-*``.
+with the statement the payments API answers; no RAT has adopted an SHU yet, and the page
+says so. Then the year ends (the clock moves to the 5th of January): the treasurer drafts
+the year's SHU and another pengurus approves it at the RAT; reloaded, the page shows her
+share (jasa modal, jasa usaha, how they were computed) and her cooperative's last closed
+month and last RAT, every figure compared with the reporting API (her own answers, the
+approved calculation's member table, the cooperative's monthly report). Then the servers
+stop (the connection is gone) and the page is reloaded: the service worker answers the
+page and her last figures, and the page says it is offline and as of when. Screenshots
+(and the printed statement as PDF) are kept in ``artifacts/member-page-*``.
 """
 
 from __future__ import annotations
@@ -19,19 +25,24 @@ import base64
 import logging
 import re
 import socket
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import uvicorn
-from e2e_support import Federation, federation_running
+from e2e_support import JWT_KEY, Federation, eventually, federation_running, reporting_running
 from fastapi import FastAPI
 from headless_chromium import PHONE, Chromium
-from member_window import a_member_window
+from member_window import MemberWindow, a_member_window
 
 from gotong_platform.calendar import FixedClock
+from reporting.main import create_app as create_reporting_app
+from reporting.settings import ReportingSettings
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
@@ -131,15 +142,34 @@ def expected(statement: dict[str, Any]) -> dict[str, Any]:
 async def test_a_member_signs_in_on_her_phone_reads_her_statement_and_keeps_it_offline(
         database_factory: Any, topic_factory: Any, kafka_bootstrap: str, clock: FixedClock,
         codes: Codes) -> None:
-    page_sock, members_sock = bound(), bound()
+    page_sock, members_sock, reporting_sock = bound(), bound(), bound()
     async with federation_running(
             database_factory, topic_factory, kafka_bootstrap, clock,
             members_settings={"sign_in_sender": "log", "cors_origins": (origin(page_sock),)},
-            payments_settings={"members_api_url": origin(members_sock)}) as f:
-        await run_the_page(f, page_sock, members_sock, codes)
+            payments_settings={"members_api_url": origin(members_sock),
+                               "reporting_api_url": origin(reporting_sock)}) as f:
+        settings = ReportingSettings(
+            database_url=await database_factory("mpr"), kafka_bootstrap=f.bootstrap,
+            topics=tuple(f.topics[s] for s in ("members", "inventory", "payments")),
+            jwt_key=JWT_KEY, cors_origins=(origin(page_sock),))
+        app = create_reporting_app(settings, clock=f.clock)
+        async with reporting_running(app, settings, client_id="e2e-member-page") as reporting:
+            await run_the_page(f, Sockets(page_sock, members_sock, reporting_sock),
+                               Reporting(app, reporting), codes)
 
 
-async def run_the_page(f: Federation, page_sock: socket.socket, members_sock: socket.socket,
+class Sockets:
+    def __init__(self, page: socket.socket, members: socket.socket,
+                 reporting: socket.socket) -> None:
+        self.page, self.members, self.reporting = page, members, reporting
+
+
+class Reporting:
+    def __init__(self, app: FastAPI, client: httpx.AsyncClient) -> None:
+        self.app, self.client = app, client
+
+
+async def run_the_page(f: Federation, socks: Sockets, reporting: Reporting,
                        codes: Codes) -> None:
     w = await a_member_window(f)
     await f.post(f.members, w.coop.path(f"/members/{w.maria}/phone"), {"phone": PHONE_NUMBER},
@@ -147,8 +177,9 @@ async def run_the_page(f: Federation, page_sock: socket.socket, members_sock: so
     token = f.auth("member", w.maria, cooperative_id=w.coop.cooperative_id)
     servers = AsyncExitStack()
     async with Chromium.launch() as browser:
-        page = await servers.enter_async_context(served(f.apps["payments"], page_sock))
-        await servers.enter_async_context(served(f.apps["members"], members_sock))
+        page = await servers.enter_async_context(served(f.apps["payments"], socks.page))
+        await servers.enter_async_context(served(f.apps["members"], socks.members))
+        await servers.enter_async_context(served(reporting.app, socks.reporting))
         await browser.set_viewport(PHONE)
         await browser.open(f"{page}/anggota/")
         await browser.wait_for("document.body.dataset.state === 'sign-in'")
@@ -172,31 +203,159 @@ async def run_the_page(f: Federation, page_sock: socket.socket, members_sock: so
         assert {k: drawn[k] for k in expected(statement)} == expected(statement)
         assert drawn["savings"]["sukarela"] == 150_000
         assert drawn["net_banner"] is None
-        wide = await js(browser, """[...document.querySelectorAll('body *')]
-          .filter(e => e.getBoundingClientRect().right > 360.5)
-          .map(e => e.tagName + '.' + e.className + ':' + e.textContent.slice(0, 30))""")
-        assert wide == []  # nothing wider than the phone: no sideways scrolling
+        # nothing wider than the phone: no sideways scrolling
+        assert await wider_than_the_phone(browser) == []
         text = await js(browser, "document.body.innerText")
         for words in ("Simpanan wajib", "Angsuran berikutnya", "Potongan angsuran pinjaman",
                       "Potongan simpanan wajib", "Diterima bersih", "52 kg, mutu A",
                       "Data per"):
             assert words in text, words
+        # No RAT has adopted an SHU yet: the page says so beside her cooperative's month.
+        await browser.wait_for("document.body.dataset.reporting !== 'loading'")
+        assert await js(browser, "document.body.dataset.reporting") == "ready"
+        assert "Belum ada SHU yang disahkan RAT." in await js(browser, "document.body.innerText")
         assert browser.exceptions == []
         assert browser.console_errors == []
         await browser.screenshot(ARTIFACTS / "member-page-statement.png")
         await printed(browser)
 
-        # The connection is gone: both servers stop, the page is reloaded.
+        # The year ends; its SHU is drafted and approved at the RAT; she opens the page.
+        calc = await the_year_adopted(f, w, reporting.client)
+        await browser.open(f"{page}/anggota/")
+        await browser.wait_for("document.body.dataset.state === 'ready' && "
+                               "document.body.dataset.reporting === 'ready'")
+        shu = (await f.get(reporting.client, f"/member-portal/members/{w.maria}/shu",
+                           token)).json()
+        summary = (await f.get(reporting.client, f"/member-portal/cooperatives/"
+                               f"{w.coop.cooperative_id}/summary", token)).json()
+        mine = next(m for m in calc["members"] if m["member_id"] == w.maria)
+        shown = await shu_and_coop(browser)
+        assert shown == expected_shu_and_coop(shu, summary)
+        assert shown["shu"] == [{"year": calc["fiscal_year"], "total": mine["total_idr"],
+                                 "modal": mine["jasa_modal_idr"], "usaha": mine["jasa_usaha_idr"]}]
+        assert mine["total_idr"] > 0
+        report = (await f.get(reporting.client, f"/cooperatives/{w.coop.cooperative_id}"
+                              f"/reports/monthly?month={summary['month']['month']}",
+                              w.coop.admin)).json()
+        assert shown["coop"]["savings.total_idr"] == report["savings"]["balances"]["total_idr"]
+        assert shown["coop"]["loans.outstanding_idr"] == (
+            report["loans"]["gross_loan_portfolio_idr"])
+        assert shown["rat"]["total"] == calc["shu_total_idr"]
+        assert shown["rat"]["pools"] == calc["pools_idr"]
+        text = await js(browser, "document.body.innerText")
+        for words in ("SHU Anda", "Cara menghitungnya", "Jasa modal: 20% dari SHU",
+                      "Koperasi Anda", "Anggota aktif", "PAR30", "Laporan RAT terakhir",
+                      "Dana cadangan"):
+            assert words in text, words
+        assert await wider_than_the_phone(browser) == []
+        assert browser.exceptions == []
+        assert browser.console_errors == []
+        await browser.screenshot(ARTIFACTS / "member-page-shu-and-cooperative.png")
+        answer = await f.get(f.payments, f"/member-portal/members/{w.maria}/statement", token)
+        statement = answer.json()  # the statement of the new default period, cached now
+
+        # The connection is gone: the servers stop, the page is reloaded.
         await servers.aclose()
         await browser.send("Network.emulateNetworkConditions", offline=True, latency=0,
                            downloadThroughput=-1, uploadThroughput=-1)
         await browser.open(f"{page}/anggota/")
-        await browser.wait_for("document.body.dataset.state === 'offline'")
+        await browser.wait_for("document.body.dataset.state === 'offline' && "
+                               "document.body.dataset.reporting === 'offline'")
         offline = await figures(browser)
         assert {k: offline[k] for k in expected(statement)} == expected(statement)
         assert offline["net_banner"].startswith("Anda sedang offline")
-        assert offline["current"] == drawn["current"]  # the time the figures were current
+        assert await shu_and_coop(browser) == shown
+        assert "(tersimpan di HP ini)" in await js(
+            browser, "document.getElementById('shu-current').textContent")
         await browser.screenshot(ARTIFACTS / "member-page-offline.png")
+
+
+async def wider_than_the_phone(browser: Chromium) -> Any:
+    return await js(browser, """[...document.querySelectorAll('body *')]
+      .filter(e => e.getBoundingClientRect().right > 360.5)
+      .map(e => e.tagName + '.' + e.className + ':' + e.textContent.slice(0, 30))""")
+
+
+async def the_year_adopted(f: Federation, w: MemberWindow, reporting: httpx.AsyncClient
+                           ) -> dict[str, Any]:
+    """The 5th of January of the next year: once the read model holds Maria's payout,
+    the treasurer drafts the year's SHU (the handbook's percentages) and the ketua
+    approves it at the RAT held that day."""
+    coop = w.coop
+    year = f.today.year
+
+    async def produce_known() -> bool:
+        answer = await f.get(reporting, f"/cooperatives/{coop.cooperative_id}/reports/monthly"
+                                        f"?month={f.today:%Y-%m}", coop.admin)
+        return answer.status_code == 200 and bool(
+            answer.json()["business"]["produce_bought"]["amount_idr"])
+    await eventually(produce_known)
+    f.clock.set(datetime(year + 1, 1, 5, 2, 0, tzinfo=UTC))  # 10:00 WITA
+    base = f"/cooperatives/{coop.cooperative_id}/shu"
+    await post(reporting, f"{base}/policies", {
+        "effective_fiscal_year": year, "pools_bp": {
+            "cadangan": 4000, "jasa_modal": 2000, "jasa_usaha": 2500, "pengurus_pengawas": 500,
+            "karyawan": 500, "pendidikan": 250, "sosial": 250}}, coop.checker, 201)
+    calc = await post(reporting, f"{base}/calculations", {
+        "fiscal_year": year, "shu_total_idr": 12_000_000, "policy_version": 1},
+        coop.checker, 201)
+    return await post(reporting, f"{base}/calculations/{calc['calc_id']}/approve",
+                      {"rat_date": date(year + 1, 1, 5).isoformat()}, coop.admin, 200)
+
+
+async def post(client: httpx.AsyncClient, path: str, body: dict[str, Any],
+               headers: dict[str, str], expect: int) -> dict[str, Any]:
+    answer = await client.post(path, json=body,
+                               headers={**headers, "Idempotency-Key": uuid.uuid4().hex})
+    assert answer.status_code == expect, answer.text
+    result: dict[str, Any] = answer.json()
+    return result
+
+
+async def shu_and_coop(browser: Chromium) -> Any:
+    """Every SHU and cooperative figure the page drew, from the data attributes."""
+    return await js(browser, """(() => {
+      const num = (e, attr) => Number(e.getAttribute(attr));
+      const shu = [...document.querySelectorAll('[data-shu-year]')].map(card => ({
+        year: num(card, 'data-shu-year'),
+        total: num(card.querySelector('[data-shu-total]'), 'data-shu-total'),
+        modal: num(card.querySelector('[data-jasa-modal]'), 'data-jasa-modal'),
+        usaha: num(card.querySelector('[data-jasa-usaha]'), 'data-jasa-usaha')}));
+      const coop = {};
+      for (const e of document.querySelectorAll('[data-figure]'))
+        coop[e.dataset.figure] = e.dataset.value === 'null' ? null : Number(e.dataset.value);
+      const card = document.querySelector('[data-rat-year]');
+      const pools = {};
+      for (const e of card.querySelectorAll('[data-pool]'))
+        pools[e.dataset.pool] = Number(e.dataset.amount);
+      return {shu, coop, month: document.querySelector('[data-month]').dataset.month,
+              rat: {year: num(card, 'data-rat-year'),
+                    total: num(card.querySelector('[data-rat-total]'), 'data-rat-total'),
+                    members: num(card.querySelector('[data-members-total]'),
+                                 'data-members-total'), pools}};
+    })()""")
+
+
+def expected_shu_and_coop(shu: dict[str, Any], summary: dict[str, Any]) -> dict[str, Any]:
+    m, rat = summary["month"], summary["rat"]
+    return {
+        "shu": [{"year": y["fiscal_year"], "total": y["total_idr"],
+                 "modal": y["jasa_modal"]["amount_idr"], "usaha": y["jasa_usaha"]["amount_idr"]}
+                for y in shu["years"]],
+        "coop": {"members.active": m["members"]["active"],
+                 "savings.total_idr": m["savings"]["total_idr"],
+                 "savings.pokok_idr": m["savings"]["pokok_idr"],
+                 "savings.wajib_idr": m["savings"]["wajib_idr"],
+                 "savings.sukarela_idr": m["savings"]["sukarela_idr"],
+                 "loans.outstanding_idr": m["loans"]["outstanding_idr"],
+                 "loans.par30_bp": m["loans"]["par30"]["bp"],
+                 "business.shop_omzet_idr": m["business"]["shop_omzet_idr"],
+                 "business.produce_bought_idr": m["business"]["produce_bought_idr"]},
+        "month": m["month"],
+        "rat": {"year": rat["fiscal_year"], "total": rat["shu_total_idr"],
+                "members": rat["members_total_idr"],
+                "pools": {p["pool"]: p["amount_idr"] for p in rat["pools"]}},
+    }
 
 
 async def printed(browser: Chromium) -> None:

@@ -669,6 +669,11 @@ def test_make_run_starts_every_role_once_on_its_own_ports(tmp_path: Any) -> None
     reporting = next(s for s in SERVICES if s.name == "reporting-api")
     env = service_env(reporting, settings, Paths(tmp_path), "nik", base={})
     assert env["GOTONG_REPORTING_PARTNERS_API_URL"] == "http://127.0.0.1:8005"
+    # The member's page (on payments) reads her SHU and her cooperative from reporting.
+    assert json.loads(env["GOTONG_REPORTING_CORS_ORIGINS"]) == ["http://127.0.0.1:8003"]
+    payments = next(s for s in SERVICES if s.name == "payments-api")
+    env = service_env(payments, settings, Paths(tmp_path), "nik", base={})
+    assert env["GOTONG_PAYMENTS_REPORTING_API_URL"] == "http://127.0.0.1:8004"
 
 
 def test_each_process_is_its_service_module_and_role_with_the_services_settings() -> None:

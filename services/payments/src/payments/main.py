@@ -101,6 +101,7 @@ def create_app(settings: PaymentsSettings, *, clock: Clock | None = None) -> Fas
                                             records=MemberRecordsReader(services.store))
             # The local copy of the members directory (fed by the consumer) decides tenancy.
             app.state.members_api_url = settings.members_api_url  # the page's sign-in
+            app.state.reporting_api_url = settings.reporting_api_url  # her SHU, her coop
             app.state.cooperative_directory = Directory(
                 pool, cache_ttl=settings.directory_cache_ttl_s)
             yield

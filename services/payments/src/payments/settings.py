@@ -39,8 +39,18 @@ class PaymentsSettings(ServiceSettings):
     # member's page (``/anggota/``) signs her in with a one-time code; that service must
     # allow this origin (GOTONG_MEMBERS_CORS_ORIGINS). None: the page cannot sign in.
     members_api_url: str | None = None
+    # The reporting service's API origin, where the member's page reads her SHU share and
+    # her cooperative's monthly summary and last RAT (``/member-portal/...``); that service
+    # must allow this origin (GOTONG_REPORTING_CORS_ORIGINS). None: the page shows her
+    # statement only.
+    reporting_api_url: str | None = None
 
     @field_validator("members_api_url")
     @classmethod
     def _an_origin(cls, value: str | None) -> str | None:
         return http_origin(value, "members_api_url")
+
+    @field_validator("reporting_api_url")
+    @classmethod
+    def _reporting_origin(cls, value: str | None) -> str | None:
+        return http_origin(value, "reporting_api_url")

@@ -159,15 +159,19 @@ SERVICES: tuple[Service, ...] = (
     _process("inventory", "api", port=INVENTORY_PORT),
     _process("inventory", "relay"),
     _process("inventory", "consumer", metrics_port=INVENTORY_METRICS_PORT),
+    # The member's page (payments' /anggota/) reads her SHU and her cooperative's
+    # summary from reporting's API, which allows the page's origin.
     _process("payments", "api", port=PAYMENTS_PORT,
-             development=(("MEMBERS_API_URL", MEMBERS_URL),)),
+             development=(("MEMBERS_API_URL", MEMBERS_URL),
+                          ("REPORTING_API_URL", REPORTING_URL))),
     _process("payments", "relay"),
     _process("payments", "consumer", metrics_port=PAYMENTS_METRICS_PORT),
     _process("reporting", "consumer", metrics_port=REPORTING_METRICS_PORT),
     # The dashboard's partner pages read the gateway's API from the browser.
     _process("reporting", "api", port=REPORTING_PORT,
              development=(("PARTNERS_API_URL", PARTNERS_URL),
-                          ("DASHBOARD_CLIENT_ID", DASHBOARD_CLIENT_ID))),
+                          ("DASHBOARD_CLIENT_ID", DASHBOARD_CLIENT_ID),
+                          ("CORS_ORIGINS", json.dumps([PAYMENTS_URL])))),
     # The SHU engine writes its events to reporting's outbox: without its relay they
     # would wait there and never reach gotong.reporting.events.
     _process("reporting", "relay"),

@@ -1,9 +1,11 @@
 """``GET /anggota/``: the member's own page (Buku Anggota), its files and its config.
 
 Public static files (``payments.entrypoints.member_page``); every figure comes from
-``/member-portal/...`` with her member token, and the sign-in from the members
-service's API (its origin in ``/anggota/config.json``, ``GOTONG_PAYMENTS_MEMBERS_API_URL``).
-The Content Security Policy allows this origin and that one only. The page lives under
+``/member-portal/...`` with her member token: her statement from this service, her SHU
+share and her cooperative's monthly summary and last RAT from the reporting service's
+API (``GOTONG_PAYMENTS_REPORTING_API_URL``); the sign-in from the members service's API
+(``GOTONG_PAYMENTS_MEMBERS_API_URL``). Both origins are in ``/anggota/config.json``, and
+the Content Security Policy allows this origin and those two only. The page lives under
 ``/anggota/`` (with the slash) so that its service worker, ``/anggota/sw.js``, controls
 it: a worker's scope is its own folder.
 """
@@ -29,10 +31,10 @@ _HEADERS = {"Cache-Control": "no-cache", "Referrer-Policy": "no-referrer",
 router = APIRouter(tags=["member page"])
 
 
-def content_security_policy(members_api: str | None) -> str:
-    if members_api is None:
-        return _CSP
-    return _CSP.replace("connect-src 'self'", f"connect-src 'self' {members_api}")
+def content_security_policy(*apis: str | None) -> str:
+    """The page's policy: ``connect-src`` this origin and each API origin given."""
+    others = "".join(f" {api}" for api in apis if api is not None)
+    return _CSP.replace("connect-src 'self'", f"connect-src 'self'{others}")
 
 
 def _members_api(request: Request) -> str | None:
@@ -40,9 +42,15 @@ def _members_api(request: Request) -> str | None:
     return found
 
 
+def _reporting_api(request: Request) -> str | None:
+    found: str | None = getattr(request.app.state, "reporting_api_url", None)
+    return found
+
+
 def _serve(request: Request, name: str) -> Response:
     return ASSETS.response(request, name, _HEADERS | {
-        "Content-Security-Policy": content_security_policy(_members_api(request))})
+        "Content-Security-Policy": content_security_policy(_members_api(request),
+                                                           _reporting_api(request))})
 
 
 @router.get("/anggota", include_in_schema=False)
@@ -57,8 +65,9 @@ async def page(request: Request) -> Response:
 
 @router.get("/anggota/config.json")
 async def config(request: Request) -> dict[str, Any]:
-    """What the page needs before she signs in: where the members service's API is."""
-    return {"members_api": _members_api(request)}
+    """What the page needs before she signs in: where the members service's API is (her
+    sign-in), and the reporting service's (her SHU, her cooperative; null: not shown)."""
+    return {"members_api": _members_api(request), "reporting_api": _reporting_api(request)}
 
 
 @router.get("/anggota/{name}", include_in_schema=False)

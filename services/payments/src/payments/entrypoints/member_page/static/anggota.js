@@ -4,8 +4,10 @@
  * origin from /anggota/config.json); the statement comes from this service with her
  * member token. The token and her membership stay in localStorage on her own phone, so
  * a reload (online or not) opens her statement; "Keluar" forgets them and the cached
- * statement. The service worker (sw.js) keeps the page and her last statement for when
- * the connection is gone.
+ * statement. Below it, her SHU share and her cooperative's last closed month and last
+ * RAT come from the reporting service (its origin from config.json too), with the same
+ * token. The service worker (sw.js) keeps the page, her last statement and the last of
+ * those two answers for when the connection is gone, each with the time it was current.
  */
 "use strict";
 
@@ -47,6 +49,13 @@ const STATUS = { admitted: "Anggota aktif", suspended: "Anggota dibekukan",
                  exited: "Sudah keluar — riwayat tetap bisa dilihat" };
 const LOAN = { active: "berjalan", repaid: "lunas", closed: "ditutup", written_off: "dihapusbukukan",
                approved: "disetujui", applied: "diajukan", rejected: "ditolak" };
+
+const POOL = { cadangan: "Dana cadangan", jasa_modal: "Jasa modal anggota",
+               jasa_usaha: "Jasa usaha anggota", pengurus_pengawas: "Dana pengurus & pengawas",
+               karyawan: "Dana karyawan", pendidikan: "Dana pendidikan", sosial: "Dana sosial",
+               pembangunan_daerah_kerja: "Dana pembangunan daerah kerja" };
+const persen = (bp) => (bp / 100).toLocaleString("id-ID", { maximumFractionDigits: 2 }) + "%";
+const rasio = (r) => (r.bp === null ? "—" : persen(r.bp));
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -215,6 +224,99 @@ function render(s, me, offline) {
 
   show("statement");
   document.body.dataset.state = offline ? "offline" : "ready";
+  loadReporting(me);
+}
+
+/* Her SHU and her cooperative, from the reporting service. The statement is drawn
+ * first; these follow, and a failure here leaves the statement standing. */
+async function fromReporting(path, me) {
+  let answer;
+  try {
+    answer = await fetch(config.reporting_api + path, { headers: { Authorization: `Bearer ${me.token}` } });
+  } catch {
+    return { failed: "Tidak ada sambungan dan belum ada data SHU dan koperasi tersimpan di HP ini." };
+  }
+  if (answer.status === 404) return { failed: "Data SHU dan koperasi Anda belum tersedia. Coba lagi nanti." };
+  if (!answer.ok) return { failed: "Data SHU dan koperasi belum bisa dimuat. Coba lagi nanti." };
+  return { body: await answer.json(), offline: answer.headers.get("X-Gotong-Offline") === "1" };
+}
+
+async function loadReporting(me) {
+  $("reporting-error").hidden = true;
+  if (!config.reporting_api) { document.body.dataset.reporting = "none"; return; }
+  document.body.dataset.reporting = "loading";
+  const [shu, coop] = await Promise.all([
+    fromReporting(`/member-portal/members/${encodeURIComponent(me.member_id)}/shu`, me),
+    fromReporting(`/member-portal/cooperatives/${encodeURIComponent(me.cooperative_id)}/summary`, me)]);
+  const failed = shu.failed || coop.failed;
+  if (shu.body) renderShu(shu.body, shu.offline);
+  if (coop.body) renderCoop(coop.body, coop.offline);
+  if (failed) fail("reporting-error", failed);
+  document.body.dataset.reporting = failed ? "error" : (shu.offline || coop.offline ? "offline" : "ready");
+}
+
+function dataPer(iso, offline) {
+  return `Data per ${waktu(iso)}` + (offline ? " (tersimpan di HP ini)" : "");
+}
+
+function renderShu(s, offline) {
+  $("shu-current").textContent = dataPer(s.current_at, offline);
+  $("shu").replaceChildren(...(s.years.length ? s.years.map((y) => el("div", { class: "card", "data-shu-year": y.fiscal_year },
+    el("div", { class: "row" }, el("strong", {}, `Tahun buku ${y.fiscal_year}`),
+       el("span", { class: "big", "data-shu-total": y.total_idr }, rupiah(y.total_idr))),
+    el("div", { class: "muted" }, `Disahkan RAT ${tanggal(y.rat_date)}`),
+    table(["Bagian", "Dana (Rp)", "Dasar Anda (Rp)", "Untuk Anda (Rp)"], [
+      ["Jasa modal", angka(y.jasa_modal.pool_idr), angka(y.jasa_modal.your_basis_idr),
+       el("span", { "data-jasa-modal": y.jasa_modal.amount_idr }, angka(y.jasa_modal.amount_idr))],
+      ["Jasa usaha", angka(y.jasa_usaha.pool_idr), angka(y.jasa_usaha.your_basis_idr),
+       el("span", { "data-jasa-usaha": y.jasa_usaha.amount_idr }, angka(y.jasa_usaha.amount_idr))]], [1, 2, 3]),
+    el("h3", {}, "Cara menghitungnya"),
+    el("ul", { class: "explain" }, ...y.explanation.map((line) => el("li", {}, line)))))
+    : [el("p", { class: "muted" }, "Belum ada SHU yang disahkan RAT.")]));
+  $("shu-part").hidden = false;
+}
+
+function figure(key, value, text) {
+  return el("span", { "data-figure": key, "data-value": value }, text);
+}
+
+function renderCoop(c, offline) {
+  const m = c.month;
+  $("coop-current").textContent = dataPer(c.current_at, offline);
+  $("coop-month").replaceChildren(el("div", { class: "card", "data-month": m.month },
+    el("div", { class: "row" }, el("strong", {}, c.name || "Koperasi"), el("span", {}, bulan(m.month))),
+    el("div", { class: "muted" }, `Ringkasan ${tanggal(m.start)} – ${tanggal(m.end)}` +
+       (c.regency_name ? ` · ${c.regency_name}` : "")),
+    m.figures_available ? "" : el("p", { class: "error" }, "Angka bulan ini belum bisa dihitung; tanyakan kepada pengurus."),
+    table(["", "Jumlah"], [
+      ["Anggota aktif", figure("members.active", m.members.active,
+        `${m.members.active} orang (${m.members.women} perempuan, ${m.members.men} laki-laki)`)],
+      ["Anggota masuk / keluar", `${m.members.admitted} / ${m.members.exited}`],
+      ["Simpanan seluruh anggota", figure("savings.total_idr", m.savings.total_idr, rupiah(m.savings.total_idr))],
+      ["· pokok", figure("savings.pokok_idr", m.savings.pokok_idr, rupiah(m.savings.pokok_idr))],
+      ["· wajib", figure("savings.wajib_idr", m.savings.wajib_idr, rupiah(m.savings.wajib_idr))],
+      ["· sukarela", figure("savings.sukarela_idr", m.savings.sukarela_idr, rupiah(m.savings.sukarela_idr))],
+      ["Pinjaman beredar", figure("loans.outstanding_idr", m.loans.outstanding_idr,
+        `${rupiah(m.loans.outstanding_idr)} (${m.loans.active_loans} pinjaman)`)],
+      ["Pinjaman menunggak > 30 hari (PAR30)", figure("loans.par30_bp", m.loans.par30.bp, rasio(m.loans.par30))],
+      ["Penjualan toko (omzet)", figure("business.shop_omzet_idr", m.business.shop_omzet_idr, rupiah(m.business.shop_omzet_idr))],
+      ["Hasil panen dibeli dari anggota", figure("business.produce_bought_idr", m.business.produce_bought_idr,
+        `${rupiah(m.business.produce_bought_idr)} (${m.business.produce_bought_kg.toLocaleString("id-ID")} kg)`)]], [1])));
+  const r = c.rat;
+  $("coop-rat").replaceChildren(r ? el("div", { class: "card", "data-rat-year": r.fiscal_year },
+    el("div", { class: "row" }, el("strong", {}, `SHU tahun buku ${r.fiscal_year}`),
+       el("span", { class: "big", "data-rat-total": r.shu_total_idr }, rupiah(r.shu_total_idr))),
+    el("div", { class: "muted" }, `Disahkan RAT ${tanggal(r.rat_date)}; dibagikan kepada ${r.member_count} anggota.`),
+    table(["Pembagian", "Persen", "Jumlah (Rp)"], r.pools.map((p) => [
+      POOL[p.pool] || p.pool, p.share_bp === null ? "—" : persen(p.share_bp),
+      el("span", { "data-pool": p.pool, "data-amount": p.amount_idr }, angka(p.amount_idr))]), [1, 2]),
+    el("div", { class: "row" }, "Untuk anggota (jasa modal + jasa usaha)",
+       el("strong", { "data-members-total": r.members_total_idr }, rupiah(r.members_total_idr))),
+    r.shu_member_sourced_idr < r.shu_total_idr
+      ? el("p", { class: "muted" }, `Yang dibagikan kepada anggota dihitung dari SHU usaha dengan anggota (${rupiah(r.shu_member_sourced_idr)}); sisanya masuk dana cadangan.`)
+      : "")
+    : el("p", { class: "muted" }, "Belum ada laporan RAT dengan pembagian SHU."));
+  $("coop-part").hidden = false;
 }
 
 async function start(message) {
