@@ -7,7 +7,7 @@ base units (e.g. Rp 45.000 per 1000 g), because a price per gram is fractional.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,6 +20,13 @@ __all__ = [
     "GoodsReceivedV1",
     "ListingPublishedV1",
     "ListingWithdrawnV1",
+    "OrderCancelledV1",
+    "OrderExpiredV1",
+    "OrderLine",
+    "OrderPackedV1",
+    "OrderPaidV1",
+    "OrderPlacedV1",
+    "OrderShippedV1",
     "ProduceReceivedFromMemberV1",
     "ProductDefinedV1",
     "ProductPriceSetV1",
@@ -237,6 +244,10 @@ class SaleRecordedV1(_Inventory):
     business_date: date
     receipt_no: str | None = None
     recorded_offline: bool = False
+    channel: Literal["shop", "online"] = Field(
+        default="shop", description="where the sale was made: the shop's till, or an order "
+                                    "from an outside buyer (OrderShipped names the sale); "
+                                    "absent in events published before orders existed")
 
 
 @register
@@ -295,3 +306,78 @@ class StorefrontProfileSetV1(_Inventory):
     event_type: ClassVar[str] = "StorefrontProfileSet"
     story: str = Field(max_length=2000)
     region: str = Field(max_length=120)
+
+
+# --- orders from outside buyers (stream order-<uuid>) -------------------------------
+# The buyer's name, phone and address stay inside inventory: a contract names the
+# delivery regency at most.
+
+
+class OrderLine(_Part):
+    product_id: str
+    qty: int = Field(gt=0)
+    price_idr: Rupiah = Field(description="the price for outside buyers, per per_qty")
+    per_qty: int = Field(gt=0)
+    line_total_idr: Rupiah
+
+
+@register
+class OrderPlacedV1(_Inventory):
+    """A buyer ordered; the lines' stock is reserved in ``warehouse_id`` until
+    ``pay_by`` (the reservation is released by OrderCancelled or OrderExpired, or taken
+    by the sale OrderShipped names)."""
+
+    event_type: ClassVar[str] = "OrderPlaced"
+    order_id: str
+    warehouse_id: str
+    lines: tuple[OrderLine, ...]
+    total_idr: Rupiah
+    pay_by: datetime
+    business_date: date
+    delivery_regency: str | None = None
+
+
+@register
+class OrderPaidV1(_Inventory):
+    event_type: ClassVar[str] = "OrderPaid"
+    order_id: str
+    method: Literal["transfer", "qris"]
+    amount_idr: Rupiah
+    business_date: date
+
+
+@register
+class OrderPackedV1(_Inventory):
+    event_type: ClassVar[str] = "OrderPacked"
+    order_id: str
+    business_date: date
+
+
+@register
+class OrderShippedV1(_Inventory):
+    """Handed to the courier; the goods left in ``sale_id`` (SaleRecorded, channel
+    ``online``)."""
+
+    event_type: ClassVar[str] = "OrderShipped"
+    order_id: str
+    sale_id: str
+    courier: str
+    tracking_no: str
+    business_date: date
+
+
+@register
+class OrderCancelledV1(_Inventory):
+    event_type: ClassVar[str] = "OrderCancelled"
+    order_id: str
+    business_date: date
+
+
+@register
+class OrderExpiredV1(_Inventory):
+    """Not paid by ``pay_by``: the reservation is released."""
+
+    event_type: ClassVar[str] = "OrderExpired"
+    order_id: str
+    pay_by: datetime
+    business_date: date

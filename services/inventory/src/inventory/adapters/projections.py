@@ -96,11 +96,12 @@ async def upsert_price(conn: DbConnection, e: ProductPriceSet) -> None:
 _STOCK_CTES = (
     ("level{t}", """
     INSERT INTO stock_levels (warehouse_id, product_id, cooperative_id, on_hand, value_idr,
-        average_cost_idr, average_per_qty, negative, version, state)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb)
+        average_cost_idr, average_per_qty, negative, version, state, reserved)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb, $23)
     ON CONFLICT (warehouse_id, product_id) DO UPDATE SET on_hand = EXCLUDED.on_hand,
         value_idr = EXCLUDED.value_idr, average_cost_idr = EXCLUDED.average_cost_idr,
-        negative = EXCLUDED.negative, version = EXCLUDED.version, state = EXCLUDED.state"""),
+        negative = EXCLUDED.negative, version = EXCLUDED.version, state = EXCLUDED.state,
+        reserved = EXCLUDED.reserved"""),
     ("lots{t}", """
     SELECT * FROM unnest($11::text[], $12::int[], $13::bigint[], $14::date[], $15::date[])
         AS l(lot_id, seq, qty, expiry_date, harvest_date)"""),
@@ -131,9 +132,9 @@ _SALE_RECORDED_CTES = (
     ("sale{t}", """
     INSERT INTO sales (sale_id, cooperative_id, warehouse_id, status, buyer_type,
         member_id, lines, discount_idr, total_idr, payments, receipt_no,
-        business_date, recorded_offline, flags, version, buyer_cooperative_id)
+        business_date, recorded_offline, flags, version, buyer_cooperative_id, channel)
     VALUES ($1, $2, $3, 'recorded', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
-        $15)"""),
+        $15, $16)"""),
 )
 
 
@@ -189,7 +190,8 @@ def stock_writes(
         stock_stream_id(ledger.warehouse_id, ledger.product_id),
         [e[0] for e in entries], [e[1] for e in entries], [e[2] for e in entries],
         [None if e[3] is None else json_dumps(e[3]) for e in entries],
-        [i.reference for i in sale_issues], [i.issue_id for i in sale_issues]))
+        [i.reference for i in sale_issues], [i.issue_id for i in sale_issues],
+        ledger.reserved))
 
 
 async def project_stock(
@@ -211,7 +213,8 @@ def sale_recorded_writes(event: SaleRecorded, version: int, flags: Sequence[str]
         event.sale_id, event.cooperative_id, event.warehouse_id, event.buyer_type.value,
         event.member_id, json_dumps(payload["lines"]), event.discount_idr, event.total_idr,
         json_dumps(payload["payments"]), event.receipt_no, event.business_date,
-        event.recorded_offline, list(flags), version, event.buyer_cooperative_id))
+        event.recorded_offline, list(flags), version, event.buyer_cooperative_id,
+        event.channel.value))
 
 
 def stock_stream_id(warehouse_id: str, product_id: str) -> str:

@@ -43,11 +43,22 @@ from inventory.domain import (
     StorefrontProfileSet,
     WarehouseRegistered,
 )
+from inventory.domain.order_events import (
+    OrderCancelled,
+    OrderEvent,
+    OrderExpired,
+    OrderPacked,
+    OrderPaid,
+    OrderPlaced,
+    OrderShipped,
+)
+from inventory.domain.stock_events import StockReservationReleased, StockReserved
 
 __all__ = [
     "UNGRADED",
     "business_date_of",
     "listing_contract",
+    "order_contract",
     "product_contract",
     "sale_contract",
     "stock_contract",
@@ -132,6 +143,8 @@ def stock_contract(
                 lot_id=event.lot_id, settlement_variance_idr=event.settlement_variance_idr)
         case StockCounted():
             return None  # internal: its corrections are published as StockAdjusted
+        case StockReserved() | StockReservationReleased():
+            return None  # internal: the order's own events say what is held and when not
         case StockTransferredOut():
             contract = c.StockTransferredOutV1(
                 cooperative_id=cooperative_id, transfer_id=event.transfer_id,
@@ -193,7 +206,7 @@ def sale_contract(
                 payments=tuple(c.SalePayment(method=p.method.value, amount_idr=p.amount_idr)
                                for p in event.payments),
                 business_date=event.business_date, receipt_no=event.receipt_no,
-                recorded_offline=event.recorded_offline)
+                recorded_offline=event.recorded_offline, channel=event.channel.value)
         case SaleCompleted():
             contract = c.SaleCompletedV1(cooperative_id=event.cooperative_id,
                                          sale_id=event.sale_id)
@@ -221,6 +234,40 @@ def listing_contract(event: ListingEvent) -> dict[str, Any]:
         case ListingWithdrawn():
             contract = c.ListingWithdrawnV1(cooperative_id=event.cooperative_id,
                                             listing_id=event.listing_id)
+        case _:
+            assert_never(event)
+    return _dump(contract)
+
+
+def order_contract(event: OrderEvent) -> dict[str, Any]:
+    """The order's facts without the buyer's name, phone and address (they stay here)."""
+    contract: EventContract
+    coop, oid, day = event.cooperative_id, event.order_id, event.business_date
+    match event:
+        case OrderPlaced():
+            contract = c.OrderPlacedV1(
+                cooperative_id=coop, order_id=oid, warehouse_id=event.warehouse_id,
+                lines=tuple(c.OrderLine(product_id=line.product_id, qty=line.qty,
+                                        price_idr=line.price_idr, per_qty=line.per_qty,
+                                        line_total_idr=line.line_total_idr)
+                            for line in event.lines),
+                total_idr=event.total_idr, pay_by=event.pay_by, business_date=day,
+                delivery_regency=event.delivery_regency)
+        case OrderPaid():
+            contract = c.OrderPaidV1(cooperative_id=coop, order_id=oid,
+                                     method=event.method.value, amount_idr=event.amount_idr,
+                                     business_date=day)
+        case OrderPacked():
+            contract = c.OrderPackedV1(cooperative_id=coop, order_id=oid, business_date=day)
+        case OrderShipped():
+            contract = c.OrderShippedV1(cooperative_id=coop, order_id=oid, sale_id=event.sale_id,
+                                        courier=event.courier, tracking_no=event.tracking_no,
+                                        business_date=day)
+        case OrderCancelled():
+            contract = c.OrderCancelledV1(cooperative_id=coop, order_id=oid, business_date=day)
+        case OrderExpired():
+            contract = c.OrderExpiredV1(cooperative_id=coop, order_id=oid, pay_by=event.pay_by,
+                                        business_date=day)
         case _:
             assert_never(event)
     return _dump(contract)

@@ -81,6 +81,7 @@ async def stock_levels(
     return [
         {"warehouse_id": r["warehouse_id"], "product_id": r["product_id"], "sku": r["sku"],
          "name": r["name"], "base_unit": r["base_unit"], "on_hand": r["on_hand"],
+         "reserved": r["reserved"], "available": r["on_hand"] - r["reserved"],
          "value_idr": r["value_idr"], "average_cost_idr": r["average_cost_idr"],
          "average_cost_per_qty": r["average_per_qty"], "negative": r["negative"],
          "lots": by_product.get(r["product_id"], [])}
@@ -153,7 +154,7 @@ def recorded_sale(event: SaleRecorded, flags: Sequence[str]) -> dict[str, Any]:
                      for p in event.payments],
         "receipt_no": event.receipt_no, "business_date": event.business_date.isoformat(),
         "recorded_offline": event.recorded_offline, "void_reason": None, "void_detail": None,
-        "flags": list(flags),
+        "flags": list(flags), "channel": event.channel.value,
     }
 
 
@@ -161,7 +162,7 @@ def _sale(row: Any) -> dict[str, Any]:
     out = {k: row[k] for k in (
         "sale_id", "cooperative_id", "warehouse_id", "status", "buyer_type", "member_id",
         "buyer_cooperative_id", "discount_idr", "total_idr", "receipt_no", "business_date",
-        "recorded_offline", "void_reason", "void_detail")}
+        "recorded_offline", "void_reason", "void_detail", "channel")}
     out["lines"] = _json(row["lines"])
     out["payments"] = _json(row["payments"])
     out["flags"] = list(row["flags"])

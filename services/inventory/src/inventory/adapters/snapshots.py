@@ -6,9 +6,9 @@ the snapshot and any events after it (one statement), so a missing (NULL), stale
 unreadable snapshot only costs a replay. ``FORMAT`` is bumped whenever the encoding
 below changes; a snapshot of another format is ignored (replayed).
 
-What the stock ledger's snapshot holds is bounded: lots, valuation, the negative flag and
-the dates. Its id sets grow with every movement, so they are rows of their own
-(``entries``) and a command loads only the ids it names.
+What the stock ledger's snapshot holds is bounded: lots, valuation, the negative flag,
+the dates and the reservations of open orders. Its id sets grow with every movement,
+so they are rows of their own (``entries``) and a command loads only the ids it names.
 """
 
 from __future__ import annotations
@@ -49,7 +49,8 @@ __all__ = [
     "with_entries",
 ]
 
-FORMAT = 1
+# 2: the ledger's reservations (stock held for orders) are part of its state.
+FORMAT = 2
 
 # (kind, entry id, reference, lines as stored): one row of ``stock_ledger_entries``.
 Entry = tuple[str, str, str | None, list[dict[str, Any]] | None]
@@ -74,6 +75,7 @@ def ledger_snapshot(ledger: StockLedger) -> dict[str, Any]:
         "negative_flagged": ledger.negative_flagged,
         "went_negative_on": _iso(ledger.went_negative_on),
         "last_counted_on": _iso(ledger.last_counted_on),
+        "reservations": [[rid, qty] for rid, qty in sorted(ledger.reservations.items())],
     }
 
 
@@ -92,7 +94,8 @@ def ledger_from_snapshot(state: Mapping[str, Any], *, warehouse_id: str,
                             basis_qty=basis_qty),
         negative_flagged=state["negative_flagged"],
         went_negative_on=_day(state["went_negative_on"]),
-        last_counted_on=_day(state["last_counted_on"]))
+        last_counted_on=_day(state["last_counted_on"]),
+        reservations={rid: qty for rid, qty in state["reservations"]})
 
 
 def entries_of(events: Iterable[StockEvent]) -> list[Entry]:
@@ -152,7 +155,8 @@ def with_entries(ledger: StockLedger, entries: Iterable[Mapping[str, Any]]) -> S
         valuation=ledger.valuation, negative_flagged=ledger.negative_flagged,
         went_negative_on=ledger.went_negative_on, last_counted_on=ledger.last_counted_on,
         issues=issues, returned_issue_ids=frozenset(returned),
-        sent_transfer_ids=frozenset(sent), received_transfer_ids=frozenset(received))
+        sent_transfer_ids=frozenset(sent), received_transfer_ids=frozenset(received),
+        reservations=ledger.reservations)
 
 
 def product_snapshot(product: Product) -> dict[str, Any]:

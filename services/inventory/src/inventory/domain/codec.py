@@ -19,11 +19,13 @@ from gotong_platform.codec import UnknownEventType, event_from_payload, registry
 from gotong_platform.domain import event_payload as event_to_payload
 from inventory.domain.events import ProductEvent, WarehouseEvent
 from inventory.domain.listing_events import ListingEvent, StorefrontEvent
+from inventory.domain.order_events import OrderEvent
 from inventory.domain.sale_events import SaleEvent
 from inventory.domain.stock_events import StockEvent
 
 __all__ = [
     "LISTING_EVENTS",
+    "ORDER_EVENTS",
     "PRODUCT_EVENTS",
     "SALE_EVENTS",
     "STOCK_EVENTS",
@@ -32,6 +34,7 @@ __all__ = [
     "UnknownEventType",
     "event_to_payload",
     "listing_event_from_payload",
+    "order_event_from_payload",
     "product_event_from_payload",
     "sale_event_from_payload",
     "stock_event_from_payload",
@@ -50,6 +53,7 @@ SALE_EVENTS: Mapping[str, type[SaleEvent]] = registry_of(SaleEvent)
 LISTING_EVENTS: Mapping[str, type[ListingEvent]] = registry_of(ListingEvent)
 
 STOREFRONT_EVENTS: Mapping[str, type[StorefrontEvent]] = registry_of(StorefrontEvent)
+ORDER_EVENTS: Mapping[str, type[OrderEvent]] = registry_of(OrderEvent)
 
 
 def warehouse_event_from_payload(
@@ -93,3 +97,8 @@ def storefront_event_from_payload(
     """Rebuild a storefront-stream event from its stored type name and JSON payload."""
     return event_from_payload(STOREFRONT_EVENTS, event_type, payload,
                               schema_version=schema_version)
+def order_event_from_payload(
+    event_type: str, payload: Mapping[str, Any], *, schema_version: int = 1
+) -> OrderEvent:
+    """Rebuild an order-stream event from its stored type name and JSON payload."""
+    return event_from_payload(ORDER_EVENTS, event_type, payload, schema_version=schema_version)

@@ -17,6 +17,7 @@ from inventory.domain.values import (
     LotTracking,
     PriceList,
     ProductCategory,
+    SaleChannel,
     VoidReason,
     WarehouseKind,
 )
@@ -74,6 +75,7 @@ class RecordSale:
     receipt_no: str | None = None  # device-unique, e.g. <koperasi>-<unit>-<device>-<seq>
     device_id: str | None = None
     recorded_offline: bool = False
+    channel: SaleChannel = SaleChannel.SHOP  # ONLINE: an order shipped to an outside buyer
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

@@ -22,6 +22,8 @@ from inventory.domain.stock_events import (
     StockEvent,
     StockIssued,
     StockLine,
+    StockReservationReleased,
+    StockReserved,
     StockReturned,
     StockTransferredIn,
     StockTransferredOut,
@@ -52,11 +54,26 @@ class StockLedger:
     returned_issue_ids: frozenset[str] = frozenset()
     sent_transfer_ids: frozenset[str] = frozenset()
     received_transfer_ids: frozenset[str] = frozenset()
+    # Stock held for orders not yet shipped: order id -> quantity. Bounded by the open
+    # orders (a reservation leaves when shipped, cancelled or expired), so it is part of
+    # the snapshot.
+    reservations: Mapping[str, int] = dataclasses.field(default_factory=dict)
 
     @property
     def on_hand(self) -> int:
         """Quantity on hand over all lots (below zero after an oversell)."""
         return self.valuation.qty
+
+    @property
+    def reserved(self) -> int:
+        """Quantity on hand held for orders (still on the shelf, not for sale)."""
+        return sum(self.reservations.values())
+
+    @property
+    def available(self) -> int:
+        """What the shop may still sell or send: on hand less what orders hold (below
+        zero when a write-off or an offline sale took reserved goods)."""
+        return self.on_hand - self.reserved
 
     @property
     def value_idr(self) -> int:
@@ -126,6 +143,12 @@ def evolve_stock(ledger: StockLedger, event: StockEvent) -> StockLedger:
             arrived = _in(ledger, event.lines, event.settlement_variance_idr)
             ids = ledger.received_transfer_ids | {event.transfer_id}
             return dataclasses.replace(arrived, received_transfer_ids=ids)
+        case StockReserved():
+            return dataclasses.replace(
+                ledger, reservations={**ledger.reservations, event.reservation_id: event.qty})
+        case StockReservationReleased():
+            held = {k: v for k, v in ledger.reservations.items() if k != event.reservation_id}
+            return dataclasses.replace(ledger, reservations=held)
         case _:
             assert_never(event)
 

@@ -128,6 +128,7 @@ def record_sale(
             device_id=checks.optional_text(command.device_id, what="The device", max_length=ID_MAX),
             recorded_offline=command.recorded_offline,
             buyer_cooperative_id=buyer_cooperative_id,
+            channel=command.channel,
         )
     ]
 

@@ -11,7 +11,7 @@ import dataclasses
 from datetime import date
 
 from gotong_platform.domain import DomainEvent
-from inventory.domain.values import BuyerType, PaymentMethod, VoidReason
+from inventory.domain.values import BuyerType, PaymentMethod, SaleChannel, VoidReason
 
 __all__ = [
     "SaleCompleted",
@@ -68,6 +68,9 @@ class SaleRecorded(DomainEvent):
     # The buying cooperative of a sale to another cooperative (None in events stored
     # before such sales existed).
     buyer_cooperative_id: str | None = None
+    # Where the sale was made: the shop's till, or an order from an outside buyer when
+    # it was shipped (events stored before orders existed are the shop's).
+    channel: SaleChannel = SaleChannel.SHOP
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

@@ -16,7 +16,7 @@ import dataclasses
 from datetime import date
 
 from gotong_platform.domain import DomainEvent
-from inventory.domain.values import AdjustmentReason, IssueReason
+from inventory.domain.values import AdjustmentReason, IssueReason, ReleaseReason
 
 __all__ = [
     "CountLine",
@@ -27,6 +27,8 @@ __all__ = [
     "StockEvent",
     "StockIssued",
     "StockLine",
+    "StockReservationReleased",
+    "StockReserved",
     "StockReturned",
     "StockTransferredIn",
     "StockTransferredOut",
@@ -217,6 +219,39 @@ class StockTransferredIn(DomainEvent):
     settlement_variance_idr: int = 0
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class StockReserved(DomainEvent):
+    """``qty`` of the stock on hand is held for an order (``reservation_id``, the order's
+    id) until it is shipped, cancelled or not paid in time. Nothing leaves the shelf:
+    on hand, lots and value are unchanged, but the shop can no longer sell it."""
+
+    event_type = "StockReserved"
+    schema_version = 1
+
+    reservation_id: str
+    warehouse_id: str
+    product_id: str
+    qty: int
+    business_date: date
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class StockReservationReleased(DomainEvent):
+    """The hold of ``reservation_id`` ended: the goods were shipped (``fulfilled``: the
+    sale's ``StockIssued`` follows in the same transaction), the order was cancelled,
+    or it was not paid in time (``expired``)."""
+
+    event_type = "StockReservationReleased"
+    schema_version = 1
+
+    reservation_id: str
+    warehouse_id: str
+    product_id: str
+    qty: int
+    reason: ReleaseReason
+    business_date: date
+
+
 StockEvent = (
     GoodsReceived
     | ProduceReceivedFromMember
@@ -226,4 +261,6 @@ StockEvent = (
     | StockCounted
     | StockTransferredOut
     | StockTransferredIn
+    | StockReserved
+    | StockReservationReleased
 )

@@ -94,10 +94,13 @@ def issue_stock(
 
 
 def _check_on_hand(ledger: StockLedger, qty: int, product: Product, allow_negative: bool) -> None:
-    if qty > max(ledger.on_hand, 0) and not allow_negative:
+    """Online, only what no order holds may leave (reserved goods are on the shelf but
+    sold already); an order's own shipment releases its reservation first."""
+    if qty > max(ledger.available, 0) and not allow_negative:
+        held = f" ({ledger.reserved} held for orders)" if ledger.reserved else ""
         raise InsufficientStock(
-            f"Only {max(ledger.on_hand, 0)} {product.base_unit} of {product.name} are on hand; "
-            f"{qty} were asked for."
+            f"Only {max(ledger.available, 0)} {product.base_unit} of {product.name} are "
+            f"available{held}; {qty} were asked for."
         )
 
 

@@ -10,9 +10,13 @@ __all__ = [
     "BuyerType",
     "IssueReason",
     "LotTracking",
+    "OrderPaymentMethod",
+    "OrderStatus",
     "PaymentMethod",
     "PriceList",
     "ProductCategory",
+    "ReleaseReason",
+    "SaleChannel",
     "SaleStatus",
     "VoidReason",
     "WarehouseKind",
@@ -104,3 +108,34 @@ class VoidReason(StrEnum):
     PAYMENT_FAILED = "payment_failed"
     DUPLICATE = "duplicate"
     OTHER = "other"
+
+
+class SaleChannel(StrEnum):
+    """Where a sale was made: at the shop's till, or an order from an outside buyer."""
+
+    SHOP = "shop"
+    ONLINE = "online"
+
+
+class ReleaseReason(StrEnum):
+    """Why a reservation of stock for an order ended."""
+
+    FULFILLED = "fulfilled"  # shipped: the sale's issue takes the goods
+    CANCELLED = "cancelled"  # cancelled before payment
+    EXPIRED = "expired"  # not paid by its deadline
+
+
+class OrderStatus(StrEnum):
+    PLACED = "placed"  # stock reserved, waiting for payment
+    PAID = "paid"  # the cooperative recorded the buyer's payment
+    PACKED = "packed"
+    SHIPPED = "shipped"  # handed to the courier; the sale (channel online) is recorded
+    CANCELLED = "cancelled"  # before payment (final)
+    EXPIRED = "expired"  # not paid in time, reservation released (final)
+
+
+class OrderPaymentMethod(StrEnum):
+    """How an outside buyer paid (recorded by the cooperative; a gateway is later)."""
+
+    TRANSFER = "transfer"
+    QRIS = "qris"

@@ -111,6 +111,10 @@ class StockLevelOut(BaseModel):
     name: str
     base_unit: str
     on_hand: int = Field(description="below zero after an offline oversell")
+    reserved: int = Field(default=0, description="on hand but held for orders not yet "
+                                                 "shipped (not for sale at the shop)")
+    available: int = Field(default=0, description="on_hand - reserved: what the shop may "
+                                                  "still sell")
     value_idr: int
     average_cost_idr: int = Field(description="moving average for average_cost_per_qty units")
     average_cost_per_qty: int = Field(examples=[1000])
@@ -302,6 +306,8 @@ class SaleOut(BaseModel):
         description="why, e.g. the payments service's reason code and explanation")
     flags: list[str] = Field(description="went_negative, member_unverified, issued_expired, "
                                          "buyer_cooperative_unverified")
+    channel: Literal["shop", "online"] = Field(
+        default="shop", description="online: an order from an outside buyer, shipped")
 
 
 class SaleList(BaseModel):
