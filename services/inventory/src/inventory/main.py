@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 from fastapi import FastAPI
 
@@ -29,6 +30,7 @@ from inventory.adapters.listings import (
     PostgresListings,
     PostgresStorefronts,
 )
+from inventory.adapters.orders import PostgresOrders
 from inventory.adapters.pool import create_api_pool as _create_pool
 from inventory.adapters.products import PostgresProducts
 from inventory.adapters.queries import Pool
@@ -40,6 +42,7 @@ from inventory.adapters.warehouses import PostgresWarehouses
 from inventory.application.catalogue import CatalogueService
 from inventory.application.clock import BusinessCalendar
 from inventory.application.offline import OfflineFacts
+from inventory.application.orders import ListPricing, OrdersService
 from inventory.application.reactions import PaymentReactions
 from inventory.application.sales import SalesService
 from inventory.application.stock import StockService
@@ -72,6 +75,7 @@ class Services:
     storefront: StorefrontService
     reactions: ReactionsConsumer  # the consumer's: ``reactions.handler()``
     calendar: BusinessCalendar
+    orders: OrdersService
 
 
 def build_services(settings: InventorySettings, clock: Clock | None = None) -> Services:
@@ -82,7 +86,8 @@ def build_services(settings: InventorySettings, clock: Clock | None = None) -> S
     directory = LocalDirectory()
     calendar = BusinessCalendar(directory, store.clock)
     stock = StockService(warehouses, products, ledgers, directory)
-    selling = SalesService(PostgresTill(store, products, ledgers), directory)
+    till = PostgresTill(store, products, ledgers)
+    selling = SalesService(till, directory)
     return Services(
         catalogue=CatalogueService(warehouses, products), stock=stock,
         transfers=TransferService(warehouses, products, ledgers, PostgresTransferLines(),
@@ -91,7 +96,9 @@ def build_services(settings: InventorySettings, clock: Clock | None = None) -> S
         storefront=StorefrontService(PostgresListings(store), PostgresStorefronts(store),
                                      PostgresCatalogueImages(store), products, warehouses),
         reactions=ReactionsConsumer(PaymentReactions(sales, products, ledgers, calendar)),
-        calendar=calendar)
+        calendar=calendar,
+        orders=OrdersService(till, PostgresOrders(store), ListPricing(),
+                             timedelta(hours=settings.order_pay_within_h)))
 
 
 async def rebuild(settings: InventorySettings, conn: DbConnection) -> int:
@@ -138,7 +145,8 @@ def create_app(settings: InventorySettings, *, clock: Clock | None = None) -> Fa
                 pool=pool, catalogue=services.catalogue, stock=services.stock,
                 transfers=services.transfers, sales=services.sales, offline=services.offline,
                 storefront=services.storefront,
-                clock=services.calendar.clock, directory=directory)
+                clock=services.calendar.clock, directory=directory,
+                orders=services.orders)
             app.state.cooperative_directory = directory
             app.state.public_url = settings.public_url
             yield

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from gotong_platform.settings import ServiceSettings
@@ -29,6 +30,9 @@ class InventorySettings(ServiceSettings):
     # its pages, link previews and product feeds. Unset: the request's own origin, which
     # is right only when no proxy stands between the buyer and the service.
     public_url: str | None = None
+    # An order's stock stays reserved this long waiting for payment (then it is released
+    # by ``release-expired-orders``).
+    order_pay_within_h: int = Field(default=24, ge=1, le=24 * 14)
     # Prometheus endpoint of the consumer process (lag, processed, dead-lettered).
     consumer_metrics_port: int = 9102
     consumer_metrics_host: str = "127.0.0.1"  # 0.0.0.0 in a pod, so Prometheus can scrape

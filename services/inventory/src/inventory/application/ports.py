@@ -12,7 +12,7 @@ raise ``ConcurrencyConflict``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
 from gotong_platform.db import DbConnection
@@ -35,11 +35,14 @@ from inventory.domain import (
     Warehouse,
     WarehouseEvent,
 )
+from inventory.domain.order import Order
+from inventory.domain.order_events import OrderEvent
 
 __all__ = [
     "CatalogueImages",
     "Listings",
     "MembersDirectory",
+    "Orders",
     "Products",
     "Sales",
     "StockLedgers",
@@ -130,6 +133,31 @@ class Till(Protocol):
         """A new sale's ``events`` and, per ledger of ``place`` it issued stock from (in
         product order), the ledger after its events and the events; all or nothing.
         ``flags``: what staff should check about the sale."""
+        ...
+
+
+class Orders(Protocol):
+    """Orders from outside buyers: stream ``order-<uuid>`` and its ``orders`` row."""
+
+    async def load(self, conn: DbConnection, order_id: str) -> tuple[Order | None, int]:
+        """The order (None: no order has this id) and its version."""
+        ...
+
+    async def write(
+        self, conn: DbConnection, place: Place | None,
+        changed: Sequence[tuple[StockLedger, Sequence[StockEvent]]],
+        before: Order | None, version: int, events: Sequence[OrderEvent], *,
+        provenance: Provenance, sale_events: Sequence[SaleEvent] = (),
+    ) -> Order:
+        """The order's ``events`` (after ``version``), and per ledger of ``place`` that
+        changed (in product order) the ledger after its events and the events, and a new
+        sale's ``sale_events``: all or nothing. The order after its events."""
+        ...
+
+    async def due(self, conn: DbConnection, cooperative_id: str, now: datetime,
+                  limit: int) -> list[str]:
+        """The cooperative's unpaid orders whose deadline is ``now`` or earlier, oldest
+        deadline first."""
         ...
 
 

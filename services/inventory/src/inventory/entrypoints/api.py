@@ -15,6 +15,7 @@ from fastapi import APIRouter
 
 from inventory.entrypoints import (
     catalogue_routes,
+    order_routes,
     public_catalogue_routes,
     sales_routes,
     stock_routes,
@@ -28,4 +29,5 @@ __all__ = ["AppContext", "routers"]
 
 routers: list[APIRouter] = [catalogue_routes.router, stock_routes.router,
                             transfer_routes.router, sales_routes.router, sync_routes.router,
-                            storefront_routes.router, public_catalogue_routes.router]
+                            storefront_routes.router, public_catalogue_routes.router,
+                            order_routes.router]

@@ -20,6 +20,7 @@ from inventory.adapters.queries import Pool
 from inventory.application.catalogue import CatalogueService
 from inventory.application.clock import business_date
 from inventory.application.offline import OfflineFacts
+from inventory.application.orders import OrdersService
 from inventory.application.sales import SalesService
 from inventory.application.stock import StockService
 from inventory.application.storefront import StorefrontService
@@ -40,6 +41,7 @@ class AppContext:
     clock: Clock
     # The cooperative_scope's directory: its cache of places serves the business date too.
     directory: Directory
+    orders: OrdersService
 
 
 async def _ctx(request: Request) -> AppContext:

@@ -6,14 +6,14 @@ Existing rows need nothing: no order existed, so nothing is reserved and every s
 the shop's. Ledger snapshots of format 1 are replayed on their next load (format 2
 adds the reservations).
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 
 from gotong_platform.migrations import execute_script
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
