@@ -218,11 +218,14 @@ def _sales(h: History, coop: Coop, others: list[Coop]) -> None:
                   if buyer == "member" and coop.members else None)
         buyer_coop = (h.data.draw(st.sampled_from(others)).cooperative_id
                       if buyer == "cooperative" else None)
+        # an order from an outside buyer, shipped, is an online sale; a sale to a
+        # cooperative drawn online still counts as produce trade
+        channel = h.data.draw(st.sampled_from(("shop", "shop", "online")))
         recorded = i.SaleRecordedV1(
             cooperative_id=coop.cooperative_id, sale_id=sale, warehouse_id=coop.warehouse,
             buyer_type="member" if member else "non_member", member_id=member,
             buyer_cooperative_id=buyer_coop, lines=tuple(lines), discount_idr=discount,
-            total_idr=total, payments=tuple(payments), business_date=day)
+            total_idr=total, payments=tuple(payments), business_date=day, channel=channel)
         h.add(recorded, stream=sale, coop=coop, on=day)
         if h.oddly():  # the same sale recorded again, other lines
             again = recorded.model_copy(update={"lines": (*lines, lines[0].model_copy(

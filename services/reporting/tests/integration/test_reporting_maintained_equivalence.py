@@ -333,3 +333,68 @@ def test_a_void_dated_a_month_before_its_sale_counts_in_neither_month(
              for month in ("2025-11", "2025-12")]
     assert run(_check(equivalence_dsn, [batches[0], batches[1][:1], batches[1][1:]],
                       {2: asked}, {2: LAST_MOMENT})) == []
+
+
+def _channel_history() -> History:
+    """k0 sells at the shop (Rp 70.000), online (Rp 30.000, and Rp 5.000 voided) and to
+    k1 (Rp 10.000, drawn online: produce trade whatever its channel)."""
+    h = History(data=None)  # type: ignore[arg-type]  # every recorded time is given
+    k0, k1 = Coop("k0", "WITA", "5302"), Coop("k1", "WIT", "9101")
+    _registered(h, k0)
+    _registered(h, k1)
+    day = date(2025, 12, 5)
+    at = datetime(2025, 12, 5, 3, tzinfo=UTC)
+    for sale, amount, channel, buyer in (("s-shop", 70_000, "shop", None),
+                                         ("s-web", 30_000, "online", None),
+                                         ("s-web-void", 5_000, "online", None),
+                                         ("s-k1", 10_000, "online", "k1")):
+        h.add(i.SaleRecordedV1(
+            cooperative_id="k0", sale_id=sale, warehouse_id="w", buyer_type="non_member",
+            buyer_cooperative_id=buyer, channel=channel,
+            lines=(i.SaleLine(product_id="p", category="handicraft", qty=1, price_idr=amount,
+                              per_qty=1, line_total_idr=amount),), discount_idr=0,
+            total_idr=amount, payments=(i.SalePayment(method="transfer", amount_idr=amount),),
+            business_date=day), stream=sale, coop=k0, on=day, recorded_at=at)
+    h.add(i.SaleVoidedV1(cooperative_id="k0", sale_id="s-web-void", reason_code="refused"),
+          stream="s-web-void", coop=k0, on=day, recorded_at=at)
+    return h
+
+
+async def _channel_reports(dsn: str, h: History) -> list[dict[str, Any]]:
+    conn = await asyncpg.connect(dsn)
+    schema = f"rm_equiv_{next(_schemas)}"
+    try:
+        await conn.execute(f"CREATE SCHEMA {schema}; SET search_path TO {schema}")
+        await conn.execute(READ_MODEL_DDL)
+        async with conn.transaction():
+            await read_model_handler.apply_unclaimed(conn, "readmodel",
+                                                     first_deliveries(h.events))
+        return [await _report(ReadModelReader(conn), Question(
+            kind, target, "2025-12", None, None, LAST_MOMENT, 0))
+            for kind, target in (("cooperative", "k0"), ("federation", ""))]
+    finally:
+        await conn.execute(f"DROP SCHEMA {schema} CASCADE")
+        await conn.close()
+
+
+def test_omzet_by_channel_is_maintained_as_the_facts_give_it_and_trade_is_eliminated(
+    equivalence_dsn: str,
+) -> None:
+    h = _channel_history()
+    asked = [Question(kind, target, "2025-12", None, None, LAST_MOMENT, 0)
+             for kind, target in (("federation", ""), ("cooperative", "k0"),
+                                  ("region", "53"))]
+    assert run(_check(equivalence_dsn, [h.events[:4], h.events[4:]], {1: asked},
+                      {1: LAST_MOMENT})) == []
+    coop, federation = run(_channel_reports(equivalence_dsn, h))
+    assert coop["business"]["by_channel"] == [
+        {"channel": "shop", "net_idr": 70_000}, {"channel": "online", "net_idr": 30_000},
+        {"channel": "produce_trade", "net_idr": 10_000}]
+    assert coop["business"]["online_share_of_omzet"]["bp"] == 2727  # 30 of 110
+    # the federation holds both cooperatives: their trade leaves every sales figure
+    assert federation["business"]["by_channel"] == [
+        {"channel": "shop", "net_idr": 70_000}, {"channel": "online", "net_idr": 30_000},
+        {"channel": "produce_trade", "net_idr": 0}]
+    assert federation["business"]["online_share_of_omzet"]["bp"] == 3000
+    row = next(r for r in federation["cooperatives"] if r["cooperative_id"] == "k0")
+    assert (row["online_omzet_idr"], row["online_share_of_omzet_bp"]) == (30_000, 2727)

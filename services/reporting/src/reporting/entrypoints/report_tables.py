@@ -7,8 +7,9 @@
   then one per cooperative whose figures are unavailable (``figures_unavailable``
   true, its figures empty);
 - ``unavailable``: the cooperatives left out of the report, and why;
-- ``sales_by_category``, ``savings_by_type``, ``loans_by_collectibility``,
-  ``growth``, ``freshness``, ``low_stock``, ``late_uploads``, ``adjustments``;
+- ``sales_by_category``, ``sales_by_channel``, ``savings_by_type``,
+  ``loans_by_collectibility``, ``growth``, ``freshness``, ``low_stock``,
+  ``late_uploads``, ``adjustments``;
 - ``spread`` and ``ranking`` (region and federation reports).
 
 Every cell goes through ``gotong_platform.csv_cells`` (no text opens as a formula).
@@ -24,7 +25,8 @@ from reporting.domain.reports.consolidate import COOP_ROW_COLUMNS
 
 __all__ = ["TABLES", "TableName", "table_csv", "table_rows", "to_csv"]
 
-TableName = Literal["summary", "cooperatives", "sales_by_category", "savings_by_type",
+TableName = Literal["summary", "cooperatives", "sales_by_category", "sales_by_channel",
+                    "savings_by_type",
                     "loans_by_collectibility", "growth", "freshness", "low_stock",
                     "late_uploads", "adjustments", "spread", "ranking", "unavailable"]
 
@@ -82,6 +84,7 @@ TABLES: dict[str, tuple[_Extract, tuple[str, ...]]] = {
     "cooperatives": (_cooperatives, (*COOP_ROW_COLUMNS, "figures_unavailable")),
     "sales_by_category": (lambda r: list(r["business"]["by_category"]),
                           ("category", "member_idr", "non_member_idr", "total_idr")),
+    "sales_by_channel": (lambda r: list(r["business"]["by_channel"]), ("channel", "net_idr")),
     "savings_by_type": (_savings, ("savings_type", "balance_idr")),
     "loans_by_collectibility": (lambda r: list(r["loans"]["collectibility"]),
                                 ("class", "min_days_past_due", "max_days_past_due", "loans",

@@ -19,7 +19,7 @@ _SALE_LINE = InsertNew("fact_sale_lines", """
     sale_id text, line_no integer, cooperative_id text, business_date date,
     recorded_at timestamptz, buyer_type text, member_id text, product_id text,
     category text, qty bigint, amount_idr bigint, credit_idr bigint, discount_idr bigint,
-    warehouse_id text, buyer_cooperative_id text""", "(sale_id, line_no)")
+    warehouse_id text, buyer_cooperative_id text, channel text""", "(sale_id, line_no)")
 _VOID = InsertNew("fact_sale_voids", """
     sale_id text, cooperative_id text, business_date date, recorded_at timestamptz,
     reason_code text""", "(sale_id)")
@@ -52,7 +52,7 @@ def _sale(out: Statements, e: c.SaleRecordedV1, env: Envelope) -> None:
     rows = [(e.sale_id, line.line_no, e.cooperative_id, e.business_date, env.recorded_at,
              e.buyer_type, e.member_id, line.product_id, line.category, line.qty,
              line.amount_idr, line.credit_idr, line.discount_idr, e.warehouse_id,
-             e.buyer_cooperative_id)
+             e.buyer_cooperative_id, e.channel)
             for line in sale_lines(e)]
     out.add_many(_SALE_LINE, rows)
 

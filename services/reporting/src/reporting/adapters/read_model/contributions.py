@@ -38,12 +38,21 @@ from reporting.adapters.read_model.ledgers import (
     TRANSFERS,
     Ledger,
 )
-from reporting.domain.reports.figures import CATEGORIES, PRODUCE_MARKETING, SPOILAGE_REASONS
+from reporting.domain.reports.figures import (
+    CATEGORIES,
+    CHANNELS,
+    PRODUCE_MARKETING,
+    SPOILAGE_REASONS,
+)
 
-__all__ = ["FACT_CONTRIBUTIONS", "Contribution", "Mode", "aggregated", "by_recorded_time",
-           "contributions_of", "late_expr"]
+__all__ = ["FACT_CONTRIBUTIONS", "SALE_CHANNEL", "Contribution", "Mode", "aggregated",
+           "by_recorded_time", "contributions_of", "late_expr"]
 
 _BUYERS = ("member", "non_member")
+# The omzet channel of a sale line ``f`` (``figures.CHANNELS``): a sale to another
+# cooperative is produce trade whatever its channel; an unknown channel is the shop's.
+SALE_CHANNEL = ("(CASE WHEN f.buyer_cooperative_id IS NOT NULL THEN 'produce_trade' "
+                "WHEN f.channel = 'online' THEN 'online' ELSE 'shop' END)")
 _STOCK_FLOWS = {"receipt": "receipt", "produce": "produce", "issue": "issue",
                 "return": "returned", "transfer_out": "transfer_out",
                 "transfer_in": "transfer_in"}
@@ -191,6 +200,8 @@ def _sale_measures(sign: str) -> dict[str, str]:
         for buyer in _BUYERS:
             measures[f"{cat}_{buyer}"] = (f"CASE WHEN f.category = '{cat}' AND "
                                           f"f.buyer_type = '{buyer}' THEN {amt} ELSE 0 END")
+    for channel in CHANNELS:
+        measures[channel] = f"CASE WHEN {SALE_CHANNEL} = '{channel}' THEN {amt} ELSE 0 END"
     if sign == "":
         measures |= {"gross": "f.amount_idr", "credit": "f.credit_idr"}
     else:

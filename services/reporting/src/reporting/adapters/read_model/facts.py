@@ -54,6 +54,7 @@ CREATE TABLE fact_sale_lines (
     discount_idr    bigint NOT NULL DEFAULT 0, -- this line's share of the sale's discount
     warehouse_id    text,
     buyer_cooperative_id text,       -- a sale to another cooperative (eliminated in groups)
+    channel         text NOT NULL DEFAULT 'shop', -- shop / online (an outside buyer's order)
     PRIMARY KEY (sale_id, line_no)
 );
 CREATE INDEX fact_sale_lines_coop ON fact_sale_lines (cooperative_id, business_date);

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from reporting.domain.reports.figures import CATEGORIES
+from reporting.domain.reports.figures import CATEGORIES, CHANNELS
 
 __all__ = [
     "LATE",
@@ -80,7 +80,7 @@ _BUYERS = ("member", "non_member")
 SALES = Ledger("sales", (), (
     "gross", "voided", "credit", "member", "non_member", "retail", "produce_marketing",
     *(f"{cat}_{buyer}" for cat in CATEGORIES for buyer in _BUYERS),
-    "unknown"))  # rows of a category or buyer type the reports do not know
+    "unknown", *CHANNELS))  # rows of a category or buyer type the reports do not know
 SALES_TO = Ledger("sales_to", (("buyer_cooperative_id", "text"), ("category", "text"),
                                ("buyer_type", "text")), ("gross", "voided", "credit"))
 PRODUCE = Ledger("produce", (), ("amount", "grams", "receipts"))

@@ -13,6 +13,7 @@ cooperatives eliminates it (``reporting.domain.reports.consolidate.group_amounts
 from __future__ import annotations
 
 from gotong_platform.db import DbConnection
+from reporting.adapters.read_model.contributions import SALE_CHANNEL
 from reporting.adapters.reports.scope import SCOPE
 from reporting.domain.reports.figures import CoopFigures, sale_figures, whole
 from reporting.domain.reports.query import Query
@@ -22,20 +23,21 @@ __all__ = ["fetch_business", "fetch_suppliers"]
 _SALES = SCOPE + """,
 moves AS (
     SELECT f.cooperative_id, f.category, f.buyer_type, f.buyer_cooperative_id,
+           """ + SALE_CHANNEL + """ AS channel,
            f.amount_idr AS gross, 0::bigint AS voided, f.credit_idr AS credit
     FROM fact_sale_lines f JOIN s USING (cooperative_id)
     WHERE f.business_date BETWEEN $3 AND $4 AND f.recorded_at <= s.known_at
     UNION ALL
-    SELECT f.cooperative_id, f.category, f.buyer_type, f.buyer_cooperative_id, 0,
-           f.amount_idr, -f.credit_idr
+    SELECT f.cooperative_id, f.category, f.buyer_type, f.buyer_cooperative_id,
+           """ + SALE_CHANNEL + """, 0, f.amount_idr, -f.credit_idr
     FROM fact_sale_voids v JOIN s USING (cooperative_id)
     JOIN fact_sale_lines f ON f.sale_id = v.sale_id
     WHERE v.business_date BETWEEN $3 AND $4 AND v.recorded_at <= s.known_at
       AND f.business_date <= $4 AND f.recorded_at <= s.known_at
 )
-SELECT cooperative_id, category, buyer_type, buyer_cooperative_id, sum(gross) AS gross,
-       sum(voided) AS voided, sum(credit) AS credit
-FROM moves GROUP BY 1, 2, 3, 4
+SELECT cooperative_id, category, buyer_type, buyer_cooperative_id, channel,
+       sum(gross) AS gross, sum(voided) AS voided, sum(credit) AS credit
+FROM moves GROUP BY 1, 2, 3, 4, 5
 """
 _PRODUCE_IN_PERIOD = """
 FROM fact_produce f JOIN s USING (cooperative_id)
@@ -58,7 +60,7 @@ async def fetch_business(conn: DbConnection, q: Query, figs: dict[str, CoopFigur
     for r in await conn.fetch(_SALES, *q.args):
         f = figs[r["cooperative_id"]]
         added = sale_figures(r["category"], r["buyer_type"], whole(r["gross"]),
-                             whole(r["voided"]), whole(r["credit"]))
+                             whole(r["voided"]), whole(r["credit"]), r["channel"])
         for key, value in added.items():
             if key not in _DERIVED:
                 f.add(key, value)

@@ -24,7 +24,7 @@ from reporting.adapters.read_model.ledgers import (
     TRANSFERS,
     Ledger,
 )
-from reporting.domain.reports.figures import CATEGORIES, CoopFigures, sale_figures
+from reporting.domain.reports.figures import CATEGORIES, CHANNELS, CoopFigures, sale_figures
 
 __all__ = ["AMOUNT_LEDGERS", "LedgerSums"]
 
@@ -37,7 +37,8 @@ _SALES_KEYS = {"gross": "sales.gross_idr", "voided": "sales.voided_idr",
                "non_member": "sales.non_member_idr", "retail": "sales.retail_idr",
                "produce_marketing": "sales.produce_marketing_idr",
                **{f"{cat}_{buyer}": f"sales.{cat}.{buyer}_idr" for cat in CATEGORIES
-                  for buyer in ("member", "non_member")}}
+                  for buyer in ("member", "non_member")},
+               **{channel: f"sales.channel.{channel}_idr" for channel in CHANNELS}}
 _PRODUCE_KEYS = {"amount": "produce.amount_idr", "grams": "produce.net_qty_g",
                  "receipts": "produce.receipts"}
 _STOCK_KEYS = {"value": "stock.net_change_idr", "receipt": "stock.receipt_idr",
@@ -107,7 +108,8 @@ class LedgerSums:
             for measure, key in _SALES_KEYS.items():
                 a[key] += values[measure]
         for (buyer, category, buyer_type), (flows, _) in sorted(self._of(SALES_TO).items()):
-            added = sale_figures(category, buyer_type, *flows)
+            gross, voided, credit = flows
+            added = sale_figures(category, buyer_type, gross, voided, credit)
             to_buyer = f.sales_to.setdefault(buyer, {})
             for key, value in added.items():
                 to_buyer[key] = to_buyer.get(key, 0) + value

@@ -27,6 +27,7 @@ _ROW = (
     ("member_omzet_idr", "sales.member_idr"), ("non_member_omzet_idr", "sales.non_member_idr"),
     ("retail_omzet_idr", "sales.retail_idr"),
     ("produce_marketing_omzet_idr", "sales.produce_marketing_idr"),
+    ("online_omzet_idr", "sales.channel.online_idr"),
     ("produce_bought_idr", "produce.amount_idr"), ("produce_bought_g", "produce.net_qty_g"),
     ("volume_usaha_idr", "volume_usaha_idr"), ("savings_pokok_idr", "savings.pokok_idr"),
     ("savings_wajib_idr", "savings.wajib_idr"), ("savings_sukarela_idr", "savings.sukarela_idr"),

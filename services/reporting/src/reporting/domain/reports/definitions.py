@@ -22,6 +22,8 @@ RATIOS: tuple[RatioDef, ...] = (
              True),
     RatioDef("women_share", "members", ("members.active_p",), "members.active", True),
     RatioDef("member_share_of_omzet", "business", ("sales.member_idr",), "sales.net_idr", True),
+    RatioDef("online_share_of_omzet", "business", ("sales.channel.online_idr",),
+             "sales.net_idr", True),
     RatioDef("wajib_compliance", "savings", ("wajib.bills_paid_on_time",), "wajib.bills_due",
              True),
     RatioDef("par30", "loans", ("loans.par30_idr",), "loans.glp_idr", False),
@@ -57,6 +59,11 @@ DEFINITIONS = {
     "shop_omzet": "shop sales with their discount spread over lines, net of voids; a void "
                   "counts in the month of its own business date",
     "produce_marketing_omzet": "net shop sales of farm_produce and handicraft",
+    "omzet_by_channel": "net omzet by where the sale was made: shop (the till), online "
+                        "(orders from outside buyers, counted when shipped) and produce_trade "
+                        "(sales to another cooperative of the federation, eliminated in a "
+                        "group holding both); the three add up to shop_omzet.net_idr",
+    "online_share_of_omzet": "online omzet / net omzet",
     "volume_usaha": VOLUME_USAHA,
     "produce_bought": "produce received from members: amount owed to them (gross) and net "
                       "weight; net_qty_kg is grams / 1000 rounded half up",

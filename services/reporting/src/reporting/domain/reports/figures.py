@@ -23,6 +23,7 @@ from reporting.domain.reports.loan_quality import COLLECTIBILITY
 __all__ = [
     "AMOUNT_KEYS",
     "CATEGORIES",
+    "CHANNELS",
     "DEFAULT_OPTIONS",
     "PRODUCE_MARKETING",
     "SAVINGS_TYPES",
@@ -37,6 +38,10 @@ __all__ = [
 
 CATEGORIES = ("farm_produce", "handicraft", "staple_goods", "farm_inputs")
 PRODUCE_MARKETING = ("farm_produce", "handicraft")  # omzet pemasaran hasil
+# Where a sale was made: the shop's till, an order from an outside buyer (online), or a
+# sale to another cooperative of the federation (produce trade, eliminated in groups
+# holding both). A sale to a cooperative is produce trade whatever its channel.
+CHANNELS = ("shop", "online", "produce_trade")
 SAVINGS_TYPES = ("pokok", "wajib", "sukarela")
 SPOILAGE_REASONS = ("damaged", "rotten", "expired", "lost")
 STOCK_FLOWS = ("receipt", "produce", "issue", "return", "adjustment_in", "adjustment_out",
@@ -48,6 +53,7 @@ AMOUNT_KEYS: tuple[str, ...] = (
     "sales.gross_idr", "sales.voided_idr", "sales.net_idr", "sales.member_idr",
     "sales.non_member_idr", "sales.retail_idr", "sales.produce_marketing_idr",
     "sales.credit_idr",
+    *(f"sales.channel.{channel}_idr" for channel in CHANNELS),
     *(f"sales.{cat}.{buyer}_idr" for cat in CATEGORIES for buyer in ("member", "non_member")),
     "produce.amount_idr", "produce.net_qty_g", "produce.receipts", "produce.suppliers",
     "loans.disbursed_idr", "loans.disbursed_count", "loans.repaid_principal_idr",
@@ -145,12 +151,14 @@ def sum_amounts(figures: Iterable[CoopFigures]) -> dict[str, int]:
     return dict(zip(AMOUNT_KEYS, map(sum, columns), strict=True))
 
 
-def sale_figures(category: str, buyer_type: str, gross: int, voided: int, credit: int
-                 ) -> dict[str, int]:
-    """What sales of one category and buyer type add to each amount of their seller
-    (the totals ``CoopFigures.derive`` computes included)."""
+def sale_figures(category: str, buyer_type: str, gross: int, voided: int, credit: int,
+                 channel: str = "produce_trade") -> dict[str, int]:
+    """What sales of one category, buyer type and channel add to each amount of their
+    seller (the totals ``CoopFigures.derive`` computes included). The default channel is
+    a sale's to another cooperative (what a group eliminates)."""
     net = gross - voided
     omzet = "sales.produce_marketing_idr" if category in PRODUCE_MARKETING else "sales.retail_idr"
     return {"sales.gross_idr": gross, "sales.voided_idr": voided, "sales.credit_idr": credit,
             f"sales.{buyer_type}_idr": net, f"sales.{category}.{buyer_type}_idr": net,
+            f"sales.channel.{channel}_idr": net,
             omzet: net, "sales.net_idr": net, "volume_usaha_idr": net}

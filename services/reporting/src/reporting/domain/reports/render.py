@@ -7,7 +7,7 @@ from typing import Any
 
 from gotong_platform.money import round_half_up_div
 from reporting.domain.reports.definitions import RATIOS, VOLUME_USAHA, RatioDef
-from reporting.domain.reports.figures import CATEGORIES, SAVINGS_TYPES, STOCK_FLOWS
+from reporting.domain.reports.figures import CATEGORIES, CHANNELS, SAVINGS_TYPES, STOCK_FLOWS
 from reporting.domain.reports.loan_quality import COLLECTIBILITY
 from reporting.domain.reports.ratios import Ratio, bp_of
 
@@ -42,6 +42,8 @@ def _business(a: Amounts) -> dict[str, Any]:
         "member_idr": a["sales.member_idr"], "non_member_idr": a["sales.non_member_idr"],
         "retail_omzet_idr": a["sales.retail_idr"],
         "produce_marketing_omzet_idr": a["sales.produce_marketing_idr"],
+        "by_channel": [{"channel": channel, "net_idr": a[f"sales.channel.{channel}_idr"]}
+                       for channel in CHANNELS],
         "by_category": [
             {"category": cat, "member_idr": a[f"sales.{cat}.member_idr"],
              "non_member_idr": a[f"sales.{cat}.non_member_idr"],
