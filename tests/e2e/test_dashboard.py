@@ -451,6 +451,9 @@ def assert_numbers(shown: Shown, report: dict[str, Any], seeded: Seeded | None) 
         "tile.gross_loan_portfolio_idr": h["glp"], "tile.par30_bp": h["par30_bp"],
         "tile.stale": len(h["stale"]), "tile.idle": len(report["freshness"]["idle"]),
         "tile.active_loans": report["loans"]["active_loans"],
+        "tile.online_omzet_idr": next(c["net_idr"] for c in report["business"]["by_channel"]
+                                      if c["channel"] == "online"),
+        "tile.online_share_bp": report["business"]["online_share_of_omzet"]["bp"],
     }
     if h["glp"] > 0:
         tiles["tile.par30_idr"] = h["par30_idr"]

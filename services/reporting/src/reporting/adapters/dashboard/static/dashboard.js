@@ -624,6 +624,15 @@
     sub = tile(box, "shop_omzet_idr", "Omzet toko", net, C.rupiah(net));
     growthLine(sub, r, "sales.net_idr");
 
+    // Orders from outside buyers (counted when shipped): their share of the net omzet.
+    var online = r.business.by_channel.filter(function (c) {
+      return c.channel === "online"; })[0].net_idr;
+    var share = r.business.online_share_of_omzet.bp;
+    sub = tile(box, "online_omzet_idr", "Omzet online", online, C.rupiah(online));
+    C.html("span", C.datum("tile.online_share_bp", null, share), sub,
+      share === null ? "belum ada omzet" : C.percent(share));
+    sub.appendChild(document.createTextNode(" dari omzet, pesanan pembeli luar daerah"));
+
     var produce = r.business.produce_bought;
     sub = tile(box, "produce_bought_idr", "Hasil bumi dibeli", produce.amount_idr,
       C.rupiah(produce.amount_idr));
