@@ -197,7 +197,7 @@ async def test_a_grant_waits_for_a_delivery_in_flight_and_then_covers_its_event(
     async with api.pool.acquire() as conn:
         transaction = conn.transaction()
         await transaction.start()
-        assert await api.gateway.delivery.deliver(conn, source_event(in_flight)) == 0
+        assert await api.gateway.delivery.deliver(conn, [source_event(in_flight)]) == 0
         granting = asyncio.create_task(grant(api, coop, bank, ["savings"]))
         await asyncio.sleep(0.5)
         assert not granting.done()  # waiting for the delivery's transaction

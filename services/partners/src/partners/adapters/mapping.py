@@ -12,11 +12,11 @@ goes nowhere.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Literal, assert_never
 
-from gotong_platform.contracts import contract_for
+from gotong_platform.contracts import EventContract, contract_for
 from gotong_platform.contracts import inventory as inv
 from gotong_platform.contracts import members as mem
 from gotong_platform.contracts import payments as pay
@@ -86,7 +86,17 @@ class ContractMapping:
 
     def partner_event(self, partner_id: str, event: SourceEvent,
                       consent_ids: tuple[str, ...]) -> FeedItem:
-        contract = self.contract(partner_id, event)
+        return self._item(partner_id, event, self._internal(event), consent_ids)
+
+    def partner_events(self, event: SourceEvent,
+                       recipients: Mapping[str, tuple[str, ...]]) -> list[FeedItem]:
+        internal = self._internal(event)  # validated once, whatever the partners
+        return [self._item(partner_id, event, internal, consent_ids)
+                for partner_id, consent_ids in recipients.items()]
+
+    def _item(self, partner_id: str, event: SourceEvent, internal: EventContract,
+              consent_ids: tuple[str, ...]) -> FeedItem:
+        contract = self._contract(partner_id, event, internal)
         return FeedItem(
             partner_id=partner_id, source_event_id=event.event_id,
             # Its own id per partner: the internal event id would let partners join.
@@ -98,11 +108,19 @@ class ContractMapping:
 
     def contract(self, partner_id: str, event: SourceEvent) -> PartnerContract:
         """The partner contract of ``event`` as ``partner_id`` sees it."""
+        return self._contract(partner_id, event, self._internal(event))
+
+    def _internal(self, event: SourceEvent) -> EventContract:
+        """The internal contract of ``event``, validated; a ValueError when no partner
+        contract is made from it."""
         cls = contract_for(event.source, event.event_type, event.schema_version)
         if cls is None or self.fact_of(event) is None:
             raise ValueError(f"no partner contract is made from {event.source}."
                              f"{event.event_type}.v{event.schema_version}")
-        internal = cls.model_validate(event.data)
+        return cls.model_validate(event.data)
+
+    def _contract(self, partner_id: str, event: SourceEvent,
+                  internal: EventContract) -> PartnerContract:
 
         def ref(kind: str, internal_id: str) -> str:
             return self._key.ref(partner_id, kind, internal_id)
@@ -158,7 +176,7 @@ class ContractMapping:
                 return MembershipChangeV1(cooperative_id=coop, business_date=day, change="left")
             case rep.MonthlyKpisPublishedV1():
                 return self._kpis(internal, coop, day)
-        raise ValueError(f"no partner contract is made from {cls.schema_name()}")
+        raise ValueError(f"no partner contract is made from {internal.schema_name()}")
 
     @staticmethod
     def _kpis(internal: rep.MonthlyKpisPublishedV1, coop: str, day: date) -> MonthlyKpisV1:

@@ -7,7 +7,7 @@ always the number of events in the stream: the expected version of the next appe
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -100,17 +100,27 @@ class PartnerMapping(Protocol):
         partner's pseudonymous references."""
         ...
 
+    def partner_events(self, event: SourceEvent,
+                       recipients: Mapping[str, tuple[str, ...]]) -> list[FeedItem]:
+        """``event`` as each partner of ``recipients`` (partner id: the consents that let
+        it) receives it, the internal contract decoded once."""
+        ...
+
 
 class Feeds(Protocol):
     """The archive of mappable events and the partners' feeds (``partners.adapters.feed``)."""
 
-    async def lock_cooperative(self, conn: DbConnection, cooperative_id: str) -> None:
-        """Serialise, until the transaction ends, everything that delivers this cooperative's
-        data: the consumer's deliveries and a consent's grant or revocation."""
+    async def lock_cooperatives(self, conn: DbConnection,
+                                cooperative_ids: Collection[str]) -> None:
+        """Serialise, until the transaction ends, everything that delivers these
+        cooperatives' data: the consumer's deliveries and a consent's grant or revocation.
+        Taken in id order, so two batches never wait on each other in a cycle."""
         ...
 
-    async def keep(self, conn: DbConnection, event: SourceEvent, fact: Fact) -> None:
-        """Archive ``event`` (a consent granted later with history may cover it)."""
+    async def keep(self, conn: DbConnection,
+                   events: Sequence[tuple[SourceEvent, Fact]]) -> None:
+        """Archive the events, in order (a consent granted later with history may cover
+        them); an event archived before is left as it is."""
         ...
 
     async def history(self, conn: DbConnection, cooperative_id: str,
@@ -118,13 +128,15 @@ class Feeds(Protocol):
         """The archived events of the cooperative in these categories, in arrival order."""
         ...
 
-    async def in_force(self, conn: DbConnection, cooperative_id: str) -> list[Consent]:
-        """The cooperative's consents not revoked."""
+    async def in_force(self, conn: DbConnection,
+                       cooperative_ids: Collection[str]) -> list[Consent]:
+        """The cooperatives' consents not revoked."""
         ...
 
     async def append(self, conn: DbConnection, items: Sequence[FeedItem]) -> int:
-        """Append the items to their partners' feeds (an event already in a partner's feed
-        is skipped); how many were appended."""
+        """Append the items to their partners' feeds, each partner's in the given order (an
+        event already in a partner's feed, or earlier in ``items``, is skipped); how many
+        were appended."""
         ...
 
 
