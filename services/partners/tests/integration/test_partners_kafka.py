@@ -205,6 +205,61 @@ async def test_each_partner_reads_only_its_own_topic_and_its_consented_events(
     assert KafkaAuth.from_env().username != bank
 
 
+async def test_a_partners_kafka_password_is_rotated_and_the_old_one_is_refused(
+    gateway: Gateway, dispatch: WebhookDispatch,
+) -> None:
+    api = gateway.api
+    coop, member, account = new_id("cooperative"), new_id("member"), new_id("account")
+    await gateway.send(consumed(registered(coop), stream_id=coop))
+    bank = await register(api, "Bank Flores", "bank")
+    await grant(api, coop, bank, ["savings"])
+    office = api.token("federation_admin", subject="kantor-federasi")
+    # No Kafka user before the first KAFKA subscription: nothing to rotate.
+    early = await api.post("/partner/kafka/password", {}, api.token("partner", subject=bank))
+    assert (early.status_code, early.json()["code"]) == (404, "kafka-user-not-found")
+    first = (await subscribe(api, bank))["kafka"]
+    await gateway.send(deposit(coop, member, amount=1_000, account=account))
+    assert await dispatch.run_once() == 1
+
+    rotated = await api.post("/partner/kafka/password", {}, api.token("partner", subject=bank))
+    assert rotated.status_code == 201, rotated.text
+    second = rotated.json()
+    assert second["password"]
+    assert second["password"] != first["password"]
+    assert (second["topic"], second["username"]) == (first["topic"], first["username"])
+    # The old password no longer logs in; the new one reads the topic.
+    error = await refused(partner_client(gateway.bootstrap, first, first["topic"],
+                                         group=f"{bank}.feed"))
+    assert isinstance(error, KafkaConnectionError), error
+    consumer = partner_client(gateway.bootstrap, second, second["topic"], group=f"{bank}.feed")
+    await consumer.start()
+    try:
+        assert len(await read(consumer, 1)) == 1
+    finally:
+        await consumer.stop()
+
+    # The federation office rotates it too (a partner who lost it); a partner may not
+    # rotate another's, and a clerk may not rotate any.
+    for token in (api.token("partner", subject=bank),
+                  api.token("coop_clerk", cooperative_id=coop)):
+        refused_call = await api.post(f"/partners/{bank}/kafka/password", {}, token)
+        assert refused_call.status_code == 403, refused_call.text
+    third = await api.post(f"/partners/{bank}/kafka/password", {}, office)
+    assert third.status_code == 201, third.text
+    error = await refused(partner_client(gateway.bootstrap, second, second["topic"],
+                                         group=f"{bank}.feed"))
+    assert isinstance(error, KafkaConnectionError), error
+    missing = await api.post(f"/partners/{new_id('partner')}/kafka/password", {}, office)
+    assert (missing.status_code, missing.json()["code"]) == (404, "partner-not-found")
+    # Each rotation is an event of the partner's stream naming who did it, never the
+    # password.
+    rows = await api.rows(
+        """SELECT payload FROM events WHERE stream_id = $1
+           AND event_type = 'KafkaPasswordRotated' ORDER BY stream_version""", bank)
+    assert [r["payload"]["rotated_by"] for r in rows] == [bank, "kantor-federasi"]
+    assert third.json()["password"] not in str([r["payload"] for r in rows])
+
+
 ROOT = Path(__file__).resolve().parents[4]
 PARTNER_JS = ROOT / ".tools" / "partner-js"
 

@@ -179,3 +179,55 @@ async def test_pages_bad_parameters_and_other_roles(api: Api) -> None:
     empty = await read(api, "/oversight/partners",
                        api.token("coop_admin", cooperative_id=coop))
     assert (empty["items"], empty["total"]) == ([], 0)
+
+
+async def test_the_federation_office_re_enables_a_disabled_webhook(gateway: Gateway) -> None:
+    api = gateway.api
+    coop, member = new_id("cooperative"), new_id("member")
+    await gateway.send(consumed(registered(coop), stream_id=coop))
+    bank = await register(api, "Bank Sikka", "bank")
+    await grant(api, coop, bank, ["savings"])
+    office = api.token("federation_admin", subject="federation-office")
+    receiver = Receiver()
+    receiver.secret = (await set_webhook(api, bank)).json()["secret"]
+    subscription = f"subscription-{bank.removeprefix('partner-')}"
+    dispatch = dispatcher(api, receiver)
+    await gateway.send(deposit(coop, member, amount=1_000))
+    assert await dispatch.run_once() == 1
+    path = f"/oversight/deliveries/{subscription}/enable"
+    # Enabled: nothing to re-enable.
+    answer = await api.post(path, {}, office)
+    assert (answer.status_code, answer.json()["code"]) == (409, "delivery-not-disabled")
+    # Disabled after persistent failures (as the dispatcher leaves it, three days on).
+    await api.pool.execute(
+        """UPDATE webhook_endpoints SET enabled = false, failures = 40,
+               failing_since = now() - interval '3 days', last_error = 'HTTP 503'
+           WHERE subscription_id = $1""", subscription)
+    await gateway.send(deposit(coop, member, amount=2_000))
+    assert await dispatch.run_once() == 0
+    # Neither a cooperative's admin, nor the partner, nor a clerk re-enables it here.
+    for token in (api.token("coop_admin", cooperative_id=coop),
+                  api.token("partner", subject=bank), api.token("coop_clerk", cooperative_id=coop)):
+        refused = await api.post(path, {}, token)
+        assert refused.status_code == 403, refused.text
+    for unknown in (f"subscription-{new_id('x')}", "not-a-subscription"):
+        missing = await api.post(f"/oversight/deliveries/{unknown}/enable", {}, office)
+        assert (missing.status_code, missing.json()["code"]) == (404, "subscription-not-found")
+
+    answer = await api.post(path, {}, office)
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"subscription_id": subscription, "partner_id": bank,
+                             "enabled": True}
+    row = await api.pool.fetchrow(
+        "SELECT enabled, failures, last_error, delivered_position FROM webhook_endpoints "
+        "WHERE subscription_id = $1", subscription)
+    assert (row["enabled"], row["failures"], row["last_error"]) == (True, 0, None)
+    assert row["delivered_position"] == 1  # it resumes where it stood
+    assert await dispatch.run_once() == 1
+    assert [e["data"]["amount_idr"] for e in receiver.received] == [1_000, 2_000]
+    # Who did it is an event of the subscription's stream.
+    events = await api.rows("SELECT actor, payload FROM events WHERE stream_id = $1 AND "
+                            "event_type = 'SubscriptionReEnabled'", subscription)
+    assert [e["payload"]["reenabled_by"] for e in events] == ["federation-office"]
+    deliveries = await read(api, "/oversight/deliveries", office, partner_id=bank)
+    assert by(deliveries["items"], "subscription_id")[subscription]["enabled"] is True

@@ -90,6 +90,21 @@ class PostgresWebhookStore:
             raise RuntimeError("the webhook endpoint was not stored")
         return _endpoint(row)
 
+    async def endpoint_disabled(self, conn: DbConnection, subscription_id: str
+                                ) -> bool | None:
+        enabled = await conn.fetchval(
+            "SELECT enabled FROM webhook_endpoints WHERE subscription_id = $1 FOR UPDATE",
+            subscription_id)
+        return None if enabled is None else not enabled
+
+    async def enable_endpoint(self, conn: DbConnection, subscription_id: str,
+                              now: datetime) -> None:
+        await conn.execute(
+            """UPDATE webhook_endpoints SET enabled = true, failures = 0,
+                   failing_since = NULL, next_attempt_at = NULL, last_error = NULL,
+                   updated_at = $2
+               WHERE subscription_id = $1""", subscription_id, now)
+
     async def move_endpoint(self, conn: DbConnection, subscription_id: str, url: str,
                             now: datetime) -> None:
         await conn.execute(

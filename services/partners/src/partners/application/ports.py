@@ -161,6 +161,18 @@ class WebhookStore(Protocol):
         """Record that the partner's Kafka user was given a password (not the password)."""
         ...
 
+    async def endpoint_disabled(self, conn: DbConnection, subscription_id: str
+                                ) -> bool | None:
+        """Whether the subscription's endpoint is disabled (locked until the transaction
+        ends); None when it has none."""
+        ...
+
+    async def enable_endpoint(self, conn: DbConnection, subscription_id: str,
+                              now: datetime) -> None:
+        """Re-enable the endpoint where it stands (its sink, secret and position stay),
+        its failures forgotten, due at once."""
+        ...
+
     async def move_endpoint(self, conn: DbConnection, subscription_id: str, url: str,
                             now: datetime) -> None:
         """Point the endpoint at ``url`` and re-enable it (its secret and position stay)."""

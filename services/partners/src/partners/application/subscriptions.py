@@ -39,6 +39,8 @@ from partners.domain import (
     create_subscription,
     delete_subscription,
     partner_kafka_access,
+    reenable_subscription,
+    rotate_kafka_password,
     update_subscription,
 )
 
@@ -109,6 +111,42 @@ class Subscriptions:
         await self.store.kafka_password_set(conn, partner_id, access.username,
                                             self.clock.now())
         return KafkaCredentials(access, password)
+
+    async def rotate_kafka_password(self, conn: DbConnection, partner_id: str,
+                                    provenance: Provenance) -> KafkaCredentials:
+        """A new password for the partner's Kafka user, answered once; the broker refuses
+        the old one from then on. The rotation (who, when; never the password) is an
+        event of the partner's stream, written first: a broker that refuses the new
+        password rolls it back. A transaction that fails after the broker accepted it
+        leaves a password nobody was told, which the retry replaces."""
+        partner, version = await self.partners.load(conn, partner_id)
+        access = partner_kafka_access(partner_id)
+        issues = self.kafka is not None and self.kafka.issues_credentials
+        events = rotate_kafka_password(
+            partner, username=access.username, issues_credentials=issues,
+            user_exists=issues and await self.store.kafka_user_exists(conn, partner_id),
+            now=self.clock.now(), actor=provenance.meta.actor)
+        await self.partners.save(conn, partner, version, events, provenance)
+        if self.kafka is None:  # the decider refused it already (issues_credentials)
+            raise RuntimeError("no PartnerKafka to set the password with")
+        password = new_kafka_password()
+        await self.kafka.set_password(access, password)
+        await self.store.kafka_password_set(conn, partner_id, access.username,
+                                            self.clock.now())
+        return KafkaCredentials(access, password)
+
+    async def reenable(self, conn: DbConnection, subscription_id: str,
+                       provenance: Provenance) -> Subscription:
+        """The federation office re-enables a disabled pushed subscription: its delivery
+        resumes where it stood (same sink, secret and position), at once."""
+        state, version = await self.subscriptions.load(conn, subscription_id)
+        now = self.clock.now()
+        events = reenable_subscription(
+            state, disabled=await self.store.endpoint_disabled(conn, subscription_id),
+            now=now, actor=provenance.meta.actor)
+        saved, _ = await self.subscriptions.save(conn, state, version, events, provenance)
+        await self.store.enable_endpoint(conn, subscription_id, now)
+        return saved
 
     async def update(self, conn: DbConnection, partner_id: str, subscription_id: str,
                      request: SubscriptionRequest, provenance: Provenance

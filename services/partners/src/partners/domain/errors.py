@@ -15,12 +15,15 @@ __all__ = [
     "ConsentAlreadyRevoked",
     "ConsentNotFound",
     "ConsentWindowReversed",
+    "DeliveryNotDisabled",
     "EventSequenceError",
     "InvalidContact",
     "InvalidFilter",
     "InvalidProtocolSettings",
     "InvalidPublicKey",
     "InvalidWebhookUrl",
+    "KafkaCredentialsDeclared",
+    "KafkaUserNotFound",
     "NoCategories",
     "PartnerAlreadyRegistered",
     "PartnerNotFound",
@@ -251,6 +254,25 @@ class SubscriptionNotFound(NotFound):
     """No subscription of the caller has this id (another partner's is not found)."""
 
     code = "subscription-not-found"
+
+
+class KafkaUserNotFound(NotFound):
+    """The gateway has created no Kafka user for this partner (no KAFKA subscription yet)."""
+
+    code = "kafka-user-not-found"
+
+
+class KafkaCredentialsDeclared(RuleViolated):
+    """The partners' Kafka users are declared by the federation office (Strimzi): their
+    passwords are rotated there, not by the gateway."""
+
+    code = "kafka-credentials-declared"
+
+
+class DeliveryNotDisabled(RuleViolated):
+    """Only a disabled delivery is re-enabled (an enabled one is delivering or retrying)."""
+
+    code = "delivery-not-disabled"
 
 
 class EventSequenceError(RuntimeError):

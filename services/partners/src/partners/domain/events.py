@@ -22,12 +22,14 @@ __all__ = [
     "ConsentGranted",
     "ConsentRevoked",
     "Contact",
+    "KafkaPasswordRotated",
     "PartnerEvent",
     "PartnerRegistered",
     "SigningKeyRegistered",
     "SubscriptionCreated",
     "SubscriptionDeleted",
     "SubscriptionEvent",
+    "SubscriptionReEnabled",
     "SubscriptionUpdated",
 ]
 
@@ -178,6 +180,35 @@ class SubscriptionDeleted(DomainEvent):
     deleted_by: str
 
 
-PartnerEvent = PartnerRegistered | SigningKeyRegistered
-SubscriptionEvent = SubscriptionCreated | SubscriptionUpdated | SubscriptionDeleted
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class KafkaPasswordRotated(DomainEvent):
+    """The partner (or the federation admin) replaced the password of the partner's Kafka
+    user: the old one no longer logs in. The password itself is never recorded."""
+
+    event_type = "KafkaPasswordRotated"
+    schema_version = 1
+
+    partner_id: str
+    username: str
+    rotated_at: datetime
+    rotated_by: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class SubscriptionReEnabled(DomainEvent):
+    """The federation admin re-enabled a pushed subscription the dispatcher had disabled
+    after persistent failures: delivery resumes where it stood, same sink and secret."""
+
+    event_type = "SubscriptionReEnabled"
+    schema_version = 1
+
+    subscription_id: str
+    partner_id: str
+    reenabled_at: datetime
+    reenabled_by: str
+
+
+PartnerEvent = PartnerRegistered | SigningKeyRegistered | KafkaPasswordRotated
+SubscriptionEvent = (SubscriptionCreated | SubscriptionUpdated | SubscriptionDeleted
+                     | SubscriptionReEnabled)
 ConsentEvent = ConsentGranted | ConsentRevoked

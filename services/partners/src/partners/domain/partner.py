@@ -18,6 +18,8 @@ from partners.domain.commands import RegisterPartner, RegisterSigningKey
 from partners.domain.errors import (
     EventSequenceError,
     InvalidContact,
+    KafkaCredentialsDeclared,
+    KafkaUserNotFound,
     PartnerAlreadyRegistered,
     PartnerNotFound,
     SigningKeyAlreadyRegistered,
@@ -25,6 +27,7 @@ from partners.domain.errors import (
 )
 from partners.domain.events import (
     Contact,
+    KafkaPasswordRotated,
     PartnerEvent,
     PartnerRegistered,
     SigningKeyRegistered,
@@ -34,7 +37,7 @@ from partners.domain.values import PartnerKind
 from partners.domain.webhook import ROTATION_OVERLAP
 
 __all__ = ["MAX_CONTACTS", "Partner", "evolve_partner", "register_partner",
-           "register_signing_key", "replay_partner"]
+           "register_signing_key", "replay_partner", "rotate_kafka_password"]
 
 NAME_MAX = 200
 CONTACT_TEXT_MAX = 200
@@ -110,6 +113,26 @@ def register_signing_key(
         replaced_valid_until=now + ROTATION_OVERLAP if current else None)]
 
 
+def rotate_kafka_password(state: Partner | None, *, username: str, user_exists: bool,
+                          issues_credentials: bool, now: datetime, actor: str
+                          ) -> list[PartnerEvent]:
+    """Replace the password of the partner's Kafka user (the caller sets the new one on
+    the broker and shows it once). Only a user the gateway created: a declared one
+    (Strimzi) is rotated by the federation office, and a partner with no KAFKA
+    subscription yet has none."""
+    if state is None:
+        raise PartnerNotFound("No partner is registered under this id.")
+    if not issues_credentials:
+        raise KafkaCredentialsDeclared(
+            "The partners' Kafka users are declared by the federation office here: ask it "
+            "to rotate the password.")
+    if not user_exists:
+        raise KafkaUserNotFound(
+            "This partner has no Kafka user yet: a first KAFKA subscription creates it.")
+    return [KafkaPasswordRotated(partner_id=state.partner_id, username=username,
+                                 rotated_at=now, rotated_by=actor)]
+
+
 def evolve_partner(state: Partner | None, event: PartnerEvent) -> Partner:
     """The state after ``event``."""
     match event:
@@ -123,6 +146,10 @@ def evolve_partner(state: Partner | None, event: PartnerEvent) -> Partner:
             if state is None:
                 raise EventSequenceError("SigningKeyRegistered before PartnerRegistered")
             return dataclasses.replace(state, signing_keys=_rotated(state.signing_keys, event))
+        case KafkaPasswordRotated():
+            if state is None:
+                raise EventSequenceError("KafkaPasswordRotated before PartnerRegistered")
+            return state  # the password is the broker's; the stream records who and when
 
 
 def _rotated(keys: tuple[SigningKey, ...], event: SigningKeyRegistered

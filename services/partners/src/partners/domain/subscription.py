@@ -28,6 +28,7 @@ from typing import Any, assert_never
 
 from gotong_platform.domain import replay
 from partners.domain.errors import (
+    DeliveryNotDisabled,
     EventSequenceError,
     InvalidProtocolSettings,
     InvalidWebhookUrl,
@@ -45,6 +46,7 @@ from partners.domain.events import (
     SubscriptionCreated,
     SubscriptionDeleted,
     SubscriptionEvent,
+    SubscriptionReEnabled,
     SubscriptionUpdated,
 )
 from partners.domain.filters import Selector, filter_json, parse_filters
@@ -63,6 +65,7 @@ __all__ = [
     "default_webhook_id",
     "delete_subscription",
     "evolve_subscription",
+    "reenable_subscription",
     "replay_subscription",
     "set_default_webhook",
     "update_subscription",
@@ -303,6 +306,19 @@ def set_default_webhook(
     return [_updated(state, kept, now, actor)]
 
 
+def reenable_subscription(state: Subscription | None, *, disabled: bool | None,
+                          now: datetime, actor: str) -> list[SubscriptionEvent]:
+    """The federation office re-enables a pushed subscription the dispatcher disabled
+    (``disabled``: whether its endpoint is; None when it has none, a pull subscription)."""
+    if state is None or not state.active or disabled is None:
+        raise SubscriptionNotFound("No pushed subscription has this id.")
+    if not disabled:
+        raise DeliveryNotDisabled("This subscription's delivery is not disabled.")
+    return [SubscriptionReEnabled(subscription_id=state.subscription_id,
+                                  partner_id=state.partner_id, reenabled_at=now,
+                                  reenabled_by=actor)]
+
+
 def _own(state: Subscription | None, partner_id: str) -> None:
     if state is None or not state.active or state.partner_id != partner_id:
         raise SubscriptionNotFound("You have no subscription with this id.")
@@ -343,6 +359,10 @@ def evolve_subscription(state: Subscription | None, event: SubscriptionEvent
                 raise EventSequenceError("SubscriptionDeleted before SubscriptionCreated")
             return dataclasses.replace(state, deleted_at=event.deleted_at,
                                        updated_at=event.deleted_at)
+        case SubscriptionReEnabled():
+            if state is None:
+                raise EventSequenceError("SubscriptionReEnabled before SubscriptionCreated")
+            return state  # its endpoint's state: the stream records who and when
         case _:
             assert_never(event)
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter
 from partners.entrypoints import (
     consent_routes,
     feed_routes,
+    kafka_routes,
     oversight_routes,
     partner_routes,
     profile_routes,
@@ -30,5 +31,7 @@ routers: tuple[APIRouter, ...] = (
     oversight_routes.router,
     webhook_routes.router,
     subscription_routes.router,
+    kafka_routes.partner_router,
+    kafka_routes.federation_router,
     schema_routes.router,
 )

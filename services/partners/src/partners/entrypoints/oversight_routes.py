@@ -16,9 +16,13 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from starlette.responses import JSONResponse
 
 from gotong_platform.auth import Principal, Role
+from gotong_platform.db import DbConnection
 from gotong_platform.http import HTTPProblem, PrincipalDep
+from gotong_platform.http.runner import Runner
+from gotong_platform.provenance import Provenance
 from partners.domain.oversight import (
     ConsentState,
     delivery_status,
@@ -105,3 +109,23 @@ async def deliveries(ctx: Ctx, principal: PrincipalDep, partner_id: Id = None,
               "status": webhook_status(enabled=row["enabled"], failures=row["failures"])}
              for row in rows]
     return _page(items, total, offset, limit)
+
+
+@router.post("/deliveries/{subscription_id}/enable", response_model=s.DeliveryEnabledOut)
+async def enable_delivery(subscription_id: str, ctx: Ctx, principal: PrincipalDep,
+                          run: Runner) -> JSONResponse:
+    """Re-enable a subscription's delivery the dispatcher disabled after persistent
+    failures (the federation office only: the partner may also set it again). It resumes
+    where it stood, at once: same sink, secret and position. 404 for a subscription with
+    no pushed delivery, 409 ``delivery-not-disabled`` for one that is not disabled."""
+    if principal.role is not Role.FEDERATION_ADMIN:
+        raise HTTPProblem(403, "Forbidden", "only the federation office re-enables a "
+                          "partner's delivery", "forbidden")
+
+    async def work(conn: DbConnection, provenance: Provenance) -> tuple[int, Any]:
+        saved = await ctx.subscriptions.reenable(conn, subscription_id, provenance)
+        return 200, s.DeliveryEnabledOut(subscription_id=saved.subscription_id,
+                                          partner_id=saved.partner_id,
+                                          enabled=True).model_dump(mode="json")
+
+    return await run(work)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from partners.domain.oversight import DeliveryStatus, PartnerStatus
 
-__all__ = ["ConsentPage", "DeliveryPage", "PartnerPage"]
+__all__ = ["ConsentPage", "DeliveryEnabledOut", "DeliveryPage", "PartnerPage"]
 
 
 class _Page(BaseModel):
@@ -97,3 +97,11 @@ class DeliveryOverview(BaseModel):
 
 class DeliveryPage(_Page):
     items: list[DeliveryOverview]
+
+
+class DeliveryEnabledOut(BaseModel):
+    """A disabled delivery the federation office re-enabled."""
+
+    subscription_id: str
+    partner_id: str
+    enabled: bool
