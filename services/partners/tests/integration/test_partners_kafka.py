@@ -160,6 +160,14 @@ async def test_each_partner_reads_only_its_own_topic_and_its_consented_events(
         assert "ce_position" not in headers[0]  # Kafka has its own offsets
         assert {r.key for r in records} == {coop.encode()}
         assert "member_id" not in records[0].value.decode()  # pseudonymous, as pulled
+        # The internal envelope's flow attributes stay inside: no actor (the clerk's token
+        # subject, "user-kasir" in these events), command, correlation or causation.
+        for record in records:
+            names = {name for name, _ in record.headers}
+            assert not names & {"ce_actorid", "ce_commandid", "ce_correlationid",
+                                "ce_causationid", "ce_globalposition"}, names
+            assert all(b"user-kasir" not in value for _, value in record.headers)
+            assert b"user-kasir" not in record.value
 
         # The bank's consent is revoked: nothing more reaches its topic.
         revoked = await api.post(f"/cooperatives/{coop}/consents/{bank_consent}/revoke", {},

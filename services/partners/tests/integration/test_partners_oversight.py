@@ -225,6 +225,8 @@ async def test_the_federation_office_re_enables_a_disabled_webhook(gateway: Gate
     assert row["delivered_position"] == 1  # it resumes where it stood
     assert await dispatch.run_once() == 1
     assert [e["data"]["amount_idr"] for e in receiver.received] == [1_000, 2_000]
+    # Nor does a webhook carry the internal actor (the clerk's token subject).
+    assert not [e for e in receiver.received if "actorid" in e or "user-kasir" in str(e)]
     # Who did it is an event of the subscription's stream.
     events = await api.rows("SELECT actor, payload FROM events WHERE stream_id = $1 AND "
                             "event_type = 'SubscriptionReEnabled'", subscription)

@@ -1,8 +1,15 @@
 """Published event contracts: the vocabulary services share (``members``, ``inventory``,
 ``payments``, ``reporting``), and the minimised contracts partners receive
-(``partner_feed``)."""
+(``partner_feed``); the gateway's own consents (``partners``)."""
 
-from gotong_platform.contracts import inventory, members, partner_feed, payments, reporting
+from gotong_platform.contracts import (
+    inventory,
+    members,
+    partner_feed,
+    partners,
+    payments,
+    reporting,
+)
 from gotong_platform.contracts.base import REGISTRY, EventContract, contract_for, parse, register
 
 __all__ = [
@@ -13,6 +20,7 @@ __all__ = [
     "members",
     "parse",
     "partner_feed",
+    "partners",
     "payments",
     "register",
     "reporting",
