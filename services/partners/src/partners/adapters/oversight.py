@@ -17,8 +17,6 @@ from typing import Any
 
 import asyncpg
 
-from gotong_platform.db import DbConnection
-
 __all__ = ["PENDING_SCAN", "OversightQueries"]
 
 # How many pending feed events are counted at most, per subscription.
@@ -91,49 +89,69 @@ WHERE ($1::text IS NULL OR EXISTS (SELECT 1 FROM consents c WHERE
   AND ($2::text IS NULL OR x.partner_id = $2)
 """
 
-# A subscription's delivery figures. The federation office's last delivered event is the
-# subscription's last accepted attempt ($1 the subscription); a cooperative's, the last of
-# its own events delivered ($1 the cooperative, $2 the subscription, $3 the partner, $4
-# the delivered position).
-_LAST_DELIVERED_ALL = """
-SELECT a.position, a.webhook_id::text, a.attempted_at, f.type, f.time
-FROM webhook_attempts a
-JOIN partner_feed f ON f.partner_id = a.partner_id AND f.position = a.position
-WHERE a.subscription_id = $1 AND a.error IS NULL
-ORDER BY a.position DESC, a.attempt_id DESC LIMIT 1
+# The page of subscriptions ($3 offset, $4 limit) with each one's delivery figures, in
+# one statement (a LATERAL subquery per figure, run per row of the page only): the last
+# delivered event (the federation office's: the subscription's last accepted attempt; a
+# cooperative's, $1, the last of its own events delivered, looked for among its
+# DELIVERED_SCAN latest events up to the delivered position); the feed events after the
+# delivered position still served (their consent in force, as the dispatcher reads them:
+# ``FEED_PAGE``; the cooperative's only when $1 is set; counted up to PENDING_SCAN + 1; the
+# subscription's filters may pass over some of them: the count is what is left to go
+# through); the failed attempts since $5 (of the cooperative's events only when $1 is
+# set). A pull subscription (no delivered position) gets none of them.
+_DELIVERIES = f"""
+WITH page AS (
+    {_SUBSCRIPTIONS}
+    ORDER BY p.name, x.partner_id, x.default_webhook DESC, x.subscription_id
+    OFFSET $3 LIMIT $4
+)
+SELECT pg.*,
+       coalesce(la.position, lo.position) AS last_position,
+       coalesce(la.webhook_id, lo.webhook_id) AS last_webhook_id,
+       coalesce(la.attempted_at, lo.attempted_at) AS last_attempted_at,
+       coalesce(la.type, lo.type) AS last_type, coalesce(la.time, lo.time) AS last_time,
+       pe.n AS pending_count, fa.n AS failed_count
+FROM page pg
+LEFT JOIN LATERAL (
+    SELECT a.position, a.webhook_id::text AS webhook_id, a.attempted_at, f.type, f.time
+    FROM webhook_attempts a
+    JOIN partner_feed f ON f.partner_id = a.partner_id AND f.position = a.position
+    WHERE $1::text IS NULL AND pg.delivered_position IS NOT NULL
+      AND a.subscription_id = pg.subscription_id AND a.error IS NULL
+    ORDER BY a.position DESC, a.attempt_id DESC LIMIT 1) la ON true
+LEFT JOIN LATERAL (
+    SELECT f.position, a.webhook_id::text AS webhook_id, a.attempted_at, f.type, f.time
+    FROM (SELECT position, type, time FROM partner_feed
+          WHERE $1::text IS NOT NULL AND pg.delivered_position IS NOT NULL
+            AND partner_id = pg.partner_id AND cooperative_id = $1
+            AND position <= pg.delivered_position
+          ORDER BY position DESC LIMIT {DELIVERED_SCAN}) f
+    CROSS JOIN LATERAL (
+        SELECT webhook_id, attempted_at FROM webhook_attempts
+        WHERE subscription_id = pg.subscription_id AND position = f.position
+          AND error IS NULL
+        ORDER BY attempt_id DESC LIMIT 1) a
+    ORDER BY f.position DESC LIMIT 1) lo ON true
+LEFT JOIN LATERAL (
+    SELECT count(*) AS n FROM (
+        SELECT 1 FROM partner_feed f
+        WHERE pg.delivered_position IS NOT NULL AND f.partner_id = pg.partner_id
+          AND f.position > pg.delivered_position
+          AND ($1::text IS NULL OR f.cooperative_id = $1)
+          AND EXISTS (SELECT 1 FROM consents k WHERE k.consent_id = ANY(f.consent_ids)
+                      AND k.revoked_at IS NULL)
+        LIMIT {PENDING_SCAN + 1}) q) pe ON true
+LEFT JOIN LATERAL (
+    SELECT count(*) AS n FROM webhook_attempts a
+    WHERE pg.delivered_position IS NOT NULL AND a.subscription_id = pg.subscription_id
+      AND a.error IS NOT NULL AND a.attempted_at > $5
+      AND ($1::text IS NULL OR EXISTS (SELECT 1 FROM partner_feed f
+           WHERE f.partner_id = pg.partner_id AND f.position = a.position
+             AND f.cooperative_id = $1))) fa ON true
+ORDER BY pg.partner_name, pg.partner_id, pg.default_webhook DESC, pg.subscription_id
 """
-_LAST_DELIVERED_OF = f"""
-SELECT a.position, a.webhook_id::text, a.attempted_at, f.type, f.time
-FROM (SELECT position, type, time FROM partner_feed
-      WHERE partner_id = $3 AND cooperative_id = $1 AND position <= $4
-      ORDER BY position DESC LIMIT {DELIVERED_SCAN}) f
-CROSS JOIN LATERAL (
-    SELECT position, webhook_id, attempted_at FROM webhook_attempts
-    WHERE subscription_id = $2 AND position = f.position AND error IS NULL
-    ORDER BY attempt_id DESC LIMIT 1) a
-ORDER BY f.position DESC LIMIT 1
-"""
-# The feed events after the delivered position that are still served (their consent in
-# force, as the dispatcher reads them: ``FEED_PAGE``), of the cooperative $1 when not
-# NULL; $2 the partner, $3 the delivered position. The subscription's filters may pass
-# over some of them: the count is what is left to go through.
-_PENDING = f"""
-SELECT count(*) FROM (
-    SELECT 1 FROM partner_feed f
-    WHERE f.partner_id = $2 AND f.position > $3
-      AND ($1::text IS NULL OR f.cooperative_id = $1)
-      AND EXISTS (SELECT 1 FROM consents k WHERE k.consent_id = ANY(f.consent_ids)
-                  AND k.revoked_at IS NULL)
-    LIMIT {PENDING_SCAN + 1}) q
-"""
-# Failed attempts since $4 of subscription $2 (partner $3), of cooperative $1's events
-# only when not NULL.
-_FAILED = """
-SELECT count(*) FROM webhook_attempts a
-WHERE a.subscription_id = $2 AND a.error IS NOT NULL AND a.attempted_at > $4
-  AND ($1::text IS NULL OR EXISTS (SELECT 1 FROM partner_feed f
-       WHERE f.partner_id = $3 AND f.position = a.position AND f.cooperative_id = $1))
-"""
+_LAST = ("position", "webhook_id", "attempted_at", "type", "time")
+_FIGURES = frozenset({*(f"last_{name}" for name in _LAST), "pending_count", "failed_count"})
 
 
 class OversightQueries:
@@ -176,32 +194,20 @@ class OversightQueries:
                 isolation="repeatable_read", readonly=True):
             total = await conn.fetchval(f"SELECT count(*) FROM ({_SUBSCRIPTIONS}) q",
                                         cooperative_id, partner_id)
-            rows = await conn.fetch(
-                f"{_SUBSCRIPTIONS} ORDER BY p.name, x.partner_id, x.default_webhook DESC, "
-                "x.subscription_id OFFSET $3 LIMIT $4", cooperative_id, partner_id, offset,
-                limit)
-            items = []
-            for row in rows:
-                item = dict(row)
-                item.update(last_delivered=None, pending=None, pending_capped=False,
-                            failed_24h=None)
-                if row["delivered_position"] is not None:  # an HTTP endpoint
-                    item.update(await _delivery(conn, cooperative_id, row, since))
-                items.append(item)
-        return items, int(total)
+            rows = await conn.fetch(_DELIVERIES, cooperative_id, partner_id, offset, limit,
+                                    since)
+        return [_delivery(row) for row in rows], int(total)
 
 
-async def _delivery(conn: DbConnection, cooperative_id: str | None, row: asyncpg.Record,
-                    since: datetime) -> dict[str, Any]:
-    subscription, partner = row["subscription_id"], row["partner_id"]
-    delivered = row["delivered_position"]
-    if cooperative_id is None:
-        last = await conn.fetchrow(_LAST_DELIVERED_ALL, subscription)
-    else:
-        last = await conn.fetchrow(_LAST_DELIVERED_OF, cooperative_id, subscription, partner,
-                                   delivered)
-    pending = int(await conn.fetchval(_PENDING, cooperative_id, partner, delivered))
-    failed = int(await conn.fetchval(_FAILED, cooperative_id, subscription, partner, since))
-    return {"last_delivered": None if last is None else dict(last),
-            "pending": min(pending, PENDING_SCAN), "pending_capped": pending > PENDING_SCAN,
-            "failed_24h": failed}
+def _delivery(row: asyncpg.Record) -> dict[str, Any]:
+    """A subscription's row with its figures as the API answers them."""
+    item = {k: v for k, v in row.items() if k not in _FIGURES}
+    if row["delivered_position"] is None:  # a pull subscription
+        return {**item, "last_delivered": None, "pending": None, "pending_capped": False,
+                "failed_24h": None}
+    pending = int(row["pending_count"])
+    last = None if row["last_position"] is None else {
+        name: row[f"last_{name}"] for name in _LAST}
+    return {**item, "last_delivered": last, "pending": min(pending, PENDING_SCAN),
+            "pending_capped": pending > PENDING_SCAN, "failed_24h": int(row["failed_count"])}
+
