@@ -145,6 +145,10 @@ async def test_two_partners_receive_what_their_subscriptions_select_of_their_con
                              filters=[{"exact": {"type": SAVINGS}}])
     assert updated.status_code == 200, updated.text
     assert (updated.json()["types"], updated.json()["version"]) == ([], 2)
+    # The answer is what GET answers: where its delivery stands, not a blank.
+    shown = await api.get(f"/partner/subscriptions/{bank_push['id']}", bank.token)
+    assert updated.json() == shown.json()
+    assert updated.json()["delivery"]["delivered_position"] == 3
     await gateway.send(deposit(coop, member, amount=7_000), repaid(coop, member, loan))
     assert await dispatch.run_once() == 1
     assert kinds(receivers["bank"].received[2:]) == [("savings", "deposit")]

@@ -15,8 +15,10 @@ from typing import Any
 import asyncpg
 
 from gotong_platform.contracts.partner_feed import PARTNER_EVENT_SOURCE
+from gotong_platform.db import DbConnection
 from gotong_platform.directory import Directory
 from partners.adapters.oversight import OversightQueries
+from partners.domain import DeliveryProtocol
 
 __all__ = ["FEED_PAGE", "PartnersQueries", "cloud_event"]
 
@@ -136,9 +138,21 @@ class PartnersQueries:
             "ORDER BY s.created_at, s.subscription_id", partner_id)
         return [dict(r) for r in rows]
 
-    async def subscription(self, partner_id: str, subscription_id: str
-                           ) -> dict[str, Any] | None:
-        row = await self._pool.fetchrow(
+    async def pull_selections(self, partner_id: str) -> list[dict[str, Any]]:
+        """What the partner's ``GOTONG-PULL`` subscriptions select (source, types,
+        filters): what the pull feed reads without ``?subscription=``, from the query
+        table alone (no delivery to join: a pull subscription has none)."""
+        rows = await self._pool.fetch(
+            """SELECT source, types, filters FROM subscriptions
+               WHERE partner_id = $1 AND protocol = $2 AND deleted_at IS NULL""",
+            partner_id, DeliveryProtocol.PULL.value)
+        return [dict(r) for r in rows]
+
+    async def subscription(self, partner_id: str, subscription_id: str,
+                           conn: DbConnection | None = None) -> dict[str, Any] | None:
+        """The subscription with where its delivery stands; read on ``conn`` when given
+        (a command's transaction answering what it has just written)."""
+        row = await (conn or self._pool).fetchrow(
             f"{_SUBSCRIPTION} WHERE s.partner_id = $1 AND s.subscription_id = $2 "
             "AND s.deleted_at IS NULL", partner_id, subscription_id)
         return dict(row) if row else None

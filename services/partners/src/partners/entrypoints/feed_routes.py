@@ -21,7 +21,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 
 from gotong_platform.http import HTTPProblem
-from partners.domain import DeliveryProtocol, Selector, parse_filters, selects
+from partners.domain import Selector, parse_filters, selects
 from partners.entrypoints import schemas as s
 from partners.entrypoints.deps import Ctx
 from partners.entrypoints.partner_auth import PartnerCallDep, partner_call
@@ -53,8 +53,7 @@ async def feed(
                               "subscription-not-found")
         rows = [row]
     else:
-        rows = [r for r in await ctx.queries.subscriptions(partner)
-                if r["protocol"] == DeliveryProtocol.PULL.value]
+        rows = await ctx.queries.pull_selections(partner)
     selectors = [Selector(source=r["source"], types=tuple(r["types"]),
                           filters=parse_filters(r["filters"])) for r in rows]
 

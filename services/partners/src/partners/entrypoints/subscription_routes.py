@@ -99,10 +99,14 @@ async def update(subscription_id: str, body: s.SubscriptionIn, call: PartnerCall
     request = _request(body)
 
     async def work(conn: DbConnection, provenance: Provenance) -> tuple[int, Any]:
-        saved, version = await ctx.subscriptions.update(conn, call.principal.subject,
-                                                        subscription_id, request, provenance)
-        return 200, s.SubscriptionOut.of(saved, version,
-                                         ctx.public_base_url).model_dump(mode="json")
+        await ctx.subscriptions.update(conn, call.principal.subject, subscription_id,
+                                       request, provenance)
+        # As GET answers it, with where its delivery stands, read in this transaction.
+        row = await ctx.queries.subscription(call.principal.subject, subscription_id, conn)
+        if row is None:
+            raise RuntimeError("the updated subscription was not found")
+        return 200, s.SubscriptionOut.model_validate(
+            s.subscription_json(row, ctx.public_base_url)).model_dump(mode="json")
 
     return await run(work)
 
