@@ -195,8 +195,10 @@ def replication_from_env(environ: Mapping[str, str] | None = None) -> int | None
 async def create_topics(
     bootstrap: str, topics: Iterable[str], *, partitions: int = 3,
     replication: int | None = None, auth: KafkaAuth | None = None,
+    dead_letters: bool = True,
 ) -> None:
-    """Create domain-event topics (and their dead-letter topics) if missing.
+    """Create domain-event topics (and their dead-letter topics, unless ``dead_letters``
+    is False: a partner's topic has no consumer of ours to dead-letter) if missing.
 
     Retention is forever (``retention.ms=-1``) and the topics are not compacted,
     so read models and partners can replay from offset 0.
@@ -213,7 +215,8 @@ async def create_topics(
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        names = [name for topic in topics for name in (topic, dead_letter_topic(topic))
+        names = [name for topic in topics
+                 for name in ((topic, dead_letter_topic(topic)) if dead_letters else (topic,))
                  if name not in existing]
         if not names:
             return

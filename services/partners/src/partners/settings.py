@@ -65,7 +65,9 @@ class PartnersSettings(ServiceSettings):
     kafka_partner_bootstrap: str | None = None
     kafka_partner_security_protocol: str | None = None
     kafka_partner_partitions: int = Field(default=3, ge=1, le=100)
-    kafka_partner_replication: int = Field(default=1, ge=1, le=5)
+    # None: the domain topics' rule (GOTONG_KAFKA_REPLICATION, else up to three replicas
+    # as the cluster has brokers), with its min.insync.replicas.
+    kafka_partner_replication: int | None = Field(default=None, ge=1, le=5)
     # Prometheus endpoint of the consumer process (lag, processed, dead-lettered).
     consumer_metrics_port: int = 9105
     consumer_metrics_host: str = "127.0.0.1"  # 0.0.0.0 in a pod, so Prometheus can scrape

@@ -18,6 +18,7 @@ import orjson
 import pytest
 import pytest_asyncio
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
+from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import (
     GroupAuthorizationFailedError,
     KafkaConnectionError,
@@ -226,6 +227,16 @@ async def test_a_partners_kafka_password_is_rotated_and_the_old_one_is_refused(
     early = await api.post("/partner/kafka/password", {}, api.token("partner", subject=bank))
     assert (early.status_code, early.json()["code"]) == (404, "kafka-user-not-found")
     first = (await subscribe(api, bank))["kafka"]
+    # Its topic follows the domain topics' rule, with no dead-letter topic of its own.
+    admin = AIOKafkaAdminClient(bootstrap_servers=gateway.bootstrap,
+                                **KafkaAuth.from_env().client_kwargs())
+    await admin.start()
+    try:
+        topics = set(await admin.list_topics())
+    finally:
+        await admin.close()
+    assert first["topic"] in topics
+    assert f"{first['topic']}.dlt" not in topics
     await gateway.send(deposit(coop, member, amount=1_000, account=account))
     assert await dispatch.run_once() == 1
 

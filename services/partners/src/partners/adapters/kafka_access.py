@@ -18,8 +18,8 @@ import hashlib
 import secrets
 from typing import Any, ClassVar, TypeAlias
 
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError, for_code
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import for_code
 from aiokafka.protocol.api import Request, RequestStruct, Response
 
 # aiokafka ships no type information: its protocol classes are Any to mypy, hence the
@@ -35,7 +35,7 @@ from aiokafka.protocol.types import (
     TaggedFields,
 )
 
-from gotong_platform.kafka import KafkaAuth
+from gotong_platform.kafka import KafkaAuth, create_topics
 from partners.domain import PartnerKafkaAccess
 
 __all__ = ["AdminApiPartnerKafka", "DeclaredPartnerKafka", "scram_sha512_upsertion"]
@@ -160,7 +160,7 @@ class AdminApiPartnerKafka:
     the tests, a cluster without a user operator)."""
 
     def __init__(self, bootstrap: str, auth: KafkaAuth, *, partitions: int = 3,
-                 replication: int = 1) -> None:
+                 replication: int | None = None) -> None:
         self._bootstrap = bootstrap
         self._auth = auth
         self._partitions = partitions
@@ -180,20 +180,15 @@ class AdminApiPartnerKafka:
         """The partner's topic (kept forever, as the domain topics) and its ACLs: Read and
         Describe on that topic, and on the consumer groups named with its prefix. Both
         are idempotent: Kafka keeps one copy of an ACL created twice."""
+        # The platform's topic rule: kept forever, and the replication of the domain
+        # topics (GOTONG_KAFKA_REPLICATION, else three replicas on three brokers or more)
+        # with its min.insync.replicas, unless the setting names one.
+        await create_topics(self._bootstrap, [access.topic], partitions=self._partitions,
+                            replication=self._replication, auth=self._auth,
+                            dead_letters=False)
         admin = self._admin()
         await admin.start()
         try:
-            if access.topic not in set(await admin.list_topics()):
-                try:
-                    response = await admin.create_topics([NewTopic(
-                        name=access.topic, num_partitions=self._partitions,
-                        replication_factor=self._replication,
-                        topic_configs={"retention.ms": "-1", "cleanup.policy": "delete"})])
-                    for _, code, message in response.topic_errors:
-                        if code and code != TopicAlreadyExistsError.errno:
-                            raise for_code(code)(f"create {access.topic}: {message}")
-                except TopicAlreadyExistsError:
-                    pass  # created meanwhile by another process
             principal = f"User:{access.username}"
             creations: list[tuple[Any, ...]] = [
                 (resource_type, name, pattern, principal, "*", operation, _ALLOW, {})
