@@ -255,6 +255,7 @@ COLLECT = """(() => {
       status: r.dataset.status || null, delivery: r.dataset.delivery || null,
       partner: r.dataset.partner || null, cooperative: r.dataset.cooperative || null,
       text: r.innerText, revoke: !!r.querySelector('[data-revoke]'),
+      enable: !!r.querySelector('[data-enable]'),
       sink: r.querySelector('.sink') ? r.querySelector('.sink').innerText : null,
       values: Object.fromEntries([...r.querySelectorAll('[data-key]')].map(
         (n) => [n.dataset.key, n.dataset.value === '' ? null : Number(n.dataset.value)]))})),
@@ -428,6 +429,32 @@ async def test_partner_pages_for_the_federation_office_and_each_cooperative_admi
         shown = await show(browser, page(s, seeded.office, "partners"), LAPTOP, "partners")
         assert rows(shown)[seeded.buyer]["status"] == "inactive"
         assert rows(shown)[seeded.buyer]["values"]["partners.consents_revoked"] == 1
+
+        # --- disabled after persistent failures: the office re-enables it here --------
+        await s.partners_app.state.partners_pool.execute(
+            "UPDATE webhook_endpoints SET enabled = false WHERE partner_id = $1", seeded.bank)
+        shown = await show(browser, page(s, seeded.admin_a, "deliveries"), LAPTOP,
+                           "deliveries")
+        (hook,) = shown["rows"]
+        assert (hook["status"], hook["enable"]) == ("disabled", False)  # the office's button
+        shown = await show(browser, page(s, seeded.office, "deliveries"), LAPTOP,
+                           "deliveries")
+        (hook,) = shown["rows"]
+        assert (hook["status"], hook["enable"]) == ("disabled", True)
+        assert "Aktifkan lagi" in hook["text"]
+        await browser.screenshot(ARTIFACTS / "dashboard-partners-disabled-laptop.png")
+        await browser.evaluate(
+            f"document.querySelector('[data-enable=\"{hook['id']}\"]').click()")
+        await browser.wait_for(f"document.body.dataset.enabled === '{hook['id']}' && "
+                               "document.body.dataset.state === 'ready'", timeout_s=30)
+        await asyncio.sleep(0.3)
+        shown = await browser.evaluate(COLLECT)
+        (hook,) = shown["rows"]
+        assert (hook["status"], hook["enable"]) == ("healthy", False)
+        await browser.screenshot(ARTIFACTS / "dashboard-partners-re-enabled-laptop.png")
+        assert_clean(browser, s, shown, LAPTOP)
+        (api,) = (await api_page(s, "/oversight/deliveries", seeded.office))["items"]
+        assert (api["enabled"], api["failures"]) == (True, 0)
 
         # --- a regional officer has no partner pages: the report, without tabs -------
         officer = token(Role.REGIONAL_OFFICER, "dinas-ntt", region="53")

@@ -5,8 +5,9 @@
  * office sees every partner, consent and delivery, a cooperative's admin the partners of
  * its own consents, its own consents and each delivery as far as its own events go (the
  * gateway decides; the page only shows). A cooperative admin revokes a consent here
- * (POST with an Idempotency-Key, after a confirmation). A disabled webhook is re-enabled
- * by its partner setting it again: the page says so, it has no button for it.
+ * (POST with an Idempotency-Key, after a confirmation). A disabled delivery is re-enabled
+ * by its partner setting it again, or here by the federation office ("Aktifkan lagi":
+ * POST /oversight/deliveries/{id}/enable; the gateway records who did it).
  * Every number shown carries data-key/data-id/data-value, as the report's do.
  */
 (function () {
@@ -261,7 +262,7 @@
       C.html("strong", null, name, d.partner_name);
       C.html("span", { "class": "region" }, name, KINDS[d.partner_kind] || d.partner_kind);
       var sub = textCell(tr, d.protocol === "HTTP" ? "Webhook" + (d.default_webhook ?
-        " (utama)" : "") : "Ditarik mitra (pull)");
+        " (utama)" : "") : d.protocol === "KAFKA" ? "Topik Kafka" : "Ditarik mitra (pull)");
       if (d.sink) C.html("span", { "class": "region sink" }, sub, d.sink);
       var st = C.html("td", { "class": "text" }, tr);
       badge(st, "delivery-" + d.status, DELIVERY[d.status] +
@@ -271,7 +272,13 @@
       }
       if (d.status === "disabled") {
         C.html("span", { "class": "region" }, st, "gagal sejak " + when(d.failing_since) +
-          "; mitra mengaktifkannya lagi dengan mengatur webhook-nya kembali");
+          (federation() ? "; mitra juga dapat mengaktifkannya lagi dengan mengatur " +
+            "langganannya kembali" : "; mitra atau kantor federasi dapat mengaktifkannya lagi"));
+        if (federation()) {
+          var again = C.html("button", { type: "button", "class": "enable",
+            "data-enable": id }, st, "Aktifkan lagi");
+          again.addEventListener("click", function () { enable(d, again, st); });
+        }
       }
       var last = textCell(tr, "");
       C.html("span", C.datum("deliveries.last_position", id,
@@ -313,6 +320,28 @@
       offset = page.offset + page.limit;
       show(view, ctx);
     });
+  }
+
+  // --- re-enabling a disabled delivery (the federation office) ----------------------------
+
+  async function enable(d, button, cellNode) {
+    button.disabled = true;
+    try {
+      // A key per click: a second click after a lost answer finds it enabled (409) and
+      // the page shows the list again.
+      await call("POST", "/oversight/deliveries/" + encodeURIComponent(d.subscription_id) +
+        "/enable", null, {}, idempotencyKey());
+    } catch (e) {
+      if (!(e.status === 409 && e.problem && e.problem.code === "delivery-not-disabled")) {
+        button.disabled = false;
+        C.html("span", { "class": "region error-text", role: "alert" }, cellNode,
+          "Gagal mengaktifkan (" + (e.status || "jaringan") + "): " +
+          ((e.problem && (e.problem.detail || e.problem.title)) || "coba lagi") + ".");
+        return;
+      }
+    }
+    document.body.setAttribute("data-enabled", d.subscription_id);
+    await show("deliveries", ctx);
   }
 
   // --- revoking a consent (the cooperative's admin) ---------------------------------------
