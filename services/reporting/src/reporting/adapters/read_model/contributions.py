@@ -159,22 +159,28 @@ def _clock(source: str, coop: str, rec: str) -> str:
 
 
 def _months(source: str, bd: str) -> str:
-    # The distinct months first: an object built per fact and then made distinct cost
-    # a third of a whole table's contributions (derive, 200,000 savings: 220 ms).
-    month = f"date_trunc('month', ({bd})::timestamp)::date"
-    return (f"SELECT jsonb_build_object('t', 'month', 'd', m.d)::text "
-            f"FROM (SELECT DISTINCT {month} FROM {source}) m(d)")
+    # The distinct months of the distinct days: an object built per fact and then made
+    # distinct cost a third of a whole table's contributions (derive, 200,000 savings:
+    # 220 ms), and a month computed per fact still most of the rest (300,000 savings
+    # of three cooperatives: 584 ms for months of every fact, 10 days' worth of facts).
+    return ("SELECT jsonb_build_object('t', 'month', 'd', m.d)::text FROM (SELECT DISTINCT "
+            "date_trunc('month', d.d::timestamp)::date "
+            f"FROM (SELECT DISTINCT ({bd})::date FROM {source}) d(d)) m(d)")
 
 
 def _changes(source: str, coop: str, effective: str, rec: str, counts: Sequence[str]) -> str:
     """Counts (members, produce, wajib, loans, other) per cooperative, effective month
-    and recorded month (UTC)."""
-    eff = f"date_trunc('month', ({effective})::timestamp)::date"
-    recorded = f"date_trunc('month', ({rec}) AT TIME ZONE 'UTC')::date"
-    sums = ", ".join(f"sum({c})" for c in counts)
-    return (f"SELECT jsonb_build_object('t', 'chg', 'c', {coop}, 'e', {eff}, 'r', {recorded}, "
-            f"'m', jsonb_build_array({sums}))::text FROM {source} "
-            f"GROUP BY {coop}, {eff}, {recorded}")
+    and recorded month (UTC): counted per effective day and recorded day first, so the
+    months are computed once per group, not once per fact."""
+    inner = ", ".join(f"sum({c}) AS n{i}" for i, c in enumerate(counts))
+    sums = ", ".join(f"sum(g.n{i})" for i in range(len(counts)))
+    eff = "date_trunc('month', g.e::timestamp)::date"
+    recorded = "date_trunc('month', g.r::timestamp)::date"
+    return (f"SELECT jsonb_build_object('t', 'chg', 'c', g.c, 'e', {eff}, 'r', {recorded}, "
+            f"'m', jsonb_build_array({sums}))::text "
+            f"FROM (SELECT {coop} AS c, ({effective})::date AS e, "
+            f"(({rec}) AT TIME ZONE 'UTC')::date AS r, {inner} FROM {source} "
+            f"GROUP BY 1, 2, 3) g GROUP BY g.c, {eff}, {recorded}")
 
 
 def _irregular(select_coops: str, reason: str) -> str:
