@@ -362,9 +362,11 @@ def test_the_stack_creates_the_database_of_every_process_make_run_starts() -> No
 
 
 def test_a_port_offset_moves_every_api_and_metrics_port() -> None:
-    """`GOTONG_RUN_PORT_OFFSET` shifts the ports of a second platform; a bad value stops."""
+    """`GOTONG_RUN_PORT_OFFSET` shifts the ports of a second platform (the relays' too: a
+    second platform's relays could not serve their metrics otherwise); a bad value stops."""
     probe = ("import json; from gotong_devstack.run import SERVICES;"
-             "ports = (p for s in SERVICES for p in (s.port, s.metrics_port) if p);"
+             "ports = (p for s in SERVICES for p in (s.port, s.metrics_port, "
+             "s.relay_metrics_port) if p);"
              "print(json.dumps(sorted(ports)))")
 
     def ports(offset: str) -> subprocess.CompletedProcess[str]:
@@ -374,7 +376,8 @@ def test_a_port_offset_moves_every_api_and_metrics_port() -> None:
     assert base.returncode == 0, base.stderr
     assert moved.returncode == 0, moved.stderr
     base_ports, moved_ports = json.loads(base.stdout), json.loads(moved.stdout)
-    assert len(base_ports) == 9
+    assert len(base_ports) == 14  # 5 APIs, 4 consumers, 5 relays
+    assert len(set(base_ports)) == 14
     assert moved_ports == [p + 1000 for p in base_ports]
     refused = ports("eight")
     assert refused.returncode != 0

@@ -8,8 +8,9 @@ The services: members (API 8001, relay), inventory (API 8002, relay, consumer), 
 engine's events) and the partner gateway (API 8005, relay, consumer, webhooks). The same processes
 as the production manifests' Deployments (a test compares them). The consumers serve their
 Prometheus metrics on 9102 (inventory), 9103 (payments), 9104 (reporting) and 9105
-(partners). `GOTONG_RUN_PORT_OFFSET=N` adds N to every one of these ports, for a second
-platform on a stack of its own beside the first.
+(partners), the relays on 9111-9115 (members, inventory, payments, reporting, partners).
+`GOTONG_RUN_PORT_OFFSET=N` adds N to every one of these ports, for a second platform on a
+stack of its own beside the first.
 
 Before them it starts the local OpenID Connect issuer (`python -m gotong_oidc serve`, on
 8010, its keys in `oidc/keys.json` under the stack directory): every service verifies its
@@ -110,6 +111,13 @@ ISSUER_PORT = 8010 + _OFFSET
 ISSUER_URL = f"http://{LOOPBACK}:{ISSUER_PORT}"
 DASHBOARD_CLIENT_ID = "gotong-dashboard"  # as tools/oidc/dev-users.json registers it
 DEV_USERS = ("ayu", "yohanes", "maria", "rambu")  # their password: gotong-dev
+# The relays' (their services' defaults, 9111-9115): set here too, or a second platform's
+# relays would find the first one's ports taken.
+MEMBERS_RELAY_METRICS_PORT = 9111 + _OFFSET
+INVENTORY_RELAY_METRICS_PORT = 9112 + _OFFSET
+PAYMENTS_RELAY_METRICS_PORT = 9113 + _OFFSET
+REPORTING_RELAY_METRICS_PORT = 9114 + _OFFSET
+PARTNERS_RELAY_METRICS_PORT = 9115 + _OFFSET
 SUMMARY_PATH = "/federation/summary"
 DASHBOARD_PATH = "/dashboard"
 OPEN_DASHBOARD_ENV = "GOTONG_OPEN_DASHBOARD"
@@ -128,6 +136,7 @@ class Service:
     port: int | None = None  # set for the HTTP APIs, which are waited for on /health
     nik_key: bool = False
     metrics_port: int | None = None  # a consumer's Prometheus endpoint
+    relay_metrics_port: int | None = None  # a relay's (the same endpoint: /metrics, /ready)
     pseudonym_key: bool = False  # the partner gateway's key of pseudonymous references
     # Settings that hold only on a developer's machine (e.g. webhooks to plain http).
     development: tuple[tuple[str, str], ...] = ()
@@ -139,13 +148,14 @@ class Service:
 
 def _process(service: str, role: str, *, port: int | None = None, nik_key: bool = False,
              metrics_port: int | None = None, pseudonym_key: bool = False,
+             relay_metrics_port: int | None = None,
              development: tuple[tuple[str, str], ...] = ()) -> Service:
     """One process of ``service``, ``python -m <service> <role>`` (an API on ``port``),
     with the service's settings prefix and database."""
     args = ("-m", service, role, *(() if port is None else ("--port", str(port))))
     return Service(f"{service}-{role}", args, f"GOTONG_{service.upper()}_", f"gotong_{service}",
                    port=port, nik_key=nik_key, metrics_port=metrics_port,
-                   pseudonym_key=pseudonym_key,
+                   relay_metrics_port=relay_metrics_port, pseudonym_key=pseudonym_key,
                    development=tuple((f"GOTONG_{service.upper()}_{k}", v) for k, v in development))
 
 
@@ -155,16 +165,16 @@ SERVICES: tuple[Service, ...] = (
     _process("members", "api", port=MEMBERS_PORT, nik_key=True,
              development=(("SIGN_IN_SENDER", "log"),
                           ("CORS_ORIGINS", json.dumps([PAYMENTS_URL])))),
-    _process("members", "relay", nik_key=True),
+    _process("members", "relay", relay_metrics_port=MEMBERS_RELAY_METRICS_PORT, nik_key=True),
     _process("inventory", "api", port=INVENTORY_PORT),
-    _process("inventory", "relay"),
+    _process("inventory", "relay", relay_metrics_port=INVENTORY_RELAY_METRICS_PORT),
     _process("inventory", "consumer", metrics_port=INVENTORY_METRICS_PORT),
     # The member's page (payments' /anggota/) reads her SHU and her cooperative's
     # summary from reporting's API, which allows the page's origin.
     _process("payments", "api", port=PAYMENTS_PORT,
              development=(("MEMBERS_API_URL", MEMBERS_URL),
                           ("REPORTING_API_URL", REPORTING_URL))),
-    _process("payments", "relay"),
+    _process("payments", "relay", relay_metrics_port=PAYMENTS_RELAY_METRICS_PORT),
     _process("payments", "consumer", metrics_port=PAYMENTS_METRICS_PORT),
     _process("reporting", "consumer", metrics_port=REPORTING_METRICS_PORT),
     # The dashboard's partner pages read the gateway's API from the browser.
@@ -174,13 +184,13 @@ SERVICES: tuple[Service, ...] = (
                           ("CORS_ORIGINS", json.dumps([PAYMENTS_URL])))),
     # The SHU engine writes its events to reporting's outbox: without its relay they
     # would wait there and never reach gotong.reporting.events.
-    _process("reporting", "relay"),
+    _process("reporting", "relay", relay_metrics_port=REPORTING_RELAY_METRICS_PORT),
     # The partner gateway: the only way data leaves the platform.
     # Locally, a partner's webhook may be a plain http endpoint on this machine.
     _process("partners", "api", port=PARTNERS_PORT, pseudonym_key=True,
              development=(("WEBHOOK_ALLOW_HTTP", "true"),
                           ("CORS_ORIGINS", json.dumps([REPORTING_URL])))),
-    _process("partners", "relay"),
+    _process("partners", "relay", relay_metrics_port=PARTNERS_RELAY_METRICS_PORT),
     _process("partners", "consumer", metrics_port=PARTNERS_METRICS_PORT, pseudonym_key=True),
     _process("partners", "webhooks"),
 )
@@ -367,6 +377,8 @@ def service_env(
         env[f"{p}NIK_KEY"] = nik_key
     if service.metrics_port is not None:
         env[f"{p}CONSUMER_METRICS_PORT"] = str(service.metrics_port)
+    if service.relay_metrics_port is not None:
+        env[f"{p}RELAY_METRICS_PORT"] = str(service.relay_metrics_port)
     env.update(service.development)
     if service.pseudonym_key:  # created by ensure_secrets
         env[f"{p}PSEUDONYM_KEY"] = paths.pseudonym_key.read_text("ascii").strip()
@@ -409,7 +421,7 @@ def start_services(
             _say(f"{service.name}: already running (pid {pid})")
             started.append(Started(service, pid, None))
             continue
-        for port in (service.port, service.metrics_port):
+        for port in (service.port, service.metrics_port, service.relay_metrics_port):
             if port is not None and port_open(LOOPBACK, port):
                 raise StackError(
                     f"port {port} ({service.name}) is in use by a process `make run` did not "
