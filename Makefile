@@ -13,10 +13,10 @@ ASYNCAPI_DOC := docs/asyncapi/partners.asyncapi.json
 PARTNER_JS := .tools/partner-js
 SRC_DIRS := shared/src tools/devstack/src tools/testing/src tools/drill/src services/members/src \
             services/inventory/src services/payments/src services/reporting/src \
-            services/partners/src tools/oidc/src
+            services/partners/src tools/oidc/src tools/soak/src
 
 .PHONY: help setup up down status lint typecheck test test-unit run stop bench bench-ab browser \
-        promtool asyncapi asyncapi-tools drill jaeger jaeger-build trace partner-tools \
+        promtool asyncapi asyncapi-tools drill soak jaeger jaeger-build trace partner-tools \
         image image-tools image-smoke
 
 help:
@@ -26,6 +26,8 @@ help:
 	@echo "make stop    stop the services started by 'make run' (the stack keeps running)"
 	@echo "make asyncapi   regenerate and validate docs/asyncapi/ (the partner channels)"
 	@echo "make drill   the restore drill: base backup + WAL archive, point-in-time restore, checks"
+	@echo "make soak    an hour at 100 commands/s on a stack of its own: RSS slopes, p99, backlog, lag"
+	@echo "             (SOAK_MINUTES=60, SOAK_ARGS for options; report in soak-results/)"
 	@echo "make jaeger  a local Jaeger (traces in memory) beside 'make run'; 'make trace' shows them"
 	@echo "make image   the services' container images (buildah, no Docker daemon); sizes, times"
 	@echo "make image-smoke   run each image (podman) on the local stack: migrate, /ready"
@@ -195,6 +197,14 @@ test: lint typecheck up browser promtool asyncapi-tools jaeger-build partner-too
 # of it is a test in 'make test' (tests/e2e/test_restore_drill.py).
 drill: setup
 	@$(PY) -m gotong_drill $(DRILL_ARGS)
+
+# The soak (docs/reliability.md, "make soak"): a stack and a platform of its own (PostgreSQL
+# 57432, Kafka 61092/61093, ports moved by 200, state in soak-results/stack), an hour of
+# open-loop commands, the report in soak-results/<UTC time>/. SOAK_MINUTES=5 for a short
+# one; SOAK_ARGS="--rate 50 --keep ..." (python -m gotong_soak --help).
+SOAK_MINUTES ?= 60
+soak: setup
+	@SOAK_MINUTES=$(SOAK_MINUTES) $(PY) -m gotong_soak $(SOAK_ARGS)
 
 run: up
 	@$(PY) -m gotong_devstack.run

@@ -1,0 +1,1 @@
+"""The soak (`make soak`): see `gotong_soak.__main__`."""
