@@ -15,8 +15,10 @@ and unclean leader election off; an idempotent ``acks=all`` producer). Then:
   quorum is left to move a leader), so nothing is acknowledged. The relay's producer
   waits (idempotent, it retries a batch until it is acknowledged, never giving it up)
   and its outbox grows while the API keeps taking applications; not one outbox row is
-  deleted while the nodes are down. Started again, the waiting batch goes through, the
-  relay drains the outbox, and every event of the store is on the topic.
+  deleted while the nodes are down. No error reaches the relay, so its watchdog is what
+  tells: once the batch has waited longer than ``stall_after_s`` its ``/ready`` answers
+  503. Started again, the waiting batch goes through, the relay drains the outbox and is
+  ready again, and every event of the store is on the topic.
 
 "Lost" is an event the relay treated as acknowledged that is not on the topic.
 Duplicates are allowed (at-least-once: the consumers skip them on the event id) and
@@ -51,7 +53,7 @@ from gotong_platform.calendar import FixedClock
 from gotong_platform.envelope import decode_kafka_headers
 from gotong_platform.kafka import create_topics, make_producer
 from gotong_platform.migrations import upgrade
-from gotong_platform.outbox import measure_backlog
+from gotong_platform.outbox import RelayConfig, measure_backlog
 from gotong_platform.outbox.process import RelayProcess
 from gotong_testing.api import serving
 from gotong_testing.kafka_cluster import ThreeBrokers, start_three_brokers, topic_layout
@@ -66,6 +68,9 @@ JWT_KEY = "k" * 48
 RATE_PER_S = 20  # member applications a second, from one clerk
 WARM_UP = 60  # events published before the fault
 SLOW = 180.0  # seconds: what a 2-core machine shared with other runs might need at worst
+# The relay's stall bound, shorter than its default (30 s) to keep the test short, and
+# longer than the leader election of the first test (8-12 s), which must not trip it.
+STALL_AFTER_S = 15.0
 
 _PUBLISHED = """
 SELECT e.event_id FROM events e
@@ -234,6 +239,7 @@ async def members(cluster: ThreeBrokers, database_factory: Any, clock: FixedCloc
 
     relay = RelayProcess(
         source="members", dsn=settings.database_url, prepare=prepare,
+        config=RelayConfig(source="members", stall_after_s=STALL_AFTER_S),
         producer_factory=lambda: make_producer(settings.kafka_bootstrap,
                                                client_id="members-relay", auth=auth))
     issuer = TokenIssuer(JWT_KEY.encode())
@@ -342,7 +348,18 @@ async def test_two_of_three_brokers_down_nothing_is_acknowledged_and_the_relay_d
     members: Members,
 ) -> None:
     m, cluster = members, members.cluster
+    endpoint = await m.relay.serve_endpoint("127.0.0.1", 0)
+    ready_url = f"http://127.0.0.1:{endpoint.sockets[0].getsockname()[1]}/ready"
+    http = httpx.AsyncClient(timeout=5.0)
+
+    async def ready() -> bool:
+        return (await http.get(ready_url)).status_code == 200
+
+    async def not_ready() -> bool:
+        return not await ready()
+
     await m.warmed_up()
+    assert await ready()
     await cluster.kill(2, 3)
     killed_at = time.monotonic()
 
@@ -359,8 +376,13 @@ async def test_two_of_three_brokers_down_nothing_is_acknowledged_and_the_relay_d
     backlog_stalled = (await measure_backlog(m.dsn))[0]
     accepted = m.load.accepted
     # Keep the load on for a while: the outbox grows, the relay's producer retries (an
-    # idempotent producer never gives a batch up), and nothing is acknowledged.
+    # idempotent producer never gives a batch up), and nothing is acknowledged. The
+    # relay says so: not ready once its batch has waited longer than the bound.
+    await m.until("the relay not ready", not_ready)
+    unready_s = time.monotonic() - killed_at
+    assert m.relay.relay.stalled
     await asyncio.sleep(15)
+    assert not await ready()  # stays down while the sends wait: no flapping
     backlog_down = (await measure_backlog(m.dsn))[0]
     assert m.relay.relay.published == published
     assert await m.ids(_PUBLISHED) == acknowledged  # not one outbox row deleted
@@ -376,14 +398,20 @@ async def test_two_of_three_brokers_down_nothing_is_acknowledged_and_the_relay_d
     m.load.stopping.set()
     await m.drained()
     drained_s = time.monotonic() - back_at
+    assert await ready()  # acknowledged again: ready again
+    assert not m.relay.relay.stalled
+    endpoint.close()
+    await http.aclose()
     stored, records = await m.ids(_STORED), await m.on_topic()
     logger.warning(
         "two of three down: sends stalled %.1f s after the kill; down %.0f s, outbox "
         "%d -> %d while down, %d acknowledged before and after; nodes back in %.1f s, "
-        "relay publishing %.1f s and outbox drained %.1f s after they were; "
+        "relay publishing %.1f s and outbox drained %.1f s after they were; relay not "
+        "ready %.1f s after the kill (bound %.0f s), ready again once drained; "
         "%d events stored, %d records on the topic (%d duplicates), %d lost",
         stalled_after, back_at - killed_at, backlog_stalled, backlog_down,
-        len(acknowledged), restart_s, resumed_s, drained_s, len(stored), len(records),
+        len(acknowledged), restart_s, resumed_s, drained_s, unready_s, STALL_AFTER_S,
+        len(stored), len(records),
         len(records) - len(set(records)), len(stored - set(records)))
     assert not m.load.refused, m.load.refused[:3]
     assert acknowledged <= set(records)

@@ -24,7 +24,15 @@ refused, whether this relay is the active one (``gotong_relay_leader``), and eve
 the relay's own connection between batches (a standby measures too, so a stuck active
 relay shows on its standby's gauges). ``health`` is ready while
 the relay is connected and working: as a standby, or as the active relay while Kafka
-acknowledges; not while sends fail.
+acknowledges; not while sends fail, and not while a batch has waited for Kafka's
+acknowledgement longer than ``RelayConfig.stall_after_s``.
+
+That last one is the quiet failure: the idempotent producer never gives a batch up, so
+while too few brokers are in sync (two of three gone, ``min.insync.replicas=2``) every
+send is retried without an error and the relay would look ready while its outbox grows.
+A watchdog beside the publishing loop marks it not ready once the batch in flight is
+older than the bound, and the next acknowledged batch marks it ready again. An idle relay
+has no batch in flight, so an empty outbox never makes it flap.
 """
 
 from __future__ import annotations
@@ -90,6 +98,10 @@ class RelayConfig:
     standby_poll_s: float = 1.0
     # How often the backlog gauges are measured (a count over the outbox).
     backlog_interval_s: float = 10.0
+    # A batch unacknowledged this long makes the relay not ready (``/ready`` 503). Longer
+    # than a leader election (the partition leader killed: every event published 8-12 s
+    # after, docs/reliability.md), so a broker lost and replaced does not page anyone.
+    stall_after_s: float = 30.0
 
 
 ProducerFactory = Callable[[], AIOKafkaProducer]
@@ -124,6 +136,10 @@ class OutboxRelay:
         # are deleted, where a crash is most interesting.
         self._after_send = after_send
         self._stopping = asyncio.Event()
+        # Loop time at which the batch now waiting for Kafka began sending; None between
+        # batches. The stall watchdog reads it.
+        self._sending_since: float | None = None
+        self.stalled = False
         self.is_leader = False
         self.published = 0
 
@@ -177,9 +193,34 @@ class OutboxRelay:
         self._metrics.outbox_backlog.labels(self._config.source).set(backlog)
         self._metrics.outbox_oldest_age.labels(self._config.source).set(age)
 
+    async def _watch_stall(self) -> None:
+        """Mark the relay not ready while a batch has been in flight longer than
+        ``stall_after_s`` (the producer retrying without end); the publishing loop marks
+        it ready again after the next acknowledged batch."""
+        loop = asyncio.get_running_loop()
+        bound = self._config.stall_after_s
+        while True:
+            await asyncio.sleep(min(1.0, bound / 4))
+            since = self._sending_since
+            waited = 0.0 if since is None else loop.time() - since
+            if waited > bound and not self.stalled:
+                self.stalled = True
+                self._mark(False)
+                log.warning("publish stalled: a batch unacknowledged for %.0f s", waited,
+                            extra={"fields": {"service": self._config.source,
+                                              "waited_s": round(waited, 1)}})
+
+    def _progressed(self) -> None:
+        """A batch was acknowledged (or there was none to send): working again."""
+        if self.stalled:
+            self.stalled = False
+            log.warning("publish resumed", extra={"fields": {"service": self._config.source}})
+        self._mark(True)
+
     async def _publish_loop(self, conn: DbConnection) -> None:
         producer: AIOKafkaProducer | None = None
         backoff = 0.1
+        watchdog = asyncio.create_task(self._watch_stall())
         try:
             while not self._stopping.is_set():
                 try:
@@ -189,7 +230,7 @@ class OutboxRelay:
                     await self._measure_backlog(conn)
                     sent = await self._publish_batch(conn, producer)
                     backoff = 0.1
-                    self._mark(True)
+                    self._progressed()
                     if sent < self._config.batch_size:
                         await self._sleep(self._config.idle_sleep_s)
                 except (asyncpg.PostgresError, asyncpg.InterfaceError):
@@ -202,6 +243,7 @@ class OutboxRelay:
                         "publish failed; will retry",
                         extra={"fields": {"error": repr(exc), "backoff_s": backoff}},
                     )
+                    self._sending_since = None
                     self._mark(False)  # connected, but not working: the backlog grows
                     if self._metrics is not None:
                         self._metrics.relay_send_errors.labels(self._config.source).inc()
@@ -212,6 +254,9 @@ class OutboxRelay:
                     await self._sleep(backoff)
                     backoff = min(backoff * 2, self._config.max_backoff_s)
         finally:
+            watchdog.cancel()
+            self._sending_since = None
+            self.stalled = False
             if producer is not None:
                 with contextlib.suppress(Exception):
                     await producer.stop()
@@ -220,10 +265,14 @@ class OutboxRelay:
         rows = await conn.fetch(_FETCH, self._config.batch_size)
         if not rows:
             return 0
+        # From the first send (which itself waits while the producer's buffer is full)
+        # to the acknowledgement of the last.
+        self._sending_since = asyncio.get_running_loop().time()
         futures = [await self._send(producer, row) for row in rows]
         # Awaiting every future before any bookkeeping: either the whole batch
         # was acknowledged or none of it is deleted.
         await asyncio.gather(*futures)
+        self._sending_since = None
         if self._after_send is not None:
             await self._after_send(len(rows))
         await conn.execute(_DELETE, [r["position"] for r in rows])
