@@ -11,12 +11,13 @@ STACK := .venv/bin/gotong-stack
 ASYNCAPI_TOOLS := .tools/asyncapi
 ASYNCAPI_DOC := docs/asyncapi/partners.asyncapi.json
 PARTNER_JS := .tools/partner-js
-SRC_DIRS := shared/src tools/devstack/src tools/testing/src tools/drill/src services/members/src \
+SRC_DIRS := shared/src tools/devstack/src tools/testing/src tools/drill/src tools/chaos/src \
+            services/members/src \
             services/inventory/src services/payments/src services/reporting/src \
             services/partners/src tools/oidc/src tools/soak/src
 
 .PHONY: help setup up down status lint typecheck test test-unit run stop bench bench-ab browser \
-        promtool asyncapi asyncapi-tools drill soak jaeger jaeger-build trace partner-tools \
+        promtool asyncapi asyncapi-tools drill soak chaos jaeger jaeger-build trace partner-tools \
         image image-tools image-smoke
 
 help:
@@ -28,6 +29,7 @@ help:
 	@echo "make drill   the restore drill: base backup + WAL archive, point-in-time restore, checks"
 	@echo "make soak    an hour at 100 commands/s on a stack of its own: RSS slopes, p99, backlog, lag"
 	@echo "             (SOAK_MINUTES=60, SOAK_ARGS for options; report in soak-results/)"
+	@echo "make chaos   ~10 min: load + nemesis + checker on a stack of its own (CHAOS_ARGS=--help)"
 	@echo "make jaeger  a local Jaeger (traces in memory) beside 'make run'; 'make trace' shows them"
 	@echo "make image   the services' container images (buildah, no Docker daemon); sizes, times"
 	@echo "make image-smoke   run each image (podman) on the local stack: migrate, /ready"
@@ -205,6 +207,14 @@ drill: setup
 SOAK_MINUTES ?= 60
 soak: setup
 	@SOAK_MINUTES=$(SOAK_MINUTES) $(PY) -m gotong_soak $(SOAK_ARGS)
+
+# The chaos run (docs/reliability.md, "make chaos"): a stack and platform of its own
+# (PostgreSQL 56440, Kafka 60140, APIs 8141-8145: never the stack of 'make up'), open-loop
+# load through the APIs while a nemesis kills processes, the broker and the database, then
+# a checker. Report in artifacts/chaos/<UTC time>/; exit 1 on a failed check. Not part of
+# 'make test' (a 60-second smoke of it is: tests/e2e/test_chaos_smoke.py).
+chaos: setup
+	@$(PY) -m gotong_chaos $(CHAOS_ARGS)
 
 run: up
 	@$(PY) -m gotong_devstack.run
