@@ -247,7 +247,7 @@ def rebuild(run: Any, sup: Supervisor) -> tuple[bool | None, str]:
 
 
 async def drive(args: argparse.Namespace, world: World, stack: ChaosStack, sup: Supervisor,
-                ready_urls: list[str], out: Path) -> tuple[ClientLog, list[Fault]]:
+                ready_urls: list[str], out: Path) -> tuple[ClientLog, list[Fault], list[str]]:
     seed_value = args.seed if args.seed is not None else int(time.time())
     with (out / "commands.jsonl").open("w") as commands, \
             (out / "attempts.jsonl").open("w") as attempts:
@@ -260,9 +260,11 @@ async def drive(args: argparse.Namespace, world: World, stack: ChaosStack, sup: 
         await load.run(args.duration)
         load.stopping.set()
         await faults
+        for error in nemesis.errors:
+            say(f"the nemesis failed: {error}")
         say(f"load done: {len(log.commands)} answered so far, {len(load.in_flight)} in flight")
         await load.drain(120)
-    return log, nemesis.done
+    return log, nemesis.done, nemesis.errors
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -311,8 +313,8 @@ def main(argv: list[str] | None = None) -> int:
         setup_s = time.monotonic() - began
         say(f"seeded after {setup_s:.0f} s: {len(world.members)} members, "
             f"{len(world.loans)} loans; load {args.rate:g}/s for {args.duration:g} s")
-        log, faults = asyncio.run(drive(args, world, stack, sup, api_ready + consumer_ready,
-                                        out))
+        log, faults, nemesis_errors = asyncio.run(
+            drive(args, world, stack, sup, api_ready + consumer_ready, out))
         for fault in faults:
             say(f"fault {fault.kind} ({fault.target}): recovered "
                 f"{'never' if fault.recovery_s is None else f'{fault.recovery_s:.1f} s'}"
@@ -327,6 +329,8 @@ def main(argv: list[str] | None = None) -> int:
         checks.details["rebuild"] = rebuild_out[-2000:]
         if identical is not True:
             checks.failures.append(f"read model == rebuild: {identical}")
+        checks.must_be_zero("faults the nemesis could not inject or heal", len(nemesis_errors),
+                            nemesis_errors)
         exits = sup.unexpected_exits()
         checks.must_be_zero("processes that needed a restart from outside", len(exits),
                             [f"{e.name} exit {e.code}" for e in exits])

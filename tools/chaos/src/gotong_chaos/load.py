@@ -180,8 +180,14 @@ class Load:
             await asyncio.sleep(max(0.0, due - time.monotonic()))
 
     async def drain(self, timeout_s: float) -> None:
+        """Wait for the commands in flight; those still unanswered then are given up
+        (logged as unknown), as a device that gives up."""
         if self.in_flight:
-            await asyncio.wait(set(self.in_flight), timeout=timeout_s)
+            _, pending = await asyncio.wait(set(self.in_flight), timeout=timeout_s)
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.wait(pending)
         for client in self.clients.values():
             await client.aclose()
 
@@ -189,6 +195,18 @@ class Load:
         client = self.clients[command.service]
         headers = {"Authorization": f"Bearer {command.token}", "Idempotency-Key": command.key}
         command.sent_at = time.time()
+        try:
+            await self._attempts(command, client, headers)
+        finally:  # also when given up by ``drain``
+            if command.outcome not in ("acknowledged", "rejected"):
+                command.outcome = "unknown"
+            command.done_at = time.time()
+            self.log.done(command)
+        if command.outcome == "acknowledged":
+            self.follow_up(command)
+
+    async def _attempts(self, command: Command, client: httpx.AsyncClient,
+                        headers: dict[str, str]) -> None:
         for attempt in range(MAX_ATTEMPTS):
             command.attempts = attempt + 1
             response: httpx.Response | None = None
@@ -217,18 +235,9 @@ class Load:
             self.log.attempt(time.time(), command.service, command.kind, result)
             if command.outcome in ("acknowledged", "rejected"):
                 break
-            if result not in ("timeout", "connection", "503", "429") and not \
-                    result.startswith("409"):
-                # A 500 or another 5xx: a field device would try again as well; it is
-                # counted (the checker fails on any 500) and retried with the same key.
-                pass
+            # A 500 or another 5xx is retried too, as a field device would; the checker
+            # fails the run on any 500 all the same.
             await asyncio.sleep(_retry_after(response, attempt))
-        else:
-            command.outcome = "unknown"
-        command.done_at = time.time()
-        self.log.done(command)
-        if command.outcome == "acknowledged":
-            self.follow_up(command)
 
     def follow_up(self, command: Command) -> None:
         """What a clerk does next with what the answer gave: admit an applicant, receive

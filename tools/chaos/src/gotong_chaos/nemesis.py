@@ -62,6 +62,7 @@ class Nemesis:
         self.rng = random.Random(seed)
         self.min_gap_s, self.max_gap_s = min_gap_s, max_gap_s
         self.done: list[Fault] = []
+        self.errors: list[str] = []  # faults that could not be injected or healed
 
     def _role(self, role: str) -> str:
         return self.rng.choice([n for n in self.sup.names if n.endswith(f"-{role}")])
@@ -78,7 +79,12 @@ class Nemesis:
             if not order:
                 order = list(self.faults)
                 self.rng.shuffle(order)
-            fault = await self.inject(order.pop(0))
+            kind = order.pop(0)
+            try:
+                fault = await self.inject(kind)
+            except Exception as exc:  # the run reports it, and ends its faults here
+                self.errors.append(f"{kind}: {type(exc).__name__}: {str(exc)[:500]}")
+                return
             self.done.append(fault)
             await self.wait_recovered(fault)
 

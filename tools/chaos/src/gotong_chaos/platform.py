@@ -32,6 +32,7 @@ from types import ModuleType
 from typing import IO
 
 from gotong_devstack import kafka_libs
+from gotong_devstack.errors import StackError
 from gotong_devstack.java import find_java
 from gotong_devstack.kafka import LocalBroker
 from gotong_devstack.postgres import LocalCluster, find_binaries
@@ -43,6 +44,7 @@ __all__ = ["ChaosBroker", "ChaosStack", "ExitRecord", "Supervisor", "import_run"
 # The broker itself listens this far above the port it advertises (the proxy's); the
 # controller keeps the devstack's kafka_port + 1.
 INTERNAL_PORT_STEP = 5
+BROKER_START_S = 240.0
 RESTART_DELAY_S = 3.0  # a killed process comes back after this, as a kubelet's restart
 
 
@@ -151,8 +153,22 @@ class ChaosStack:
         self.broker.kill(self.say)
 
     def start_broker(self) -> None:
+        """Start the broker again; on a loaded machine its log recovery after a SIGKILL
+        can outlast the devstack's 60 s, so a broker that is still starting is waited for
+        up to ``BROKER_START_S`` in all."""
         assert self._libs is not None
-        self.broker.start(self._java, self._libs, self.say)
+        started = time.monotonic()
+        try:
+            self.broker.start(self._java, self._libs, self.say)
+        except StackError:
+            if self.broker.running_pid() is None:
+                raise
+            self.say("kafka: still starting after 60 s; waiting")
+            while not port_open(LOOPBACK, self.broker.internal_port):
+                if time.monotonic() - started > BROKER_START_S or \
+                        self.broker.running_pid() is None:
+                    raise
+                time.sleep(0.5)
 
     def stop_pg_immediate(self) -> None:
         """``pg_ctl stop -m immediate``: no checkpoint, every backend dropped (a crash)."""
