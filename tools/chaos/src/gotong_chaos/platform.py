@@ -123,7 +123,7 @@ class ChaosStack:
         self._libs = kafka_libs.ensure_libs(self.settings.cache_dir,
                                             self.settings.kafka_version, self.say)
         self.start_proxy()
-        self.broker.start(self._java, self._libs, self.say)
+        self.start_broker()
 
     def start_proxy(self) -> None:
         log = (self.settings.stack_dir / "netproxy.log").open("a")
