@@ -116,6 +116,22 @@ def seed(run: Any, paths: Any) -> tuple[str, Any]:
     return result.cooperative_ids[DEMO_COOPERATIVE], result
 
 
+def seed_patiently(run: Any, paths: Any, tries: int = 4) -> str:
+    """``seed``, again when a consumer was too slow to learn the cooperative (a fresh
+    broker's group coordinator can take minutes on a loaded machine): every request of
+    the seeding is keyed, so a second go only adds what the first did not."""
+    from gotong_devstack import economy_seed
+
+    for attempt in range(1, tries + 1):
+        try:
+            return seed(run, paths)[0]
+        except (economy_seed.EconomyError, demo.ApiError) as exc:
+            if attempt == tries:
+                raise
+            say(f"seeding, try {attempt} of {tries}: {str(exc)[:200]}; again")
+    raise AssertionError("unreachable")
+
+
 def discover(run: Any, paths: Any, cooperative_id: str, tag: str,
              business_date: date) -> World:
     issuer = TokenIssuer(read_key_file(paths.jwt_key), ttl=timedelta(hours=6))
@@ -299,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
                           if s.metrics_port]
         wait_http(api_ready + consumer_ready, 120)
         say(f"platform up after {time.monotonic() - began:.0f} s; seeding {DEMO_COOPERATIVE}")
-        cooperative_id, _ = seed(run, paths)
+        cooperative_id = seed_patiently(run, paths)
         world = discover(run, paths, cooperative_id, stamp, demo.business_today())
         stock_up(world)
         stores = Stores(settings.pg_admin_dsn, settings.kafka_bootstrap, KafkaAuth(
