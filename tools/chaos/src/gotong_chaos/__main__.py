@@ -50,7 +50,8 @@ from gotong_platform.kafka import KafkaAuth
 
 DEMO_COOPERATIVE = "kopi-wewewa"  # the producer: produce, loans, a shop and a warehouse
 CLERKS = 24
-QUIESCE_TIMEOUT_S = 240.0
+QUIESCE_TIMEOUT_S = 420.0
+QUIET_S = 35.0
 SETUP_STOCK = 5000
 
 
@@ -80,6 +81,13 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     if unknown:
         p.error(f"unknown faults: {', '.join(sorted(unknown))}")
     return args
+
+
+def _all_ready(urls: list[str]) -> bool:
+    try:
+        return all(httpx.get(url, timeout=5).status_code == 200 for url in urls)
+    except httpx.HTTPError:
+        return False
 
 
 def wait_http(urls: list[str], timeout: float) -> None:
@@ -226,8 +234,11 @@ async def _state(stores: Stores) -> tuple[int, tuple[int, ...]]:
     return backlog, tuple(signature)
 
 
-async def quiesce(stores: Stores, quiet_s: float = 6.0) -> float:
-    """Until every outbox is empty and nothing was written for ``quiet_s`` seconds."""
+async def quiesce(stores: Stores, ready_urls: list[str], quiet_s: float = QUIET_S) -> float:
+    """Until every outbox is empty, every API and consumer is ready, and nothing was
+    written for ``quiet_s`` seconds: longer than the longest back-off of a consumer that
+    is reconnecting (``gotong_platform.supervise``: 30 s), which writes nothing while it
+    waits."""
     import asyncpg
 
     started = time.monotonic()
@@ -239,9 +250,10 @@ async def quiesce(stores: Stores, quiet_s: float = 6.0) -> float:
             backlog, signature = await _state(stores)
         except (OSError, asyncpg.PostgresError) as exc:
             backlog, signature, detail = 1, (), str(exc)
-        if backlog or signature != last:
+        ready = await asyncio.to_thread(_all_ready, ready_urls)
+        if backlog or signature != last or not ready:
             last, since = signature, time.monotonic()
-            detail = f"outbox backlog {backlog}"
+            detail = f"outbox backlog {backlog}, all ready: {ready}"
         elif time.monotonic() - since >= quiet_s:
             return time.monotonic() - started
         await asyncio.sleep(1.0)
@@ -321,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
         stores = Stores(settings.pg_admin_dsn, settings.kafka_bootstrap, KafkaAuth(
             "SASL_PLAINTEXT", "SCRAM-SHA-512", settings.kafka_username,
             settings.kafka_password))
-        asyncio.run(quiesce(stores))
+        asyncio.run(quiesce(stores, api_ready + consumer_ready, quiet_s=6.0))
         before = asyncio.run(snapshot(world, world.members))
         known_payouts = {p["receipt_id"] for p in httpx.get(
             world.urls["payments"] + world.path("/payouts"),
@@ -335,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
             say(f"fault {fault.kind} ({fault.target}): recovered "
                 f"{'never' if fault.recovery_s is None else f'{fault.recovery_s:.1f} s'}"
                 " after the heal")
-        quiet_s = asyncio.run(quiesce(stores))
+        quiet_s = asyncio.run(quiesce(stores, api_ready + consumer_ready))
         say(f"quiet {quiet_s:.0f} s after the load; checking")
         attempts = [json.loads(line) for line in (out / "attempts.jsonl").open()]
         checks, rows = asyncio.run(check(world, stores, log.commands, attempts, faults,

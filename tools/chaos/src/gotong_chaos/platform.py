@@ -44,7 +44,7 @@ __all__ = ["ChaosBroker", "ChaosStack", "ExitRecord", "Supervisor", "import_run"
 # The broker itself listens this far above the port it advertises (the proxy's); the
 # controller keeps the devstack's kafka_port + 1.
 INTERNAL_PORT_STEP = 5
-BROKER_START_S = 240.0
+BROKER_START_S = 480.0
 RESTART_DELAY_S = 3.0  # a killed process comes back after this, as a kubelet's restart
 
 
