@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -81,6 +82,25 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     if unknown:
         p.error(f"unknown faults: {', '.join(sorted(unknown))}")
     return args
+
+
+async def _broker_answers(stores: Stores) -> bool:
+    """The broker answers a metadata request (a broker restarted after a SIGKILL can
+    take minutes to serve again on a loaded machine)."""
+    from aiokafka.admin import AIOKafkaAdminClient
+    from aiokafka.errors import KafkaError
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=stores.bootstrap, client_id="chaos-quiesce",
+                                request_timeout_ms=10_000, **stores.auth.client_kwargs())
+    try:
+        await admin.start()
+        await admin.list_topics()
+        return True
+    except (KafkaError, OSError):
+        return False
+    finally:
+        with contextlib.suppress(Exception):
+            await admin.close()
 
 
 def _all_ready(urls: list[str]) -> bool:
@@ -250,7 +270,7 @@ async def quiesce(stores: Stores, ready_urls: list[str], quiet_s: float = QUIET_
             backlog, signature = await _state(stores)
         except (OSError, asyncpg.PostgresError) as exc:
             backlog, signature, detail = 1, (), str(exc)
-        ready = await asyncio.to_thread(_all_ready, ready_urls)
+        ready = await asyncio.to_thread(_all_ready, ready_urls) and await _broker_answers(stores)
         if backlog or signature != last or not ready:
             last, since = signature, time.monotonic()
             detail = f"outbox backlog {backlog}, all ready: {ready}"
