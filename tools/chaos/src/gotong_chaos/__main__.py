@@ -296,7 +296,7 @@ def rebuild(run: Any, sup: Supervisor) -> tuple[bool | None, str]:
 
 async def drive(args: argparse.Namespace, world: World, stack: ChaosStack, sup: Supervisor,
                 ready_urls: list[str], out: Path) -> tuple[ClientLog, list[Fault], list[str]]:
-    seed_value = args.seed if args.seed is not None else int(time.time())
+    seed_value = args.seed
     with (out / "commands.jsonl").open("w") as commands, \
             (out / "attempts.jsonl").open("w") as attempts:
         log = ClientLog(commands, attempts)
@@ -317,6 +317,8 @@ async def drive(args: argparse.Namespace, world: World, stack: ChaosStack, sup: 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    if args.seed is None:  # chosen now, and in the report: CHAOS_ARGS=--seed N repeats it
+        args.seed = int(time.time())
     for name in ("GOTONG_PG_ADMIN_DSN", "GOTONG_KAFKA_BOOTSTRAP", "GOTONG_STACK_DIR"):
         os.environ.pop(name, None)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
