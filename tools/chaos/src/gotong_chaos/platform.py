@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import IO
+from typing import IO, Any
 
 from gotong_devstack import kafka_libs
 from gotong_devstack.errors import StackError
@@ -220,16 +220,22 @@ class Supervisor:
     def paths(self):  # type: ignore[no-untyped-def]
         return self.run.Paths(self.settings.stack_dir)
 
+    @property
+    def services(self) -> tuple[Any, ...]:
+        """What ``make run`` starts: the local OpenID Connect issuer (whose keys the
+        services also trust), then every process of the platform."""
+        return (self.run.issuer_service(self.paths), *self.run.SERVICES)
+
     def service(self, name: str):  # type: ignore[no-untyped-def]
-        return next(s for s in self.run.SERVICES if s.name == name)
+        return next(s for s in self.services if s.name == name)
 
     @property
     def names(self) -> list[str]:
-        return [s.name for s in self.run.SERVICES]
+        return [s.name for s in self.services]
 
     def start_all(self) -> None:
         self.paths.logs.mkdir(parents=True, exist_ok=True)
-        for service in self.run.SERVICES:
+        for service in self.services:
             self._spawn(service.name)
         self._thread = threading.Thread(target=self._watch, name="supervisor", daemon=True)
         self._thread.start()
