@@ -35,7 +35,7 @@ import orjson
 import uvloop
 
 from gotong_bench.common import load_spec, percentile, print_result, wait_for_go
-from gotong_bench.http1 import Http1Connection, Http1Error
+from gotong_testing.http1 import Http1Connection, Http1Error
 
 __all__ = ["main"]
 

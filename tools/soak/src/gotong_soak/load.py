@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from gotong_soak.fixtures import Coop, Urls
-from gotong_soak.http1 import Http1Connection, Http1Error
+from gotong_testing.http1 import Http1Connection, Http1Error
 
 __all__ = ["MIX", "Command", "LoadResult", "choose", "make_command", "run_load"]
 

@@ -1,12 +1,14 @@
-"""A minimal HTTP/1.1 keep-alive client for the load generator.
+"""A minimal HTTP/1.1 keep-alive client for load generators (the bench's and the soak's).
 
-The load generator shares the 2 cores with the server it measures, so the client's
-own CPU per request is taken from the server. httpx (one client per worker) spent
-~0.8 ms of CPU per request, a third of all the CPU a savings deposit cost the
-machine, more than PostgreSQL. This client writes a request and reads the status
-line, the headers and a ``Content-Length`` (or chunked) body from one TCP
-connection: the same bytes on the wire, a fraction of the CPU. It speaks only what
-the bench needs (POST and GET with a body length, no redirects, no TLS).
+The load shares the machine with the platform it measures, so the client's CPU per
+request is taken from the servers; and httpx's connection pool, with a few hundred
+requests waiting for a connection, spent its time matching requests to connections
+(a first soak's client fell behind at 100 commands/s with the servers idle). The bench
+saw the same from the CPU side: httpx spent ~0.8 ms of CPU per request, a third of all
+the CPU a savings deposit cost the machine. This client writes a request and reads the
+status line, the headers and a ``Content-Length`` (or chunked) body from one TCP
+connection. It speaks only what they need (POST and GET with a body length, no
+redirects, no TLS).
 """
 
 from __future__ import annotations
@@ -21,8 +23,12 @@ class Http1Error(Exception):
     """The connection broke or the answer was not HTTP/1.1 as expected."""
 
 
+class _Closed(Exception):
+    """The server closed the connection before answering a byte."""
+
+
 class Http1Connection:
-    """One keep-alive connection; one request at a time (closed-loop workers)."""
+    """One keep-alive connection; one request at a time."""
 
     def __init__(self, base_url: str, timeout_s: float = 30.0) -> None:
         parts = urlsplit(base_url)
@@ -44,15 +50,35 @@ class Http1Connection:
 
     async def request(self, method: str, path: str, body: bytes,
                       headers: dict[str, str]) -> tuple[int, bytes]:
-        if self._writer is None:
-            self._reader, self._writer = await asyncio.open_connection(self._host, self._port)
+        reused = self._writer is not None
+        try:
+            return await self._request(method, path, body, headers)
+        except _Closed:
+            await self.close()
+            if not reused:
+                raise Http1Error("the server closed a fresh connection") from None
+        # The server had closed the idle keep-alive connection (uvicorn after 5 s) before
+        # reading the request: nothing was done, so it is sent again on a new one.
+        try:
+            return await self._request(method, path, body, headers)
+        except _Closed:
+            await self.close()
+            raise Http1Error("the server closed a fresh connection") from None
+
+    async def _request(self, method: str, path: str, body: bytes,
+                       headers: dict[str, str]) -> tuple[int, bytes]:
         head = "".join((f"{method} {path} HTTP/1.1\r\n", self._host_header,
                         f"Content-Length: {len(body)}\r\n",
                         *(f"{k}: {v}\r\n" for k, v in headers.items()), "\r\n"))
         try:
+            if self._writer is None:
+                self._reader, self._writer = await asyncio.open_connection(self._host,
+                                                                           self._port)
             self._writer.write(head.encode() + body)
             async with asyncio.timeout(self._timeout):
                 return await self._response()
+        except (_Closed, ConnectionResetError, BrokenPipeError):
+            raise _Closed from None
         except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError) as exc:
             await self.close()  # the next request opens a fresh connection
             raise Http1Error(repr(exc)) from exc
@@ -60,6 +86,8 @@ class Http1Connection:
     async def _response(self) -> tuple[int, bytes]:
         assert self._reader is not None
         status_line = await self._reader.readline()
+        if not status_line:
+            raise _Closed
         if not status_line.startswith(b"HTTP/1.1 "):
             raise ValueError(f"not an HTTP/1.1 status line: {status_line[:80]!r}")
         status = int(status_line[9:12])
