@@ -21,9 +21,11 @@ __all__ = [
     "Pool",
     "catalogue_image",
     "cooperative_listings",
+    "list_orders",
     "list_products",
     "list_sales",
     "list_warehouses",
+    "order",
     "recorded_sale",
     "sale",
     "stock_levels",
@@ -213,3 +215,34 @@ async def catalogue_image(db: Db, image_id: str) -> dict[str, Any] | None:
     row = await db.fetchrow(
         "SELECT content_type, body, sha256 FROM catalogue_images WHERE image_id = $1", image_id)
     return None if row is None else dict(row)
+
+
+# --- orders from outside buyers ------------------------------------------------------
+
+_ORDER_COLUMNS = ("order_id", "cooperative_id", "warehouse_id", "status", "buyer_name",
+                  "buyer_phone", "delivery_address", "delivery_regency", "total_idr",
+                  "placed_at", "pay_by", "business_date", "payment_method",
+                  "payment_reference", "courier", "tracking_no", "sale_id")
+
+
+async def order(db: Db, cooperative_id: str, order_id: str) -> dict[str, Any] | None:
+    """One order of a cooperative (the ``orders`` row), None when it has no such order."""
+    row = await db.fetchrow("SELECT * FROM orders WHERE cooperative_id = $1 AND order_id = $2",
+                            cooperative_id, order_id)
+    return None if row is None else _order(row)
+
+
+async def list_orders(db: Db, cooperative_id: str, status: str | None, limit: int
+                      ) -> list[dict[str, Any]]:
+    """A cooperative's orders, newest business date first, of one status or all."""
+    rows = await db.fetch(
+        """SELECT * FROM orders WHERE cooperative_id = $1 AND ($2::text IS NULL OR status = $2)
+           ORDER BY business_date DESC, order_id DESC LIMIT $3""",
+        cooperative_id, status, limit)
+    return [_order(r) for r in rows]
+
+
+def _order(row: Any) -> dict[str, Any]:
+    out = {k: row[k] for k in _ORDER_COLUMNS}
+    out["lines"] = _json(row["lines"])
+    return out

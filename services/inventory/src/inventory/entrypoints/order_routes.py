@@ -19,7 +19,7 @@ from gotong_platform.db import DbConnection
 from gotong_platform.http import HTTPProblem, cooperative_router, require_action
 from gotong_platform.http.runner import Runner
 from gotong_platform.provenance import Provenance
-from inventory.adapters import order_queries
+from inventory.adapters import queries
 from inventory.application.orders import OrderRequest
 from inventory.domain.order import Buyer
 from inventory.domain.values import OrderPaymentMethod
@@ -34,7 +34,7 @@ _STAFF = [Depends(require_action(Action.RECORD_TRANSACTION))]
 
 
 async def _answer(conn: DbConnection, cooperative_id: str, order_id: str) -> dict[str, Any]:
-    found = await order_queries.order(conn, cooperative_id, order_id)
+    found = await queries.order(conn, cooperative_id, order_id)
     if found is None:  # written in this transaction: always there
         raise RuntimeError(f"order {order_id} not projected")
     return s.OrderOut.model_validate(found).model_dump(mode="json")
@@ -134,7 +134,7 @@ async def release_expired(scope: ScopeDep, ctx: Ctx, run: Runner, today: Today
 
 @router.get("/orders/{order_id}", response_model=s.OrderOut)
 async def get_order(scope: ScopeDep, order_id: str, ctx: Ctx) -> dict[str, Any]:
-    found = await order_queries.order(ctx.pool, scope.cooperative_id, order_id)
+    found = await queries.order(ctx.pool, scope.cooperative_id, order_id)
     if found is None:
         raise HTTPProblem(404, "Not Found", "order not found", "order-not-found")
     return found
@@ -148,5 +148,5 @@ async def list_orders(
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> dict[str, Any]:
     """The cooperative's orders, newest first (``status``: only those)."""
-    return {"items": await order_queries.list_orders(ctx.pool, scope.cooperative_id, status,
+    return {"items": await queries.list_orders(ctx.pool, scope.cooperative_id, status,
                                                      limit)}
