@@ -185,16 +185,20 @@ async def test_keys_never_read_are_unavailable_not_a_bad_token() -> None:
     ({"exp": None}, "missing claim: exp"),
     ({"iat": None}, "missing claim: iat"),
     ({"aud": "another-api"}, "wrong audience"),
-    ({"iat": int(datetime.now(UTC).timestamp()) - 60,
-      "exp": int(datetime.now(UTC).timestamp()) + 3600}, "token lifetime exceeds the maximum"),
-    ({"exp": int(datetime.now(UTC).timestamp()) - 120}, "token expired"),
+    # Offsets from the moment the token is made, not from collection: PyJWT checks exp
+    # and iat against the real clock, so the stamps must be relative to it.
+    ({"iat": -60, "exp": 3600}, "token lifetime exceeds the maximum"),
+    ({"exp": -120}, "token expired"),
 ])
 async def test_the_issuers_tokens_are_held_to_lifetime_and_audience(
         claims: dict[str, Any], reason: str) -> None:
     issuer, clock = Issuer(), Clock()
     issuer.new_key("k1")
+    now = int(datetime.now(UTC).timestamp())
+    stamped = {name: now + value if name in ("iat", "exp") and value is not None else value
+               for name, value in claims.items()}
     with pytest.raises(InvalidToken, match=reason):
-        await a_verifier(issuer, clock).verify_async(issuer.token("k1", **claims))
+        await a_verifier(issuer, clock).verify_async(issuer.token("k1", **stamped))
 
 
 async def test_a_token_claiming_another_issuer_goes_to_the_hs256_key_and_fails_there() -> None:
